@@ -1,0 +1,177 @@
+/**
+ * The claim and the people around it: the shape every layer agrees on.
+ * Pure data (JSON-serialisable) so a claim is one Cosmos DB document as it is.
+ */
+
+export type SolutionArea = 'microsoft365' | 'businessApplications';
+
+/**
+ * Microsoft 365 claims are usage claims (OSU Microsoft 365). Business Applications
+ * offers usage and/or pre-sales (OSU Business Applications, OSA) or revenue association.
+ */
+export type Activity = 'usage' | 'usageOrPresales' | 'revenueAssociation';
+
+export const CLAIM_STATUSES = [
+  'draft',
+  'submitted',
+  'underReview',
+  'partnerActionRequired',
+  'approvedCustomerNotified',
+  'associated',
+  'rejected',
+  'dispute',
+  'rejectedFinal',
+] as const;
+export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
+
+export type ActorRole = 'partnerAdmin' | 'partnerUser' | 'reviewer' | 'customer' | 'system';
+
+/** Who did something. `id` is an AAD object id, a contact email for customers, or a job name. */
+export interface Actor {
+  role: ActorRole;
+  id: string;
+  name?: string;
+}
+
+export interface Contact {
+  name: string;
+  title?: string;
+  email: string;
+}
+
+/** Revenue association replaces some questions with these three. */
+export interface RevenueAssociationDetails {
+  solutionSellerName: string;
+  customerName: string;
+  isvSolutionName: string;
+}
+
+/** A Dynamics 365 product's subscriptions at the customer, as the partner states them. */
+export interface ProductSubscriptions {
+  productId: string;
+  /** The customer has more than one subscription of this product (then ids are required). */
+  multiple: boolean;
+  subscriptionIds: string[];
+}
+
+export type EvidenceKind = 'pdf' | 'docx' | 'xlsx' | 'pptx' | 'doc' | 'xls' | 'ppt' | 'png' | 'jpeg' | 'msg' | 'eml';
+
+/** Metadata of one proof-of-execution file; the bytes live in Blob storage under `blobName`. */
+export interface PoeFile {
+  id: string;
+  fileName: string;
+  kind: EvidenceKind;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  blobName: string;
+  uploadedAt: string;
+  uploadedBy: Actor;
+}
+
+export interface ClaimComment {
+  id: string;
+  author: Actor;
+  text: string;
+  at: string;
+}
+
+/** Why a reviewer asks for more information (SPEC.md). */
+export const INFO_REQUEST_REASONS = [
+  'missingAllPoe',
+  'missingCustomerAcknowledgement',
+  'missingOrOldDates',
+  'missingPartnerSolutionOrService',
+  'missingProducts',
+] as const;
+export type InfoRequestReason = (typeof INFO_REQUEST_REASONS)[number];
+
+export const REJECTION_REASONS = [
+  'insufficientPoe',
+  'noPartnerResponse',
+  'customerDeclined',
+  'partnerRequest',
+  'disputeLost',
+  'disassociated',
+  'other',
+] as const;
+export type RejectionReason = (typeof REJECTION_REASONS)[number];
+
+export interface HistoryEntry {
+  at: string;
+  actor: Actor;
+  event: string;
+  from: ClaimStatus | null;
+  to: ClaimStatus;
+  reason?: string;
+  reasonCodes?: string[];
+  note?: string;
+}
+
+/** A side effect recorded in the same write as the transition that causes it (outbox). */
+export interface OutboxMessage {
+  id: string;
+  kind: string;
+  createdAt: string;
+  attempts: number;
+  nextAttemptAt: string;
+  payload?: Record<string, string | number | boolean | string[]>;
+}
+
+export interface Claim {
+  id: string;
+  /** The partner organisation: its Teams (AAD) tenant id. Partition key. */
+  partnerId: string;
+  type: 'claim';
+  name: string;
+  mpnId: string;
+  customerDomain: string;
+  customerTenantId: string;
+  solutionArea?: SolutionArea;
+  activity?: Activity;
+  productIds: string[];
+  subscriptions: ProductSubscriptions[];
+  customerContact?: Contact;
+  technicalContact?: Contact;
+  partnerContact?: Contact;
+  revenue?: RevenueAssociationDetails;
+  poe: PoeFile[];
+  comments: ClaimComment[];
+  status: ClaimStatus;
+  history: HistoryEntry[];
+  createdBy: Actor;
+  createdAt: string;
+  updatedAt: string;
+  submittedAt?: string;
+  /** Partner action required: the reasons asked and the answer deadline. */
+  infoRequest?: { reasonCodes: InfoRequestReason[]; note?: string; deadlineAt: string };
+  /** Approved — customer notified: when the opt-out window closes. */
+  windowClosesAt?: string;
+  rejection?: { reason: RejectionReason; note?: string; at: string };
+  /** A rejection may be disputed once. */
+  disputed: boolean;
+  /** Association keys held while approved or associated. */
+  heldKeys: string[];
+  /** The next moment time itself changes this claim (window close, deadline); indexed. */
+  dueAt?: string;
+  outbox: OutboxMessage[];
+}
+
+/** A claim with the concurrency token the store returned with it. */
+export interface Versioned<T> {
+  value: T;
+  etag: string;
+}
+
+/** A partner organisation as the partner directory knows it. */
+export interface PartnerOrganisation {
+  /** Teams (AAD) tenant id of the partner; also the claims' partition key. */
+  id: string;
+  type: 'partner';
+  name: string;
+  locations: { mpnId: string; name: string; country?: string }[];
+  /** AAD object ids of the incentives admins (may create and submit claims). */
+  incentivesAdmins: string[];
+  /** AAD object ids of reviewers (program operators). */
+  reviewers: string[];
+}
