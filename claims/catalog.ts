@@ -1,0 +1,172 @@
+/**
+ * The product catalog as data: solution areas, their activities, the products a
+ * claim may name, the incentive programs CPOR covers and the co-op programs it does
+ * not. Product names are brand names and stay untranslated.
+ */
+import type { Activity, SolutionArea } from './model';
+
+export const SOLUTION_AREAS: readonly SolutionArea[] = ['microsoft365', 'businessApplications'];
+
+/** Microsoft 365 claims are usage claims; Business Applications offers two kinds (seeds, step 4). */
+export const ACTIVITIES_BY_AREA: Readonly<Record<SolutionArea, readonly Activity[]>> = {
+  microsoft365: ['usage'],
+  businessApplications: ['usageOrPresales', 'revenueAssociation'],
+};
+
+/**
+ * How exclusivity is keyed: OSU Microsoft 365 per customer workload, OSA sales and
+ * OSU Business Applications per customer subscription (seeds, rule 1).
+ */
+export type AssociationBasis = 'workload' | 'subscription';
+
+export interface Product {
+  /** Stable camelCase id stored on claims and in association keys; never rename. */
+  id: string;
+  name: string;
+  solutionArea: SolutionArea;
+  /** Dynamics 365 needs a customer technical contact and, with several subscriptions, their ids. */
+  dynamics365: boolean;
+  associationBasis: AssociationBasis;
+  /** Pre-CPOR associations stay valid until the subscription expires (Dynamics 365, Power BI). */
+  legacyValidUntilExpiry: boolean;
+}
+
+const workload = (id: string, name: string): Product => ({
+  id,
+  name,
+  solutionArea: 'microsoft365',
+  dynamics365: false,
+  associationBasis: 'workload',
+  legacyValidUntilExpiry: false,
+});
+
+const businessApp = (id: string, name: string, dynamics365: boolean, legacyValidUntilExpiry = dynamics365): Product => ({
+  id,
+  name,
+  solutionArea: 'businessApplications',
+  dynamics365,
+  associationBasis: 'subscription',
+  legacyValidUntilExpiry,
+});
+
+export const PRODUCTS: readonly Product[] = [
+  workload('exchangeOnline', 'Exchange Online'),
+  workload('sharePointOnline', 'SharePoint Online'),
+  workload('microsoftTeams', 'Microsoft Teams'),
+  workload('oneDrive', 'OneDrive'),
+  workload('microsoft365Apps', 'Microsoft 365 Apps'),
+  workload('intune', 'Microsoft Intune'),
+  workload('entraId', 'Microsoft Entra ID'),
+  workload('defenderForOffice365', 'Microsoft Defender for Office 365'),
+  workload('defenderForEndpoint', 'Microsoft Defender for Endpoint'),
+  workload('defenderForIdentity', 'Microsoft Defender for Identity'),
+  businessApp('dynamics365Sales', 'Dynamics 365 Sales', true),
+  businessApp('dynamics365CustomerService', 'Dynamics 365 Customer Service', true),
+  businessApp('dynamics365FieldService', 'Dynamics 365 Field Service', true),
+  businessApp('dynamics365Finance', 'Dynamics 365 Finance', true),
+  businessApp('dynamics365SupplyChainManagement', 'Dynamics 365 Supply Chain Management', true),
+  businessApp('dynamics365BusinessCentral', 'Dynamics 365 Business Central', true),
+  businessApp('dynamics365CustomerInsights', 'Dynamics 365 Customer Insights', true),
+  businessApp('powerBI', 'Power BI', false, true),
+  businessApp('powerApps', 'Power Apps', false),
+  businessApp('powerAutomate', 'Power Automate', false),
+];
+
+const productIndex = new Map(PRODUCTS.map((p) => [p.id, p]));
+
+export function productById(id: string): Product | undefined {
+  return productIndex.get(id);
+}
+
+export function productsFor(area: SolutionArea): Product[] {
+  return PRODUCTS.filter((p) => p.solutionArea === area);
+}
+
+export function isSolutionArea(value: unknown): value is SolutionArea {
+  return typeof value === 'string' && (SOLUTION_AREAS as readonly string[]).includes(value);
+}
+
+export function activitiesFor(area: SolutionArea): readonly Activity[] {
+  return ACTIVITIES_BY_AREA[area];
+}
+
+export function isActivityAllowed(area: SolutionArea, activity: Activity): boolean {
+  return ACTIVITIES_BY_AREA[area].includes(activity);
+}
+
+export type ProgramId = 'osa' | 'osuMicrosoft365' | 'osuBusinessApplications';
+
+export interface Program {
+  id: ProgramId;
+  name: string;
+  associationBasis: AssociationBasis;
+}
+
+/** The only programs CPOR claims are for (seeds, first paragraph). */
+export const PROGRAMS: readonly Program[] = [
+  { id: 'osa', name: 'Online Services Advisor (OSA) sales', associationBasis: 'subscription' },
+  { id: 'osuMicrosoft365', name: 'Online Services Usage (OSU) Microsoft 365', associationBasis: 'workload' },
+  { id: 'osuBusinessApplications', name: 'Online Services Usage (OSU) Business Applications', associationBasis: 'subscription' },
+];
+
+/**
+ * Which programs a claim of this area and activity earns under. Our reading of the
+ * seeds: usage/pre-sales covers OSU Business Applications and OSA (advisory sales);
+ * revenue association is an OSA sales claim.
+ */
+export function programsFor(area: SolutionArea, activity: Activity): ProgramId[] {
+  if (area === 'microsoft365') return activity === 'usage' ? ['osuMicrosoft365'] : [];
+  if (activity === 'usageOrPresales') return ['osuBusinessApplications', 'osa'];
+  return activity === 'revenueAssociation' ? ['osa'] : [];
+}
+
+export interface CoopProgram {
+  id: string;
+  name: string;
+  /** Lower-case words a partner may type for it, in English, Korean and Japanese. */
+  aliases: readonly string[];
+}
+
+/** Programs whose claims follow the co-op claim process instead of CPOR (seeds, rule 5). */
+export const COOP_PROGRAMS: readonly CoopProgram[] = [
+  {
+    id: 'cloudSolutionProvider',
+    name: 'Cloud Solution Provider',
+    aliases: ['csp', 'cloud solution provider', '클라우드 솔루션 공급자', 'クラウド ソリューション プロバイダー'],
+  },
+  { id: 'managedReseller', name: 'Managed reseller', aliases: ['managed reseller', '관리 리셀러', 'マネージド リセラー'] },
+  { id: 'hosting', name: 'Hosting', aliases: ['hosting', 'hoster', 'spla', '호스팅', 'ホスティング'] },
+  { id: 'surface', name: 'Surface', aliases: ['surface', '서피스', 'サーフェス'] },
+  { id: 'oem', name: 'OEM', aliases: ['oem'] },
+  { id: 'distributor', name: 'Distributor', aliases: ['distributor', '총판', 'ディストリビューター'] },
+];
+
+/** Width, case and spacing variants collapse, so "ＣＳＰ", "Cloud-Solution  Provider" match. */
+function normaliseForMatch(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+const hasCjk = (s: string): boolean => /[\p{Script=Hangul}\p{Script=Han}\p{Script=Katakana}\p{Script=Hiragana}]/u.test(s);
+
+/**
+ * The co-op program a free text or program id names, if any. Latin aliases match
+ * whole words only ("csp" but not "cspx"); CJK aliases match anywhere because those
+ * languages do not separate words consistently.
+ */
+export function coopProgramFor(text: string): CoopProgram | undefined {
+  const haystack = normaliseForMatch(text);
+  if (haystack === '') return undefined;
+  const padded = ` ${haystack} `;
+  const compact = haystack.replace(/ /g, '');
+  return COOP_PROGRAMS.find((program) => {
+    if (normaliseForMatch(program.id) === haystack) return true;
+    return program.aliases.some((alias) => {
+      const needle = normaliseForMatch(alias);
+      return hasCjk(needle) ? compact.includes(needle.replace(/ /g, '')) : padded.includes(` ${needle} `);
+    });
+  });
+}
