@@ -22,6 +22,12 @@
  *   - between 2 and 3, or during 3 (claim records the keys, holds still pending): `repair`
  *     asks the claim, sees the keys recorded, and confirms them.
  *   - during release (some holds deleted): release is idempotent; the caller retries it.
+ * Legacy (pre-CPOR) holds are imported as `held`. One that no longer counts (expired, or
+ * Microsoft 365 that must be re-associated; claims/associations decides) or that belongs
+ * to the claiming partner itself is taken over by replacing it under its ETag; if that
+ * acquire then fails, its undo deletes the hold, and the legacy record with it, which
+ * changes nothing about who may claim the key.
+ *
  * `repair` only looks at pending holds older than a cut-off well beyond a normal
  * acquire-to-confirm interval, so it does not undo an acquire that is still running.
  * If it ever did, `confirm` re-creates the missing hold when the key is still free,
@@ -30,6 +36,7 @@
 import type { Container } from '@azure/cosmos';
 import type { AssociationHold, AssociationStore, Clock } from '../claims/ports';
 import { systemClock } from '../claims/ports';
+import { holdIsActive } from '../claims/associations';
 import { AssociationConflict, ConcurrencyConflict, DomainError } from '../claims/errors';
 import { cosmosErrorCode, fromStored, unlessStatus, type CosmosSystemFields, type OperationHook } from './cosmosConnection';
 
@@ -77,7 +84,7 @@ export class CosmosAssociationStore implements AssociationStore {
           // Already lost: only look, so the error can name every contested key
           // without taking keys we would have to give back.
           const holder = await this.read(key);
-          if (holder && !isHeldBy(holder.value, partnerId, claimId)) contested.push(key);
+          if (holder && this.blocks(holder.value, partnerId, claimId)) contested.push(key);
           continue;
         }
         const outcome = await this.take(key, partnerId, claimId);
@@ -99,16 +106,17 @@ export class CosmosAssociationStore implements AssociationStore {
     for (const key of sortedKeys(keys)) {
       const done = await this.retrying(key, async () => {
         const holder = await this.read(key);
-        if (!holder) {
-          // Repair removed it as abandoned; the claim records it, so take it back if free.
-          return (await this.createHold({ id: key, partnerId, claimId, state: 'held', legacy: false, createdAt: this.now() })) !== undefined;
+        const held: HoldDocument = { id: key, partnerId, claimId, state: 'held', legacy: false, createdAt: this.now() };
+        // Missing: repair removed it as abandoned; the claim records it, so take it back if free.
+        if (!holder) return (await this.createHold(held)) !== undefined;
+        if (isHeldBy(holder.value, partnerId, claimId)) {
+          return holder.value.state === 'held' || (await this.replaceIfUnchanged({ ...holder.value, state: 'held' }, holder.etag)) !== undefined;
         }
-        if (!isHeldBy(holder.value, partnerId, claimId)) {
+        if (this.blocks(holder.value, partnerId, claimId)) {
           contested.push(key);
           return true;
         }
-        if (holder.value.state === 'held') return true;
-        return this.replaceIfUnchanged({ ...holder.value, state: 'held' }, holder.etag);
+        return (await this.replaceIfUnchanged(held, holder.etag)) !== undefined;
       });
       if (!done) throw new ConcurrencyConflict(`association ${key}`);
     }
@@ -149,7 +157,7 @@ export class CosmosAssociationStore implements AssociationStore {
       if (!holder) return false;
       // Re-running an import refreshes the partner's own legacy hold (its expiry may have moved).
       if (!holder.value.legacy || holder.value.partnerId !== hold.partnerId) throw new AssociationConflict([hold.key]);
-      return this.replaceIfUnchanged({ ...doc, createdAt: holder.value.createdAt }, holder.etag);
+      return (await this.replaceIfUnchanged({ ...doc, createdAt: holder.value.createdAt }, holder.etag)) !== undefined;
     });
     if (!done) throw new ConcurrencyConflict(`association ${hold.key}`);
   }
@@ -165,7 +173,7 @@ export class CosmosAssociationStore implements AssociationStore {
       const recorded = claimId !== undefined && (await claimHolds(partnerId, claimId, key));
       // A 412 or 404 means a live caller moved the hold on meanwhile: it is theirs to finish.
       const changed = recorded
-        ? await this.replaceIfUnchanged({ ...holder.value, state: 'held' }, holder.etag)
+        ? (await this.replaceIfUnchanged({ ...holder.value, state: 'held' }, holder.etag)) !== undefined
         : await this.deleteIfUnchanged(holder);
       if (changed) fixed += 1;
     }
@@ -184,16 +192,35 @@ export class CosmosAssociationStore implements AssociationStore {
     return released.sort();
   }
 
-  /** Creates the pending hold, or says why not: the key is already this claim's, or someone else's. */
+  /**
+   * Writes the pending hold, or says why not: the key is already this claim's, or
+   * another's. A legacy hold that no longer counts is replaced under its ETag, which is
+   * as atomic as the create: of two claims replacing it, one gets a 412.
+   */
   private async take(key: string, partnerId: string, claimId: string): Promise<StoredHold | 'ours' | 'contested'> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-      const created = await this.createHold({ id: key, partnerId, claimId, state: 'pending', legacy: false, createdAt: this.now() });
+      const pending: HoldDocument = { id: key, partnerId, claimId, state: 'pending', legacy: false, createdAt: this.now() };
+      const created = await this.createHold(pending);
       if (created) return created;
       const holder = await this.read(key);
-      if (holder) return isHeldBy(holder.value, partnerId, claimId) ? 'ours' : 'contested';
-      // released between our create and our read: try again
+      if (!holder) continue; // released between our create and our read
+      if (isHeldBy(holder.value, partnerId, claimId)) return 'ours';
+      if (this.blocks(holder.value, partnerId, claimId)) return 'contested';
+      const replaced = await this.replaceIfUnchanged(pending, holder.etag);
+      if (replaced) return replaced;
     }
     throw new ConcurrencyConflict(`association ${key}`);
+  }
+
+  /**
+   * Whether `hold` keeps this claim off its key. A legacy hold gives way to a CPOR claim
+   * of the same partner (the re-association the program asks for), and to anyone once
+   * it no longer counts (expired, or Microsoft 365 that must be re-associated).
+   */
+  private blocks(hold: HoldDocument, partnerId: string, claimId: string): boolean {
+    if (isHeldBy(hold, partnerId, claimId)) return false;
+    if (!hold.legacy) return true;
+    return hold.partnerId !== partnerId && holdIsActive(toHold(hold), this.clock.now());
   }
 
   /** Best effort: what is left behind stays pending and `repair` removes it. */
@@ -228,13 +255,13 @@ export class CosmosAssociationStore implements AssociationStore {
     return response?.resource ? fromStored<HoldDocument>(response.resource) : undefined;
   }
 
-  /** True when written; false when the hold changed or vanished since it was read. */
-  private async replaceIfUnchanged(doc: HoldDocument, etag: string): Promise<boolean> {
+  /** The written hold; undefined when it changed or vanished since it was read. */
+  private async replaceIfUnchanged(doc: HoldDocument, etag: string): Promise<StoredHold | undefined> {
     this.onOperation('associations.replace');
-    const replaced = await unlessStatus([404, 412], () =>
-      this.container.item(doc.id, doc.id).replace(doc, { accessCondition: { type: 'IfMatch', condition: etag } }),
+    const response = await unlessStatus([404, 412], () =>
+      this.container.item(doc.id, doc.id).replace<HoldDocument & CosmosSystemFields>(doc, { accessCondition: { type: 'IfMatch', condition: etag } }),
     );
-    return replaced !== undefined;
+    return response?.resource ? fromStored<HoldDocument>(response.resource) : undefined;
   }
 
   /** True when this call deleted it or it is already gone; false when it changed since it was read. */

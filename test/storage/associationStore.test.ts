@@ -47,7 +47,7 @@ describe('CosmosAssociationStore', () => {
 
   async function holdsOfThisTest(): Promise<AssociationHold[]> {
     const { resources } = await container.items
-      .query<{ id: string }>({ query: 'SELECT c.id FROM c WHERE STARTSWITH(c.id, @prefix)', parameters: [{ name: '@prefix', value: key('') }] })
+      .query<{ id: string }>({ query: 'SELECT c.id FROM c WHERE CONTAINS(c.id, @tenant)', parameters: [{ name: '@tenant', value: `|${tenant}|` }] })
       .fetchAll();
     const holds = await Promise.all(resources.map((r) => store.holderOf(r.id)));
     return holds.filter((h): h is AssociationHold => h !== undefined).sort((a, b) => a.key.localeCompare(b.key));
@@ -219,6 +219,26 @@ describe('CosmosAssociationStore', () => {
     assert.ok(released.includes(sub));
     assert.ok(!released.includes(key('powerBi')));
     await store.acquire('partner-b', 'claim-2', [sub]);
+  });
+
+  it('lets a claim take over legacy holds that no longer count, or that are its own partner\'s', async () => {
+    const m365Legacy = key('exchangeOnline'); // Microsoft 365: must be re-associated, keeps nothing
+    const expired = `sub|${tenant}|sub-expired`;
+    const own = `sub|${tenant}|sub-own`;
+    await store.importLegacy({ key: m365Legacy, partnerId: 'partner-a' });
+    await store.importLegacy({ key: expired, partnerId: 'partner-a', expiresAt: minutesLater(-1).toISOString() });
+    await store.importLegacy({ key: own, partnerId: 'partner-b', expiresAt: minutesLater(600).toISOString() });
+    await store.acquire('partner-b', 'claim-2', [m365Legacy, expired, own]);
+    const holds = await holdsOfThisTest();
+    assert.deepEqual(holds.map((h) => [h.partnerId, h.claimId, h.state, h.legacy]), [
+      ['partner-b', 'claim-2', 'pending', false],
+      ['partner-b', 'claim-2', 'pending', false],
+      ['partner-b', 'claim-2', 'pending', false],
+    ]);
+    // an active legacy hold of another partner still blocks
+    const active = `sub|${tenant}|sub-active`;
+    await store.importLegacy({ key: active, partnerId: 'partner-a', expiresAt: minutesLater(600).toISOString() });
+    await assert.rejects(store.acquire('partner-c', 'claim-3', [active]), AssociationConflict);
   });
 
   it('re-importing a legacy hold updates its expiry', async () => {
