@@ -9,8 +9,10 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createCosmosClient } from './cosmosConnection';
-import { ensureCosmosSchema } from './cosmosSchema';
+import { containerSpec, ensureCosmosSchema } from './cosmosSchema';
 import { SnapshotKeeper, loadSnapshotFile, restoreSnapshot } from './cosmosSnapshot';
+import { CosmosPartnerDirectory } from './partnerDirectory';
+import { readSeedFile, seedPartners } from './seedPartners';
 import { startAzurite, startCosmosStandIn, type AzuriteStandIn, type CosmosStandIn } from './standIns';
 
 export const DEFAULT_LOCAL_COSMOS_PORT = 8081;
@@ -22,6 +24,12 @@ export interface StackLogger {
   error(details: object, message: string): void;
 }
 
+export interface SeedConnection {
+  cosmos: ReturnType<typeof createCosmosClient>;
+  blob: BlobServiceClient;
+  databaseId: string;
+}
+
 export interface LocalStackOptions {
   dataDir: string;
   databaseId: string;
@@ -31,8 +39,11 @@ export interface LocalStackOptions {
   blobPort?: number;
   /** How often to look for changes to save; 0 turns periodic saving off. */
   snapshotIntervalMs?: number;
-  /** Puts the demo data in place after the schema exists; runs on every start, so it must be idempotent. */
-  seed?: (connection: { cosmos: ReturnType<typeof createCosmosClient>; blob: BlobServiceClient }) => Promise<void>;
+  /**
+   * Puts the demo data in place after the schema exists; runs on every start, so it
+   * must be idempotent. Default: the demo partner organisations of storage/seed/partners.json.
+   */
+  seed?: (connection: SeedConnection) => Promise<void>;
   logger?: StackLogger;
 }
 
@@ -84,7 +95,7 @@ async function prepare(options: LocalStackOptions, logger: StackLogger, cosmosSt
   const blob = BlobServiceClient.fromConnectionString(azurite.connectionString);
   // No public access option: the container is private, readers get short-lived SAS links.
   await blob.getContainerClient(options.poeContainer).createIfNotExists();
-  await options.seed?.({ cosmos, blob });
+  await (options.seed ?? seedDemoPartners)({ cosmos, blob, databaseId: options.databaseId });
   await keeper.saveIfChanged();
   logger.info({ cosmos: cosmosStandIn.endpoint, blob: azurite.blobEndpoint, restoredDocuments }, 'local stack ready');
 
@@ -118,6 +129,17 @@ async function prepare(options: LocalStackOptions, logger: StackLogger, cosmosSt
         }
       })()),
   };
+}
+
+/**
+ * Adds the demo organisations that are missing (the Agents Playground's tenant and user
+ * among them), leaving any the developer has changed as they are.
+ */
+export async function seedDemoPartners({ cosmos, databaseId }: SeedConnection): Promise<void> {
+  const directory = new CosmosPartnerDirectory(cosmos.database(databaseId).container(containerSpec('partners').id));
+  const missing = [];
+  for (const org of await readSeedFile()) if (!(await directory.get(org.id))) missing.push(org);
+  await seedPartners(directory, missing);
 }
 
 function portHint(e: unknown, what: string, setting: string): Error {
