@@ -1,7 +1,7 @@
 /**
  * Application Insights, only when its connection string is set. Loaded lazily: the
  * OpenTelemetry stack it brings is large, and it must start before the HTTP server
- * module is loaded to see incoming requests.
+ * module is loaded to see incoming requests (see `startup.ts`).
  */
 export interface Telemetry {
   trackException(error: Error, properties: Record<string, string>): void;
@@ -13,11 +13,13 @@ export const noTelemetry: Telemetry = {
   flush: async () => undefined,
 };
 
-export async function startTelemetry(connectionString: string | undefined): Promise<Telemetry> {
+export function startTelemetry(connectionString: string | undefined): Telemetry {
   if (!connectionString) return noTelemetry;
-  const appInsights = await import('applicationinsights');
+  // Synchronous on purpose: it has to patch `http` before restify is imported.
+  const appInsights = require('applicationinsights') as typeof import('applicationinsights');
   appInsights
     .setup(connectionString)
+    // pino already writes structured logs to stdout, which App Service collects.
     .setAutoCollectConsole(false)
     .setSendLiveMetrics(false)
     .start();

@@ -1,0 +1,77 @@
+/**
+ * The composition root: the one place that builds the app from configuration and
+ * hands every part its dependencies. `npm start` runs it; with no Azure settings it
+ * starts the embedded local stack first.
+ */
+// First: configuration and telemetry, before any module that loads `http`.
+import { config, telemetry } from './startup';
+import { createAdapter } from './adapter';
+import type { Config } from './config';
+import { Lifecycle } from './lifecycle';
+import { createLogger, flushLogger, type Logger } from './logger';
+import { MinimalBot } from './minimalBot';
+import { createServer, type TurnHandler } from './server';
+import { connectStorage, type StorageConnections } from './storageConnections';
+
+/** How long a stop waits for turns in flight before closing their connections. */
+const TURN_GRACE_MS = 10_000;
+
+export interface RunningApp {
+  config: Config;
+  logger: Logger;
+  /** Where the bot listens, e.g. http://127.0.0.1:3978. */
+  url: string;
+  storage: StorageConnections;
+  lifecycle: Lifecycle;
+}
+
+/**
+ * The bot that runs turns. A placeholder until the claim dialogs are composed here;
+ * it gets the storage connections so the real bot can be built from them.
+ */
+function createBot(_storage: StorageConnections): TurnHandler {
+  return new MinimalBot();
+}
+
+export async function startApp(): Promise<RunningApp> {
+  const logger = createLogger(config.logLevel);
+  const lifecycle = new Lifecycle(logger);
+  // Registered first, so it runs last: everything else may still log while stopping.
+  lifecycle.onStop('flush logs', () => flushLogger(logger));
+  lifecycle.onStop('flush telemetry', () => telemetry.flush());
+  logger.info({ mode: config.mode, authentication: config.bot.appId ? config.bot.appType : 'off' }, 'starting');
+
+  const storage = await connectStorage(config, logger);
+  lifecycle.onStop('close storage', () => storage.close());
+
+  const adapter = createAdapter(config.bot, { logger, telemetry });
+  const app = createServer({
+    publicUrl: config.publicUrl,
+    logger,
+    adapter,
+    bot: createBot(storage),
+    health: storage.probes,
+  });
+  // Without an app id nobody is authenticated: then only this machine may talk to the bot.
+  const host = config.bot.appId ? undefined : '127.0.0.1';
+  const address = await app.listen(config.port, host);
+  lifecycle.onStop('stop HTTP server', async () => {
+    const { unfinishedTurns } = await app.close(TURN_GRACE_MS);
+    if (unfinishedTurns) logger.warn({ unfinishedTurns }, 'turns still running when the grace period ended');
+  });
+
+  const url = `http://${host ?? 'localhost'}:${address.port}`;
+  logger.info({ url: `${url}/api/messages`, health: `${url}/healthz`, publicUrl: config.publicUrl }, 'bot listening');
+  if (config.mode === 'local') logger.info({ dataDir: config.dataDir }, 'local mode: chat with `npm run playground`');
+  return { config, logger, url, storage, lifecycle };
+}
+
+if (require.main === module) {
+  startApp().then(
+    (app) => app.lifecycle.installProcessHandlers(),
+    (e: unknown) => {
+      process.stderr.write(`start-up failed: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}
