@@ -118,7 +118,7 @@ export function deriveTeamsAppId(botId: string): string {
 export function packageSettingsFromEnv(env: Env, packageVersion: string): PackageSettings {
   const botId = guid(env, 'MicrosoftAppId', "the bot's Microsoft App ID");
   if (botId === undefined) {
-    throw new PackageConfigError('MicrosoftAppId', "is missing: set it to the bot's Microsoft App ID (a GUID; azd outputs it as BOT_ID)");
+    throw new PackageConfigError('MicrosoftAppId', "is missing: set it to the bot's Microsoft App ID (a GUID; `azd env get-value MicrosoftAppId` prints it)");
   }
   const origin = publicOrigin(env);
   const version = present(env, 'TEAMS_APP_VERSION') ?? packageVersion;
