@@ -1,0 +1,72 @@
+/**
+ * Dates, sizes, lists and countdowns in the user's language, through Intl so the
+ * order and punctuation are the locale's own (2025년 3월 5일, 2025年3月5日).
+ */
+import type { Locale } from './catalogs';
+import { t } from './translator';
+
+type DateInput = Date | string;
+
+function toDate(value: DateInput): Date {
+  const date = typeof value === 'string' ? new Date(value) : value;
+  if (Number.isNaN(date.getTime())) throw new TypeError(`not a date: ${String(value)}`);
+  return date;
+}
+
+/**
+ * Teams reports the user's IANA zone (`localTimezone`), but a client may send
+ * something Intl does not know; UTC then beats failing the whole reply.
+ */
+function safeTimeZone(timeZone: string | undefined): string {
+  if (!timeZone) return 'UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return timeZone;
+  } catch {
+    return 'UTC';
+  }
+}
+
+/** A calendar date in the user's zone: "March 5, 2025", "2025년 3월 5일", "2025年3月5日". */
+export function formatDate(locale: Locale, date: DateInput, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: safeTimeZone(timeZone) }).format(toDate(date));
+}
+
+/** A date and time in the user's zone. */
+export function formatDateTime(locale: Locale, date: DateInput, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: safeTimeZone(timeZone) }).format(toDate(date));
+}
+
+const KIB = 1024;
+const MIB = 1024 * 1024;
+
+/** Binary sizes with the locale's decimal mark: "512 byte", "3.4 kB", "2.5 MB". */
+export function formatFileSize(locale: Locale, bytes: number): string {
+  const [unit, amount] = bytes < KIB ? (['byte', bytes] as const) : bytes < MIB ? (['kilobyte', bytes / KIB] as const) : (['megabyte', bytes / MIB] as const);
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }).format(amount);
+}
+
+/** "A, B, and C" / "A, B 및 C" / "A、B、C". */
+export function formatList(locale: Locale, items: readonly string[]): string {
+  return new Intl.ListFormat(locale, { type: 'conjunction', style: 'long' }).format(items);
+}
+
+export type CountdownKind = 'window' | 'deadline';
+
+/**
+ * The opt-out window or an answer deadline as a phrase: "closes in 3 business days".
+ * `businessDaysLeft` comes from the business-day calendar; below zero means it has passed.
+ */
+export function formatCountdown(locale: Locale, kind: CountdownKind, businessDaysLeft: number): string {
+  const days = Math.floor(businessDaysLeft);
+  if (kind === 'window') {
+    if (days < 0) return t(locale, 'dates.windowClosed');
+    if (days === 0) return t(locale, 'dates.windowClosesToday');
+    if (days === 1) return t(locale, 'dates.windowClosesInOne');
+    return t(locale, 'dates.windowClosesInDays', { days });
+  }
+  if (days < 0) return t(locale, 'dates.overdue');
+  if (days === 0) return t(locale, 'dates.dueToday');
+  if (days === 1) return t(locale, 'dates.dueInOne');
+  return t(locale, 'dates.dueInDays', { days });
+}
