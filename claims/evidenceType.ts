@@ -148,3 +148,27 @@ export function hasExtensionOf(fileName: string, kind: EvidenceKind): boolean {
   const extension = extensionOf(fileName);
   return extension !== undefined && KINDS[kind].extensions.includes(extension);
 }
+
+const MAX_FILE_NAME_CHARS = 200;
+/** Control characters, and the bidi overrides that make "gpj.exe" display as "exe.jpg". */
+const UNSAFE_NAME_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * The user's file name made safe to keep and show: last path segment only, no control
+ * or bidi-override characters, no leading dots, at most 200 characters (keeping the
+ * extension). Empty results become `fallback`.
+ */
+export function safeFileName(raw: string, fallback: string): string {
+  const base = (raw.split(/[\\/]/).pop() ?? '').normalize('NFC').replace(UNSAFE_NAME_CHARS, '');
+  const name = base.replace(/\s+/g, ' ').trim().replace(/^\.+/, '').trim();
+  const chars = Array.from(name);
+  if (chars.length <= MAX_FILE_NAME_CHARS) return name || fallback;
+  const extension = extensionOf(name);
+  const tail = extension ? `.${extension}` : '';
+  return chars.slice(0, MAX_FILE_NAME_CHARS - tail.length).join('').trimEnd() + tail;
+}
+
+/** The name a download gets: the stored name, with the kind's extension added when it lacks one. */
+export function downloadFileName(fileName: string, kind: EvidenceKind): string {
+  return hasExtensionOf(fileName, kind) ? fileName : `${fileName}.${extensionFor(kind)}`;
+}

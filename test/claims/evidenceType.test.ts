@@ -6,8 +6,10 @@ import {
   checkDeclaredType,
   contentTypeFor,
   declaredKindOf,
+  downloadFileName,
   extensionFor,
   hasExtensionOf,
+  safeFileName,
   sniffEvidence,
   sniffEvidenceKind,
 } from '../../claims/evidenceType';
@@ -150,6 +152,34 @@ describe('evidence type', () => {
       assert.equal(contentTypeFor('docx'), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
       assert.equal(contentTypeFor('eml'), 'message/rfc822');
       assert.equal(new Set(EVIDENCE_KINDS.map(contentTypeFor)).size, EVIDENCE_KINDS.length);
+    });
+  });
+
+  describe('file names', () => {
+    it('keeps only the last path segment, without control, bidi-override or leading-dot tricks', () => {
+      assert.equal(safeFileName('C:\\Users\\dana\\..\\SOW.pdf', 'poe'), 'SOW.pdf');
+      assert.equal(safeFileName('../../etc/passwd', 'poe'), 'passwd');
+      assert.equal(safeFileName('invoice\u202Efdp.exe', 'poe'), 'invoicefdp.exe');
+      assert.equal(safeFileName('a\r\nb\u0000.pdf', 'poe'), 'ab.pdf');
+      assert.equal(safeFileName('...hidden.pdf', 'poe'), 'hidden.pdf');
+      assert.equal(safeFileName('  \t ', 'poe-1'), 'poe-1');
+    });
+
+    it('keeps Korean and Japanese names, NFC-normalised', () => {
+      assert.equal(safeFileName('계약서.pdf', 'poe'), '계약서.pdf');
+      assert.equal(safeFileName('\u30ab\u3099 作業.docx', 'poe'), '\u30ac 作業.docx');
+    });
+
+    it('shortens long names to 200 characters, keeping the extension and whole characters', () => {
+      const long = safeFileName(`${'😀'.repeat(300)}.pdf`, 'poe');
+      assert.equal(Array.from(long).length, 200);
+      assert.ok(long.endsWith('😀.pdf'));
+    });
+
+    it('gives downloads the extension of what the content really is', () => {
+      assert.equal(downloadFileName('SOW.pdf', 'pdf'), 'SOW.pdf');
+      assert.equal(downloadFileName('photo.JPEG', 'jpeg'), 'photo.JPEG');
+      assert.equal(downloadFileName('SOW v2.1', 'pdf'), 'SOW v2.1.pdf');
     });
   });
 
