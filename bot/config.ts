@@ -31,7 +31,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'COSMOS_ENDPOINT', description: 'Cosmos DB for NoSQL account endpoint; unset (with STORAGE_ACCOUNT_URL) = embedded local stack', required: 'azure', secret: false, localOnly: false },
   { key: 'COSMOS_KEY', description: 'Account key for a Cosmos DB emulator or stand-in you run yourself (Azure uses managed identity)', required: 'never', secret: true, localOnly: true },
   { key: 'COSMOS_DATABASE', description: 'Cosmos DB database id', default: 'cpor', required: 'never', secret: false, localOnly: false },
-  { key: 'STORAGE_ACCOUNT_URL', description: 'Blob service URL, e.g. https://<account>.blob.core.windows.net; unset (with COSMOS_ENDPOINT) = embedded local stack', required: 'azure', secret: false, localOnly: false },
+  { key: 'STORAGE_ACCOUNT_URL', description: 'Blob service URL, e.g. https://ACCOUNT.blob.core.windows.net; unset (with COSMOS_ENDPOINT) = embedded local stack', required: 'azure', secret: false, localOnly: false },
   { key: 'STORAGE_CONNECTION_STRING', description: 'Connection string for an Azurite you run yourself (Azure uses managed identity)', required: 'never', secret: true, localOnly: true },
   { key: 'POE_CONTAINER', description: 'Private Blob container for proof-of-execution files', default: 'poe', required: 'never', secret: false, localOnly: false },
   { key: 'POE_MAX_BYTES', description: 'Largest PoE file accepted, in bytes', default: '26214400', required: 'never', secret: false, localOnly: false },
