@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Holidays from 'date-holidays';
+import { parseIsoDuration } from '../claims/calendar';
 
 export interface SettingSpec {
   key: string;
@@ -62,8 +63,11 @@ export type BotAppType = 'SingleTenant' | 'UserAssignedMSI';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** The opt-out window: business days in production, a plain duration for demos and tests. */
-export type WindowSetting = { kind: 'businessDays'; days: number } | { kind: 'duration'; milliseconds: number; iso: string };
+/**
+ * The opt-out window: business days in production, a plain duration for demos and
+ * tests. `spec` is the setting as written, what `BusinessCalendar.parseWindow` takes.
+ */
+export type WindowSetting = { kind: 'businessDays'; days: number; spec: string } | { kind: 'duration'; milliseconds: number; spec: string };
 
 export interface BotIdentity {
   /** Empty in local mode without a registration: authentication is then off. */
@@ -215,7 +219,7 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
     },
     consentSigningKey: consentSigningKey ?? '',
     calendar: { country, timeZone },
-    optOutWindow: optOutWindow ?? { kind: 'businessDays', days: 5 },
+    optOutWindow: optOutWindow ?? { kind: 'businessDays', days: 5, spec: '5' },
     infoDeadlineBusinessDays: integer('INFO_DEADLINE_BUSINESS_DAYS', 1, 365),
     mail: { smtpUrl, from: mailFrom },
     appInsightsConnectionString: raw('APPLICATIONINSIGHTS_CONNECTION_STRING'),
@@ -276,23 +280,18 @@ function isLogLevel(value: string): value is LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(value);
 }
 
-const ISO_DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
-
 /**
- * "5" → 5 business days; "PT2M" → two minutes of plain time. Years and months are
- * refused: their length depends on the date, which a window must not.
+ * "5" → 5 business days; "PT2M" → two minutes of plain time (years and months are
+ * refused by the calendar's parser: their length depends on the date).
  */
 export function parseWindow(value: string): WindowSetting | undefined {
-  const text = value.trim().toUpperCase();
-  if (/^\d+$/.test(text)) {
-    const days = Number(text);
-    return days >= 1 && days <= 60 ? { kind: 'businessDays', days } : undefined;
+  const spec = value.trim().toUpperCase();
+  if (/^\d+$/.test(spec)) {
+    const days = Number(spec);
+    return days >= 1 && days <= 60 ? { kind: 'businessDays', days, spec } : undefined;
   }
-  const match = ISO_DURATION.exec(text);
-  if (!match || text.endsWith('T')) return undefined;
-  const [weeks, days, hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0));
-  const milliseconds = ((((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
-  return milliseconds > 0 ? { kind: 'duration', milliseconds, iso: text } : undefined;
+  const milliseconds = parseIsoDuration(spec);
+  return milliseconds !== undefined && milliseconds > 0 ? { kind: 'duration', milliseconds, spec } : undefined;
 }
 
 /** KEY=value lines; `#` comments, optional `export`, optional single or double quotes. */

@@ -44,7 +44,7 @@ describe('bot/config', () => {
     assert.equal(config.blob.poeContainer, 'poe');
     assert.equal(config.blob.poeMaxBytes, 26_214_400);
     assert.equal(config.consentSigningKey, LOCAL_KEY);
-    assert.deepEqual(config.optOutWindow, { kind: 'businessDays', days: 5 });
+    assert.deepEqual(config.optOutWindow, { kind: 'businessDays', days: 5, spec: '5' });
     assert.equal(config.infoDeadlineBusinessDays, 14);
     assert.deepEqual(config.calendar, { country: 'US', timeZone: 'America/Los_Angeles' });
     assert.equal(config.dataDir, path.resolve('/srv/app', '.data'));
@@ -94,10 +94,11 @@ describe('bot/config', () => {
   }
 
   it('reads OPT_OUT_WINDOW as business days or an ISO-8601 duration', () => {
-    assert.deepEqual(parseWindow('5'), { kind: 'businessDays', days: 5 });
-    assert.deepEqual(parseWindow('PT2M'), { kind: 'duration', milliseconds: 120_000, iso: 'PT2M' });
-    assert.deepEqual(parseWindow('P1DT1H'), { kind: 'duration', milliseconds: 90_000_000, iso: 'P1DT1H' });
-    assert.deepEqual(parseWindow('P1W'), { kind: 'duration', milliseconds: 604_800_000, iso: 'P1W' });
+    assert.deepEqual(parseWindow('5'), { kind: 'businessDays', days: 5, spec: '5' });
+    assert.deepEqual(parseWindow(' pt2m '), { kind: 'duration', milliseconds: 120_000, spec: 'PT2M' });
+    assert.deepEqual(parseWindow('P1DT1H'), { kind: 'duration', milliseconds: 90_000_000, spec: 'P1DT1H' });
+    assert.deepEqual(parseWindow('P1W'), { kind: 'duration', milliseconds: 604_800_000, spec: 'P1W' });
+    assert.equal(parseWindow('61'), undefined);
     assert.equal(parseWindow('PT'), undefined);
     assert.equal(parseWindow('P'), undefined);
     assert.equal(parseWindow('PT0S'), undefined);
