@@ -5,6 +5,15 @@
  */
 // First: configuration and telemetry, before any module that loads `http`.
 import { config, telemetry } from './startup';
+import type { CosmosDbPartitionedStorage } from 'botbuilder-azure';
+import { BusinessCalendar } from '../claims/calendar';
+import { CosmosAssociationStore } from '../storage/associationStore';
+import { createBotStateStorage } from '../storage/botState';
+import { CosmosClaimRepository } from '../storage/claimRepository';
+import { containerSpec } from '../storage/cosmosSchema';
+import { CosmosConversationReferenceStore } from '../storage/conversationReferenceStore';
+import { CosmosPartnerDirectory } from '../storage/partnerDirectory';
+import { BlobEvidenceStore } from '../storage/poeStore';
 import { createAdapter } from './adapter';
 import type { Config } from './config';
 import { Lifecycle } from './lifecycle';
@@ -16,20 +25,46 @@ import { connectStorage, type StorageConnections } from './storageConnections';
 /** How long a stop waits for turns in flight before closing their connections. */
 const TURN_GRACE_MS = 10_000;
 
+/** The domain's ports, implemented on Cosmos DB and Blob storage. */
+export interface Services {
+  claims: CosmosClaimRepository;
+  associations: CosmosAssociationStore;
+  partners: CosmosPartnerDirectory;
+  conversationReferences: CosmosConversationReferenceStore;
+  evidence: BlobEvidenceStore;
+  /** Conversation and user state (the dialog stack). */
+  botStorage: CosmosDbPartitionedStorage;
+  calendar: BusinessCalendar;
+}
+
 export interface RunningApp {
   config: Config;
   logger: Logger;
   /** Where the bot listens, e.g. http://127.0.0.1:3978. */
   url: string;
   storage: StorageConnections;
+  services: Services;
   lifecycle: Lifecycle;
 }
 
+function createServices(storage: StorageConnections): Services {
+  const container = (name: Parameters<typeof containerSpec>[0]) => storage.database.container(containerSpec(name).id);
+  return {
+    claims: new CosmosClaimRepository(container('claims')),
+    associations: new CosmosAssociationStore(container('associations')),
+    partners: new CosmosPartnerDirectory(container('partners')),
+    conversationReferences: new CosmosConversationReferenceStore(container('conversationReferences')),
+    evidence: new BlobEvidenceStore({ container: storage.poeContainer, signer: storage.blobSigner, maxBytes: config.blob.poeMaxBytes }),
+    botStorage: createBotStateStorage({ ...storage.cosmosConnection, databaseId: config.cosmos.databaseId }),
+    calendar: new BusinessCalendar(config.calendar),
+  };
+}
+
 /**
- * The bot that runs turns. A placeholder until the claim dialogs are composed here;
- * it gets the storage connections so the real bot can be built from them.
+ * The bot that runs turns. A placeholder until the claim dialogs are composed here
+ * from `services` (and `config.optOutWindow.spec` through `services.calendar.parseWindow`).
  */
-function createBot(_storage: StorageConnections): TurnHandler {
+function createBot(_services: Services): TurnHandler {
   return new MinimalBot();
 }
 
@@ -43,13 +78,14 @@ export async function startApp(): Promise<RunningApp> {
 
   const storage = await connectStorage(config, logger);
   lifecycle.onStop('close storage', () => storage.close());
+  const services = createServices(storage);
 
   const adapter = createAdapter(config.bot, { logger, telemetry });
   const app = createServer({
     publicUrl: config.publicUrl,
     logger,
     adapter,
-    bot: createBot(storage),
+    bot: createBot(services),
     health: storage.probes,
   });
   // Without an app id nobody is authenticated: then only this machine may talk to the bot.
@@ -63,7 +99,7 @@ export async function startApp(): Promise<RunningApp> {
   const url = `http://${host ?? 'localhost'}:${address.port}`;
   logger.info({ url: `${url}/api/messages`, health: `${url}/healthz`, publicUrl: config.publicUrl }, 'bot listening');
   if (config.mode === 'local') logger.info({ dataDir: config.dataDir }, 'local mode: chat with `npm run playground`');
-  return { config, logger, url, storage, lifecycle };
+  return { config, logger, url, storage, services, lifecycle };
 }
 
 if (require.main === module) {

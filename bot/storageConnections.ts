@@ -4,9 +4,11 @@
  * connection string only when one is configured for an emulator you run yourself).
  */
 import type { CosmosClient, Database } from '@azure/cosmos';
-import { DefaultAzureCredential } from '@azure/identity';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import { createCosmosClient } from '../storage/cosmosConnection';
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
+import type { BlobReadSigner } from '../storage/blobSas';
+import { connectBlobStorage } from '../storage/blobConnection';
+import { createCosmosClient, type CosmosConnectionOptions } from '../storage/cosmosConnection';
 import { CONTAINERS } from '../storage/cosmosSchema';
 import { startLocalStack, type LocalStack } from '../storage/localStack';
 import type { Config } from './config';
@@ -14,9 +16,13 @@ import type { HealthProbe } from './health';
 import type { Logger } from './logger';
 
 export interface StorageConnections {
+  /** How to reach Cosmos DB; botbuilder-azure's state storage builds its own client from it. */
+  cosmosConnection: CosmosConnectionOptions;
   cosmos: CosmosClient;
   database: Database;
   blobService: BlobServiceClient;
+  /** Signs short-lived PoE read links: with the account key locally, a user delegation key in Azure. */
+  blobSigner: BlobReadSigner;
   poeContainer: ContainerClient;
   /** What `/healthz` asks. */
   probes: HealthProbe[];
@@ -36,35 +42,43 @@ export async function connectStorage(config: Config, logger: Logger): Promise<St
       blobPort: config.blob.localPort,
       logger: logger.child({ component: 'localStack' }),
     });
-    const cosmos = createCosmosClient(localStack.cosmos);
-    const blobService = BlobServiceClient.fromConnectionString(localStack.blob.connectionString);
-    return connections(config, cosmos, blobService, localStack);
+    try {
+      return connections(config, { endpoint: localStack.cosmos.endpoint, key: localStack.cosmos.key }, { connectionString: localStack.blob.connectionString }, localStack);
+    } catch (e) {
+      await localStack.stop();
+      throw e;
+    }
   }
-  const credential = needsCredential(config) ? new DefaultAzureCredential({ managedIdentityClientId: config.azureClientId }) : undefined;
-  const cosmos = createCosmosClient({
-    endpoint: config.cosmos.endpoint ?? '',
-    key: config.cosmos.key,
-    credential: config.cosmos.key ? undefined : credential,
-  });
-  const blobService = config.blob.connectionString
-    ? BlobServiceClient.fromConnectionString(config.blob.connectionString)
-    : new BlobServiceClient(config.blob.accountUrl ?? '', credential);
-  const result = connections(config, cosmos, blobService, undefined);
+  // Keys only for an emulator or Azurite someone runs themselves; Azure uses the managed identity.
+  let credential: TokenCredential | undefined;
+  const managedIdentity = () => (credential ??= new DefaultAzureCredential({ managedIdentityClientId: config.azureClientId }));
+  const cosmosConnection: CosmosConnectionOptions = config.cosmos.key
+    ? { endpoint: config.cosmos.endpoint ?? '', key: config.cosmos.key }
+    : { endpoint: config.cosmos.endpoint ?? '', credential: managedIdentity() };
+  const blob = config.blob.connectionString
+    ? { connectionString: config.blob.connectionString }
+    : { accountUrl: config.blob.accountUrl, credential: managedIdentity() };
+  const result = connections(config, cosmosConnection, blob, undefined);
   await reportMissingContainers(result.database, logger);
   return result;
 }
 
-function needsCredential(config: Config): boolean {
-  return !config.cosmos.key || !config.blob.connectionString;
-}
-
-function connections(config: Config, cosmos: CosmosClient, blobService: BlobServiceClient, localStack: LocalStack | undefined): StorageConnections {
+function connections(
+  config: Config,
+  cosmosConnection: CosmosConnectionOptions,
+  blob: Parameters<typeof connectBlobStorage>[0],
+  localStack: LocalStack | undefined,
+): StorageConnections {
+  const cosmos = createCosmosClient(cosmosConnection);
   const database = cosmos.database(config.cosmos.databaseId);
+  const { service: blobService, signer: blobSigner } = connectBlobStorage(blob);
   const poeContainer = blobService.getContainerClient(config.blob.poeContainer);
   return {
+    cosmosConnection,
     cosmos,
     database,
     blobService,
+    blobSigner,
     poeContainer,
     localStack,
     probes: [
