@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
+import fc from 'fast-check';
 import { AssociationConflict, DomainError } from '../../claims/errors';
 import type { AssociationHold, Clock } from '../../claims/ports';
 import { CosmosAssociationStore } from '../../storage/associationStore';
@@ -133,6 +134,41 @@ describe('CosmosAssociationStore', () => {
       assert.deepEqual(holds.map((h) => h.key), [...winnerKeys].sort(), `round ${round}: holds`);
       assert.ok(holds.every((h) => h.partnerId === winnerPartner), `round ${round}: the loser holds nothing`);
     }
+  });
+
+  it('behaves like a map from key to claim under any sequence of acquires and releases', async function () {
+    this.timeout(60_000);
+    const claims = ['a1', 'a2', 'b1'] as const;
+    const partnerOf = (claim: string) => `partner-${claim[0]}`;
+    const command = fc.record({
+      kind: fc.constantFrom('acquire' as const, 'release' as const),
+      claim: fc.constantFrom(...claims),
+      workloads: fc.subarray(['k1', 'k2', 'k3', 'k4'], { minLength: 1 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 8 }), async (commands) => {
+        tenant = randomUUID();
+        const model = new Map<string, string>();
+        for (const { kind, claim, workloads } of commands) {
+          const keys = workloads.map(key);
+          if (kind === 'release') {
+            await store.release(partnerOf(claim), claim, keys);
+            for (const k of keys) if (model.get(k) === claim) model.delete(k);
+            continue;
+          }
+          const taken = keys.filter((k) => model.has(k) && model.get(k) !== claim).sort();
+          const outcome = await store.acquire(partnerOf(claim), claim, keys).then(
+            () => [],
+            (e: unknown) => (e instanceof AssociationConflict ? e.keys : [String(e)]),
+          );
+          assert.deepEqual(outcome, taken);
+          if (taken.length === 0) for (const k of keys) model.set(k, claim);
+        }
+        const stored = (await holdsOfThisTest()).map((h) => [h.key, h.claimId, h.partnerId]);
+        assert.deepEqual(stored, [...model].sort().map(([k, claim]) => [k, claim, partnerOf(claim)]));
+      }),
+      { numRuns: 30 },
+    );
   });
 
   describe('after a crash between writes', () => {
