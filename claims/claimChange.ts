@@ -1,15 +1,37 @@
 /**
  * The one way a claim changes: a new object (the input is never mutated) with the
  * changes applied, the history entry appended, `updatedAt` set and `dueAt` derived
- * from the resulting status, so every transition and edit keeps them consistent.
+ * from the resulting status and outbox, so every transition and edit keeps them consistent.
  */
-import type { Actor, Claim, HistoryEntry } from './model';
+import type { Actor, Claim, HistoryEntry, OutboxMessage } from './model';
 
 /** When time itself next changes the claim: the opt-out window or the answer deadline. */
-export function dueAtFor(claim: Pick<Claim, 'status' | 'windowClosesAt' | 'infoRequest'>): string | undefined {
+export function statusTimerOf(claim: Pick<Claim, 'status' | 'windowClosesAt' | 'infoRequest'>): string | undefined {
   if (claim.status === 'approvedCustomerNotified') return claim.windowClosesAt;
   if (claim.status === 'partnerActionRequired') return claim.infoRequest?.deadlineAt;
   return undefined;
+}
+
+/**
+ * When a message may next be attempted: its scheduled attempt, or, while a dispatcher
+ * holds its lease, the lease's end (so a dispatcher that died is taken over then).
+ */
+export function outboxMessageDueAt(message: Pick<OutboxMessage, 'nextAttemptAt' | 'leaseUntil'>): string {
+  const { nextAttemptAt, leaseUntil } = message;
+  return leaseUntil !== undefined && Date.parse(leaseUntil) > Date.parse(nextAttemptAt) ? leaseUntil : nextAttemptAt;
+}
+
+/**
+ * The one indexed field the scheduler queries, meaning "look at this claim then": the
+ * earliest of the status timer and every outbox message's next attempt.
+ */
+export function dueAtFor(claim: Pick<Claim, 'status' | 'windowClosesAt' | 'infoRequest'> & { outbox?: readonly OutboxMessage[] }): string | undefined {
+  const candidates = [statusTimerOf(claim), ...(claim.outbox ?? []).map(outboxMessageDueAt)];
+  let earliest: string | undefined;
+  for (const at of candidates) {
+    if (at !== undefined && (earliest === undefined || Date.parse(at) < Date.parse(earliest))) earliest = at;
+  }
+  return earliest;
 }
 
 export type HistoryFacts = Omit<HistoryEntry, 'at' | 'actor'>;
@@ -35,5 +57,18 @@ export function changeClaim(claim: Claim, changes: Partial<Claim>, now: Date, en
   for (const key of Object.keys(next) as (keyof Claim)[]) {
     if (next[key] === undefined) delete next[key];
   }
+  return next;
+}
+
+/**
+ * The claim with a new outbox and the `dueAt` that follows from it. Outbox bookkeeping
+ * (leases, retries, removals) is not a change of the claim, so `updatedAt` and the
+ * history stay as they are.
+ */
+export function withOutbox(claim: Claim, outbox: OutboxMessage[]): Claim {
+  const next: Claim = { ...claim, outbox };
+  const dueAt = dueAtFor(next);
+  if (dueAt === undefined) delete next.dueAt;
+  else next.dueAt = dueAt;
   return next;
 }

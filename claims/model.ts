@@ -115,6 +115,11 @@ export interface OutboxMessage {
   createdAt: string;
   attempts: number;
   nextAttemptAt: string;
+  /**
+   * While a dispatcher is delivering this message, until when it may; others leave it
+   * alone until then, and pick it up again after if that dispatcher died.
+   */
+  leaseUntil?: string;
   payload?: Record<string, string | number | boolean | string[]>;
 }
 
@@ -152,7 +157,10 @@ export interface Claim {
   disputed: boolean;
   /** Association keys held while approved or associated. */
   heldKeys: string[];
-  /** The next moment time itself changes this claim (window close, deadline); indexed. */
+  /**
+   * When the scheduler should next look at this claim (indexed): the earliest of the
+   * status timer (window close, answer deadline) and the outbox's next attempt.
+   */
   dueAt?: string;
   outbox: OutboxMessage[];
 }
