@@ -15,6 +15,11 @@ export const noTelemetry: Telemetry = {
 
 export function startTelemetry(connectionString: string | undefined): Telemetry {
   if (!connectionString) return noTelemetry;
+  // Starting it raises every Azure SDK client's console logging to "warning", which
+  // prints unstructured lines for expected 404s (a missing document is a normal
+  // answer here). The SDK takes its level only from this variable; an explicit
+  // setting from the operator wins.
+  process.env.APPLICATIONINSIGHTS_INSTRUMENTATION_LOGGING_LEVEL ??= 'ERROR';
   // Synchronous on purpose: it has to patch `http` before restify is imported.
   const appInsights = require('applicationinsights') as typeof import('applicationinsights');
   appInsights
