@@ -153,6 +153,14 @@ describe('bot/server', () => {
       ['a bearer token from an unknown issuer', { authorization: `Bearer ${unsignedJwt({ iss: 'https://attacker.example', aud: WITH_AUTH.appId })}` }],
       ['a non-bearer scheme', { authorization: 'Basic dXNlcjpwYXNz' }],
     ];
+    it('refuses an unsigned request with 401 for a user-assigned managed identity bot too', async () => {
+      const spy = new SpyBot();
+      running = await start({ identity: { ...WITH_AUTH, appType: 'UserAssignedMSI', password: undefined }, bot: spy });
+      const response = await postActivity(running.url, activity());
+      assert.equal(response.status, 401);
+      assert.equal(spy.runs, 0);
+    });
+
     for (const [name, headers] of unauthenticated) {
       it(`refuses ${name} with 401 and never runs the bot`, async () => {
         const spy = new SpyBot();
