@@ -1,0 +1,110 @@
+/**
+ * Loading, caching and expanding the card templates. Templates are JSON imported at
+ * build time (so `tsc` ships them with the code) and parsed into an
+ * adaptivecards-templating Template once, on first use.
+ *
+ * User text is data: the templating engine evaluates `${...}` only in the template;
+ * values bound from the view model are copied as they are (cards.test.ts proves it
+ * with `${$root.secret}` and function calls as customer names). Teams renders
+ * markdown in TextBlock and FactSet, so templates show user text only in
+ * RichTextBlock TextRuns, which the Adaptive Card schema defines as plain text;
+ * TextBlocks show nothing but `labels.*` (our own strings). A test enforces it.
+ */
+import { Template } from 'adaptivecards-templating';
+import { t, type Locale, type MessageKey } from '../locales/i18n';
+import cancelConfirm from './cancelConfirm.json';
+import claimName from './claimName.json';
+import claimsList from './claimsList.json';
+import comments from './comments.json';
+import contacts from './contacts.json';
+import customer from './customer.json';
+import draftsList from './draftsList.json';
+import help from './help.json';
+import history from './history.json';
+import mpnChoice from './mpnChoice.json';
+import notice from './notice.json';
+import poe from './poe.json';
+import products from './products.json';
+import review from './review.json';
+import revenueDetails from './revenueDetails.json';
+import solution from './solution.json';
+import status from './status.json';
+import subscriptions from './subscriptions.json';
+import welcome from './welcome.json';
+
+export const CARD_TEMPLATES = {
+  welcome,
+  help,
+  mpnChoice,
+  customer,
+  solution,
+  revenueDetails,
+  claimName,
+  products,
+  subscriptions,
+  contacts,
+  poe,
+  comments,
+  review,
+  draftsList,
+  claimsList,
+  status,
+  history,
+  cancelConfirm,
+  notice,
+} as const;
+
+export type CardName = keyof typeof CARD_TEMPLATES;
+export const CARD_NAMES = Object.keys(CARD_TEMPLATES) as CardName[];
+
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+/** The shape of a Bot Framework Attachment, without importing botbuilder here. */
+export interface CardAttachment {
+  contentType: typeof ADAPTIVE_CARD_CONTENT_TYPE;
+  content: Record<string, unknown>;
+}
+
+const templates = new Map<CardName, Template>();
+
+function templateFor(name: CardName): Template {
+  let template = templates.get(name);
+  if (!template) {
+    template = new Template(CARD_TEMPLATES[name]);
+    templates.set(name, template);
+  }
+  return template;
+}
+
+/** A card's data: everything its template binds, `labels` included. */
+export type CardData = Record<string, unknown> & { labels: Record<string, string> };
+
+/** Binds a template to its data and wraps the result as an attachment. */
+export function expandCard(name: CardName, data: CardData): CardAttachment {
+  const expanded: unknown = templateFor(name).expand({ $root: data });
+  if (typeof expanded !== 'object' || expanded === null || Array.isArray(expanded)) {
+    throw new Error(`card template ${name} did not expand to an object`);
+  }
+  return { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: expanded as Record<string, unknown> };
+}
+
+/** Resolves a card's label map (binding name → message key) in one locale, plus the fallback text. */
+export function labelsFor(locale: Locale, keys: Readonly<Record<string, MessageKey>>): Record<string, string> {
+  const labels: Record<string, string> = { fallback: t(locale, 'app.cardFallback') };
+  for (const [name, key] of Object.entries(keys)) labels[name] = t(locale, key);
+  return labels;
+}
+
+/** Identifies the card a submit came from: the claim and the dialog step's nonce. */
+export interface StepContext {
+  /** '' before the claim exists (the first steps) and on cards outside a claim. */
+  claimId: string;
+  /** The waterfall step's nonce; '' on cards outside a dialog. */
+  nonce: string;
+}
+
+/** Problem sentences already localized, or none; the flag spares templates an expression. */
+export const problemData = (problems: readonly string[] | undefined): { problems: string[]; hasProblems: boolean } => ({
+  problems: [...(problems ?? [])],
+  hasProblems: (problems ?? []).length > 0,
+});

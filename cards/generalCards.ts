@@ -1,0 +1,121 @@
+/**
+ * Cards outside the claim steps: welcome, help, the cancel question, and a generic
+ * notice (a message with optional buttons and links) for everything else.
+ */
+import { t, type Locale, type MessageKey } from '../locales/i18n';
+import { expandCard, labelsFor, type CardAttachment, type StepContext } from './cardKit';
+import type { CardVerb } from './verbs';
+
+const MAIN_ACTION_LABELS = {
+  newClaim: 'welcome.newClaim',
+  continueDraft: 'welcome.continueDraft',
+  myClaims: 'welcome.myClaims',
+  help: 'welcome.help',
+} as const;
+
+export interface WelcomeCardModel {
+  /** The user's display name from Teams, if known. */
+  userName?: string;
+  /** Incentives admins may create claims; others only view. */
+  canCreate: boolean;
+  nonce?: string;
+}
+
+export function renderWelcomeCard(model: WelcomeCardModel, locale: Locale): CardAttachment {
+  const name = model.userName?.trim() ?? '';
+  return expandCard('welcome', {
+    labels: labelsFor(locale, {
+      ...MAIN_ACTION_LABELS,
+      title: 'welcome.title',
+      intro: 'welcome.intro',
+      scope: 'welcome.scope',
+      whatYouNeed: 'welcome.whatYouNeed',
+      viewOnly: 'welcome.viewOnly',
+    }),
+    nonce: model.nonce ?? '',
+    canCreate: model.canCreate,
+    hasGreeting: name !== '',
+    greeting: name === '' ? '' : t(locale, 'welcome.greeting', { name }),
+  });
+}
+
+export interface HelpCardModel {
+  canCreate: boolean;
+  nonce?: string;
+}
+
+const HELP_LINES: readonly { key: MessageKey; creatorsOnly: boolean }[] = [
+  { key: 'help.newClaim', creatorsOnly: true },
+  { key: 'help.continueDraft', creatorsOnly: true },
+  { key: 'help.myClaims', creatorsOnly: false },
+  { key: 'help.status', creatorsOnly: false },
+  { key: 'help.history', creatorsOnly: false },
+  { key: 'help.export', creatorsOnly: false },
+  { key: 'help.cancel', creatorsOnly: false },
+  { key: 'help.help', creatorsOnly: false },
+];
+
+const RULE_LINES: readonly MessageKey[] = ['help.ruleOnePartner', 'help.ruleOptOut', 'help.ruleFinal', 'help.ruleReassociate', 'help.ruleRole'];
+
+export function renderHelpCard(model: HelpCardModel, locale: Locale): CardAttachment {
+  return expandCard('help', {
+    labels: labelsFor(locale, { ...MAIN_ACTION_LABELS, title: 'help.title', intro: 'help.intro', rulesTitle: 'help.rulesTitle' }),
+    nonce: model.nonce ?? '',
+    canCreate: model.canCreate,
+    commandLines: HELP_LINES.filter((line) => model.canCreate || !line.creatorsOnly).map((line) => t(locale, line.key)),
+    ruleLines: RULE_LINES.map((key) => t(locale, key)),
+  });
+}
+
+export interface CancelConfirmCardModel extends StepContext {
+  /** The draft's name, when there is one to keep. */
+  claimName?: string;
+}
+
+export function renderCancelConfirmCard(model: CancelConfirmCardModel, locale: Locale): CardAttachment {
+  const claimName = model.claimName?.trim() ?? '';
+  return expandCard('cancelConfirm', {
+    labels: labelsFor(locale, { title: 'cancel.title', question: 'cancel.question', keep: 'cancel.keep', discard: 'cancel.discard', back: 'common.back' }),
+    claimId: model.claimId,
+    nonce: model.nonce,
+    hasClaimName: claimName !== '',
+    claimName,
+  });
+}
+
+export type NoticeTone = 'default' | 'good' | 'warning' | 'attention';
+
+export interface NoticeAction {
+  verb: CardVerb;
+  label: MessageKey;
+  style?: 'default' | 'positive' | 'destructive';
+}
+
+export interface NoticeCardModel extends Partial<StepContext> {
+  tone?: NoticeTone;
+  /** Already localized (it may carry user text, shown as plain text). */
+  title?: string;
+  lines: readonly string[];
+  actions?: readonly NoticeAction[];
+  /** Links opened in the browser, e.g. the PoE template or a CSV export. */
+  links?: readonly { label: MessageKey; url: string }[];
+}
+
+/**
+ * Any message as a card: warnings with "continue anyway / change" buttons (the
+ * domain–tenant check), co-op guidance, stale-card notices, downloads.
+ */
+export function renderNoticeCard(model: NoticeCardModel, locale: Locale): CardAttachment {
+  const title = model.title?.trim() ?? '';
+  return expandCard('notice', {
+    labels: labelsFor(locale, {}),
+    claimId: model.claimId ?? '',
+    nonce: model.nonce ?? '',
+    containerStyle: model.tone ?? 'default',
+    hasTitle: title !== '',
+    title,
+    lines: [...model.lines],
+    actions: (model.actions ?? []).map((a) => ({ verb: a.verb, title: t(locale, a.label), style: a.style ?? 'default' })),
+    links: (model.links ?? []).map((l) => ({ title: t(locale, l.label), url: l.url })),
+  });
+}

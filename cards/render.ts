@@ -1,0 +1,48 @@
+/**
+ * One render function per card, each taking a typed view model and a locale and
+ * returning a plain `{ contentType, content }` attachment (no botbuilder import, so
+ * this module stays light and testable). Submits come back through the readers in
+ * ./submissions, routed by the verbs in ./verbs.
+ */
+export { ADAPTIVE_CARD_CONTENT_TYPE, CARD_NAMES, type CardAttachment, type CardName, type StepContext } from './cardKit';
+export {
+  renderCancelConfirmCard,
+  renderHelpCard,
+  renderNoticeCard,
+  renderWelcomeCard,
+  type CancelConfirmCardModel,
+  type HelpCardModel,
+  type NoticeAction,
+  type NoticeCardModel,
+  type NoticeTone,
+  type WelcomeCardModel,
+} from './generalCards';
+export {
+  renderClaimNameCard,
+  renderCommentsCard,
+  renderContactsCard,
+  renderCustomerCard,
+  renderMpnChoiceCard,
+  renderPoeCard,
+  renderProductsCard,
+  renderRevenueDetailsCard,
+  renderSolutionCard,
+  renderSubscriptionsCard,
+  type CardProblems,
+  type ClaimNameCardModel,
+  type CommentsCardModel,
+  type ContactsCardModel,
+  type CustomerCardModel,
+  type MpnChoiceCardModel,
+  type PoeCardModel,
+  type ProductsCardModel,
+  type RevenueDetailsCardModel,
+  type SolutionCardModel,
+  type StepModel,
+  type SubscriptionsCardModel,
+} from './stepCards';
+export { renderReviewCard, renderSubmitConfirmCard, type ReviewCardModel } from './reviewCard';
+export { renderClaimsListCard, renderDraftsListCard, STATUS_COLORS, type ClaimSummary, type ClaimsListCardModel, type DraftsListCardModel } from './listCards';
+export { renderHistoryCard, renderStatusCard, type HistoryCardModel, type StatusCardModel } from './statusCards';
+export { CARD_VERBS, isCardVerb, isReviewSection, REVIEW_SECTIONS, RESERVED_INPUT_IDS, type CardVerb, type ReviewSection } from './verbs';
+export * from './submissions';

@@ -1,0 +1,272 @@
+/**
+ * The cards of the new-claim waterfall, one render function each. A model holds
+ * what the step shows and prefills (so a resumed draft or a re-ask shows what the
+ * partner typed) plus the problems to show when the step is asked again.
+ */
+import { ACTIVITIES_BY_AREA, SOLUTION_AREAS } from '../claims/catalog';
+import type { Problem } from '../claims/errors';
+import type { Activity, Contact, RevenueAssociationDetails, SolutionArea } from '../claims/model';
+import { CLAIM_NAME_MAX, COMMENT_MAX, ORGANISATION_NAME_MAX, PERSON_NAME_MAX } from '../claims/validation';
+import { activityHelp, activityLabel, formatFileSize, problemMessage, solutionAreaLabel, t, type Locale } from '../locales/i18n';
+import { expandCard, labelsFor, problemData, type CardAttachment, type StepContext } from './cardKit';
+import { areaActivityValue, idsInputId, multipleInputId } from './submissions';
+
+/** Problems from the validators (localized here) or sentences the dialog already localized. */
+export type CardProblems = readonly (Problem | string)[];
+
+export interface StepModel extends StepContext {
+  problems?: CardProblems;
+}
+
+const stepBase = (model: StepModel, locale: Locale) => ({
+  claimId: model.claimId,
+  nonce: model.nonce,
+  ...problemData((model.problems ?? []).map((p) => (typeof p === 'string' ? p : problemMessage(locale, p)))),
+});
+
+const STEP_LABELS = { continue: 'common.continue', cancel: 'common.cancel' } as const;
+
+// ---------------------------------------------------------------- MPN location
+
+export interface MpnChoiceCardModel extends StepModel {
+  locations: readonly { mpnId: string; name: string }[];
+  selected?: string;
+}
+
+/** Radio buttons for a few locations, a drop-down beyond that. */
+const EXPANDED_CHOICES_MAX = 6;
+
+export function renderMpnChoiceCard(model: MpnChoiceCardModel, locale: Locale): CardAttachment {
+  return expandCard('mpnChoice', {
+    ...stepBase(model, locale),
+    labels: labelsFor(locale, { ...STEP_LABELS, title: 'mpn.title', prompt: 'mpn.prompt', label: 'mpn.label', placeholder: 'mpn.placeholder', error: 'mpn.error' }),
+    choiceStyle: model.locations.length <= EXPANDED_CHOICES_MAX ? 'expanded' : 'compact',
+    selected: model.selected ?? '',
+    locations: model.locations.map((l) => ({ mpnId: l.mpnId, title: t(locale, 'mpn.option', { mpnId: l.mpnId, location: l.name }) })),
+  });
+}
+
+// ---------------------------------------------------------------- customer
+
+export interface CustomerCardModel extends StepModel {
+  domain?: string;
+  tenantId?: string;
+}
+
+export function renderCustomerCard(model: CustomerCardModel, locale: Locale): CardAttachment {
+  return expandCard('customer', {
+    ...stepBase(model, locale),
+    labels: labelsFor(locale, {
+      ...STEP_LABELS,
+      title: 'customer.title',
+      prompt: 'customer.prompt',
+      domainLabel: 'customer.domainLabel',
+      domainPlaceholder: 'customer.domainPlaceholder',
+      domainError: 'customer.domainError',
+      tenantLabel: 'customer.tenantLabel',
+      tenantPlaceholder: 'customer.tenantPlaceholder',
+      tenantError: 'customer.tenantError',
+      whereToFind: 'customer.whereToFind',
+    }),
+    domain: model.domain ?? '',
+    tenantId: model.tenantId ?? '',
+  });
+}
+
+// ---------------------------------------------------------------- solution area and activity
+
+export interface SolutionCardModel extends StepModel {
+  selected?: { solutionArea: SolutionArea; activity: Activity };
+}
+
+export function renderSolutionCard(model: SolutionCardModel, locale: Locale): CardAttachment {
+  const options = SOLUTION_AREAS.flatMap((area) =>
+    ACTIVITIES_BY_AREA[area].map((activity) => ({
+      value: areaActivityValue(area, activity),
+      title: t(locale, 'solution.option', { area: solutionAreaLabel(locale, area), activity: activityLabel(locale, activity) }),
+      help: `${activityLabel(locale, activity)}: ${activityHelp(locale, activity)}`,
+    })),
+  );
+  return expandCard('solution', {
+    ...stepBase(model, locale),
+    labels: labelsFor(locale, { ...STEP_LABELS, title: 'solution.title', prompt: 'solution.prompt', label: 'solution.label', error: 'solution.error', revenueNote: 'solution.revenueNote' }),
+    options,
+    selected: model.selected ? areaActivityValue(model.selected.solutionArea, model.selected.activity) : '',
+  });
+}
+
+// ---------------------------------------------------------------- revenue association
+
+export interface RevenueDetailsCardModel extends StepModel {
+  revenue?: Partial<RevenueAssociationDetails>;
+}
+
+export function renderRevenueDetailsCard(model: RevenueDetailsCardModel, locale: Locale): CardAttachment {
+  return expandCard('revenueDetails', {
+    ...stepBase(model, locale),
+    labels: labelsFor(locale, {
+      ...STEP_LABELS,
+      title: 'revenue.title',
+      prompt: 'revenue.prompt',
+      sellerLabel: 'revenue.sellerLabel',
+      customerNameLabel: 'revenue.customerNameLabel',
+      isvLabel: 'revenue.isvLabel',
+      sellerError: 'revenue.sellerError',
+      customerNameError: 'revenue.customerNameError',
+      isvError: 'revenue.isvError',
+    }),
+    maxLength: ORGANISATION_NAME_MAX,
+    solutionSellerName: model.revenue?.solutionSellerName ?? '',
+    customerName: model.revenue?.customerName ?? '',
+    isvSolutionName: model.revenue?.isvSolutionName ?? '',
+  });
+}
+
+// ---------------------------------------------------------------- claim name
+
+export interface ClaimNameCardModel extends StepModel {
+  name?: string;
+}
+
+export function renderClaimNameCard(model: ClaimNameCardModel, locale: Locale): CardAttachment {
+  return expandCard('claimName', {
+    ...stepBase(model, locale),
+    labels: labelsFor(locale, { ...STEP_LABELS, title: 'claimName.title', prompt: 'claimName.prompt', label: 'claimName.label', placeholder: 'claimName.placeholder', error: 'claimName.error' }),
+    maxLength: CLAIM_NAME_MAX,
+    name: model.name ?? '',
+  });
+}
+
+// ---------------------------------------------------------------- products
+
+export interface ProductsCardModel extends StepModel {
+  solutionArea: SolutionArea;
+  /** The products offered: the catalog filtered by the solution area, as `{ id, title }`. */
+  products: readonly { id: string; title: string }[];
+  selected?: readonly string[];
+}
+
+export function renderProductsCard(model: ProductsCardModel, locale: Locale): CardAttachment {
+  return expandCard('products', {
+    ...stepBase(model, locale),
+    labels: labelsFor(locale, { ...STEP_LABELS, title: 'products.title', prompt: 'products.prompt', label: 'products.label', placeholder: 'products.placeholder', error: 'products.error' }),
+    filtered: t(locale, 'products.filtered', { area: solutionAreaLabel(locale, model.solutionArea) }),
+    products: model.products.map((p) => ({ id: p.id, title: p.title })),
+    // Input.ChoiceSet's multi-select value is one comma-separated string.
+    selected: (model.selected ?? []).join(','),
+    notes: [t(locale, model.solutionArea === 'microsoft365' ? 'products.reassociateNote' : 'products.legacyNote')],
+  });
+}
+
+// ---------------------------------------------------------------- subscriptions
+
+export interface SubscriptionsCardModel extends StepModel {
+  /** The chosen Dynamics 365 products, with what the partner said so far. */
+  products: readonly { id: string; title: string; multiple: boolean; subscriptionIds: readonly string[] }[];
+}
+
+export function renderSubscriptionsCard(model: SubscriptionsCardModel, locale: Locale): CardAttachment {
+  return expandCard('subscriptions', {
+    ...stepBase(model, locale),
+    labels: labelsFor(locale, { ...STEP_LABELS, title: 'subscriptions.title', prompt: 'subscriptions.prompt', idsPlaceholder: 'subscriptions.idsPlaceholder' }),
+    productIds: model.products.map((p) => p.id).join(','),
+    products: model.products.map((p) => ({
+      multipleInputId: multipleInputId(p.id),
+      idsInputId: idsInputId(p.id),
+      question: t(locale, 'subscriptions.multipleQuestion', { product: p.title }),
+      idsLabel: t(locale, 'subscriptions.idsLabel', { product: p.title }),
+      multiple: p.multiple ? 'true' : 'false',
+      subscriptionIds: p.subscriptionIds.join('\n'),
+    })),
+  });
+}
+
+// ---------------------------------------------------------------- contacts
+
+export interface ContactsCardModel extends StepModel {
+  /** A Dynamics 365 product is claimed, so the customer's technical contact is asked too. */
+  needsTechnicalContact: boolean;
+  customer?: Partial<Contact>;
+  technical?: Partial<Contact>;
+  /** Prefilled from the partner's Teams profile. */
+  partner?: Partial<Contact>;
+}
+
+const contactData = (contact: Partial<Contact> | undefined) => ({
+  name: contact?.name ?? '',
+  title: contact?.title ?? '',
+  email: contact?.email ?? '',
+});
+
+export function renderContactsCard(model: ContactsCardModel, locale: Locale): CardAttachment {
+  return expandCard('contacts', {
+    ...stepBase(model, locale),
+    labels: labelsFor(locale, {
+      ...STEP_LABELS,
+      title: 'contacts.title',
+      prompt: 'contacts.prompt',
+      customerSection: 'contacts.customerSection',
+      technicalSection: 'contacts.technicalSection',
+      technicalNote: 'contacts.technicalNote',
+      partnerSection: 'contacts.partnerSection',
+      name: 'contacts.name',
+      jobTitle: 'contacts.jobTitle',
+      email: 'contacts.email',
+      emailPlaceholder: 'contacts.emailPlaceholder',
+      nameError: 'contacts.nameError',
+      jobTitleError: 'contacts.jobTitleError',
+      emailError: 'contacts.emailError',
+    }),
+    maxLength: PERSON_NAME_MAX,
+    needsTechnicalContact: model.needsTechnicalContact,
+    customer: contactData(model.customer),
+    technical: contactData(model.technical),
+    partner: contactData(model.partner),
+  });
+}
+
+// ---------------------------------------------------------------- proof of execution
+
+export interface PoeCardModel extends StepModel {
+  files: readonly { fileName: string; sizeBytes: number }[];
+  maxSizeBytes: number;
+  /** A short-lived link to the filled-in PoE template, once the partner asked for it. */
+  templateUrl?: string;
+}
+
+export function renderPoeCard(model: PoeCardModel, locale: Locale): CardAttachment {
+  return expandCard('poe', {
+    ...stepBase(model, locale),
+    labels: labelsFor(locale, {
+      cancel: 'common.cancel',
+      title: 'poe.title',
+      intro: 'poe.intro',
+      howToAttach: 'poe.howToAttach',
+      filesTitle: 'poe.filesTitle',
+      noneYet: 'poe.noneYet',
+      done: 'poe.done',
+      getTemplate: 'poe.getTemplate',
+      templateDownload: 'poe.templateDownload',
+    }),
+    accepted: t(locale, 'poe.accepted', { maxSize: formatFileSize(locale, model.maxSizeBytes) }),
+    files: model.files.map((f) => t(locale, 'review.poeFile', { fileName: f.fileName, size: formatFileSize(locale, f.sizeBytes) })),
+    hasFiles: model.files.length > 0,
+    templateUrl: model.templateUrl ?? '',
+    hasTemplateUrl: model.templateUrl !== undefined,
+  });
+}
+
+// ---------------------------------------------------------------- comments
+
+export interface CommentsCardModel extends StepModel {
+  comment?: string;
+}
+
+export function renderCommentsCard(model: CommentsCardModel, locale: Locale): CardAttachment {
+  return expandCard('comments', {
+    ...stepBase(model, locale),
+    labels: labelsFor(locale, { cancel: 'common.cancel', title: 'comments.title', prompt: 'comments.prompt', label: 'comments.label', placeholder: 'comments.placeholder', save: 'comments.save', skip: 'comments.skip' }),
+    maxLength: COMMENT_MAX,
+    comment: model.comment ?? '',
+  });
+}

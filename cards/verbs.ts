@@ -1,0 +1,77 @@
+/**
+ * The verbs cards put in their Action.Submit data, for routing a submit to its
+ * handler. Every submit also carries `claimId` and `nonce` (see StepContext).
+ */
+export const CARD_VERBS = [
+  // welcome, help and lists
+  'newClaim',
+  'continueDraft',
+  'myClaims',
+  'help',
+  'resumeDraft',
+  'viewClaim',
+  'claimsPage',
+  'exportClaims',
+  // the new-claim steps
+  'mpnChosen',
+  'customerEntered',
+  'customerConfirmed',
+  'customerChange',
+  'solutionChosen',
+  'revenueEntered',
+  'nameEntered',
+  'productsChosen',
+  'subscriptionsEntered',
+  'contactsEntered',
+  'poeTemplate',
+  'poeDone',
+  'commentEntered',
+  'commentSkipped',
+  // review and submission
+  'editSection',
+  'saveDraft',
+  'submitClaim',
+  'confirmSubmit',
+  'backToReview',
+  // cancel
+  'cancel',
+  'cancelKeep',
+  'cancelDiscard',
+  'cancelBack',
+  // after submission
+  'viewHistory',
+  'respondToRequest',
+  'addPoe',
+  'addComment',
+  'disputeClaim',
+  'disassociateClaim',
+] as const;
+
+export type CardVerb = (typeof CARD_VERBS)[number];
+
+/** A type guard for membership in one of the lists below. */
+const memberOf = <T extends string>(list: readonly T[]) => (value: unknown): value is T =>
+  typeof value === 'string' && (list as readonly string[]).includes(value);
+
+export const isCardVerb = memberOf(CARD_VERBS);
+
+/** The review card's sections, each with its own Edit button (`editSection` + `section`). */
+export const REVIEW_SECTIONS = [
+  'location',
+  'customer',
+  'solution',
+  'revenue',
+  'claimName',
+  'products',
+  'subscriptions',
+  'contacts',
+  'poe',
+  'comments',
+] as const;
+
+export type ReviewSection = (typeof REVIEW_SECTIONS)[number];
+
+export const isReviewSection = memberOf(REVIEW_SECTIONS);
+
+/** Input ids a card must never use: Teams merges inputs over the action data. */
+export const RESERVED_INPUT_IDS: readonly string[] = ['verb', 'claimId', 'nonce'];

@@ -1,0 +1,244 @@
+import assert from 'node:assert/strict';
+import { CARD_NAMES, CARD_TEMPLATES, expandCard } from '../../cards/cardKit';
+import {
+  CARD_VERBS,
+  RESERVED_INPUT_IDS,
+  REVIEW_SECTIONS,
+  renderClaimsListCard,
+  renderCustomerCard,
+  renderProductsCard,
+  renderReviewCard,
+  renderStatusCard,
+  renderWelcomeCard,
+  type CardAttachment,
+} from '../../cards/render';
+import { LOCALES } from '../../locales/i18n';
+import { objectsOfType, parseFindings, walk } from './cardChecks';
+import { sampleCards, sampleClaim } from './sampleCards';
+
+const VISIBLE_TEXT_KEYS = new Set(['text', 'title', 'label', 'placeholder', 'errorMessage', 'fallbackText', 'altText']);
+const SINGLE_BINDING = /^\$\{[^{}]+\}$/;
+const LABEL_BINDING = /^\$\{(\$root\.)?labels\.[A-Za-z]+\}$/;
+const BACK_VERBS = new Set(['cancel', 'cancelKeep', 'cancelDiscard', 'cancelBack', 'backToReview', 'commentSkipped']);
+
+const templates = CARD_NAMES.map((name) => ({ name, json: CARD_TEMPLATES[name] as unknown }));
+
+describe('card templates', () => {
+  for (const { name, json } of templates) {
+    describe(name, () => {
+      it('is an Adaptive Card at schema version 1.5 (the most Teams renders)', () => {
+        const card = json as Record<string, unknown>;
+        assert.equal(card.type, 'AdaptiveCard');
+        assert.equal(card.version, '1.5');
+      });
+
+      it('contains no literal text: every visible string is a binding', () => {
+        for (const visit of walk(json)) {
+          if (!VISIBLE_TEXT_KEYS.has(visit.key) || typeof visit.value !== 'string') continue;
+          assert.match(visit.value, SINGLE_BINDING, `${visit.owner}.${visit.key} = ${visit.value}`);
+        }
+      });
+
+      it('lets TextBlocks show only our own labels (user text goes in TextRuns, which Teams does not render as markdown)', () => {
+        for (const block of objectsOfType(json, 'TextBlock')) assert.match(String(block.text), LABEL_BINDING);
+        assert.equal([...objectsOfType(json, 'FactSet')].length, 0, 'Teams renders markdown in facts');
+      });
+
+      it('routes every Action.Submit by verb, claim id and nonce; cancel and back ignore the inputs', () => {
+        for (const action of objectsOfType(json, 'Action.Submit')) {
+          const data = action.data as Record<string, unknown>;
+          assert.ok(data, 'data');
+          assert.ok((CARD_VERBS as readonly string[]).includes(String(data.verb)) || data.verb === '${verb}', `verb ${String(data.verb)}`);
+          assert.ok('claimId' in data && 'nonce' in data, 'claimId and nonce');
+          if (BACK_VERBS.has(String(data.verb))) assert.equal(action.associatedInputs, 'none', String(data.verb));
+        }
+      });
+
+      it('gives every input an id that cannot overwrite the routing fields', () => {
+        for (const visit of walk(json)) {
+          if (visit.key === 'id' && visit.owner.startsWith('Input.')) assert.ok(!RESERVED_INPUT_IDS.includes(String(visit.value)), String(visit.value));
+        }
+      });
+    });
+  }
+});
+
+describe('the card checker', () => {
+  it('reports unknown properties, unknown elements, properties newer than 1.5 and unlabeled required inputs', () => {
+    const findings = parseFindings({
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [
+        { type: 'Input.ChoiceSet', id: 'a', isMultiselect: true, choices: [] },
+        { type: 'Input.Text', id: 'b', inputStyle: 'revealOnHover', isRequired: true },
+        { type: 'Carousel' },
+      ],
+    });
+    const text = findings.join('\n');
+    assert.match(text, /unknown property Input\.ChoiceSet\.isMultiselect/);
+    assert.match(text, /UnsupportedProperty/);
+    assert.match(text, /UnknownElementType/);
+    assert.match(text, /RequiredInputsShouldHaveLabel/);
+  });
+});
+
+describe('rendered cards', () => {
+  const covered = new Set(sampleCards('en-US').map((s) => s.name.split(' ')[0]));
+
+  it('the samples cover every template', () => {
+    assert.deepEqual(CARD_NAMES.filter((name) => !covered.has(name)), []);
+  });
+
+  for (const locale of LOCALES) {
+    it(`${locale}: every card parses with the official adaptivecards package without a single warning`, () => {
+      for (const { name, card } of sampleCards(locale)) {
+        assert.equal(card.contentType, 'application/vnd.microsoft.card.adaptive');
+        assert.deepEqual(parseFindings(card.content), [], name);
+      }
+    });
+
+    it(`${locale}: every binding resolved (no missing label or view-model field)`, () => {
+      for (const { name, card } of sampleCards(locale)) {
+        assert.doesNotMatch(JSON.stringify(card.content), /\$\{/, name);
+      }
+    });
+
+    it(`${locale}: every submit carries a known verb and string claim id and nonce`, () => {
+      for (const { name, card } of sampleCards(locale)) {
+        for (const action of objectsOfType(card.content, 'Action.Submit')) {
+          const data = action.data as Record<string, unknown>;
+          assert.ok((CARD_VERBS as readonly string[]).includes(String(data.verb)), `${name}: ${String(data.verb)}`);
+          assert.equal(typeof data.claimId, 'string', name);
+          assert.equal(typeof data.nonce, 'string', name);
+        }
+      }
+    });
+  }
+
+  it('a rendered card is a fresh object each time (the cached template is not shared)', () => {
+    const first = renderWelcomeCard({ canCreate: true }, 'en-US');
+    (first.content.body as unknown[]).length = 0;
+    assert.ok((renderWelcomeCard({ canCreate: true }, 'en-US').content.body as unknown[]).length > 0);
+  });
+});
+
+describe('user text is data', () => {
+  const HOSTILE = [
+    '${$root.labels.title}',
+    "${if(true,'x','y')}",
+    '${$root.secret}',
+    '[click](https://evil.example)',
+    '**bold** _it_ <b>html</b>\n- item\r\n1. one',
+    '@{x} {name} $& \u202eevil',
+  ];
+
+  it('the templating engine evaluates template expressions only, never expressions inside bound data', () => {
+    const probe = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: '${labels.shown}' }] };
+    const { Template } = require('adaptivecards-templating') as typeof import('adaptivecards-templating');
+    for (const value of ['${$root.secret}', "${if(true,'x','y')}", '${labels.shown}']) {
+      const out = new Template(probe).expand({ $root: { labels: { shown: value }, secret: 'LEAKED' } }) as { body: { text: string }[] };
+      assert.equal(out.body[0]?.text, value);
+    }
+  });
+
+  for (const text of HOSTILE) {
+    it(`renders ${JSON.stringify(text)} literally, only where Teams shows plain text, in every card`, () => {
+      let shown = 0;
+      for (const { name, card } of sampleCards('en-US', text)) {
+        for (const visit of walk(card.content)) {
+          if (typeof visit.value !== 'string' || !visit.value.includes(text)) continue;
+          shown++;
+          const plain =
+            (visit.owner === 'TextRun' && visit.key === 'text') ||
+            (visit.owner.startsWith('Input.') && ['value', 'title'].includes(visit.key)) ||
+            (visit.owner.startsWith('Action.') && ['title', 'continuationToken'].includes(visit.key));
+          assert.ok(plain, `${name}: ${text} in ${visit.owner}.${visit.key}`);
+        }
+        assert.deepEqual(parseFindings(card.content), [], name);
+      }
+      assert.ok(shown > 50, `the text was shown ${shown} times`);
+    });
+  }
+
+  it('shows the customer name exactly as typed in the review card', () => {
+    const card = renderReviewCard({ claimId: 'c', nonce: 'n', claim: sampleClaim('${$root.labels.title}'), problems: [] }, 'en-US');
+    const runs = [...objectsOfType(card.content, 'TextRun')].map((run) => String(run.text));
+    assert.ok(runs.includes('${$root.labels.title}'));
+    assert.ok(runs.includes('Customer domain name: ${$root.labels.title}'));
+    assert.ok(!runs.includes('Review your claim') || runs.filter((r) => r === 'Review your claim').length === 0);
+  });
+});
+
+describe('card behaviour', () => {
+  const submits = (card: CardAttachment) => [...objectsOfType(card.content, 'Action.Submit')].map((a) => a.data as Record<string, unknown>);
+  const verbs = (card: CardAttachment) => submits(card).map((d) => d.verb);
+
+  it('offers new claim and continue draft only to incentives admins', () => {
+    assert.deepEqual(verbs(renderWelcomeCard({ canCreate: true }, 'en-US')), ['newClaim', 'continueDraft', 'myClaims', 'help']);
+    assert.deepEqual(verbs(renderWelcomeCard({ canCreate: false }, 'en-US')), ['myClaims', 'help']);
+  });
+
+  it('prefills the customer card and puts the step nonce in both buttons', () => {
+    const card = renderCustomerCard({ claimId: '', nonce: 'step-7', domain: 'contoso.com', tenantId: 'x' }, 'ja-JP');
+    const inputs = [...objectsOfType(card.content, 'Input.Text')];
+    assert.deepEqual(inputs.map((i) => [i.id, i.value, i.isRequired]), [['customerDomain', 'contoso.com', true], ['customerTenantId', 'x', true]]);
+    assert.ok(inputs.every((i) => typeof i.regex === 'string' && typeof i.errorMessage === 'string' && typeof i.label === 'string'));
+    assert.deepEqual(submits(card).map((d) => d.nonce), ['step-7', 'step-7']);
+  });
+
+  it('client-side regexes accept what the validators accept, full-width digits included', () => {
+    const [domain, tenant] = [...objectsOfType(renderCustomerCard({ claimId: '', nonce: '' }, 'en-US').content, 'Input.Text')].map((i) => new RegExp(String(i.regex)));
+    for (const ok of ['contoso.onmicrosoft.com', ' contoso.co.kr ', 'bücher.de', '例え.jp']) assert.ok(domain?.test(ok), ok);
+    for (const bad of ['contoso', 'https://contoso.com', 'a@contoso.com']) assert.ok(!domain?.test(bad), bad);
+    for (const ok of ['72f988bf-86f1-41af-91ab-2d7cd011db47', '{72F988BF-86F1-41AF-91AB-2D7CD011DB47}', '７２f988bf-86f1-41af-91ab-2d7cd011db47']) assert.ok(tenant?.test(ok), ok);
+    assert.ok(!tenant?.test('72f988bf86f141af91ab2d7cd011db47'));
+  });
+
+  it('offers the products given as a multi-select with the current choice preselected', () => {
+    const card = renderProductsCard(
+      { claimId: 'c', nonce: 'n', solutionArea: 'businessApplications', products: [{ id: 'powerBI', title: 'Power BI' }, { id: 'powerApps', title: 'Power Apps' }], selected: ['powerBI', 'powerApps'] },
+      'ko-KR',
+    );
+    const [choiceSet] = [...objectsOfType(card.content, 'Input.ChoiceSet')];
+    assert.equal(choiceSet?.isMultiSelect, true);
+    assert.equal(choiceSet?.value, 'powerBI,powerApps');
+    assert.deepEqual(choiceSet?.choices, [{ title: 'Power BI', value: 'powerBI' }, { title: 'Power Apps', value: 'powerApps' }]);
+  });
+
+  it('review: an Edit button per section shown, revenue only for revenue association, Submit only without problems', () => {
+    const claim = sampleClaim('Contoso');
+    const withProblems = renderReviewCard({ claimId: 'c', nonce: 'n', claim, problems: [{ code: 'poeRequired', field: 'poe' }] }, 'en-US');
+    const sections = submits(withProblems).filter((d) => d.verb === 'editSection').map((d) => d.section);
+    assert.deepEqual(sections, [...REVIEW_SECTIONS]);
+    assert.ok(!verbs(withProblems).includes('submitClaim'));
+    assert.match(JSON.stringify(withProblems.content), /Attach at least one proof of execution/);
+    const m365 = renderReviewCard({ claimId: 'c', nonce: 'n', claim: sampleClaim('C', { activity: 'usage', solutionArea: 'microsoft365', productIds: ['exchangeOnline'] }), problems: [] }, 'en-US');
+    const m365Sections = submits(m365).filter((d) => d.verb === 'editSection').map((d) => d.section);
+    assert.ok(!m365Sections.includes('revenue') && !m365Sections.includes('subscriptions'));
+    assert.deepEqual(verbs(m365).slice(-3), ['submitClaim', 'saveDraft', 'cancel']);
+  });
+
+  it('status: the partner gets exactly the actions the status machine allows, with the countdown', () => {
+    const rejected = sampleClaim('C', { status: 'rejected', rejection: { reason: 'insufficientPoe', at: '2025-03-06T09:00:00.000Z' } });
+    const allowed = renderStatusCard({ claimId: 'c', nonce: 'n', claim: rejected, allowedEvents: ['dispute'], canComment: false, disputeUntil: '2025-04-05T00:00:00Z' }, 'en-US');
+    assert.deepEqual([...objectsOfType(allowed.content, 'Action.ShowCard')].map((a) => a.title), ['Dispute']);
+    assert.ok(verbs(allowed).includes('disputeClaim'));
+    assert.match(JSON.stringify(allowed.content), /You can dispute this rejection once, until April 5, 2025/);
+    const closed = renderStatusCard({ claimId: 'c', nonce: 'n', claim: rejected, allowedEvents: [], canComment: false }, 'en-US');
+    assert.ok(!verbs(closed).includes('disputeClaim'));
+    const window = renderStatusCard({ claimId: 'c', nonce: 'n', claim: sampleClaim('C', { status: 'approvedCustomerNotified', windowClosesAt: '2025-03-12T09:00:00Z' }), businessDaysLeft: 3, allowedEvents: [], canComment: false }, 'ko-KR');
+    assert.match(JSON.stringify(window.content), /옵트아웃 기간이 3영업일 후에 종료됩니다/);
+  });
+
+  it('claims list pages forward with the continuation token and back to the first page', () => {
+    const rows = [sampleClaim('A')];
+    const middle = renderClaimsListCard({ claims: rows, page: 2, nextToken: 'tok', canExport: false }, 'en-US');
+    assert.deepEqual(submits(middle).filter((d) => d.verb === 'claimsPage').map((d) => [d.continuationToken, d.page]), [['tok', 3], ['', 1]]);
+    const last = renderClaimsListCard({ claims: rows, page: 1, canExport: true }, 'en-US');
+    assert.deepEqual(verbs(last), ['viewClaim', 'exportClaims']);
+  });
+
+  it('expandCard refuses nothing silently: a template must expand to an object', () => {
+    assert.equal(typeof expandCard('notice', { labels: { fallback: 'f' }, claimId: '', nonce: '', containerStyle: 'default', hasTitle: false, title: '', lines: [], actions: [], links: [] }).content, 'object');
+  });
+});

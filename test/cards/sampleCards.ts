@@ -1,0 +1,93 @@
+/**
+ * Every card rendered with realistic models, in every branch that changes the card's
+ * shape (problems shown or not, technical contact needed, files attached, a claim in
+ * each kind of status, empty lists). `userText` goes into every field a partner,
+ * customer or reviewer could have typed, so tests can follow it into the output.
+ */
+import type { Claim } from '../../claims/model';
+import type { Locale } from '../../locales/i18n';
+import * as cards from '../../cards/render';
+import { buildClaim } from '../support/claimFactory';
+
+export interface SampleCard {
+  name: string;
+  card: cards.CardAttachment;
+}
+
+const step = { claimId: 'claim-1', nonce: 'nonce-1' };
+
+export function sampleClaim(userText: string, overrides: Partial<Claim> = {}): Claim {
+  const actor = { role: 'reviewer' as const, id: 'reviewer-1', name: userText };
+  return buildClaim({
+    id: 'claim-1',
+    name: userText,
+    customerDomain: userText,
+    customerTenantId: userText,
+    solutionArea: 'businessApplications',
+    activity: 'revenueAssociation',
+    productIds: ['dynamics365Sales', 'powerBI'],
+    subscriptions: [{ productId: 'dynamics365Sales', multiple: true, subscriptionIds: [userText, 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee'] }],
+    customerContact: { name: userText, title: userText, email: userText },
+    technicalContact: { name: userText, title: userText, email: userText },
+    partnerContact: { name: userText, email: userText },
+    revenue: { solutionSellerName: userText, customerName: userText, isvSolutionName: userText },
+    poe: [
+      {
+        id: 'poe-1', fileName: userText, kind: 'pdf', contentType: 'application/pdf', sizeBytes: 123_456, sha256: 'x', blobName: 'b',
+        uploadedAt: '2025-03-03T10:00:00.000Z', uploadedBy: { role: 'partnerAdmin', id: 'admin-1' },
+      },
+    ],
+    comments: [{ id: 'c1', author: actor, text: userText, at: '2025-03-03T10:00:00.000Z' }],
+    history: [
+      { at: '2025-03-03T09:00:00.000Z', actor: { role: 'partnerAdmin', id: 'a', name: userText }, event: 'created', from: null, to: 'draft' },
+      { at: '2025-03-03T09:30:00.000Z', actor: { role: 'partnerAdmin', id: 'a' }, event: 'edited', from: 'draft', to: 'draft', reasonCodes: ['productIds', 'customerContact'] },
+      { at: '2025-03-04T09:00:00.000Z', actor: { role: 'partnerAdmin', id: 'a' }, event: 'submit', from: 'draft', to: 'submitted' },
+      { at: '2025-03-05T09:00:00.000Z', actor, event: 'requestInfo', from: 'underReview', to: 'partnerActionRequired', reasonCodes: ['missingProducts'], note: userText },
+      { at: '2025-03-06T09:00:00.000Z', actor, event: 'reject', from: 'underReview', to: 'rejected', reason: 'insufficientPoe', note: userText },
+    ],
+    ...overrides,
+  });
+}
+
+export function sampleCards(locale: Locale, userText = 'Contoso Ltd'): SampleCard[] {
+  const claim = sampleClaim(userText);
+  const problems = [{ code: 'required', field: 'customerDomain' }, userText];
+  const out: [string, cards.CardAttachment][] = [
+    ['welcome', cards.renderWelcomeCard({ userName: userText, canCreate: true }, locale)],
+    ['welcome (view only)', cards.renderWelcomeCard({ canCreate: false }, locale)],
+    ['help', cards.renderHelpCard({ canCreate: true }, locale)],
+    ['mpnChoice', cards.renderMpnChoiceCard({ ...step, locations: [{ mpnId: '1234567', name: userText }, { mpnId: '7654321', name: 'Seoul' }], selected: '1234567', problems }, locale)],
+    ['mpnChoice (many)', cards.renderMpnChoiceCard({ ...step, locations: Array.from({ length: 8 }, (_, i) => ({ mpnId: `10000${i}`, name: `L${i}` })) }, locale)],
+    ['customer', cards.renderCustomerCard({ ...step, domain: userText, tenantId: userText, problems }, locale)],
+    ['customer (empty)', cards.renderCustomerCard({ claimId: '', nonce: 'n0' }, locale)],
+    ['solution', cards.renderSolutionCard({ ...step, selected: { solutionArea: 'businessApplications', activity: 'revenueAssociation' } }, locale)],
+    ['revenueDetails', cards.renderRevenueDetailsCard({ ...step, revenue: claim.revenue, problems }, locale)],
+    ['claimName', cards.renderClaimNameCard({ ...step, name: userText }, locale)],
+    ['products', cards.renderProductsCard({ ...step, solutionArea: 'businessApplications', products: [{ id: 'dynamics365Sales', title: 'Dynamics 365 Sales' }, { id: 'powerBI', title: 'Power BI' }], selected: ['powerBI'], problems }, locale)],
+    ['products (m365)', cards.renderProductsCard({ ...step, solutionArea: 'microsoft365', products: [{ id: 'exchangeOnline', title: 'Exchange Online' }] }, locale)],
+    ['subscriptions', cards.renderSubscriptionsCard({ ...step, products: [{ id: 'dynamics365Sales', title: 'Dynamics 365 Sales', multiple: true, subscriptionIds: [userText] }, { id: 'dynamics365Finance', title: 'Dynamics 365 Finance', multiple: false, subscriptionIds: [] }] }, locale)],
+    ['contacts', cards.renderContactsCard({ ...step, needsTechnicalContact: true, customer: claim.customerContact, technical: claim.technicalContact, partner: claim.partnerContact, problems }, locale)],
+    ['contacts (no technical)', cards.renderContactsCard({ ...step, needsTechnicalContact: false }, locale)],
+    ['poe', cards.renderPoeCard({ ...step, files: [{ fileName: userText, sizeBytes: 2_400_000 }], maxSizeBytes: 25 * 1024 * 1024, templateUrl: 'https://example.test/template.docx' }, locale)],
+    ['poe (none yet)', cards.renderPoeCard({ ...step, files: [], maxSizeBytes: 25 * 1024 * 1024, problems }, locale)],
+    ['comments', cards.renderCommentsCard({ ...step, comment: userText }, locale)],
+    ['review', cards.renderReviewCard({ ...step, claim, problems, locationName: userText }, locale)],
+    ['review (ready)', cards.renderReviewCard({ ...step, claim: buildClaim({ id: 'claim-1' }), problems: [] }, locale)],
+    ['submitConfirm', cards.renderSubmitConfirmCard(step, locale)],
+    ['draftsList', cards.renderDraftsListCard({ drafts: [claim, buildClaim({ name: '', customerDomain: '' })], timeZone: 'Asia/Seoul' }, locale)],
+    ['draftsList (none)', cards.renderDraftsListCard({ drafts: [] }, locale)],
+    ['claimsList', cards.renderClaimsListCard({ claims: [claim, buildClaim({ status: 'associated' })], page: 2, nextToken: userText, canExport: true }, locale)],
+    ['claimsList (empty)', cards.renderClaimsListCard({ claims: [], page: 1, canExport: true }, locale)],
+    ['status (info requested)', cards.renderStatusCard({ ...step, claim: sampleClaim(userText, { status: 'partnerActionRequired', infoRequest: { reasonCodes: ['missingAllPoe', 'missingProducts'], note: userText, deadlineAt: '2025-03-12T09:00:00.000Z' } }), businessDaysLeft: 4, allowedEvents: ['resubmit', 'withdraw'], canComment: true }, locale)],
+    ['status (window)', cards.renderStatusCard({ ...step, claim: sampleClaim(userText, { status: 'approvedCustomerNotified', windowClosesAt: '2025-03-12T09:00:00.000Z' }), businessDaysLeft: 0, allowedEvents: [], canComment: false }, locale)],
+    ['status (rejected)', cards.renderStatusCard({ ...step, claim: sampleClaim(userText, { status: 'rejected', rejection: { reason: 'insufficientPoe', note: userText, at: '2025-03-06T09:00:00.000Z' } }), allowedEvents: ['dispute'], canComment: true, disputeUntil: '2025-04-05T09:00:00.000Z' }, locale)],
+    ['status (associated)', cards.renderStatusCard({ ...step, claim: sampleClaim(userText, { status: 'associated' }), allowedEvents: ['disassociate'], canComment: false }, locale)],
+    ['history', cards.renderHistoryCard({ ...step, claim, timeZone: 'Asia/Tokyo' }, locale)],
+    ['history (empty)', cards.renderHistoryCard({ ...step, claim: buildClaim({ history: [] }) }, locale)],
+    ['cancelConfirm', cards.renderCancelConfirmCard({ ...step, claimName: userText }, locale)],
+    ['cancelConfirm (no draft yet)', cards.renderCancelConfirmCard({ claimId: '', nonce: 'n' }, locale)],
+    ['notice', cards.renderNoticeCard({ ...step, tone: 'warning', title: userText, lines: [userText], actions: [{ verb: 'customerConfirmed', label: 'customer.continueAnyway', style: 'positive' }, { verb: 'customerChange', label: 'customer.change' }], links: [{ label: 'poe.templateDownload', url: 'https://example.test/t' }] }, locale)],
+    ['notice (plain)', cards.renderNoticeCard({ lines: ['x'] }, locale)],
+  ];
+  return out.map(([name, card]) => ({ name, card }));
+}
