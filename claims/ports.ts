@@ -132,3 +132,8 @@ export interface MailMessage {
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }
+
+/** Publishes a generated document (PoE template, CSV export) behind a short-lived private link. */
+export interface DownloadLinks {
+  publish(document: { partnerId: string; fileName: string; contentType: string; bytes: Buffer }, ttlSeconds: number): Promise<string>;
+}

@@ -1,0 +1,41 @@
+/**
+ * Who is speaking in this turn, resolved once by the bot from the Teams activity and
+ * the partner directory, and read by every dialog. Dialogs re-check the role before
+ * every write: a card can be replayed long after the role was taken away.
+ */
+import type { TurnContext } from 'botbuilder';
+import type { Actor, PartnerOrganisation } from '../claims/model';
+import type { Locale } from '../locales/i18n';
+
+export interface Caller {
+  /** The Teams (AAD) tenant the activity came from. */
+  tenantId: string;
+  aadObjectId: string;
+  name?: string;
+  email?: string;
+  locale: Locale;
+  /** The partner organisation of this tenant; absent for an organisation not onboarded. */
+  org?: PartnerOrganisation;
+  isIncentivesAdmin: boolean;
+  isReviewer: boolean;
+}
+
+const CALLER_KEY = Symbol('cpor.caller');
+
+export function setCaller(context: TurnContext, caller: Caller): void {
+  context.turnState.set(CALLER_KEY, caller);
+}
+
+export function callerOf(context: TurnContext): Caller {
+  const caller = context.turnState.get(CALLER_KEY) as Caller | undefined;
+  if (!caller) throw new Error('no caller resolved for this turn');
+  return caller;
+}
+
+export function partnerActor(caller: Caller): Actor {
+  return { role: caller.isIncentivesAdmin ? 'partnerAdmin' : 'partnerUser', id: caller.aadObjectId, name: caller.name };
+}
+
+export function reviewerActor(caller: Caller): Actor {
+  return { role: 'reviewer', id: caller.aadObjectId, name: caller.name };
+}

@@ -1,0 +1,42 @@
+/**
+ * Everything the conversation needs from the outside, handed in by the composition
+ * root. Dialogs depend on these ports, never on a concrete SDK client.
+ */
+import type { Readable } from 'node:stream';
+import type { BusinessCalendar } from '../claims/calendar';
+import type {
+  AssociationStore,
+  ClaimRepository,
+  Clock,
+  DownloadLinks,
+  EvidenceStore,
+  PartnerDirectory,
+  TenantDirectory,
+} from '../claims/ports';
+
+/** A file the user attached in Teams, opened as a stream in the same turn. */
+export interface AttachedFile {
+  stream: Readable;
+  /** The type the sender declared (Teams `fileType`, or the response content type). */
+  declaredType?: string;
+}
+
+export interface FileSource {
+  /** Opens a `file.download.info` attachment's pre-authorised URL; never stores the URL. */
+  open(downloadUrl: string, fileType?: string): Promise<AttachedFile>;
+}
+
+export interface ClaimServices {
+  claims: ClaimRepository;
+  associations: AssociationStore;
+  evidence: EvidenceStore;
+  partners: PartnerDirectory;
+  tenants: TenantDirectory;
+  files: FileSource;
+  links: DownloadLinks;
+  clock: Clock;
+  calendar: BusinessCalendar;
+  /** The time zone dates are shown in (the calendar's). */
+  timeZone: string;
+  newId(): string;
+}
