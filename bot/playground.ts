@@ -27,7 +27,11 @@ function stopChild(child: ChildProcess): Promise<void> {
 async function main(): Promise<void> {
   const app = await startApp();
   const bin = path.join(__dirname, '..', 'node_modules', '.bin', 'agentsplayground');
-  const child = spawn(bin, playgroundArgs(`${app.url}/api/messages`, app.config.bot), { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(bin, playgroundArgs(`${app.url}/api/messages`, app.config.bot), {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    // Keep its log out of the work tree and let the user open the browser themselves.
+    env: { ...process.env, M365_AGENTS_PLAYGROUND_LOGFILE: path.join(app.config.dataDir, 'playground.log'), TEAMSAPPTESTER_BROWSER: 'none' },
+  });
   app.lifecycle.onStop('stop Agents Playground', () => stopChild(child));
   app.lifecycle.installProcessHandlers();
 
