@@ -3,6 +3,7 @@
  * validation problems. The template-literal keys make a new status or reason in
  * claims/model.ts a compile error here until en-US.json names it.
  */
+import { parseAssociationKey } from '../claims/associations';
 import { coopProgramFor, productById, type ProgramId } from '../claims/catalog';
 import type { Problem } from '../claims/errors';
 import type { Activity, ActorRole, ClaimStatus, InfoRequestReason, RejectionReason, SolutionArea } from '../claims/model';
@@ -60,6 +61,17 @@ export function fieldLabel(locale: Locale, field: string): string {
 export const historyEventLabel = (locale: Locale, event: string): string =>
   localizedOr(locale, `historyEvents.${event}`, t(locale, 'historyEvents.other'));
 
+/**
+ * What an association key names, for people: the workload or product, or the
+ * subscription id. Never the partner holding it.
+ */
+function associationItem(locale: Locale, key: string): string {
+  const parsed = parseAssociationKey(key);
+  if (!parsed) return t(locale, 'fields.generic');
+  if (parsed.basis === 'workload' || productById(parsed.ref)) return productName(parsed.ref);
+  return t(locale, 'fields.subscriptionNamed', { subscriptionId: parsed.ref });
+}
+
 /** Facts the validators leave implicit but the message needs (limits, readable names). */
 function problemParams(locale: Locale, problem: Problem): MessageParams {
   const given = problem.params ?? {};
@@ -69,6 +81,7 @@ function problemParams(locale: Locale, problem: Problem): MessageParams {
     params.solutionArea = localizedOr(locale, `solutionAreas.${given.solutionArea}`, given.solutionArea);
   }
   if (typeof given.index === 'number') params.position = given.index + 1;
+  if (typeof given.key === 'string') params.item = associationItem(locale, given.key);
   if (typeof given.status === 'string') params.status = localizedOr(locale, `statuses.${given.status}`, given.status);
   if (typeof given.reason === 'string') params.reason = localizedOr(locale, `rejectionReasons.${given.reason}`, given.reason);
   if (problem.code === 'mpnIdInvalid') {

@@ -167,6 +167,17 @@ describe('problemMessage', () => {
     );
   });
 
+  it('names the workload or subscription another partner holds, never the partner', () => {
+    assert.equal(
+      problemMessage('en-US', { code: 'keyHeldByAnotherPartner', field: 'productIds', params: { key: 'm365|aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee|exchangeOnline' } }),
+      'Exchange Online is already associated with another partner for this customer.',
+    );
+    assert.equal(
+      problemMessage('ko-KR', { code: 'keyHeldByAnotherPartner', field: 'productIds', params: { key: 'sub|t|11111111-2222-4333-8444-555555555555' } }),
+      '구독 11111111-2222-4333-8444-555555555555은(는) 이 고객에 대해 이미 다른 파트너와 연결되어 있습니다.',
+    );
+  });
+
   it('still says something useful for a code nobody wrote a message for', () => {
     assert.equal(problemMessage('en-US', { code: 'brandNewCode', field: 'mpnId' }), "MPN ID isn't valid.");
   });

@@ -164,7 +164,7 @@ describe('problem codes', () => {
   });
 
   it('problem messages only use parameters the message builder can supply', () => {
-    const supplied = new Set(['field', 'product', 'solutionArea', 'position', 'status', 'reason', 'min', 'max', 'length', 'days', 'code']);
+    const supplied = new Set(['field', 'product', 'solutionArea', 'position', 'status', 'reason', 'min', 'max', 'length', 'days', 'code', 'item']);
     for (const [key, message] of strings('en-US').filter(([key]) => key.startsWith('problems.'))) {
       for (const name of placeholdersOf(message)) assert.ok(supplied.has(name), `${key} uses {${name}}`);
     }
