@@ -4,6 +4,8 @@
  */
 import type { Readable } from 'node:stream';
 import type { BusinessCalendar } from '../claims/calendar';
+import type { Claim } from '../claims/model';
+import type { Locale } from '../locales/i18n';
 import type {
   AssociationStore,
   ClaimRepository,
@@ -26,6 +28,17 @@ export interface FileSource {
   open(downloadUrl: string, fileType?: string): Promise<AttachedFile>;
 }
 
+export interface GeneratedDocument {
+  fileName: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+export interface DocumentWriter {
+  /** A PoE template (Word) with the claim's details filled in, in the user's language. */
+  poeTemplate(claim: Claim, locale: Locale): Promise<GeneratedDocument>;
+}
+
 export interface ClaimServices {
   claims: ClaimRepository;
   associations: AssociationStore;
@@ -34,6 +47,7 @@ export interface ClaimServices {
   tenants: TenantDirectory;
   files: FileSource;
   links: DownloadLinks;
+  documents: DocumentWriter;
   clock: Clock;
   calendar: BusinessCalendar;
   /** The time zone dates are shown in (the calendar's). */
