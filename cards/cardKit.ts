@@ -108,3 +108,12 @@ export const problemData = (problems: readonly string[] | undefined): { problems
   problems: [...(problems ?? [])],
   hasProblems: (problems ?? []).length > 0,
 });
+
+/**
+ * A text message Teams shows as typed. Bot messages default to markdown in Teams, so
+ * a sentence carrying a claim name or a reviewer's note must say `plain`, or
+ * `[x](https://…)` in that text becomes a link.
+ */
+export function plainTextMessage(text: string): { type: 'message'; text: string; textFormat: 'plain' } {
+  return { type: 'message', text, textFormat: 'plain' };
+}

@@ -4,7 +4,7 @@
  * this module stays light and testable). Submits come back through the readers in
  * ./submissions, routed by the verbs in ./verbs.
  */
-export { ADAPTIVE_CARD_CONTENT_TYPE, CARD_NAMES, type CardAttachment, type CardName, type StepContext } from './cardKit';
+export { ADAPTIVE_CARD_CONTENT_TYPE, CARD_NAMES, plainTextMessage, type CardAttachment, type CardName, type StepContext } from './cardKit';
 export {
   renderCancelConfirmCard,
   renderHelpCard,

@@ -10,6 +10,7 @@ import {
   renderReviewCard,
   renderStatusCard,
   renderWelcomeCard,
+  plainTextMessage,
   type CardAttachment,
 } from '../../cards/render';
 import { LOCALES } from '../../locales/i18n';
@@ -160,12 +161,16 @@ describe('user text is data', () => {
     });
   }
 
+  it('text messages carrying user text are sent as plain text, not markdown', () => {
+    assert.deepEqual(plainTextMessage('Draft [x](https://evil) saved'), { type: 'message', text: 'Draft [x](https://evil) saved', textFormat: 'plain' });
+  });
+
   it('shows the customer name exactly as typed in the review card', () => {
     const card = renderReviewCard({ claimId: 'c', nonce: 'n', claim: sampleClaim('${$root.labels.title}'), problems: [] }, 'en-US');
     const runs = [...objectsOfType(card.content, 'TextRun')].map((run) => String(run.text));
     assert.ok(runs.includes('${$root.labels.title}'));
     assert.ok(runs.includes('Customer domain name: ${$root.labels.title}'));
-    assert.ok(!runs.includes('Review your claim') || runs.filter((r) => r === 'Review your claim').length === 0);
+    assert.ok(!runs.includes('Review your claim'), 'the data was not evaluated against $root');
   });
 });
 
