@@ -156,6 +156,8 @@ describe('problem codes', () => {
     }
     const sample = `const mk = (v: string, invalidCode: string) => 1; mk(x, 'alpha'); f({ code: 'beta' }); super('gamma', m);`;
     assert.deepEqual([...codesInSource(sample)].sort(), ['alpha', 'beta', 'gamma']);
+    // A factory declared in another module still counts at its call sites.
+    assert.deepEqual([...codesInSource(`fail([problem('delta', 'f')])`, new Map([['problem', 0]]))], ['delta']);
   });
 
   it('every code produced in claims/ has a message in every locale', () => {

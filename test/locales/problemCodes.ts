@@ -62,13 +62,17 @@ function codeFactories(source: string): Map<string, number> {
   return factories;
 }
 
-export function codesInSource(source: string): Set<string> {
+/**
+ * Codes in one source text. `factories` adds code-taking functions declared
+ * elsewhere (a shared `problem()` imported from another module).
+ */
+export function codesInSource(source: string, factories: ReadonlyMap<string, number> = new Map()): Set<string> {
   const codes = new Set<string>();
   for (const match of source.matchAll(/\bcode\s*:\s*((?:'[A-Za-z][A-Za-z0-9]*'\s*\|?\s*)+)/g)) {
     for (const literal of (match[1] ?? '').matchAll(/'([A-Za-z][A-Za-z0-9]*)'/g)) codes.add(literal[1] ?? '');
   }
   for (const match of source.matchAll(/\bsuper\(\s*'([A-Za-z][A-Za-z0-9]*)'/g)) codes.add(match[1] ?? '');
-  for (const [name, position] of codeFactories(source)) {
+  for (const [name, position] of new Map([...factories, ...codeFactories(source)])) {
     for (const call of source.matchAll(new RegExp(`(?<![\\w.])${name}\\(`, 'g'))) {
       const argument = splitArguments(source, (call.index ?? 0) + call[0].length - 1)[position] ?? '';
       const literal = LITERAL.exec(argument);
@@ -80,9 +84,14 @@ export function codesInSource(source: string): Set<string> {
 
 /** Every code produced anywhere in `claims/`, with the file that produces it. */
 export function domainProblemCodes(): Map<string, string> {
+  const sources = readdirSync(CLAIMS_DIR)
+    .filter((name) => name.endsWith('.ts'))
+    .sort()
+    .map((file) => ({ file, source: readFileSync(path.join(CLAIMS_DIR, file), 'utf8') }));
+  const factories = new Map(sources.flatMap(({ source }) => [...codeFactories(source)]));
   const found = new Map<string, string>();
-  for (const file of readdirSync(CLAIMS_DIR).filter((name) => name.endsWith('.ts')).sort()) {
-    for (const code of codesInSource(readFileSync(path.join(CLAIMS_DIR, file), 'utf8'))) {
+  for (const { file, source } of sources) {
+    for (const code of codesInSource(source, factories)) {
       if (!found.has(code)) found.set(code, file);
     }
   }
