@@ -2,7 +2,7 @@
  * Cards outside the claim steps: welcome, help, the cancel question, and a generic
  * notice (a message with optional buttons and links) for everything else.
  */
-import { t, type Locale, type MessageKey } from '../locales/i18n';
+import { coopGuidance, t, type Locale, type MessageKey } from '../locales/i18n';
 import { expandCard, labelsFor, type CardAttachment, type StepContext } from './cardKit';
 import type { CardVerb } from './verbs';
 
@@ -118,4 +118,41 @@ export function renderNoticeCard(model: NoticeCardModel, locale: Locale): CardAt
     actions: (model.actions ?? []).map((a) => ({ verb: a.verb, title: t(locale, a.label), style: a.style ?? 'default' })),
     links: (model.links ?? []).map((l) => ({ title: t(locale, l.label), url: l.url })),
   });
+}
+
+export interface TenantCheckCardModel extends StepContext {
+  /** `mismatch`: the directory says the domain belongs to another tenant; `unknownDomain`: it does not know. */
+  kind: 'mismatch' | 'unknownDomain';
+  domain: string;
+  tenantId: string;
+}
+
+/**
+ * The domain–tenant check's outcome. A mismatch only offers to change the values
+ * (Partner Center would reject the claim); an unknown domain may go on, with a warning.
+ */
+export function renderTenantCheckCard(model: TenantCheckCardModel, locale: Locale): CardAttachment {
+  const params = { domain: model.domain, tenantId: model.tenantId };
+  const change: NoticeAction = { verb: 'customerChange', label: 'customer.change', style: 'positive' };
+  return renderNoticeCard(
+    model.kind === 'mismatch'
+      ? { ...model, tone: 'attention', lines: [t(locale, 'customer.mismatch', params)], actions: [change] }
+      : {
+          ...model,
+          tone: 'warning',
+          lines: [t(locale, 'customer.unknownDomain', params)],
+          actions: [{ verb: 'customerConfirmed', label: 'customer.continueAnyway' }, { ...change, style: 'default' }],
+        },
+    locale,
+  );
+}
+
+/** The co-op guidance for a program outside CPOR that the partner named, or undefined if none was named. */
+export function renderCoopGuidanceCard(programText: string, locale: Locale): CardAttachment | undefined {
+  const guidance = coopGuidance(locale, programText);
+  if (guidance === undefined) return undefined;
+  return renderNoticeCard(
+    { tone: 'warning', title: t(locale, 'coop.title'), lines: [guidance, t(locale, 'coop.howTo'), t(locale, 'coop.startOver')], actions: [{ verb: 'help', label: 'welcome.help' }] },
+    locale,
+  );
 }

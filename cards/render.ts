@@ -7,14 +7,17 @@
 export { ADAPTIVE_CARD_CONTENT_TYPE, CARD_NAMES, plainTextMessage, type CardAttachment, type CardName, type StepContext } from './cardKit';
 export {
   renderCancelConfirmCard,
+  renderCoopGuidanceCard,
   renderHelpCard,
   renderNoticeCard,
+  renderTenantCheckCard,
   renderWelcomeCard,
   type CancelConfirmCardModel,
   type HelpCardModel,
   type NoticeAction,
   type NoticeCardModel,
   type NoticeTone,
+  type TenantCheckCardModel,
   type WelcomeCardModel,
 } from './generalCards';
 export {

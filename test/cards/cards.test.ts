@@ -10,6 +10,8 @@ import {
   renderReviewCard,
   renderStatusCard,
   renderWelcomeCard,
+  renderTenantCheckCard,
+  renderCoopGuidanceCard,
   plainTextMessage,
   type CardAttachment,
 } from '../../cards/render';
@@ -233,6 +235,18 @@ describe('card behaviour', () => {
     assert.ok(!verbs(closed).includes('disputeClaim'));
     const window = renderStatusCard({ claimId: 'c', nonce: 'n', claim: sampleClaim('C', { status: 'approvedCustomerNotified', windowClosesAt: '2025-03-12T09:00:00Z' }), businessDaysLeft: 3, allowedEvents: [], canComment: false }, 'ko-KR');
     assert.match(JSON.stringify(window.content), /옵트아웃 기간이 3영업일 후에 종료됩니다/);
+  });
+
+  it('a domain–tenant mismatch can only be changed; an unknown domain may go on with a warning', () => {
+    const base = { claimId: '', nonce: 'n', domain: 'contoso.com', tenantId: 't' };
+    assert.deepEqual(verbs(renderTenantCheckCard({ ...base, kind: 'mismatch' }, 'en-US')), ['customerChange']);
+    assert.deepEqual(verbs(renderTenantCheckCard({ ...base, kind: 'unknownDomain' }, 'en-US')), ['customerConfirmed', 'customerChange']);
+    assert.match(JSON.stringify(renderTenantCheckCard({ ...base, kind: 'mismatch' }, 'ja-JP').content), /ディレクトリ \(テナント\) ID t は contoso\.com に属していません/);
+  });
+
+  it('co-op guidance only for programs outside CPOR', () => {
+    assert.match(JSON.stringify(renderCoopGuidanceCard('managed reseller', 'en-US')?.content), /co-op claim process/);
+    assert.equal(renderCoopGuidanceCard('Dynamics 365 Sales', 'en-US'), undefined);
   });
 
   it('claims list pages forward with the continuation token and back to the first page', () => {

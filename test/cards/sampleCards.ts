@@ -87,6 +87,9 @@ export function sampleCards(locale: Locale, userText = 'Contoso Ltd'): SampleCar
     ['cancelConfirm', cards.renderCancelConfirmCard({ ...step, claimName: userText }, locale)],
     ['cancelConfirm (no draft yet)', cards.renderCancelConfirmCard({ claimId: '', nonce: 'n' }, locale)],
     ['notice', cards.renderNoticeCard({ ...step, tone: 'warning', title: userText, lines: [userText], actions: [{ verb: 'customerConfirmed', label: 'customer.continueAnyway', style: 'positive' }, { verb: 'customerChange', label: 'customer.change' }], links: [{ label: 'poe.templateDownload', url: 'https://example.test/t' }] }, locale)],
+    ['notice (tenant mismatch)', cards.renderTenantCheckCard({ ...step, kind: 'mismatch', domain: userText, tenantId: userText }, locale)],
+    ['notice (unknown domain)', cards.renderTenantCheckCard({ ...step, kind: 'unknownDomain', domain: userText, tenantId: userText }, locale)],
+    ['notice (co-op)', cards.renderCoopGuidanceCard('CSP', locale) ?? cards.renderNoticeCard({ lines: [] }, locale)],
     ['notice (plain)', cards.renderNoticeCard({ lines: ['x'] }, locale)],
   ];
   return out.map(([name, card]) => ({ name, card }));
