@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { NOTIFICATION_KINDS, RECIPIENT_OF } from '../../claims/notifications';
 import { TRANSITIONS } from '../../claims/statusMachine';
 import { CLAIM_STATUSES, INFO_REQUEST_REASONS, REJECTION_REASONS } from '../../claims/model';
 import { CATALOGS, LOCALES, type Locale } from '../../locales/catalogs';
@@ -124,6 +125,12 @@ describe('words for domain codes', () => {
       }
     }
     assert.equal(historyEventLabel('en-US', 'somethingNew'), 'Updated');
+  });
+
+  it('has a partner message for every notification kind the outbox sends to partners', () => {
+    for (const kind of NOTIFICATION_KINDS.filter((k) => RECIPIENT_OF[k] === 'partner')) {
+      for (const locale of LOCALES) assert.equal(typeof (catalogs.get(locale) ?? new Map()).get(`notify.${kind}`), 'string', `${locale} notify.${kind}`);
+    }
   });
 
   it('labels the field paths the validators report', () => {
