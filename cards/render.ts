@@ -21,6 +21,8 @@ export {
   type WelcomeCardModel,
 } from './generalCards';
 export {
+  productChoicesFor,
+  subscriptionProductsOf,
   renderClaimNameCard,
   renderCommentsCard,
   renderContactsCard,

@@ -3,9 +3,9 @@
  * what the step shows and prefills (so a resumed draft or a re-ask shows what the
  * partner typed) plus the problems to show when the step is asked again.
  */
-import { ACTIVITIES_BY_AREA, SOLUTION_AREAS } from '../claims/catalog';
+import { ACTIVITIES_BY_AREA, productById, productsFor, SOLUTION_AREAS } from '../claims/catalog';
 import type { Problem } from '../claims/errors';
-import type { Activity, Contact, RevenueAssociationDetails, SolutionArea } from '../claims/model';
+import type { Activity, Claim, Contact, RevenueAssociationDetails, SolutionArea } from '../claims/model';
 import { CLAIM_NAME_MAX, COMMENT_MAX, ORGANISATION_NAME_MAX, PERSON_NAME_MAX } from '../claims/validation';
 import { activityHelp, activityLabel, formatFileSize, problemMessage, solutionAreaLabel, t, type Locale } from '../locales/i18n';
 import { expandCard, labelsFor, problemData, type CardAttachment, type StepContext } from './cardKit';
@@ -146,6 +146,10 @@ export interface ProductsCardModel extends StepModel {
   selected?: readonly string[];
 }
 
+/** The catalog's products of one solution area, as the products card lists them. */
+export const productChoicesFor = (area: SolutionArea): { id: string; title: string }[] =>
+  productsFor(area).map((product) => ({ id: product.id, title: product.name }));
+
 export function renderProductsCard(model: ProductsCardModel, locale: Locale): CardAttachment {
   return expandCard('products', {
     ...stepBase(model, locale),
@@ -163,6 +167,16 @@ export function renderProductsCard(model: ProductsCardModel, locale: Locale): Ca
 export interface SubscriptionsCardModel extends StepModel {
   /** The chosen Dynamics 365 products, with what the partner said so far. */
   products: readonly { id: string; title: string; multiple: boolean; subscriptionIds: readonly string[] }[];
+}
+
+/** The claim's Dynamics 365 products with what it already says about their subscriptions; empty when none is chosen. */
+export function subscriptionProductsOf(claim: Pick<Claim, 'productIds' | 'subscriptions'>): SubscriptionsCardModel['products'] {
+  return claim.productIds.flatMap((id) => {
+    const product = productById(id);
+    if (!product?.dynamics365) return [];
+    const known = claim.subscriptions.find((s) => s.productId === id);
+    return [{ id, title: product.name, multiple: known?.multiple ?? false, subscriptionIds: known?.subscriptionIds ?? [] }];
+  });
 }
 
 export function renderSubscriptionsCard(model: SubscriptionsCardModel, locale: Locale): CardAttachment {

@@ -11,6 +11,8 @@ import {
   renderStatusCard,
   renderWelcomeCard,
   renderTenantCheckCard,
+  productChoicesFor,
+  subscriptionProductsOf,
   renderCoopGuidanceCard,
   plainTextMessage,
   type CardAttachment,
@@ -210,6 +212,13 @@ describe('card behaviour', () => {
     assert.equal(choiceSet?.isMultiSelect, true);
     assert.equal(choiceSet?.value, 'powerBI,powerApps');
     assert.deepEqual(choiceSet?.choices, [{ title: 'Power BI', value: 'powerBI' }, { title: 'Power Apps', value: 'powerApps' }]);
+  });
+
+  it('builds the product choices from the catalog and the subscription questions from the claim', () => {
+    assert.deepEqual(productChoicesFor('microsoft365').slice(0, 2), [{ id: 'exchangeOnline', title: 'Exchange Online' }, { id: 'sharePointOnline', title: 'SharePoint Online' }]);
+    assert.ok(productChoicesFor('businessApplications').every((p) => !p.title.startsWith('Exchange')));
+    const claim = sampleClaim('C', { productIds: ['dynamics365Sales', 'powerBI', 'dynamics365Finance'] });
+    assert.deepEqual(subscriptionProductsOf(claim).map((p) => [p.id, p.multiple, p.subscriptionIds.length]), [['dynamics365Sales', true, 2], ['dynamics365Finance', false, 0]]);
   });
 
   it('review: an Edit button per section shown, revenue only for revenue association, Submit only without problems', () => {
