@@ -14,7 +14,10 @@ import type { AssociationStore, ClaimRepository, Clock } from '../../claims/port
 import { CosmosAssociationStore } from '../../storage/associationStore';
 import { CosmosClaimRepository } from '../../storage/claimRepository';
 import { CosmosPartnerDirectory } from '../../storage/partnerDirectory';
+import { containerSpec } from '../../storage/cosmosSchema';
+import { createCosmosClient } from '../../storage/cosmosConnection';
 import { freshCosmosDatabase, type TestDatabase } from '../support/cosmosTestDatabase';
+import { standIns } from '../support/rootHooks';
 import { validM365Claim } from './fixtures';
 
 /** Monday 2 March 2026, 09:00 in Seattle. */
@@ -118,6 +121,14 @@ export async function engineOn(db: TestDatabase, options: EngineOptions = {}): P
   const dispatcher = (overrides: Partial<OutboxDispatcherOptions> = {}) =>
     new OutboxDispatcher({ claims, notifier, associations, clock, random: () => 0.5, log, ...overrides });
   return { db, clock, claims, associations, partners, lifecycle, notifier, logs, log, dispatcher };
+}
+
+/** The same database through a connection of its own, as a second bot instance would have. */
+export function reconnect(db: TestDatabase): TestDatabase {
+  const { cosmos } = standIns();
+  const client = createCosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key });
+  const database = client.database(db.databaseId);
+  return { client, databaseId: db.databaseId, container: (name) => database.container(containerSpec(name).id) };
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   engineOn,
   useEngine,
   read,
+  reconnect,
   refOf,
   value,
   type Engine,
@@ -48,8 +49,7 @@ describe('claims/outboxDispatcher on the Cosmos stand-in', () => {
 
   /** Another bot instance on the same database: its own adapters, same clock, same outside world. */
   async function secondInstance(): Promise<Engine> {
-    const other = await engineOn(db, { clock: engine.clock });
-    return other;
+    return engineOn(reconnect(db), { clock: engine.clock });
   }
 
   it('delivers every due message once, in order, removes them and leaves dueAt to the status timer', async () => {

@@ -1,0 +1,160 @@
+/**
+ * The timer that moves claims along without anyone asking: closes opt-out windows,
+ * rejects unanswered information requests, delivers outboxes, lets expired legacy
+ * holds go, and repairs holds a crash left pending.
+ *
+ * It runs in every bot instance at once. That is safe because every change it makes is
+ * an ETag-guarded write (a second instance loses the race and re-reads) and outbox
+ * messages are leased before they are sent. Its cost grows with the claims that are due,
+ * not with all claims: `listDue` reads the indexed `dueAt`, which is set only while
+ * there is something to do (a status timer or an outbox message).
+ */
+import { statusTimerOf } from './claimChange';
+import type { ClaimLifecycle } from './lifecycle';
+import type { Claim, Versioned } from './model';
+import { errorName, silentLog, type EngineLog } from './notifications';
+import { isMessageDue, type OutboxDispatcher } from './outboxDispatcher';
+import { systemClock, type AssociationStore, type ClaimRepository, type Clock } from './ports';
+
+/** What the scheduler needs beyond the AssociationStore port: deleting expired legacy holds. */
+export interface LegacyHoldExpiry {
+  /** Deletes legacy holds whose subscription has ended; returns the keys set free. */
+  releaseExpiredLegacy(now: Date): Promise<string[]>;
+}
+
+/** Injectable so tests drive the loop by hand. */
+export interface SchedulerTimer {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** Node's timers, unref'd: a pending sweep never keeps the process alive on shutdown. */
+export const nodeTimer: SchedulerTimer = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export interface SchedulerOptions {
+  claims: ClaimRepository;
+  associations: Pick<AssociationStore, 'repair'> & LegacyHoldExpiry;
+  lifecycle: Pick<ClaimLifecycle, 'closeDue'>;
+  dispatcher: Pick<OutboxDispatcher, 'dispatch'>;
+  clock?: Clock;
+  /** Claims handled per sweep (1–100); the rest wait for the next sweep. Default 50. */
+  batchSize?: number;
+  /** Pending holds younger than this belong to an approval still running. Default 10 minutes. */
+  repairGraceMs?: number;
+  timer?: SchedulerTimer;
+  log?: EngineLog;
+}
+
+export interface SweepReport {
+  due: number;
+  closed: number;
+  sent: number;
+  retried: number;
+  dead: number;
+  failed: number;
+  legacyReleased: number;
+  repaired: number;
+}
+
+export class Scheduler {
+  private readonly options: Required<Omit<SchedulerOptions, 'clock' | 'timer' | 'log'>>;
+  private readonly clock: Clock;
+  private readonly timer: SchedulerTimer;
+  private readonly log: EngineLog;
+  private handle: unknown;
+  private running = false;
+  private inFlight: Promise<unknown> | undefined;
+
+  constructor(options: SchedulerOptions) {
+    const batchSize = options.batchSize ?? 50;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100) throw new RangeError(`batch size must be 1 to 100, got ${batchSize}`);
+    this.options = { ...options, batchSize, repairGraceMs: options.repairGraceMs ?? 600_000 };
+    this.clock = options.clock ?? systemClock;
+    this.timer = options.timer ?? nodeTimer;
+    this.log = options.log ?? silentLog;
+  }
+
+  /** One pass. Never throws: each failure is logged and the rest of the pass goes on. */
+  async sweepOnce(now: Date = this.clock.now()): Promise<SweepReport> {
+    const report: SweepReport = { due: 0, closed: 0, sent: 0, retried: 0, dead: 0, failed: 0, legacyReleased: 0, repaired: 0 };
+    const due = await this.guard('scheduler.listDueFailed', {}, () => this.options.claims.listDue(now, this.options.batchSize));
+    report.due = due?.length ?? 0;
+    for (const claim of due ?? []) {
+      const ok = await this.guard('scheduler.claimFailed', { claimId: claim.value.id }, () => this.sweepClaim(claim, now, report));
+      if (ok === undefined) report.failed += 1;
+    }
+    const released = await this.guard('scheduler.legacyExpiryFailed', {}, () => this.options.associations.releaseExpiredLegacy(now));
+    report.legacyReleased = released?.length ?? 0;
+    report.repaired =
+      (await this.guard('scheduler.repairFailed', {}, () =>
+        this.options.associations.repair(new Date(now.getTime() - this.options.repairGraceMs), (partnerId, claimId, key) => this.claimRecords(partnerId, claimId, key)),
+      )) ?? 0;
+    if (report.due + report.legacyReleased + report.repaired > 0) this.log('info', 'scheduler.swept', { ...report });
+    return report;
+  }
+
+  /** Sweeps now and then every `intervalMs` after the previous sweep ends, so sweeps never overlap. */
+  start(intervalMs: number): void {
+    if (!(intervalMs > 0)) throw new RangeError(`scheduler interval must be positive, got ${intervalMs}`);
+    if (this.running) return;
+    this.running = true;
+    const tick = (): void => {
+      this.handle = undefined;
+      this.inFlight = this.sweepOnce()
+        .catch((e: unknown) => this.log('error', 'scheduler.sweepFailed', { error: errorName(e) }))
+        .finally(() => {
+          this.inFlight = undefined;
+          if (this.running) this.handle = this.timer.setTimeout(tick, intervalMs);
+        });
+    };
+    this.handle = this.timer.setTimeout(tick, 0);
+  }
+
+  /** Stops scheduling and waits for a sweep in progress, for a draining shutdown. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.handle !== undefined) this.timer.clearTimeout(this.handle);
+    this.handle = undefined;
+    await this.inFlight;
+  }
+
+  private async sweepClaim(claim: Versioned<Claim>, now: Date, report: SweepReport): Promise<true> {
+    let current = claim;
+    const timer = statusTimerOf(current.value);
+    if (timer !== undefined && Date.parse(timer) <= now.getTime()) {
+      const closed = await this.options.lifecycle.closeDue(current);
+      if (closed.ok) {
+        if (closed.value.etag !== current.etag) report.closed += 1;
+        current = closed.value;
+      } else {
+        // Still worth delivering what the outbox holds; the timer is tried again next sweep.
+        this.log('warn', 'scheduler.closeRefused', { claimId: current.value.id, codes: closed.error.map((p) => p.code).join(',') });
+      }
+    }
+    if (current.value.outbox.some((m) => isMessageDue(m, now))) {
+      const dispatched = await this.options.dispatcher.dispatch(current);
+      report.sent += dispatched.sent;
+      report.retried += dispatched.retried;
+      report.dead += dispatched.dead;
+    }
+    return true;
+  }
+
+  private async claimRecords(partnerId: string, claimId: string, key: string): Promise<boolean> {
+    const claim = await this.options.claims.get(partnerId, claimId);
+    return claim?.value.heldKeys.includes(key) ?? false;
+  }
+
+  /** Runs a step; on failure logs it and returns undefined so the sweep carries on. */
+  private async guard<T>(event: string, facts: Record<string, string>, step: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await step();
+    } catch (e) {
+      this.log('error', event, { ...facts, error: errorName(e) });
+      return undefined;
+    }
+  }
+}
