@@ -461,7 +461,8 @@ resource webApp 'Microsoft.Web/sites@2024-11-01' = {
     keyVaultReferenceIdentity: identity.id
     siteConfig: {
       linuxFxVersion: 'NODE|22-lts'
-      appCommandLine: 'npm start'
+      // The compiled build: no TypeScript runner (a dev dependency) in production.
+      appCommandLine: 'node dist/bot/index.js'
       alwaysOn: true
       healthCheckPath: '/healthz'
       ftpsState: 'Disabled'
