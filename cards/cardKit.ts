@@ -18,6 +18,7 @@ import claimsList from './claimsList.json';
 import comments from './comments.json';
 import contacts from './contacts.json';
 import customer from './customer.json';
+import customerConsent from './customerConsent.json';
 import draftsList from './draftsList.json';
 import help from './help.json';
 import history from './history.json';
@@ -52,6 +53,7 @@ export const CARD_TEMPLATES = {
   history,
   cancelConfirm,
   notice,
+  customerConsent,
 } as const;
 
 export type CardName = keyof typeof CARD_TEMPLATES;
