@@ -1,0 +1,204 @@
+/**
+ * The top of the conversation: routes a command (typed in English, Korean or Japanese,
+ * or a card button) to the new-claim flow or answers it at once — drafts to continue,
+ * the claims list, a claim's status or history, help. It starts only when no flow is
+ * running; while one runs, the flow itself handles help and cancel.
+ *
+ * Every read goes through the caller's organisation (the claims' partition), so the id
+ * of another organisation's claim is simply not found, with nothing said about it.
+ */
+import type { TurnContext } from 'botbuilder';
+import { ComponentDialog, DialogTurnStatus, type Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { DomainError } from '../claims/errors';
+import type { Claim, PartnerOrganisation } from '../claims/model';
+import type { Page } from '../claims/ports';
+import { plainTextMessage, renderDraftsListCard, renderHelpCard } from '../cards/render';
+import { t, type MessageKey } from '../locales/i18n';
+import { callerOf, type Caller } from './caller';
+import { cardMessage } from './cardPrompt';
+import { claimsListCardOf, historyCardOf, statusCardOf, type ViewContext } from './claimViews';
+import { mainRequestOf, type MainRequest } from './mainRequests';
+import type { ClaimServices } from './services';
+
+export const MAIN_DIALOG_ID = 'main';
+/** The new-claim flow is started by id, so this dialog does not depend on how it is built. */
+export const NEW_CLAIM_DIALOG_ID = 'newClaim';
+
+/** How the new-claim flow is begun (its options): a fresh claim, or a draft to continue. */
+export interface NewClaimBegin {
+  claimId?: string;
+}
+
+export interface MainDialogOptions {
+  /** The new-claim flow; its id must be `newClaim`. */
+  newClaim?: Dialog;
+  /** Claims per page of "my claims"; default 10. */
+  pageSize?: number;
+}
+
+const DRAFTS_SHOWN = 20;
+/** "status <words>" looks for a claim name among this many recent claims. */
+const NAME_SEARCH_DEPTH = 50;
+/** What can be a claim id: anything else is not looked up at all. */
+const CLAIM_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+const DONE: DialogTurnResult = { status: DialogTurnStatus.complete };
+
+export class MainDialog extends ComponentDialog {
+  private readonly pageSize: number;
+
+  constructor(
+    private readonly services: ClaimServices,
+    options: MainDialogOptions = {},
+  ) {
+    super(MAIN_DIALOG_ID);
+    if (options.newClaim) {
+      if (options.newClaim.id !== NEW_CLAIM_DIALOG_ID) throw new Error(`the new-claim flow must have the id "${NEW_CLAIM_DIALOG_ID}"`);
+      this.addDialog(options.newClaim);
+    }
+    this.pageSize = options.pageSize ?? 10;
+  }
+
+  protected override async onBeginDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const caller = callerOf(innerDc.context);
+    if (!caller.org) {
+      await this.say(innerDc.context, caller, 'access.unknownOrganisation', { tenantId: caller.tenantId || '—' });
+      return DONE;
+    }
+    return this.answer(innerDc, mainRequestOf(innerDc.context.activity), caller, caller.org);
+  }
+
+  private async answer(innerDc: DialogContext, request: MainRequest, caller: Caller, org: PartnerOrganisation): Promise<DialogTurnResult> {
+    const context = innerDc.context;
+    switch (request.kind) {
+      case 'newClaim':
+        return this.startNewClaim(innerDc, caller, {});
+      case 'continueDraft':
+        return this.offerDrafts(context, caller, org);
+      case 'resumeDraft':
+        return this.resumeDraft(innerDc, caller, org, request.claimId);
+      case 'myClaims':
+        await this.showClaimsPage(context, caller, org, request.page, request.continuationToken);
+        return DONE;
+      case 'status':
+      case 'history':
+        await this.showClaim(context, caller, org, request);
+        return DONE;
+      case 'help':
+        await context.sendActivity(cardMessage(renderHelpCard({ canCreate: caller.isIncentivesAdmin }, caller.locale)));
+        return DONE;
+      case 'cancel':
+        await this.say(context, caller, 'cancel.nothingToCancel');
+        return DONE;
+      case 'staleCard':
+        await this.say(context, caller, 'conversation.staleCard');
+        return DONE;
+      case 'notUnderstood':
+        await this.say(context, caller, 'conversation.notUnderstood');
+        return DONE;
+    }
+  }
+
+  private async startNewClaim(innerDc: DialogContext, caller: Caller, begin: NewClaimBegin): Promise<DialogTurnResult> {
+    if (!caller.isIncentivesAdmin) {
+      await this.say(innerDc.context, caller, 'access.notAllowed');
+      return DONE;
+    }
+    if (!this.findDialog(NEW_CLAIM_DIALOG_ID)) throw new Error('the new-claim flow is not registered with the main dialog');
+    return innerDc.beginDialog(NEW_CLAIM_DIALOG_ID, begin);
+  }
+
+  private async offerDrafts(context: TurnContext, caller: Caller, org: PartnerOrganisation): Promise<DialogTurnResult> {
+    if (!caller.isIncentivesAdmin) {
+      await this.say(context, caller, 'access.notAllowed');
+      return DONE;
+    }
+    const drafts = await this.services.claims.listByPartner(org.id, { statuses: ['draft'], createdBy: caller.aadObjectId }, DRAFTS_SHOWN);
+    if (drafts.items.length === 0) await this.say(context, caller, 'drafts.none');
+    else await context.sendActivity(cardMessage(renderDraftsListCard({ drafts: drafts.items, timeZone: this.viewOf(context, caller).timeZone }, caller.locale)));
+    return DONE;
+  }
+
+  private async resumeDraft(innerDc: DialogContext, caller: Caller, org: PartnerOrganisation, claimId: string): Promise<DialogTurnResult> {
+    if (!caller.isIncentivesAdmin) {
+      await this.say(innerDc.context, caller, 'access.notAllowed');
+      return DONE;
+    }
+    const claim = await this.claimOf(org, claimId);
+    if (!claim) {
+      await this.say(innerDc.context, caller, 'errors.notFound');
+      return DONE;
+    }
+    if (claim.status !== 'draft') {
+      await this.say(innerDc.context, caller, 'errors.notEditable');
+      return DONE;
+    }
+    return this.startNewClaim(innerDc, caller, { claimId: claim.id });
+  }
+
+  private async showClaimsPage(context: TurnContext, caller: Caller, org: PartnerOrganisation, page: number, continuationToken?: string): Promise<void> {
+    const view = this.viewOf(context, caller);
+    let claims: Page<Claim>;
+    try {
+      claims = await this.services.claims.listByPartner(org.id, {}, this.pageSize, continuationToken);
+    } catch (e) {
+      // A token from an older list (or forged) is no reason to fail: start over.
+      if (!(e instanceof DomainError && e.code === 'invalidContinuationToken')) throw e;
+      return this.showClaimsPage(context, caller, org, 1);
+    }
+    await context.sendActivity(cardMessage(claimsListCardOf(claims, continuationToken ? page : 1, view)));
+  }
+
+  private async showClaim(context: TurnContext, caller: Caller, org: PartnerOrganisation, request: { kind: 'status' | 'history'; claimId?: string; query?: string }): Promise<void> {
+    const view = this.viewOf(context, caller);
+    const show = (claim: Claim) => context.sendActivity(cardMessage(request.kind === 'status' ? statusCardOf(claim, view) : historyCardOf(claim, view)));
+    if (request.claimId !== undefined) {
+      const claim = await this.claimOf(org, request.claimId);
+      if (claim) await show(claim);
+      else await this.say(context, caller, 'errors.notFound');
+      return;
+    }
+    if (request.query === undefined) {
+      await this.say(context, caller, 'conversation.whichClaim');
+      await this.showClaimsPage(context, caller, org, 1);
+      return;
+    }
+    const matches = await this.findClaims(org, request.query);
+    if (matches.length === 1) await show(matches[0]);
+    else if (matches.length === 0) await this.say(context, caller, 'conversation.noMatch');
+    else {
+      await this.say(context, caller, 'conversation.whichClaim');
+      await context.sendActivity(cardMessage(claimsListCardOf({ items: matches }, 1, view)));
+    }
+  }
+
+  /** The claim with this id in the caller's organisation; another organisation's id finds nothing. */
+  private async claimOf(org: PartnerOrganisation, claimId: string): Promise<Claim | undefined> {
+    if (!CLAIM_ID.test(claimId)) return undefined;
+    return (await this.services.claims.get(org.id, claimId))?.value;
+  }
+
+  /** A claim id, else claims whose customer domain or tenant starts with the words, else whose name contains them. */
+  private async findClaims(org: PartnerOrganisation, query: string): Promise<Claim[]> {
+    const byId = await this.claimOf(org, query);
+    if (byId) return [byId];
+    const byCustomer = await this.services.claims.listByPartner(org.id, { customer: query }, this.pageSize);
+    if (byCustomer.items.length > 0) return byCustomer.items;
+    const wanted = query.normalize('NFKC').toLowerCase();
+    const recent = await this.services.claims.listByPartner(org.id, {}, NAME_SEARCH_DEPTH);
+    return recent.items.filter((claim) => claim.name.normalize('NFKC').toLowerCase().includes(wanted)).slice(0, this.pageSize);
+  }
+
+  private viewOf(context: TurnContext, caller: Caller): ViewContext {
+    return {
+      locale: caller.locale,
+      timeZone: context.activity.localTimezone || this.services.timeZone,
+      now: this.services.clock.now(),
+      calendar: this.services.calendar,
+    };
+  }
+
+  private async say(context: TurnContext, caller: Caller, key: MessageKey, params?: Record<string, string>): Promise<void> {
+    await context.sendActivity(plainTextMessage(t(caller.locale, key, params)));
+  }
+}

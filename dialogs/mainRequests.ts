@@ -1,0 +1,73 @@
+/**
+ * What a message at the top level (no flow running) asks for: a command typed in any
+ * of the three languages, or a button on a card outside a flow (welcome, help, lists,
+ * status, history). Those cards are stateless: their buttons carry everything needed,
+ * so they keep working however old they are.
+ */
+import type { Activity } from 'botbuilder';
+import { isCardVerb, readClaimsPage } from '../cards/render';
+import { parseCommand } from '../locales/i18n';
+import { asRecord } from './cardPrompt';
+
+export type MainRequest =
+  | { kind: 'newClaim' }
+  | { kind: 'continueDraft' }
+  | { kind: 'resumeDraft'; claimId: string }
+  | { kind: 'myClaims'; page: number; continuationToken?: string }
+  /** A claim by id (a card button) or by what the user typed after the command; neither: ask which. */
+  | { kind: 'status' | 'history'; claimId?: string; query?: string }
+  | { kind: 'help' }
+  | { kind: 'cancel' }
+  /** A button of a flow's card, pressed after that flow ended. */
+  | { kind: 'staleCard' }
+  | { kind: 'notUnderstood' };
+
+const claimIdOf = (values: Record<string, unknown>): string => (typeof values.claimId === 'string' ? values.claimId : '');
+
+function fromCard(values: Record<string, unknown>): MainRequest {
+  const verb = values.verb;
+  switch (verb) {
+    case 'newClaim':
+    case 'continueDraft':
+    case 'help':
+    case 'cancel':
+      return { kind: verb };
+    case 'myClaims':
+      return { kind: 'myClaims', page: 1 };
+    case 'claimsPage':
+      return { kind: 'myClaims', ...readClaimsPage(values) };
+    case 'resumeDraft':
+      return { kind: 'resumeDraft', claimId: claimIdOf(values) };
+    case 'viewClaim':
+      return { kind: 'status', claimId: claimIdOf(values) };
+    case 'viewHistory':
+      return { kind: 'history', claimId: claimIdOf(values) };
+    default:
+      return isCardVerb(verb) ? { kind: 'staleCard' } : { kind: 'notUnderstood' };
+  }
+}
+
+function fromText(text: string | undefined): MainRequest {
+  const parsed = parseCommand(text);
+  if (!parsed) return { kind: 'notUnderstood' };
+  const { command, argument } = parsed;
+  if (command === 'status' || command === 'history') return argument ? { kind: command, query: argument } : { kind: command };
+  // The other commands take no argument: "new claim for contoso" is not a command.
+  if (argument !== '') return { kind: 'notUnderstood' };
+  switch (command) {
+    case 'myClaims':
+      return { kind: 'myClaims', page: 1 };
+    case 'newClaim':
+    case 'continueDraft':
+    case 'help':
+    case 'cancel':
+      return { kind: command };
+    default:
+      return { kind: 'notUnderstood' };
+  }
+}
+
+export function mainRequestOf(activity: Partial<Activity>): MainRequest {
+  const values = asRecord(activity.value);
+  return values ? fromCard(values) : fromText(activity.text);
+}

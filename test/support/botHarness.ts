@@ -1,0 +1,105 @@
+/**
+ * The bot's services on the stand-ins, as the composition root builds them: Cosmos
+ * repositories on a fresh database, the PoE container and generated documents in a
+ * fresh Azurite container, the seeded tenant directory and a US business calendar.
+ * Also the people the bot tests talk as.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TurnContext } from 'botbuilder';
+import { BusinessCalendar } from '../../claims/calendar';
+import type { PartnerOrganisation } from '../../claims/model';
+import { systemClock, type Clock } from '../../claims/ports';
+import { composeClaimServices, type BotServices } from '../../bot/claimServices';
+import { TeamsFileSource } from '../../bot/teamsFileSource';
+import { setCaller, type Caller } from '../../dialogs/caller';
+import type { ClaimServices } from '../../dialogs/services';
+import { WordPoeTemplate } from '../../documents/poeTemplate';
+import { CosmosAssociationStore } from '../../storage/associationStore';
+import { connectBlobStorage } from '../../storage/blobConnection';
+import { createBotStateStorage } from '../../storage/botState';
+import { CosmosClaimRepository } from '../../storage/claimRepository';
+import { CosmosConversationReferenceStore } from '../../storage/conversationReferenceStore';
+import { BlobDownloadLinks } from '../../storage/downloadLinks';
+import { CosmosPartnerDirectory } from '../../storage/partnerDirectory';
+import { BlobEvidenceStore } from '../../storage/poeStore';
+import { loadSeededTenantDirectory } from '../../storage/tenantDirectory';
+import { freshCosmosDatabase, type TestDatabase } from './cosmosTestDatabase';
+import { standIns } from './rootHooks';
+
+export const TIME_ZONE = 'America/Los_Angeles';
+
+export const ORG: PartnerOrganisation = {
+  id: '11111111-1111-4111-8111-111111111111',
+  type: 'partner',
+  name: 'Contoso Partners',
+  locations: [{ mpnId: '1234567', name: 'Seattle' }],
+  incentivesAdmins: ['aad-admin'],
+  reviewers: ['aad-reviewer'],
+};
+
+export const OTHER_ORG: PartnerOrganisation = {
+  id: '22222222-2222-4222-8222-222222222222',
+  type: 'partner',
+  name: 'Fabrikam Solutions',
+  locations: [{ mpnId: '7654321', name: 'Tokyo' }],
+  incentivesAdmins: ['aad-other-admin'],
+  reviewers: [],
+};
+
+export interface Harness {
+  services: ClaimServices;
+  botServices: BotServices;
+  partners: CosmosPartnerDirectory;
+  references: CosmosConversationReferenceStore;
+  claims: CosmosClaimRepository;
+  db: TestDatabase;
+}
+
+export async function botHarness(options: { clock?: Clock; orgs?: PartnerOrganisation[] } = {}): Promise<Harness> {
+  const db = await freshCosmosDatabase();
+  const { cosmos, azurite } = standIns();
+  const { service, signer } = connectBlobStorage({ connectionString: azurite.connectionString });
+  const poeContainer = service.getContainerClient(`poe-${randomUUID()}`);
+  const evidence = new BlobEvidenceStore({ container: poeContainer, signer });
+  await evidence.ensureContainer();
+  const clock = options.clock ?? systemClock;
+  const partners = new CosmosPartnerDirectory(db.container('partners'));
+  for (const org of options.orgs ?? [ORG, OTHER_ORG]) await partners.upsert(org);
+  const claims = new CosmosClaimRepository(db.container('claims'));
+  const references = new CosmosConversationReferenceStore(db.container('conversationReferences'));
+  const botServices: BotServices = {
+    claims,
+    associations: new CosmosAssociationStore(db.container('associations')),
+    evidence,
+    partners,
+    tenants: await loadSeededTenantDirectory(),
+    files: new TeamsFileSource({ allowLoopbackHttp: true }),
+    links: new BlobDownloadLinks({ container: poeContainer, signer, clock }),
+    documents: new WordPoeTemplate({ partners, timeZone: TIME_ZONE, clock }),
+    calendar: new BusinessCalendar({ country: 'US', timeZone: TIME_ZONE }),
+    conversationReferences: references,
+    botStorage: createBotStateStorage({ endpoint: cosmos.endpoint, key: cosmos.key, databaseId: db.databaseId }),
+  };
+  return { services: composeClaimServices(botServices, { timeZone: TIME_ZONE, clock }), botServices, partners, references, claims, db };
+}
+
+/** A Caller as the bot resolves it, for dialog tests that run without the bot. */
+export function callerFor(org: PartnerOrganisation | undefined, aadObjectId: string, locale: Caller['locale'] = 'en-US'): Caller {
+  return {
+    tenantId: org?.id ?? '33333333-3333-4333-8333-333333333333',
+    aadObjectId,
+    name: 'Ada Admin',
+    locale,
+    org,
+    isIncentivesAdmin: org?.incentivesAdmins.includes(aadObjectId) ?? false,
+    isReviewer: org?.reviewers.includes(aadObjectId) ?? false,
+  };
+}
+
+/** DialogTestClient middleware that puts the caller in turn state, as the bot does. */
+export const callerMiddleware = (caller: () => Caller) => ({
+  onTurn: async (context: TurnContext, next: () => Promise<void>) => {
+    setCaller(context, caller());
+    await next();
+  },
+});
