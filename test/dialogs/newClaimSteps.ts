@@ -1,0 +1,142 @@
+/**
+ * The partner's answers, one function per card of the new-claim conversation, each
+ * checking that the card it answers is the one on screen (by its localized title).
+ */
+import assert from 'node:assert/strict';
+import { areaActivityValue, idsInputId, multipleInputId } from '../../cards/submissions';
+import type { Activity, RevenueAssociationDetails, SolutionArea } from '../../claims/model';
+import { t, type MessageKey } from '../../locales/i18n';
+import { minimalPdf } from '../support/evidenceSamples';
+import { cardStrings, type Chat, type Reply } from './newClaimHarness';
+
+export const CUSTOMER_TENANT = '8c2f6a4e-1d3b-4c5a-9e7f-0a1b2c3d4e5f';
+export const CUSTOMER_DOMAIN = 'contoso.onmicrosoft.com';
+
+export interface SubscriptionAnswer {
+  productId: string;
+  multiple: boolean;
+  ids?: string[];
+}
+
+export interface ContactAnswers {
+  customerName: string;
+  customerTitle: string;
+  customerEmail: string;
+  technicalName?: string;
+  technicalTitle?: string;
+  technicalEmail?: string;
+  partnerName: string;
+  partnerEmail: string;
+}
+
+export const CONTACTS: ContactAnswers = {
+  customerName: 'Dana Customer',
+  customerTitle: 'IT director',
+  customerEmail: 'dana@contoso.com',
+  partnerName: 'Alex Wilber',
+  partnerEmail: 'alexw@fabrikam.example',
+};
+
+export const TECHNICAL = { technicalName: 'Sam Admin', technicalTitle: 'Dynamics administrator', technicalEmail: 'sam@contoso.com' };
+
+export const SIGNED_SOW = minimalPdf();
+
+/** The card on screen is the one with this title (its first text). */
+export function assertCard(chat: Chat, title: MessageKey): void {
+  assert.equal(cardStrings(chat.lastCard())[0], t(chat.locale, title), `expected the ${title} card`);
+}
+
+export async function start(chat: Chat): Promise<Reply[]> {
+  return chat.send(t(chat.locale, 'welcome.newClaim'));
+}
+
+export async function chooseLocation(chat: Chat, mpnId = '1234567'): Promise<Reply[]> {
+  assertCard(chat, 'mpn.title');
+  return chat.click('mpnChosen', { mpnId });
+}
+
+export async function enterCustomer(chat: Chat, domain = CUSTOMER_DOMAIN, tenantId = CUSTOMER_TENANT): Promise<Reply[]> {
+  assertCard(chat, 'customer.title');
+  return chat.click('customerEntered', { customerDomain: domain, customerTenantId: tenantId });
+}
+
+export async function chooseSolution(chat: Chat, area: SolutionArea, activity: Activity): Promise<Reply[]> {
+  assertCard(chat, 'solution.title');
+  return chat.click('solutionChosen', { areaActivity: areaActivityValue(area, activity) });
+}
+
+export async function enterRevenue(chat: Chat, revenue: RevenueAssociationDetails): Promise<Reply[]> {
+  assertCard(chat, 'revenue.title');
+  return chat.click('revenueEntered', { ...revenue });
+}
+
+export async function enterName(chat: Chat, name = 'Contoso rollout'): Promise<Reply[]> {
+  assertCard(chat, 'claimName.title');
+  return chat.click('nameEntered', { name });
+}
+
+export async function chooseProducts(chat: Chat, productIds: readonly string[]): Promise<Reply[]> {
+  assertCard(chat, 'products.title');
+  return chat.click('productsChosen', { productIds: productIds.join(',') });
+}
+
+export async function answerSubscriptions(chat: Chat, answers: readonly SubscriptionAnswer[]): Promise<Reply[]> {
+  assertCard(chat, 'subscriptions.title');
+  const inputs: Record<string, string> = {};
+  for (const a of answers) {
+    inputs[multipleInputId(a.productId)] = a.multiple ? 'true' : 'false';
+    inputs[idsInputId(a.productId)] = (a.ids ?? []).join('\n');
+  }
+  return chat.click('subscriptionsEntered', inputs);
+}
+
+export async function enterContacts(chat: Chat, contacts: Partial<ContactAnswers> = CONTACTS): Promise<Reply[]> {
+  assertCard(chat, 'contacts.title');
+  return chat.click('contactsEntered', Object.fromEntries(Object.entries(contacts).filter((e): e is [string, string] => typeof e[1] === 'string')));
+}
+
+export async function attachSignedSow(chat: Chat, name = 'Signed SOW.pdf'): Promise<Reply[]> {
+  assertCard(chat, 'poe.title');
+  return chat.attach({ name, url: chat.world.files.serve(SIGNED_SOW), fileType: 'pdf' });
+}
+
+export async function poeDone(chat: Chat): Promise<Reply[]> {
+  assertCard(chat, 'poe.title');
+  return chat.click('poeDone');
+}
+
+export async function skipComment(chat: Chat): Promise<Reply[]> {
+  assertCard(chat, 'comments.title');
+  return chat.click('commentSkipped');
+}
+
+export async function submitAndConfirm(chat: Chat): Promise<Reply[]> {
+  assertCard(chat, 'review.title');
+  await chat.click('submitClaim');
+  return chat.click('confirmSubmit');
+}
+
+/** From "new claim" to the products card: location, customer, Microsoft 365 usage, name. */
+export async function upToProducts(chat: Chat, area: SolutionArea = 'microsoft365', activity: Activity = area === 'microsoft365' ? 'usage' : 'usageOrPresales'): Promise<void> {
+  await start(chat);
+  await chooseLocation(chat);
+  await enterCustomer(chat);
+  await chooseSolution(chat, area, activity);
+  await enterName(chat);
+}
+
+/** A Microsoft 365 claim up to the PoE card. */
+export async function upToPoe(chat: Chat, productIds: readonly string[] = ['exchangeOnline']): Promise<void> {
+  await upToProducts(chat);
+  await chooseProducts(chat, productIds);
+  await enterContacts(chat);
+}
+
+/** A Microsoft 365 claim with a PoE, up to the review card. */
+export async function upToReview(chat: Chat): Promise<void> {
+  await upToPoe(chat);
+  await attachSignedSow(chat);
+  await poeDone(chat);
+  await skipComment(chat);
+  assertCard(chat, 'review.title');
+}
