@@ -103,7 +103,7 @@ describe('ClaimsBot', () => {
       const send = conversation(bot(new CallerProbe()));
       assert.equal((await send({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'CPOR Claims' }] })).length, 1);
       assert.deepEqual(await send(install), []);
-      assert.deepEqual(await send({ type: 'conversationUpdate', membersAdded: [{ id: '29:someone-else' }] }), [], 'only the bot joining is a welcome');
+      assert.deepEqual(await send({ type: 'conversationUpdate', membersAdded: [{ id: '29:someone-else', name: 'Someone' }] }), [], 'only the bot joining is a welcome');
     });
 
     it('shows a partner user who is not an incentives admin the view-only welcome', async () => {
@@ -204,7 +204,7 @@ describe('ClaimsBot', () => {
         channelId: 'msteams',
         text: 'hi',
         from: user,
-        recipient: { id: '28:bot' },
+        recipient: { id: '28:bot', name: 'CPOR Claims' },
         conversation: { id: '19:group', tenantId: ORG.id, conversationType: 'groupChat', isGroup: true, name: '' },
       });
       assert.equal(await h.references.get(ORG.id, user.aadObjectId), undefined);
@@ -229,6 +229,7 @@ describe('ClaimsBot', () => {
   });
 
   describe('Adaptive Card actions (adaptiveCard/action)', () => {
+    const CARD = 'application/vnd.microsoft.card.adaptive';
     const invoke = (value: unknown): Partial<Activity> => ({ type: 'invoke', name: 'adaptiveCard/action', value });
 
     it('answer an unknown verb with a typed 400', async () => {
@@ -249,10 +250,10 @@ describe('ClaimsBot', () => {
 
     it('route a registered verb to its handler with the action data and the caller resolved', async () => {
       const router = new CardActionRouter([
-        ['approveClaim', async (context, data) => ({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: `${callerOf(context).aadObjectId} approves ${String(data.claimId)}` })],
+        ['approveClaim', async (context, data) => ({ statusCode: 200, type: CARD, value: { type: 'AdaptiveCard', approvedBy: callerOf(context).aadObjectId, claimId: data.claimId } })],
       ]);
       const [response] = await conversation(bot(new CallerProbe(), { cardActions: router }))(invoke({ action: { type: 'Action.Execute', verb: 'approveClaim', data: { claimId: 'c-1' } } }));
-      assert.deepEqual(response.value, { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: 'aad-admin approves c-1' } });
+      assert.deepEqual(response.value, { status: 200, body: { statusCode: 200, type: CARD, value: { type: 'AdaptiveCard', approvedBy: 'aad-admin', claimId: 'c-1' } } });
     });
   });
 });
