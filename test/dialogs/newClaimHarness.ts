@@ -297,6 +297,13 @@ export class Chat {
     return this.send({ type: 'message', value: { ...action.data, ...inputs } });
   }
 
+  /** Presses the review card's Edit button of one section. */
+  async clickEdit(section: string): Promise<Reply[]> {
+    const action = submitActions(this.lastCard()).find((a) => a.data.verb === 'editSection' && a.data.section === section);
+    assert.ok(action, `the card has no Edit button for ${section}`);
+    return this.send({ type: 'message', value: action.data });
+  }
+
   /** Attaches files the way Teams does: a file.download.info per file, plus the html body. */
   async attach(...files: AttachedFileSpec[]): Promise<Reply[]> {
     const attachments = [
