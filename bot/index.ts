@@ -13,13 +13,17 @@ import { CosmosClaimRepository } from '../storage/claimRepository';
 import { containerSpec } from '../storage/cosmosSchema';
 import { CosmosConversationReferenceStore } from '../storage/conversationReferenceStore';
 import { CosmosPartnerDirectory } from '../storage/partnerDirectory';
+import { WordPoeTemplate } from '../documents/poeTemplate';
+import { BlobDownloadLinks } from '../storage/downloadLinks';
 import { BlobEvidenceStore } from '../storage/poeStore';
+import { loadSeededTenantDirectory, type SeededTenantDirectory } from '../storage/tenantDirectory';
 import { createAdapter } from './adapter';
+import { composeBot } from './composeBot';
 import type { Config } from './config';
 import { Lifecycle } from './lifecycle';
 import { createLogger, flushLogger, type Logger } from './logger';
-import { MinimalBot } from './minimalBot';
-import { createServer, type TurnHandler } from './server';
+import { createServer } from './server';
+import { TeamsFileSource } from './teamsFileSource';
 import { connectStorage, type StorageConnections } from './storageConnections';
 
 /** How long a stop waits for turns in flight before closing their connections. */
@@ -35,6 +39,13 @@ export interface Services {
   /** Conversation and user state (the dialog stack). */
   botStorage: CosmosDbPartitionedStorage;
   calendar: BusinessCalendar;
+  /** The domain–tenant check: the seeded demo directory (see storage/tenantDirectory.ts for production). */
+  tenants: SeededTenantDirectory;
+  /** Files attached in Teams, fetched in the turn they arrive. */
+  files: TeamsFileSource;
+  /** Generated documents (the PoE template) behind short-lived links, in the PoE container. */
+  links: BlobDownloadLinks;
+  documents: WordPoeTemplate;
 }
 
 export interface RunningApp {
@@ -47,25 +58,23 @@ export interface RunningApp {
   lifecycle: Lifecycle;
 }
 
-function createServices(storage: StorageConnections): Services {
+async function createServices(storage: StorageConnections): Promise<Services> {
   const container = (name: Parameters<typeof containerSpec>[0]) => storage.database.container(containerSpec(name).id);
+  const partners = new CosmosPartnerDirectory(container('partners'));
   return {
     claims: new CosmosClaimRepository(container('claims')),
     associations: new CosmosAssociationStore(container('associations')),
-    partners: new CosmosPartnerDirectory(container('partners')),
+    partners,
     conversationReferences: new CosmosConversationReferenceStore(container('conversationReferences')),
     evidence: new BlobEvidenceStore({ container: storage.poeContainer, signer: storage.blobSigner, maxBytes: config.blob.poeMaxBytes }),
     botStorage: createBotStateStorage({ ...storage.cosmosConnection, databaseId: config.cosmos.databaseId }),
     calendar: new BusinessCalendar(config.calendar),
+    tenants: await loadSeededTenantDirectory(),
+    // Plain http only to loopback and only locally: the Playground's injected files, never an SSRF hole in Azure.
+    files: new TeamsFileSource({ allowLoopbackHttp: config.mode === 'local', maxBytes: config.blob.poeMaxBytes }),
+    links: new BlobDownloadLinks({ container: storage.poeContainer, signer: storage.blobSigner }),
+    documents: new WordPoeTemplate({ partners, timeZone: config.calendar.timeZone }),
   };
-}
-
-/**
- * The bot that runs turns. A placeholder until the claim dialogs are composed here
- * from `services` (and `config.optOutWindow.spec` through `services.calendar.parseWindow`).
- */
-function createBot(_services: Services): TurnHandler {
-  return new MinimalBot();
 }
 
 export async function startApp(): Promise<RunningApp> {
@@ -78,14 +87,14 @@ export async function startApp(): Promise<RunningApp> {
 
   const storage = await connectStorage(config, logger);
   lifecycle.onStop('close storage', () => storage.close());
-  const services = createServices(storage);
+  const services = await createServices(storage);
 
   const adapter = createAdapter(config.bot, { logger, telemetry });
   const app = createServer({
     publicUrl: config.publicUrl,
     logger,
     adapter,
-    bot: createBot(services),
+    bot: composeBot(services, { timeZone: config.calendar.timeZone, logger }),
     health: storage.probes,
   });
   // Without an app id nobody is authenticated: then only this machine may talk to the bot.

@@ -18,19 +18,13 @@ import { callerOf, type Caller } from './caller';
 import { cardMessage } from './cardPrompt';
 import { claimsListCardOf, historyCardOf, statusCardOf, type ViewContext } from './claimViews';
 import { mainRequestOf, type MainRequest } from './mainRequests';
+import { NEW_CLAIM_DIALOG, type NewClaimOptions } from './newClaimDialog';
 import type { ClaimServices } from './services';
 
 export const MAIN_DIALOG_ID = 'main';
-/** The new-claim flow is started by id, so this dialog does not depend on how it is built. */
-export const NEW_CLAIM_DIALOG_ID = 'newClaim';
-
-/** How the new-claim flow is begun (its options): a fresh claim, or a draft to continue. */
-export interface NewClaimBegin {
-  claimId?: string;
-}
 
 export interface MainDialogOptions {
-  /** The new-claim flow; its id must be `newClaim`. */
+  /** The new-claim flow (NewClaimDialog, or a stand-in in tests); started by its id. */
   newClaim?: Dialog;
   /** Claims per page of "my claims"; default 10. */
   pageSize?: number;
@@ -53,7 +47,7 @@ export class MainDialog extends ComponentDialog {
   ) {
     super(MAIN_DIALOG_ID);
     if (options.newClaim) {
-      if (options.newClaim.id !== NEW_CLAIM_DIALOG_ID) throw new Error(`the new-claim flow must have the id "${NEW_CLAIM_DIALOG_ID}"`);
+      if (options.newClaim.id !== NEW_CLAIM_DIALOG) throw new Error(`the new-claim flow must have the id "${NEW_CLAIM_DIALOG}"`);
       this.addDialog(options.newClaim);
     }
     this.pageSize = options.pageSize ?? 10;
@@ -99,13 +93,13 @@ export class MainDialog extends ComponentDialog {
     }
   }
 
-  private async startNewClaim(innerDc: DialogContext, caller: Caller, begin: NewClaimBegin): Promise<DialogTurnResult> {
+  private async startNewClaim(innerDc: DialogContext, caller: Caller, begin: NewClaimOptions): Promise<DialogTurnResult> {
     if (!caller.isIncentivesAdmin) {
       await this.say(innerDc.context, caller, 'access.notAllowed');
       return DONE;
     }
-    if (!this.findDialog(NEW_CLAIM_DIALOG_ID)) throw new Error('the new-claim flow is not registered with the main dialog');
-    return innerDc.beginDialog(NEW_CLAIM_DIALOG_ID, begin);
+    if (!this.findDialog(NEW_CLAIM_DIALOG)) throw new Error('the new-claim flow is not registered with the main dialog');
+    return innerDc.beginDialog(NEW_CLAIM_DIALOG, begin);
   }
 
   private async offerDrafts(context: TurnContext, caller: Caller, org: PartnerOrganisation): Promise<DialogTurnResult> {

@@ -3,14 +3,18 @@ import { randomUUID } from 'node:crypto';
 import { TestAdapter, type Activity } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Clock } from '../../claims/ports';
+import { createAdapter } from '../../bot/adapter';
 import { CardActionRouter } from '../../bot/cardActions';
 import { CallerResolver } from '../../bot/callerResolver';
 import { ClaimsBot, type ClaimsBotOptions } from '../../bot/claimsBot';
+import { composeBot } from '../../bot/composeBot';
 import { createLogger } from '../../bot/logger';
+import { createServer } from '../../bot/server';
+import { noTelemetry } from '../../bot/telemetry';
 import { callerOf, type Caller } from '../../dialogs/caller';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { LOCALES, t, type Locale } from '../../locales/i18n';
-import { botHarness, OTHER_ORG, ORG, type Harness } from '../support/botHarness';
+import { botHarness, OTHER_ORG, ORG, TIME_ZONE, type Harness } from '../support/botHarness';
 
 /** A main dialog that records the caller of each turn it runs in. */
 class CallerProbe extends Dialog {
@@ -254,6 +258,49 @@ describe('ClaimsBot', () => {
       ]);
       const [response] = await conversation(bot(new CallerProbe(), { cardActions: router }))(invoke({ action: { type: 'Action.Execute', verb: 'approveClaim', data: { claimId: 'c-1' } } }));
       assert.deepEqual(response.value, { status: 200, body: { statusCode: 200, type: CARD, value: { type: 'AdaptiveCard', approvedBy: 'aad-admin', claimId: 'c-1' } } });
+    });
+  });
+
+  describe('over HTTP, as composed for the app', () => {
+    it('answers an expectReplies install with the welcome card, typed help with the help card, and new claim with the flow\'s first question', async () => {
+      const logger = createLogger('silent');
+      const server = createServer({
+        publicUrl: 'http://localhost',
+        logger,
+        adapter: createAdapter({ appId: '', appType: 'SingleTenant', tenantId: '' }, { logger, telemetry: noTelemetry }),
+        bot: composeBot(h.botServices, { timeZone: TIME_ZONE, logger }),
+        health: [],
+      });
+      const { port } = await server.listen(0, '127.0.0.1');
+      try {
+        const post = async (activity: Record<string, unknown>) => {
+          const response = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              channelId: 'msteams',
+              serviceUrl: 'http://127.0.0.1:9/',
+              from: ADMIN,
+              recipient: { id: '28:bot', name: 'CPOR Claims' },
+              conversation: { id: `a:${randomUUID()}`, tenantId: ORG.id, conversationType: 'personal' },
+              locale: 'ja-JP',
+              deliveryMode: 'expectReplies',
+              ...activity,
+            }),
+          });
+          assert.equal(response.status, 200);
+          return ((await response.json()) as { activities: Partial<Activity>[] }).activities;
+        };
+        const [welcome] = await post({ type: 'installationUpdate', action: 'add' });
+        assert.ok(cardText(welcome).includes(t('ja-JP', 'welcome.title')));
+        const [help] = await post({ type: 'message', text: 'ヘルプ' });
+        assert.ok(cardText(help).includes(t('ja-JP', 'help.title')));
+        const flow = await post({ type: 'message', text: 'new claim' });
+        // One partner location on record: the flow takes it and asks for the customer.
+        assert.ok(flow.some((reply) => reply.attachments && cardText(reply).includes('"verb":"customerEntered"')), 'the new-claim flow has started');
+      } finally {
+        await server.close(1000);
+      }
     });
   });
 });

@@ -7,8 +7,8 @@ import { createAdapter } from '../../bot/adapter';
 import type { BotIdentity } from '../../bot/config';
 import type { HealthProbe } from '../../bot/health';
 import { createLogger } from '../../bot/logger';
-import { MINIMAL_REPLY, MinimalBot } from '../../bot/minimalBot';
 import { createServer, type BotServer, type TurnHandler } from '../../bot/server';
+import type { TurnContext } from 'botbuilder';
 import { noTelemetry } from '../../bot/telemetry';
 import { standIns } from '../support/rootHooks';
 
@@ -69,7 +69,7 @@ async function start(options: { identity?: BotIdentity; bot?: TurnHandler; healt
     publicUrl: options.publicUrl ?? 'http://localhost',
     logger,
     adapter,
-    bot: options.bot ?? new MinimalBot(),
+    bot: options.bot ?? new SpyBot(),
     health: options.health ?? storageProbes(),
     healthTimeoutMs: 2000,
     maxBodyBytes: options.maxBodyBytes,
@@ -82,11 +82,14 @@ function postActivity(url: string, body: unknown, headers: Record<string, string
   return fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 }
 
-/** A handler that records whether bot logic ever ran. */
+const SPY_REPLY = 'spy bot ran';
+
+/** A handler that records whether bot logic ever ran, and answers each message with one line. */
 class SpyBot implements TurnHandler {
   runs = 0;
-  async run(): Promise<void> {
+  async run(context: TurnContext): Promise<void> {
     this.runs++;
+    if (context.activity.type === 'message') await context.sendActivity(SPY_REPLY);
   }
 }
 
@@ -102,7 +105,7 @@ describe('bot/server', () => {
     const response = await postActivity(running.url, activity());
     assert.equal(response.status, 200);
     const body = (await response.json()) as { activities: { type: string; text: string }[] };
-    assert.deepEqual(body.activities.map((a) => a.text), [MINIMAL_REPLY]);
+    assert.deepEqual(body.activities.map((a) => a.text), [SPY_REPLY]);
   });
 
   it('logs each turn with a correlation id and ids only, never the message text or names', async () => {
