@@ -58,8 +58,9 @@ nav a{margin-left:8px;color:#5b5fc7}
 nav a[aria-current]{font-weight:600;color:#242424;text-decoration:none}
 .panel{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.12);padding:16px 20px;margin:16px 0}
 .good{border-left:4px solid #107c10}.bad{border-left:4px solid #c4314b}.neutral{border-left:4px solid #5b5fc7}
-.buttons button{font:inherit;padding:8px 18px;margin:8px 8px 0 0;border-radius:4px;border:1px solid #d1d1d1;background:#fff;cursor:pointer}
-.buttons button[value=customerApprove]{background:#5b5fc7;color:#fff;border-color:#5b5fc7}
+.buttons button,.ac-pushButton{font:inherit;font-weight:600;padding:8px 18px;margin:8px 8px 0 0;border-radius:4px;border:1px solid #d1d1d1;background:#fff;color:#242424;cursor:pointer}
+.buttons button[value=customerApprove],.ac-pushButton.style-positive{background:#5b5fc7;color:#fff;border-color:#5b5fc7}
+.ac-pushButton.style-destructive{color:#c4314b;border-color:#c4314b}
 .small{font-size:13px;color:#616161}
 `;
 
