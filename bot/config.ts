@@ -41,7 +41,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'CALENDAR_TIME_ZONE', description: 'IANA time zone in which business days are counted', default: 'America/Los_Angeles', required: 'never', secret: false, localOnly: false },
   { key: 'OPT_OUT_WINDOW', description: 'Customer opt-out window: business days, or an ISO-8601 duration such as PT2M for demos', default: '5', required: 'never', secret: false, localOnly: false },
   { key: 'INFO_DEADLINE_BUSINESS_DAYS', description: 'Business days a partner has to answer a request for more information', default: '14', required: 'never', secret: false, localOnly: false },
-  { key: 'SMTP_URL', description: 'SMTP server, e.g. smtps://user:pass@host:465; unset = emails written as .eml files under DATA_DIR/mail', required: 'never', secret: true, localOnly: false },
+  { key: 'SMTP_URL', description: 'SMTP server, e.g. smtps://user:pass@host:465; unset = emails written as .eml files under DATA_DIR/outbox', required: 'never', secret: true, localOnly: false },
   { key: 'MAIL_FROM', description: 'Sender address of the emails the bot sends', default: 'CPOR Claims Bot <noreply@localhost>', required: 'never', secret: false, localOnly: false },
   { key: 'APPLICATIONINSIGHTS_CONNECTION_STRING', description: 'Application Insights connection string; unset = no telemetry', required: 'never', secret: false, localOnly: false },
   { key: 'LOG_LEVEL', description: 'fatal, error, warn, info, debug, trace or silent', default: 'info', required: 'never', secret: false, localOnly: false },
