@@ -4,19 +4,17 @@
  * PoE blob in Azurite are checked at the end of each.
  */
 import assert from 'node:assert/strict';
-import type { Activity, PartnerOrganisation, RevenueAssociationDetails, SolutionArea } from '../../claims/model';
+import type { Activity, RevenueAssociationDetails, SolutionArea } from '../../claims/model';
 import { LOCALES, t } from '../../locales/i18n';
 import {
   ADMIN_ID,
   Chat,
   adminCaller,
   blobBytes,
-  createWorld,
-  newOrganisation,
+  newClaimSetting,
   onlyClaimOf,
   sha256,
   textsOf,
-  type World,
 } from './newClaimHarness';
 import {
   CONTACTS,
@@ -89,21 +87,12 @@ const BRANCHES: Branch[] = [
 
 describe('NewClaimDialog branches', function () {
   this.timeout(60_000);
-  let world: World;
-  let org: PartnerOrganisation;
-
-  before(async () => {
-    world = await createWorld();
-    world.directory.set(CUSTOMER_DOMAIN, CUSTOMER_TENANT);
-  });
-  beforeEach(async () => {
-    org = await newOrganisation(world);
-  });
+  const s = newClaimSetting();
 
   for (const locale of LOCALES) {
     for (const branch of BRANCHES) {
       it(`${locale}: files a ${branch.name} claim and submits it`, async () => {
-        const chat = new Chat(world, adminCaller(org, locale));
+        const chat = new Chat(s.world, adminCaller(s.org, locale));
         await start(chat);
         await chooseLocation(chat, '7654321');
         await enterCustomer(chat);
@@ -113,7 +102,7 @@ describe('NewClaimDialog branches', function () {
         assert.ok(textsOf(created).includes(t(locale, 'claimName.created')));
 
         // The draft exists from here on, with what the first steps gathered.
-        const draft = await onlyClaimOf(world, org);
+        const draft = await onlyClaimOf(s.world, s.org);
         assert.equal(draft.status, 'draft');
         assert.equal(draft.mpnId, '7654321');
 
@@ -134,7 +123,7 @@ describe('NewClaimDialog branches', function () {
         assert.equal(chat.status, 'complete');
         assert.deepEqual(chat.result, { outcome: 'submitted', claimId: draft.id });
 
-        const claim = await onlyClaimOf(world, org);
+        const claim = await onlyClaimOf(s.world, s.org);
         assert.equal(claim.status, 'submitted');
         assert.deepEqual(
           {
@@ -174,7 +163,7 @@ describe('NewClaimDialog branches', function () {
         const [poe] = claim.poe;
         assert.ok(poe);
         assert.deepEqual({ fileName: poe.fileName, kind: poe.kind, sizeBytes: poe.sizeBytes, sha256: poe.sha256 }, { fileName: 'Signed SOW.pdf', kind: 'pdf', sizeBytes: SIGNED_SOW.length, sha256: sha256(SIGNED_SOW) });
-        assert.equal(sha256(await blobBytes(world, poe.blobName)), sha256(SIGNED_SOW));
+        assert.equal(sha256(await blobBytes(s.world, poe.blobName)), sha256(SIGNED_SOW));
       });
     }
   }

@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { Claim, PartnerOrganisation } from '../../claims/model';
+import type { Claim } from '../../claims/model';
 import { LOCALES, problemMessage, t, type Locale } from '../../locales/i18n';
 import { buildClaim } from '../support/claimFactory';
-import { ADMIN_ID, Chat, adminCaller, cardStrings, claimsOf, createWorld, inputOf, newOrganisation, onlyClaimOf, sha256, textsOf, type World } from './newClaimHarness';
+import { ADMIN_ID, Chat, adminCaller, cardStrings, claimsOf, inputOf, newClaimSetting, newOrganisation, onlyClaimOf, sha256, textsOf } from './newClaimHarness';
 import {
   CONTACTS,
   CUSTOMER_DOMAIN,
@@ -39,23 +39,16 @@ const CANCEL_WORDS: Record<Locale, string> = { 'en-US': 'cancel', 'ko-KR': 'ì·¨ì
 
 describe('NewClaimDialog drafts, edits and cancel', function () {
   this.timeout(60_000);
-  let world: World;
-  let org: PartnerOrganisation;
-
-  before(async () => {
-    world = await createWorld();
-    world.directory.set(CUSTOMER_DOMAIN, CUSTOMER_TENANT);
-    world.directory.set(OTHER_DOMAIN, OTHER_TENANT);
-  });
-  beforeEach(async () => {
-    org = await newOrganisation(world);
+  const s = newClaimSetting();
+  before(() => {
+    s.world.directory.set(OTHER_DOMAIN, OTHER_TENANT);
   });
 
   /** A claim of this organisation as the reviewer left it: waiting for the partner's action. */
   async function claimAwaitingAction(): Promise<Claim> {
     const claim = buildClaim({
       id: randomUUID(),
-      partnerId: org.id,
+      partnerId: s.org.id,
       status: 'partnerActionRequired',
       createdBy: { role: 'partnerAdmin', id: ADMIN_ID },
       infoRequest: { reasonCodes: ['missingProducts'], deadlineAt: '2025-03-21T09:00:00.000Z' },
@@ -66,17 +59,17 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
         },
       ],
     });
-    await world.claims.create(claim);
+    await s.world.claims.create(claim);
     return claim;
   }
 
   for (const locale of LOCALES) {
     it(`${locale}: Save draft ends the conversation with the draft kept as it is`, async () => {
-      const chat = new Chat(world, adminCaller(org, locale));
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToReview(chat);
       const replies = await chat.click('saveDraft');
       assert.deepEqual(textsOf(replies), [t(locale, 'drafts.saved')]);
-      const claim = await onlyClaimOf(world, org);
+      const claim = await onlyClaimOf(s.world, s.org);
       assert.equal(chat.status, 'complete');
       assert.deepEqual(chat.result, { outcome: 'saved', claimId: claim.id });
       assert.equal(claim.status, 'draft');
@@ -84,17 +77,17 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
     });
 
     it(`${locale}: cancel before the draft exists stops with nothing saved`, async () => {
-      const chat = new Chat(world, adminCaller(org, locale));
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
       await start(chat);
       await chooseLocation(chat);
       const replies = await chat.send(CANCEL_WORDS[locale]);
       assert.deepEqual(textsOf(replies), [t(locale, 'cancel.stopped')]);
       assert.deepEqual(chat.result, { outcome: 'stopped' });
-      assert.deepEqual(await claimsOf(world, org), []);
+      assert.deepEqual(await claimsOf(s.world, s.org), []);
     });
 
     it(`${locale}: cancel after the draft exists asks keep or discard; Back returns to the step; Keep keeps the draft`, async () => {
-      const chat = new Chat(world, adminCaller(org, locale));
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToProducts(chat);
       const products = chat.lastCard();
       await chat.send(CANCEL_WORDS[locale]);
@@ -107,34 +100,34 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
       await chat.click('cancel');
       const kept = await chat.click('cancelKeep');
       assert.deepEqual(textsOf(kept), [t(locale, 'cancel.kept')]);
-      const claim = await onlyClaimOf(world, org);
+      const claim = await onlyClaimOf(s.world, s.org);
       assert.deepEqual(chat.result, { outcome: 'kept', claimId: claim.id });
       assert.equal(claim.status, 'draft');
     });
 
     it(`${locale}: discard deletes the draft and its PoE files`, async () => {
-      const chat = new Chat(world, adminCaller(org, locale));
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToPoe(chat);
       await attachSignedSow(chat);
-      const [file] = (await onlyClaimOf(world, org)).poe;
-      assert.ok(file && (await world.evidence.exists(file.blobName)));
+      const [file] = (await onlyClaimOf(s.world, s.org)).poe;
+      assert.ok(file && (await s.world.evidence.exists(file.blobName)));
       await chat.click('cancel');
       const replies = await chat.click('cancelDiscard');
       assert.deepEqual(textsOf(replies), [t(locale, 'cancel.discarded')]);
       assert.equal((chat.result as { outcome: string }).outcome, 'discarded');
-      assert.deepEqual(await claimsOf(world, org), []);
-      assert.equal(await world.evidence.exists(file.blobName), false);
+      assert.deepEqual(await claimsOf(s.world, s.org), []);
+      assert.equal(await s.world.evidence.exists(file.blobName), false);
     });
 
     it(`${locale}: "continue draft" resumes at the first missing part and completes the claim`, async () => {
-      const first = new Chat(world, adminCaller(org, locale));
+      const first = new Chat(s.world, adminCaller(s.org, locale));
       await upToProducts(first);
       await chooseProducts(first, ['intune']);
       await first.click('cancel');
       await first.click('cancelKeep');
-      const { id } = await onlyClaimOf(world, org);
+      const { id } = await onlyClaimOf(s.world, s.org);
 
-      const later = new Chat(world, adminCaller(org, locale), { claimId: id });
+      const later = new Chat(s.world, adminCaller(s.org, locale), { claimId: id });
       const resumed = await later.send('continue draft');
       assert.deepEqual(textsOf(resumed), [t(locale, 'drafts.resumed')]);
       assertCard(later, 'contacts.title');
@@ -143,13 +136,13 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
       await poeDone(later);
       await skipComment(later);
       await submitAndConfirm(later);
-      const claim = await onlyClaimOf(world, org);
+      const claim = await onlyClaimOf(s.world, s.org);
       assert.equal(claim.status, 'submitted');
       assert.deepEqual(claim.productIds, ['intune']);
     });
 
     it(`${locale}: Edit re-runs a filled part prefilled, stores the change and returns to the review`, async () => {
-      const chat = new Chat(world, adminCaller(org, locale));
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToReview(chat);
       await chat.clickEdit('customer');
       assertCard(chat, 'customer.title');
@@ -158,13 +151,13 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
       await enterCustomer(chat, OTHER_DOMAIN, OTHER_TENANT);
       assertCard(chat, 'review.title');
       assert.ok(JSON.stringify(chat.lastCard()).includes(OTHER_DOMAIN));
-      const claim = await onlyClaimOf(world, org);
+      const claim = await onlyClaimOf(s.world, s.org);
       assert.deepEqual([claim.customerDomain, claim.customerTenantId], [OTHER_DOMAIN, OTHER_TENANT]);
       assert.equal(claim.productIds.length, 1, 'the other parts stay as they were');
     });
 
     it(`${locale}: an edited solution area asks again for what it invalidates (products, contacts), then returns to the review`, async () => {
-      const chat = new Chat(world, adminCaller(org, locale));
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToReview(chat);
       await chat.clickEdit('solution');
       await chooseSolution(chat, 'businessApplications', 'usageOrPresales');
@@ -177,17 +170,17 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
       assert.equal(inputOf(chat.lastCard(), 'customerEmail')?.value, CONTACTS.customerEmail, 'what was entered before is prefilled');
       await chat.click('contactsEntered', { ...CONTACTS, technicalName: 'Sam', technicalTitle: 'Admin', technicalEmail: 'sam@contoso.com' });
       assertCard(chat, 'review.title');
-      const claim = await onlyClaimOf(world, org);
+      const claim = await onlyClaimOf(s.world, s.org);
       assert.deepEqual([claim.solutionArea, claim.productIds, claim.technicalContact?.email], ['businessApplications', ['dynamics365CustomerService'], 'sam@contoso.com']);
     });
 
     it(`${locale}: started with { claimId, edit } goes straight to that part, then to the review`, async () => {
-      const first = new Chat(world, adminCaller(org, locale));
+      const first = new Chat(s.world, adminCaller(s.org, locale));
       await upToReview(first);
       await first.click('saveDraft');
-      const { id } = await onlyClaimOf(world, org);
+      const { id } = await onlyClaimOf(s.world, s.org);
 
-      const chat = new Chat(world, adminCaller(org, locale), { claimId: id, edit: 'claimName' });
+      const chat = new Chat(s.world, adminCaller(s.org, locale), { claimId: id, edit: 'claimName' });
       await chat.send('edit');
       assertCard(chat, 'claimName.title');
       assert.equal(inputOf(chat.lastCard(), 'name')?.value, 'Contoso rollout');
@@ -195,14 +188,14 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
       assertCard(chat, 'comments.title');
       await chat.click('commentEntered', { comment: 'Signed by the CIO on 28 February.' });
       assertCard(chat, 'review.title');
-      const claim = await onlyClaimOf(world, org);
+      const claim = await onlyClaimOf(s.world, s.org);
       assert.equal(claim.name, 'Contoso rollout, phase 2');
       assert.deepEqual(claim.comments.map((c) => [c.text, c.author.id]), [['Signed by the CIO on 28 February.', ADMIN_ID]]);
     });
 
     it(`${locale}: a claim waiting for the partner's action allows its permitted edits only, then is resubmitted`, async () => {
       const waiting = await claimAwaitingAction();
-      const chat = new Chat(world, adminCaller(org, locale), { claimId: waiting.id });
+      const chat = new Chat(s.world, adminCaller(s.org, locale), { claimId: waiting.id });
       await chat.send('respond');
       await skipComment(chat);
       await chat.clickEdit('customer');
@@ -216,29 +209,29 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
       const replies = await submitAndConfirm(chat);
       assert.deepEqual(textsOf(replies), [t(locale, 'status.resubmitted')]);
       assert.deepEqual(chat.result, { outcome: 'resubmitted', claimId: waiting.id });
-      const claim = await onlyClaimOf(world, org);
+      const claim = await onlyClaimOf(s.world, s.org);
       assert.deepEqual([claim.status, claim.productIds, claim.customerDomain], ['submitted', ['exchangeOnline', 'oneDrive'], waiting.customerDomain]);
       assert.deepEqual(claim.history.slice(-2).map((h) => h.event), ['edited', 'resubmit']);
     });
 
     it(`${locale}: refuses to continue a submitted claim, and one that does not exist`, async () => {
-      const submitted = buildClaim({ id: randomUUID(), partnerId: org.id, status: 'submitted' });
-      await world.claims.create(submitted);
-      const chat = new Chat(world, adminCaller(org, locale), { claimId: submitted.id });
+      const submitted = buildClaim({ id: randomUUID(), partnerId: s.org.id, status: 'submitted' });
+      await s.world.claims.create(submitted);
+      const chat = new Chat(s.world, adminCaller(s.org, locale), { claimId: submitted.id });
       assert.deepEqual(textsOf(await chat.send('continue')), [t(locale, 'errors.notEditable')]);
       assert.deepEqual(chat.result, { outcome: 'notEditable', claimId: submitted.id });
 
-      const missing = new Chat(world, adminCaller(org, locale), { claimId: randomUUID() });
+      const missing = new Chat(s.world, adminCaller(s.org, locale), { claimId: randomUUID() });
       assert.deepEqual(textsOf(await missing.send('continue')), [t(locale, 'errors.notFound')]);
     });
 
     it(`${locale}: another organisation's draft is not found, even by its id`, async () => {
-      const theirs = await newOrganisation(world);
+      const theirs = await newOrganisation(s.world);
       const draft = buildClaim({ id: randomUUID(), partnerId: theirs.id });
-      await world.claims.create(draft);
-      const chat = new Chat(world, adminCaller(org, locale), { claimId: draft.id });
+      await s.world.claims.create(draft);
+      const chat = new Chat(s.world, adminCaller(s.org, locale), { claimId: draft.id });
       assert.deepEqual(textsOf(await chat.send('continue')), [t(locale, 'errors.notFound')]);
-      assert.equal((await world.claims.get(theirs.id, draft.id))?.value.updatedAt, draft.updatedAt);
+      assert.equal((await s.world.claims.get(theirs.id, draft.id))?.value.updatedAt, draft.updatedAt);
     });
   }
 });

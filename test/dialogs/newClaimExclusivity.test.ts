@@ -6,9 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { PartnerOrganisation } from '../../claims/model';
 import { LOCALES, problemMessage, t, type Locale } from '../../locales/i18n';
-import { Chat, adminCaller, cardOf, cardStrings, createWorld, inputOf, newOrganisation, onlyClaimOf, type World } from './newClaimHarness';
+import { Chat, adminCaller, cardOf, cardStrings, inputOf, newClaimSetting, onlyClaimOf } from './newClaimHarness';
 import { answerSubscriptions, assertCard, chooseLocation, chooseProducts, chooseSolution, enterCustomer, enterName, start } from './newClaimSteps';
 
 const OTHER_PARTNER = 'other-partner-7f3a';
@@ -16,24 +15,18 @@ const OTHER_CLAIM = 'other-claim-91c2';
 
 describe('NewClaimDialog exclusivity and co-op programs', function () {
   this.timeout(60_000);
-  let world: World;
-  let org: PartnerOrganisation;
+  const s = newClaimSetting();
   // Each test has a customer of its own, so holds made by one test never meet another.
   let tenant: string;
   let domain: string;
-
-  before(async () => {
-    world = await createWorld();
-  });
-  beforeEach(async () => {
-    org = await newOrganisation(world);
+  beforeEach(() => {
     tenant = randomUUID();
     domain = `c${tenant.slice(0, 8)}.onmicrosoft.com`;
-    world.directory.set(domain, tenant);
+    s.world.directory.set(domain, tenant);
   });
 
   async function toProducts(locale: Locale, area: 'microsoft365' | 'businessApplications'): Promise<Chat> {
-    const chat = new Chat(world, adminCaller(org, locale));
+    const chat = new Chat(s.world, adminCaller(s.org, locale));
     await start(chat);
     await chooseLocation(chat);
     await enterCustomer(chat, domain, tenant);
@@ -50,22 +43,22 @@ describe('NewClaimDialog exclusivity and co-op programs', function () {
 
   for (const locale of LOCALES) {
     it(`${locale}: refuses a workload another partner holds, unticks it, and goes on with the rest`, async () => {
-      await world.associations.acquire(OTHER_PARTNER, OTHER_CLAIM, [`m365|${tenant}|exchangeOnline`]);
+      await s.world.associations.acquire(OTHER_PARTNER, OTHER_CLAIM, [`m365|${tenant}|exchangeOnline`]);
       const chat = await toProducts(locale, 'microsoft365');
       await chooseProducts(chat, ['exchangeOnline', 'microsoftTeams']);
       assertCard(chat, 'products.title');
       assert.ok(cardStrings(chat.lastCard()).includes(t(locale, 'products.alreadyAssociated', { product: 'Exchange Online' })));
       assert.equal(inputOf(chat.lastCard(), 'productIds')?.value, 'microsoftTeams');
-      assert.deepEqual((await onlyClaimOf(world, org)).productIds, []);
+      assert.deepEqual((await onlyClaimOf(s.world, s.org)).productIds, []);
       assertHolderNeverNamed(chat);
 
       await chooseProducts(chat, ['microsoftTeams']);
       assertCard(chat, 'contacts.title');
-      assert.deepEqual((await onlyClaimOf(world, org)).productIds, ['microsoftTeams']);
+      assert.deepEqual((await onlyClaimOf(s.world, s.org)).productIds, ['microsoftTeams']);
     });
 
     it(`${locale}: tells a workload held by the partner's own other claim apart`, async () => {
-      await world.associations.acquire(org.id, OTHER_CLAIM, [`m365|${tenant}|microsoftTeams`]);
+      await s.world.associations.acquire(s.org.id, OTHER_CLAIM, [`m365|${tenant}|microsoftTeams`]);
       const chat = await toProducts(locale, 'microsoft365');
       await chooseProducts(chat, ['microsoftTeams']);
       assertCard(chat, 'products.title');
@@ -75,34 +68,34 @@ describe('NewClaimDialog exclusivity and co-op programs', function () {
 
     it(`${locale}: lets the partner's own legacy association and another's expired one give way`, async () => {
       // Both would still count (Power BI and Dynamics 365 legacy holds last until expiry) if not own or expired.
-      await world.associations.importLegacy({ key: `sub|${tenant}|powerBI`, partnerId: org.id, expiresAt: '2026-12-31T00:00:00.000Z' });
-      await world.associations.importLegacy({ key: `sub|${tenant}|dynamics365Sales`, partnerId: OTHER_PARTNER, expiresAt: '2025-01-01T00:00:00.000Z' });
+      await s.world.associations.importLegacy({ key: `sub|${tenant}|powerBI`, partnerId: s.org.id, expiresAt: '2026-12-31T00:00:00.000Z' });
+      await s.world.associations.importLegacy({ key: `sub|${tenant}|dynamics365Sales`, partnerId: OTHER_PARTNER, expiresAt: '2025-01-01T00:00:00.000Z' });
       const chat = await toProducts(locale, 'businessApplications');
       await chooseProducts(chat, ['powerBI', 'dynamics365Sales']);
       await answerSubscriptions(chat, [{ productId: 'dynamics365Sales', multiple: false }]);
       assertCard(chat, 'contacts.title');
-      assert.deepEqual((await onlyClaimOf(world, org)).productIds, ['powerBI', 'dynamics365Sales']);
+      assert.deepEqual((await onlyClaimOf(s.world, s.org)).productIds, ['powerBI', 'dynamics365Sales']);
     });
 
     it(`${locale}: refuses a Dynamics 365 subscription another partner holds, naming the subscription`, async () => {
       const held = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
-      await world.associations.importLegacy({ key: `sub|${tenant}|${held}`, partnerId: OTHER_PARTNER, expiresAt: '2026-12-31T00:00:00.000Z' });
+      await s.world.associations.importLegacy({ key: `sub|${tenant}|${held}`, partnerId: OTHER_PARTNER, expiresAt: '2026-12-31T00:00:00.000Z' });
       const chat = await toProducts(locale, 'businessApplications');
       await chooseProducts(chat, ['dynamics365Sales']);
       await answerSubscriptions(chat, [{ productId: 'dynamics365Sales', multiple: true, ids: [held.toUpperCase()] }]);
       assertCard(chat, 'subscriptions.title');
       assert.ok(cardStrings(chat.lastCard()).includes(t(locale, 'products.subscriptionTaken', { subscriptionId: held, product: 'Dynamics 365 Sales' })));
-      assert.deepEqual((await onlyClaimOf(world, org)).subscriptions, []);
+      assert.deepEqual((await onlyClaimOf(s.world, s.org)).subscriptions, []);
       assertHolderNeverNamed(chat);
 
       const free = '3f2504e0-4f89-41d3-9a0c-0305e82c3302';
       await answerSubscriptions(chat, [{ productId: 'dynamics365Sales', multiple: true, ids: [free] }]);
       assertCard(chat, 'contacts.title');
-      assert.deepEqual((await onlyClaimOf(world, org)).subscriptions, [{ productId: 'dynamics365Sales', multiple: true, subscriptionIds: [free] }]);
+      assert.deepEqual((await onlyClaimOf(s.world, s.org)).subscriptions, [{ productId: 'dynamics365Sales', multiple: true, subscriptionIds: [free] }]);
     });
 
     it(`${locale}: refuses a product whose only subscription another partner holds`, async () => {
-      await world.associations.acquire(OTHER_PARTNER, OTHER_CLAIM, [`sub|${tenant}|dynamics365Finance`]);
+      await s.world.associations.acquire(OTHER_PARTNER, OTHER_CLAIM, [`sub|${tenant}|dynamics365Finance`]);
       const chat = await toProducts(locale, 'businessApplications');
       await chooseProducts(chat, ['dynamics365Finance']);
       assertCard(chat, 'products.title');
@@ -129,7 +122,7 @@ describe('NewClaimDialog exclusivity and co-op programs', function () {
       assert.ok(cardStrings(cardOf(replies[0])).includes(t(locale, 'coop.title')));
       assertCard(chat, 'products.title');
       assert.equal(inputOf(chat.lastCard(), 'productIds')?.value, 'intune');
-      assert.deepEqual((await onlyClaimOf(world, org)).productIds, []);
+      assert.deepEqual((await onlyClaimOf(s.world, s.org)).productIds, []);
     });
   }
 });

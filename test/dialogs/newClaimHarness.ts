@@ -31,14 +31,23 @@ export const NOW = new Date('2025-03-03T09:00:00.000Z');
 export const POE_MAX_BYTES = 2 * 1024 * 1024;
 export const ADMIN_ID = '11111111-2222-4333-8444-555555555555';
 export const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+/** The customer every transcript uses unless it needs one of its own; the tenant directory knows it. */
+export const CUSTOMER_TENANT = '8c2f6a4e-1d3b-4c5a-9e7f-0a1b2c3d4e5f';
+export const CUSTOMER_DOMAIN = 'contoso.onmicrosoft.com';
 
 /** Operations a test can make fail once, as an outage would: `claims.replace`, `evidence.put`, … */
 export class Faults {
   private readonly armed = new Set<string>();
+  private readonly armedAfter = new Set<string>();
   private readonly before = new Map<string, () => Promise<void>>();
 
   failOnce(op: string): void {
     this.armed.add(op);
+  }
+
+  /** Lets the next `op` happen, then fails as if its answer had been lost on the way back. */
+  failAfterOnce(op: string): void {
+    this.armedAfter.add(op);
   }
 
   /** Runs `action` once right before the next `op` (another writer racing us). */
@@ -60,7 +69,9 @@ export class Faults {
             await action();
           }
           if (this.armed.delete(op)) throw new Error(`simulated outage in ${op}`);
-          return (member as (...a: unknown[]) => unknown).apply(target, args);
+          const result: unknown = await (member as (...a: unknown[]) => unknown).apply(target, args);
+          if (this.armedAfter.delete(op)) throw new Error(`simulated lost answer from ${op}`);
+          return result;
         };
       },
     });
@@ -132,7 +143,7 @@ export async function createWorld(): Promise<World> {
   const containerName = `poe-${randomUUID()}`;
   const evidence = new BlobEvidenceStore({ service: blobs, containerName, signer, maxBytes: POE_MAX_BYTES, clock });
   await evidence.ensureContainer();
-  const directory = new Map<string, string>();
+  const directory = new Map<string, string>([[CUSTOMER_DOMAIN, CUSTOMER_TENANT]]);
   const files = new FakeFileSource();
   const documents = new FakeDocuments();
   const links = new FakeLinks();
@@ -172,6 +183,35 @@ export async function newOrganisation(world: World, locations = LOCATIONS): Prom
   };
   await world.partners.upsert(org);
   return org;
+}
+
+export interface Setting {
+  world: World;
+  org: PartnerOrganisation;
+}
+
+/**
+ * The mocha hooks of a transcript file: one world per file, and a partner organisation
+ * of its own per test (its own partition), so tests never see each other's claims.
+ */
+export function newClaimSetting(): Setting {
+  const setting: Partial<Setting> = {};
+  before(async () => {
+    setting.world = await createWorld();
+  });
+  beforeEach(async () => {
+    if (setting.world) setting.org = await newOrganisation(setting.world);
+  });
+  return {
+    get world() {
+      assert.ok(setting.world, 'the world is created in a before hook');
+      return setting.world;
+    },
+    get org() {
+      assert.ok(setting.org, 'the organisation is created in a beforeEach hook');
+      return setting.org;
+    },
+  };
 }
 
 export function adminCaller(org: PartnerOrganisation, locale: Locale): Caller {

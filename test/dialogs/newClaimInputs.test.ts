@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import type { Problem } from '../../claims/errors';
-import type { Claim, PartnerOrganisation } from '../../claims/model';
+import type { Claim } from '../../claims/model';
 import { LOCALES, problemMessage, t, type Locale, type MessageKey } from '../../locales/i18n';
-import { Chat, adminCaller, cardStrings, claimsOf, createWorld, inputOf, newOrganisation, onlyClaimOf, type World } from './newClaimHarness';
+import { Chat, adminCaller, cardStrings, claimsOf, inputOf, newClaimSetting, onlyClaimOf } from './newClaimHarness';
 import {
   CONTACTS,
   CUSTOMER_DOMAIN,
@@ -279,24 +279,15 @@ const CASES: BadInput[] = [
 
 describe('NewClaimDialog bad input', function () {
   this.timeout(60_000);
-  let world: World;
-  let org: PartnerOrganisation;
-
-  before(async () => {
-    world = await createWorld();
-    world.directory.set(CUSTOMER_DOMAIN, CUSTOMER_TENANT);
-  });
-  beforeEach(async () => {
-    org = await newOrganisation(world);
-  });
+  const s = newClaimSetting();
 
   for (const locale of LOCALES) {
     for (const c of CASES) {
       it(`${locale}: ${c.what} re-shows the card with the problems and the typed values, then the fix goes on`, async () => {
-        const chat = new Chat(world, adminCaller(org, locale));
+        const chat = new Chat(s.world, adminCaller(s.org, locale));
         await c.reach(chat);
         assertCard(chat, c.card);
-        const before = await claimsOf(world, org);
+        const before = await claimsOf(s.world, s.org);
 
         const replies = await chat.click(c.verb, c.inputs);
         assert.equal(replies.length, 1, 'the answer is the card again, nothing else');
@@ -309,9 +300,9 @@ describe('NewClaimDialog bad input', function () {
         for (const [id, value] of Object.entries(c.kept ?? c.inputs)) {
           assert.equal(inputOf(chat.lastCard(), id)?.value, value, `input ${id} keeps what was typed`);
         }
-        const after = await claimsOf(world, org);
+        const after = await claimsOf(s.world, s.org);
         assert.deepEqual(after.map((claim) => claim.updatedAt), before.map((claim) => claim.updatedAt), 'nothing was written');
-        if (c.unchanged) c.unchanged(await onlyClaimOf(world, org));
+        if (c.unchanged) c.unchanged(await onlyClaimOf(s.world, s.org));
 
         await chat.click(c.verb, c.fix);
         assertCard(chat, c.next);

@@ -5,7 +5,6 @@
  * at least one file, and the review says so.
  */
 import assert from 'node:assert/strict';
-import type { PartnerOrganisation } from '../../claims/model';
 import { FILE_DOWNLOAD_INFO } from '../../dialogs/cardPrompt';
 import { TEMPLATE_LINK_SECONDS } from '../../dialogs/poeDialog';
 import { formatFileSize, LOCALES, problemMessage, t } from '../../locales/i18n';
@@ -16,45 +15,34 @@ import {
   adminCaller,
   blobBytes,
   cardStrings,
-  createWorld,
-  newOrganisation,
+  newClaimSetting,
   onlyClaimOf,
   sha256,
   submitActions,
   textsOf,
-  type World,
 } from './newClaimHarness';
-import { CUSTOMER_DOMAIN, CUSTOMER_TENANT, SIGNED_SOW, assertCard, attachSignedSow, poeDone, skipComment, upToPoe } from './newClaimSteps';
+import { SIGNED_SOW, assertCard, attachSignedSow, poeDone, skipComment, upToPoe } from './newClaimSteps';
 
 describe('NewClaimDialog proof of execution', function () {
   this.timeout(60_000);
-  let world: World;
-  let org: PartnerOrganisation;
-
-  before(async () => {
-    world = await createWorld();
-    world.directory.set(CUSTOMER_DOMAIN, CUSTOMER_TENANT);
-  });
-  beforeEach(async () => {
-    org = await newOrganisation(world);
-  });
+  const s = newClaimSetting();
 
   async function blobsOf(claimId: string): Promise<string[]> {
     const names: string[] = [];
-    const container = world.blobs.getContainerClient(world.containerName);
-    for await (const blob of container.listBlobsFlat({ prefix: `${org.id}/${claimId}/` })) names.push(blob.name);
+    const container = s.world.blobs.getContainerClient(s.world.containerName);
+    for await (const blob of container.listBlobsFlat({ prefix: `${s.org.id}/${claimId}/` })) names.push(blob.name);
     return names;
   }
 
   for (const locale of LOCALES) {
     it(`${locale}: takes several files in one message, streams each into storage and lists them`, async () => {
-      const chat = new Chat(world, adminCaller(org, locale));
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToPoe(chat);
       const replies = await chat.attach(
-        { name: 'Signed *SOW* 서명.pdf', url: world.files.serve(SIGNED_SOW) },
-        { name: 'kickoff.png', url: world.files.serve(PNG_1X1) },
+        { name: 'Signed *SOW* 서명.pdf', url: s.world.files.serve(SIGNED_SOW) },
+        { name: 'kickoff.png', url: s.world.files.serve(PNG_1X1) },
       );
-      const claim = await onlyClaimOf(world, org);
+      const claim = await onlyClaimOf(s.world, s.org);
       assert.deepEqual(claim.poe.map((f) => [f.fileName, f.kind, f.sha256]), [
         ['Signed *SOW* 서명.pdf', 'pdf', sha256(SIGNED_SOW)],
         ['kickoff.png', 'png', sha256(PNG_1X1)],
@@ -68,18 +56,18 @@ describe('NewClaimDialog proof of execution', function () {
       assertCard(chat, 'poe.title');
       const shown = cardStrings(chat.lastCard());
       for (const f of claim.poe) assert.ok(shown.includes(t(locale, 'review.poeFile', { fileName: f.fileName, size: formatFileSize(locale, f.sizeBytes) })));
-      for (const f of claim.poe) assert.equal(sha256(await blobBytes(world, f.blobName)), f.sha256);
+      for (const f of claim.poe) assert.equal(sha256(await blobBytes(s.world, f.blobName)), f.sha256);
       assert.equal((await blobsOf(claim.id)).length, 2);
     });
 
     it(`${locale}: refuses an executable, an empty file, an oversize file and an expired link, one message each, storing nothing`, async () => {
-      const chat = new Chat(world, adminCaller(org, locale));
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToPoe(chat);
       const expired = 'https://teams.example/download/expired';
       const replies = await chat.attach(
-        { name: 'setup.exe', url: world.files.serve(windowsExecutable()) },
-        { name: 'empty.pdf', url: world.files.serve(Buffer.alloc(0)) },
-        { name: 'huge.pdf', url: world.files.serve(pdfLike(POE_MAX_BYTES + 1)) },
+        { name: 'setup.exe', url: s.world.files.serve(windowsExecutable()) },
+        { name: 'empty.pdf', url: s.world.files.serve(Buffer.alloc(0)) },
+        { name: 'huge.pdf', url: s.world.files.serve(pdfLike(POE_MAX_BYTES + 1)) },
         { name: 'late.pdf', url: expired },
       );
       const maxSize = formatFileSize(locale, POE_MAX_BYTES);
@@ -90,27 +78,27 @@ describe('NewClaimDialog proof of execution', function () {
         t(locale, 'poe.uploadFailed', { fileName: 'late.pdf' }),
       ]);
       assertCard(chat, 'poe.title');
-      const claim = await onlyClaimOf(world, org);
+      const claim = await onlyClaimOf(s.world, s.org);
       assert.deepEqual(claim.poe, []);
       assert.deepEqual(await blobsOf(claim.id), []);
     });
 
     it(`${locale}: recognises a sharing page delivered instead of the file`, async () => {
-      const chat = new Chat(world, adminCaller(org, locale));
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToPoe(chat);
-      const replies = await chat.attach({ name: 'SOW.pdf', url: world.files.serve(SHARING_PAGE_HTML, 'text/html; charset=utf-8') });
+      const replies = await chat.attach({ name: 'SOW.pdf', url: s.world.files.serve(SHARING_PAGE_HTML, 'text/html; charset=utf-8') });
       assert.deepEqual(textsOf(replies), [t(locale, 'poe.sharePage', { fileName: 'SOW.pdf' })]);
     });
 
     it(`${locale}: sends the PoE template of this claim behind a 15-minute link, on the card too`, async () => {
-      const chat = new Chat(world, adminCaller(org, locale));
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToPoe(chat);
       const replies = await chat.click('poeTemplate');
       assert.deepEqual(textsOf(replies), [t(locale, 'poe.templateReady', { minutes: 15 })]);
-      const claim = await onlyClaimOf(world, org);
-      assert.deepEqual(world.documents.written.at(-1), { claimId: claim.id, locale });
-      const link = world.links.published.at(-1);
-      assert.deepEqual(link && { partnerId: link.partnerId, ttlSeconds: link.ttlSeconds }, { partnerId: org.id, ttlSeconds: TEMPLATE_LINK_SECONDS });
+      const claim = await onlyClaimOf(s.world, s.org);
+      assert.deepEqual(s.world.documents.written.at(-1), { claimId: claim.id, locale });
+      const link = s.world.links.published.at(-1);
+      assert.deepEqual(link && { partnerId: link.partnerId, ttlSeconds: link.ttlSeconds }, { partnerId: s.org.id, ttlSeconds: TEMPLATE_LINK_SECONDS });
       assert.ok(JSON.stringify(chat.lastCard()).includes(link?.url ?? '?'), 'the card offers the download');
       await attachSignedSow(chat);
       await poeDone(chat);
@@ -118,7 +106,7 @@ describe('NewClaimDialog proof of execution', function () {
     });
 
     it(`${locale}: says a pasted image is not a file, and typed text is not an answer, showing the card again`, async () => {
-      const chat = new Chat(world, adminCaller(org, locale));
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToPoe(chat);
       const card = chat.lastCard();
       const pasted = await chat.send({ type: 'message', attachments: [{ contentType: 'image/png', contentUrl: 'https://smba.example/img' }] });
@@ -133,7 +121,7 @@ describe('NewClaimDialog proof of execution', function () {
     });
 
     it(`${locale}: lets the partner go on without PoE, then the review asks for it before Submit`, async () => {
-      const chat = new Chat(world, adminCaller(org, locale));
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToPoe(chat);
       await poeDone(chat);
       await skipComment(chat);
@@ -151,7 +139,7 @@ describe('NewClaimDialog proof of execution', function () {
       await poeDone(chat);
       assertCard(chat, 'review.title');
       assert.ok(submitActions(chat.lastCard()).some((a) => a.data.verb === 'submitClaim'));
-      assert.equal((await onlyClaimOf(world, org)).poe.length, 1);
+      assert.equal((await onlyClaimOf(s.world, s.org)).poe.length, 1);
     });
   }
 });

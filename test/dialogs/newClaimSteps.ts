@@ -7,10 +7,9 @@ import { areaActivityValue, idsInputId, multipleInputId } from '../../cards/subm
 import type { Activity, RevenueAssociationDetails, SolutionArea } from '../../claims/model';
 import { t, type MessageKey } from '../../locales/i18n';
 import { minimalPdf } from '../support/evidenceSamples';
-import { cardStrings, type Chat, type Reply } from './newClaimHarness';
+import { CUSTOMER_DOMAIN, CUSTOMER_TENANT, cardStrings, type Chat, type Reply } from './newClaimHarness';
 
-export const CUSTOMER_TENANT = '8c2f6a4e-1d3b-4c5a-9e7f-0a1b2c3d4e5f';
-export const CUSTOMER_DOMAIN = 'contoso.onmicrosoft.com';
+export { CUSTOMER_DOMAIN, CUSTOMER_TENANT };
 
 export interface SubscriptionAnswer {
   productId: string;
