@@ -18,6 +18,7 @@ import {
   chooseProducts,
   chooseSolution,
   enterCustomer,
+  enterName,
   start,
   upToProducts,
 } from './newClaimSteps';
@@ -135,6 +136,16 @@ const CASES: BadInput[] = [
       { code: 'domainNotQualified', field: 'customerDomain' },
       { code: 'tenantIdInvalid', field: 'customerTenantId' },
     ],
+    fix: { customerDomain: CUSTOMER_DOMAIN, customerTenantId: CUSTOMER_TENANT },
+    next: 'solution.title',
+  },
+  {
+    what: 'a tenant ID the directory gives to another tenant than the domain (mismatch)',
+    reach: toCustomer,
+    card: 'customer.title',
+    verb: 'customerEntered',
+    inputs: { customerDomain: ` ${CUSTOMER_DOMAIN} `, customerTenantId: GUID_1 },
+    problems: (locale) => [t(locale, 'customer.mismatch', { domain: CUSTOMER_DOMAIN, tenantId: GUID_1 })],
     fix: { customerDomain: CUSTOMER_DOMAIN, customerTenantId: CUSTOMER_TENANT },
     next: 'solution.title',
   },
@@ -308,5 +319,24 @@ describe('NewClaimDialog bad input', function () {
         assertCard(chat, c.next);
       });
     }
+
+    it(`${locale}: an unknown domain may go on after a warning; "change" brings back the card with the values`, async () => {
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
+      await toCustomer(chat);
+      const typed = { customerDomain: 'northwind-traders.com', customerTenantId: GUID_1 };
+      const warned = await chat.click('customerEntered', typed);
+      assert.equal(warned.length, 1);
+      assert.ok(cardStrings(chat.lastCard()).includes(t(locale, 'customer.unknownDomain', { domain: typed.customerDomain, tenantId: GUID_1 })));
+      await chat.click('customerChange');
+      assertCard(chat, 'customer.title');
+      assert.deepEqual([inputOf(chat.lastCard(), 'customerDomain')?.value, inputOf(chat.lastCard(), 'customerTenantId')?.value], [typed.customerDomain, GUID_1]);
+      await chat.click('customerEntered', typed);
+      await chat.click('customerConfirmed');
+      assertCard(chat, 'solution.title');
+      await chooseSolution(chat, 'microsoft365', 'usage');
+      await enterName(chat);
+      const claim = await onlyClaimOf(s.world, s.org);
+      assert.deepEqual([claim.customerDomain, claim.customerTenantId], ['northwind-traders.com', GUID_1]);
+    });
   }
 });
