@@ -25,15 +25,20 @@ function startFileServer(): Promise<FileServer> {
   const server = createServer((req, res) => {
     const path = req.url ?? '';
     requests.push(path);
-    const send = (type: string, body: Buffer) => res.writeHead(200, { 'content-type': type, 'content-length': body.length }).end(body);
+    // writeHead is not chained: instrumentation loaded by other test files may patch it to return nothing.
+    const answer = (status: number, headers: Record<string, string | number>, body?: Buffer) => {
+      res.writeHead(status, headers);
+      res.end(body);
+    };
+    const send = (type: string, body: Buffer) => answer(200, { 'content-type': type, 'content-length': body.length }, body);
     if (path === '/sow.pdf') return send('application/pdf', BIG);
     if (path === '/generic') return send('application/octet-stream', minimalPdf());
     if (path === '/share') return send('text/html; charset=utf-8', SHARING_PAGE_HTML);
-    if (path === '/hop') return res.writeHead(302, { location: '/sow.pdf' }).end();
-    if (path === '/away') return res.writeHead(302, { location: 'http://files.example.com/sow.pdf' }).end();
-    if (path === '/loop') return res.writeHead(307, { location: '/loop' }).end();
-    if (path === '/huge') return res.writeHead(200, { 'content-type': 'application/pdf', 'content-length': 500_000_000 }).end();
-    res.writeHead(404).end();
+    if (path === '/hop') return answer(302, { location: '/sow.pdf' });
+    if (path === '/away') return answer(302, { location: 'http://files.example.com/sow.pdf' });
+    if (path === '/loop') return answer(307, { location: '/loop' });
+    if (path === '/huge') return answer(200, { 'content-type': 'application/pdf', 'content-length': 500_000_000 });
+    answer(404, {});
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, server })),
