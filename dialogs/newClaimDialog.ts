@@ -17,7 +17,7 @@ import { editableFields } from '../claims/statusMachine';
 import { commandFor, t } from '../locales/i18n';
 import { callerOf } from './caller';
 import { CardPrompt, cardMessage, type CardPromptOptions, type CardSubmission } from './cardPrompt';
-import { ClaimDraft, writerOf, type ClaimWork, type DraftFields } from './claimDraft';
+import { ClaimDraft, writerOf, type ClaimWork, type DraftFields, type WriteStop } from './claimDraft';
 import { ClaimNameDialog } from './claimNameDialog';
 import { ContactsDialog } from './contactsDialog';
 import { CustomerDialog } from './customerDialog';
@@ -92,8 +92,7 @@ export class NewClaimDialog extends FlowDialog {
     const options = (step.options ?? {}) as StepsOptions;
     const caller = callerOf(step.context);
     const writer = writerOf(caller);
-    const end = async (outcome: NewClaimResult['outcome']): Promise<DialogTurnResult> => {
-      if (outcome !== 'notAllowed' && outcome !== 'notFound' && outcome !== 'notEditable') throw new Error(`unexpected outcome ${outcome}`);
+    const end = async (outcome: WriteStop): Promise<DialogTurnResult> => {
       await step.context.sendActivity(t(caller.locale, STOP_MESSAGES[outcome]));
       return step.endDialog({ outcome, ...(options.claimId ? { claimId: options.claimId } : {}) } satisfies NewClaimResult);
     };
