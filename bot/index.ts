@@ -7,6 +7,7 @@
 import { config, telemetry } from './startup';
 import type { CosmosDbPartitionedStorage } from 'botbuilder-azure';
 import { BusinessCalendar } from '../claims/calendar';
+import { ClaimLifecycle } from '../claims/lifecycle';
 import { CosmosAssociationStore } from '../storage/associationStore';
 import { createBotStateStorage } from '../storage/botState';
 import { CosmosClaimRepository } from '../storage/claimRepository';
@@ -19,9 +20,10 @@ import { BlobEvidenceStore } from '../storage/poeStore';
 import { loadSeededTenantDirectory, type SeededTenantDirectory } from '../storage/tenantDirectory';
 import { createAdapter } from './adapter';
 import { composeBot } from './composeBot';
+import { composeConsent, type ConsentParts } from './composeConsent';
 import type { Config } from './config';
 import { Lifecycle } from './lifecycle';
-import { createLogger, flushLogger, type Logger } from './logger';
+import { createLogger, engineLog, flushLogger, type Logger } from './logger';
 import { createServer } from './server';
 import { TeamsFileSource } from './teamsFileSource';
 import { connectStorage, type StorageConnections } from './storageConnections';
@@ -56,6 +58,9 @@ export interface RunningApp {
   storage: StorageConnections;
   services: Services;
   lifecycle: Lifecycle;
+  /** The claims' status changes, configured with the window and answer deadline. */
+  claimLifecycle: ClaimLifecycle;
+  consent: ConsentParts;
 }
 
 async function createServices(storage: StorageConnections): Promise<Services> {
@@ -88,14 +93,31 @@ export async function startApp(): Promise<RunningApp> {
   const storage = await connectStorage(config, logger);
   lifecycle.onStop('close storage', () => storage.close());
   const services = await createServices(storage);
+  const log = engineLog(logger);
+  const claimLifecycle = new ClaimLifecycle({
+    ...services,
+    optOutWindow: config.optOutWindow.spec,
+    infoDeadlineBusinessDays: config.infoDeadlineBusinessDays,
+    log,
+  });
+  const consent = composeConsent(config, { ...services, lifecycle: claimLifecycle, database: storage.database, logger });
+  lifecycle.onStop('close mailer', () => consent.close());
 
   const adapter = createAdapter(config.bot, { logger, telemetry });
+  const bot = composeBot(services, {
+    timeZone: config.calendar.timeZone,
+    logger,
+    lifecycle: claimLifecycle,
+    evidenceMaxBytes: config.blob.poeMaxBytes,
+    log,
+  });
   const app = createServer({
     publicUrl: config.publicUrl,
     logger,
     adapter,
-    bot: composeBot(services, { timeZone: config.calendar.timeZone, logger }),
+    bot,
     health: storage.probes,
+    routes: consent.routes,
   });
   // Without an app id nobody is authenticated: then only this machine may talk to the bot.
   const host = config.bot.appId ? undefined : '127.0.0.1';
@@ -108,7 +130,7 @@ export async function startApp(): Promise<RunningApp> {
   const url = `http://${host ?? 'localhost'}:${address.port}`;
   logger.info({ url: `${url}/api/messages`, health: `${url}/healthz`, publicUrl: config.publicUrl }, 'bot listening');
   if (config.mode === 'local') logger.info({ dataDir: config.dataDir }, 'local mode: chat with `npm run playground`');
-  return { config, logger, url, storage, services, lifecycle };
+  return { config, logger, url, storage, services, lifecycle, claimLifecycle, consent };
 }
 
 if (require.main === module) {

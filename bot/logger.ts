@@ -3,6 +3,7 @@
  * no message text, names, emails or card inputs, so logs hold no personal data
  * beyond AAD object ids, tenant ids and conversation ids.
  */
+import type { EngineLog } from '../claims/notifications';
 import { randomUUID } from 'node:crypto';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { TurnContext } from 'botbuilder';
@@ -65,4 +66,9 @@ export function turnCorrelationId(context: TurnContext): string | undefined {
 /** Writes what is buffered; pino's default destination is synchronous, so this rarely waits. */
 export function flushLogger(logger: Logger): Promise<void> {
   return new Promise((resolve) => logger.flush(() => resolve()));
+}
+
+/** The domain engine's log (level, event, facts) written as structured pino lines. */
+export function engineLog(logger: Logger): EngineLog {
+  return (level, event, facts) => logger[level]({ event, ...facts }, event);
 }

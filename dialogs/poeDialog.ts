@@ -10,7 +10,6 @@ import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-di
 import { renderPoeCard } from '../cards/render';
 import { DomainError, EvidenceRejected } from '../claims/errors';
 import type { PoeFile } from '../claims/model';
-import type { EvidenceStore } from '../claims/ports';
 import { formatFileSize, problemMessages, t, type MessageKey } from '../locales/i18n';
 import { callerOf } from './caller';
 import { asRecord, FILE_DOWNLOAD_INFO, type CardSubmission } from './cardPrompt';
@@ -22,14 +21,6 @@ export const POE_DIALOG = 'newClaim.poe';
 
 /** How long the PoE template link works. */
 export const TEMPLATE_LINK_SECONDS = 900;
-/** The evidence store's own limit when it tells one (ours does); else the storage default. */
-const DEFAULT_MAX_BYTES = 25 * 1024 * 1024;
-
-export function poeMaxBytes(store: EvidenceStore): number {
-  const limit = (store as { maxBytes?: unknown }).maxBytes;
-  return typeof limit === 'number' ? limit : DEFAULT_MAX_BYTES;
-}
-
 const REFUSALS: Readonly<Record<string, MessageKey>> = {
   poeTooLarge: 'poe.tooLargeLimit',
   poeTypeNotAllowed: 'poe.typeNotAllowed',
@@ -76,7 +67,7 @@ export class PoeDialog extends SectionDialog {
           {
             ...step,
             files: turn.claim.poe,
-            maxSizeBytes: poeMaxBytes(turn.services.evidence),
+            maxSizeBytes: turn.services.evidenceMaxBytes,
             ...(templateUrl ? { templateUrl } : {}),
             problems: options.problems ?? [],
           },
@@ -154,7 +145,7 @@ export class PoeDialog extends SectionDialog {
   private async refuse(turn: Turn, fileName: string, code: string, declaredType: string | undefined): Promise<void> {
     const typeRefused = code === 'poeTypeNotAllowed' || code === 'poeTypeMismatch';
     const key = typeRefused && looksLikeSharingPage(declaredType) ? 'poe.sharePage' : (REFUSALS[code] ?? 'poe.uploadFailed');
-    const maxSize = formatFileSize(turn.locale, poeMaxBytes(turn.services.evidence));
+    const maxSize = formatFileSize(turn.locale, turn.services.evidenceMaxBytes);
     await this.sayPlain(turn, t(turn.locale, key, { fileName, maxSize }));
   }
 

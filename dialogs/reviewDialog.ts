@@ -7,7 +7,7 @@
 import { readComment, readEditSection, renderCommentsCard, renderReviewCard, renderSubmitConfirmCard, type CardProblems } from '../cards/render';
 import type { ReviewSection } from '../cards/verbs';
 import type { Problem } from '../claims/errors';
-import { ClaimLifecycle } from '../claims/lifecycle';
+import type { ClaimLifecycle } from '../claims/lifecycle';
 import { addComment, editableFields, type ClaimPatch } from '../claims/statusMachine';
 import { validateClaimForSubmission, validateComment } from '../claims/validation';
 import { problemMessage } from '../locales/i18n';
@@ -47,8 +47,7 @@ export class ReviewDialog extends SectionDialog {
 
   constructor(services: ClaimServices) {
     super(REVIEW_DIALOG, services, ['comments']);
-    const { claims, associations, partners, calendar, clock } = services;
-    this.lifecycle = new ClaimLifecycle({ claims, associations, partners, calendar, clock });
+    this.lifecycle = services.lifecycle;
   }
 
   /** The review is where the conversation ends: it is always shown. */

@@ -4,7 +4,9 @@
  */
 import type { Readable } from 'node:stream';
 import type { BusinessCalendar } from '../claims/calendar';
+import type { ClaimLifecycle } from '../claims/lifecycle';
 import type { Claim } from '../claims/model';
+import type { EngineLog } from '../claims/notifications';
 import type { Locale } from '../locales/i18n';
 import type {
   AssociationStore,
@@ -50,6 +52,12 @@ export interface ClaimServices {
   documents: DocumentWriter;
   clock: Clock;
   calendar: BusinessCalendar;
+  /** Status changes (submit, resubmit), configured with the deployment's window and deadline. */
+  lifecycle: ClaimLifecycle;
+  /** The largest PoE file the evidence store accepts, to tell the user up front. */
+  evidenceMaxBytes: number;
+  /** Where failures the user was apologised to are logged (ids and codes only). */
+  log: EngineLog;
   /** The time zone dates are shown in (the calendar's). */
   timeZone: string;
   newId(): string;

@@ -12,6 +12,8 @@ import type { Activity, Middleware, TurnContext } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
 import type { BlobServiceClient } from '@azure/storage-blob';
 import { BusinessCalendar } from '../../claims/calendar';
+import { ClaimLifecycle } from '../../claims/lifecycle';
+import { silentLog } from '../../claims/notifications';
 import type { Claim, PartnerOrganisation } from '../../claims/model';
 import type { Clock, DownloadLinks } from '../../claims/ports';
 import { setCaller, type Caller } from '../../dialogs/caller';
@@ -162,6 +164,9 @@ export async function createWorld(): Promise<World> {
     calendar,
     timeZone: 'UTC',
     newId: () => randomUUID(),
+    lifecycle: new ClaimLifecycle({ claims, associations, partners, calendar, clock }),
+    evidenceMaxBytes: evidence.maxBytes,
+    log: silentLog,
   };
   return { db, services, claims, associations, partners, evidence, blobs, containerName, directory, files, documents, links, faults };
 }
