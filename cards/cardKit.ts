@@ -22,6 +22,7 @@ import customerConsent from './customerConsent.json';
 import draftsList from './draftsList.json';
 import help from './help.json';
 import history from './history.json';
+import language from './language.json';
 import mpnChoice from './mpnChoice.json';
 import notice from './notice.json';
 import poe from './poe.json';
@@ -54,6 +55,7 @@ export const CARD_TEMPLATES = {
   cancelConfirm,
   notice,
   customerConsent,
+  language,
 } as const;
 
 export type CardName = keyof typeof CARD_TEMPLATES;

@@ -11,6 +11,7 @@ const MAIN_ACTION_LABELS = {
   continueDraft: 'welcome.continueDraft',
   myClaims: 'welcome.myClaims',
   help: 'welcome.help',
+  language: 'welcome.language',
 } as const;
 
 export interface WelcomeCardModel {
@@ -53,6 +54,7 @@ const HELP_LINES: readonly { key: MessageKey; creatorsOnly: boolean }[] = [
   { key: 'help.export', creatorsOnly: false },
   { key: 'help.cancel', creatorsOnly: false },
   { key: 'help.help', creatorsOnly: false },
+  { key: 'help.language', creatorsOnly: false },
 ];
 
 const RULE_LINES: readonly MessageKey[] = ['help.ruleOnePartner', 'help.ruleOptOut', 'help.ruleFinal', 'help.ruleReassociate', 'help.ruleRole'];

@@ -46,6 +46,7 @@ export {
   type StepModel,
   type SubscriptionsCardModel,
 } from './stepCards';
+export { LANGUAGE_NAMES, renderLanguageCard, type LanguageCardModel } from './languageCard';
 export { renderReviewCard, renderSubmitConfirmCard, type ReviewCardModel } from './reviewCard';
 export { renderClaimsListCard, renderDraftsListCard, STATUS_COLORS, type ClaimSummary, type ClaimsListCardModel, type DraftsListCardModel } from './listCards';
 export { renderHistoryCard, renderStatusCard, type HistoryCardModel, type StatusCardModel } from './statusCards';

@@ -12,6 +12,9 @@ export const CARD_VERBS = [
   'viewClaim',
   'claimsPage',
   'exportClaims',
+  // the language chooser (outside any flow)
+  'chooseLanguage',
+  'setLanguage',
   // the new-claim steps
   'mpnChosen',
   'customerEntered',

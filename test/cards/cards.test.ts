@@ -183,8 +183,8 @@ describe('card behaviour', () => {
   const verbs = (card: CardAttachment) => submits(card).map((d) => d.verb);
 
   it('offers new claim and continue draft only to incentives admins', () => {
-    assert.deepEqual(verbs(renderWelcomeCard({ canCreate: true }, 'en-US')), ['newClaim', 'continueDraft', 'myClaims', 'help']);
-    assert.deepEqual(verbs(renderWelcomeCard({ canCreate: false }, 'en-US')), ['myClaims', 'help']);
+    assert.deepEqual(verbs(renderWelcomeCard({ canCreate: true }, 'en-US')), ['newClaim', 'continueDraft', 'myClaims', 'help', 'chooseLanguage']);
+    assert.deepEqual(verbs(renderWelcomeCard({ canCreate: false }, 'en-US')), ['myClaims', 'help', 'chooseLanguage']);
   });
 
   it('prefills the customer card and puts the step nonce in both buttons', () => {

@@ -92,6 +92,8 @@ export function sampleCards(locale: Locale, userText = 'Contoso Ltd'): SampleCar
     ['notice (unknown domain)', cards.renderTenantCheckCard({ ...step, kind: 'unknownDomain', domain: userText, tenantId: userText }, locale)],
     ['notice (co-op)', cards.renderCoopGuidanceCard('CSP', locale) ?? cards.renderNoticeCard({ lines: [] }, locale)],
     ['notice (plain)', cards.renderNoticeCard({ lines: ['x'] }, locale)],
+    ['language', cards.renderLanguageCard({ chosen: 'ko-KR', teamsLocale: 'en-US' }, locale)],
+    ['language (follow Teams)', cards.renderLanguageCard({ teamsLocale: 'ja-JP' }, locale)],
     ['customerConsent', renderConsentCard({ claimId: 'claim-1', token: 'v1.x.y', partnerName: userText, customerDomain: userText, productIds: claim.productIds, closesAt: '2025-03-12T17:00:00.000Z', timeZone: 'America/Los_Angeles' }, locale)],
     ['customerConsent (answered)', renderConsentCard({ claimId: 'claim-1', token: 'v1.x.y', partnerName: userText, customerDomain: userText, productIds: [userText], closesAt: '2025-03-12T17:00:00.000Z', outcome: 'optOut' }, locale)],
   ];
