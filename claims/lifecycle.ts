@@ -18,7 +18,7 @@
 import { AssociationConflict, ConcurrencyConflict, fail, ok, type Problem, type Result } from './errors';
 import type { BusinessCalendar } from './calendar';
 import { changeClaim, withOutbox } from './claimChange';
-import { MAX_POE_FILES } from './claimEdits';
+import { addComment, MAX_POE_FILES } from './claimEdits';
 import type { Actor, Claim, PartnerOrganisation, PoeFile, RejectionReason, Versioned } from './model';
 import { errorName, outboxFor, releasedKeys, silentLog, type EngineLog } from './notifications';
 import { systemClock, type AssociationStore, type ClaimRepository, type Clock, type PartnerDirectory } from './ports';
@@ -129,6 +129,17 @@ export class ClaimLifecycle {
       if (ids.length > MAX_POE_FILES) problems.push(problem('tooManyPoe', 'poe', { max: MAX_POE_FILES }));
       if (problems.length > 0) return fail(problems);
       return ok(changeClaim(disputed.value, { poe: [...disputed.value.poe, ...newPoe] }, now));
+    });
+  }
+
+  /**
+   * Adds to the comments thread both sides see: a partner's incentives admin at any time,
+   * a reviewer once submitted. `commentId` lets a double-clicked card add it only once.
+   */
+  comment(ref: ClaimRef, by: Caller, text: string, commentId?: string): Promise<LifecycleResult> {
+    return this.run(ref, by, (claim, now) => {
+      if (commentId !== undefined && claim.comments.some((c) => c.id === commentId)) return 'unchanged';
+      return addComment(claim, text, by.actor, now, commentId);
     });
   }
 

@@ -38,6 +38,12 @@ export interface ClaimRepository {
   reviewQueue(pageSize: number, continuationToken?: string): Promise<Page<Claim>>;
   /** Claims whose `dueAt` is at or before `now`, earliest first. */
   listDue(now: Date, limit: number): Promise<Versioned<Claim>[]>;
+  /**
+   * Claims of every partner for this customer tenant (canonical lower-case GUID) that
+   * await a decision (submitted, under review, partner action required, dispute): the
+   * competitors a reviewer must see. At most `limit`, oldest submission first.
+   */
+  openClaimsOfCustomer(customerTenantId: string, limit: number): Promise<Claim[]>;
 }
 
 /** An association key: one customer tenant's workload or subscription. */

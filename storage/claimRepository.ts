@@ -17,6 +17,8 @@ export interface CosmosClaimRepositoryOptions {
 type ClaimDocument = Claim & CosmosSystemFields;
 
 const REVIEW_STATUSES = ['submitted', 'underReview', 'dispute'] as const;
+/** Claims that want their keys but do not hold them yet (holds live in the associations container). */
+const OPEN_STATUSES = ['submitted', 'underReview', 'partnerActionRequired', 'dispute'] as const;
 const MAX_PAGE_SIZE = 100;
 
 export class CosmosClaimRepository implements ClaimRepository {
@@ -134,6 +136,29 @@ export class CosmosClaimRepository implements ClaimRepository {
       due.push(...resources.map((doc) => this.versioned(doc)));
     }
     return due.slice(0, limit);
+  }
+
+  async openClaimsOfCustomer(customerTenantId: string, limit: number): Promise<Claim[]> {
+    assertPageSize(limit);
+    // Across partitions on purpose: the competitors are other organisations' claims.
+    // Few claims name one customer, so the cost follows that customer, not all claims.
+    const names = OPEN_STATUSES.map((_, i) => `@status${i}`);
+    const query = {
+      query: `SELECT TOP @limit * FROM c WHERE c.customerTenantId = @tenant AND c.status IN (${names.join(', ')}) ORDER BY c.submittedAt ASC`,
+      parameters: [
+        { name: '@limit', value: limit },
+        { name: '@tenant', value: customerTenantId },
+        ...OPEN_STATUSES.map((status, i) => ({ name: names[i], value: status })),
+      ],
+    };
+    const iterator = this.container.items.query<ClaimDocument>(query, { maxItemCount: limit });
+    const found: Claim[] = [];
+    while (found.length < limit && iterator.hasMoreResults()) {
+      this.onOperation('claims.query');
+      const { resources } = await iterator.fetchNext();
+      found.push(...resources.map((doc) => fromStored<Claim>(doc).value));
+    }
+    return found.slice(0, limit);
   }
 
   /**
