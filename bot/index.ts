@@ -13,12 +13,14 @@ import { createBotStateStorage } from '../storage/botState';
 import { CosmosClaimRepository } from '../storage/claimRepository';
 import { containerSpec } from '../storage/cosmosSchema';
 import { CosmosConversationReferenceStore } from '../storage/conversationReferenceStore';
+import { CosmosIdempotencyRecords } from '../storage/idempotencyRecords';
 import { CosmosPartnerDirectory } from '../storage/partnerDirectory';
 import { WordPoeTemplate } from '../documents/poeTemplate';
 import { BlobDownloadLinks } from '../storage/downloadLinks';
 import { BlobEvidenceStore } from '../storage/poeStore';
 import { loadSeededTenantDirectory, type SeededTenantDirectory } from '../storage/tenantDirectory';
 import { createAdapter } from './adapter';
+import { DeduplicateActivities } from './deduplicateActivities';
 import { composeBot } from './composeBot';
 import { composeConsent, type ConsentParts } from './composeConsent';
 import type { Config } from './config';
@@ -104,6 +106,8 @@ export async function startApp(): Promise<RunningApp> {
   lifecycle.onStop('close mailer', () => consent.close());
 
   const adapter = createAdapter(config.bot, { logger, telemetry });
+  // A channel redelivers an activity whose answer was late: each runs once.
+  adapter.use(new DeduplicateActivities({ records: new CosmosIdempotencyRecords(storage.database.container(containerSpec('idempotencyRecords').id)), logger }));
   const bot = composeBot(services, {
     timeZone: config.calendar.timeZone,
     logger,

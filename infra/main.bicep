@@ -187,6 +187,14 @@ var cosmosContainers = [
     compositeIndexes: []
     defaultTtl: -1
   }
+  {
+    // Redelivered activities and sent outbox messages, recorded once; documents set their own ttl.
+    id: 'idempotencyRecords'
+    partitionKeyPath: '/id'
+    uniqueKeys: []
+    compositeIndexes: []
+    defaultTtl: -1
+  }
 ]
 
 // ---------------------------------------------------------------- identity and monitoring

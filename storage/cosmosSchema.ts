@@ -6,7 +6,7 @@ import type { ContainerDefinition, CosmosClient, Database } from '@azure/cosmos'
 
 export interface ContainerSpec {
   /** Logical name used in code; the physical id comes from configuration. */
-  name: 'claims' | 'associations' | 'partners' | 'conversationReferences' | 'botState' | 'consentNonces';
+  name: 'claims' | 'associations' | 'partners' | 'conversationReferences' | 'botState' | 'consentNonces' | 'idempotencyRecords';
   id: string;
   partitionKeyPath: string;
   uniqueKeys: string[][];
@@ -42,6 +42,8 @@ export const CONTAINERS: readonly ContainerSpec[] = [
   { name: 'botState', id: 'botState', partitionKeyPath: '/id', uniqueKeys: [], compositeIndexes: [] },
   // Single-use consent token nonces; they expire by TTL once their window has closed.
   { name: 'consentNonces', id: 'consentNonces', partitionKeyPath: '/id', uniqueKeys: [], compositeIndexes: [], defaultTtl: -1 },
+  // Work that must happen once: redelivered activities and sent outbox messages; expire by TTL.
+  { name: 'idempotencyRecords', id: 'idempotencyRecords', partitionKeyPath: '/id', uniqueKeys: [], compositeIndexes: [], defaultTtl: -1 },
 ];
 
 export function containerSpec(name: ContainerSpec['name']): ContainerSpec {
