@@ -9,6 +9,7 @@ import type { PartnerOrganisation } from '../claims/model';
 import { systemClock, type Clock, type PartnerDirectory } from '../claims/ports';
 import type { Caller } from '../dialogs/caller';
 import { resolveLocale } from '../locales/i18n';
+import type { PreferredLocaleSource } from './languagePreference';
 
 /** The user's email from their Teams profile, when it can be had quickly; never throws. */
 export type EmailLookup = (context: TurnContext) => Promise<string | undefined>;
@@ -16,6 +17,8 @@ export type EmailLookup = (context: TurnContext) => Promise<string | undefined>;
 export interface CallerResolverOptions {
   partners: PartnerDirectory;
   emailOf?: EmailLookup;
+  /** The language the user chose (bot user state); without one, or without a choice, the activity's locale. */
+  languages?: PreferredLocaleSource;
   clock?: Clock;
   /** How long a directory answer is reused; default 15 s. 0 turns the cache off. */
   ttlMs?: number;
@@ -84,13 +87,14 @@ export class CallerResolver {
     const tenantId = tenantOf(activity);
     const aadObjectId = activity.from?.aadObjectId ?? '';
     const key = `${tenantId}|${aadObjectId}`;
-    const { partners, emailOf } = this.options;
-    const [roles, email] = await Promise.all([
+    const { partners, emailOf, languages } = this.options;
+    const [roles, email, preferredLocale] = await Promise.all([
       this.roles.get(key, async () => ({
         org: tenantId ? await partners.get(tenantId) : undefined,
         isReviewer: tenantId !== '' && aadObjectId !== '' && (await partners.isReviewer(tenantId, aadObjectId)),
       })),
       aadObjectId && emailOf ? this.emails.get(key, () => emailOf(context)) : undefined,
+      languages?.preferredLocale(context),
     ]);
     // A directory entry under another tenant's id is not this caller's organisation.
     const org = roles.org?.id === tenantId ? roles.org : undefined;
@@ -99,7 +103,7 @@ export class CallerResolver {
       aadObjectId,
       name: activity.from?.name || undefined,
       email,
-      locale: resolveLocale(activity.locale),
+      locale: preferredLocale ?? resolveLocale(activity.locale),
       org,
       isIncentivesAdmin: org !== undefined && aadObjectId !== '' && org.incentivesAdmins.includes(aadObjectId),
       isReviewer: roles.isReviewer,

@@ -19,6 +19,7 @@ import { t } from '../locales/i18n';
 import { cosmosErrorCode } from '../storage/cosmosConnection';
 import { ADAPTIVE_CARD_ACTION, CardActionRouter } from './cardActions';
 import type { CallerResolver } from './callerResolver';
+import type { LanguageTurns } from './languageCommand';
 import { turnLogger, type Logger } from './logger';
 
 export interface ClaimsBotOptions {
@@ -28,6 +29,8 @@ export interface ClaimsBotOptions {
   storage: Storage;
   /** The root dialog, begun for a message when no dialog is running. */
   mainDialog: Dialog;
+  /** The language command and card, answered before the dialogs; none by default. */
+  language?: LanguageTurns;
   /** `Action.Execute` handlers by verb (reviewer and customer cards); none by default. */
   cardActions?: CardActionRouter;
   logger: Logger;
@@ -51,10 +54,14 @@ export class ClaimsBot extends TeamsActivityHandler {
     this.clock = options.clock ?? systemClock;
 
     this.onMessage(async (context, next) => {
+      const aboutLanguage = await this.options.language?.handle(context, () => this.inFlow(context));
       const caller = callerOf(context);
       await this.rememberConversation(context, caller);
-      if (caller.org) await this.runDialogs(context);
-      else await this.sendOnboarding(context, caller);
+      // A language turn is answered already; a flow in progress keeps waiting for its card.
+      if (!aboutLanguage) {
+        if (caller.org) await this.runDialogs(context);
+        else await this.sendOnboarding(context, caller);
+      }
       await next();
     });
     this.onMembersAdded(async (context, next) => {
@@ -91,6 +98,10 @@ export class ClaimsBot extends TeamsActivityHandler {
     const dc = await this.dialogs.createContext(context);
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.options.mainDialog.id);
+  }
+
+  private async inFlow(context: TurnContext): Promise<boolean> {
+    return (await this.dialogs.createContext(context)).activeDialog !== undefined;
   }
 
   /** Once per installation: Teams announces a new personal chat both as a member added and as an install. */

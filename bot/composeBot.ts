@@ -11,6 +11,8 @@ import { CardActionRouter, type CardActionHandler } from './cardActions';
 import { CallerResolver, type EmailLookup } from './callerResolver';
 import { composeClaimServices, type BotServices, type ClaimServicesOptions } from './claimServices';
 import { ClaimsBot } from './claimsBot';
+import { LanguageCommand } from './languageCommand';
+import { LanguagePreferences } from './languagePreference';
 import type { Logger } from './logger';
 import { teamsEmailLookup } from './teamsProfile';
 
@@ -24,8 +26,10 @@ export interface ComposeBotOptions extends ClaimServicesOptions {
 
 export function composeBot(services: BotServices, options: ComposeBotOptions): ClaimsBot {
   const claimServices = composeClaimServices(services, options);
+  const languages = new LanguagePreferences(services.botStorage, options.clock);
   return new ClaimsBot({
-    callers: new CallerResolver({ partners: services.partners, emailOf: options.emailOf ?? teamsEmailLookup(), clock: options.clock }),
+    callers: new CallerResolver({ partners: services.partners, emailOf: options.emailOf ?? teamsEmailLookup(), languages, clock: options.clock }),
+    language: new LanguageCommand(languages),
     conversationReferences: services.conversationReferences,
     storage: services.botStorage,
     mainDialog: new MainDialog(claimServices, { newClaim: new NewClaimDialog(claimServices) }),
