@@ -13,7 +13,18 @@ export interface CosmosConnectionOptions {
   key?: string;
   /** Entra ID credential (managed identity in Azure); the caller creates it. */
   credential?: TokenCredential;
+  /** How long one request may take before it fails as a timeout. Default 5 s. */
+  requestTimeoutMs?: number;
 }
+
+/**
+ * A Teams turn has about 15 s before the channel gives up (and redelivers), so no single
+ * request may hang for the SDK's default minute: a point operation takes milliseconds,
+ * and one that hangs for seconds is better answered with an apology and a retry.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 5_000;
+/** Throttled (429) requests are retried after the wait Cosmos asks for, for at most this long in all. */
+export const THROTTLE_MAX_WAIT_SECONDS = 5;
 
 export type CosmosOptionsErrorCode =
   | 'cosmosEndpointMissing'
@@ -21,7 +32,8 @@ export type CosmosOptionsErrorCode =
   | 'cosmosEndpointInsecure'
   | 'cosmosAuthMissing'
   | 'cosmosAuthAmbiguous'
-  | 'cosmosDatabaseMissing';
+  | 'cosmosDatabaseMissing'
+  | 'cosmosRequestTimeoutInvalid';
 
 /** Misconfiguration found before any request is sent; `code` is stable, the message names the setting. */
 export class CosmosOptionsError extends Error {
@@ -74,7 +86,11 @@ export function validateCosmosConnectionOptions(options: CosmosConnectionOptions
   if (key && options.credential) {
     throw new CosmosOptionsError('cosmosAuthAmbiguous', 'Cosmos DB got both a key and a token credential; give exactly one');
   }
-  return { endpoint, key, credential: options.credential };
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs < 1) {
+    throw new CosmosOptionsError('cosmosRequestTimeoutInvalid', `Cosmos DB request timeout must be a positive whole number of milliseconds, got ${requestTimeoutMs}`);
+  }
+  return { endpoint, key, credential: options.credential, requestTimeoutMs };
 }
 
 /** The CosmosClient options for validated settings; shared with botbuilder-azure's storage. */
@@ -83,9 +99,13 @@ export function cosmosClientOptions(options: CosmosConnectionOptions): CosmosCli
   return {
     endpoint: valid.endpoint,
     ...(valid.key ? { key: valid.key } : { aadCredentials: valid.credential }),
-    // The stand-in is a single local endpoint with no regional replicas to discover;
-    // discovery would follow its advertised address instead of the one we connected to.
-    ...(isLoopbackEndpoint(valid.endpoint) ? { connectionPolicy: { enableEndpointDiscovery: false } } : {}),
+    connectionPolicy: {
+      requestTimeout: valid.requestTimeoutMs,
+      // The stand-in is a single local endpoint with no regional replicas to discover;
+      // discovery would follow its advertised address instead of the one we connected to.
+      ...(isLoopbackEndpoint(valid.endpoint) ? { enableEndpointDiscovery: false } : {}),
+      retryOptions: { maxRetryAttemptCount: 9, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: THROTTLE_MAX_WAIT_SECONDS },
+    },
   };
 }
 

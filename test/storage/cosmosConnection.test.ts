@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import type { TokenCredential } from '@azure/identity';
 import {
   CosmosOptionsError,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  THROTTLE_MAX_WAIT_SECONDS,
   cosmosClientOptions,
   cosmosErrorCode,
   createCosmosClient,
@@ -32,9 +34,20 @@ describe('cosmosConnection', () => {
     assert.equal(local.connectionPolicy?.enableEndpointDiscovery, false);
     assert.equal(local.key, 'k');
     const azure = cosmosClientOptions({ endpoint: 'https://acct.documents.azure.com:443/', credential });
-    assert.equal(azure.connectionPolicy, undefined);
+    assert.equal(azure.connectionPolicy?.enableEndpointDiscovery, undefined);
     assert.equal(azure.key, undefined);
     assert.equal(azure.aadCredentials, credential);
+  });
+
+  it('bounds every request well inside a Teams turn (timeout, throttling waits), and refuses a nonsensical timeout', () => {
+    const defaults = cosmosClientOptions({ endpoint: 'https://acct.documents.azure.com:443/', credential });
+    assert.equal(defaults.connectionPolicy?.requestTimeout, DEFAULT_REQUEST_TIMEOUT_MS);
+    assert.ok(DEFAULT_REQUEST_TIMEOUT_MS < 15_000);
+    assert.equal(defaults.connectionPolicy?.retryOptions?.maxWaitTimeInSeconds, THROTTLE_MAX_WAIT_SECONDS);
+    assert.equal(cosmosClientOptions({ endpoint: 'http://127.0.0.1:8081', key: 'k', requestTimeoutMs: 800 }).connectionPolicy?.requestTimeout, 800);
+    for (const requestTimeoutMs of [0, -1, 1.5, Number.NaN]) {
+      rejectsWith('cosmosRequestTimeoutInvalid', () => createCosmosClient({ endpoint: 'http://127.0.0.1:8081', key: 'k', requestTimeoutMs }));
+    }
   });
 
   it('recognises loopback hosts and nothing else', () => {
