@@ -9,7 +9,7 @@ import type { Attachment } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { renderPoeCard } from '../cards/render';
 import { DomainError, EvidenceRejected } from '../claims/errors';
-import type { PoeFile } from '../claims/model';
+import type { Claim, PoeFile } from '../claims/model';
 import { formatFileSize, problemMessages, t, type MessageKey } from '../locales/i18n';
 import { callerOf } from './caller';
 import { asRecord, FILE_DOWNLOAD_INFO, type CardSubmission } from './cardPrompt';
@@ -128,6 +128,13 @@ export class PoeDialog extends SectionDialog {
       return undefined;
     }
     const saved = await this.draft.save(turn.context, turn.writer, turn.work, { addPoe: [stored] }).catch(async (e: unknown) => {
+      // A write whose answer was lost (a timeout, a cut connection) may have gone
+      // through: then the claim records the file, which must stay. Only a file the
+      // claim is known not to record is an orphan to remove; when even that cannot be
+      // read, an orphan file is the lesser harm than a claim pointing at nothing.
+      const recorded = await this.recordedIn(turn, stored);
+      if (recorded === 'unknown') throw e;
+      if (recorded !== 'no') return { ok: true as const, work: turn.work, claim: recorded };
       await this.removeQuietly(turn, stored);
       throw e;
     });
@@ -147,6 +154,18 @@ export class PoeDialog extends SectionDialog {
     const key = typeRefused && looksLikeSharingPage(declaredType) ? 'poe.sharePage' : (REFUSALS[code] ?? 'poe.uploadFailed');
     const maxSize = formatFileSize(turn.locale, turn.services.evidenceMaxBytes);
     await this.sayPlain(turn, t(turn.locale, key, { fileName, maxSize }));
+  }
+
+  /** The claim as stored when it records `file`, 'no' when it does not, 'unknown' when it cannot be read. */
+  private async recordedIn(turn: Turn, file: PoeFile): Promise<Claim | 'no' | 'unknown'> {
+    const claimId = turn.work.claimId;
+    if (claimId === undefined) return 'no';
+    try {
+      const current = await turn.draft.load(turn.context, turn.writer, claimId, true);
+      return current?.value.poe.some((recorded) => recorded.id === file.id) ? current.value : 'no';
+    } catch {
+      return 'unknown';
+    }
   }
 
   /** A stored file the draft does not record would be an orphan: remove it, best effort. */
