@@ -170,8 +170,8 @@ describe('language preference', () => {
         channelId: 'msteams',
         serviceUrl: 'https://smba.trafficmanager.net/amer/',
         locale: 'en-US',
-        from: { id: from, aadObjectId },
-        recipient: { id: '28:bot' },
+        from: { id: from, aadObjectId, name: 'Kim' },
+        recipient: { id: '28:bot', name: 'CPOR Claims' },
         conversation: { id: `a:${randomUUID()}`, tenantId: ORG.id, conversationType: 'personal', isGroup: false, name: '' },
       });
       assert.equal((await h.references.get(ORG.id, aadObjectId))?.locale, 'ko-KR');
