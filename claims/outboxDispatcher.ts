@@ -16,6 +16,12 @@
  * batching. Message ids are stable, so an adapter may recognise the repeat. A crash
  * anywhere else loses nothing and sends nothing twice: before the lease nothing happened,
  * and a lease without a send just expires and is taken over.
+ *
+ * With a DeliveryLedger the window narrows to the send itself: each sent message is
+ * recorded right after its send (one small write, before the settle's read-modify-write)
+ * and a message the ledger knows is settled without being sent again. What is left is
+ * a crash between the send and that record, which no sender can close without the
+ * recipient's help.
  */
 import { outboxMessageDueAt, withOutbox } from './claimChange';
 import { ConcurrencyConflict } from './errors';
@@ -33,6 +39,15 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { baseMs: 30_000, maxMs: 3_600_000, maxAttempts: 10 };
 
+/**
+ * Remembers which messages were sent (by claim and message id), so one sent but still
+ * in the outbox (the dispatcher died, or its settle write failed) is not sent twice.
+ */
+export interface DeliveryLedger {
+  wasDelivered(claim: Claim, message: OutboxMessage): Promise<boolean>;
+  recordDelivered(claim: Claim, message: OutboxMessage): Promise<void>;
+}
+
 export interface OutboxDispatcherOptions {
   claims: ClaimRepository;
   notifier: Notifier;
@@ -45,6 +60,8 @@ export interface OutboxDispatcherOptions {
   /** [0, 1), for jitter; injectable so tests can pin it. */
   random?: () => number;
   log?: EngineLog;
+  /** Sent messages, so a repeat dispatch does not send them again; none by default. */
+  delivered?: DeliveryLedger;
 }
 
 export interface DispatchReport {
@@ -83,6 +100,7 @@ export class OutboxDispatcher {
   private readonly retry: RetryPolicy;
   private readonly random: () => number;
   private readonly log: EngineLog;
+  private readonly delivered: DeliveryLedger | undefined;
 
   constructor(options: OutboxDispatcherOptions) {
     this.claims = options.claims;
@@ -93,6 +111,7 @@ export class OutboxDispatcher {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.random = options.random ?? Math.random;
     this.log = options.log ?? silentLog;
+    this.delivered = options.delivered;
     if (!(this.leaseMs > 0) || !(this.retry.baseMs > 0) || !(this.retry.maxAttempts >= 1)) {
       throw new RangeError('outbox lease, retry base and attempts must be positive');
     }
@@ -138,10 +157,25 @@ export class OutboxDispatcher {
   private async deliver(claim: Claim, message: OutboxMessage): Promise<DeliveryOutcome> {
     try {
       if (message.kind === RELEASE_HOLDS) return await this.releaseHolds(claim, message);
-      return await this.notifier.deliver(claim, message);
+      if (await this.delivered?.wasDelivered(claim, message)) {
+        this.log('info', 'outbox.alreadyDelivered', { claimId: claim.id, messageId: message.id, kind: message.kind });
+        return 'sent';
+      }
+      const outcome = await this.notifier.deliver(claim, message);
+      if (outcome === 'sent') await this.recordDelivered(claim, message);
+      return outcome;
     } catch (e) {
       this.log('warn', 'outbox.deliveryFailed', { claimId: claim.id, messageId: message.id, kind: message.kind, error: errorName(e) });
       return 'retry';
+    }
+  }
+
+  /** Best effort: without the record the message is still settled; only a later repeat could re-send it. */
+  private async recordDelivered(claim: Claim, message: OutboxMessage): Promise<void> {
+    try {
+      await this.delivered?.recordDelivered(claim, message);
+    } catch (e) {
+      this.log('warn', 'outbox.deliveryUnrecorded', { claimId: claim.id, messageId: message.id, error: errorName(e) });
     }
   }
 
