@@ -16,6 +16,7 @@ import cancelConfirm from './cancelConfirm.json';
 import claimName from './claimName.json';
 import claimsList from './claimsList.json';
 import comments from './comments.json';
+import commentsThread from './commentsThread.json';
 import contacts from './contacts.json';
 import customer from './customer.json';
 import customerConsent from './customerConsent.json';
@@ -28,6 +29,8 @@ import notice from './notice.json';
 import poe from './poe.json';
 import products from './products.json';
 import review from './review.json';
+import reviewDetail from './reviewDetail.json';
+import reviewQueue from './reviewQueue.json';
 import revenueDetails from './revenueDetails.json';
 import solution from './solution.json';
 import status from './status.json';
@@ -56,6 +59,9 @@ export const CARD_TEMPLATES = {
   notice,
   customerConsent,
   language,
+  reviewQueue,
+  reviewDetail,
+  commentsThread,
 } as const;
 
 export type CardName = keyof typeof CARD_TEMPLATES;

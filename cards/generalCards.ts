@@ -42,16 +42,19 @@ export function renderWelcomeCard(model: WelcomeCardModel, locale: Locale): Card
 
 export interface HelpCardModel {
   canCreate: boolean;
+  /** Reviewers also get the review queue command. */
+  isReviewer?: boolean;
   nonce?: string;
 }
 
-const HELP_LINES: readonly { key: MessageKey; creatorsOnly: boolean }[] = [
+const HELP_LINES: readonly { key: MessageKey; creatorsOnly: boolean; reviewersOnly?: boolean }[] = [
   { key: 'help.newClaim', creatorsOnly: true },
   { key: 'help.continueDraft', creatorsOnly: true },
   { key: 'help.myClaims', creatorsOnly: false },
   { key: 'help.status', creatorsOnly: false },
   { key: 'help.history', creatorsOnly: false },
   { key: 'help.export', creatorsOnly: false },
+  { key: 'help.reviewQueue', creatorsOnly: false, reviewersOnly: true },
   { key: 'help.cancel', creatorsOnly: false },
   { key: 'help.help', creatorsOnly: false },
   { key: 'help.language', creatorsOnly: false },
@@ -64,7 +67,7 @@ export function renderHelpCard(model: HelpCardModel, locale: Locale): CardAttach
     labels: labelsFor(locale, { ...MAIN_ACTION_LABELS, title: 'help.title', intro: 'help.intro', rulesTitle: 'help.rulesTitle' }),
     nonce: model.nonce ?? '',
     canCreate: model.canCreate,
-    commandLines: HELP_LINES.filter((line) => model.canCreate || !line.creatorsOnly).map((line) => t(locale, line.key)),
+    commandLines: HELP_LINES.filter((line) => (model.canCreate || !line.creatorsOnly) && (model.isReviewer === true || !line.reviewersOnly)).map((line) => t(locale, line.key)),
     ruleLines: RULE_LINES.map((key) => t(locale, key)),
   });
 }

@@ -50,5 +50,5 @@ export { LANGUAGE_NAMES, renderLanguageCard, type LanguageCardModel } from './la
 export { renderReviewCard, renderSubmitConfirmCard, type ReviewCardModel } from './reviewCard';
 export { renderClaimsListCard, renderDraftsListCard, STATUS_COLORS, type ClaimSummary, type ClaimsListCardModel, type DraftsListCardModel } from './listCards';
 export { renderHistoryCard, renderStatusCard, type HistoryCardModel, type StatusCardModel } from './statusCards';
-export { CARD_VERBS, isCardVerb, isReviewSection, REVIEW_SECTIONS, RESERVED_INPUT_IDS, type CardVerb, type ReviewSection } from './verbs';
+export { CARD_VERBS, EXECUTE_VERBS, isCardVerb, isReviewSection, REVIEW_SECTIONS, RESERVED_INPUT_IDS, type CardVerb, type ExecuteVerb, type ReviewSection } from './verbs';
 export * from './submissions';

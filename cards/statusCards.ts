@@ -109,7 +109,8 @@ export interface HistoryCardModel extends StepContext {
 
 const DEFAULT_MAX_ENTRIES = 40;
 
-function entryLines(entry: HistoryEntry, locale: Locale): string[] {
+/** What one history entry says, line by line (also the review card's timeline). */
+export function entryLines(entry: HistoryEntry, locale: Locale): string[] {
   const lines: string[] = [];
   if (entry.from === null) lines.push(t(locale, 'history.created', { to: statusLabel(locale, entry.to) }));
   else if (entry.from !== entry.to) lines.push(t(locale, 'history.transition', { from: statusLabel(locale, entry.from), to: statusLabel(locale, entry.to) }));

@@ -52,6 +52,24 @@ export const CARD_VERBS = [
 
 export type CardVerb = (typeof CARD_VERBS)[number];
 
+/**
+ * The verbs of Action.Execute buttons: `adaptiveCard/action` invokes answered by the
+ * bot's CardActionRouter outside any dialog (the reviewer's cards, the comments thread).
+ * Their data carries ids (`claimId`, `partnerId`) and the status the card showed, never roles.
+ */
+export const EXECUTE_VERBS = [
+  'reviewQueue',
+  'reviewOpen',
+  'reviewStart',
+  'reviewRequestInfo',
+  'reviewApprove',
+  'reviewReject',
+  'addComment',
+  'viewComments',
+] as const;
+
+export type ExecuteVerb = (typeof EXECUTE_VERBS)[number];
+
 /** A type guard for membership in one of the lists below. */
 const memberOf = <T extends string>(list: readonly T[]) => (value: unknown): value is T =>
   typeof value === 'string' && (list as readonly string[]).includes(value);

@@ -19,6 +19,7 @@ import { cardMessage } from './cardPrompt';
 import { claimsListCardOf, historyCardOf, statusCardOf, type ViewContext } from './claimViews';
 import { mainRequestOf, type MainRequest } from './mainRequests';
 import { NEW_CLAIM_DIALOG, type NewClaimOptions } from './newClaimDialog';
+import { sendReviewQueue } from './reviewViews';
 import type { ClaimServices } from './services';
 
 export const MAIN_DIALOG_ID = 'main';
@@ -79,10 +80,13 @@ export class MainDialog extends ComponentDialog {
         await this.showClaim(context, caller, org, request);
         return DONE;
       case 'help':
-        await context.sendActivity(cardMessage(renderHelpCard({ canCreate: caller.isIncentivesAdmin }, caller.locale)));
+        await context.sendActivity(cardMessage(renderHelpCard({ canCreate: caller.isIncentivesAdmin, isReviewer: caller.isReviewer }, caller.locale)));
         return DONE;
       case 'cancel':
         await this.say(context, caller, 'cancel.nothingToCancel');
+        return DONE;
+      case 'reviewQueue':
+        await sendReviewQueue(context, this.services, caller);
         return DONE;
       case 'staleCard':
         await this.say(context, caller, 'conversation.staleCard');

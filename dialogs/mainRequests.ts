@@ -18,6 +18,8 @@ export type MainRequest =
   | { kind: 'status' | 'history'; claimId?: string; query?: string }
   | { kind: 'help' }
   | { kind: 'cancel' }
+  /** Reviewers only (checked where it is answered). */
+  | { kind: 'reviewQueue' }
   /** A button of a flow's card, pressed after that flow ended. */
   | { kind: 'staleCard' }
   | { kind: 'notUnderstood' };
@@ -61,6 +63,7 @@ function fromText(text: string | undefined): MainRequest {
     case 'continueDraft':
     case 'help':
     case 'cancel':
+    case 'reviewQueue':
       return { kind: command };
     default:
       return { kind: 'notUnderstood' };

@@ -16,6 +16,7 @@ const COMMAND_SET: Readonly<Record<Command, true>> = {
   help: true,
   cancel: true,
   export: true,
+  reviewQueue: true,
 };
 
 export const COMMANDS = Object.keys(COMMAND_SET) as readonly Command[];

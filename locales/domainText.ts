@@ -65,7 +65,7 @@ export const historyEventLabel = (locale: Locale, event: string): string =>
  * What an association key names, for people: the workload or product, or the
  * subscription id. Never the partner holding it.
  */
-function associationItem(locale: Locale, key: string): string {
+export function associationItem(locale: Locale, key: string): string {
   const parsed = parseAssociationKey(key);
   if (!parsed) return t(locale, 'fields.generic');
   if (parsed.basis === 'workload' || productById(parsed.ref)) return productName(parsed.ref);

@@ -11,6 +11,7 @@ export {
   activityHelp,
   activityLabel,
   actorLabel,
+  associationItem,
   coopGuidance,
   coopProgramName,
   fieldLabel,

@@ -8,6 +8,9 @@ import type { Claim } from '../../claims/model';
 import type { Locale } from '../../locales/i18n';
 import * as cards from '../../cards/render';
 import { renderConsentCard } from '../../cards/consentCard';
+import { renderCommentsThreadCard } from '../../cards/commentsThreadCard';
+import { renderReviewDetailCard } from '../../cards/reviewDetailCard';
+import { conflictLines, renderReviewQueueCard } from '../../cards/reviewQueueCard';
 import { buildClaim } from '../support/claimFactory';
 
 export interface SampleCard {
@@ -96,6 +99,28 @@ export function sampleCards(locale: Locale, userText = 'Contoso Ltd'): SampleCar
     ['language (follow Teams)', cards.renderLanguageCard({ teamsLocale: 'ja-JP' }, locale)],
     ['customerConsent', renderConsentCard({ claimId: 'claim-1', token: 'v1.x.y', partnerName: userText, customerDomain: userText, productIds: claim.productIds, closesAt: '2025-03-12T17:00:00.000Z', timeZone: 'America/Los_Angeles' }, locale)],
     ['customerConsent (answered)', renderConsentCard({ claimId: 'claim-1', token: 'v1.x.y', partnerName: userText, customerDomain: userText, productIds: [userText], closesAt: '2025-03-12T17:00:00.000Z', outcome: 'optOut' }, locale)],
+    ...reviewerSamples(locale, userText, claim),
   ];
   return out.map(([name, card]) => ({ name, card }));
+}
+
+/** The reviewer's cards and the comments thread, in each shape they take. */
+function reviewerSamples(locale: Locale, userText: string, claim: Claim): [string, cards.CardAttachment][] {
+  const conflicts = conflictLines(locale, claim, [
+    { key: 'm365|t|exchangeOnline', kind: 'heldByAnotherPartner', partnerId: 'p-2', claimId: 'c-2' },
+    { key: 'sub|t|dynamics365Sales', kind: 'claimedByAnotherClaim', partnerId: claim.partnerId, claimId: 'c-3' },
+  ], new Map([['p-2', userText]]));
+  const detail = { partnerName: userText, linkMinutes: 5, commentId: 'comment-1', timeZone: 'Asia/Seoul' };
+  const links = claim.poe.map((file) => ({ file, url: 'https://example.test/poe/claim-1?sig=x' }));
+  const rejection = { reason: 'insufficientPoe' as const, note: userText, at: '2025-03-06T09:00:00.000Z' };
+  return [
+    ['reviewQueue', renderReviewQueueCard({ rows: [{ claim, partnerName: userText, ageBusinessDays: 3, conflicts }, { claim: buildClaim({ status: 'dispute' }), partnerName: 'Fabrikam', ageBusinessDays: 0, conflicts: [] }], page: 2, nextToken: userText }, locale)],
+    ['reviewQueue (empty)', renderReviewQueueCard({ rows: [], page: 1 }, locale)],
+    ['reviewDetail (under review)', renderReviewDetailCard({ ...detail, claim: sampleClaim(userText, { status: 'underReview' }), poe: links, conflicts, allowedEvents: ['requestInfo', 'approve', 'reject'], ageBusinessDays: 4, notice: { tone: 'attention', lines: [userText] } }, locale)],
+    ['reviewDetail (dispute)', renderReviewDetailCard({ ...detail, claim: sampleClaim(userText, { status: 'dispute', rejection }), poe: links, conflicts: [], allowedEvents: ['approve', 'reject'] }, locale)],
+    ['reviewDetail (submitted, no PoE)', renderReviewDetailCard({ ...detail, claim: buildClaim({ id: 'claim-1', status: 'submitted' }), poe: [], conflicts: [], allowedEvents: ['startReview'], ageBusinessDays: 0 }, locale)],
+    ['reviewDetail (info requested)', renderReviewDetailCard({ ...detail, claim: sampleClaim(userText, { status: 'partnerActionRequired', infoRequest: { reasonCodes: ['missingProducts'], note: userText, deadlineAt: '2025-03-20T09:00:00.000Z' } }), poe: links, conflicts: [], allowedEvents: [], notice: { tone: 'good', lines: [userText] } }, locale)],
+    ['commentsThread', renderCommentsThreadCard({ claim, canComment: true, commentId: 'comment-1', notice: { tone: 'good', lines: [userText] }, timeZone: 'Asia/Tokyo' }, locale)],
+    ['commentsThread (view only, empty)', renderCommentsThreadCard({ claim: buildClaim({ comments: [] }), canComment: false, commentId: 'comment-2' }, locale)],
+  ];
 }

@@ -110,6 +110,7 @@ describe('MainDialog', () => {
       },
       help: (_client, reply, locale) => assert.ok(cardJson(reply).includes(t(locale, 'help.title'))),
       cancel: (_client, reply, locale) => assert.equal(reply?.text, t(locale, 'cancel.nothingToCancel')),
+      reviewQueue: (_client, reply, locale) => assert.equal(reply?.text, t(locale, 'access.notReviewer'), 'an incentives admin is no reviewer'),
     };
     for (const locale of LOCALES) {
       for (const [command, check] of Object.entries(outcomes) as [keyof typeof outcomes, (typeof outcomes)[keyof typeof outcomes]][]) {
