@@ -11,6 +11,7 @@ import { CardActionRouter, type CardActionHandler } from './cardActions';
 import { CallerResolver, type EmailLookup } from './callerResolver';
 import { composeClaimServices, type BotServices, type ClaimServicesOptions } from './claimServices';
 import { ClaimsBot } from './claimsBot';
+import { reviewCardActions } from './commentActions';
 import { LanguageCommand } from './languageCommand';
 import { LanguagePreferences } from './languagePreference';
 import type { Logger } from './logger';
@@ -33,7 +34,7 @@ export function composeBot(services: BotServices, options: ComposeBotOptions): C
     conversationReferences: services.conversationReferences,
     storage: services.botStorage,
     mainDialog: new MainDialog(claimServices, { newClaim: new NewClaimDialog(claimServices) }),
-    cardActions: new CardActionRouter(options.cardActions),
+    cardActions: new CardActionRouter([...reviewCardActions(claimServices), ...(options.cardActions ?? [])]),
     logger: options.logger,
     clock: options.clock,
   });
