@@ -1,0 +1,266 @@
+/**
+ * A complete claim filed in the Microsoft 365 Agents Playground as a person files it:
+ * "new claim" typed in the chat, every card filled and clicked in headless Chromium,
+ * the PoE attached as Teams attaches a file (a `file.download.info` whose download URL
+ * is a loopback server with a real PDF: the Playground has no upload), then review,
+ * Submit and the confirmation. The bot is the real one (composition root, local stack).
+ * Then the claim document is read from the Cosmos DB stand-in and the PoE blob from
+ * Azurite, its SHA-256 compared with the bytes served.
+ *
+ * The Playground always says en-US, so Korean and Japanese are reached the way a
+ * person does: with the language command, in the same chat. Every text the test
+ * expects comes from the locale files.
+ */
+import assert from 'node:assert/strict';
+import { createHash, randomUUID } from 'node:crypto';
+import { LANGUAGE_NAMES } from '../../cards/render';
+import type { Activity as ClaimActivity, Claim, RevenueAssociationDetails, SolutionArea } from '../../claims/model';
+import { activityLabel, formatFileSize, productName, solutionAreaLabel, t, type Locale } from '../../locales/i18n';
+import { messageList } from '../../locales/translator';
+import { containerSpec } from '../../storage/cosmosSchema';
+import { minimalPdf } from '../support/evidenceSamples';
+import { startFileServer, type AdaptiveCardView, type PlaygroundChat } from './support/playground';
+import { startRealBot, type RealBot } from './support/realBot';
+import { usePlaygroundSession } from './support/session';
+
+const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
+/** The seeded demo partner (storage/seed/partners.json), whose admin is the Playground's default user. */
+const DEMO_PARTNER = { id: '00000000-0000-0000-0000-0000000000001', mpnId: '7654321', location: 'Contoso Partners Seoul' };
+/** The Playground's default user, as its mocked Teams profile describes them. */
+const PLAYGROUND_USER = { name: 'Alex Wilber', email: 'alexw@example.com', aadObjectId: '00000000-0000-0000-0000-0000000000020' };
+
+interface ClaimPlan {
+  locale: Locale;
+  name: string;
+  /** Seeded in storage/seed/tenants.json, so the domain–tenant check passes. */
+  customer: { domain: string; tenantId: string };
+  area: SolutionArea;
+  activity: ClaimActivity;
+  revenue?: RevenueAssociationDetails;
+  productIds: string[];
+  contact: { name: string; title: string; email: string };
+  fileName: string;
+}
+
+const PLANS: Record<Locale, ClaimPlan> = {
+  'en-US': {
+    locale: 'en-US',
+    name: 'Contoso – Exchange and Teams rollout',
+    customer: { domain: 'contoso.onmicrosoft.com', tenantId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee' },
+    area: 'microsoft365',
+    activity: 'usage',
+    productIds: ['exchangeOnline', 'microsoftTeams'],
+    contact: { name: 'Dana Customer', title: 'IT director', email: 'dana@contoso.com' },
+    fileName: 'Signed SOW.pdf',
+  },
+  'ko-KR': {
+    locale: 'ko-KR',
+    name: 'Fabrikam 파워 플랫폼 도입',
+    customer: { domain: 'fabrikam.onmicrosoft.com', tenantId: '3f2504e0-4f89-41d3-9a0c-0305e82c3301' },
+    area: 'businessApplications',
+    activity: 'usageOrPresales',
+    productIds: ['powerBI', 'powerApps'],
+    contact: { name: '김지민', title: 'IT 팀장', email: 'jimin.kim@fabrikam.com' },
+    fileName: '작업 기술서 (서명).pdf',
+  },
+  'ja-JP': {
+    locale: 'ja-JP',
+    name: 'Northwind 業務自動化',
+    customer: { domain: 'northwindtraders.com', tenantId: '6f9619ff-8b86-4d01-b42d-00cf4fc964ff' },
+    area: 'businessApplications',
+    activity: 'revenueAssociation',
+    revenue: { solutionSellerName: '株式会社ダイナミクス販売', customerName: 'ノースウィンド商事', isvSolutionName: '自動化スイート' },
+    productIds: ['powerAutomate'],
+    contact: { name: '山田 花子', title: '情報システム部長', email: 'hanako.yamada@northwindtraders.com' },
+    fileName: '作業範囲記述書_署名済み.pdf',
+  },
+};
+
+describe('a complete claim in the Agents Playground (the real bot)', function () {
+  const session = usePlaygroundSession(() => startRealBot());
+
+  afterEach(function () {
+    // An unexpected failure inside a turn reaches the user as this apology.
+    const apology = t('en-US', 'errors.generic', { reference: '' }).split('(')[0].trim();
+    const texts = session().chat.botActivities().map((activity) => String(activity.text ?? ''));
+    assert.deepEqual(texts.filter((text) => text.includes(apology)), [], 'no turn failed');
+  });
+
+  it('files a Microsoft 365 claim in English, the language the Playground sends', async function () {
+    await fileClaim(session().chat, session().bot, PLANS['en-US']);
+  });
+
+  it('switches to Korean with the language command and files a Business Applications usage claim', async function () {
+    const { chat } = session();
+    await chooseLanguage(chat, 'en-US', 'ko-KR');
+    await fileClaim(chat, session().bot, PLANS['ko-KR']);
+  });
+
+  it('switches to Japanese with the Korean language command and files a revenue association claim', async function () {
+    const { chat } = session();
+    await chooseLanguage(chat, 'ko-KR', 'ja-JP');
+    await fileClaim(chat, session().bot, PLANS['ja-JP']);
+  });
+});
+
+/** Types the language command in the language now in use and picks `to` on the card. */
+async function chooseLanguage(chat: PlaygroundChat, from: Locale, to: Locale): Promise<void> {
+  await chat.sendText(messageList(from, 'language.commands')[0]);
+  const card = await chat.waitForCardContaining(t(from, 'language.title'));
+  await card.clickAction(LANGUAGE_NAMES[to]);
+  await chat.waitForBotText(t(to, 'language.chosen', { language: LANGUAGE_NAMES[to] }));
+}
+
+async function fileClaim(chat: PlaygroundChat, bot: RealBot, plan: ClaimPlan): Promise<void> {
+  const { locale } = plan;
+  const say = (key: Parameters<typeof t>[1], params?: Parameters<typeof t>[2]) => t(locale, key, params);
+  const cardTitled = (key: Parameters<typeof t>[1]) => chat.waitForCardContaining(say(key));
+  const next = (card: AdaptiveCardView) => card.clickAction(say('common.continue'));
+
+  await chat.sendText(messageList(locale, 'commands.newClaim')[0]);
+
+  const location = await cardTitled('mpn.title');
+  await location.chooseOption(say('mpn.label'), say('mpn.option', { mpnId: DEMO_PARTNER.mpnId, location: DEMO_PARTNER.location }));
+  await next(location);
+
+  const customer = await cardTitled('customer.title');
+  await customer.fillInput(say('customer.domainLabel'), plan.customer.domain);
+  await customer.fillInput(say('customer.tenantLabel'), plan.customer.tenantId);
+  await next(customer);
+
+  const solution = await cardTitled('solution.title');
+  const areaActivity = say('solution.option', { area: solutionAreaLabel(locale, plan.area), activity: activityLabel(locale, plan.activity) });
+  await solution.chooseOption(say('solution.label'), areaActivity);
+  await next(solution);
+
+  if (plan.revenue) {
+    const revenue = await cardTitled('revenue.title');
+    await revenue.fillInput(say('revenue.sellerLabel'), plan.revenue.solutionSellerName);
+    await revenue.fillInput(say('revenue.customerNameLabel'), plan.revenue.customerName);
+    await revenue.fillInput(say('revenue.isvLabel'), plan.revenue.isvSolutionName);
+    await next(revenue);
+  }
+
+  const claimName = await cardTitled('claimName.title');
+  await claimName.fillInput(say('claimName.label'), plan.name);
+  await next(claimName);
+  await chat.waitForBotText(say('claimName.created'));
+
+  const products = await cardTitled('products.title');
+  await products.chooseOption(say('products.label'), plan.productIds.map(productName));
+  await next(products);
+
+  const contacts = await cardTitled('contacts.title');
+  // Customer contact first (empty), then the partner contact prefilled from the Teams profile.
+  assert.deepEqual(await inputValues(contacts), ['', '', '', PLAYGROUND_USER.name, PLAYGROUND_USER.email]);
+  await contacts.fillInput(say('contacts.name'), plan.contact.name);
+  await contacts.fillInput(say('contacts.jobTitle'), plan.contact.title);
+  await contacts.fillInput(say('contacts.email'), plan.contact.email);
+  await next(contacts);
+
+  await cardTitled('poe.title');
+  const pdf = Buffer.concat([minimalPdf(), Buffer.from(`% ${plan.name} ${randomUUID()}\n`)]);
+  const files = await startFileServer(pdf, { fileName: plan.fileName });
+  try {
+    await chat.injectActivity({
+      type: 'message',
+      text: '',
+      attachments: [
+        { contentType: FILE_DOWNLOAD_INFO, name: plan.fileName, content: { downloadUrl: files.downloadUrl, uniqueId: randomUUID(), fileType: 'pdf', etag: '"1"' } },
+        { contentType: 'text/html', content: '<div></div>' },
+      ],
+    });
+    await chat.waitForBotText(say('poe.received', { fileName: plan.fileName, size: formatFileSize(locale, pdf.length) }));
+    assert.equal(files.downloads(), 1, 'the bot fetched the file once, in the turn it arrived');
+  } finally {
+    await files.close();
+  }
+  const poe = await cardTitled('poe.title');
+  assert.match(await poe.text(), new RegExp(escapeRegExp(plan.fileName)));
+  await poe.clickAction(say('poe.done'));
+
+  const comments = await cardTitled('comments.title');
+  await comments.clickAction(say('comments.skip'));
+
+  const review = await cardTitled('review.title');
+  const reviewText = await review.text();
+  for (const shown of [plan.name, plan.customer.domain, plan.contact.email, plan.fileName, ...plan.productIds.map(productName)]) {
+    assert.ok(reviewText.includes(shown), `the review shows ${shown}`);
+  }
+  assert.ok(reviewText.includes(say('review.ready')));
+  await review.clickAction(say('review.submit'));
+  const confirm = await cardTitled('submit.confirmTitle');
+  await confirm.clickAction(say('submit.confirm'));
+  await chat.waitForBotText(say('submit.submitted'));
+
+  await assertStored(bot, plan, pdf);
+}
+
+/** The claim document in the Cosmos DB stand-in and its PoE blob in Azurite. */
+async function assertStored(bot: RealBot, plan: ClaimPlan, pdf: Buffer): Promise<void> {
+  const { storage } = bot.app;
+  const { resources } = await storage.database
+    .container(containerSpec('claims').id)
+    .items.query<Claim>({ query: 'SELECT * FROM c WHERE c.name = @name', parameters: [{ name: '@name', value: plan.name }] })
+    .fetchAll();
+  assert.equal(resources.length, 1, 'one claim with this name');
+  const claim = resources[0];
+  assert.equal(claim.partnerId, DEMO_PARTNER.id);
+  assert.equal(claim.status, 'submitted');
+  assert.ok(claim.submittedAt);
+  assert.deepEqual(
+    {
+      mpnId: claim.mpnId,
+      customerDomain: claim.customerDomain,
+      customerTenantId: claim.customerTenantId,
+      solutionArea: claim.solutionArea,
+      activity: claim.activity,
+      revenue: claim.revenue,
+      productIds: [...claim.productIds].sort(),
+      subscriptions: claim.subscriptions,
+      customerContact: claim.customerContact,
+      technicalContact: claim.technicalContact,
+      partnerContact: claim.partnerContact,
+      comments: claim.comments,
+      createdBy: claim.createdBy.id,
+    },
+    {
+      mpnId: DEMO_PARTNER.mpnId,
+      customerDomain: plan.customer.domain,
+      customerTenantId: plan.customer.tenantId,
+      solutionArea: plan.area,
+      activity: plan.activity,
+      revenue: plan.revenue,
+      productIds: [...plan.productIds].sort(),
+      subscriptions: [],
+      customerContact: plan.contact,
+      technicalContact: undefined,
+      partnerContact: { name: PLAYGROUND_USER.name, email: PLAYGROUND_USER.email },
+      comments: [],
+      createdBy: PLAYGROUND_USER.aadObjectId,
+    },
+  );
+  const first = claim.history[0];
+  const last = claim.history.at(-1);
+  assert.deepEqual([first.event, first.to, last?.event, last?.from, last?.to], ['created', 'draft', 'submit', 'draft', 'submitted']);
+
+  const sha256 = createHash('sha256').update(pdf).digest('hex');
+  assert.equal(claim.poe.length, 1);
+  const [file] = claim.poe;
+  assert.deepEqual(
+    { fileName: file.fileName, kind: file.kind, contentType: file.contentType, sizeBytes: file.sizeBytes, sha256: file.sha256 },
+    { fileName: plan.fileName, kind: 'pdf', contentType: 'application/pdf', sizeBytes: pdf.length, sha256 },
+  );
+  const stored = await storage.poeContainer.getBlockBlobClient(file.blobName).downloadToBuffer();
+  assert.equal(createHash('sha256').update(stored).digest('hex'), sha256, 'the blob in Azurite is the file served');
+}
+
+/** What the card's text inputs hold, in the order a person sees them. */
+async function inputValues(card: AdaptiveCardView): Promise<string[]> {
+  const inputs = await card.root.locator('input[type="text"], input[type="email"]').all();
+  return Promise.all(inputs.map((input) => input.inputValue()));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
