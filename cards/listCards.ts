@@ -4,7 +4,9 @@
  */
 import type { Claim, ClaimStatus } from '../claims/model';
 import { formatDateTime, statusLabel, t, type Locale } from '../locales/i18n';
+import type { ClaimListFilter } from '../claims/ports';
 import { expandCard, labelsFor, type CardAttachment } from './cardKit';
+import { FILTER_LABEL_KEYS, filterCardData } from './claimsFilter';
 
 export type ClaimSummary = Pick<Claim, 'id' | 'name' | 'customerDomain' | 'status' | 'updatedAt'>;
 
@@ -53,12 +55,23 @@ export interface ClaimsListCardModel {
   canExport: boolean;
   timeZone?: string;
   nonce?: string;
+  /** The filter this page was listed with; Next, First page and Export keep it. */
+  filter?: ClaimListFilter;
 }
 
 export function renderClaimsListCard(model: ClaimsListCardModel, locale: Locale): CardAttachment {
   return expandCard('claimsList', {
-    labels: labelsFor(locale, { title: 'claimsList.title', empty: 'claimsList.empty', open: 'claimsList.open', next: 'claimsList.next', first: 'claimsList.first', export: 'claimsList.export' }),
+    labels: labelsFor(locale, {
+      title: 'claimsList.title',
+      empty: 'claimsList.empty',
+      open: 'claimsList.open',
+      next: 'claimsList.next',
+      first: 'claimsList.first',
+      export: 'claimsList.export',
+      ...FILTER_LABEL_KEYS,
+    }),
     nonce: model.nonce ?? '',
+    ...filterCardData(model.filter, locale),
     hasClaims: model.claims.length > 0,
     pageLabel: t(locale, 'claimsList.page', { page: model.page }),
     claims: model.claims.map((c) => ({

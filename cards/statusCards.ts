@@ -34,6 +34,8 @@ export interface StatusCardModel extends StepContext {
   canComment: boolean;
   /** The last moment a rejection may be disputed, when it still may. */
   disputeUntil?: string;
+  /** Whether the Comments button (Action.Execute `viewComments`) opens the claim's thread. */
+  canOpenComments?: boolean;
 }
 
 const isInfoReason = (code: string): code is InfoRequestReason => (INFO_REQUEST_REASONS as readonly string[]).includes(code);
@@ -82,6 +84,11 @@ export function renderStatusCard(model: StatusCardModel, locale: Locale): CardAt
       disassociateReasonLabel: 'status.disassociateReasonLabel',
       reasonError: 'status.reasonError',
       myClaims: 'status.myClaims',
+      disputePoeHint: 'manage.disputePoeHint',
+      withdraw: 'manage.withdraw',
+      withdrawConfirm: 'manage.withdrawConfirm',
+      withdrawConfirmButton: 'manage.withdrawConfirmButton',
+      comments: 'manage.comments',
     }),
     claimId: model.claimId,
     nonce: model.nonce,
@@ -96,6 +103,8 @@ export function renderStatusCard(model: StatusCardModel, locale: Locale): CardAt
     canComment: model.canComment,
     canDispute: model.allowedEvents.includes('dispute'),
     canDisassociate: model.allowedEvents.includes('disassociate'),
+    canWithdraw: model.allowedEvents.includes('withdraw'),
+    canOpenComments: model.canOpenComments === true,
     commentMaxLength: COMMENT_MAX,
   });
 }

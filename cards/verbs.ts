@@ -11,6 +11,7 @@ export const CARD_VERBS = [
   'resumeDraft',
   'viewClaim',
   'claimsPage',
+  'filterClaims',
   'exportClaims',
   // the language chooser (outside any flow)
   'chooseLanguage',
@@ -47,6 +48,8 @@ export const CARD_VERBS = [
   'addPoe',
   'addComment',
   'disputeClaim',
+  'disputeFile',
+  'withdrawClaim',
   'disassociateClaim',
 ] as const;
 

@@ -4,8 +4,9 @@
  * and no nonce: they stay usable however old they are.
  */
 import type { BusinessCalendar } from '../claims/calendar';
-import type { Claim } from '../claims/model';
-import type { Page } from '../claims/ports';
+import type { ActorRole, Claim } from '../claims/model';
+import type { ClaimListFilter, Page } from '../claims/ports';
+import { allowedEvents, DISPUTE_WINDOW_DAYS } from '../claims/statusMachine';
 import { renderClaimsListCard, renderHistoryCard, renderStatusCard, type CardAttachment } from '../cards/render';
 import type { Locale } from '../locales/i18n';
 
@@ -29,7 +30,15 @@ export interface ViewContext {
   calendar: BusinessCalendar;
 }
 
-export function statusCardOf(claim: Claim, view: ViewContext): CardAttachment {
+/**
+ * The status card with the buttons the status machine allows this role now (respond,
+ * withdraw, dispute, disassociate: incentives admins only). The buttons only ask: the
+ * handlers check role, organisation and status again when pressed.
+ */
+export function statusCardOf(claim: Claim, view: ViewContext, role: ActorRole = 'partnerUser'): CardAttachment {
+  const allowed = allowedEvents(claim, role, view.now);
+  const disputeUntil =
+    allowed.includes('dispute') && claim.rejection ? new Date(Date.parse(claim.rejection.at) + DISPUTE_WINDOW_DAYS * 86_400_000).toISOString() : undefined;
   return renderStatusCard(
     {
       claim,
@@ -37,10 +46,11 @@ export function statusCardOf(claim: Claim, view: ViewContext): CardAttachment {
       nonce: '',
       timeZone: view.timeZone,
       businessDaysLeft: businessDaysLeft(claim, view.now, view.calendar),
-      // The actions after submission (respond, dispute, comment, …) belong to the manage
-      // flows; until they exist the card offers none rather than buttons that do nothing.
-      allowedEvents: [],
+      allowedEvents: allowed,
+      ...(disputeUntil ? { disputeUntil } : {}),
+      // Comments live in their own thread card (opened with `viewComments`), not inline here.
       canComment: false,
+      canOpenComments: claim.status !== 'draft',
     },
     view.locale,
   );
@@ -50,6 +60,9 @@ export function historyCardOf(claim: Claim, view: ViewContext): CardAttachment {
   return renderHistoryCard({ claim, claimId: claim.id, nonce: '', timeZone: view.timeZone }, view.locale);
 }
 
-export function claimsListCardOf(page: Page<Claim>, pageNumber: number, view: ViewContext): CardAttachment {
-  return renderClaimsListCard({ claims: page.items, page: pageNumber, nextToken: page.continuationToken, canExport: false, timeZone: view.timeZone }, view.locale);
+export function claimsListCardOf(page: Page<Claim>, pageNumber: number, view: ViewContext, options: { filter?: ClaimListFilter; canExport?: boolean } = {}): CardAttachment {
+  return renderClaimsListCard(
+    { claims: page.items, page: pageNumber, nextToken: page.continuationToken, canExport: options.canExport ?? false, timeZone: view.timeZone, filter: options.filter },
+    view.locale,
+  );
 }

@@ -9,14 +9,15 @@
  */
 import type { TurnContext } from 'botbuilder';
 import { ComponentDialog, DialogTurnStatus, type Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { DomainError } from '../claims/errors';
 import type { Claim, PartnerOrganisation } from '../claims/model';
-import type { Page } from '../claims/ports';
 import { plainTextMessage, renderDraftsListCard, renderHelpCard } from '../cards/render';
 import { t, type MessageKey } from '../locales/i18n';
-import { callerOf, type Caller } from './caller';
+import { callerOf, partnerActor, type Caller } from './caller';
+import { ClaimActions } from './claimActions';
+import { ClaimsListing } from './claimsListing';
 import { cardMessage } from './cardPrompt';
 import { claimsListCardOf, historyCardOf, statusCardOf, type ViewContext } from './claimViews';
+import { DisputeDialog } from './disputeDialog';
 import { mainRequestOf, type MainRequest } from './mainRequests';
 import { NEW_CLAIM_DIALOG, type NewClaimOptions } from './newClaimDialog';
 import { sendReviewQueue } from './reviewViews';
@@ -41,6 +42,8 @@ const DONE: DialogTurnResult = { status: DialogTurnStatus.complete };
 
 export class MainDialog extends ComponentDialog {
   private readonly pageSize: number;
+  private readonly listing: ClaimsListing;
+  private readonly actions: ClaimActions;
 
   constructor(
     private readonly services: ClaimServices,
@@ -52,6 +55,9 @@ export class MainDialog extends ComponentDialog {
       this.addDialog(options.newClaim);
     }
     this.pageSize = options.pageSize ?? 10;
+    this.addDialog(new DisputeDialog(services));
+    this.listing = new ClaimsListing(services, this.pageSize);
+    this.actions = new ClaimActions(services);
   }
 
   protected override async onBeginDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
@@ -73,8 +79,13 @@ export class MainDialog extends ComponentDialog {
       case 'resumeDraft':
         return this.resumeDraft(innerDc, caller, org, request.claimId);
       case 'myClaims':
-        await this.showClaimsPage(context, caller, org, request.page, request.continuationToken);
+        await this.listing.showPage(context, caller, org, request);
         return DONE;
+      case 'export':
+        await this.listing.export(context, caller, org, request.filter);
+        return DONE;
+      case 'claimAction':
+        return this.actions.handle(innerDc, request, caller, org);
       case 'status':
       case 'history':
         await this.showClaim(context, caller, org, request);
@@ -134,22 +145,10 @@ export class MainDialog extends ComponentDialog {
     return this.startNewClaim(innerDc, caller, { claimId: claim.id });
   }
 
-  private async showClaimsPage(context: TurnContext, caller: Caller, org: PartnerOrganisation, page: number, continuationToken?: string): Promise<void> {
-    const view = this.viewOf(context, caller);
-    let claims: Page<Claim>;
-    try {
-      claims = await this.services.claims.listByPartner(org.id, {}, this.pageSize, continuationToken);
-    } catch (e) {
-      // A token from an older list (or forged) is no reason to fail: start over.
-      if (!(e instanceof DomainError && e.code === 'invalidContinuationToken')) throw e;
-      return this.showClaimsPage(context, caller, org, 1);
-    }
-    await context.sendActivity(cardMessage(claimsListCardOf(claims, continuationToken ? page : 1, view)));
-  }
-
   private async showClaim(context: TurnContext, caller: Caller, org: PartnerOrganisation, request: { kind: 'status' | 'history'; claimId?: string; query?: string }): Promise<void> {
     const view = this.viewOf(context, caller);
-    const show = (claim: Claim) => context.sendActivity(cardMessage(request.kind === 'status' ? statusCardOf(claim, view) : historyCardOf(claim, view)));
+    const role = partnerActor(caller).role;
+    const show = (claim: Claim) => context.sendActivity(cardMessage(request.kind === 'status' ? statusCardOf(claim, view, role) : historyCardOf(claim, view)));
     if (request.claimId !== undefined) {
       const claim = await this.claimOf(org, request.claimId);
       if (claim) await show(claim);
@@ -158,7 +157,7 @@ export class MainDialog extends ComponentDialog {
     }
     if (request.query === undefined) {
       await this.say(context, caller, 'conversation.whichClaim');
-      await this.showClaimsPage(context, caller, org, 1);
+      await this.listing.showPage(context, caller, org, { page: 1 });
       return;
     }
     const matches = await this.findClaims(org, request.query);

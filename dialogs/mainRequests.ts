@@ -6,14 +6,18 @@
  */
 import type { Activity } from 'botbuilder';
 import { isCardVerb, readClaimsPage } from '../cards/render';
+import type { ClaimListFilter } from '../claims/ports';
 import { parseCommand } from '../locales/i18n';
 import { asRecord } from './cardPrompt';
+import { manageRequestOf, readListFilter, type ManageRequest } from './manageRequests';
 
 export type MainRequest =
   | { kind: 'newClaim' }
   | { kind: 'continueDraft' }
   | { kind: 'resumeDraft'; claimId: string }
-  | { kind: 'myClaims'; page: number; continuationToken?: string }
+  | { kind: 'myClaims'; page: number; continuationToken?: string; filter?: ClaimListFilter }
+  /** Export, and the actions on one claim after submission (dialogs/manageRequests.ts). */
+  | ManageRequest
   /** A claim by id (a card button) or by what the user typed after the command; neither: ask which. */
   | { kind: 'status' | 'history'; claimId?: string; query?: string }
   | { kind: 'help' }
@@ -37,7 +41,9 @@ function fromCard(values: Record<string, unknown>): MainRequest {
     case 'myClaims':
       return { kind: 'myClaims', page: 1 };
     case 'claimsPage':
-      return { kind: 'myClaims', ...readClaimsPage(values) };
+      return { kind: 'myClaims', ...readClaimsPage(values), filter: readListFilter(values) };
+    case 'filterClaims':
+      return { kind: 'myClaims', page: 1, filter: readListFilter(values) };
     case 'resumeDraft':
       return { kind: 'resumeDraft', claimId: claimIdOf(values) };
     case 'viewClaim':
@@ -45,7 +51,7 @@ function fromCard(values: Record<string, unknown>): MainRequest {
     case 'viewHistory':
       return { kind: 'history', claimId: claimIdOf(values) };
     default:
-      return isCardVerb(verb) ? { kind: 'staleCard' } : { kind: 'notUnderstood' };
+      return manageRequestOf(values) ?? (isCardVerb(verb) ? { kind: 'staleCard' } : { kind: 'notUnderstood' });
   }
 }
 
@@ -65,6 +71,8 @@ function fromText(text: string | undefined): MainRequest {
     case 'cancel':
     case 'reviewQueue':
       return { kind: command };
+    case 'export':
+      return { kind: 'export', filter: {} };
     default:
       return { kind: 'notUnderstood' };
   }

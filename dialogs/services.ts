@@ -4,6 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { BusinessCalendar } from '../claims/calendar';
+import type { ReassociationNotices } from '../claims/legacyAssociations';
 import type { ClaimLifecycle } from '../claims/lifecycle';
 import type { Claim } from '../claims/model';
 import type { EngineLog } from '../claims/notifications';
@@ -52,6 +53,8 @@ export interface ClaimServices {
   documents: DocumentWriter;
   clock: Clock;
   calendar: BusinessCalendar;
+  /** Legacy Microsoft 365 customers to re-associate (npm run import-legacy); absent: no notice in "my claims". */
+  reassociations?: ReassociationNotices;
   /** Status changes (submit, resubmit), configured with the deployment's window and deadline. */
   lifecycle: ClaimLifecycle;
   /** The largest PoE file the evidence store accepts, to tell the user up front. */

@@ -263,7 +263,7 @@ describe('card behaviour', () => {
     const middle = renderClaimsListCard({ claims: rows, page: 2, nextToken: 'tok', canExport: false }, 'en-US');
     assert.deepEqual(submits(middle).filter((d) => d.verb === 'claimsPage').map((d) => [d.continuationToken, d.page]), [['tok', 3], ['', 1]]);
     const last = renderClaimsListCard({ claims: rows, page: 1, canExport: true }, 'en-US');
-    assert.deepEqual(verbs(last), ['viewClaim', 'exportClaims']);
+    assert.deepEqual(verbs(last), ['viewClaim', 'exportClaims', 'filterClaims'], 'the filter is applied from its own show-card');
   });
 
   it('expandCard refuses nothing silently: a template must expand to an object', () => {
