@@ -23,9 +23,11 @@ import { createAdapter } from './adapter';
 import { DeduplicateActivities } from './deduplicateActivities';
 import { composeBot } from './composeBot';
 import { composeConsent, type ConsentParts } from './composeConsent';
+import { composeNotifications, type NotificationParts } from './composeNotifications';
 import type { Config } from './config';
 import { Lifecycle } from './lifecycle';
 import { createLogger, engineLog, flushLogger, type Logger } from './logger';
+import { OutboxKick } from './outboxKick';
 import { createServer } from './server';
 import { TeamsFileSource } from './teamsFileSource';
 import { connectStorage, type StorageConnections } from './storageConnections';
@@ -63,6 +65,8 @@ export interface RunningApp {
   /** The claims' status changes, configured with the window and answer deadline. */
   claimLifecycle: ClaimLifecycle;
   consent: ConsentParts;
+  /** Proactive messages, the outbox's delivery and the scheduler. */
+  notifications: NotificationParts;
 }
 
 async function createServices(storage: StorageConnections): Promise<Services> {
@@ -96,8 +100,11 @@ export async function startApp(): Promise<RunningApp> {
   lifecycle.onStop('close storage', () => storage.close());
   const services = await createServices(storage);
   const log = engineLog(logger);
+  // Each transition's outbox is delivered right after its write, not at the next sweep.
+  const outboxKick = new OutboxKick({ log });
   const claimLifecycle = new ClaimLifecycle({
     ...services,
+    claims: outboxKick.watching(services.claims),
     optOutWindow: config.optOutWindow.spec,
     infoDeadlineBusinessDays: config.infoDeadlineBusinessDays,
     log,
@@ -108,12 +115,16 @@ export async function startApp(): Promise<RunningApp> {
   const adapter = createAdapter(config.bot, { logger, telemetry });
   // A channel redelivers an activity whose answer was late: each runs once.
   adapter.use(new DeduplicateActivities({ records: new CosmosIdempotencyRecords(storage.database.container(containerSpec('idempotencyRecords').id)), logger }));
+  const notifications = composeNotifications(config, { ...services, lifecycle: claimLifecycle, consent, database: storage.database, adapter, kick: outboxKick, log });
+  // Runs after the HTTP server stopped (turns drained) and before the storage closes.
+  lifecycle.onStop('stop scheduler', () => notifications.stop());
   const bot = composeBot(services, {
     timeZone: config.calendar.timeZone,
     logger,
     lifecycle: claimLifecycle,
     evidenceMaxBytes: config.blob.poeMaxBytes,
     log,
+    cardActions: notifications.cardActions,
   });
   const app = createServer({
     publicUrl: config.publicUrl,
@@ -131,10 +142,12 @@ export async function startApp(): Promise<RunningApp> {
     if (unfinishedTurns) logger.warn({ unfinishedTurns }, 'turns still running when the grace period ended');
   });
 
+  notifications.start();
+
   const url = `http://${host ?? 'localhost'}:${address.port}`;
   logger.info({ url: `${url}/api/messages`, health: `${url}/healthz`, publicUrl: config.publicUrl }, 'bot listening');
   if (config.mode === 'local') logger.info({ dataDir: config.dataDir }, 'local mode: chat with `npm run playground`');
-  return { config, logger, url, storage, services, lifecycle, claimLifecycle, consent };
+  return { config, logger, url, storage, services, lifecycle, claimLifecycle, consent, notifications };
 }
 
 if (require.main === module) {
