@@ -246,6 +246,8 @@ export interface PoeCardModel extends StepModel {
   maxSizeBytes: number;
   /** A short-lived link to the filled-in PoE template, once the partner asked for it. */
   templateUrl?: string;
+  /** Local mode only: offer a generated sample PoE (the Agents Playground cannot upload files). */
+  offerSample?: boolean;
 }
 
 export function renderPoeCard(model: PoeCardModel, locale: Locale): CardAttachment {
@@ -261,12 +263,15 @@ export function renderPoeCard(model: PoeCardModel, locale: Locale): CardAttachme
       done: 'poe.done',
       getTemplate: 'poe.getTemplate',
       templateDownload: 'poe.templateDownload',
+      sampleAttach: 'poe.sampleAttach',
+      sampleNote: 'poe.sampleNote',
     }),
     accepted: t(locale, 'poe.accepted', { maxSize: formatFileSize(locale, model.maxSizeBytes) }),
     files: model.files.map((f) => t(locale, 'review.poeFile', { fileName: f.fileName, size: formatFileSize(locale, f.sizeBytes) })),
     hasFiles: model.files.length > 0,
     templateUrl: model.templateUrl ?? '',
     hasTemplateUrl: model.templateUrl !== undefined,
+    offerSample: model.offerSample === true,
   });
 }
 

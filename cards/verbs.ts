@@ -29,6 +29,7 @@ export const CARD_VERBS = [
   'contactsEntered',
   'poeTemplate',
   'poeDone',
+  'poeSample',
   'commentEntered',
   'commentSkipped',
   // review and submission

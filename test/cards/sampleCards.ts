@@ -74,6 +74,7 @@ export function sampleCards(locale: Locale, userText = 'Contoso Ltd'): SampleCar
     ['contacts (no technical)', cards.renderContactsCard({ ...step, needsTechnicalContact: false }, locale)],
     ['poe', cards.renderPoeCard({ ...step, files: [{ fileName: userText, sizeBytes: 2_400_000 }], maxSizeBytes: 25 * 1024 * 1024, templateUrl: 'https://example.test/template.docx' }, locale)],
     ['poe (none yet)', cards.renderPoeCard({ ...step, files: [], maxSizeBytes: 25 * 1024 * 1024, problems }, locale)],
+    ['poe (local demo)', cards.renderPoeCard({ ...step, files: [], maxSizeBytes: 25 * 1024 * 1024, offerSample: true }, locale)],
     ['comments', cards.renderCommentsCard({ ...step, comment: userText }, locale)],
     ['review', cards.renderReviewCard({ ...step, claim, problems, locationName: userText }, locale)],
     ['review (ready)', cards.renderReviewCard({ ...step, claim: buildClaim({ id: 'claim-1' }), problems: [] }, locale)],
