@@ -88,7 +88,10 @@ async function createServices(storage: StorageConnections): Promise<Services> {
   };
 }
 
-export async function startApp(): Promise<RunningApp> {
+/** How the app reaches its storage; the bench passes one for stand-ins running in their own processes. */
+export type StorageConnector = (config: Config, logger: Logger) => Promise<StorageConnections>;
+
+export async function startApp(connect: StorageConnector = connectStorage): Promise<RunningApp> {
   const logger = createLogger(config.logLevel);
   const lifecycle = new Lifecycle(logger);
   // Registered first, so it runs last: everything else may still log while stopping.
@@ -96,7 +99,7 @@ export async function startApp(): Promise<RunningApp> {
   lifecycle.onStop('flush telemetry', () => telemetry.flush());
   logger.info({ mode: config.mode, authentication: config.bot.appId ? config.bot.appType : 'off' }, 'starting');
 
-  const storage = await connectStorage(config, logger);
+  const storage = await connect(config, logger);
   lifecycle.onStop('close storage', () => storage.close());
   const services = await createServices(storage);
   const log = engineLog(logger);

@@ -63,7 +63,11 @@ export async function connectStorage(config: Config, logger: Logger): Promise<St
   return result;
 }
 
-function connections(
+/**
+ * Clients for a Cosmos DB and a Blob service that are already running (Azure, or
+ * stand-ins someone else started, as the bench does in their own processes).
+ */
+export function connections(
   config: Config,
   cosmosConnection: CosmosConnectionOptions,
   blob: Parameters<typeof connectBlobStorage>[0],

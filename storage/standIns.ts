@@ -22,9 +22,18 @@ export interface CosmosStandIn {
   close(): Promise<void>;
 }
 
-export async function startCosmosStandIn(port = 0, host = '127.0.0.1'): Promise<CosmosStandIn> {
+export interface CosmosStandInOptions {
+  /**
+   * Keep connections open between requests, as Azure does. Off by default: the stand-in
+   * then closes each connection after its answer. The bench turns it on so connection
+   * churn does not count as the bot's cost.
+   */
+  keepAlive?: boolean;
+}
+
+export async function startCosmosStandIn(port = 0, host = '127.0.0.1', options: CosmosStandInOptions = {}): Promise<CosmosStandIn> {
   const { createHttpServer } = await import('@vercel/cosmosdb-server');
-  const server: Server = createHttpServer();
+  const server: Server = createHttpServer(options.keepAlive ? { keepAlive: true } : {});
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
