@@ -14,7 +14,7 @@ import { formatFileSize, problemMessages, t, type MessageKey } from '../locales/
 import { callerOf } from './caller';
 import { asRecord, FILE_DOWNLOAD_INFO, type CardSubmission } from './cardPrompt';
 import { SectionDialog, type CardAsk, type Next, type SectionOptions, type Turn } from './sectionDialog';
-import type { AttachedFile, ClaimServices } from './services';
+import type { AttachedFile, ClaimServices, SamplePoeSource } from './services';
 import type { WriteStop } from './claimDraft';
 
 export const POE_DIALOG = 'newClaim.poe';
@@ -58,8 +58,9 @@ export class PoeDialog extends SectionDialog {
   protected ask(turn: Turn, options: SectionOptions): CardAsk | Next {
     if (turn.work.claimId === undefined) return { kind: 'restart', work: turn.work };
     const templateUrl = options.memo?.templateUrl;
+    const offerSample = turn.services.samplePoe !== undefined;
     return {
-      verbs: ['poeDone', 'poeTemplate'],
+      verbs: offerSample ? ['poeDone', 'poeTemplate', 'poeSample'] : ['poeDone', 'poeTemplate'],
       acceptFiles: true,
       typedNotice: 'conversation.expectedFile',
       card: (step) =>
@@ -69,6 +70,7 @@ export class PoeDialog extends SectionDialog {
             files: turn.claim.poe,
             maxSizeBytes: turn.services.evidenceMaxBytes,
             ...(templateUrl ? { templateUrl } : {}),
+            offerSample,
             problems: options.problems ?? [],
           },
           turn.locale,
@@ -85,11 +87,26 @@ export class PoeDialog extends SectionDialog {
       await this.say(turn, 'poe.templateReady', { minutes: Math.round(TEMPLATE_LINK_SECONDS / 60) });
       return this.askAgain(options, undefined, [], { memo: { ...options.memo, templateUrl: url } });
     }
+    if (submission.verb === 'poeSample' && turn.services.samplePoe) {
+      const stop = await this.receiveSample(turn, turn.services.samplePoe);
+      return stop ? this.stop(turn, stop) : this.askAgain(options, undefined, []);
+    }
     for (const file of submission.files) {
       const stop = await this.receive(turn, file);
       if (stop) return this.stop(turn, stop);
     }
     return this.askAgain(options, undefined, []);
+  }
+
+  /** Local mode: a generated sample, served like a Teams download and received like any attached file. */
+  private async receiveSample(turn: Turn, source: SamplePoeSource): Promise<WriteStop | undefined> {
+    const sample = await source.serve(turn.claim);
+    try {
+      const content = { downloadUrl: sample.downloadUrl, fileType: sample.fileType };
+      return await this.receive(turn, { contentType: FILE_DOWNLOAD_INFO, name: sample.fileName, content });
+    } finally {
+      await sample.close();
+    }
   }
 
   /** Stores one attached file and records it on the draft; refusals are told, not thrown. */

@@ -31,6 +31,19 @@ export interface FileSource {
   open(downloadUrl: string, fileType?: string): Promise<AttachedFile>;
 }
 
+/** A generated sample file served for one turn the way Teams serves an attached file. */
+export interface ServedSample {
+  fileName: string;
+  fileType: string;
+  downloadUrl: string;
+  close(): Promise<void>;
+}
+
+/** Local mode only: a sample PoE for the Agents Playground, which cannot upload files. */
+export interface SamplePoeSource {
+  serve(claim: Claim): Promise<ServedSample>;
+}
+
 export interface GeneratedDocument {
   fileName: string;
   contentType: string;
@@ -49,6 +62,8 @@ export interface ClaimServices {
   partners: PartnerDirectory;
   tenants: TenantDirectory;
   files: FileSource;
+  /** Local mode only; absent elsewhere, and then the PoE card offers no sample. */
+  samplePoe?: SamplePoeSource;
   links: DownloadLinks;
   documents: DocumentWriter;
   clock: Clock;
