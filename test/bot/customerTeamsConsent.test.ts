@@ -4,7 +4,6 @@ import { TestAdapter, type AdaptiveCardInvokeResponse, type ChannelAccount } fro
 import { ConsentTokens } from '../../claims/consentToken';
 import type { Claim } from '../../claims/model';
 import type { DeliveryOutcome, Notifier } from '../../claims/notifications';
-import type { Mailer, MailMessage } from '../../claims/ports';
 import type { ClaimsBot } from '../../bot/claimsBot';
 import { composeBot } from '../../bot/composeBot';
 import { CompositeNotifier, composeNotifications, type NotificationParts } from '../../bot/composeNotifications';
@@ -16,18 +15,10 @@ import { t, type Locale } from '../../locales/i18n';
 import { CosmosConsentNonceStore } from '../../storage/consentNonceStore';
 import { DAY, START, SettableClock, claimIn, customerOf, engineOn, newPartner, read, refOf, value, type Engine, type Partner } from '../claims/engineHarness';
 import { botHarness, type Harness } from '../support/botHarness';
-import { cardText, proactiveOn, TIME_ZONE, type Proactive } from '../support/proactiveHarness';
+import { cardText, proactiveOn, RecordingMailer, TIME_ZONE, type Proactive } from '../support/proactiveHarness';
 import { RecordingConnector } from '../support/recordingConnector';
 
 const SIGNING_KEY = 'teams-consent-test-key-0123456789abcdef';
-
-/** The mailer port, recording: the one fake the email side needs here. */
-class RecordingMailer implements Mailer {
-  readonly sent: MailMessage[] = [];
-  async send(message: MailMessage): Promise<void> {
-    this.sent.push(message);
-  }
-}
 
 interface Customer {
   claim: Claim;

@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import { ConsentTokens } from '../../claims/consentToken';
 import { ClaimLifecycle } from '../../claims/lifecycle';
 import type { Claim } from '../../claims/model';
-import type { Mailer, MailMessage } from '../../claims/ports';
 import type { SchedulerTimer } from '../../claims/scheduler';
 import { composeNotifications, sweepIntervalMs, type NotificationParts, type NotificationSettings } from '../../bot/composeNotifications';
 import { ConsentMailNotifier } from '../../bot/consentMailNotifier';
 import { OutboxKick } from '../../bot/outboxKick';
 import { t } from '../../locales/i18n';
 import { freshCosmosDatabase, type TestDatabase } from '../support/cosmosTestDatabase';
-import { cardText, messageIdOf, proactiveOn, TIME_ZONE } from '../support/proactiveHarness';
+import { cardText, messageIdOf, proactiveOn, RecordingMailer, TIME_ZONE } from '../support/proactiveHarness';
 import { RecordingConnector } from '../support/recordingConnector';
 import { MINUTE, REVIEWER, START, SettableClock, calendar, claimIn, customerOf, engineOn, newPartner, read, reconnect, refOf, value, type Engine, type Partner } from '../claims/engineHarness';
 
@@ -20,13 +19,6 @@ const SETTINGS: NotificationSettings = {
   schedulerIntervalSeconds: 30,
   optOutWindow: { kind: 'duration', milliseconds: 2 * MINUTE, spec: 'PT2M' },
 };
-
-class RecordingMailer implements Mailer {
-  readonly sent: MailMessage[] = [];
-  async send(message: MailMessage): Promise<void> {
-    this.sent.push(message);
-  }
-}
 
 /** A timer driven by hand (the SchedulerTimer port): callbacks wait until `fire`. */
 class ManualTimer implements SchedulerTimer {

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Claim } from '../../claims/model';
-import type { StoredConversationReference } from '../../claims/ports';
+import type { Mailer, MailMessage, StoredConversationReference } from '../../claims/ports';
 import { createAdapter, type BotAdapter } from '../../bot/adapter';
 import { createLogger } from '../../bot/logger';
 import { ProactiveSender } from '../../bot/proactiveSender';
@@ -66,3 +66,11 @@ export function cardText(activity: Record<string, unknown> | undefined): string 
 export const messageIdOf = (activity: Record<string, unknown>): unknown => (activity.channelData as Record<string, unknown> | undefined)?.cporMessageId;
 
 export const claimKey = (claim: Claim): string => `${claim.partnerId}/${claim.id}`;
+
+/** The mailer port, recording what it was given: the one fake the consent email needs here. */
+export class RecordingMailer implements Mailer {
+  readonly sent: MailMessage[] = [];
+  async send(message: MailMessage): Promise<void> {
+    this.sent.push(message);
+  }
+}
