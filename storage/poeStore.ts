@@ -19,6 +19,12 @@ export const DEFAULT_POE_MAX_BYTES = 25 * 1024 * 1024;
 /** Memory per upload is about BLOCK_BYTES × UPLOAD_CONCURRENCY. */
 const BLOCK_BYTES = 4 * 1024 * 1024;
 const UPLOAD_CONCURRENCY = 2;
+/**
+ * An upload that moves no block for this long is given up: the Blob SDK's own timeout
+ * is only a hint to the server, so a storage endpoint that stops answering would
+ * otherwise hold the partner's turn forever.
+ */
+export const DEFAULT_UPLOAD_STALL_MS = 60_000;
 const DEFAULT_READ_TTL_SECONDS = 300;
 const MAX_READ_TTL_SECONDS = 24 * 3600;
 /** Our ids as blob path segments: no slashes, no dots, nothing to escape. */
@@ -34,6 +40,8 @@ export interface BlobEvidenceStoreOptions {
   signer: BlobReadSigner;
   /** Largest file accepted, in bytes. Default 25 MiB. */
   maxBytes?: number;
+  /** Gives up an upload after this long without a block stored. Default a minute (a 4 MiB block at 70 KB/s). */
+  uploadStallMs?: number;
   clock?: Clock;
 }
 
@@ -65,6 +73,27 @@ function attachmentDisposition(fileName: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
+/** An abort signal, and a promise rejected with it, after `ms` without a call to `progress`. */
+function stallGuard(ms: number): { signal: AbortSignal; stalled: Promise<never>; progress: () => void; stop: () => void } {
+  const controller = new AbortController();
+  const stalled = new Promise<never>((_resolve, reject) => {
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+  });
+  // Raced where it matters; a stall after the upload ended must not be an unhandled rejection.
+  stalled.catch(() => undefined);
+  const arm = () => setTimeout(() => controller.abort(new Error(`no upload progress for ${ms} ms`)), ms);
+  let timer = arm();
+  return {
+    signal: controller.signal,
+    stalled,
+    progress: () => {
+      clearTimeout(timer);
+      timer = arm();
+    },
+    stop: () => clearTimeout(timer),
+  };
+}
+
 function restStatus(e: unknown): number | undefined {
   return e instanceof RestError ? e.statusCode : undefined;
 }
@@ -74,6 +103,7 @@ export class BlobEvidenceStore implements EvidenceStore {
   private readonly container: ContainerClient;
   private readonly signer: BlobReadSigner;
   private readonly clock: Clock;
+  private readonly uploadStallMs: number;
 
   constructor(options: BlobEvidenceStoreOptions) {
     this.container = resolveContainer(options);
@@ -88,6 +118,8 @@ export class BlobEvidenceStore implements EvidenceStore {
       throw new BlobOptionsError('poeMaxBytesInvalid', 'maxBytes', `maxBytes must be a positive whole number of bytes, got ${maxBytes}`);
     }
     this.maxBytes = maxBytes;
+    this.uploadStallMs = options.uploadStallMs ?? DEFAULT_UPLOAD_STALL_MS;
+    if (!Number.isSafeInteger(this.uploadStallMs) || this.uploadStallMs < 1) throw new RangeError(`uploadStallMs must be a positive whole number, got ${this.uploadStallMs}`);
     this.signer = options.signer;
     this.clock = options.clock ?? systemClock;
   }
@@ -125,20 +157,30 @@ export class BlobEvidenceStore implements EvidenceStore {
     });
     let sourceFailed = false;
     upload.content.once('error', () => (sourceFailed = true));
+    const stall = stallGuard(this.uploadStallMs);
     try {
-      if (await blob.exists()) throw new EvidenceRejected('poeUploadFailed', 'a file with this id is already stored');
+      if (await blob.exists({ abortSignal: stall.signal })) throw new EvidenceRejected('poeUploadFailed', 'a file with this id is already stored');
       pipeline(upload.content, inspector, () => undefined);
-      await blob.uploadStream(inspector, BLOCK_BYTES, UPLOAD_CONCURRENCY, {
+      const uploaded = blob.uploadStream(inspector, BLOCK_BYTES, UPLOAD_CONCURRENCY, {
         blobHTTPHeaders: headers,
         conditions: { ifNoneMatch: '*' },
         metadata,
+        // uploadStream does not hand this to its block uploads, only to the final commit:
+        // so a stalled block is raced below, and the commit of an upload given up can never happen.
+        abortSignal: stall.signal,
+        onProgress: stall.progress,
       });
+      // Given up on, it ends in the background (its commit refused by the aborted signal).
+      uploaded.catch(() => undefined);
+      await Promise.race([uploaded, stall.stalled]);
       if (!inspected) throw new EvidenceRejected('poeUploadFailed', 'the upload ended before the file was checked');
     } catch (e) {
       upload.content.destroy();
       inspector.destroy();
       await this.deleteIfOurs(blob, uploadId);
       throw this.explain(e, inspector.refusal, sourceFailed);
+    } finally {
+      stall.stop();
     }
     return {
       id: upload.poeId,
@@ -189,9 +231,10 @@ export class BlobEvidenceStore implements EvidenceStore {
    * storage cannot be asked, the original failure is what the caller must see.
    */
   private async deleteIfOurs(blob: BlockBlobClient, uploadId: string): Promise<void> {
+    const abortSignal = AbortSignal.timeout(this.uploadStallMs);
     try {
-      const properties = await blob.getProperties();
-      if (properties.metadata?.uploadid === uploadId) await blob.delete({ conditions: { ifMatch: properties.etag } });
+      const properties = await blob.getProperties({ abortSignal });
+      if (properties.metadata?.uploadid === uploadId) await blob.delete({ conditions: { ifMatch: properties.etag }, abortSignal });
     } catch {
       // Not there (the usual case), or storage unreachable.
     }
