@@ -29,6 +29,7 @@ import { Lifecycle } from './lifecycle';
 import { createLogger, engineLog, flushLogger, type Logger } from './logger';
 import { OutboxKick } from './outboxKick';
 import { createServer } from './server';
+import { LocalSamplePoe } from './samplePoe';
 import { TeamsFileSource } from './teamsFileSource';
 import { connectStorage, type StorageConnections } from './storageConnections';
 
@@ -49,6 +50,8 @@ export interface Services {
   tenants: SeededTenantDirectory;
   /** Files attached in Teams, fetched in the turn they arrive. */
   files: TeamsFileSource;
+  /** Local mode only: the PoE card's sample for the Agents Playground, which cannot upload files. */
+  samplePoe?: LocalSamplePoe;
   /** Generated documents (the PoE template) behind short-lived links, in the PoE container. */
   links: BlobDownloadLinks;
   documents: WordPoeTemplate;
@@ -83,6 +86,7 @@ async function createServices(storage: StorageConnections): Promise<Services> {
     tenants: await loadSeededTenantDirectory(),
     // Plain http only to loopback and only locally: the Playground's injected files, never an SSRF hole in Azure.
     files: new TeamsFileSource({ allowLoopbackHttp: config.mode === 'local', maxBytes: config.blob.poeMaxBytes }),
+    ...(config.mode === 'local' ? { samplePoe: new LocalSamplePoe() } : {}),
     links: new BlobDownloadLinks({ container: storage.poeContainer, signer: storage.blobSigner }),
     documents: new WordPoeTemplate({ partners, timeZone: config.calendar.timeZone }),
   };
