@@ -19,6 +19,7 @@ import { t } from '../locales/i18n';
 import { cosmosErrorCode } from '../storage/cosmosConnection';
 import { ADAPTIVE_CARD_ACTION, CardActionRouter } from './cardActions';
 import type { CallerResolver } from './callerResolver';
+import { needsSaving, referenceFingerprint, type SavedReferenceMark } from './referenceRefresh';
 import type { LanguageTurns } from './languageCommand';
 import { turnLogger, type Logger } from './logger';
 
@@ -41,6 +42,7 @@ export class ClaimsBot extends TeamsActivityHandler {
   private readonly conversationState: ConversationState;
   private readonly dialogs: DialogSet;
   private readonly welcomed: StatePropertyAccessor<boolean>;
+  private readonly referenceSaved: StatePropertyAccessor<SavedReferenceMark | undefined>;
   private readonly cardActions: CardActionRouter;
   private readonly clock: Clock;
 
@@ -48,6 +50,7 @@ export class ClaimsBot extends TeamsActivityHandler {
     super();
     this.conversationState = new ConversationState(options.storage);
     this.welcomed = this.conversationState.createProperty<boolean>('welcomed');
+    this.referenceSaved = this.conversationState.createProperty<SavedReferenceMark | undefined>('referenceSaved');
     this.dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('dialogState'));
     this.dialogs.add(options.mainDialog);
     this.cardActions = options.cardActions ?? new CardActionRouter();
@@ -121,22 +124,20 @@ export class ClaimsBot extends TeamsActivityHandler {
 
   /**
    * Keeps the user's personal-chat reference fresh (the serviceUrl is regional and can
-   * change), which also revives one marked dead. Not worth failing the user's turn over.
+   * change), which also revives one marked dead; saved only when it changed or its last
+   * save is getting old (see referenceRefresh.ts). Not worth failing the user's turn over.
    */
   private async rememberConversation(context: TurnContext, caller: Caller): Promise<void> {
     const conversationType = context.activity.conversation?.conversationType;
     if (!caller.tenantId || !caller.aadObjectId || (conversationType && conversationType !== 'personal')) return;
     const reference = JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as Record<string, unknown>;
+    const facts = { tenantId: caller.tenantId, aadObjectId: caller.aadObjectId, email: caller.email, locale: caller.locale, reference };
+    const now = this.clock.now();
+    const fingerprint = referenceFingerprint(facts);
+    if (!needsSaving(await this.referenceSaved.get(context), fingerprint, now)) return;
     try {
-      await this.options.conversationReferences.save({
-        tenantId: caller.tenantId,
-        aadObjectId: caller.aadObjectId,
-        email: caller.email,
-        locale: caller.locale,
-        reference,
-        updatedAt: this.clock.now().toISOString(),
-        dead: false,
-      });
+      await this.options.conversationReferences.save({ ...facts, updatedAt: now.toISOString(), dead: false });
+      await this.referenceSaved.set(context, { fingerprint, at: now.toISOString() });
     } catch (e) {
       turnLogger(context, this.options.logger).warn({ err: e }, 'could not store the conversation reference');
     }
