@@ -1,0 +1,91 @@
+/**
+ * The claims bot under test, in a process of its own: the real composition root
+ * (`startApp` of bot/index.ts) in local mode, connected to the stand-ins that
+ * bench/standInsProcess.ts runs elsewhere instead of starting its own. Started with
+ * `--expose-gc` so the bench can ask for the heap after a full collection, and asked
+ * to watch its resident set while a large PoE uploads.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { serveParent } from './ipc';
+
+const required = (key: string): string => {
+  const value = process.env[key];
+  if (!value) throw new Error(`${key} is not set (bench/run.ts sets it)`);
+  return value;
+};
+
+const cosmos = { endpoint: required('BENCH_COSMOS_ENDPOINT'), key: required('BENCH_COSMOS_KEY') };
+const blob = { connectionString: required('BENCH_BLOB_CONNECTION_STRING') };
+
+// Local mode (no Azure endpoints), an ephemeral port, a data folder of its own; read when bot/index loads.
+delete process.env.COSMOS_ENDPOINT;
+delete process.env.STORAGE_ACCOUNT_URL;
+Object.assign(process.env, {
+  PORT: '0',
+  DATA_DIR: mkdtempSync(path.join(tmpdir(), 'cpor-bench-')),
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+  COSMOS_DATABASE: required('BENCH_DATABASE'),
+  POE_CONTAINER: required('BENCH_POE_CONTAINER'),
+});
+
+const collectGarbage = (): void => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('start the bot process with --expose-gc');
+  // Twice: the first pass may only schedule finalisers whose memory the second frees.
+  gc();
+  gc();
+};
+
+/** Samples the resident set every few milliseconds between `start` and `stop`. */
+class RssWatch {
+  private timer: NodeJS.Timeout | undefined;
+  private startRss = 0;
+  private peakRss = 0;
+  private samples = 0;
+
+  start(): { startRss: number } {
+    collectGarbage();
+    this.startRss = process.memoryUsage.rss();
+    this.peakRss = this.startRss;
+    this.samples = 0;
+    this.timer = setInterval(() => {
+      this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss());
+      this.samples += 1;
+    }, 5);
+    return { startRss: this.startRss };
+  }
+
+  stop(): { startRss: number; peakRss: number; samples: number } {
+    clearInterval(this.timer);
+    this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss());
+    return { startRss: this.startRss, peakRss: this.peakRss, samples: this.samples };
+  }
+}
+
+async function main(): Promise<void> {
+  const { startApp } = require('../bot/index') as typeof import('../bot/index');
+  const { connections } = require('../bot/storageConnections') as typeof import('../bot/storageConnections');
+  const app = await startApp(async (config) => connections(config, cosmos, blob, undefined));
+  const rss = new RssWatch();
+  serveParent(
+    { url: app.url },
+    {
+      heap: () => {
+        collectGarbage();
+        return process.memoryUsage();
+      },
+      rssStart: () => rss.start(),
+      rssStop: () => rss.stop(),
+    },
+    async () => {
+      await app.lifecycle.stop('bench finished');
+    },
+  );
+}
+
+void main().catch((e: unknown) => {
+  process.stderr.write(`bot failed to start: ${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
