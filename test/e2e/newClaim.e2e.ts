@@ -5,7 +5,8 @@
  * is a loopback server with a real PDF: the Playground has no upload), then review,
  * Submit and the confirmation. The bot is the real one (composition root, local stack).
  * Then the claim document is read from the Cosmos DB stand-in and the PoE blob from
- * Azurite, its SHA-256 compared with the bytes served.
+ * Azurite, its SHA-256 compared with the bytes served. One run also presses the PoE
+ * card's local-demo sample button, the route a person in the Playground takes.
  *
  * The Playground always says en-US, so Korean and Japanese are reached the way a
  * person does: with the language command, in the same chat. Every text the test
@@ -13,6 +14,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
+import { SAMPLE_POE_FILE_NAME } from '../../bot/samplePoe';
 import { LANGUAGE_NAMES } from '../../cards/render';
 import type { Activity as ClaimActivity, Claim, RevenueAssociationDetails, SolutionArea } from '../../claims/model';
 import { activityLabel, formatFileSize, productName, solutionAreaLabel, t, type Locale } from '../../locales/i18n';
@@ -40,6 +42,8 @@ interface ClaimPlan {
   productIds: string[];
   contact: { name: string; title: string; email: string };
   fileName: string;
+  /** Also press the PoE card's local-demo sample button (what a person in the Playground does). */
+  addSample?: boolean;
 }
 
 const PLANS: Record<Locale, ClaimPlan> = {
@@ -73,6 +77,7 @@ const PLANS: Record<Locale, ClaimPlan> = {
     productIds: ['powerAutomate'],
     contact: { name: '山田 花子', title: '情報システム部長', email: 'hanako.yamada@northwindtraders.com' },
     fileName: '作業範囲記述書_署名済み.pdf',
+    addSample: true,
   },
 };
 
@@ -175,8 +180,13 @@ async function fileClaim(chat: PlaygroundChat, bot: RealBot, plan: ClaimPlan): P
   } finally {
     await files.close();
   }
-  const poe = await cardTitled('poe.title');
+  let poe = await cardTitled('poe.title');
   assert.match(await poe.text(), new RegExp(escapeRegExp(plan.fileName)));
+  if (plan.addSample) {
+    await poe.clickAction(say('poe.sampleAttach'));
+    await chat.waitForBotText(new RegExp(`^${escapeRegExp(say('poe.received', { fileName: SAMPLE_POE_FILE_NAME, size: '@' })).replace('@', '.+')}$`));
+    poe = await cardTitled('poe.title');
+  }
   await poe.clickAction(say('poe.done'));
 
   const comments = await cardTitled('comments.title');
@@ -245,14 +255,19 @@ async function assertStored(bot: RealBot, plan: ClaimPlan, pdf: Buffer): Promise
   assert.deepEqual([first.event, first.to, last?.event, last?.from, last?.to], ['created', 'draft', 'submit', 'draft', 'submitted']);
 
   const sha256 = createHash('sha256').update(pdf).digest('hex');
-  assert.equal(claim.poe.length, 1);
-  const [file] = claim.poe;
+  assert.deepEqual(claim.poe.map((f) => f.fileName), plan.addSample ? [plan.fileName, SAMPLE_POE_FILE_NAME] : [plan.fileName]);
+  const [file, sample] = claim.poe;
   assert.deepEqual(
     { fileName: file.fileName, kind: file.kind, contentType: file.contentType, sizeBytes: file.sizeBytes, sha256: file.sha256 },
     { fileName: plan.fileName, kind: 'pdf', contentType: 'application/pdf', sizeBytes: pdf.length, sha256 },
   );
   const stored = await storage.poeContainer.getBlockBlobClient(file.blobName).downloadToBuffer();
   assert.equal(createHash('sha256').update(stored).digest('hex'), sha256, 'the blob in Azurite is the file served');
+  if (sample) {
+    const sampleBytes = await storage.poeContainer.getBlockBlobClient(sample.blobName).downloadToBuffer();
+    assert.equal(createHash('sha256').update(sampleBytes).digest('hex'), sample.sha256);
+    assert.match(sampleBytes.toString('latin1'), /^%PDF-[\s\S]*SAMPLE - NOT A PROOF OF EXECUTION/);
+  }
 }
 
 /** What the card's text inputs hold, in the order a person sees them. */
