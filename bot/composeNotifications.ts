@@ -13,7 +13,7 @@ import type { ConsentTokens } from '../claims/consentToken';
 import type { ClaimLifecycle } from '../claims/lifecycle';
 import type { Claim, OutboxMessage } from '../claims/model';
 import { RECIPIENT_OF, errorName, isNotificationKind, silentLog, type DeliveryOutcome, type EngineLog, type Notifier } from '../claims/notifications';
-import { OutboxDispatcher, type RetryPolicy } from '../claims/outboxDispatcher';
+import { OutboxDispatcher, type DeliveryLedger, type RetryPolicy } from '../claims/outboxDispatcher';
 import type { AssociationStore, ClaimRepository, Clock, ConversationReferenceStore, PartnerDirectory } from '../claims/ports';
 import { Scheduler, type LegacyHoldExpiry, type SchedulerTimer } from '../claims/scheduler';
 import { CosmosConsentNonceStore } from '../storage/consentNonceStore';
@@ -98,6 +98,8 @@ export interface NotificationDeps {
   database: Database;
   adapter: ProactiveAdapter;
   kick: OutboxKick;
+  /** Remembers sent messages so a dispatcher that died between send and settle does not send twice. */
+  delivered?: DeliveryLedger;
   log?: EngineLog;
   clock?: Clock;
   /** Tests drive the scheduler's loop by hand. */
@@ -138,7 +140,7 @@ export function composeNotifications(settings: NotificationSettings, deps: Notif
     },
     log,
   );
-  const dispatcher = new OutboxDispatcher({ claims: deps.claims, notifier, associations: deps.associations, clock: deps.clock, retry: deps.retry, random: deps.random, log });
+  const dispatcher = new OutboxDispatcher({ claims: deps.claims, notifier, associations: deps.associations, delivered: deps.delivered, clock: deps.clock, retry: deps.retry, random: deps.random, log });
   deps.kick.attach(dispatcher);
   const scheduler = new Scheduler({
     claims: deps.claims,

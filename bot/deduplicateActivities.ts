@@ -40,10 +40,15 @@ export interface DeduplicateActivitiesOptions {
 const DEFAULT_LEASE_MS = 60_000;
 const DEFAULT_KEEP_SECONDS = 86_400;
 
-/** The mark's id for an activity worth guarding, or undefined (no id to recognise it by, or an invoke). */
+/**
+ * The mark's id for an activity worth guarding, or undefined. Only messages are guarded:
+ * they are what a user typed or submitted, and what the channel redelivers after a timeout.
+ * Invokes answer in their HTTP response (a redelivery must get it again), and the event
+ * turns of proactive sends would cost two writes each for nothing.
+ */
 export function activityRecordId(activity: Partial<Activity>): string | undefined {
   const conversationId = activity.conversation?.id;
-  if (!activity.id || !conversationId || activity.type === 'invoke') return undefined;
+  if (!activity.id || !conversationId || activity.type !== 'message') return undefined;
   return recordId('activity', [activity.channelId ?? '', conversationId, activity.id]);
 }
 

@@ -13,8 +13,10 @@ import { createBotStateStorage } from '../storage/botState';
 import { CosmosClaimRepository } from '../storage/claimRepository';
 import { containerSpec } from '../storage/cosmosSchema';
 import { CosmosConversationReferenceStore } from '../storage/conversationReferenceStore';
+import { CosmosDeliveryLedger } from '../storage/deliveryLedger';
 import { CosmosIdempotencyRecords } from '../storage/idempotencyRecords';
 import { CosmosPartnerDirectory } from '../storage/partnerDirectory';
+import { CosmosReassociationNotices } from '../storage/reassociationNotices';
 import { WordPoeTemplate } from '../documents/poeTemplate';
 import { BlobDownloadLinks } from '../storage/downloadLinks';
 import { BlobEvidenceStore } from '../storage/poeStore';
@@ -55,6 +57,8 @@ export interface Services {
   /** Generated documents (the PoE template) behind short-lived links, in the PoE container. */
   links: BlobDownloadLinks;
   documents: WordPoeTemplate;
+  /** Legacy Microsoft 365 customers each partner must re-associate (npm run import-legacy). */
+  reassociations: CosmosReassociationNotices;
 }
 
 export interface RunningApp {
@@ -89,6 +93,7 @@ async function createServices(storage: StorageConnections): Promise<Services> {
     ...(config.mode === 'local' ? { samplePoe: new LocalSamplePoe() } : {}),
     links: new BlobDownloadLinks({ container: storage.poeContainer, signer: storage.blobSigner }),
     documents: new WordPoeTemplate({ partners, timeZone: config.calendar.timeZone }),
+    reassociations: new CosmosReassociationNotices(container('partners')),
   };
 }
 
@@ -121,8 +126,9 @@ export async function startApp(connect: StorageConnector = connectStorage): Prom
 
   const adapter = createAdapter(config.bot, { logger, telemetry });
   // A channel redelivers an activity whose answer was late: each runs once.
-  adapter.use(new DeduplicateActivities({ records: new CosmosIdempotencyRecords(storage.database.container(containerSpec('idempotencyRecords').id)), logger }));
-  const notifications = composeNotifications(config, { ...services, lifecycle: claimLifecycle, consent, database: storage.database, adapter, kick: outboxKick, log });
+  const idempotencyRecords = new CosmosIdempotencyRecords(storage.database.container(containerSpec('idempotencyRecords').id));
+  adapter.use(new DeduplicateActivities({ records: idempotencyRecords, logger }));
+  const notifications = composeNotifications(config, { ...services, lifecycle: claimLifecycle, consent, database: storage.database, adapter, kick: outboxKick, delivered: new CosmosDeliveryLedger(idempotencyRecords), log });
   // Runs after the HTTP server stopped (turns drained) and before the storage closes.
   lifecycle.onStop('stop scheduler', () => notifications.stop());
   const bot = composeBot(services, {
