@@ -62,7 +62,7 @@ export class TeamsConsentCardNotifier implements Notifier {
   /** The contact's live reference, only in the customer's tenant: the same address elsewhere is not the customer. */
   private async reachableContact(claim: Claim): Promise<StoredConversationReference | undefined> {
     const email = claim.customerContact?.email?.trim();
-    const found = email ? await this.options.references.findByEmail(email) : undefined;
-    return found && found.tenantId === claim.customerTenantId && this.options.sender.usable(found) ? found : undefined;
+    const found = email ? await this.options.references.findByEmail(email, claim.customerTenantId) : undefined;
+    return found && this.options.sender.usable(found) ? found : undefined;
   }
 }

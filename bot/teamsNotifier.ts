@@ -82,9 +82,8 @@ export class TeamsNotifier implements Notifier {
     for (const aadObjectId of filers) found.push(await this.options.references.get(claim.partnerId, aadObjectId));
     const contactEmail = claim.partnerContact?.email?.trim();
     if (contactEmail) {
-      const contact = await this.options.references.findByEmail(contactEmail);
       // Only within the partner's own organisation: the same address elsewhere is someone else's chat.
-      if (contact?.tenantId === claim.partnerId) found.push(contact);
+      found.push(await this.options.references.findByEmail(contactEmail, claim.partnerId));
     }
     const unique = new Map<string, StoredConversationReference>();
     for (const ref of found) if (ref && this.options.sender.usable(ref)) unique.set(`${ref.tenantId}|${ref.aadObjectId}`, ref);

@@ -124,7 +124,8 @@ export interface StoredConversationReference {
 export interface ConversationReferenceStore {
   save(ref: StoredConversationReference): Promise<void>;
   get(tenantId: string, aadObjectId: string): Promise<StoredConversationReference | undefined>;
-  findByEmail(email: string): Promise<StoredConversationReference | undefined>;
+  /** The latest live reference with this email; only within `tenantId` when given. */
+  findByEmail(email: string, tenantId?: string): Promise<StoredConversationReference | undefined>;
   markDead(tenantId: string, aadObjectId: string): Promise<void>;
 }
 

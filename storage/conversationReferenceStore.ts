@@ -24,15 +24,25 @@ export class CosmosConversationReferenceStore implements ConversationReferenceSt
     return resource ? toReference(resource) : undefined;
   }
 
-  /** The most recently updated live reference with this email, in any tenant. */
-  async findByEmail(email: string): Promise<StoredConversationReference | undefined> {
+  /**
+   * The most recently updated live reference with this email: within `tenantId` when
+   * given, else in any tenant. Callers that know whose contact they want must pass the
+   * tenant: the same address used later by someone in another tenant would otherwise be
+   * the one found, and the real contact hidden behind it.
+   */
+  async findByEmail(email: string, tenantId?: string): Promise<StoredConversationReference | undefined> {
     const wanted = normaliseEmail(email);
     if (!wanted) return undefined;
+    const inTenant = tenantId !== undefined;
     const { resources } = await this.container.items
-      .query<ReferenceDocument & CosmosSystemFields>({
-        query: 'SELECT TOP 1 * FROM c WHERE c.email = @email AND c.dead = false ORDER BY c.updatedAt DESC',
-        parameters: [{ name: '@email', value: wanted }],
-      })
+      .query<ReferenceDocument & CosmosSystemFields>(
+        {
+          query: `SELECT TOP 1 * FROM c WHERE c.email = @email AND c.dead = false${inTenant ? ' AND c.tenantId = @tenantId' : ''} ORDER BY c.updatedAt DESC`,
+          parameters: [{ name: '@email', value: wanted }, ...(inTenant ? [{ name: '@tenantId', value: tenantId }] : [])],
+        },
+        // One partition (the tenant) instead of a fan-out over all of them.
+        inTenant ? { partitionKey: tenantId } : {},
+      )
       .fetchAll();
     return resources[0] ? toReference(resources[0]) : undefined;
   }

@@ -166,6 +166,15 @@ describe('the customer consent card in Teams', () => {
     assert.deepEqual(connector.received.filter((r) => JSON.stringify(r.activity).includes('customerApprove')), []);
   });
 
+  it('reaches the customer contact even when the same address chatted with the bot later from another tenant', async () => {
+    const customer = await approvedWithCustomerInTeams('ko-KR');
+    clock.advance(60_000);
+    const stranger = await proactive.reachable({ tenantId: `other-${randomUUID()}`, aadObjectId: `aad-${randomUUID()}`, email: customer.email });
+    await deliver(customer.claim);
+    receivedCard(customer);
+    assert.deepEqual(connector.activitiesIn(stranger.conversationId), []);
+  });
+
   it('Approve: associated at once, the card refreshed to say so, the link used up, and the partner told', async () => {
     const admin = await proactive.reachable({ tenantId: partner.org.id, aadObjectId: partner.admin.actor.id });
     const customer = await sentCard();

@@ -176,6 +176,16 @@ describe('TeamsNotifier (proactive messages to the partner, on a recording conne
     assert.deepEqual(connector.activitiesIn(elsewhere.conversationId), []);
   });
 
+  it('reaches the partner contact even when the same address chatted with the bot later from another organisation', async () => {
+    const { email, overrides } = contactClaim();
+    const contact = await proactive.reachable({ tenantId: partner.org.id, aadObjectId: `aad-${randomUUID()}`, email });
+    engine.clock.advance(MINUTE);
+    const elsewhere = await proactive.reachable({ tenantId: `other-${randomUUID()}`, aadObjectId: `aad-${randomUUID()}`, email });
+    await deliverAll(await claimIn(engine, partner, 'underReview', overrides));
+    assert.equal(connector.activitiesIn(contact.conversationId).length, 1);
+    assert.deepEqual(connector.activitiesIn(elsewhere.conversationId), []);
+  });
+
   it('nobody reachable: dead, logged, and nothing sent', async () => {
     const claim = await claimIn(engine, partner, 'underReview');
     const report = await deliverAll(claim);

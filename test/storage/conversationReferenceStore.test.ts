@@ -61,6 +61,22 @@ describe('CosmosConversationReferenceStore', () => {
     assert.equal(await store.findByEmail(email), undefined);
   });
 
+  it('looks within one tenant when given: a newer same-address reference elsewhere does not hide the one there', async () => {
+    const email = `${randomUUID()}@contoso.com`;
+    const contact = reference({ tenantId: 'tenant-contoso', email, updatedAt: '2025-03-01T00:00:00.000Z' });
+    const older = reference({ tenantId: 'tenant-contoso', email, updatedAt: '2025-02-01T00:00:00.000Z' });
+    const stranger = reference({ tenantId: 'tenant-elsewhere', email: email.toUpperCase(), updatedAt: '2025-03-09T00:00:00.000Z' });
+    for (const ref of [contact, older, stranger]) await store.save(ref);
+    assert.equal((await store.findByEmail(email))?.aadObjectId, stranger.aadObjectId, 'without a tenant: the latest anywhere');
+    assert.equal((await store.findByEmail(email, 'tenant-contoso'))?.aadObjectId, contact.aadObjectId);
+    assert.equal((await store.findByEmail(` ${email.toUpperCase()}`, 'tenant-elsewhere'))?.aadObjectId, stranger.aadObjectId);
+    assert.equal(await store.findByEmail(email, 'tenant-nobody'), undefined);
+    await store.markDead(contact.tenantId, contact.aadObjectId);
+    assert.equal((await store.findByEmail(email, 'tenant-contoso'))?.aadObjectId, older.aadObjectId, 'the next live one in that tenant');
+    await store.markDead(older.tenantId, older.aadObjectId);
+    assert.equal(await store.findByEmail(email, 'tenant-contoso'), undefined, 'never the other tenant\'s');
+  });
+
   it('marks a reference dead without touching the rest, and a new save revives it', async () => {
     const ref = reference({ email: `${randomUUID()}@contoso.com` });
     await store.save(ref);
