@@ -29,7 +29,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'MicrosoftAppTenantId', description: 'Tenant of the bot registration (required with MicrosoftAppId)', required: 'azure', secret: false, localOnly: false },
   { key: 'MicrosoftAppPassword', description: 'Client secret of the bot registration (SingleTenant only; not used with UserAssignedMSI)', required: 'never', secret: true, localOnly: false },
   { key: 'AZURE_CLIENT_ID', description: 'Client id of the user-assigned managed identity DefaultAzureCredential uses for Cosmos DB and Blob storage', required: 'never', secret: false, localOnly: false },
-  { key: 'COSMOS_ENDPOINT', description: 'Cosmos DB for NoSQL account endpoint; unset (with STORAGE_ACCOUNT_URL) = embedded local stack', required: 'azure', secret: false, localOnly: false },
+  { key: 'COSMOS_ENDPOINT', description: 'Cosmos DB for NoSQL account endpoint; unset (with STORAGE_ACCOUNT_URL) = embedded local stack; a loopback one (with COSMOS_KEY and STORAGE_CONNECTION_STRING) = local mode on stand-ins you run yourself', required: 'azure', secret: false, localOnly: false },
   { key: 'COSMOS_KEY', description: 'Account key for a Cosmos DB emulator or stand-in you run yourself (Azure uses managed identity)', required: 'never', secret: true, localOnly: true },
   { key: 'COSMOS_DATABASE', description: 'Cosmos DB database id', default: 'cpor', required: 'never', secret: false, localOnly: false },
   { key: 'STORAGE_ACCOUNT_URL', description: 'Blob service URL, e.g. https://ACCOUNT.blob.core.windows.net; unset (with COSMOS_ENDPOINT) = embedded local stack', required: 'azure', secret: false, localOnly: false },
@@ -78,7 +78,11 @@ export interface BotIdentity {
 }
 
 export interface Config {
-  /** `local`: embedded stand-ins; `azure`: Cosmos DB and Blob storage given by endpoint. */
+  /**
+   * `local`: the embedded stand-ins, or (with `cosmos.endpoint` set) stand-ins someone
+   * runs on this machine, e.g. one shared by several bot processes; `azure`: Cosmos DB
+   * and Blob storage given by endpoint.
+   */
   mode: 'local' | 'azure';
   port: number;
   publicUrl: string;
@@ -151,7 +155,10 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
 
   const cosmosEndpoint = raw('COSMOS_ENDPOINT');
   const accountUrl = raw('STORAGE_ACCOUNT_URL');
-  const mode: Config['mode'] = cosmosEndpoint || accountUrl ? 'azure' : 'local';
+  // Stand-ins on loopback that outlive one bot process (several processes sharing one store) are still local.
+  const ownStandIns = !accountUrl && cosmosEndpoint !== undefined && isLoopbackUrl(cosmosEndpoint);
+  const mode: Config['mode'] = (cosmosEndpoint || accountUrl) && !ownStandIns ? 'azure' : 'local';
+  if (ownStandIns) checkOwnStandIns(raw, problem);
   const requireInAzure = (key: SettingKey, why: string): string | undefined =>
     raw(key) ?? (mode === 'azure' ? problem(key, `is required outside local mode (${why})`) : undefined);
   const outsideLocal = 'COSMOS_ENDPOINT or STORAGE_ACCOUNT_URL is set';
@@ -252,6 +259,38 @@ function parseBotIdentity(
   if (appType === 'SingleTenant' && !password) problem('MicrosoftAppPassword', 'is required for a SingleTenant bot');
   if (appType === 'UserAssignedMSI' && password) problem('MicrosoftAppPassword', 'must not be set for UserAssignedMSI (the identity has no secret)');
   return { appId, appType: appType ?? 'SingleTenant', tenantId, password: appType === 'SingleTenant' ? password : undefined };
+}
+
+/**
+ * Local mode on a Cosmos DB stand-in someone runs on loopback: it needs its key, and
+ * Blob storage must be theirs too, on loopback (never an Azure account in local mode,
+ * where authentication may be off).
+ */
+function checkOwnStandIns(raw: (key: SettingKey) => string | undefined, problem: (key: SettingKey, message: string) => undefined): void {
+  const why = 'COSMOS_ENDPOINT is a stand-in on loopback';
+  if (!raw('COSMOS_KEY')) problem('COSMOS_KEY', `is required when ${why}`);
+  const connectionString = raw('STORAGE_CONNECTION_STRING');
+  if (!connectionString) problem('STORAGE_CONNECTION_STRING', `is required when ${why} (the connection string of an Azurite on loopback)`);
+  else if (!blobOnLoopback(connectionString)) problem('STORAGE_CONNECTION_STRING', `must point at an Azurite on loopback (BlobEndpoint=http://127.0.0.1:PORT/ACCOUNT) when ${why}`);
+}
+
+function isLoopbackUrl(value: string): boolean {
+  try {
+    const host = new URL(value).hostname.replace(/^\[|\]$/g, '');
+    return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+function blobOnLoopback(connectionString: string): boolean {
+  const fields = new Map(connectionString.split(';').map((part) => {
+    const at = part.indexOf('=');
+    return [part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim()] as const;
+  }));
+  if (fields.get('usedevelopmentstorage')?.toLowerCase() === 'true') return true;
+  const blobEndpoint = fields.get('blobendpoint');
+  return blobEndpoint !== undefined && isLoopbackUrl(blobEndpoint);
 }
 
 function defaultOf(key: SettingKey): string {

@@ -1,7 +1,8 @@
 /**
  * Connects to Cosmos DB and Blob storage: the embedded local stack in local mode,
  * Azure otherwise (managed identity through DefaultAzureCredential; a key or
- * connection string only when one is configured for an emulator you run yourself).
+ * connection string only when one is configured for an emulator you run yourself,
+ * which local mode also accepts on loopback: several bot processes on one store).
  */
 import type { CosmosClient, Database } from '@azure/cosmos';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
@@ -33,7 +34,8 @@ export interface StorageConnections {
 }
 
 export async function connectStorage(config: Config, logger: Logger): Promise<StorageConnections> {
-  if (config.mode === 'local') {
+  // Local mode with COSMOS_ENDPOINT: stand-ins someone else runs (and prepared), reached like Azure with keys.
+  if (config.mode === 'local' && !config.cosmos.endpoint) {
     const localStack = await startLocalStack({
       dataDir: config.dataDir,
       databaseId: config.cosmos.databaseId,

@@ -20,6 +20,13 @@ const AZURE: Env = {
   CONSENT_SIGNING_KEY: 'x'.repeat(40),
 };
 
+/** Stand-ins someone runs on loopback (one Cosmos DB stand-in and one Azurite shared by several bot processes). */
+const OWN_STAND_INS: Env = {
+  COSMOS_ENDPOINT: 'https://127.0.0.1:41001/',
+  COSMOS_KEY: 'c2VjcmV0',
+  STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:41002/devstoreaccount1;',
+};
+
 const local = (env: Env = {}) => parseConfig(env, { cwd: '/srv/app', localSigningKey: () => LOCAL_KEY });
 
 function problemKeys(env: Env): string[] {
@@ -63,7 +70,24 @@ describe('bot/config', () => {
     assert.equal(config.azureClientId, APP_ID);
   });
 
+  it('stays local on stand-ins someone runs on loopback: their endpoint, key and connection string, no app id needed', () => {
+    const config = local(OWN_STAND_INS);
+    assert.equal(config.mode, 'local');
+    assert.equal(config.bot.appId, '', 'authentication off, as in any local mode');
+    assert.deepEqual([config.cosmos.endpoint, config.cosmos.key], [OWN_STAND_INS.COSMOS_ENDPOINT, OWN_STAND_INS.COSMOS_KEY]);
+    assert.equal(config.blob.connectionString, OWN_STAND_INS.STORAGE_CONNECTION_STRING);
+    assert.equal(config.blob.accountUrl, undefined);
+    assert.equal(config.consentSigningKey, LOCAL_KEY);
+    for (const endpoint of ['http://localhost:8081', 'http://[::1]:8081/', 'http://127.0.0.2:8081']) assert.equal(local({ ...OWN_STAND_INS, COSMOS_ENDPOINT: endpoint }).mode, 'local', endpoint);
+    assert.equal(local({ ...OWN_STAND_INS, STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }).mode, 'local');
+  });
+
   const refusals: [string, Env, string[]][] = [
+    ['a loopback Cosmos DB stand-in without its key', { ...OWN_STAND_INS, COSMOS_KEY: undefined }, ['COSMOS_KEY']],
+    ['a loopback Cosmos DB stand-in without an Azurite', { ...OWN_STAND_INS, STORAGE_CONNECTION_STRING: undefined }, ['STORAGE_CONNECTION_STRING']],
+    ['a loopback Cosmos DB stand-in with Blob storage elsewhere', { ...OWN_STAND_INS, STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=a2V5;EndpointSuffix=core.windows.net' }, ['STORAGE_CONNECTION_STRING']],
+    ['a Cosmos DB account off this machine as if it were a stand-in', { ...OWN_STAND_INS, COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/' }, ['STORAGE_ACCOUNT_URL', 'PUBLIC_URL', 'MicrosoftAppId', 'CONSENT_SIGNING_KEY']],
+    ['a loopback Cosmos DB stand-in next to an Azure Blob account (Azure mode)', { ...OWN_STAND_INS, STORAGE_ACCOUNT_URL: AZURE.STORAGE_ACCOUNT_URL }, ['PUBLIC_URL', 'MicrosoftAppId', 'CONSENT_SIGNING_KEY']],
     ['no MicrosoftAppId outside local mode', { ...AZURE, MicrosoftAppId: undefined }, ['MicrosoftAppId']],
     ['only one of the two endpoints', { STORAGE_ACCOUNT_URL: AZURE.STORAGE_ACCOUNT_URL, MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT, MicrosoftAppType: 'UserAssignedMSI', CONSENT_SIGNING_KEY: AZURE.CONSENT_SIGNING_KEY, PUBLIC_URL: AZURE.PUBLIC_URL }, ['COSMOS_ENDPOINT']],
     ['no signing key outside local mode', { ...AZURE, CONSENT_SIGNING_KEY: undefined }, ['CONSENT_SIGNING_KEY']],
