@@ -60,8 +60,8 @@ describe('language preference', () => {
   }
 
   /** One user in one personal chat; each call is a turn, answered with the bot's replies. */
-  function user(claimsBot: () => ClaimsBot, teamsLocale: Locale = 'en-US') {
-    const from = { id: `29:${randomUUID()}`, aadObjectId: 'aad-admin', name: 'Ada Admin' };
+  function user(claimsBot: () => ClaimsBot, teamsLocale: Locale = 'en-US', aadObjectId = 'aad-admin') {
+    const from = { id: `29:${randomUUID()}`, aadObjectId, name: 'Ada Admin' };
     const conversation = { id: `a:${randomUUID()}`, tenantId: ORG.id, conversationType: 'personal', isGroup: false, name: '' };
     return async (activity: Partial<Activity>): Promise<Reply[]> => {
       const adapter = new TestAdapter((context) => claimsBot().run(context));
@@ -160,21 +160,16 @@ describe('language preference', () => {
       assert.equal(probe.seen.at(-1)?.locale, 'ja-JP');
     });
 
-    it('is also where proactive messages go in: the stored conversation reference carries it', async () => {
-      const from = `29:${randomUUID()}`;
+    it('is also the language of proactive messages: the stored conversation reference follows each change', async () => {
       const aadObjectId = `aad-${randomUUID()}`;
-      const adapter = new TestAdapter((context) => bot(new Probe()).run(context));
-      await adapter.processActivity({
-        ...choose('ko-KR'),
-        type: 'message',
-        channelId: 'msteams',
-        serviceUrl: 'https://smba.trafficmanager.net/amer/',
-        locale: 'en-US',
-        from: { id: from, aadObjectId, name: 'Kim' },
-        recipient: { id: '28:bot', name: 'CPOR Claims' },
-        conversation: { id: `a:${randomUUID()}`, tenantId: ORG.id, conversationType: 'personal', isGroup: false, name: '' },
-      });
-      assert.equal((await h.references.get(ORG.id, aadObjectId))?.locale, 'ko-KR');
+      const send = user(() => bot(new Probe()), 'en-US', aadObjectId);
+      const storedLocale = async () => (await h.references.get(ORG.id, aadObjectId))?.locale;
+      await send({ text: 'hi' });
+      assert.equal(await storedLocale(), 'en-US');
+      await send(choose('ko-KR'));
+      assert.equal(await storedLocale(), 'ko-KR');
+      await send(choose('teams'));
+      assert.equal(await storedLocale(), 'en-US');
     });
 
     it('"follow Teams" goes back to the activity\'s locale', async () => {
