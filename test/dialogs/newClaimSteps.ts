@@ -5,11 +5,24 @@
 import assert from 'node:assert/strict';
 import { areaActivityValue, idsInputId, multipleInputId } from '../../cards/submissions';
 import type { Activity, RevenueAssociationDetails, SolutionArea } from '../../claims/model';
-import { t, type MessageKey } from '../../locales/i18n';
+import { t, type Locale, type MessageKey } from '../../locales/i18n';
 import { minimalPdf } from '../support/evidenceSamples';
-import { CUSTOMER_DOMAIN, CUSTOMER_TENANT, cardStrings, type Chat, type Reply } from './newClaimHarness';
+import { CUSTOMER_DOMAIN, CUSTOMER_TENANT, cardStrings, type AttachedFileSpec, type Card, type Reply } from './newClaimHarness';
 
 export { CUSTOMER_DOMAIN, CUSTOMER_TENANT };
+
+/**
+ * What the steps need of a chat: the in-process one of newClaimHarness (DialogTestClient)
+ * or one posting to a running bot over HTTP (test/support/teamsHttpChat.ts).
+ */
+export interface ClaimChat {
+  readonly locale: Locale;
+  readonly world: { files: { serve(bytes: Buffer): string } };
+  lastCard(): Card;
+  send(text: string): Promise<Reply[]>;
+  click(verb: string, inputs?: Record<string, string>): Promise<Reply[]>;
+  attach(...files: AttachedFileSpec[]): Promise<Reply[]>;
+}
 
 export interface SubscriptionAnswer {
   productId: string;
@@ -41,45 +54,45 @@ export const TECHNICAL = { technicalName: 'Sam Admin', technicalTitle: 'Dynamics
 export const SIGNED_SOW = minimalPdf();
 
 /** The card on screen is the one with this title (its first text). */
-export function assertCard(chat: Chat, title: MessageKey): void {
+export function assertCard(chat: ClaimChat, title: MessageKey): void {
   assert.equal(cardStrings(chat.lastCard())[0], t(chat.locale, title), `expected the ${title} card`);
 }
 
-export async function start(chat: Chat): Promise<Reply[]> {
+export async function start(chat: ClaimChat): Promise<Reply[]> {
   return chat.send(t(chat.locale, 'welcome.newClaim'));
 }
 
-export async function chooseLocation(chat: Chat, mpnId = '1234567'): Promise<Reply[]> {
+export async function chooseLocation(chat: ClaimChat, mpnId = '1234567'): Promise<Reply[]> {
   assertCard(chat, 'mpn.title');
   return chat.click('mpnChosen', { mpnId });
 }
 
-export async function enterCustomer(chat: Chat, domain = CUSTOMER_DOMAIN, tenantId = CUSTOMER_TENANT): Promise<Reply[]> {
+export async function enterCustomer(chat: ClaimChat, domain = CUSTOMER_DOMAIN, tenantId = CUSTOMER_TENANT): Promise<Reply[]> {
   assertCard(chat, 'customer.title');
   return chat.click('customerEntered', { customerDomain: domain, customerTenantId: tenantId });
 }
 
-export async function chooseSolution(chat: Chat, area: SolutionArea, activity: Activity): Promise<Reply[]> {
+export async function chooseSolution(chat: ClaimChat, area: SolutionArea, activity: Activity): Promise<Reply[]> {
   assertCard(chat, 'solution.title');
   return chat.click('solutionChosen', { areaActivity: areaActivityValue(area, activity) });
 }
 
-export async function enterRevenue(chat: Chat, revenue: RevenueAssociationDetails): Promise<Reply[]> {
+export async function enterRevenue(chat: ClaimChat, revenue: RevenueAssociationDetails): Promise<Reply[]> {
   assertCard(chat, 'revenue.title');
   return chat.click('revenueEntered', { ...revenue });
 }
 
-export async function enterName(chat: Chat, name = 'Contoso rollout'): Promise<Reply[]> {
+export async function enterName(chat: ClaimChat, name = 'Contoso rollout'): Promise<Reply[]> {
   assertCard(chat, 'claimName.title');
   return chat.click('nameEntered', { name });
 }
 
-export async function chooseProducts(chat: Chat, productIds: readonly string[]): Promise<Reply[]> {
+export async function chooseProducts(chat: ClaimChat, productIds: readonly string[]): Promise<Reply[]> {
   assertCard(chat, 'products.title');
   return chat.click('productsChosen', { productIds: productIds.join(',') });
 }
 
-export async function answerSubscriptions(chat: Chat, answers: readonly SubscriptionAnswer[]): Promise<Reply[]> {
+export async function answerSubscriptions(chat: ClaimChat, answers: readonly SubscriptionAnswer[]): Promise<Reply[]> {
   assertCard(chat, 'subscriptions.title');
   const inputs: Record<string, string> = {};
   for (const a of answers) {
@@ -89,34 +102,34 @@ export async function answerSubscriptions(chat: Chat, answers: readonly Subscrip
   return chat.click('subscriptionsEntered', inputs);
 }
 
-export async function enterContacts(chat: Chat, contacts: Partial<ContactAnswers> = CONTACTS): Promise<Reply[]> {
+export async function enterContacts(chat: ClaimChat, contacts: Partial<ContactAnswers> = CONTACTS): Promise<Reply[]> {
   assertCard(chat, 'contacts.title');
   return chat.click('contactsEntered', Object.fromEntries(Object.entries(contacts).filter((e): e is [string, string] => typeof e[1] === 'string')));
 }
 
-export async function attachSignedSow(chat: Chat, name = 'Signed SOW.pdf'): Promise<Reply[]> {
+export async function attachSignedSow(chat: ClaimChat, name = 'Signed SOW.pdf'): Promise<Reply[]> {
   assertCard(chat, 'poe.title');
   return chat.attach({ name, url: chat.world.files.serve(SIGNED_SOW), fileType: 'pdf' });
 }
 
-export async function poeDone(chat: Chat): Promise<Reply[]> {
+export async function poeDone(chat: ClaimChat): Promise<Reply[]> {
   assertCard(chat, 'poe.title');
   return chat.click('poeDone');
 }
 
-export async function skipComment(chat: Chat): Promise<Reply[]> {
+export async function skipComment(chat: ClaimChat): Promise<Reply[]> {
   assertCard(chat, 'comments.title');
   return chat.click('commentSkipped');
 }
 
-export async function submitAndConfirm(chat: Chat): Promise<Reply[]> {
+export async function submitAndConfirm(chat: ClaimChat): Promise<Reply[]> {
   assertCard(chat, 'review.title');
   await chat.click('submitClaim');
   return chat.click('confirmSubmit');
 }
 
 /** From "new claim" to the products card: location, customer, Microsoft 365 usage, name. */
-export async function upToProducts(chat: Chat, area: SolutionArea = 'microsoft365', activity: Activity = area === 'microsoft365' ? 'usage' : 'usageOrPresales'): Promise<void> {
+export async function upToProducts(chat: ClaimChat, area: SolutionArea = 'microsoft365', activity: Activity = area === 'microsoft365' ? 'usage' : 'usageOrPresales'): Promise<void> {
   await start(chat);
   await chooseLocation(chat);
   await enterCustomer(chat);
@@ -125,14 +138,14 @@ export async function upToProducts(chat: Chat, area: SolutionArea = 'microsoft36
 }
 
 /** A Microsoft 365 claim up to the PoE card. */
-export async function upToPoe(chat: Chat, productIds: readonly string[] = ['exchangeOnline']): Promise<void> {
+export async function upToPoe(chat: ClaimChat, productIds: readonly string[] = ['exchangeOnline']): Promise<void> {
   await upToProducts(chat);
   await chooseProducts(chat, productIds);
   await enterContacts(chat);
 }
 
 /** A Microsoft 365 claim with a PoE, up to the review card. */
-export async function upToReview(chat: Chat): Promise<void> {
+export async function upToReview(chat: ClaimChat): Promise<void> {
   await upToPoe(chat);
   await attachSignedSow(chat);
   await poeDone(chat);
