@@ -3,6 +3,7 @@ import type { Claim, ClaimStatus } from '../../claims/model';
 import { t } from '../../locales/i18n';
 import { OTHER_ORG, ORG, callerFor } from '../support/botHarness';
 import { minutesAfterBase } from '../support/claimFactory';
+import { parseFindings, walk } from '../cards/cardChecks';
 import { cardOf, cardStrings, inputOf, submitActions, type Card } from './newClaimHarness';
 import { ADMIN, ManageChat, VIEWER, adminChat, cardWith, manageWorld, rowIds, storeClaim, verbsOf, type ManageWorld } from './manageHarness';
 
@@ -108,6 +109,12 @@ describe('my claims: filters and paging', () => {
     assert.equal(inputOf(card, 'filterCustomer')?.value, hostile);
     assert.ok(cardStrings(card).some((s) => s.includes(hostile)), 'shown back as typed');
     assert.ok(cardStrings(card).includes(t('en-US', 'manage.filterNoMatch')));
+    for (const visit of walk(card)) {
+      if (typeof visit.value !== 'string' || !visit.value.includes(hostile)) continue;
+      const plain = (visit.owner === 'TextRun' && visit.key === 'text') || (visit.owner === 'Input.Text' && visit.key === 'value') || (visit.owner === 'Action.Submit' && visit.key === 'filterCustomer');
+      assert.ok(plain, `only as plain text or data, not in ${visit.owner}.${visit.key}`);
+    }
+    assert.deepEqual(parseFindings(card ?? {}), [], 'a valid card');
   });
 
   it('opens the status card from every row, for viewers too', async () => {
