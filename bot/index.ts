@@ -30,6 +30,7 @@ import type { Config } from './config';
 import { Lifecycle } from './lifecycle';
 import { createLogger, engineLog, flushLogger, type Logger } from './logger';
 import { OutboxKick } from './outboxKick';
+import { allRoutes, legalRoutes } from './legalRoutes';
 import { createServer } from './server';
 import { LocalSamplePoe } from './samplePoe';
 import { TeamsFileSource } from './teamsFileSource';
@@ -145,7 +146,7 @@ export async function startApp(connect: StorageConnector = connectStorage): Prom
     adapter,
     bot,
     health: storage.probes,
-    routes: consent.routes,
+    routes: allRoutes(consent.routes, legalRoutes),
   });
   // Without an app id nobody is authenticated: then only this machine may talk to the bot.
   const host = config.bot.appId ? undefined : '127.0.0.1';
