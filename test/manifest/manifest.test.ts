@@ -27,7 +27,7 @@ const MANIFEST_DIR = join(__dirname, '..', '..', 'manifest');
 const BOT_ID = '0b5ec7f1-3c1d-4e5a-9f2b-7d8e6a4c2b10';
 const TEAMS_APP_ID = '9a7c1e55-2b3d-4f60-8e1a-5c4b3a2d1e0f';
 const TEST_ENV = { MicrosoftAppId: BOT_ID, PUBLIC_URL: 'https://cpor-test.azurewebsites.net', TEAMS_APP_ID };
-const MAIN_COMMANDS = ['new claim', 'continue draft', 'my claims', 'status', 'history', 'help', 'cancel'];
+const MAIN_COMMANDS = ['new claim', 'continue draft', 'my claims', 'status', 'history', 'export', 'review queue', 'language', 'help', 'cancel'];
 
 interface Command {
   title: string;
