@@ -25,6 +25,11 @@ export class CardActionRouter {
     this.handlers = new Map(handlers);
   }
 
+  /** The verbs it answers (the rest get the typed 400), so a test can try every registered action. */
+  get verbs(): string[] {
+    return [...this.handlers.keys()];
+  }
+
   /** The invoke response for an `adaptiveCard/action` activity. */
   async handle(context: TurnContext): Promise<InvokeResponse<AdaptiveCardInvokeResponse>> {
     const action = asRecord(asRecord(context.activity.value)?.action);

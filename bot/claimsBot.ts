@@ -91,6 +91,11 @@ export class ClaimsBot extends TeamsActivityHandler {
     await this.saveState(context);
   }
 
+  /** The `Action.Execute` verbs this bot answers, as registered in the composition root. */
+  get cardActionVerbs(): string[] {
+    return this.cardActions.verbs;
+  }
+
   /** The hook for `adaptiveCard/action`: routed by verb, unknown verbs get a typed 400. */
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
     if (context.activity.name === ADAPTIVE_CARD_ACTION) return this.cardActions.handle(context);
