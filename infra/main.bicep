@@ -386,6 +386,37 @@ resource poeContainer 'Microsoft.Storage/storageAccounts/blobServices/containers
   properties: { publicAccess: 'None' }
 }
 
+// Generated documents (PoE templates, CSV exports: storage/downloadLinks.ts writes them
+// under generated/ in the PoE container) are reached only through links that expire
+// within a day, so nothing needs them after that. Versioning is on, so a deleted blob
+// leaves a previous version behind: the version rule removes it too. Only this prefix:
+// PoE files are evidence and are never deleted by a policy.
+resource generatedDocumentsExpiry 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+  parent: storage
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'deleteGeneratedDocuments'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [ 'blockBlob' ]
+              prefixMatch: [ '${poeContainerName}/generated/' ]
+            }
+            actions: {
+              baseBlob: { delete: { daysAfterCreationGreaterThan: 1 } }
+              version: { delete: { daysAfterCreationGreaterThan: 1 } }
+            }
+          }
+        }
+      ]
+    }
+  }
+}
+
 // Data Contributor also grants generating a user-delegation key, which signs read SAS URLs.
 resource identityUsesBlobs 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, identity.id, storageBlobDataContributorRoleId)

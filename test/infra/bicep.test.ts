@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SETTINGS } from '../../bot/config';
 import { CONTAINERS, containerDefinition } from '../../storage/cosmosSchema';
+import { GENERATED_PREFIX } from '../../storage/downloadLinks';
 import {
   blockAfter,
   objectEntries,
@@ -127,6 +128,47 @@ describe('infra/main.bicep', () => {
       assert.equal(propertyOf(body, 'automatic'), String(policy.automatic));
       assert.deepEqual(parseLiteral(propertyOf(body, 'includedPaths')!), policy.includedPaths);
       assert.deepEqual(parseLiteral(propertyOf(body, 'excludedPaths')!), policy.excludedPaths);
+    });
+  });
+
+  describe('generated documents', () => {
+    interface LifecycleRule {
+      name: string;
+      enabled: boolean;
+      type: string;
+      definition: { filters: { blobTypes: string[]; prefixMatch?: string[] }; actions: Record<string, { delete?: Record<string, number> }> };
+    }
+    const policy = onlyResource('Microsoft.Storage/storageAccounts/managementPolicies');
+    // The prefix is written as '${poeContainerName}/…': resolve the variable, whose value another test ties to POE_CONTAINER.
+    const poeContainer = String(parseLiteral(simpleVar(bicep, 'poeContainerName')));
+    const rules = parseLiteral(blockAfter(policy.replaceAll('${poeContainerName}', poeContainer), /rules\s*:\s*/)) as unknown as LifecycleRule[];
+    const generatedPrefix = `${SETTINGS.find((s) => s.key === 'POE_CONTAINER')?.default}/${GENERATED_PREFIX}/`;
+
+    it('is the storage account\'s one lifecycle policy', () => {
+      assert.equal(propertyOf(policy, 'parent'), 'storage');
+      assert.equal(propertyOf(policy, 'name'), "'default'");
+    });
+
+    it('deletes blobs under poe/generated/ (storage/downloadLinks.ts) a day after creation, versions too', () => {
+      assert.equal(generatedPrefix, 'poe/generated/');
+      const rule = rules.find((r) => r.definition.filters.prefixMatch?.includes(generatedPrefix));
+      assert.ok(rule, `no rule matches ${generatedPrefix}`);
+      assert.equal(rule.enabled, true);
+      assert.equal(rule.type, 'Lifecycle');
+      assert.deepEqual(rule.definition.filters.blobTypes, ['blockBlob']);
+      // Download links live 24 hours at most, so a blob older than a day is never needed.
+      assert.deepEqual(rule.definition.actions.baseBlob?.delete, { daysAfterCreationGreaterThan: 1 });
+      // Versioning keeps a deleted blob as a previous version: without this it would stay.
+      assert.deepEqual(rule.definition.actions.version?.delete, { daysAfterCreationGreaterThan: 1 });
+    });
+
+    it('never deletes anything outside generated/: PoE files are evidence', () => {
+      assert.ok(rules.length > 0);
+      for (const rule of rules) {
+        const prefixes = rule.definition.filters.prefixMatch ?? [];
+        assert.ok(prefixes.length > 0, `${rule.name} has no prefix, so it would reach every blob`);
+        for (const prefix of prefixes) assert.ok(prefix.startsWith(generatedPrefix), `${rule.name} reaches ${prefix}`);
+      }
     });
   });
 
