@@ -172,11 +172,17 @@ export class CosmosClaimRepository implements ClaimRepository {
     const fingerprint = queryFingerprint(query, options);
     let cosmosToken = token === undefined ? undefined : unwrapToken(token, fingerprint);
     const items: Claim[] = [];
+    let first = true;
     do {
       this.onOperation('claims.query');
-      const response = await this.container.items
-        .query<ClaimDocument>(query, { ...options, maxItemCount: pageSize - items.length, continuationToken: cosmosToken })
-        .fetchNext();
+      const request = this.container.items.query<ClaimDocument>(query, { ...options, maxItemCount: pageSize - items.length, continuationToken: cosmosToken });
+      const response = await request.fetchNext().catch((e: unknown) => {
+        // The fingerprint is no secret, so a forged card can pair the right one with a Cosmos
+        // token Cosmos never gave out; Cosmos refuses that with a 400, which is the card's fault.
+        if (first && token !== undefined && cosmosErrorCode(e) === 400) throw new DomainError('invalidContinuationToken', 'Cosmos DB refused the continuation token');
+        throw e;
+      });
+      first = false;
       items.push(...response.resources.map((doc) => fromStored<Claim>(doc).value));
       cosmosToken = response.continuationToken;
     } while (cosmosToken && items.length < pageSize);
@@ -206,7 +212,11 @@ function wrapToken(cosmosToken: string, fingerprint: string): string {
   return Buffer.from(JSON.stringify({ f: fingerprint, c: cosmosToken })).toString('base64url');
 }
 
+/** Longer than any token we hand out; a longer one would only make a request header too large to send. */
+const MAX_TOKEN_CHARS = 16 * 1024;
+
 function unwrapToken(token: string, fingerprint: string): string {
+  if (token.length > MAX_TOKEN_CHARS) throw new DomainError('invalidContinuationToken', 'the continuation token is too long to be ours');
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));

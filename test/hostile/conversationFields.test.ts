@@ -98,6 +98,17 @@ describe('hostile input: commands, card buttons and the status card forms', func
     );
   });
 
+  it('a paging token with the right fingerprint but a Cosmos token that is not ours starts over on the first page', async () => {
+    for (const locale of LOCALES) {
+      for (const token of tokens.slice(1, 4)) {
+        const who = userIn(VIEWER, locale);
+        world.newConversation(who);
+        const replies = await world.message(who, { value: { verb: 'claimsPage', continuationToken: token, page: 2 } }, locale);
+        await checkRun(replies, locale, `claimsPage with ${token.slice(0, 40)}… (${locale})`);
+      }
+    }
+  });
+
   it('the dispute justification and the reason for ending an association: refused with the reason why, or recorded valid', async () => {
     await fc.assert(
       fc.asyncProperty(
