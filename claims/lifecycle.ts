@@ -40,6 +40,9 @@ export type CustomerDecision = 'approve' | 'optOut';
 
 export type LifecycleResult = Result<Versioned<Claim>, Problem[]>;
 
+/** A claim after `closeDue`, and whether this call wrote its timer's transition. */
+export type TimerOutcome = Versioned<Claim> & { transitioned: boolean };
+
 export interface ClaimLifecycleOptions {
   claims: ClaimRepository;
   associations: AssociationStore;
@@ -205,11 +208,12 @@ export class ClaimLifecycle {
    * For the scheduler: applies what time decides for a claim `listDue` returned (window
    * closed → associated; answer deadline missed → rejected, no partner response).
    * Succeeds unchanged when no timer has passed (only its outbox was due, or another
-   * instance already closed it).
+   * instance already closed it); `transitioned` tells the two apart, since both come back
+   * as a newer version than the one listed.
    */
-  closeDue(claim: Versioned<Claim>): Promise<LifecycleResult> {
+  async closeDue(claim: Versioned<Claim>): Promise<Result<TimerOutcome, Problem[]>> {
     const ref = { partnerId: claim.value.partnerId, claimId: claim.value.id };
-    return this.run(
+    const outcome = await this.attempt(
       ref,
       { actor: SCHEDULER },
       (current, now) => {
@@ -218,6 +222,7 @@ export class ClaimLifecycle {
       },
       claim,
     );
+    return outcome.ok ? ok({ ...outcome.value.claim, transitioned: outcome.value.wrote }) : outcome;
   }
 
   private apply(ref: ClaimRef, by: Caller, eventOf: (claim: Claim, now: Date, org: PartnerOrganisation | undefined) => ClaimEvent): Promise<LifecycleResult> {
@@ -229,6 +234,12 @@ export class ClaimLifecycle {
    * `first` lets the scheduler start from the version it already read.
    */
   private async run(ref: ClaimRef, by: Caller, decide: Decide, first?: Versioned<Claim>): Promise<LifecycleResult> {
+    const outcome = await this.attempt(ref, by, decide, first);
+    return outcome.ok ? ok(outcome.value.claim) : outcome;
+  }
+
+  /** `run`, also telling whether this call wrote the claim or found nothing (left) to do. */
+  private async attempt(ref: ClaimRef, by: Caller, decide: Decide, first?: Versioned<Claim>): Promise<Result<{ claim: Versioned<Claim>; wrote: boolean }, Problem[]>> {
     let known = first;
     for (let attempt = 1; ; attempt += 1) {
       const loaded = await this.load(ref, by, known);
@@ -237,10 +248,10 @@ export class ClaimLifecycle {
       const { claim, org } = loaded.value;
       const now = this.clock.now();
       const decision = await decide(claim.value, now, org);
-      if (decision === 'unchanged') return ok(claim);
+      if (decision === 'unchanged') return ok({ claim, wrote: false });
       if (!decision.ok) return decision;
       try {
-        return ok(await this.commit(claim, decision.value, now));
+        return ok({ claim: await this.commit(claim, decision.value, now), wrote: true });
       } catch (e) {
         if (!(e instanceof ConcurrencyConflict)) throw e;
         if (attempt >= WRITE_ATTEMPTS) return fail([problem('concurrencyConflict', 'claim')]);

@@ -185,6 +185,35 @@ describe('claims/scheduler on the Cosmos stand-in', () => {
     }
   });
 
+  it('counts a closed window in the report of the instance that wrote it only, not of one that lost the race', async () => {
+    const claims = [await claimIn(engine, partner, 'approvedCustomerNotified'), await claimIn(engine, partner, 'approvedCustomerNotified')];
+    await schedulerOf(engine).sweepOnce();
+    engine.clock.advance(8 * DAY);
+    // The late instance lists the due claims, then the early one closes them all before it goes on.
+    const other = await engineOn(reconnect(db), { clock: engine.clock });
+    let listed: () => void = () => undefined;
+    const lateListed = new Promise<void>((resolve) => (listed = resolve));
+    let release: () => void = () => undefined;
+    const earlyDone = new Promise<void>((resolve) => (release = resolve));
+    const listsFirst: ClaimRepository = Object.assign(Object.create(other.claims) as ClaimRepository, {
+      listDue: async (now: Date, limit: number) => {
+        const due = await other.claims.listDue(now, limit);
+        listed();
+        await earlyDone;
+        return due;
+      },
+    });
+    const late = schedulerOf(other, { claims: listsFirst, dispatcher: other.dispatcher({ notifier: engine.notifier }) }).sweepOnce();
+    await lateListed;
+    const earlyReport = await schedulerOf(engine).sweepOnce();
+    release();
+    const lateReport = await late;
+
+    assert.deepEqual([earlyReport.due, earlyReport.closed], [2, 2]);
+    assert.deepEqual([lateReport.due, lateReport.closed, lateReport.failed], [2, 0, 0], 'the windows were listed as due and found closed by the other instance');
+    for (const claim of claims) assert.equal((await read(engine, claim)).value.history.filter((h) => h.event === 'windowClosed').length, 1);
+  });
+
   it('survives a crash between closing a window and sending: the next instance sends the notice exactly once', async () => {
     const claim = await claimIn(engine, partner, 'approvedCustomerNotified');
     await schedulerOf(engine).sweepOnce();
