@@ -19,6 +19,19 @@ describe('README.md', () => {
     assert.deepEqual([...rows.keys()].filter((key) => !SETTINGS.some((s) => s.key === key)), []);
   });
 
+  it('describes every setting as bot/config.ts does, and marks the same ones required in Azure', () => {
+    const rows = new Map(
+      [...configurationSection.matchAll(/^\| `([A-Za-z_]+)` \| .*? \| (.*?) \| (.*) \|$/gm)].map((m) => [m[1], { required: m[2].trim(), description: m[3].trim() }]),
+    );
+    for (const setting of SETTINGS) {
+      const marks = [setting.secret ? 'secret' : '', setting.localOnly ? 'local only' : ''].filter(Boolean).join(', ');
+      const expected = marks ? `${setting.description} (${marks})` : setting.description;
+      assert.equal(rows.get(setting.key)?.description, expected, `${setting.key}: README description differs from bot/config.ts`);
+      const required = { always: 'yes', azure: 'in Azure', never: '' }[setting.required];
+      assert.equal(rows.get(setting.key)?.required, required, `${setting.key}: README Required column differs from bot/config.ts`);
+    }
+  });
+
   it('gives the two-command quick start and the sections operators look for', () => {
     assert.match(readme, /npm install && npm start/);
     assert.match(readme, /npm test/);
