@@ -174,7 +174,9 @@ async function fileClaim(chat: PlaygroundChat, bot: RealBot, plan: ClaimPlan): P
         { contentType: FILE_DOWNLOAD_INFO, name: plan.fileName, content: { downloadUrl: files.downloadUrl, uniqueId: randomUUID(), fileType: 'pdf', etag: '"1"' } },
         { contentType: 'text/html', content: '<div></div>' },
       ],
-    });
+      // Posted to the Playground's custom-activity endpoint directly: its editor dialog (proven in
+      // playgroundHarness.e2e.ts) is typed into key by key, which proved flaky under load here.
+    }, 'http');
     await chat.waitForBotText(say('poe.received', { fileName: plan.fileName, size: formatFileSize(locale, pdf.length) }));
     assert.equal(files.downloads(), 1, 'the bot fetched the file once, in the turn it arrived');
   } finally {
