@@ -9,7 +9,7 @@ import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, t
 import type { BotIdentity } from './config';
 import { turnCorrelationId, turnLogger, type Logger } from './logger';
 import type { Telemetry } from './telemetry';
-import { turnErrorMessage } from './turnErrorMessages';
+import { apologyLocale, turnErrorMessage } from './turnErrorMessages';
 
 export interface AdapterDeps {
   logger: Logger;
@@ -95,7 +95,7 @@ export function createTurnErrorHandler({ logger, telemetry }: AdapterDeps): (con
     // 501 and Teams shows its own error on the card.
     if (context.activity.type === 'invoke') return;
     try {
-      await context.sendActivity(turnErrorMessage(context.activity.locale, correlationId));
+      await context.sendActivity(turnErrorMessage(apologyLocale(context), correlationId));
     } catch (sendError) {
       log.error({ err: sendError }, 'could not send the apology');
     }

@@ -3,6 +3,8 @@
  * (`errors.generic`), with the correlation id's first block as the reference support
  * can find in the logs. If the catalog itself is what fails, a plain English line.
  */
+import type { TurnContext } from 'botbuilder';
+import { resolvedCallerOf } from '../dialogs/caller';
 import { resolveLocale, t } from '../locales/i18n';
 
 const LAST_RESORT = 'Sorry, something went wrong on my side. Please try again. (Reference: {reference})';
@@ -14,4 +16,12 @@ export function turnErrorMessage(locale: string | undefined, correlationId: stri
   } catch {
     return LAST_RESORT.replace('{reference}', reference);
   }
+}
+
+/**
+ * The language the rest of the turn spoke: the caller's, once resolved (their own choice
+ * when they made one, see languagePreference.ts), else the Teams locale of the activity.
+ */
+export function apologyLocale(context: TurnContext): string | undefined {
+  return resolvedCallerOf(context)?.locale ?? context.activity.locale;
 }

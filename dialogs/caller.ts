@@ -27,9 +27,14 @@ export function setCaller(context: TurnContext, caller: Caller): void {
 }
 
 export function callerOf(context: TurnContext): Caller {
-  const caller = context.turnState.get(CALLER_KEY) as Caller | undefined;
+  const caller = resolvedCallerOf(context);
   if (!caller) throw new Error('no caller resolved for this turn');
   return caller;
+}
+
+/** The caller, or undefined when this turn failed before it was resolved (for the turn-error apology). */
+export function resolvedCallerOf(context: TurnContext): Caller | undefined {
+  return context.turnState.get(CALLER_KEY) as Caller | undefined;
 }
 
 export function partnerActor(caller: Caller): Actor {
