@@ -9,10 +9,13 @@ import { systemClock, type Clock, type ConversationReferenceStore } from '../cla
 import { ClaimLifecycle } from '../claims/lifecycle';
 import { silentLog, type EngineLog } from '../claims/notifications';
 import type { ClaimServices } from '../dialogs/services';
+import type { WelcomeRecords } from './welcomeOnce';
 
 export type BotServices = Omit<ClaimServices, 'clock' | 'timeZone' | 'newId' | 'lifecycle' | 'evidenceMaxBytes' | 'log'> & {
   conversationReferences: ConversationReferenceStore;
   botStorage: Storage;
+  /** Work that must happen once (Cosmos DB `idempotencyRecords`): here, a conversation's welcome. */
+  idempotencyRecords: WelcomeRecords;
 };
 
 export interface ClaimServicesOptions {
@@ -29,7 +32,7 @@ export interface ClaimServicesOptions {
 const DEFAULT_POE_MAX_BYTES = 25 * 1024 * 1024;
 
 export function composeClaimServices(services: BotServices, options: ClaimServicesOptions): ClaimServices {
-  const { conversationReferences: _references, botStorage: _storage, ...ports } = services;
+  const { conversationReferences: _references, botStorage: _storage, idempotencyRecords: _records, ...ports } = services;
   const clock = options.clock ?? systemClock;
   const lifecycle = options.lifecycle ?? new ClaimLifecycle({ ...ports, clock });
   const evidenceMaxBytes = options.evidenceMaxBytes ?? DEFAULT_POE_MAX_BYTES;

@@ -22,12 +22,15 @@ import type { CallerResolver } from './callerResolver';
 import { needsSaving, referenceFingerprint, type SavedReferenceMark } from './referenceRefresh';
 import type { LanguageTurns } from './languageCommand';
 import { turnLogger, type Logger } from './logger';
+import { WelcomeOnce, type WelcomeRecords } from './welcomeOnce';
 
 export interface ClaimsBotOptions {
   callers: CallerResolver;
   conversationReferences: ConversationReferenceStore;
   /** Where conversation state (the dialog stack) lives: Cosmos DB, or memory in tests. */
   storage: Storage;
+  /** Where the welcome is claimed, so two install activities at once welcome once (Cosmos DB). */
+  welcomeRecords: WelcomeRecords;
   /** The root dialog, begun for a message when no dialog is running. */
   mainDialog: Dialog;
   /** The language command and card, answered before the dialogs; none by default. */
@@ -45,6 +48,7 @@ export class ClaimsBot extends TeamsActivityHandler {
   private readonly referenceSaved: StatePropertyAccessor<SavedReferenceMark | undefined>;
   private readonly cardActions: CardActionRouter;
   private readonly clock: Clock;
+  private readonly welcomes: WelcomeOnce;
 
   constructor(private readonly options: ClaimsBotOptions) {
     super();
@@ -55,6 +59,7 @@ export class ClaimsBot extends TeamsActivityHandler {
     this.dialogs.add(options.mainDialog);
     this.cardActions = options.cardActions ?? new CardActionRouter();
     this.clock = options.clock ?? systemClock;
+    this.welcomes = new WelcomeOnce(options.welcomeRecords, options.logger);
 
     this.onMessage(async (context, next) => {
       const aboutLanguage = await this.options.language?.handle(context, () => this.inFlow(context));
@@ -80,6 +85,7 @@ export class ClaimsBot extends TeamsActivityHandler {
       const { tenantId, aadObjectId } = callerOf(context);
       if (tenantId && aadObjectId) await this.options.conversationReferences.markDead(tenantId, aadObjectId);
       // A later install starts afresh: welcomed again, no dialog left waiting.
+      await this.welcomes.release(context);
       await this.conversationState.clear(context);
       await next();
     });
@@ -112,15 +118,26 @@ export class ClaimsBot extends TeamsActivityHandler {
     return (await this.dialogs.createContext(context)).activeDialog !== undefined;
   }
 
-  /** Once per installation: Teams announces a new personal chat both as a member added and as an install. */
+  /**
+   * Once per installation: Teams announces a new personal chat both as a member added and
+   * as an install. The state flag answers later turns; two turns at once both find it
+   * unset, and the welcome record decides between them (see welcomeOnce.ts).
+   */
   private async welcome(context: TurnContext): Promise<void> {
     if (await this.welcomed.get(context, false)) return;
     await this.welcomed.set(context, true);
+    if (!(await this.welcomes.claim(context))) return;
     const caller = callerOf(context);
-    await this.rememberConversation(context, caller);
-    const canCreate = caller.org !== undefined && caller.isIncentivesAdmin;
-    await context.sendActivity(cardMessage(renderWelcomeCard({ userName: caller.name, canCreate }, caller.locale)));
-    if (!caller.org) await this.sendOnboarding(context, caller);
+    try {
+      await this.rememberConversation(context, caller);
+      const canCreate = caller.org !== undefined && caller.isIncentivesAdmin;
+      await context.sendActivity(cardMessage(renderWelcomeCard({ userName: caller.name, canCreate }, caller.locale)));
+      if (!caller.org) await this.sendOnboarding(context, caller);
+    } catch (e) {
+      await this.welcomes.release(context);
+      throw e;
+    }
+    await this.welcomes.sent(context);
   }
 
   private async sendOnboarding(context: TurnContext, caller: Caller): Promise<void> {

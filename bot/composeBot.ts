@@ -33,6 +33,7 @@ export function composeBot(services: BotServices, options: ComposeBotOptions): C
     language: new LanguageCommand(languages),
     conversationReferences: services.conversationReferences,
     storage: services.botStorage,
+    welcomeRecords: services.idempotencyRecords,
     mainDialog: new MainDialog(claimServices, { newClaim: new NewClaimDialog(claimServices) }),
     cardActions: new CardActionRouter([...reviewCardActions(claimServices), ...(options.cardActions ?? [])]),
     logger: options.logger,

@@ -48,6 +48,8 @@ export interface Services {
   evidence: BlobEvidenceStore;
   /** Conversation and user state (the dialog stack). */
   botStorage: CosmosDbPartitionedStorage;
+  /** Work that must happen once: redelivered activities, sent outbox messages, a conversation's welcome. */
+  idempotencyRecords: CosmosIdempotencyRecords;
   calendar: BusinessCalendar;
   /** The domain–tenant check: the seeded demo directory (see storage/tenantDirectory.ts for production). */
   tenants: SeededTenantDirectory;
@@ -87,6 +89,7 @@ async function createServices(storage: StorageConnections): Promise<Services> {
     conversationReferences: new CosmosConversationReferenceStore(container('conversationReferences')),
     evidence: new BlobEvidenceStore({ container: storage.poeContainer, signer: storage.blobSigner, maxBytes: config.blob.poeMaxBytes }),
     botStorage: createBotStateStorage({ ...storage.cosmosConnection, databaseId: config.cosmos.databaseId }),
+    idempotencyRecords: new CosmosIdempotencyRecords(container('idempotencyRecords')),
     calendar: new BusinessCalendar(config.calendar),
     tenants: await loadSeededTenantDirectory(),
     // Plain http only to loopback and only locally: the Playground's injected files, never an SSRF hole in Azure.
@@ -127,9 +130,8 @@ export async function startApp(connect: StorageConnector = connectStorage): Prom
 
   const adapter = createAdapter(config.bot, { logger, telemetry });
   // A channel redelivers an activity whose answer was late: each runs once.
-  const idempotencyRecords = new CosmosIdempotencyRecords(storage.database.container(containerSpec('idempotencyRecords').id));
-  adapter.use(new DeduplicateActivities({ records: idempotencyRecords, logger }));
-  const notifications = composeNotifications(config, { ...services, lifecycle: claimLifecycle, consent, database: storage.database, adapter, kick: outboxKick, delivered: new CosmosDeliveryLedger(idempotencyRecords), log });
+  adapter.use(new DeduplicateActivities({ records: services.idempotencyRecords, logger }));
+  const notifications = composeNotifications(config, { ...services, lifecycle: claimLifecycle, consent, database: storage.database, adapter, kick: outboxKick, delivered: new CosmosDeliveryLedger(services.idempotencyRecords), log });
   // Runs after the HTTP server stopped (turns drained) and before the storage closes.
   lifecycle.onStop('stop scheduler', () => notifications.stop());
   const bot = composeBot(services, {

@@ -3,10 +3,11 @@
  * a hash of what the work is, partition = the id), so creating the record is the
  * atomic act of claiming the work: a 409 means someone claimed it first.
  *
- * Two kinds share the container because they share the shape (a create-if-absent mark
+ * Three kinds share the container because they share the shape (a create-if-absent mark
  * that expires by TTL) and one more container is one more thing to provision:
  * - `activity`: an inbound Bot Framework activity, which a channel may redeliver;
- * - `delivery`: an outbox message already sent, so a repeat dispatch does not re-send it.
+ * - `delivery`: an outbox message already sent, so a repeat dispatch does not re-send it;
+ * - `welcome`: a conversation's welcome card, announced twice at once on install.
  *
  * Work in progress carries a lease: a record still `inProgress` after its lease ran out
  * belongs to a process that died mid-way, and the next claimant takes it over under
@@ -17,7 +18,7 @@ import type { Container } from '@azure/cosmos';
 import { systemClock, type Clock } from '../claims/ports';
 import { cosmosErrorCode, fromStored, unlessStatus, type CosmosSystemFields, type OperationHook } from './cosmosConnection';
 
-export type IdempotencyKind = 'activity' | 'delivery';
+export type IdempotencyKind = 'activity' | 'delivery' | 'welcome';
 
 /** What `begin` found: the work is ours now, already done, or someone holds a live lease on it. */
 export type BeginOutcome = 'started' | 'done' | 'inProgress';

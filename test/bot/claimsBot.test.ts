@@ -61,6 +61,7 @@ describe('ClaimsBot', () => {
     return new ClaimsBot({
       callers: new CallerResolver({ partners: h.partners, emailOf: async () => 'ada@contoso.com', ttlMs: 0 }),
       conversationReferences: h.references,
+      welcomeRecords: h.botServices.idempotencyRecords,
       storage: h.botServices.botStorage,
       mainDialog,
       logger: createLogger('silent'),
@@ -108,6 +109,46 @@ describe('ClaimsBot', () => {
       assert.equal((await send({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'CPOR Claims' }] })).length, 1);
       assert.deepEqual(await send(install), []);
       assert.deepEqual(await send({ type: 'conversationUpdate', membersAdded: [{ id: '29:someone-else', name: 'Someone' }] }), [], 'only the bot joining is a welcome');
+    });
+
+    it('greets once when both install activities arrive at the same moment (the Agents Playground)', async () => {
+      const send = conversation(bot(new CallerProbe()));
+      const other = conversation(bot(new CallerProbe()));
+      const replies = await Promise.all([send({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'CPOR Claims' }] }), send(install)]);
+      assert.equal(replies.flat().length, 1);
+      assert.ok(cardText(replies.flat()[0]).includes(t('en-US', 'welcome.title')));
+      assert.deepEqual(await send(install), [], 'a later announcement is not welcomed either');
+      const racing = await Promise.all([other(install), other(install), other({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'CPOR Claims' }] })]);
+      assert.equal(racing.flat().length, 1, 'another conversation has its own welcome');
+    });
+
+    it('greets on the next announcement when the welcome could not be sent', async () => {
+      const claimsBot = bot(new CallerProbe());
+      const failing = new TestAdapter((context) => claimsBot.run(context));
+      failing.use({
+        onTurn: async (context, next) => {
+          context.onSendActivities(async () => {
+            throw new Error('connector unreachable');
+          });
+          await next();
+        },
+      });
+      const conversationId = `a:${randomUUID()}`;
+      const activity = (type: string): Partial<Activity> => ({
+        type,
+        action: 'add',
+        channelId: 'msteams',
+        serviceUrl: 'https://smba.trafficmanager.net/amer/',
+        locale: 'en-US',
+        from: ADMIN,
+        recipient: { id: '28:bot', name: 'CPOR Claims' },
+        conversation: { id: conversationId, tenantId: ORG.id, conversationType: 'personal', isGroup: false, name: '' },
+      });
+      await assert.rejects(failing.processActivity(activity('installationUpdate')), /connector unreachable/);
+      const working = new TestAdapter((context) => claimsBot.run(context));
+      await working.processActivity(activity('installationUpdate'));
+      assert.equal(working.activeQueue.length, 1);
+      assert.ok(cardText(working.activeQueue[0]).includes(t('en-US', 'welcome.title')));
     });
 
     it('shows a partner user who is not an incentives admin the view-only welcome', async () => {

@@ -53,6 +53,7 @@ describe('language preference', () => {
       callers: new CallerResolver({ partners: h.partners, languages, ttlMs: 0 }),
       language: new LanguageCommand(languages),
       conversationReferences: h.references,
+      welcomeRecords: h.botServices.idempotencyRecords,
       storage,
       mainDialog,
       logger: createLogger('silent'),

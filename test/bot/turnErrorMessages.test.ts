@@ -39,6 +39,7 @@ describe('the turn-error apology', () => {
       callers: new CallerResolver({ partners, languages, emailOf: async () => undefined, ttlMs: 0 }),
       language: new LanguageCommand(languages),
       conversationReferences: h.references,
+      welcomeRecords: h.botServices.idempotencyRecords,
       storage: h.botServices.botStorage,
       mainDialog: new Failing(),
       logger: createLogger('silent'),

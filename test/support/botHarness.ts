@@ -20,6 +20,7 @@ import { createBotStateStorage } from '../../storage/botState';
 import { CosmosClaimRepository } from '../../storage/claimRepository';
 import { CosmosConversationReferenceStore } from '../../storage/conversationReferenceStore';
 import { BlobDownloadLinks } from '../../storage/downloadLinks';
+import { CosmosIdempotencyRecords } from '../../storage/idempotencyRecords';
 import { CosmosPartnerDirectory } from '../../storage/partnerDirectory';
 import { BlobEvidenceStore } from '../../storage/poeStore';
 import { loadSeededTenantDirectory } from '../../storage/tenantDirectory';
@@ -79,6 +80,7 @@ export async function botHarness(options: { clock?: Clock; orgs?: PartnerOrganis
     calendar: new BusinessCalendar({ country: 'US', timeZone: TIME_ZONE }),
     conversationReferences: references,
     botStorage: createBotStateStorage({ endpoint: cosmos.endpoint, key: cosmos.key, databaseId: db.databaseId }),
+    idempotencyRecords: new CosmosIdempotencyRecords(db.container('idempotencyRecords')),
   };
   return { services: composeClaimServices(botServices, { timeZone: TIME_ZONE, clock }), botServices, partners, references, claims, db };
 }
