@@ -81,7 +81,11 @@ export class TeamsNotifier implements Notifier {
     const found: (StoredConversationReference | undefined)[] = [];
     for (const aadObjectId of filers) found.push(await this.options.references.get(claim.partnerId, aadObjectId));
     const contactEmail = claim.partnerContact?.email?.trim();
-    if (contactEmail) {
+    // The partner contact is usually a filer (the contacts card prefills it from their Teams
+    // profile): when a filer's usable reference has that address, it is the contact's, and
+    // the query (two requests: the SDK asks for a query plan first) is not needed.
+    const contactReached = contactEmail !== undefined && found.some((ref) => ref !== undefined && this.options.sender.usable(ref) && sameAddress(ref.email, contactEmail));
+    if (contactEmail && !contactReached) {
       // Only within the partner's own organisation: the same address elsewhere is someone else's chat.
       found.push(await this.options.references.findByEmail(contactEmail, claim.partnerId));
     }
@@ -90,6 +94,8 @@ export class TeamsNotifier implements Notifier {
     return [...unique.values()];
   }
 }
+
+const sameAddress = (stored: string | undefined, typed: string): boolean => stored !== undefined && stored.trim().toLowerCase() === typed.trim().toLowerCase();
 
 /** The card's facts: codes and dates from the message, names and notes from the claim as it is now. */
 function modelOf(claim: Claim, message: OutboxMessage, kind: PartnerNotificationKind, timeZone: string): PartnerNotificationModel {
