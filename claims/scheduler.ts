@@ -40,8 +40,14 @@ export interface SchedulerOptions {
   lifecycle: Pick<ClaimLifecycle, 'closeDue'>;
   dispatcher: Pick<OutboxDispatcher, 'dispatch'>;
   clock?: Clock;
-  /** Claims handled per sweep (1–100); the rest wait for the next sweep. Default 50. */
+  /** Claims handled per sweep (1–100); the rest wait for the next sweep, which then starts at once. Default 100. */
   batchSize?: number;
+  /**
+   * Claims of a sweep handled at the same time (1–32). Each is its own document with
+   * ETag-guarded writes, so order does not matter; one at a time left the sweep waiting
+   * on every round trip. Default 8.
+   */
+  concurrency?: number;
   /** Pending holds younger than this belong to an approval still running. Default 10 minutes. */
   repairGraceMs?: number;
   timer?: SchedulerTimer;
@@ -69,9 +75,11 @@ export class Scheduler {
   private inFlight: Promise<unknown> | undefined;
 
   constructor(options: SchedulerOptions) {
-    const batchSize = options.batchSize ?? 50;
+    const batchSize = options.batchSize ?? 100;
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100) throw new RangeError(`batch size must be 1 to 100, got ${batchSize}`);
-    this.options = { ...options, batchSize, repairGraceMs: options.repairGraceMs ?? 600_000 };
+    const concurrency = options.concurrency ?? 8;
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) throw new RangeError(`sweep concurrency must be 1 to 32, got ${concurrency}`);
+    this.options = { ...options, batchSize, concurrency, repairGraceMs: options.repairGraceMs ?? 600_000 };
     this.clock = options.clock ?? systemClock;
     this.timer = options.timer ?? nodeTimer;
     this.log = options.log ?? silentLog;
@@ -82,10 +90,15 @@ export class Scheduler {
     const report: SweepReport = { due: 0, closed: 0, sent: 0, retried: 0, dead: 0, failed: 0, legacyReleased: 0, repaired: 0 };
     const due = await this.guard('scheduler.listDueFailed', {}, () => this.options.claims.listDue(now, this.options.batchSize));
     report.due = due?.length ?? 0;
-    for (const claim of due ?? []) {
-      const ok = await this.guard('scheduler.claimFailed', { claimId: claim.value.id }, () => this.sweepClaim(claim, now, report));
-      if (ok === undefined) report.failed += 1;
-    }
+    const queue = [...(due ?? [])];
+    const worker = async (): Promise<void> => {
+      for (let claim = queue.shift(); claim; claim = queue.shift()) {
+        const current = claim;
+        const ok = await this.guard('scheduler.claimFailed', { claimId: current.value.id }, () => this.sweepClaim(current, now, report));
+        if (ok === undefined) report.failed += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, queue.length) }, worker));
     const released = await this.guard('scheduler.legacyExpiryFailed', {}, () => this.options.associations.releaseExpiredLegacy(now));
     report.legacyReleased = released?.length ?? 0;
     report.repaired =
@@ -96,18 +109,26 @@ export class Scheduler {
     return report;
   }
 
-  /** Sweeps now and then every `intervalMs` after the previous sweep ends, so sweeps never overlap. */
+  /**
+   * Sweeps now and then every `intervalMs` after the previous sweep ends, so sweeps never
+   * overlap; after a full batch the next sweep starts at once, so a backlog (many windows
+   * closing together) drains at the sweep's own speed rather than a batch per interval.
+   */
   start(intervalMs: number): void {
     if (!(intervalMs > 0)) throw new RangeError(`scheduler interval must be positive, got ${intervalMs}`);
     if (this.running) return;
     this.running = true;
     const tick = (): void => {
       this.handle = undefined;
+      let pause = intervalMs;
       this.inFlight = this.sweepOnce()
+        .then((report) => {
+          if (report.due >= this.options.batchSize) pause = 0;
+        })
         .catch((e: unknown) => this.log('error', 'scheduler.sweepFailed', { error: errorName(e) }))
         .finally(() => {
           this.inFlight = undefined;
-          if (this.running) this.handle = this.timer.setTimeout(tick, intervalMs);
+          if (this.running) this.handle = this.timer.setTimeout(tick, pause);
         });
     };
     this.handle = this.timer.setTimeout(tick, 0);
