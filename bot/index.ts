@@ -82,12 +82,13 @@ export interface RunningApp {
 async function createServices(storage: StorageConnections): Promise<Services> {
   const container = (name: Parameters<typeof containerSpec>[0]) => storage.database.container(containerSpec(name).id);
   const partners = new CosmosPartnerDirectory(container('partners'));
+  const claims = new CosmosClaimRepository(container('claims'));
   return {
-    claims: new CosmosClaimRepository(container('claims')),
+    claims,
     associations: new CosmosAssociationStore(container('associations')),
     partners,
     conversationReferences: new CosmosConversationReferenceStore(container('conversationReferences')),
-    evidence: new BlobEvidenceStore({ container: storage.poeContainer, signer: storage.blobSigner, maxBytes: config.blob.poeMaxBytes }),
+    evidence: new BlobEvidenceStore({ container: storage.poeContainer, signer: storage.blobSigner, maxBytes: config.blob.poeMaxBytes, claims }),
     botStorage: createBotStateStorage({ ...storage.cosmosConnection, databaseId: config.cosmos.databaseId }),
     idempotencyRecords: new CosmosIdempotencyRecords(container('idempotencyRecords')),
     calendar: new BusinessCalendar(config.calendar),

@@ -95,6 +95,12 @@ export interface EvidenceStore {
   readUrl(file: PoeFile, ttlSeconds?: number): Promise<string>;
   /** Removes a draft's file; refuses once the claim is submitted. */
   remove(claim: Claim, poeId: string): Promise<void>;
+  /**
+   * Removes a file stored for a claim that never recorded it (new PoE of a dispute that was
+   * cancelled or refused), at any status; reads the claim first and refuses (`poeLocked`)
+   * when its PoE list holds the file. Idempotent.
+   */
+  discardUnrecorded(partnerId: string, claimId: string, poeId: string): Promise<void>;
   exists(blobName: string): Promise<boolean>;
 }
 

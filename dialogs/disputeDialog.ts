@@ -4,6 +4,8 @@
  * chat, each opened from its short-lived Teams link in the same turn and stored — and
  * files the dispute with them in one lifecycle write (status, history entry with the
  * justification, the new PoE on the claim). "Cancel" stops without filing anything.
+ * Files stored for a dispute that is cancelled or refused are deleted again: no claim
+ * would ever refer to them.
  *
  * Started by MainDialog through ClaimActions, which has already judged that the dispute
  * may be filed; the role, organisation and dispute rules are checked again on filing.
@@ -13,6 +15,7 @@ import type { Attachment, TurnContext } from 'botbuilder';
 import { DialogTurnStatus, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { plainTextMessage, renderHelpCard, renderNoticeCard } from '../cards/render';
 import { EvidenceRejected } from '../claims/errors';
+import { errorName } from '../claims/notifications';
 import type { PoeFile } from '../claims/model';
 import { formatFileSize, t, type Locale, type MessageKey } from '../locales/i18n';
 import { callerOf, type Caller } from './caller';
@@ -26,6 +29,8 @@ export const DISPUTE_DIALOG = 'manage.dispute';
 const STEPS = 'manage.dispute.steps';
 const PROMPT = 'manage.dispute.prompt';
 const CLAIM_ID_KEY = 'claimId';
+/** The ids of the files stored so far, for a cancel (which sees the flow's memory, not the step's options). */
+const FILE_IDS_KEY = 'fileIds';
 
 export interface DisputeOptions {
   claimId: string;
@@ -61,7 +66,10 @@ export class DisputeDialog extends FlowDialog {
   private async askStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const options = step.options as DisputeOptions;
     const memory = flowMemoryOf(step, this.id);
-    if (memory) memory[CLAIM_ID_KEY] = options.claimId;
+    if (memory) {
+      memory[CLAIM_ID_KEY] = options.claimId;
+      memory[FILE_IDS_KEY] = options.files.map((file) => file.id);
+    }
     const { locale } = callerOf(step.context);
     const nonce = randomUUID();
     const count = options.files.length;
@@ -113,14 +121,36 @@ export class DisputeDialog extends FlowDialog {
   private async file(context: TurnContext, options: DisputeOptions): Promise<void> {
     const caller = callerOf(context);
     const writer = writerOf(caller);
+    const fileIds = options.files.map((file) => file.id);
     if (!writer) {
+      await this.discard(context, options.claimId, fileIds);
       await context.sendActivity(plainTextMessage(t(caller.locale, 'manage.notAllowed')));
       return;
     }
     const ref = { partnerId: writer.org.id, claimId: options.claimId };
     const result = await this.services.lifecycle.dispute(ref, lifecycleCallerOf(writer), options.justification, options.files);
-    if (result.ok) await sayDone(context, caller, this.services, 'status.disputed', result.value.value);
-    else await sayProblems(context, caller, result.error);
+    if (result.ok) {
+      await sayDone(context, caller, this.services, 'status.disputed', result.value.value);
+      return;
+    }
+    await this.discard(context, options.claimId, fileIds);
+    await sayProblems(context, caller, result.error);
+  }
+
+  /**
+   * Deletes files stored for a dispute that was not filed. The store refuses any the claim
+   * records (a filing that won a race with this cancel); a failure only leaves a file
+   * behind, which is not worth failing the user's turn over.
+   */
+  private async discard(context: TurnContext, claimId: string, fileIds: readonly string[]): Promise<void> {
+    const partnerId = callerOf(context).tenantId;
+    for (const poeId of fileIds) {
+      try {
+        await this.services.evidence.discardUnrecorded(partnerId, claimId, poeId);
+      } catch (e) {
+        this.services.log('warn', 'dispute.fileNotDiscarded', { claimId, poeId, error: errorName(e) });
+      }
+    }
   }
 
   /** Stores one attached file as new PoE; a refusal is told and the file left out. */
@@ -179,11 +209,11 @@ export class DisputeDialog extends FlowDialog {
     return typeof claimId === 'string' ? claimId : '';
   }
 
-  /**
-   * Nothing is filed. Files already stored for this dispute stay in storage unrecorded:
-   * the evidence store removes only a draft's files, and this claim is past draft.
-   */
+  /** Nothing is filed, and the files stored for this dispute are deleted. */
   protected async onCancel(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const memory = flowMemoryOf(innerDc, this.id);
+    const fileIds = memory?.[FILE_IDS_KEY];
+    await this.discard(innerDc.context, this.claimIdOf(innerDc), Array.isArray(fileIds) ? fileIds.filter((id): id is string => typeof id === 'string') : []);
     await innerDc.context.sendActivity(plainTextMessage(t(callerOf(innerDc.context).locale, 'manage.disputeStopped')));
     await innerDc.cancelAllDialogs();
     return { status: DialogTurnStatus.complete };

@@ -10,7 +10,7 @@ import { RestError, type BlobHTTPHeaders, type BlobServiceClient, type BlockBlob
 import { DomainError, EvidenceRejected } from '../claims/errors';
 import { contentTypeFor, declaredKindOf, downloadFileName, safeFileName } from '../claims/evidenceType';
 import type { Claim, PoeFile } from '../claims/model';
-import { systemClock, type Clock, type EvidenceStore, type EvidenceUpload } from '../claims/ports';
+import { systemClock, type ClaimRepository, type Clock, type EvidenceStore, type EvidenceUpload } from '../claims/ports';
 import { BlobOptionsError } from './blobConnection';
 import type { BlobReadSigner } from './blobSas';
 import { PoeInspector, type InspectedFile } from './poeInspector';
@@ -43,6 +43,8 @@ export interface BlobEvidenceStoreOptions {
   /** Gives up an upload after this long without a block stored. Default a minute (a 4 MiB block at 70 KB/s). */
   uploadStallMs?: number;
   clock?: Clock;
+  /** Where `discardUnrecorded` checks that no claim records a file before deleting it; without it, that refuses. */
+  claims?: Pick<ClaimRepository, 'get'>;
 }
 
 /** The blob that holds one PoE file. */
@@ -104,6 +106,7 @@ export class BlobEvidenceStore implements EvidenceStore {
   private readonly signer: BlobReadSigner;
   private readonly clock: Clock;
   private readonly uploadStallMs: number;
+  private readonly claims: Pick<ClaimRepository, 'get'> | undefined;
 
   constructor(options: BlobEvidenceStoreOptions) {
     this.container = resolveContainer(options);
@@ -122,6 +125,7 @@ export class BlobEvidenceStore implements EvidenceStore {
     if (!Number.isSafeInteger(this.uploadStallMs) || this.uploadStallMs < 1) throw new RangeError(`uploadStallMs must be a positive whole number, got ${this.uploadStallMs}`);
     this.signer = options.signer;
     this.clock = options.clock ?? systemClock;
+    this.claims = options.claims;
   }
 
   /** Creates the container, private, if missing; refuses one that allows anonymous reads. */
@@ -219,6 +223,14 @@ export class BlobEvidenceStore implements EvidenceStore {
   async remove(claim: Claim, poeId: string): Promise<void> {
     if (claim.status !== 'draft') throw new EvidenceRejected('poeLocked', 'files of a submitted claim cannot be removed');
     await this.container.getBlockBlobClient(evidenceBlobName(claim.partnerId, claim.id, poeId)).deleteIfExists();
+  }
+
+  async discardUnrecorded(partnerId: string, claimId: string, poeId: string): Promise<void> {
+    const blob = this.container.getBlockBlobClient(evidenceBlobName(partnerId, claimId, poeId));
+    if (!this.claims) throw new EvidenceRejected('poeLocked', 'the PoE store cannot tell whether a claim records the file (no claim repository)');
+    const claim = await this.claims.get(partnerId, claimId);
+    if (claim?.value.poe.some((file) => file.id === poeId)) throw new EvidenceRejected('poeLocked', 'the claim records this file');
+    await blob.deleteIfExists();
   }
 
   async exists(blobName: string): Promise<boolean> {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { associationKeys } from '../../claims/associations';
 import type { Claim } from '../../claims/model';
 import { formatCountdown, formatDate, formatDateTime, historyEventLabel, LOCALES, problemMessage, t } from '../../locales/i18n';
+import { evidenceBlobName } from '../../storage/poeStore';
 import { OTHER_ORG, ORG, callerFor } from '../support/botHarness';
 import { minimalPdf } from '../support/evidenceSamples';
 import { cardOf, cardStrings, submitActions, textsOf, type Card } from './newClaimHarness';
@@ -204,6 +205,37 @@ describe('after submission: the status card and its actions', () => {
       const replies = await chat.press({ verb: 'disputeClaim', claimId: claim.id, justification: 'Late' });
       assert.deepEqual(textsOf(replies), [problemMessage('en-US', { code: 'disputeWindowClosed', field: 'status', params: { days: 30 } })]);
       assert.equal((await reload(world, claim)).status, 'rejected');
+    });
+
+    it('deletes the files it stored when it is cancelled or refused: no blob is left that no claim refers to', async () => {
+      const ids: string[] = [];
+      const recording: ManageWorld = { ...world, manage: { ...world.manage, newId: () => ids[ids.push(randomUUID()) - 1] ?? '' } };
+      const storedFor = async (claim: Claim, from: number): Promise<boolean[]> =>
+        Promise.all(ids.slice(from).map((poeId) => world.services.evidence.exists(evidenceBlobName(claim.partnerId, claim.id, poeId))));
+
+      const cancelled = await rejected();
+      const chat = adminChat(recording);
+      await chat.click('disputeClaim', { justification: 'New signed SOW' }, await statusCard(chat, cancelled));
+      await chat.attach([{ name: 'signed sow.pdf', url: server.url('/sow.pdf') }]);
+      await chat.attach([{ name: 'amendment.pdf', url: server.url('/sow.pdf') }]);
+      assert.deepEqual(await storedFor(cancelled, 0), [true, true], 'stored while the dispute is prepared');
+      assert.deepEqual(textsOf(await chat.send('cancel')), [t('en-US', 'manage.disputeStopped')]);
+      assert.deepEqual(await storedFor(cancelled, 0), [false, false]);
+      assert.deepEqual((await reload(world, cancelled)).poe, []);
+
+      const refused = await rejected();
+      const from = ids.length;
+      const late = adminChat(recording);
+      await late.click('disputeClaim', { justification: 'With a file' }, await statusCard(late, refused));
+      await late.attach([{ name: 'signed sow.pdf', url: server.url('/sow.pdf') }]);
+      // Filed a moment earlier from another device, without files.
+      const first = adminChat(world);
+      await first.click('disputeClaim', { justification: 'Without a file' }, await statusCard(first, refused));
+      await first.click('disputeFile');
+      const answer = await late.click('disputeFile');
+      assert.deepEqual(textsOf(answer), [problemMessage('en-US', { code: 'transitionNotAllowed', field: 'status', params: { status: 'dispute' } })]);
+      assert.deepEqual(await storedFor(refused, from), [false]);
+      assert.deepEqual((await reload(world, refused)).poe, []);
     });
 
     it('requires a justification, and stops on cancel without filing anything', async () => {

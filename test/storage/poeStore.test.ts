@@ -14,8 +14,10 @@ import type { PoeFile } from '../../claims/model';
 import type { Clock, EvidenceUpload } from '../../claims/ports';
 import { connectBlobStorage, type BlobOptionsError } from '../../storage/blobConnection';
 import type { BlobReadSigner } from '../../storage/blobSas';
+import { CosmosClaimRepository } from '../../storage/claimRepository';
 import { BlobEvidenceStore, DEFAULT_POE_MAX_BYTES } from '../../storage/poeStore';
 import { DEMO_ADMIN, DEMO_PARTNER, buildClaim } from '../support/claimFactory';
+import { freshCosmosDatabase } from '../support/cosmosTestDatabase';
 import { CLASS_IDS, PNG_1X1, SHARING_PAGE_HTML, compoundFile, officeOpenXml, pdfLike, streamOf, windowsExecutable } from '../support/evidenceSamples';
 import { standIns } from '../support/rootHooks';
 
@@ -315,6 +317,41 @@ describe('BlobEvidenceStore', function () {
       const claim = buildClaim({ status: 'submitted' });
       const file = await store.put(uploadOf(pdfLike(1000), { claimId: claim.id }));
       assert.equal((await rejection(store.remove(claim, file.id))).code, 'poeLocked');
+      assert.equal(await store.exists(file.blobName), true);
+    });
+  });
+
+  describe('discardUnrecorded', () => {
+    let claims: CosmosClaimRepository;
+    let guarded: BlobEvidenceStore;
+
+    before(async () => {
+      claims = new CosmosClaimRepository((await freshCosmosDatabase()).container('claims'));
+      guarded = new BlobEvidenceStore({ service, containerName, signer, maxBytes: MAX_BYTES, claims });
+    });
+
+    it('deletes a file the claim never recorded, at any status, and again without complaint', async () => {
+      const recorded = await store.put(uploadOf(pdfLike(1000)));
+      const claim = (await claims.create(buildClaim({ status: 'rejected', poe: [recorded] }))).value;
+      const stray = await store.put(uploadOf(pdfLike(1000), { claimId: claim.id }));
+      await guarded.discardUnrecorded(claim.partnerId, claim.id, stray.id);
+      assert.equal(await store.exists(stray.blobName), false);
+      await guarded.discardUnrecorded(claim.partnerId, claim.id, stray.id);
+    });
+
+    it('is refused for a file the claim records, read from the store rather than taken on trust, and the file stays', async () => {
+      const claim = (await claims.create(buildClaim({ status: 'rejected' }))).value;
+      const file = await store.put(uploadOf(pdfLike(1000), { claimId: claim.id }));
+      const { etag } = (await claims.get(claim.partnerId, claim.id)) ?? assert.fail('claim stored');
+      await claims.replace({ ...claim, status: 'dispute', poe: [file] }, etag);
+      assert.equal((await rejection(guarded.discardUnrecorded(claim.partnerId, claim.id, file.id))).code, 'poeLocked');
+      assert.deepEqual(await blobsOfClaim(claim.id), [file.blobName]);
+    });
+
+    it('is refused by a store that cannot read claims, and the file stays', async () => {
+      const file = await store.put(uploadOf(pdfLike(1000)));
+      const [, claimId = ''] = file.blobName.split('/');
+      assert.equal((await rejection(store.discardUnrecorded(DEMO_PARTNER, claimId, file.id))).code, 'poeLocked');
       assert.equal(await store.exists(file.blobName), true);
     });
   });

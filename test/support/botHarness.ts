@@ -61,12 +61,12 @@ export async function botHarness(options: { clock?: Clock; orgs?: PartnerOrganis
   const { cosmos, azurite } = standIns();
   const { service, signer } = connectBlobStorage({ connectionString: azurite.connectionString });
   const poeContainer = service.getContainerClient(`poe-${randomUUID()}`);
-  const evidence = new BlobEvidenceStore({ container: poeContainer, signer });
+  const claims = new CosmosClaimRepository(db.container('claims'));
+  const evidence = new BlobEvidenceStore({ container: poeContainer, signer, claims });
   await evidence.ensureContainer();
   const clock = options.clock ?? systemClock;
   const partners = new CosmosPartnerDirectory(db.container('partners'));
   for (const org of options.orgs ?? [ORG, OTHER_ORG]) await partners.upsert(org);
-  const claims = new CosmosClaimRepository(db.container('claims'));
   const references = new CosmosConversationReferenceStore(db.container('conversationReferences'));
   const botServices: BotServices = {
     claims,
