@@ -25,6 +25,7 @@ import { callerOf, type Caller } from '../dialogs/caller';
 import { t, type Locale, type MessageKey } from '../locales/i18n';
 import type { ConsentNonceStore } from '../storage/consentNonceStore';
 import { cardActionError, type CardActionData, type CardActionHandler } from './cardActions';
+import { answerInHistory, checkConsentLink, recordedAnswer, sameContactEmail } from './consentLinkCheck';
 import { partnerDisplayName } from './consentLinks';
 
 export interface ConsentCardActionDeps {
@@ -37,12 +38,6 @@ export interface ConsentCardActionDeps {
   timeZone: string;
   log?: EngineLog;
 }
-
-const sameEmail = (a: string | undefined, b: string): boolean => a !== undefined && a.trim().toLowerCase() === b;
-const answerOf = (claim: Claim): CustomerDecision | undefined => {
-  const last = claim.history.filter((h) => h.event === 'customerApprove' || h.event === 'customerOptOut').at(-1);
-  return last ? (last.event === 'customerApprove' ? 'approve' : 'optOut') : undefined;
-};
 
 /** The handlers to register with the CardActionRouter, one per consent verb. */
 export function consentCardActions(deps: ConsentCardActionDeps): [ConsentVerb, CardActionHandler][] {
@@ -73,22 +68,26 @@ async function answer(deps: ConsentCardActionDeps, log: EngineLog, caller: Calle
     log('info', 'consentCard.refused', { reason, claimId: grant?.claimId, partnerId: grant?.partnerId });
     return status === 200 ? notice(t(locale, key), locale) : cardActionError(status, status === 403 ? 'Forbidden' : 'BadRequest', t(locale, key));
   };
-  const verified = deps.tokens.verify(typeof data.token === 'string' ? data.token : '');
-  if (!verified.ok) {
-    const refusal = verified.error;
-    if (refusal.reason === 'tokenExpired') return expiredMessage(deps, locale, refusal.grant);
-    return refusal.reason === 'tokenMalformed' ? refuse(400, 'consent.errors.malformed', refusal.reason) : refuse(403, 'consent.errors.forged', refusal.reason);
+  const checked = await checkConsentLink(deps, typeof data.token === 'string' ? data.token : '');
+  if (checked.kind === 'refused') {
+    switch (checked.reason) {
+      case 'tokenExpired':
+        return expiredMessage(deps, locale, checked.grant);
+      case 'notFound':
+        return refuse(200, 'consent.errors.notFound', checked.reason, checked.grant);
+      case 'superseded':
+        return refuse(200, 'consent.errors.superseded', checked.reason, checked.grant);
+      case 'tokenMalformed':
+        return refuse(400, 'consent.errors.malformed', checked.reason);
+      default:
+        return refuse(403, 'consent.errors.forged', checked.reason);
+    }
   }
-  const grant = verified.value;
-  const stored = await deps.claims.get(grant.partnerId, grant.claimId);
-  if (!stored) return refuse(200, 'consent.errors.notFound', 'notFound', grant);
-  const claim = stored.value;
-  const sameWindow = claim.windowClosesAt !== undefined && Date.parse(claim.windowClosesAt) === Date.parse(grant.expiresAt);
-  if (!sameEmail(claim.customerContact?.email, grant.contactEmail) || !sameWindow) return refuse(200, 'consent.errors.superseded', 'superseded', grant);
+  const { grant, claim } = checked;
   if (!(await isTheContact(deps, caller, grant, claim))) return refuse(403, 'consent.errors.notYourCard', 'notTheContact', grant);
 
-  const recorded = answerOf(claim) ?? (await deps.nonces.find(grant.nonce))?.decision;
-  if (recorded) return outcomeCard(deps, locale, grant, claim, recorded);
+  const recorded = await recordedAnswer(deps.nonces, grant, claim);
+  if (recorded) return outcomeCard(deps, locale, grant, claim, recorded.decision);
   if (claim.status !== 'approvedCustomerNotified') return refuse(200, 'consent.errors.closed', 'closed', grant);
 
   const ref = { partnerId: grant.partnerId, claimId: grant.claimId };
@@ -98,8 +97,8 @@ async function answer(deps: ConsentCardActionDeps, log: EngineLog, caller: Calle
     if (code === 'customerAlreadyDecided') {
       // Answered a moment ago elsewhere (the consent page, another device): show that answer.
       const now = await deps.claims.get(grant.partnerId, grant.claimId);
-      const other = now ? answerOf(now.value) : undefined;
-      if (now && other) return outcomeCard(deps, locale, grant, now.value, other);
+      const other = now ? answerInHistory(now.value) : undefined;
+      if (now && other) return outcomeCard(deps, locale, grant, now.value, other.decision);
     }
     if (code === 'optOutWindowClosed') return expiredMessage(deps, locale, grant);
     return refuse(200, code === 'notFound' ? 'consent.errors.notFound' : code === 'transitionNotAllowed' ? 'consent.errors.closed' : 'consent.errors.busy', code ?? 'refused', grant);
@@ -121,9 +120,9 @@ async function answer(deps: ConsentCardActionDeps, log: EngineLog, caller: Calle
  */
 async function isTheContact(deps: ConsentCardActionDeps, caller: Caller, grant: ConsentGrant, claim: Claim): Promise<boolean> {
   if (!caller.tenantId || caller.tenantId !== claim.customerTenantId || !caller.aadObjectId) return false;
-  if (sameEmail(caller.email, grant.contactEmail)) return true;
+  if (sameContactEmail(caller.email, grant.contactEmail)) return true;
   const stored = await deps.references.get(caller.tenantId, caller.aadObjectId);
-  return sameEmail(stored?.email, grant.contactEmail);
+  return sameContactEmail(stored?.email, grant.contactEmail);
 }
 
 async function outcomeCard(deps: ConsentCardActionDeps, locale: Locale, grant: ConsentGrant, claim: Claim, outcome: CustomerDecision): Promise<AdaptiveCardInvokeResponse> {

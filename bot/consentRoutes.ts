@@ -28,6 +28,7 @@ import type { ClaimRepository, PartnerDirectory } from '../claims/ports';
 import { decisionOfVerb, formatConsentDeadline, isConsentVerb, renderConsentCard } from '../cards/consentCard';
 import { t, type Locale } from '../locales/i18n';
 import type { ConsentNonceStore } from '../storage/consentNonceStore';
+import { checkConsentLink, recordedAnswer } from './consentLinkCheck';
 import { partnerDisplayName } from './consentLinks';
 import { ADAPTIVE_CARDS_SCRIPT_PATH, consentCardPage, consentMessagePage, pageLocale, type MessagePageView } from './consentPages';
 import { contentSecurityPolicy } from './securityHeaders';
@@ -108,23 +109,24 @@ export function createConsentRoutes(deps: ConsentRoutesDeps): (server: Server) =
 
   /** Verifies the token and reads the claim and what the link was used for; writes nothing. */
   async function inspect(token: string, locale: Locale): Promise<LinkState> {
-    const verified = deps.tokens.verify(token);
-    if (!verified.ok) {
-      const refusal = verified.error;
-      if (refusal.reason === 'tokenExpired') return { kind: 'refused', refusal: expired(locale, refusal.grant), grant: refusal.grant };
-      return { kind: 'refused', refusal: refusalOf(locale, refusal.reason === 'tokenMalformed' ? 'malformed' : 'forged', refusal.reason === 'tokenMalformed' ? 400 : 403) };
+    const checked = await checkConsentLink(deps, token);
+    if (checked.kind === 'refused') {
+      switch (checked.reason) {
+        case 'tokenExpired':
+          return { kind: 'refused', refusal: expired(locale, checked.grant), grant: checked.grant };
+        case 'notFound':
+          return { kind: 'refused', refusal: refusalOf(locale, 'notFound', 404), grant: checked.grant };
+        case 'superseded':
+          return { kind: 'refused', refusal: refusalOf(locale, 'superseded', 410), grant: checked.grant };
+        case 'tokenMalformed':
+          return { kind: 'refused', refusal: refusalOf(locale, 'malformed', 400) };
+        default:
+          return { kind: 'refused', refusal: refusalOf(locale, 'forged', 403) };
+      }
     }
-    const grant = verified.value;
-    const stored = await deps.claims.get(grant.partnerId, grant.claimId);
-    if (!stored) return { kind: 'refused', refusal: refusalOf(locale, 'notFound', 404), grant };
-    const claim = stored.value;
-    const sameContact = claim.customerContact?.email.trim().toLowerCase() === grant.contactEmail;
-    const sameWindow = claim.windowClosesAt !== undefined && Date.parse(claim.windowClosesAt) === Date.parse(grant.expiresAt);
-    if (!sameContact || !sameWindow) return { kind: 'refused', refusal: refusalOf(locale, 'superseded', 410), grant };
-    const answer = claim.history.filter((h) => h.event === 'customerApprove' || h.event === 'customerOptOut').at(-1);
-    if (answer) return { kind: 'answered', grant, claim, decision: answer.event === 'customerApprove' ? 'approve' : 'optOut', at: answer.at };
-    const used = await deps.nonces.find(grant.nonce);
-    if (used) return { kind: 'answered', grant, claim, decision: used.decision, at: used.usedAt };
+    const { grant, claim } = checked;
+    const answer = await recordedAnswer(deps.nonces, grant, claim);
+    if (answer) return { kind: 'answered', grant, claim, ...answer };
     if (claim.status !== 'approvedCustomerNotified') return { kind: 'refused', refusal: refusalOf(locale, 'closed', 409), grant };
     return { kind: 'open', grant, claim };
   }
