@@ -7,12 +7,11 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SETTINGS } from '../../../bot/config';
 import { COSMOS_STAND_IN_KEY } from '../../../storage/standIns';
-import { waitFor } from './playgroundProcess';
+import { freeLoopbackPort, waitFor } from './playgroundProcess';
 import type { BotUnderTest } from './session';
 
 export interface BotProcess extends BotUnderTest {
@@ -28,7 +27,7 @@ const REPO_ROOT = path.resolve(__dirname, '../../..');
 const OUTPUT_LIMIT = 64 * 1024;
 
 export async function startBotProcess(settings: Record<string, string>, startTimeoutMs = 60_000): Promise<BotProcess> {
-  const [port, cosmosPort, blobPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, cosmosPort, blobPort] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cpor-e2e-process-'));
   // Only what we set: a setting in the test's own environment (an Azure endpoint) must not leak in.
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !SETTINGS.some((s) => s.key === key)));
@@ -78,15 +77,4 @@ export async function startBotProcess(settings: Record<string, string>, startTim
     output: () => output,
     stop,
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address ? address.port : 0;
 }

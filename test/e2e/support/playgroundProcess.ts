@@ -168,7 +168,8 @@ async function answers(url: string): Promise<true | undefined> {
   }
 }
 
-async function freeLoopbackPort(): Promise<number> {
+/** A loopback port nobody listens on right now (asked of the OS, then released). */
+export async function freeLoopbackPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
