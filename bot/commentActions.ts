@@ -13,7 +13,7 @@ import type { CardNotice } from '../cards/commentsThreadCard';
 import type { ExecuteVerb } from '../cards/verbs';
 import { callerOf, partnerActor, reviewerActor, type Caller } from '../dialogs/caller';
 import { commentsCardFor } from '../dialogs/commentsView';
-import { viewContextOf } from '../dialogs/reviewViews';
+import { viewContextOf } from '../dialogs/claimViews';
 import type { ClaimServices } from '../dialogs/services';
 import { problemMessages, t, type Locale } from '../locales/i18n';
 import type { CardActionData, CardActionHandler } from './cardActions';

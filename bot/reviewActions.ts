@@ -13,8 +13,8 @@ import { REJECTION_REASONS, type Claim, type RejectionReason } from '../claims/m
 import type { CardNotice } from '../cards/commentsThreadCard';
 import type { ExecuteVerb } from '../cards/verbs';
 import { callerOf, reviewerActor, type Caller } from '../dialogs/caller';
-import type { ViewContext } from '../dialogs/claimViews';
-import { isReviewerNow, reviewDetailCard, reviewQueueCard, viewContextOf } from '../dialogs/reviewViews';
+import { viewContextOf, type ViewContext } from '../dialogs/claimViews';
+import { isReviewerNow, reviewDetailCard, reviewQueueCard } from '../dialogs/reviewViews';
 import type { ClaimServices } from '../dialogs/services';
 import { formatDateTime, problemMessages, statusLabel, t, type Locale } from '../locales/i18n';
 import type { CardActionData, CardActionHandler } from './cardActions';

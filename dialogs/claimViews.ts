@@ -3,12 +3,15 @@
  * business-day countdown, and the history timeline. Their buttons carry the claim id
  * and no nonce: they stay usable however old they are.
  */
+import type { TurnContext } from 'botbuilder';
 import type { BusinessCalendar } from '../claims/calendar';
 import type { ActorRole, Claim } from '../claims/model';
 import type { ClaimListFilter, Page } from '../claims/ports';
 import { allowedEvents, DISPUTE_WINDOW_DAYS } from '../claims/statusMachine';
 import { renderClaimsListCard, renderHistoryCard, renderStatusCard, type CardAttachment } from '../cards/render';
 import type { Locale } from '../locales/i18n';
+import type { Caller } from './caller';
+import type { ClaimServices } from './services';
 
 /**
  * Business days until the opt-out window closes or the answer to an information
@@ -28,6 +31,11 @@ export interface ViewContext {
   timeZone: string;
   now: Date;
   calendar: BusinessCalendar;
+}
+
+/** How this turn shows claims: the caller's language, the user's zone when Teams sends it, now. */
+export function viewContextOf(context: TurnContext, caller: Pick<Caller, 'locale'>, services: Pick<ClaimServices, 'timeZone' | 'clock' | 'calendar'>): ViewContext {
+  return { locale: caller.locale, timeZone: context.activity.localTimezone || services.timeZone, now: services.clock.now(), calendar: services.calendar };
 }
 
 /**

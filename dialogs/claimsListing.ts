@@ -19,8 +19,7 @@ import { claimsCsv, CSV_CONTENT_TYPE } from '../documents/claimsCsv';
 import { productName, t, formatList } from '../locales/i18n';
 import type { Caller } from './caller';
 import { cardMessage } from './cardPrompt';
-import { claimsListCardOf } from './claimViews';
-import { viewContextOf } from './reviewViews';
+import { claimsListCardOf, viewContextOf } from './claimViews';
 import type { ClaimServices } from './services';
 
 /** How long the export's download link works. */

@@ -11,8 +11,7 @@ import { problemMessages, t, type MessageKey } from '../locales/i18n';
 import type { Caller } from './caller';
 import { cardMessage } from './cardPrompt';
 import type { Writer } from './claimDraft';
-import { statusCardOf } from './claimViews';
-import { viewContextOf } from './reviewViews';
+import { statusCardOf, viewContextOf } from './claimViews';
 import type { ClaimServices } from './services';
 
 /** What can be a claim id: anything else is not looked up at all. */

@@ -17,17 +17,13 @@ import { conflictLines, renderReviewQueueCard, type ReviewQueueRow } from '../ca
 import { t } from '../locales/i18n';
 import type { Caller } from './caller';
 import { cardMessage } from './cardPrompt';
-import type { ViewContext } from './claimViews';
+import { viewContextOf, type ViewContext } from './claimViews';
 import type { ClaimServices } from './services';
 
 /** Claims per page of the review queue. */
 export const REVIEW_PAGE_SIZE = 10;
 /** How long a PoE download link on the review card works. */
 export const POE_LINK_SECONDS = 300;
-
-export function viewContextOf(context: TurnContext, caller: Caller, services: ClaimServices): ViewContext {
-  return { locale: caller.locale, timeZone: context.activity.localTimezone || services.timeZone, now: services.clock.now(), calendar: services.calendar };
-}
 
 /** Whether the partner directory lists the caller as a reviewer now. */
 export async function isReviewerNow(services: ClaimServices, caller: Pick<Caller, 'tenantId' | 'aadObjectId'>): Promise<boolean> {
