@@ -14,26 +14,20 @@
  * either button, shows the recorded outcome and changes nothing.
  */
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
-import type { ConsentGrant, ConsentTokens } from '../claims/consentToken';
-import type { ClaimLifecycle, CustomerDecision } from '../claims/lifecycle';
+import type { ConsentGrant } from '../claims/consentToken';
+import type { CustomerDecision } from '../claims/lifecycle';
 import type { Claim } from '../claims/model';
 import { errorName, silentLog, type EngineLog } from '../claims/notifications';
-import type { ClaimRepository, ConversationReferenceStore, PartnerDirectory } from '../claims/ports';
+import type { ConversationReferenceStore } from '../claims/ports';
 import { renderNoticeCard } from '../cards/generalCards';
 import { CONSENT_VERBS, decisionOfVerb, formatConsentDeadline, renderConsentCard, type ConsentVerb } from '../cards/consentCard';
 import { callerOf, type Caller } from '../dialogs/caller';
 import { t, type Locale, type MessageKey } from '../locales/i18n';
-import type { ConsentNonceStore } from '../storage/consentNonceStore';
 import { cardActionError, type CardActionData, type CardActionHandler } from './cardActions';
-import { answerInHistory, checkConsentLink, recordedAnswer, sameContactEmail } from './consentLinkCheck';
+import { answerInHistory, checkConsentLink, recordedAnswer, sameContactEmail, type ConsentAnswerDeps } from './consentLinkCheck';
 import { partnerDisplayName } from './consentLinks';
 
-export interface ConsentCardActionDeps {
-  tokens: ConsentTokens;
-  claims: Pick<ClaimRepository, 'get'>;
-  lifecycle: Pick<ClaimLifecycle, 'customerDecision'>;
-  nonces: ConsentNonceStore;
-  partners: Pick<PartnerDirectory, 'get'>;
+export interface ConsentCardActionDeps extends ConsentAnswerDeps {
   references: Pick<ConversationReferenceStore, 'get'>;
   timeZone: string;
   log?: EngineLog;

@@ -7,10 +7,19 @@
  * Reads only; each caller turns a refusal into its own page or card.
  */
 import type { ConsentGrant, ConsentTokenRejection, ConsentTokens } from '../claims/consentToken';
-import type { CustomerDecision } from '../claims/lifecycle';
+import type { ClaimLifecycle, CustomerDecision } from '../claims/lifecycle';
 import type { Claim } from '../claims/model';
-import type { ClaimRepository } from '../claims/ports';
+import type { ClaimRepository, PartnerDirectory } from '../claims/ports';
 import type { ConsentNonceStore } from '../storage/consentNonceStore';
+
+/** What answering a consent link takes, on the page and on the Teams card alike. */
+export interface ConsentAnswerDeps {
+  tokens: ConsentTokens;
+  claims: Pick<ClaimRepository, 'get'>;
+  lifecycle: Pick<ClaimLifecycle, 'customerDecision'>;
+  nonces: ConsentNonceStore;
+  partners: Pick<PartnerDirectory, 'get'>;
+}
 
 export type CheckedConsentLink =
   | { kind: 'valid'; grant: ConsentGrant; claim: Claim }
@@ -25,7 +34,7 @@ export interface RecordedAnswer {
 /** Grants carry the contact's email lowercased. */
 export const sameContactEmail = (email: string | undefined, grantEmail: string): boolean => email !== undefined && email.trim().toLowerCase() === grantEmail;
 
-export async function checkConsentLink(deps: { tokens: ConsentTokens; claims: Pick<ClaimRepository, 'get'> }, token: string): Promise<CheckedConsentLink> {
+export async function checkConsentLink(deps: Pick<ConsentAnswerDeps, 'tokens' | 'claims'>, token: string): Promise<CheckedConsentLink> {
   const verified = deps.tokens.verify(token);
   if (!verified.ok) return { kind: 'refused', ...verified.error };
   const grant = verified.value;

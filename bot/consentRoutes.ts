@@ -20,15 +20,13 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Next, Request, Response, Server } from 'restify';
-import type { ConsentGrant, ConsentTokens } from '../claims/consentToken';
-import type { ClaimLifecycle, CustomerDecision } from '../claims/lifecycle';
+import type { ConsentGrant } from '../claims/consentToken';
+import type { CustomerDecision } from '../claims/lifecycle';
 import type { Claim } from '../claims/model';
 import { errorName } from '../claims/notifications';
-import type { ClaimRepository, PartnerDirectory } from '../claims/ports';
 import { decisionOfVerb, formatConsentDeadline, isConsentVerb, renderConsentCard } from '../cards/consentCard';
 import { t, type Locale } from '../locales/i18n';
-import type { ConsentNonceStore } from '../storage/consentNonceStore';
-import { checkConsentLink, recordedAnswer } from './consentLinkCheck';
+import { checkConsentLink, recordedAnswer, type ConsentAnswerDeps } from './consentLinkCheck';
 import { partnerDisplayName } from './consentLinks';
 import { ADAPTIVE_CARDS_SCRIPT_PATH, consentCardPage, consentMessagePage, pageLocale, type MessagePageView } from './consentPages';
 import { contentSecurityPolicy } from './securityHeaders';
@@ -40,12 +38,7 @@ export interface ConsentLog {
   error(facts: Record<string, unknown>, message: string): void;
 }
 
-export interface ConsentRoutesDeps {
-  tokens: ConsentTokens;
-  claims: Pick<ClaimRepository, 'get'>;
-  lifecycle: Pick<ClaimLifecycle, 'customerDecision'>;
-  nonces: ConsentNonceStore;
-  partners: Pick<PartnerDirectory, 'get'>;
+export interface ConsentRoutesDeps extends ConsentAnswerDeps {
   log: ConsentLog;
   /** Decides whether the CSRF cookie is Secure (https). */
   publicUrl: string;
