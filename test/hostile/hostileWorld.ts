@@ -127,6 +127,21 @@ export interface HostileWorld {
   close(): Promise<void>;
 }
 
+/** The mocha hooks of a file that needs only the world: opened before its tests, closed after them. */
+export function useHostileWorld(): () => HostileWorld {
+  let world: HostileWorld | undefined;
+  before(async () => {
+    world = await hostileWorld();
+  });
+  after(async () => {
+    await world?.close();
+  });
+  return () => {
+    assert.ok(world, 'the world opens in a before hook');
+    return world;
+  };
+}
+
 export async function hostileWorld(): Promise<HostileWorld> {
   const clock = new SettableClock(MONDAY);
   const h = await botHarness({ clock, orgs: [HOME, FOREIGN, OPERATOR] });

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { formatFileSize, LOCALES, t, type Locale } from '../../locales/i18n';
 import { JPEG_HEADER, PNG_1X1, minimalPdf, plainZip, windowsExecutable } from '../support/evidenceSamples';
 import { HostileChat } from './hostileChat';
-import { ADMIN, HOME, MONDAY, hostileWorld, type HostileWorld } from './hostileWorld';
+import { ADMIN, HOME, MONDAY, useHostileWorld } from './hostileWorld';
 import { textsOf } from './replies';
 
 /** An ordinary web page, not Teams' sharing page: what a link shortener or a phishing mail would hand over. */
@@ -43,20 +43,13 @@ const DISGUISES: Disguise[] = [
 
 describe('hostile input: PoE whose name or declared type lies about its content', function () {
   this.timeout(60_000);
-  let world: HostileWorld;
-
-  before(async () => {
-    world = await hostileWorld();
-  });
-  after(async () => {
-    await world?.close();
-  });
+  const world = useHostileWorld();
 
   /** Attaches every disguise and one genuine PDF in one message, as Teams sends several files. */
   async function attachAll(chat: HostileChat): Promise<ReturnType<HostileChat['send']>> {
     const attachments = [{ contentType: 'text/html', content: '<p>files</p>' }];
     for (const d of [...DISGUISES, { what: 'genuine', name: 'Genuine SOW.pdf', bytes: minimalPdf, contentType: 'application/pdf', fileType: 'pdf' }]) {
-      const url = world.files.serve(await d.bytes(), d.contentType);
+      const url = world().files.serve(await d.bytes(), d.contentType);
       attachments.push({ contentType: 'application/vnd.microsoft.teams.file.download.info', name: d.name, content: { downloadUrl: url, fileType: d.fileType, uniqueId: d.name, etag: '1' } } as never);
     }
     return chat.send({ attachments });
@@ -68,11 +61,11 @@ describe('hostile input: PoE whose name or declared type lies about its content'
 
   for (const locale of LOCALES) {
     it(`${locale}: the new-claim PoE card refuses each disguised file by name, stores none of them, and takes the genuine one`, async () => {
-      const chat = new HostileChat(world, { ...ADMIN, id: `${ADMIN.id}-poe-${locale}` }, locale);
+      const chat = new HostileChat(world(), { ...ADMIN, id: `${ADMIN.id}-poe-${locale}` }, locale);
       await chat.toReview();
       const ref = { partnerId: HOME.id, id: String(chat.actionData('saveDraft').claimId) };
       await chat.click('editSection', {}, { section: 'poe' });
-      const [recorded, stored] = [(await world.read(ref)).value.poe, await world.blobsOf(ref)];
+      const [recorded, stored] = [(await world().read(ref)).value.poe, await world().blobsOf(ref)];
 
       const replies = await attachAll(chat);
       const texts = textsOf(replies);
@@ -80,16 +73,16 @@ describe('hostile input: PoE whose name or declared type lies about its content'
       assert.equal(texts[DISGUISES.length], received(locale));
       assert.ok(chat.isOn('poe.title'), 'the PoE card again');
 
-      const after = (await world.read(ref)).value.poe;
+      const after = (await world().read(ref)).value.poe;
       assert.deepEqual(after.slice(0, recorded.length), recorded);
       assert.deepEqual(after.slice(recorded.length).map((f) => [f.fileName, f.contentType]), [['Genuine SOW.pdf', 'application/pdf']], 'only the genuine file is recorded');
-      assert.equal((await world.blobsOf(ref)).length, stored.length + 1, 'only the genuine file is stored');
-      assert.deepEqual(world.takeFailures(), []);
+      assert.equal((await world().blobsOf(ref)).length, stored.length + 1, 'only the genuine file is stored');
+      assert.deepEqual(world().takeFailures(), []);
     });
 
     it(`${locale}: the dispute's new PoE refuses them the same way, and the dispute is filed with the genuine file only`, async () => {
-      const claim = await world.seed(HOME, { status: 'rejected', submittedAt: MONDAY.toISOString(), rejection: { reason: 'insufficientPoe', at: MONDAY.toISOString() } });
-      const chat = new HostileChat(world, { ...ADMIN, id: `${ADMIN.id}-dispute-${locale}` }, locale);
+      const claim = await world().seed(HOME, { status: 'rejected', submittedAt: MONDAY.toISOString(), rejection: { reason: 'insufficientPoe', at: MONDAY.toISOString() } });
+      const chat = new HostileChat(world(), { ...ADMIN, id: `${ADMIN.id}-dispute-${locale}` }, locale);
       await chat.send({ value: { verb: 'disputeClaim', claimId: claim.id, justification: 'The customer signed in January.' } });
       assert.ok(chat.actionData('disputeFile'), 'the dispute asks for new PoE');
 
@@ -97,13 +90,13 @@ describe('hostile input: PoE whose name or declared type lies about its content'
       const texts = textsOf(replies);
       assert.deepEqual(texts.slice(0, DISGUISES.length), refusals(locale));
       assert.equal(texts[DISGUISES.length], received(locale));
-      assert.equal((await world.blobsOf(claim)).length, 1, 'only the genuine file is stored');
+      assert.equal((await world().blobsOf(claim)).length, 1, 'only the genuine file is stored');
 
       await chat.click('disputeFile');
-      const filed = (await world.read(claim)).value;
+      const filed = (await world().read(claim)).value;
       assert.equal(filed.status, 'dispute');
       assert.deepEqual(filed.poe.map((f) => f.fileName), ['Genuine SOW.pdf']);
-      assert.deepEqual(world.takeFailures(), []);
+      assert.deepEqual(world().takeFailures(), []);
     });
   }
 });

@@ -16,7 +16,7 @@ import { messageList } from '../../locales/translator';
 import { parseFindings, walk } from '../cards/cardChecks';
 import { minimalPdf } from '../support/evidenceSamples';
 import { CUSTOMER_DOMAIN, CUSTOMER_TENANT, HostileChat } from './hostileChat';
-import { ADMIN, HOME, REVIEWER, hostileWorld, type HostileWorld, type User } from './hostileWorld';
+import { ADMIN, HOME, REVIEWER, useHostileWorld, type HostileWorld, type User } from './hostileWorld';
 import { cardsOf, type Card } from './replies';
 
 /** If any card evaluated user text as a template, this would appear. */
@@ -79,20 +79,13 @@ const invokeCard = async (world: HostileWorld, user: User, verb: string, data: R
 
 describe('hostile input: user text rendered literally in every card that shows it', function () {
   this.timeout(60_000);
-  let world: HostileWorld;
-
-  before(async () => {
-    world = await hostileWorld();
-  });
-  after(async () => {
-    await world?.close();
-  });
+  const world = useHostileWorld();
 
   for (const locale of LOCALES) {
     it(`${locale}: from the partner's cards to the reviewer's and back`, async () => {
       const partner: User = { ...ADMIN, id: `${ADMIN.id}-literal-${locale}`, name: DISPLAY_NAME };
-      const chat = new HostileChat(world, partner, locale);
-      const welcome = cardsOf(await world.message(partner, { type: 'installationUpdate', action: 'add' }, locale, chat.conversationId));
+      const chat = new HostileChat(world(), partner, locale);
+      const welcome = cardsOf(await world().message(partner, { type: 'installationUpdate', action: 'add' }, locale, chat.conversationId));
       assertShows(welcome, [DISPLAY_NAME], 'welcome');
 
       await chat.say(t(locale, 'welcome.newClaim'));
@@ -110,7 +103,7 @@ describe('hostile input: user text rendered literally in every card that shows i
       assert.ok(JSON.stringify(prefilled).includes(JSON.stringify(DISPLAY_NAME).slice(1, -1)), 'the partner contact is prefilled with the display name');
       shownLiterally(prefilled, DISPLAY_NAME, 'contacts prefilled');
       await chat.click('contactsEntered', CONTACTS);
-      await chat.attach(FILE_NAME, world.files.serve(minimalPdf(), 'application/pdf'), 'pdf');
+      await chat.attach(FILE_NAME, world().files.serve(minimalPdf(), 'application/pdf'), 'pdf');
       await chat.click('poeDone');
       const overComment = `${COMMENT}!`;
       assertShows(cardsOf(await chat.click('commentEntered', { comment: overComment })), [overComment], 'comment over its limit, re-shown', 'input');
@@ -120,27 +113,27 @@ describe('hostile input: user text rendered literally in every card that shows i
       assertShows(cardsOf(await chat.say(messageList(locale, 'commands.cancel')[0] ?? 'cancel')), [NAME], 'cancel question');
       await chat.click('cancelBack');
       const claimId = String(chat.actionData('saveDraft').claimId);
-      assertShows(cardsOf(await world.message(partner, { value: { verb: 'continueDraft' } }, locale, world.newConversation(partner))), [NAME], 'drafts list');
+      assertShows(cardsOf(await world().message(partner, { value: { verb: 'continueDraft' } }, locale, world().newConversation(partner))), [NAME], 'drafts list');
       await chat.click('submitClaim');
       await chat.click('confirmSubmit');
 
       const claim = { partnerId: ADMIN.tenantId, id: claimId };
-      const reviewerData = async () => ({ claimId, partnerId: claim.partnerId, seenStatus: (await world.read(claim)).value.status });
-      assertShows([await invokeCard(world, REVIEWER, 'reviewQueue', {}, locale)], [NAME], 'review queue');
-      assertShows([await invokeCard(world, REVIEWER, 'reviewOpen', await reviewerData(), locale)], partnerTexts, 'reviewer card');
-      await invokeCard(world, REVIEWER, 'reviewStart', await reviewerData(), locale);
-      assertShows([await invokeCard(world, REVIEWER, 'addComment', { ...(await reviewerData()), audience: 'reviewer', comment: REVIEWER_COMMENT, commentId: `c-${locale}` }, locale)], [REVIEWER_COMMENT, COMMENT], 'reviewer card with comments');
-      assertShows([await invokeCard(world, REVIEWER, 'reviewRequestInfo', { ...(await reviewerData()), infoReasons: 'missingAllPoe', infoNote: INFO_NOTE }, locale)], [INFO_NOTE], 'reviewer card after the request');
+      const reviewerData = async () => ({ claimId, partnerId: claim.partnerId, seenStatus: (await world().read(claim)).value.status });
+      assertShows([await invokeCard(world(), REVIEWER, 'reviewQueue', {}, locale)], [NAME], 'review queue');
+      assertShows([await invokeCard(world(), REVIEWER, 'reviewOpen', await reviewerData(), locale)], partnerTexts, 'reviewer card');
+      await invokeCard(world(), REVIEWER, 'reviewStart', await reviewerData(), locale);
+      assertShows([await invokeCard(world(), REVIEWER, 'addComment', { ...(await reviewerData()), audience: 'reviewer', comment: REVIEWER_COMMENT, commentId: `c-${locale}` }, locale)], [REVIEWER_COMMENT, COMMENT], 'reviewer card with comments');
+      assertShows([await invokeCard(world(), REVIEWER, 'reviewRequestInfo', { ...(await reviewerData()), infoReasons: 'missingAllPoe', infoNote: INFO_NOTE }, locale)], [INFO_NOTE], 'reviewer card after the request');
 
-      assertShows(cardsOf(await world.message(partner, { value: { verb: 'viewClaim', claimId } }, locale, chat.conversationId)), [NAME, INFO_NOTE], 'status card');
-      assertShows(cardsOf(await world.message(partner, { value: { verb: 'viewHistory', claimId } }, locale, chat.conversationId)), [NAME, INFO_NOTE], 'history card');
-      assertShows(cardsOf(await world.message(partner, { value: { verb: 'myClaims' } }, locale, chat.conversationId)), [NAME], 'claims list');
-      assertShows([await invokeCard(world, partner, 'viewComments', { claimId }, locale)], [COMMENT, REVIEWER_COMMENT], 'comments thread');
+      assertShows(cardsOf(await world().message(partner, { value: { verb: 'viewClaim', claimId } }, locale, chat.conversationId)), [NAME, INFO_NOTE], 'status card');
+      assertShows(cardsOf(await world().message(partner, { value: { verb: 'viewHistory', claimId } }, locale, chat.conversationId)), [NAME, INFO_NOTE], 'history card');
+      assertShows(cardsOf(await world().message(partner, { value: { verb: 'myClaims' } }, locale, chat.conversationId)), [NAME], 'claims list');
+      assertShows([await invokeCard(world(), partner, 'viewComments', { claimId }, locale)], [COMMENT, REVIEWER_COMMENT], 'comments thread');
 
-      const rejected = await world.seed(HOME, { status: 'underReview', name: NAME, submittedAt: new Date().toISOString() });
-      await invokeCard(world, REVIEWER, 'reviewReject', { claimId: rejected.id, partnerId: rejected.partnerId, seenStatus: 'underReview', rejectReason: 'other', rejectNote: REJECT_NOTE }, locale);
-      assertShows(cardsOf(await world.message(partner, { value: { verb: 'viewClaim', claimId: rejected.id } }, locale, chat.conversationId)), [NAME, REJECT_NOTE], 'status card of the rejection');
-      assert.deepEqual(world.takeFailures(), []);
+      const rejected = await world().seed(HOME, { status: 'underReview', name: NAME, submittedAt: new Date().toISOString() });
+      await invokeCard(world(), REVIEWER, 'reviewReject', { claimId: rejected.id, partnerId: rejected.partnerId, seenStatus: 'underReview', rejectReason: 'other', rejectNote: REJECT_NOTE }, locale);
+      assertShows(cardsOf(await world().message(partner, { value: { verb: 'viewClaim', claimId: rejected.id } }, locale, chat.conversationId)), [NAME, REJECT_NOTE], 'status card of the rejection');
+      assert.deepEqual(world().takeFailures(), []);
     });
   }
 });
