@@ -38,29 +38,52 @@ const collectGarbage = (): void => {
   gc();
 };
 
-/** Samples the resident set every few milliseconds between `start` and `stop`. */
+interface MemoryPeaks {
+  rss: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+const memoryNow = (): MemoryPeaks => {
+  const { rss, heapTotal, external, arrayBuffers } = process.memoryUsage();
+  return { rss, heapTotal, external, arrayBuffers };
+};
+
+/**
+ * Samples memory every few milliseconds between `start` and `stop`: the resident set,
+ * and what it is made of (V8's heap as reserved, Buffers outside it), to tell growth
+ * the upload causes from the heap's own sizing.
+ */
 class RssWatch {
   private timer: NodeJS.Timeout | undefined;
-  private startRss = 0;
-  private peakRss = 0;
+  private startAt: MemoryPeaks = memoryNow();
+  private peak: MemoryPeaks = memoryNow();
   private samples = 0;
 
-  start(): { startRss: number } {
+  /** `collecting`: a full collection before every sample, so the peaks are what is live, not garbage awaiting V8. */
+  start(collecting: boolean): { startRss: number } {
     collectGarbage();
-    this.startRss = process.memoryUsage.rss();
-    this.peakRss = this.startRss;
+    this.startAt = memoryNow();
+    this.peak = { ...this.startAt };
     this.samples = 0;
     this.timer = setInterval(() => {
-      this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss());
-      this.samples += 1;
+      if (collecting) collectGarbage();
+      this.sample();
     }, 5);
-    return { startRss: this.startRss };
+    return { startRss: this.startAt.rss };
   }
 
-  stop(): { startRss: number; peakRss: number; samples: number } {
+  stop(): { startRss: number; peakRss: number; samples: number; start: MemoryPeaks; peak: MemoryPeaks } {
     clearInterval(this.timer);
-    this.peakRss = Math.max(this.peakRss, process.memoryUsage.rss());
-    return { startRss: this.startRss, peakRss: this.peakRss, samples: this.samples };
+    this.sample();
+    return { startRss: this.startAt.rss, peakRss: this.peak.rss, samples: this.samples, start: this.startAt, peak: this.peak };
+  }
+
+  private sample(): void {
+    const now = memoryNow();
+    for (const key of Object.keys(now) as (keyof MemoryPeaks)[]) this.peak[key] = Math.max(this.peak[key], now[key]);
+    this.samples += 1;
   }
 }
 
@@ -76,7 +99,9 @@ async function main(): Promise<void> {
         collectGarbage();
         return process.memoryUsage();
       },
-      rssStart: () => rss.start(),
+      // One pass of the app's own scheduler, as its loop would run it.
+      sweep: () => app.notifications.scheduler.sweepOnce(),
+      rssStart: (request) => rss.start(request.collecting === true),
       rssStop: () => rss.stop(),
     },
     async () => {

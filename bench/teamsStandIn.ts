@@ -1,14 +1,17 @@
 /**
  * Teams' side of the conversation, on loopback, for the simulated partners: the
- * connector's member lookup the bot makes for the user's email (the activities'
- * `serviceUrl` points here), and the download URLs of attached files, served the way
- * a `file.download.info` attachment's pre-authorised link serves them.
+ * connector's member lookup the bot makes for the user's email and the proactive
+ * messages it sends (the activities' and stored references' `serviceUrl` points here),
+ * and the download URLs of attached files, served the way a `file.download.info`
+ * attachment's pre-authorised link serves them.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 const MEMBER_PATH = /^\/v3\/conversations\/[^/]+\/members\/([^/?]+)/;
+/** Send to conversation, or reply to an activity (what continueConversation's sendActivity does). */
+const ACTIVITIES_PATH = /^\/v3\/conversations\/[^/]+\/activities(\/[^/?]+)?\/?$/;
 const FILE_PATH = /^\/files\/([0-9a-f-]+)$/;
 
 export class TeamsStandIn {
@@ -17,10 +20,14 @@ export class TeamsStandIn {
   private baseUrl = '';
   memberLookups = 0;
   downloads = 0;
+  /** Proactive messages posted by the bot, and how many distinct ones (by the bot's message id). */
+  proactiveMessages = 0;
+  readonly distinctProactive = new Set<string>();
 
   constructor() {
     this.server = createServer((req, res) => {
-      const url = req.url ?? '';
+      // The connector joins serviceUrl (which ends in a slash) and its path with another one.
+      const url = (req.url ?? '').replace(/^\/+/, '/');
       const member = MEMBER_PATH.exec(url);
       if (req.method === 'GET' && member) {
         this.memberLookups += 1;
@@ -28,6 +35,10 @@ export class TeamsStandIn {
         const body = JSON.stringify({ id, name: 'Alex Wilber', email: `${id.replace(/[^a-z0-9-]/gi, '')}@fabrikam.example`, userRole: 'user' });
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
         res.end(body);
+        return;
+      }
+      if (req.method === 'POST' && ACTIVITIES_PATH.test(url)) {
+        this.receiveProactive(req, res);
         return;
       }
       const file = FILE_PATH.exec(url);
@@ -40,6 +51,25 @@ export class TeamsStandIn {
       }
       res.writeHead(404);
       res.end();
+    });
+  }
+
+  /** The connector's "send to conversation": counted, with the bot's own message id told apart. */
+  private receiveProactive(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      this.proactiveMessages += 1;
+      try {
+        const activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { channelData?: { cporMessageId?: unknown } };
+        const id = activity.channelData?.cporMessageId;
+        if (typeof id === 'string') this.distinctProactive.add(id);
+      } catch {
+        // Counted anyway; a body that is not JSON has no id to tell it apart by.
+      }
+      const body = JSON.stringify({ id: randomUUID() });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
     });
   }
 

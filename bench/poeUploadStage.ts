@@ -1,0 +1,83 @@
+/**
+ * RSS growth while a large PoE uploads through the real path: a `file.download.info`
+ * attachment whose URL Teams' side serves on loopback, fetched by TeamsFileSource and
+ * streamed by BlobEvidenceStore.put into Azurite. The bot samples its own resident set
+ * every few milliseconds during that one turn. Most of the growth is short-lived Buffers
+ * (each downloaded chunk, copied into the upload's blocks) that V8 frees at its next
+ * collection; a third upload with a collection before every sample shows what is live.
+ */
+import { container, seedPartners, type BenchContext } from './context';
+import { minimalPdf, pdfOfSize } from './pdf';
+import { SimulatedPartner } from './partnerClient';
+import { round, secondsSince } from './stats';
+
+export interface UploadMemory {
+  uploadSeconds: number;
+  startRssBytes: number;
+  peakRssBytes: number;
+  rssGrowthMiB: number;
+  /** Of the growth: V8's heap reserving more (its young generation grows under allocation pressure), and Buffers. */
+  heapTotalGrowthMiB: number;
+  arrayBuffersGrowthMiB: number;
+  rssSamples: number;
+}
+
+export interface PoeUploadFigures {
+  bytes: number;
+  /** The bot's first large upload: what a fresh instance pays. */
+  first: UploadMemory;
+  /** A second one, by another partner: what every later upload pays. */
+  second: UploadMemory;
+  /** A third, with a full collection before every sample: the memory the upload really holds. */
+  liveSet: UploadMemory;
+  rssGrowthMiB: number;
+  storedBytes: number;
+}
+
+interface MemoryPeaks {
+  rss: number;
+  heapTotal: number;
+  arrayBuffers: number;
+}
+
+const MiB = 1024 * 1024;
+const mib = (bytes: number): number => round(bytes / MiB, 1);
+
+/** One partner at the PoE card attaching `bytes`, with the bot watching its memory; checks the file was stored whole. */
+async function uploadOnce(ctx: BenchContext, bytes: number, collecting = false): Promise<UploadMemory> {
+  const [identity] = await seedPartners(ctx, 1);
+  if (!identity) throw new Error('no partner seeded');
+  const partner = new SimulatedPartner({ botEndpoint: ctx.bot.endpoint, serviceUrl: ctx.teams.serviceUrl, identity });
+  await partner.fileClaim(ctx.teams.serve(minimalPdf()), (verbs) => verbs.includes('poeDone'));
+  const url = ctx.teams.serve(pdfOfSize(bytes));
+  await ctx.bot.child.request('rssStart', { collecting });
+  const started = performance.now();
+  await partner.attach(url, 'Signed SOW (scanned).pdf');
+  const uploadSeconds = secondsSince(started);
+  const watch = await ctx.bot.child.request<{ samples: number; start: MemoryPeaks; peak: MemoryPeaks }>('rssStop');
+  ctx.teams.forget(url);
+  const { resources } = await container(ctx.database, 'claims')
+    .items.query<{ poe: { sizeBytes: number }[] }>('SELECT c.poe FROM c', { partitionKey: identity.tenantId })
+    .fetchAll();
+  const stored = Math.max(0, ...resources.flatMap((claim) => claim.poe.map((file) => file.sizeBytes)));
+  if (stored !== bytes) throw new Error(`the ${bytes}-byte PoE was not stored (largest stored: ${stored})`);
+  return {
+    uploadSeconds: round(uploadSeconds, 2),
+    startRssBytes: watch.start.rss,
+    peakRssBytes: watch.peak.rss,
+    rssGrowthMiB: mib(watch.peak.rss - watch.start.rss),
+    heapTotalGrowthMiB: mib(watch.peak.heapTotal - watch.start.heapTotal),
+    arrayBuffersGrowthMiB: mib(watch.peak.arrayBuffers - watch.start.arrayBuffers),
+    rssSamples: watch.samples,
+  };
+}
+
+export async function poeUploadStage(ctx: BenchContext): Promise<PoeUploadFigures> {
+  const bytes = Math.round(ctx.settings.poeMiB * MiB);
+  ctx.log(`PoE: uploading ${ctx.settings.poeMiB} MiB through file.download.info, three times`);
+  const first = await uploadOnce(ctx, bytes);
+  const second = await uploadOnce(ctx, bytes);
+  const liveSet = await uploadOnce(ctx, bytes, true);
+  // The worse of the first two (without forced collections) is the figure: what an instance may show.
+  return { bytes, first, second, liveSet, rssGrowthMiB: Math.max(first.rssGrowthMiB, second.rssGrowthMiB), storedBytes: bytes };
+}
