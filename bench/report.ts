@@ -1,0 +1,83 @@
+/**
+ * What the bench reports: the headline figures against their goals (issue 6), printed
+ * as a table, written to bench/results.json, and written into RELIABILITY.md between
+ * its bench markers (the rest of that file is written by hand).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const HEADLINE_KEYS = [
+  'turn_throughput_ratio_vs_echo',
+  'turn_p99_ratio_vs_echo',
+  'cosmos_ops_per_turn',
+  'heap_kb_per_conversation',
+  'poe_upload_rss_growth_mb',
+  'sweep_due_per_second',
+  'sweep_docs_read_per_due',
+] as const;
+
+export type HeadlineKey = (typeof HEADLINE_KEYS)[number];
+export type Headline = Record<HeadlineKey, number | null>;
+
+interface Goal {
+  label: string;
+  target: number;
+  better: 'higher' | 'lower';
+  unit: string;
+}
+
+export const GOALS: Readonly<Record<HeadlineKey, Goal>> = {
+  turn_throughput_ratio_vs_echo: { label: 'Turn throughput ÷ echo bot', target: 0.5, better: 'higher', unit: '×' },
+  turn_p99_ratio_vs_echo: { label: 'Turn p99 latency ÷ echo bot', target: 2, better: 'lower', unit: '×' },
+  cosmos_ops_per_turn: { label: 'Cosmos DB operations per turn', target: 3, better: 'lower', unit: '' },
+  heap_kb_per_conversation: { label: 'Bot heap per parked conversation', target: 64, better: 'lower', unit: ' KB' },
+  poe_upload_rss_growth_mb: { label: 'RSS growth during a 25 MB PoE upload', target: 32, better: 'lower', unit: ' MB' },
+  sweep_due_per_second: { label: 'Due claims closed per second', target: 500, better: 'higher', unit: '/s' },
+  sweep_docs_read_per_due: { label: 'Documents read per due claim', target: 2, better: 'lower', unit: '' },
+};
+
+export function meets(key: HeadlineKey, value: number | null): boolean | undefined {
+  if (value === null || Number.isNaN(value)) return undefined;
+  const goal = GOALS[key];
+  return goal.better === 'higher' ? value >= goal.target : value <= goal.target;
+}
+
+const verdict = (met: boolean | undefined): string => (met === undefined ? 'not run' : met ? 'met' : 'MISSED');
+
+export function headlineRows(headline: Headline): string[][] {
+  return HEADLINE_KEYS.map((key) => {
+    const goal = GOALS[key];
+    const value = headline[key];
+    return [goal.label, value === null ? '—' : `${value}${goal.unit}`, `${goal.better === 'higher' ? '≥' : '≤'} ${goal.target}${goal.unit}`, verdict(meets(key, value))];
+  });
+}
+
+/** A plain-text table for the terminal. */
+export function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export function markdownTable(header: string[], rows: string[][]): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+export const START_MARKER = '<!-- bench:start -->';
+export const END_MARKER = '<!-- bench:end -->';
+
+/** Replaces what is between the markers (or appends a marked section) and keeps the rest. */
+export function withBenchSection(document: string, section: string): string {
+  const block = `${START_MARKER}\n${section.trim()}\n${END_MARKER}`;
+  const start = document.indexOf(START_MARKER);
+  const end = document.indexOf(END_MARKER);
+  if (start === -1 || end < start) return `${document.trimEnd()}\n\n${block}\n`;
+  return document.slice(0, start) + block + document.slice(end + END_MARKER.length);
+}
+
+export function writeReliabilitySection(file: string, section: string): void {
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Reliability\n';
+  writeFileSync(file, withBenchSection(current, section));
+}
+
+export const REPO_ROOT = path.resolve(__dirname, '..');
