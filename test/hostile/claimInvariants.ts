@@ -34,7 +34,7 @@ export function claimViolations(claim: Claim, org: PartnerOrganisation): string[
   }
   if (claim.customerDomain !== '') problems.push(validateDomain(claim.customerDomain));
   if (claim.customerTenantId !== '') problems.push(validateTenantId(claim.customerTenantId));
-  if (claim.solutionArea !== undefined && (!isSolutionArea(claim.solutionArea) || !isActivityAllowed(claim.solutionArea, claim.activity ?? ('' as never)))) {
+  if (claim.solutionArea !== undefined && (!isSolutionArea(claim.solutionArea) || claim.activity === undefined || !isActivityAllowed(claim.solutionArea, claim.activity))) {
     problems.push({ code: 'areaActivity', field: 'solutionArea' });
   }
   if (claim.revenue !== undefined) problems.push(...validateRevenue(claim.revenue));

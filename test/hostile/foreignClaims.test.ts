@@ -14,14 +14,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { CARD_VERBS } from '../../cards/verbs';
-import { ConsentTokens } from '../../claims/consentToken';
 import type { Claim, ClaimStatus } from '../../claims/model';
 import { consentTokenFor } from '../../bot/consentLinks';
 import { mainRequestOf } from '../../dialogs/mainRequests';
 import { COMMANDS, LOCALES, productName, t, type Locale } from '../../locales/i18n';
 import { messageList } from '../../locales/translator';
 import { HostileChat } from './hostileChat';
-import { ADMIN, CONSENT_KEY, FOREIGN, HOME, MONDAY, VIEWER, hostileWorld, type HostileWorld, type InvokeAnswer, type Reply, type User } from './hostileWorld';
+import { ADMIN, FOREIGN, HOME, MONDAY, VIEWER, hostileWorld, type HostileWorld, type InvokeAnswer, type Reply, type User } from './hostileWorld';
 import { assertLocalizedCard, assertLocalizedReplies, cardsOf, textBlocks, textRuns, textsOf, type Card } from './replies';
 
 const WEEK_LATER = new Date(MONDAY.getTime() + 7 * 86_400_000).toISOString();
@@ -70,6 +69,9 @@ describe("hostile input: another organisation's claim ids on every command and c
   after(async () => {
     await world?.close();
   });
+
+  /** The genuine consent token of a rival claim awaiting its customer (what the customer's email link carries). */
+  const rivalToken = (claim: Claim): string | undefined => consentTokenFor(world.tokens, claim, 'customerConsentRequest');
 
   /** Every text and card of the answers, as one string to search. */
   const shown = (replies: readonly (Reply | Card)[]): string => JSON.stringify(replies);
@@ -139,9 +141,9 @@ describe("hostile input: another organisation's claim ids on every command and c
           assertNothingLeaks(replies, where);
           // A request about a claim (by its id) is answered "not found", or refused before anything is looked up.
           const request = mainRequestOf({ value });
-          const refusals = ['errors.notFound', 'access.notAllowed', 'manage.notAllowed'] as const;
+          const notFoundOrRefused = ['errors.notFound', 'access.notAllowed', 'manage.notAllowed'] as const;
           if ('claimId' in request && request.claimId === claim.id) {
-            assert.ok(refusals.some((key) => textsOf(replies).join('|') === t(locale, key)), `${where}: ${textsOf(replies).join('|')}`);
+            assert.ok(notFoundOrRefused.some((key) => textsOf(replies).join('|') === t(locale, key)), `${where}: ${textsOf(replies).join('|')}`);
             assert.equal(cardsOf(replies).length, 0, `${where}: a card about it`);
           }
           if (['newClaim', 'resumeDraft'].includes(verb)) await world.message(who, { text: messageList(locale, 'commands.cancel')[0] }, locale);
@@ -236,8 +238,3 @@ describe("hostile input: another organisation's claim ids on every command and c
     await assertRivalsUntouched('consent buttons');
   });
 });
-
-/** The genuine consent token of a rival claim awaiting its customer (what the customer's email link carries). */
-function rivalToken(claim: Claim): string | undefined {
-  return consentTokenFor(new ConsentTokens(CONSENT_KEY), claim, 'hostile');
-}
