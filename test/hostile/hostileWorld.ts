@@ -152,7 +152,7 @@ export async function hostileWorld(): Promise<HostileWorld> {
   // The PoE store on a container whose name we know, so a test can list what landed in it.
   const { service, signer } = connectBlobStorage({ connectionString: standIns().azurite.connectionString });
   const poeContainer = service.getContainerClient(`poe-hostile-${randomUUID()}`);
-  const evidence = new BlobEvidenceStore({ container: poeContainer, signer });
+  const evidence = new BlobEvidenceStore({ container: poeContainer, signer, claims: h.claims });
   await evidence.ensureContainer();
   const botServices = { ...h.botServices, evidence };
   const lifecycle = new ClaimLifecycle({ ...botServices, clock });
