@@ -5,7 +5,7 @@
  * `--expose-gc` so the bench can ask for the heap after a full collection, and asked
  * to watch its resident set while a large PoE uploads.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { serveParent } from './ipc';
@@ -22,9 +22,10 @@ const blob = { connectionString: required('BENCH_BLOB_CONNECTION_STRING') };
 // Local mode (no Azure endpoints), an ephemeral port, a data folder of its own; read when bot/index loads.
 delete process.env.COSMOS_ENDPOINT;
 delete process.env.STORAGE_ACCOUNT_URL;
+const dataDir = mkdtempSync(path.join(tmpdir(), 'cpor-bench-'));
 Object.assign(process.env, {
   PORT: '0',
-  DATA_DIR: mkdtempSync(path.join(tmpdir(), 'cpor-bench-')),
+  DATA_DIR: dataDir,
   LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
   COSMOS_DATABASE: required('BENCH_DATABASE'),
   POE_CONTAINER: required('BENCH_POE_CONTAINER'),
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
     },
     async () => {
       await app.lifecycle.stop('bench finished');
+      rmSync(dataDir, { recursive: true, force: true });
     },
   );
 }

@@ -3,7 +3,7 @@
  * claim is a Draft, the dialog waits for a card), measured as the bot's heap after a
  * full collection before and after parking them.
  */
-import { seedPartners, type BenchContext } from './context';
+import { container, seedPartners, type BenchContext } from './context';
 import { minimalPdf } from './pdf';
 import { SimulatedPartner } from './partnerClient';
 import { forEachConcurrently, round, secondsSince } from './stats';
@@ -16,6 +16,17 @@ export interface ParkedHeapFigures {
   rssAfterBytes: number;
   kbPerConversation: number;
   parkingSeconds: number;
+  /** Conversation state documents (the dialog stack) of parked conversations, as stored: what every turn reads and writes. */
+  botStateBytes: { documents: number; average: number; largest: number };
+}
+
+/** The stored size of the bot state documents of conversations parked by this bench. */
+async function botStateSizes(ctx: BenchContext): Promise<{ documents: number; average: number; largest: number }> {
+  const { resources } = await container(ctx.database, 'botState').items.query<{ id: string }>('SELECT * FROM c').fetchAll();
+  // Conversation state, not user state: the key names the conversation (ids escaped as the storage does).
+  const sizes = resources.filter((doc) => /conversations.*bench-/.test(doc.id)).map((doc) => Buffer.byteLength(JSON.stringify(doc)));
+  const total = sizes.reduce((sum, n) => sum + n, 0);
+  return { documents: sizes.length, average: sizes.length ? Math.round(total / sizes.length) : 0, largest: Math.max(0, ...sizes) };
 }
 
 interface MemoryUsage {
@@ -40,6 +51,7 @@ export async function parkedHeapStage(ctx: BenchContext): Promise<ParkedHeapFigu
   });
   const parkingSeconds = secondsSince(started);
   const after = await ctx.bot.child.request<MemoryUsage>('heap');
+  const stateSizes = await botStateSizes(ctx);
   return {
     conversations: count,
     heapBeforeBytes: before.heapUsed,
@@ -48,5 +60,6 @@ export async function parkedHeapStage(ctx: BenchContext): Promise<ParkedHeapFigu
     rssAfterBytes: after.rss,
     kbPerConversation: round((after.heapUsed - before.heapUsed) / count / 1024, 2),
     parkingSeconds: round(parkingSeconds, 1),
+    botStateBytes: stateSizes,
   };
 }

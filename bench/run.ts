@@ -210,7 +210,7 @@ function reliabilitySection(headline: Headline, raw: Record<string, unknown>, ru
     ['CPU per turn: claims bot · echo bot · stand-ins', `${f('turnCost', 'cpuMsPerTurn', 'bot')} ms · ${f('turnCost', 'cpuMsPerTurn', 'echo')} ms · ${f('turnCost', 'cpuMsPerTurn', 'standIns')} ms`],
     ['Turns per claim', f('turnCost', 'turnsPerClaim')],
     ['Cosmos DB operations per turn, by container and kind', perTurn || '—'],
-    ['PoE RSS growth: first · second · live set (collecting)', `${f('poeUpload', 'first', 'rssGrowthMiB')} · ${f('poeUpload', 'second', 'rssGrowthMiB')} · ${f('poeUpload', 'liveSet', 'rssGrowthMiB')} MB`],
+    ['PoE: RSS growth, first · second upload; Buffers live during an upload (collecting before every sample)', `${f('poeUpload', 'first', 'rssGrowthMiB')} · ${f('poeUpload', 'second', 'rssGrowthMiB')} MB; ${f('poeUpload', 'liveSet', 'arrayBuffersGrowthMiB')} MB`],
     ['Scheduler: seconds until all closed and told · CPU per due claim (bot · stand-ins)', `${f('sweep', 'sweepSeconds')} s · ${f('sweep', 'cpuMsPerDue', 'bot')} ms · ${f('sweep', 'cpuMsPerDue', 'standIns')} ms`],
   ];
   return [

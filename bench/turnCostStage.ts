@@ -25,8 +25,8 @@ export interface TurnCostFigures {
   rounds: { bot: LatencySummary[]; echo: LatencySummary[] };
 }
 
-const WARM_UP_CLAIMS = 20;
-const ECHO_WARM_UP_ROUNDS = 2;
+/** Both bots keep getting faster over their first few hundred turns (JIT, pools): warm them past that. */
+const ECHO_WARM_UP_ROUNDS = 5;
 /** Measured rounds per bot; one round is every partner filing one claim. The median counts. */
 const ROUNDS = 3;
 
@@ -76,10 +76,9 @@ export async function turnCostStage(ctx: BenchContext): Promise<TurnCostFigures>
   const echo = await BenchChild.start('echo bot', 'echoBot.ts', { output: 'ignore' });
   try {
     const echoEndpoint = `${String(echo.ready.url)}/api/messages`;
-    // Warm-up, not measured: JIT, connection pools, caches on both sides.
-    const warmUp = Math.min(WARM_UP_CLAIMS, n);
-    ctx.log(`turn cost: warming up the claims bot with ${warmUp} claims`);
-    const warm = await fileClaims(ctx, await seedPartners(ctx, warmUp));
+    // Warm-up, not measured: a whole round for the claims bot, five of its requests for the echo bot.
+    ctx.log(`turn cost: warming up both bots with a round of ${n} claims`);
+    const warm = await fileClaims(ctx, await seedPartners(ctx, n));
     for (let round = 0; round < ECHO_WARM_UP_ROUNDS; round++) await replayAgainstEcho(echoEndpoint, warm.partners);
 
     const botRounds: LatencySummary[] = [];
