@@ -4,10 +4,10 @@
  *   processes   stand-ins (Cosmos DB stand-in + its own Azurite) · the claims bot
  *               (bot/index.ts startApp, --expose-gc) · the bare echo bot · this one
  *               (load generator, Teams' side, setup and checks, the scheduler)
- *   stages      turnCost · parkedHeap · poeUpload · sweep · killLoop (optional)
+ *   stages      turnCost · parkedHeap · poeUpload · sweep · killLoop
  *
  * Settings: BENCH_PARTNERS (50), BENCH_PARKED (1000), BENCH_POE_MIB (25), BENCH_DUE
- * (10000), BENCH_NOT_DUE (100000), BENCH_KILL_RUNS (0), BENCH_STAGES (all),
+ * (10000), BENCH_NOT_DUE (100000), BENCH_KILL_RUNS (50; 0 skips it), BENCH_STAGES (all),
  * BENCH_DEADLINE_SECONDS (900), BENCH_LOG_LEVEL (the bot's, default info), BENCH_PROFILE
  * (a CPU profile of the bot in bench/profile.tmp/), or the same
  * as arguments: `npm run bench -- --partners=10 --stages=turnCost,sweep`.
@@ -52,16 +52,15 @@ function readSettings(): BenchSettings {
     poeMiB: count('poe-mib', 'BENCH_POE_MIB', 25),
     due: Math.max(1, Math.round(count('due', 'BENCH_DUE', 10_000))),
     notDue: Math.round(count('not-due', 'BENCH_NOT_DUE', 100_000)),
-    killRuns: Math.round(count('kill-runs', 'BENCH_KILL_RUNS', 0)),
+    killRuns: Math.round(count('kill-runs', 'BENCH_KILL_RUNS', 50)),
     stages: setting('stages', 'BENCH_STAGES', '').split(',').map((s) => s.trim()).filter(Boolean),
     deadlineSeconds: count('deadline-seconds', 'BENCH_DEADLINE_SECONDS', 900),
   };
 }
 
 /**
- * The hook for issue 6 item 3's long SIGKILL loop (50 runs): a module `bench/killLoop.ts`
- * exporting `killLoopStage(ctx)` is run as the last stage when BENCH_KILL_RUNS > 0. It can
- * start and kill bot processes with `ctx.startBot()` and read the stores through `ctx`.
+ * Issue 6 item 3's long SIGKILL loop (50 runs by default): `bench/killLoop.ts` exports
+ * `killLoopStage(ctx)`, run as the last stage when BENCH_KILL_RUNS > 0.
  */
 function optionalKillLoop(): Stage | undefined {
   const file = path.join(__dirname, 'killLoop.ts');
@@ -212,6 +211,7 @@ function reliabilitySection(headline: Headline, raw: Record<string, unknown>, ru
     ['Cosmos DB operations per turn, by container and kind', perTurn || '—'],
     ['PoE: RSS growth, first · second upload; Buffers live during an upload (collecting before every sample)', `${f('poeUpload', 'first', 'rssGrowthMiB')} · ${f('poeUpload', 'second', 'rssGrowthMiB')} MB; ${f('poeUpload', 'liveSet', 'arrayBuffersGrowthMiB')} MB`],
     ['Scheduler: seconds until all closed and told · CPU per due claim (bot · stand-ins)', `${f('sweep', 'sweepSeconds')} s · ${f('sweep', 'cpuMsPerDue', 'bot')} ms · ${f('sweep', 'cpuMsPerDue', 'standIns')} ms`],
+    ['SIGKILL loop (submit and approve): runs · killed mid-work · broken invariants · doubles in the send window', `${f('killLoop', 'runs')} · ${f('killLoop', 'killedMidWork')} · ${f('killLoop', 'violations')} · ${f('killLoop', 'doublesInSendWindow')}`],
   ];
   return [
     `## Latest bench figures`,
