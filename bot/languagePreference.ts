@@ -32,9 +32,18 @@ interface StoredPreference {
 
 const PROPERTY = 'languagePreference';
 
+/**
+ * How long a user's choice is reused without reading user state again. Every turn needs
+ * it, and reading it cost a Cosmos DB read per turn; a change made here updates the copy
+ * at once, one made on another instance is seen within this time.
+ */
+const CACHE_MS = 30_000;
+const CACHE_MAX_USERS = 5_000;
+
 export class LanguagePreferences implements PreferredLocaleSource {
   private readonly userState: UserState;
   private readonly preference: StatePropertyAccessor<StoredPreference | undefined>;
+  private readonly known = new Map<string, { locale: Locale | undefined; until: number }>();
 
   constructor(
     storage: Storage,
@@ -46,10 +55,25 @@ export class LanguagePreferences implements PreferredLocaleSource {
 
   async preferredLocale(context: TurnContext): Promise<Locale | undefined> {
     if (!hasUser(context)) return undefined;
+    const key = userKey(context);
+    const cached = this.known.get(key);
+    if (cached && cached.until > this.clock.now().getTime()) return cached.locale;
     const stored: unknown = await this.preference.get(context);
     // Stored data is read back as it is: anything but a known locale means no choice.
     const locale: unknown = typeof stored === 'object' && stored !== null ? Reflect.get(stored, 'locale') : undefined;
-    return isLocale(locale) ? locale : undefined;
+    const preferred = isLocale(locale) ? locale : undefined;
+    this.remember(key, preferred);
+    return preferred;
+  }
+
+  private remember(key: string, locale: Locale | undefined): void {
+    this.known.delete(key);
+    this.known.set(key, { locale, until: this.clock.now().getTime() + CACHE_MS });
+    // A Map iterates oldest first: trim from the front.
+    for (const oldest of this.known.keys()) {
+      if (this.known.size <= CACHE_MAX_USERS) break;
+      this.known.delete(oldest);
+    }
   }
 
   /**
@@ -63,8 +87,12 @@ export class LanguagePreferences implements PreferredLocaleSource {
     else await this.preference.set(context, { locale: choice, how, at: this.clock.now().toISOString() });
     // Last writer wins (BotState writes with eTag '*'): for a preference that is right.
     await this.userState.saveChanges(context);
+    this.remember(userKey(context), choice === 'teams' ? undefined : choice);
   }
 }
+
+/** The same identity user state keys on: the channel and its user id. */
+const userKey = (context: TurnContext): string => `${context.activity.channelId}|${context.activity.from.id}`;
 
 /** User state is keyed by the channel's user id; without one there is nobody to remember. */
 function hasUser(context: TurnContext): boolean {
