@@ -90,7 +90,7 @@ class RssWatch {
 
 async function main(): Promise<void> {
   const { startApp } = require('../bot/index') as typeof import('../bot/index');
-  const { connections } = require('../bot/storageConnections') as typeof import('../bot/storageConnections');
+  const { connections } = require('../bot/app/storageConnections') as typeof import('../bot/app/storageConnections');
   const app = await startApp(async (config) => connections(config, cosmos, blob, undefined));
   const rss = new RssWatch();
   serveParent(

@@ -4,7 +4,7 @@
  * replies in the HTTP answer, and answers the latest Adaptive Card by pressing its
  * Action.Submit with the card's own data (verb, claim id, nonce) and the inputs filled
  * in. It knows the new-claim flow only as "which button to press next", the same step
- * knowledge test/dialogs/newClaimSteps.ts encodes, so the bot's replies steer it.
+ * knowledge test/dialogs/newClaim/newClaimSteps.ts encodes, so the bot's replies steer it.
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';

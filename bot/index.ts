@@ -4,7 +4,7 @@
  * starts the embedded local stack first.
  */
 // First: configuration and telemetry, before any module that loads `http`.
-import { config, telemetry } from './startup';
+import { config, telemetry } from './app/startup';
 import type { CosmosDbPartitionedStorage } from 'botbuilder-azure';
 import { BusinessCalendar } from '../claims/calendar';
 import { ClaimLifecycle } from '../claims/lifecycle';
@@ -21,20 +21,20 @@ import { WordPoeTemplate } from '../documents/poeTemplate';
 import { BlobDownloadLinks } from '../storage/downloadLinks';
 import { BlobEvidenceStore } from '../storage/poeStore';
 import { loadSeededTenantDirectory, type SeededTenantDirectory } from '../storage/tenantDirectory';
-import { createAdapter } from './adapter';
-import { DeduplicateActivities } from './deduplicateActivities';
-import { composeBot } from './composeBot';
-import { composeConsent, type ConsentParts } from './composeConsent';
-import { composeNotifications, type NotificationParts } from './composeNotifications';
-import type { Config } from './config';
-import { Lifecycle } from './lifecycle';
-import { createLogger, engineLog, flushLogger, type Logger } from './logger';
-import { OutboxKick } from './outboxKick';
-import { allRoutes, legalRoutes } from './legalRoutes';
-import { createServer } from './server';
-import { LocalSamplePoe } from './samplePoe';
-import { TeamsFileSource } from './teamsFileSource';
-import { connectStorage, type StorageConnections } from './storageConnections';
+import { createAdapter } from './http/adapter';
+import { DeduplicateActivities } from './teams/deduplicateActivities';
+import { composeBot } from './app/composeBot';
+import { composeConsent, type ConsentParts } from './app/composeConsent';
+import { composeNotifications, type NotificationParts } from './app/composeNotifications';
+import type { Config } from './app/config';
+import { Lifecycle } from './app/lifecycle';
+import { createLogger, engineLog, flushLogger, type Logger } from './app/logger';
+import { OutboxKick } from './notifications/outboxKick';
+import { allRoutes, legalRoutes } from './http/legalRoutes';
+import { createServer } from './http/server';
+import { LocalSamplePoe } from './teams/samplePoe';
+import { TeamsFileSource } from './teams/teamsFileSource';
+import { connectStorage, type StorageConnections } from './app/storageConnections';
 
 /** How long a stop waits for turns in flight before closing their connections. */
 const TURN_GRACE_MS = 10_000;

@@ -28,7 +28,7 @@ import mpnChoice from './mpnChoice.json';
 import notice from './notice.json';
 import poe from './poe.json';
 import products from './products.json';
-import review from './review.json';
+import summary from './summary.json';
 import reviewDetail from './reviewDetail.json';
 import reviewQueue from './reviewQueue.json';
 import revenueDetails from './revenueDetails.json';
@@ -50,7 +50,7 @@ export const CARD_TEMPLATES = {
   contacts,
   poe,
   comments,
-  review,
+  summary,
   draftsList,
   claimsList,
   status,

@@ -47,8 +47,8 @@ export {
   type SubscriptionsCardModel,
 } from './stepCards';
 export { LANGUAGE_NAMES, renderLanguageCard, type LanguageCardModel } from './languageCard';
-export { renderReviewCard, renderSubmitConfirmCard, type ReviewCardModel } from './reviewCard';
+export { renderSummaryCard, renderSubmitConfirmCard, type SummaryCardModel } from './summaryCard';
 export { renderClaimsListCard, renderDraftsListCard, STATUS_COLORS, type ClaimSummary, type ClaimsListCardModel, type DraftsListCardModel } from './listCards';
 export { renderHistoryCard, renderStatusCard, type HistoryCardModel, type StatusCardModel } from './statusCards';
-export { CARD_VERBS, EXECUTE_VERBS, isCardVerb, isReviewSection, REVIEW_SECTIONS, RESERVED_INPUT_IDS, type CardVerb, type ExecuteVerb, type ReviewSection } from './verbs';
+export { CARD_VERBS, EXECUTE_VERBS, isCardVerb, isSummarySection, SUMMARY_SECTIONS, RESERVED_INPUT_IDS, type CardVerb, type ExecuteVerb, type SummarySection } from './verbs';
 export * from './submissions';

@@ -62,7 +62,7 @@ const REJECT_CHOICE: Readonly<Record<string, MessageKey>> = { insufficientPoe: '
 function contactLine(locale: Locale, role: MessageKey, contact: Contact | undefined): string[] {
   if (!contact) return [];
   const params = { role: t(locale, role), name: contact.name, email: contact.email };
-  return [contact.title ? t(locale, 'review.contactWithTitle', { ...params, jobTitle: contact.title }) : t(locale, 'review.contactWithoutTitle', params)];
+  return [contact.title ? t(locale, 'summary.contactWithTitle', { ...params, jobTitle: contact.title }) : t(locale, 'summary.contactWithoutTitle', params)];
 }
 
 function facts(locale: Locale, model: ReviewDetailCardModel): string[] {
@@ -79,7 +79,7 @@ function facts(locale: Locale, model: ReviewDetailCardModel): string[] {
   ];
   for (const entry of claim.subscriptions) {
     const product = productName(entry.productId);
-    lines.push(entry.subscriptionIds.length > 0 ? t(locale, 'review.subscriptionIds', { product, ids: entry.subscriptionIds.join(', ') }) : t(locale, 'review.subscriptionSingle', { product }));
+    lines.push(entry.subscriptionIds.length > 0 ? t(locale, 'summary.subscriptionIds', { product, ids: entry.subscriptionIds.join(', ') }) : t(locale, 'summary.subscriptionSingle', { product }));
   }
   lines.push(
     ...contactLine(locale, 'fields.customerContact', claim.customerContact),
@@ -143,7 +143,7 @@ export function renderReviewDetailCard(model: ReviewDetailCardModel, locale: Loc
       title: 'reviewer.detailTitle',
       conflictsTitle: 'reviewer.conflictsTitle',
       poeTitle: 'poe.title',
-      noPoe: 'review.noPoe',
+      noPoe: 'summary.noPoe',
       download: 'reviewer.download',
       timelineTitle: 'reviewer.timelineTitle',
       startReview: 'reviewer.startReview',
@@ -177,7 +177,7 @@ export function renderReviewDetailCard(model: ReviewDetailCardModel, locale: Loc
     conflicts: [...model.conflicts],
     facts: facts(locale, model),
     hasPoe: model.poe.length > 0,
-    poe: model.poe.map(({ file, url }) => ({ label: t(locale, 'review.poeFile', { fileName: file.fileName, size: formatFileSize(locale, file.sizeBytes) }), url })),
+    poe: model.poe.map(({ file, url }) => ({ label: t(locale, 'summary.poeFile', { fileName: file.fileName, size: formatFileSize(locale, file.sizeBytes) }), url })),
     linksExpire: t(locale, 'reviewer.linksExpire', { minutes: model.linkMinutes }),
     timeline: timeline(locale, claim, model.timeZone),
     canStartReview: allowed('startReview'),

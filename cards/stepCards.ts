@@ -267,7 +267,7 @@ export function renderPoeCard(model: PoeCardModel, locale: Locale): CardAttachme
       sampleNote: 'poe.sampleNote',
     }),
     accepted: t(locale, 'poe.accepted', { maxSize: formatFileSize(locale, model.maxSizeBytes) }),
-    files: model.files.map((f) => t(locale, 'review.poeFile', { fileName: f.fileName, size: formatFileSize(locale, f.sizeBytes) })),
+    files: model.files.map((f) => t(locale, 'summary.poeFile', { fileName: f.fileName, size: formatFileSize(locale, f.sizeBytes) })),
     hasFiles: model.files.length > 0,
     templateUrl: model.templateUrl ?? '',
     hasTemplateUrl: model.templateUrl !== undefined,

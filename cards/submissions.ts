@@ -7,7 +7,7 @@
  */
 import { isActivityAllowed, isSolutionArea } from '../claims/catalog';
 import type { Activity, Contact, ProductSubscriptions, RevenueAssociationDetails, SolutionArea } from '../claims/model';
-import { isReviewSection, type ReviewSection } from './verbs';
+import { isSummarySection, type SummarySection } from './verbs';
 
 export type SubmittedValues = Readonly<Record<string, unknown>>;
 
@@ -85,9 +85,9 @@ export const readComment = (values: SubmittedValues): { comment: string } => ({ 
 /** The free text of the dispute (`justification`) and disassociation (`reason`) forms. */
 export const readReason = (values: SubmittedValues, field: 'justification' | 'reason'): string => text(values, field);
 
-export function readEditSection(values: SubmittedValues): ReviewSection | undefined {
+export function readEditSection(values: SubmittedValues): SummarySection | undefined {
   const section = text(values, 'section');
-  return isReviewSection(section) ? section : undefined;
+  return isSummarySection(section) ? section : undefined;
 }
 
 /** The claims list's paging buttons: an empty token means the first page. */

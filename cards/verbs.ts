@@ -32,7 +32,7 @@ export const CARD_VERBS = [
   'poeSample',
   'commentEntered',
   'commentSkipped',
-  // review and submission
+  // summary and submission ('backToReview' keeps its name: cards already in chats carry it)
   'editSection',
   'saveDraft',
   'submitClaim',
@@ -80,8 +80,8 @@ const memberOf = <T extends string>(list: readonly T[]) => (value: unknown): val
 
 export const isCardVerb = memberOf(CARD_VERBS);
 
-/** The review card's sections, each with its own Edit button (`editSection` + `section`). */
-export const REVIEW_SECTIONS = [
+/** The summary card's sections, each with its own Edit button (`editSection` + `section`). */
+export const SUMMARY_SECTIONS = [
   'location',
   'customer',
   'solution',
@@ -94,9 +94,9 @@ export const REVIEW_SECTIONS = [
   'comments',
 ] as const;
 
-export type ReviewSection = (typeof REVIEW_SECTIONS)[number];
+export type SummarySection = (typeof SUMMARY_SECTIONS)[number];
 
-export const isReviewSection = memberOf(REVIEW_SECTIONS);
+export const isSummarySection = memberOf(SUMMARY_SECTIONS);
 
 /** Input ids a card must never use: Teams merges inputs over the action data. */
 export const RESERVED_INPUT_IDS: readonly string[] = ['verb', 'claimId', 'nonce'];

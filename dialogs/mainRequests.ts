@@ -9,14 +9,14 @@ import { isCardVerb, readClaimsPage } from '../cards/render';
 import type { ClaimListFilter } from '../claims/ports';
 import { parseCommand } from '../locales/i18n';
 import { asRecord } from './cardPrompt';
-import { manageRequestOf, readListFilter, type ManageRequest } from './manageRequests';
+import { manageRequestOf, readListFilter, type ManageRequest } from './manage/manageRequests';
 
 export type MainRequest =
   | { kind: 'newClaim' }
   | { kind: 'continueDraft' }
   | { kind: 'resumeDraft'; claimId: string }
   | { kind: 'myClaims'; page: number; continuationToken?: string; filter?: ClaimListFilter }
-  /** Export, and the actions on one claim after submission (dialogs/manageRequests.ts). */
+  /** Export, and the actions on one claim after submission (dialogs/manage/manageRequests.ts). */
   | ManageRequest
   /** A claim by id (a card button) or by what the user typed after the command; neither: ask which. */
   | { kind: 'status' | 'history'; claimId?: string; query?: string }

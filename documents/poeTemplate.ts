@@ -155,7 +155,7 @@ function detailRows({ claim, org, locale }: TemplateInput): Row[] {
   ];
   const subscriptions = claim.subscriptions.filter((s) => s.subscriptionIds.length > 0);
   if (subscriptions.length > 0) {
-    rows.push([say('fields.subscriptions'), subscriptions.map((s) => say('review.subscriptionIds', { product: productName(s.productId), ids: s.subscriptionIds.join(', ') }))]);
+    rows.push([say('fields.subscriptions'), subscriptions.map((s) => say('summary.subscriptionIds', { product: productName(s.productId), ids: s.subscriptionIds.join(', ') }))]);
   }
   if (claim.revenue) {
     rows.push(

@@ -453,7 +453,7 @@ resource appServicePlan 'Microsoft.Web/serverfarms@2024-11-01' = {
 // reference to a resource that may not be deployed.
 func keyVaultReference(vaultUri string, secretName string) string => '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/${secretName})'
 
-// Every setting bot/config.ts reads except the local-only ones (test/infra/bicep.test.ts
+// Every setting bot/app/config.ts reads except the local-only ones (test/infra/bicep.test.ts
 // checks both directions); secrets are Key Vault references.
 var appSettings = {
   PORT: '8080' // the port App Service's Node image forwards to

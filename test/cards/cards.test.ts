@@ -3,11 +3,11 @@ import { CARD_NAMES, CARD_TEMPLATES, expandCard } from '../../cards/cardKit';
 import {
   CARD_VERBS,
   RESERVED_INPUT_IDS,
-  REVIEW_SECTIONS,
+  SUMMARY_SECTIONS,
   renderClaimsListCard,
   renderCustomerCard,
   renderProductsCard,
-  renderReviewCard,
+  renderSummaryCard,
   renderStatusCard,
   renderWelcomeCard,
   renderTenantCheckCard,
@@ -170,7 +170,7 @@ describe('user text is data', () => {
   });
 
   it('shows the customer name exactly as typed in the review card', () => {
-    const card = renderReviewCard({ claimId: 'c', nonce: 'n', claim: sampleClaim('${$root.labels.title}'), problems: [] }, 'en-US');
+    const card = renderSummaryCard({ claimId: 'c', nonce: 'n', claim: sampleClaim('${$root.labels.title}'), problems: [] }, 'en-US');
     const runs = [...objectsOfType(card.content, 'TextRun')].map((run) => String(run.text));
     assert.ok(runs.includes('${$root.labels.title}'));
     assert.ok(runs.includes('Customer domain name: ${$root.labels.title}'));
@@ -221,14 +221,14 @@ describe('card behaviour', () => {
     assert.deepEqual(subscriptionProductsOf(claim).map((p) => [p.id, p.multiple, p.subscriptionIds.length]), [['dynamics365Sales', true, 2], ['dynamics365Finance', false, 0]]);
   });
 
-  it('review: an Edit button per section shown, revenue only for revenue association, Submit only without problems', () => {
+  it('summary: an Edit button per section shown, revenue only for revenue association, Submit only without problems', () => {
     const claim = sampleClaim('Contoso');
-    const withProblems = renderReviewCard({ claimId: 'c', nonce: 'n', claim, problems: [{ code: 'poeRequired', field: 'poe' }] }, 'en-US');
+    const withProblems = renderSummaryCard({ claimId: 'c', nonce: 'n', claim, problems: [{ code: 'poeRequired', field: 'poe' }] }, 'en-US');
     const sections = submits(withProblems).filter((d) => d.verb === 'editSection').map((d) => d.section);
-    assert.deepEqual(sections, [...REVIEW_SECTIONS]);
+    assert.deepEqual(sections, [...SUMMARY_SECTIONS]);
     assert.ok(!verbs(withProblems).includes('submitClaim'));
     assert.match(JSON.stringify(withProblems.content), /Attach at least one proof of execution/);
-    const m365 = renderReviewCard({ claimId: 'c', nonce: 'n', claim: sampleClaim('C', { activity: 'usage', solutionArea: 'microsoft365', productIds: ['exchangeOnline'] }), problems: [] }, 'en-US');
+    const m365 = renderSummaryCard({ claimId: 'c', nonce: 'n', claim: sampleClaim('C', { activity: 'usage', solutionArea: 'microsoft365', productIds: ['exchangeOnline'] }), problems: [] }, 'en-US');
     const m365Sections = submits(m365).filter((d) => d.verb === 'editSection').map((d) => d.section);
     assert.ok(!m365Sections.includes('revenue') && !m365Sections.includes('subscriptions'));
     assert.deepEqual(verbs(m365).slice(-3), ['submitClaim', 'saveDraft', 'cancel']);

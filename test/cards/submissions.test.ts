@@ -15,7 +15,7 @@ import {
   renderContactsCard,
   renderCustomerCard,
   renderProductsCard,
-  renderReviewCard,
+  renderSummaryCard,
   renderSolutionCard,
   renderSubscriptionsCard,
   type CardAttachment,
@@ -103,8 +103,8 @@ describe('reading card submits', () => {
     assert.deepEqual(withoutTech.customerContact, { name: 'Dana', title: 'CIO', email: 'dana@contoso.com' });
   });
 
-  it('review: the Edit button names its section; forged sections are refused', () => {
-    const card = renderReviewCard({ ...step, claim: sampleClaim('C'), problems: [] }, 'en-US');
+  it('summary: the Edit button names its section; forged sections are refused', () => {
+    const card = renderSummaryCard({ ...step, claim: sampleClaim('C'), problems: [] }, 'en-US');
     const edit = [...objectsOfType(card.content, 'Action.Submit')].map((a) => a.data as Record<string, unknown>).find((d) => d.verb === 'editSection' && d.section === 'contacts');
     assert.equal(readEditSection(edit ?? {}), 'contacts');
     assert.equal(readEditSection({ section: '__proto__' }), undefined);

@@ -14,7 +14,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
-import { SAMPLE_POE_FILE_NAME } from '../../bot/samplePoe';
+import { SAMPLE_POE_FILE_NAME } from '../../bot/teams/samplePoe';
 import { LANGUAGE_NAMES } from '../../cards/render';
 import type { Activity as ClaimActivity, Claim, RevenueAssociationDetails, SolutionArea } from '../../claims/model';
 import { activityLabel, formatFileSize, productName, solutionAreaLabel, t, type Locale } from '../../locales/i18n';
@@ -194,13 +194,13 @@ async function fileClaim(chat: PlaygroundChat, bot: RealBot, plan: ClaimPlan): P
   const comments = await cardTitled('comments.title');
   await comments.clickAction(say('comments.skip'));
 
-  const review = await cardTitled('review.title');
+  const review = await cardTitled('summary.title');
   const reviewText = await review.text();
   for (const shown of [plan.name, plan.customer.domain, plan.contact.email, plan.fileName, ...plan.productIds.map(productName)]) {
     assert.ok(reviewText.includes(shown), `the review shows ${shown}`);
   }
-  assert.ok(reviewText.includes(say('review.ready')));
-  await review.clickAction(say('review.submit'));
+  assert.ok(reviewText.includes(say('summary.ready')));
+  await review.clickAction(say('summary.submit'));
   const confirm = await cardTitled('submit.confirmTitle');
   await confirm.clickAction(say('submit.confirm'));
   await chat.waitForBotText(say('submit.submitted'));

@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { formatFileSize, LOCALES, t, type Locale } from '../../locales/i18n';
-import { Chat, adminCaller, blobBytes, newClaimSetting, onlyClaimOf, sha256, textsOf } from '../dialogs/newClaimHarness';
-import { assertCard, upToPoe } from '../dialogs/newClaimSteps';
+import { Chat, adminCaller, blobBytes, newClaimSetting, onlyClaimOf, sha256, textsOf } from '../dialogs/newClaim/newClaimHarness';
+import { assertCard, upToPoe } from '../dialogs/newClaim/newClaimSteps';
 import { minimalPdf } from '../support/evidenceSamples';
 import type { FaultRule, ProxiedRequest } from '../support/faultProxy';
 import { assertPoeConsistent, PROXIED_POE_MAX_BYTES, proxiedBlob, type ProxiedWorld } from './proxiedWorld';

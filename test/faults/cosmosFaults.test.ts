@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { t } from '../../locales/i18n';
-import { Chat, adminCaller, claimsOf, inputOf, newClaimSetting, onlyClaimOf, textsOf, type Reply } from '../dialogs/newClaimHarness';
+import { Chat, adminCaller, claimsOf, inputOf, newClaimSetting, onlyClaimOf, textsOf, type Reply } from '../dialogs/newClaim/newClaimHarness';
 import {
   CONTACTS,
   assertCard,
@@ -24,7 +24,7 @@ import {
   upToPoe,
   upToProducts,
   upToReview,
-} from '../dialogs/newClaimSteps';
+} from '../dialogs/newClaim/newClaimSteps';
 import { cosmosDocs, isCosmosWrite, type Fault } from '../support/faultProxy';
 import { assertPoeConsistent, proxiedCosmos, type ProxiedWorld } from './proxiedWorld';
 
@@ -130,7 +130,7 @@ describe('Cosmos DB faults under the new-claim conversation', function () {
     await assertPoeConsistent(s.world, s.org.id);
     await poeDone(c);
     await skipComment(c);
-    assertCard(c, 'review.title');
+    assertCard(c, 'summary.title');
     await assertPoeConsistent(s.world, s.org.id);
   });
 

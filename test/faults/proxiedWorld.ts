@@ -14,7 +14,7 @@ import { CosmosClaimRepository } from '../../storage/claimRepository';
 import { createCosmosClient } from '../../storage/cosmosConnection';
 import { containerSpec } from '../../storage/cosmosSchema';
 import { CosmosPartnerDirectory } from '../../storage/partnerDirectory';
-import type { World } from '../dialogs/newClaimHarness';
+import type { World } from '../dialogs/newClaim/newClaimHarness';
 import { startFaultProxy, type FaultProxy } from '../support/faultProxy';
 import { standIns } from '../support/rootHooks';
 

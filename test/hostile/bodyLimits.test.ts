@@ -1,6 +1,6 @@
 /**
- * Oversize requests on every route, beyond what test/bot/server.test.ts (a body over the
- * limit with Content-Length on /api/messages) and test/bot/consentRoutes.test.ts (a form
+ * Oversize requests on every route, beyond what test/bot/http/server.test.ts (a body over the
+ * limit with Content-Length on /api/messages) and test/bot/consent/consentRoutes.test.ts (a form
  * over 4 KB with Content-Length) show: bodies streamed without a Content-Length (chunked),
  * up to 40 MB, on the bot's endpoint and the consent page; a chunked consent form that is
  * under the server's limit but over the form's; JSON where the consent page wants a form;

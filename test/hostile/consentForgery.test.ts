@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { Claim } from '../../claims/model';
-import { consentTokenFor } from '../../bot/consentLinks';
+import { consentTokenFor } from '../../bot/consent/consentLinks';
 import { LOCALES, t } from '../../locales/i18n';
 import { freshCosmosDatabase } from '../support/cosmosTestDatabase';
 import { startConsentApp, type ConsentApp } from '../support/consentApp';

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { CARD_VERBS } from '../../cards/verbs';
 import type { Claim, ClaimStatus } from '../../claims/model';
-import { consentTokenFor } from '../../bot/consentLinks';
+import { consentTokenFor } from '../../bot/consent/consentLinks';
 import { mainRequestOf } from '../../dialogs/mainRequests';
 import { COMMANDS, LOCALES, productName, t, type Locale } from '../../locales/i18n';
 import { messageList } from '../../locales/translator';
@@ -165,7 +165,7 @@ describe("hostile input: another organisation's claim ids on every command and c
         assertNothingLeaks(replies, where);
         // Help and the language card work at any moment; anything else from another claim's card is out of date.
         if (!['help', 'chooseLanguage'].includes(verb)) assert.equal(textsOf(replies)[0], t(locale, 'conversation.staleCard'), where);
-        if (!verb.endsWith('Language')) assert.ok(chat.isOn('review.title'), `${where}: the review card again`);
+        if (!verb.endsWith('Language')) assert.ok(chat.isOn('summary.title'), `${where}: the review card again`);
       }
     }
     await assertRivalsUntouched('Action.Submit verbs in a flow');

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { FILE_DOWNLOAD_INFO } from '../../dialogs/cardPrompt';
 import type { Locale } from '../../locales/i18n';
 import { t, type MessageKey } from '../../locales/i18n';
-import { submitActions } from '../dialogs/newClaimHarness';
+import { submitActions } from '../dialogs/newClaim/newClaimHarness';
 import { minimalPdf } from '../support/evidenceSamples';
 import type { HostileWorld, Reply, User } from './hostileWorld';
 import { cardsOf, titleOf, type Card } from './replies';
@@ -118,6 +118,6 @@ export class HostileChat {
     await this.expectCard('poe.title', () => this.click('contactsEntered', CONTACTS));
     await this.expectCard('poe.title', () => this.attach('Signed SOW.pdf', this.world.files.serve(minimalPdf(), 'application/pdf')));
     await this.expectCard('comments.title', () => this.click('poeDone'));
-    await this.expectCard('review.title', () => this.click('commentSkipped'));
+    await this.expectCard('summary.title', () => this.click('commentSkipped'));
   }
 }

@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { CardVerb, ReviewSection } from '../../cards/verbs';
+import type { CardVerb, SummarySection } from '../../cards/verbs';
 import { FILE_DOWNLOAD_INFO } from '../../dialogs/cardPrompt';
 import { LOCALES, type Locale, type MessageKey } from '../../locales/i18n';
 import { assertClaimValid } from './claimInvariants';
@@ -23,7 +23,7 @@ type ClaimKind = 'microsoft365' | 'revenue';
 interface Target {
   name: string;
   claim: ClaimKind;
-  section: ReviewSection;
+  section: SummarySection;
   title: MessageKey;
   verb: CardVerb;
   /** Valid values for every input of the card; a run replaces some of them. */
@@ -116,7 +116,7 @@ class Chats {
     let entry = this.chats.get(`${target.claim}/${locale}`) ?? (await this.fresh(target.claim, locale));
     for (let attempt = 0; attempt < 3 && !entry.chat.isOn(target.title); attempt++) {
       const { chat } = entry;
-      if (chat.isOn('review.title')) await chat.click('editSection', {}, { section: target.section });
+      if (chat.isOn('summary.title')) await chat.click('editSection', {}, { section: target.section });
       else if (hasVerb(chat, 'customerChange')) await chat.click('customerChange');
       else entry = await this.fresh(target.claim, locale);
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SETTINGS } from '../../bot/config';
+import { SETTINGS } from '../../bot/app/config';
 import { CONTAINERS, containerDefinition } from '../../storage/cosmosSchema';
 import { GENERATED_PREFIX } from '../../storage/downloadLinks';
 import {
@@ -72,7 +72,7 @@ describe('infra/main.bicep', () => {
         const source = /^(?:string\((\w+)\)|(\w+))$/.exec(appSettings.get(setting.key)!);
         const param = source && declared.get(source[1] ?? source[2]!);
         if (!param?.defaultValue) continue;
-        assert.equal(String(parseLiteral(param.defaultValue)), setting.default, `${setting.key}: Bicep default differs from bot/config.ts`);
+        assert.equal(String(parseLiteral(param.defaultValue)), setting.default, `${setting.key}: Bicep default differs from bot/app/config.ts`);
         compared++;
       }
       assert.ok(compared >= 5, `only ${compared} defaults compared: the check has stopped seeing the parameters`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isLanguageCommand } from '../../bot/languageCommand';
+import { isLanguageCommand } from '../../bot/teams/languageCommand';
 import { LOCALIZATION_FILES } from '../../manifest/buildPackage';
 import { commandFor, type Locale } from '../../locales/i18n';
 import { messageList } from '../../locales/translator';
@@ -26,7 +26,7 @@ function localizedTitles(file: string): string[] {
   return englishTitles.map((_, i) => localization[`bots[0].commandLists[0].commands[${i}].title`] ?? '');
 }
 
-/** "language" is answered before the dialogs (bot/languageCommand.ts), so it is not one of commandFor's commands. */
+/** "language" is answered before the dialogs (bot/teams/languageCommand.ts), so it is not one of commandFor's commands. */
 function recognisedAs(title: string): string | undefined {
   return commandFor(title) ?? (isLanguageCommand(title) ? 'language' : undefined);
 }

@@ -7,12 +7,12 @@ import { Writable } from 'node:stream';
 import { ConsentTokens } from '../../claims/consentToken';
 import type { Claim } from '../../claims/model';
 import type { ClaimRepository } from '../../claims/ports';
-import { createAdapter } from '../../bot/adapter';
-import { consentLink, consentTokenFor } from '../../bot/consentLinks';
-import { createConsentRoutes } from '../../bot/consentRoutes';
-import { createLogger } from '../../bot/logger';
-import { createServer, type BotServer, type TurnHandler } from '../../bot/server';
-import { noTelemetry } from '../../bot/telemetry';
+import { createAdapter } from '../../bot/http/adapter';
+import { consentLink, consentTokenFor } from '../../bot/consent/consentLinks';
+import { createConsentRoutes } from '../../bot/consent/consentRoutes';
+import { createLogger } from '../../bot/app/logger';
+import { createServer, type BotServer, type TurnHandler } from '../../bot/http/server';
+import { noTelemetry } from '../../bot/app/telemetry';
 import { CosmosConsentNonceStore } from '../../storage/consentNonceStore';
 import type { Engine } from '../claims/engineHarness';
 

@@ -7,11 +7,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Claim } from '../../claims/model';
 import type { Mailer, MailMessage, StoredConversationReference } from '../../claims/ports';
-import { createAdapter, type BotAdapter } from '../../bot/adapter';
-import { createLogger } from '../../bot/logger';
-import { ProactiveSender } from '../../bot/proactiveSender';
-import { TeamsNotifier } from '../../bot/teamsNotifier';
-import { noTelemetry } from '../../bot/telemetry';
+import { createAdapter, type BotAdapter } from '../../bot/http/adapter';
+import { createLogger } from '../../bot/app/logger';
+import { ProactiveSender } from '../../bot/notifications/proactiveSender';
+import { TeamsNotifier } from '../../bot/notifications/teamsNotifier';
+import { noTelemetry } from '../../bot/app/telemetry';
 import type { Locale } from '../../locales/i18n';
 import { CosmosConversationReferenceStore } from '../../storage/conversationReferenceStore';
 import type { Engine } from '../claims/engineHarness';

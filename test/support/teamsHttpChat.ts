@@ -3,7 +3,7 @@
  * turn is a POST to `/api/messages` with `deliveryMode: "expectReplies"`, and the replies
  * come back in the answer. Card buttons are pressed with the card's own data (verb,
  * claim id, step nonce) and the inputs filled in, so the new-claim steps of
- * test/dialogs/newClaimSteps.ts drive it as they drive the in-process chat. Attached
+ * test/dialogs/newClaim/newClaimSteps.ts drive it as they drive the in-process chat. Attached
  * files are served on loopback (the bot downloads loopback http only in local mode).
  * Every turn keeps the bot's X-Correlation-Id, which the bot also writes in its log.
  */
@@ -14,8 +14,8 @@ import type { AddressInfo } from 'node:net';
 import type { Activity, AdaptiveCardInvokeResponse } from 'botbuilder';
 import { FILE_DOWNLOAD_INFO } from '../../dialogs/cardPrompt';
 import type { Locale } from '../../locales/i18n';
-import { cardOf, submitActions, type AttachedFileSpec, type Card, type Reply } from '../dialogs/newClaimHarness';
-import type { ClaimChat } from '../dialogs/newClaimSteps';
+import { cardOf, submitActions, type AttachedFileSpec, type Card, type Reply } from '../dialogs/newClaim/newClaimHarness';
+import type { ClaimChat } from '../dialogs/newClaim/newClaimSteps';
 
 export interface TeamsUser {
   tenantId: string;

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SETTINGS } from '../../../bot/config';
+import { SETTINGS } from '../../../bot/app/config';
 import { COSMOS_STAND_IN_KEY } from '../../../storage/standIns';
 import { freeLoopbackPort, waitFor } from './playgroundProcess';
 import type { BotUnderTest } from './session';

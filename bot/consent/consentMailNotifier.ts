@@ -1,0 +1,76 @@
+/**
+ * Delivers the outbox's `customerConsentRequest` by email: a signed link to the consent
+ * page, to the claim's customer contact. Names and addresses are read from the claim at
+ * delivery time (the outbox holds only ids); the partner's name from the directory.
+ *
+ * Outcomes for the dispatcher: 'dead' when the mail can never be useful (no contact,
+ * the window already closed or the claim moved on, the server refused the address for
+ * good), 'retry' for a passing failure (the directory or the mail server unreachable).
+ */
+import type { ConsentTokens } from '../../claims/consentToken';
+import type { Claim, OutboxMessage } from '../../claims/model';
+import { errorName, silentLog, type DeliveryOutcome, type EngineLog, type Notifier } from '../../claims/notifications';
+import { systemClock, type Clock, type Mailer, type PartnerDirectory } from '../../claims/ports';
+import { MailRejected } from '../../storage/mail/smtpMailer';
+import { consentLink, consentTokenFor, partnerDisplayName } from './consentLinks';
+import { composeConsentMail } from './consentMail';
+
+export interface ConsentMailNotifierOptions {
+  mailer: Mailer;
+  tokens: ConsentTokens;
+  partners: Pick<PartnerDirectory, 'get'>;
+  publicUrl: string;
+  /** The zone the window's close is shown in (the business calendar's). */
+  timeZone: string;
+  clock?: Clock;
+  log?: EngineLog;
+}
+
+export class ConsentMailNotifier implements Notifier {
+  private readonly clock: Clock;
+  private readonly log: EngineLog;
+
+  constructor(private readonly options: ConsentMailNotifierOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.log = options.log ?? silentLog;
+  }
+
+  async deliver(claim: Claim, message: OutboxMessage): Promise<DeliveryOutcome> {
+    const facts = { claimId: claim.id, partnerId: claim.partnerId, messageId: message.id };
+    const skip = this.reasonToSkip(claim, message);
+    if (skip) {
+      this.log('warn', 'consentMail.notSent', { ...facts, reason: skip });
+      return 'dead';
+    }
+    const token = consentTokenFor(this.options.tokens, claim, message.id);
+    const contact = claim.customerContact;
+    if (!token || !contact || !claim.windowClosesAt) return 'dead';
+    const org = await this.options.partners.get(claim.partnerId);
+    const mail = composeConsentMail({
+      to: contact.email.trim(),
+      contactName: contact.name,
+      partnerName: partnerDisplayName(org, claim),
+      customerDomain: claim.customerDomain,
+      productIds: claim.productIds,
+      closesAt: claim.windowClosesAt,
+      timeZone: this.options.timeZone,
+      link: consentLink(this.options.publicUrl, token),
+    });
+    try {
+      await this.options.mailer.send(mail);
+    } catch (e) {
+      this.log('warn', 'consentMail.failed', { ...facts, error: errorName(e) });
+      return e instanceof MailRejected ? 'dead' : 'retry';
+    }
+    this.log('info', 'consentMail.sent', facts);
+    return 'sent';
+  }
+
+  private reasonToSkip(claim: Claim, message: OutboxMessage): string | undefined {
+    if (message.kind !== 'customerConsentRequest') return 'notAConsentRequest';
+    if (!claim.customerContact?.email?.trim()) return 'noCustomerContact';
+    if (claim.status !== 'approvedCustomerNotified' || !claim.windowClosesAt) return 'notAwaitingConsent';
+    if (Date.parse(claim.windowClosesAt) <= this.clock.now().getTime()) return 'windowClosed';
+    return undefined;
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The HTML of the consent pages: the card page (the consent card rendered in the
+ * browser by the official `adaptivecards` renderer, served from this bot, never a CDN)
+ * and the message pages (answer recorded, link used, expired, refused).
+ *
+ * The card page works with and without scripts: plain buttons post the same form and
+ * are hidden only once the card has rendered. Our one inline script and stylesheet carry
+ * the response's CSP nonce; the card JSON sits in a data block, escaped so no value can
+ * end it. Every value that is not our own wording is escaped.
+ */
+import { LOCALES, t, type Locale } from '../../locales/i18n';
+import { escapeHtml, jsonForScriptElement } from '../http/html';
+
+export const ADAPTIVE_CARDS_SCRIPT_PATH = '/static/adaptivecards.js';
+
+const LANGUAGE_TAGS: Readonly<Record<Locale, string>> = { 'en-US': 'en', 'ko-KR': 'ko', 'ja-JP': 'ja' };
+const LANGUAGE_NAMES: Readonly<Record<Locale, string>> = { 'en-US': 'English', 'ko-KR': '한국어', 'ja-JP': '日本語' };
+
+/**
+ * The page's language: `?lang=` (the page's own switch) first, then the browser's
+ * Accept-Language in order of preference, then English.
+ */
+export function pageLocale(lang: string | undefined, acceptLanguage: string | undefined): Locale {
+  const supported = (tag: string): Locale | undefined => {
+    const language = tag.trim().toLowerCase().split(/[-_]/)[0];
+    return LOCALES.find((locale) => LANGUAGE_TAGS[locale] === language);
+  };
+  const chosen = lang ? supported(lang) : undefined;
+  if (chosen) return chosen;
+  const ranked = (acceptLanguage ?? '')
+    .split(',')
+    .map((entry, index) => {
+      const [tag = '', ...params] = entry.split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+      return { tag, q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((entry) => entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of ranked) {
+    const locale = supported(tag);
+    if (locale) return locale;
+  }
+  return 'en-US';
+}
+
+export interface PageFrame {
+  locale: Locale;
+  /** This response's CSP nonce. */
+  nonce: string;
+}
+
+const STYLE = `
+body{margin:0;background:#f5f5f5;color:#242424;font:15px/1.5 'Segoe UI',system-ui,-apple-system,sans-serif}
+main{max-width:640px;margin:0 auto;padding:24px 16px}
+header{display:flex;justify-content:space-between;align-items:baseline;gap:16px;flex-wrap:wrap}
+h1{font-size:22px;font-weight:600;margin:0 0 12px}
+nav a{margin-left:8px;color:#5b5fc7}
+nav a[aria-current]{font-weight:600;color:#242424;text-decoration:none}
+.panel{background:#fff;border-radius:8px;box-shadow:0 1px 3px rgba(0,0,0,.12);padding:16px 20px;margin:16px 0}
+.good{border-left:4px solid #107c10}.bad{border-left:4px solid #c4314b}.neutral{border-left:4px solid #5b5fc7}
+.buttons button,.ac-pushButton{font:inherit;font-weight:600;padding:8px 18px;margin:8px 8px 0 0;border-radius:4px;border:1px solid #d1d1d1;background:#fff;color:#242424;cursor:pointer}
+.buttons button[value=customerApprove],.ac-pushButton.style-positive{background:#5b5fc7;color:#fff;border-color:#5b5fc7}
+.ac-pushButton.style-destructive{color:#c4314b;border-color:#c4314b}
+.small{font-size:13px;color:#616161}
+`;
+
+function languageLinks(current: Locale): string {
+  const label = escapeHtml(t(current, 'consent.page.language'));
+  const links = LOCALES.map((locale) => {
+    const currentMark = locale === current ? ' aria-current="true"' : '';
+    return `<a href="?lang=${locale}" lang="${LANGUAGE_TAGS[locale]}" hreflang="${LANGUAGE_TAGS[locale]}"${currentMark}>${escapeHtml(LANGUAGE_NAMES[locale])}</a>`;
+  });
+  return `<nav aria-label="${label}">${links.join('')}</nav>`;
+}
+
+function page(frame: PageFrame, title: string, body: string): string {
+  return `<!doctype html>
+<html lang="${LANGUAGE_TAGS[frame.locale]}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<title>${escapeHtml(title)}</title>
+<style nonce="${frame.nonce}">${STYLE}</style>
+</head>
+<body>
+<main>
+<header><h1>${escapeHtml(t(frame.locale, 'consent.page.title'))}</h1>${languageLinks(frame.locale)}</header>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+export interface CardPageView {
+  /** The consent card's JSON (the attachment's content). */
+  card: Record<string, unknown>;
+  csrf: string;
+}
+
+/**
+ * Renders the card and turns its Action.Execute into the form's POST, once: a second
+ * click while the first is on its way does nothing (the server is idempotent anyway).
+ */
+const CARD_SCRIPT = `(function () {
+  var form = document.getElementById('consent-form');
+  var host = document.getElementById('card-host');
+  var sent = false;
+  var card = new AdaptiveCards.AdaptiveCard();
+  card.onExecuteAction = function (action) {
+    if (sent || !(action instanceof AdaptiveCards.ExecuteAction)) return;
+    sent = true;
+    var verb = document.createElement('input');
+    verb.type = 'hidden';
+    verb.name = 'verb';
+    verb.value = action.verb;
+    form.appendChild(verb);
+    form.submit();
+  };
+  card.parse(JSON.parse(document.getElementById('consent-card').textContent));
+  var rendered = card.render();
+  if (!rendered) return;
+  host.appendChild(rendered);
+  document.getElementById('plain-buttons').hidden = true;
+})();`;
+
+export function consentCardPage(frame: PageFrame, view: CardPageView): string {
+  const { locale, nonce } = frame;
+  const text = (key: Parameters<typeof t>[1]) => escapeHtml(t(locale, key));
+  const body = `<p>${text('consent.page.lead')}</p>
+<div class="panel neutral" id="card-host"></div>
+<form id="consent-form" method="post" action="?lang=${locale}">
+<input type="hidden" name="csrf" value="${escapeHtml(view.csrf)}">
+<div id="plain-buttons" class="buttons">
+<noscript><p>${text('consent.page.noScript')}</p></noscript>
+<button type="submit" name="verb" value="customerApprove">${text('consent.card.approve')}</button>
+<button type="submit" name="verb" value="customerOptOut">${text('consent.card.optOut')}</button>
+</div>
+</form>
+<p class="small">${text('consent.page.privacy')}</p>
+<script type="application/json" id="consent-card">${jsonForScriptElement(view.card)}</script>
+<script nonce="${nonce}" src="${ADAPTIVE_CARDS_SCRIPT_PATH}"></script>
+<script nonce="${nonce}">${CARD_SCRIPT}</script>`;
+  return page(frame, t(locale, 'consent.page.title'), body);
+}
+
+export type MessageTone = 'good' | 'bad' | 'neutral';
+
+export interface MessagePageView {
+  title: string;
+  paragraphs: string[];
+  tone: MessageTone;
+}
+
+export function consentMessagePage(frame: PageFrame, view: MessagePageView): string {
+  const paragraphs = view.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n');
+  const body = `<section class="panel ${view.tone}" role="status">
+<h2>${escapeHtml(view.title)}</h2>
+${paragraphs}
+</section>`;
+  return page(frame, view.title, body);
+}

@@ -1,0 +1,181 @@
+/**
+ * The Teams activity handler. Every turn it resolves who is speaking (organisation and
+ * roles, fresh from the partner directory) and hands messages to the dialog stack,
+ * whose state (in Cosmos DB through `storage`) is saved at the end of the turn — and
+ * only then, so a turn that fails leaves the conversation where it was and a retry
+ * works. It also welcomes the user on install, remembers where each user can be
+ * reached proactively, and answers Adaptive Card `Action.Execute` invokes by verb.
+ *
+ * Conversation references are taken from activities the adapter has authenticated
+ * (the bot runs only after that check), so their serviceUrl can be trusted later.
+ */
+import { ConversationState, TeamsActivityHandler, TurnContext, type InvokeResponse, type StatePropertyAccessor, type Storage } from 'botbuilder';
+import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
+import { systemClock, type Clock, type ConversationReferenceStore } from '../../claims/ports';
+import { plainTextMessage, renderWelcomeCard } from '../../cards/render';
+import { callerOf, setCaller, type Caller } from '../../dialogs/caller';
+import { cardMessage } from '../../dialogs/cardPrompt';
+import { t } from '../../locales/i18n';
+import { cosmosErrorCode } from '../../storage/cosmosConnection';
+import { ADAPTIVE_CARD_ACTION, CardActionRouter } from '../../dialogs/cardActions';
+import type { CallerResolver } from './callerResolver';
+import { needsSaving, referenceFingerprint, type SavedReferenceMark } from './referenceRefresh';
+import type { LanguageTurns } from './languageCommand';
+import { turnLogger, type Logger } from '../app/logger';
+import { WelcomeOnce, type WelcomeRecords } from './welcomeOnce';
+
+export interface ClaimsBotOptions {
+  callers: CallerResolver;
+  conversationReferences: ConversationReferenceStore;
+  /** Where conversation state (the dialog stack) lives: Cosmos DB, or memory in tests. */
+  storage: Storage;
+  /** Where the welcome is claimed, so two install activities at once welcome once (Cosmos DB). */
+  welcomeRecords: WelcomeRecords;
+  /** The root dialog, begun for a message when no dialog is running. */
+  mainDialog: Dialog;
+  /** The language command and card, answered before the dialogs; none by default. */
+  language?: LanguageTurns;
+  /** `Action.Execute` handlers by verb (reviewer and customer cards); none by default. */
+  cardActions?: CardActionRouter;
+  logger: Logger;
+  clock?: Clock;
+}
+
+export class ClaimsBot extends TeamsActivityHandler {
+  private readonly conversationState: ConversationState;
+  private readonly dialogs: DialogSet;
+  private readonly welcomed: StatePropertyAccessor<boolean>;
+  private readonly referenceSaved: StatePropertyAccessor<SavedReferenceMark | undefined>;
+  private readonly cardActions: CardActionRouter;
+  private readonly clock: Clock;
+  private readonly welcomes: WelcomeOnce;
+
+  constructor(private readonly options: ClaimsBotOptions) {
+    super();
+    this.conversationState = new ConversationState(options.storage);
+    this.welcomed = this.conversationState.createProperty<boolean>('welcomed');
+    this.referenceSaved = this.conversationState.createProperty<SavedReferenceMark | undefined>('referenceSaved');
+    this.dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('dialogState'));
+    this.dialogs.add(options.mainDialog);
+    this.cardActions = options.cardActions ?? new CardActionRouter();
+    this.clock = options.clock ?? systemClock;
+    this.welcomes = new WelcomeOnce(options.welcomeRecords, options.logger);
+
+    this.onMessage(async (context, next) => {
+      const aboutLanguage = await this.options.language?.handle(context, () => this.inFlow(context));
+      const caller = callerOf(context);
+      await this.rememberConversation(context, caller);
+      // A language turn is answered already; a flow in progress keeps waiting for its card.
+      if (!aboutLanguage) {
+        if (caller.org) await this.runDialogs(context);
+        else await this.sendOnboarding(context, caller);
+      }
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      if ((context.activity.membersAdded ?? []).some((member) => member.id === botId)) await this.welcome(context);
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.welcome(context);
+      await next();
+    });
+    this.onInstallationUpdateRemove(async (context, next) => {
+      const { tenantId, aadObjectId } = callerOf(context);
+      if (tenantId && aadObjectId) await this.options.conversationReferences.markDead(tenantId, aadObjectId);
+      // A later install starts afresh: welcomed again, no dialog left waiting.
+      await this.welcomes.release(context);
+      await this.conversationState.clear(context);
+      await next();
+    });
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    setCaller(context, await this.options.callers.resolve(context));
+    await super.run(context);
+    await this.saveState(context);
+  }
+
+  /** The `Action.Execute` verbs this bot answers, as registered in the composition root. */
+  get cardActionVerbs(): string[] {
+    return this.cardActions.verbs;
+  }
+
+  /** The hook for `adaptiveCard/action`: routed by verb, unknown verbs get a typed 400. */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name === ADAPTIVE_CARD_ACTION) return this.cardActions.handle(context);
+    return super.onInvokeActivity(context);
+  }
+
+  private async runDialogs(context: TurnContext): Promise<void> {
+    const dc = await this.dialogs.createContext(context);
+    const result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.options.mainDialog.id);
+  }
+
+  private async inFlow(context: TurnContext): Promise<boolean> {
+    return (await this.dialogs.createContext(context)).activeDialog !== undefined;
+  }
+
+  /**
+   * Once per installation: Teams announces a new personal chat both as a member added and
+   * as an install. The state flag answers later turns; two turns at once both find it
+   * unset, and the welcome record decides between them (see welcomeOnce.ts).
+   */
+  private async welcome(context: TurnContext): Promise<void> {
+    if (await this.welcomed.get(context, false)) return;
+    await this.welcomed.set(context, true);
+    if (!(await this.welcomes.claim(context))) return;
+    const caller = callerOf(context);
+    try {
+      await this.rememberConversation(context, caller);
+      const canCreate = caller.org !== undefined && caller.isIncentivesAdmin;
+      await context.sendActivity(cardMessage(renderWelcomeCard({ userName: caller.name, canCreate }, caller.locale)));
+      if (!caller.org) await this.sendOnboarding(context, caller);
+    } catch (e) {
+      await this.welcomes.release(context);
+      throw e;
+    }
+    await this.welcomes.sent(context);
+  }
+
+  private async sendOnboarding(context: TurnContext, caller: Caller): Promise<void> {
+    await context.sendActivity(plainTextMessage(t(caller.locale, 'access.unknownOrganisation', { tenantId: caller.tenantId || '—' })));
+  }
+
+  /**
+   * Keeps the user's personal-chat reference fresh (the serviceUrl is regional and can
+   * change), which also revives one marked dead; saved only when it changed or its last
+   * save is getting old (see referenceRefresh.ts). Not worth failing the user's turn over.
+   */
+  private async rememberConversation(context: TurnContext, caller: Caller): Promise<void> {
+    const conversationType = context.activity.conversation?.conversationType;
+    if (!caller.tenantId || !caller.aadObjectId || (conversationType && conversationType !== 'personal')) return;
+    const reference = JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as Record<string, unknown>;
+    const facts = { tenantId: caller.tenantId, aadObjectId: caller.aadObjectId, email: caller.email, locale: caller.locale, reference };
+    const now = this.clock.now();
+    const fingerprint = referenceFingerprint(facts);
+    if (!needsSaving(await this.referenceSaved.get(context), fingerprint, now)) return;
+    try {
+      await this.options.conversationReferences.save({ ...facts, updatedAt: now.toISOString(), dead: false });
+      await this.referenceSaved.set(context, { fingerprint, at: now.toISOString() });
+    } catch (e) {
+      turnLogger(context, this.options.logger).warn({ err: e }, 'could not store the conversation reference');
+    }
+  }
+
+  /**
+   * Two turns of one conversation racing (a double-clicked button) both read the same
+   * state; the second write is refused (412) so it cannot undo the first. Its replies
+   * are already sent, and the first turn's state is the one to keep.
+   */
+  private async saveState(context: TurnContext): Promise<void> {
+    try {
+      await this.conversationState.saveChanges(context, false);
+    } catch (e) {
+      if (cosmosErrorCode(e) !== 412) throw e;
+      turnLogger(context, this.options.logger).warn('another turn of this conversation saved its state first; this turn keeps the earlier state');
+    }
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The summary card (the partner's last look before submitting): every section of the claim with an Edit button each, Save draft
+ * and (when nothing is missing) Submit; and the "submission is final" confirmation.
+ */
+import { productById } from '../claims/catalog';
+import type { Claim, Contact } from '../claims/model';
+import {
+  activityLabel,
+  formatFileSize,
+  problemMessage,
+  productName,
+  solutionAreaLabel,
+  t,
+  type Locale,
+  type MessageKey,
+} from '../locales/i18n';
+import { expandCard, labelsFor, problemData, type CardAttachment, type StepContext } from './cardKit';
+import { renderNoticeCard } from './generalCards';
+import type { CardProblems } from './stepCards';
+import type { SummarySection } from './verbs';
+
+export interface SummaryCardModel extends StepContext {
+  claim: Claim;
+  /** What submission validation still reports; with none, Submit is offered. */
+  problems: CardProblems;
+  /** The partner location's name, shown beside its MPN ID. */
+  locationName?: string;
+  /** False while the claim is not editable (nothing but viewing); default true. */
+  editable?: boolean;
+}
+
+interface SectionData {
+  id: SummarySection;
+  title: string;
+  lines: string[];
+  editable: boolean;
+}
+
+const SECTION_TITLES: Readonly<Record<SummarySection, MessageKey>> = {
+  location: 'summary.sectionLocation',
+  customer: 'summary.sectionCustomer',
+  solution: 'summary.sectionSolution',
+  revenue: 'summary.sectionRevenue',
+  claimName: 'summary.sectionClaim',
+  products: 'summary.sectionProducts',
+  subscriptions: 'summary.sectionSubscriptions',
+  contacts: 'summary.sectionContacts',
+  poe: 'summary.sectionPoe',
+  comments: 'summary.sectionComments',
+};
+
+function sectionLines(claim: Claim, locale: Locale, locationName: string | undefined): Record<SummarySection, string[]> {
+  const orNone = (value: string | undefined): string => (value?.trim() ? value : t(locale, 'common.notProvided'));
+  const field = (label: MessageKey, value: string | undefined): string => t(locale, 'common.fieldValue', { label: t(locale, label), value: orNone(value) });
+  const contact = (role: MessageKey, c: Contact | undefined): string[] => {
+    if (!c) return [];
+    const base = { role: t(locale, role), name: orNone(c.name), email: orNone(c.email) };
+    return [c.title?.trim() ? t(locale, 'summary.contactWithTitle', { ...base, jobTitle: c.title }) : t(locale, 'summary.contactWithoutTitle', base)];
+  };
+  const listed = (items: string[], empty: MessageKey): string[] => (items.length > 0 ? items : [t(locale, empty)]);
+  const solution = claim.solutionArea && claim.activity
+    ? t(locale, 'solution.option', { area: solutionAreaLabel(locale, claim.solutionArea), activity: activityLabel(locale, claim.activity) })
+    : t(locale, 'common.notProvided');
+  return {
+    location: [locationName ? t(locale, 'mpn.option', { mpnId: orNone(claim.mpnId), location: locationName }) : orNone(claim.mpnId)],
+    customer: [field('customer.domainLabel', claim.customerDomain), field('customer.tenantLabel', claim.customerTenantId)],
+    solution: [solution],
+    revenue: [
+      field('revenue.sellerLabel', claim.revenue?.solutionSellerName),
+      field('revenue.customerNameLabel', claim.revenue?.customerName),
+      field('revenue.isvLabel', claim.revenue?.isvSolutionName),
+    ],
+    claimName: [orNone(claim.name)],
+    products: listed(claim.productIds.map(productName), 'summary.none'),
+    subscriptions: listed(
+      claim.subscriptions
+        .filter((s) => claim.productIds.includes(s.productId))
+        .map((s) => (s.multiple || s.subscriptionIds.length > 0
+          ? t(locale, 'summary.subscriptionIds', { product: productName(s.productId), ids: s.subscriptionIds.join(', ') })
+          : t(locale, 'summary.subscriptionSingle', { product: productName(s.productId) }))),
+      'summary.none',
+    ),
+    contacts: listed(
+      [
+        ...contact('contacts.customerSection', claim.customerContact),
+        ...contact('contacts.technicalSection', claim.technicalContact),
+        ...contact('contacts.partnerSection', claim.partnerContact),
+      ],
+      'summary.none',
+    ),
+    poe: listed(claim.poe.map((f) => t(locale, 'summary.poeFile', { fileName: f.fileName, size: formatFileSize(locale, f.sizeBytes) })), 'summary.noPoe'),
+    comments: listed(claim.comments.map((c) => c.text), 'summary.noComments'),
+  };
+}
+
+/** Revenue details only for revenue association; subscriptions only once a Dynamics 365 product is chosen. */
+function sectionShown(claim: Claim, section: SummarySection): boolean {
+  if (section === 'revenue') return claim.activity === 'revenueAssociation';
+  if (section === 'subscriptions') return claim.productIds.some((id) => productById(id)?.dynamics365 === true);
+  return true;
+}
+
+export function renderSummaryCard(model: SummaryCardModel, locale: Locale): CardAttachment {
+  const editable = model.editable ?? true;
+  const lines = sectionLines(model.claim, locale, model.locationName);
+  const sections: SectionData[] = (Object.keys(SECTION_TITLES) as SummarySection[])
+    .filter((id) => sectionShown(model.claim, id))
+    .map((id) => ({ id, title: t(locale, SECTION_TITLES[id]), lines: lines[id], editable }));
+  const problems = problemData(model.problems.map((p) => (typeof p === 'string' ? p : problemMessage(locale, p))));
+  return expandCard('summary', {
+    claimId: model.claimId,
+    nonce: model.nonce,
+    labels: labelsFor(locale, {
+      title: 'summary.title',
+      intro: 'summary.intro',
+      edit: 'summary.edit',
+      problemsTitle: 'summary.problemsTitle',
+      ready: 'summary.ready',
+      finalWarning: 'summary.finalWarning',
+      submit: 'summary.submit',
+      saveDraft: 'summary.saveDraft',
+      cancel: 'common.cancel',
+    }),
+    claimName: model.claim.name.trim() ? model.claim.name : t(locale, 'drafts.untitled'),
+    sections,
+    ...problems,
+    canSubmit: editable && !problems.hasProblems,
+  });
+}
+
+/** "Submit this claim? It is final." with Yes, submit / Not yet. */
+export function renderSubmitConfirmCard(context: StepContext, locale: Locale): CardAttachment {
+  return renderNoticeCard(
+    {
+      ...context,
+      tone: 'warning',
+      title: t(locale, 'submit.confirmTitle'),
+      lines: [t(locale, 'submit.confirmText'), t(locale, 'summary.finalWarning')],
+      actions: [
+        { verb: 'confirmSubmit', label: 'submit.confirm', style: 'positive' },
+        { verb: 'backToReview', label: 'submit.notYet' },
+      ],
+    },
+    locale,
+  );
+}

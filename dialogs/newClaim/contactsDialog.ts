@@ -1,0 +1,72 @@
+/**
+ * Contacts: the customer's contact (name, title, email), the customer's technical
+ * contact when a Dynamics 365 product is claimed, and the partner's own contact,
+ * prefilled from the Teams profile. Everything is required and checked here again,
+ * whatever the card checked on the client.
+ */
+import { readContacts, renderContactsCard } from '../../cards/render';
+import { productById } from '../../claims/catalog';
+import type { Claim, Contact } from '../../claims/model';
+import { validateContact } from '../../claims/validation';
+import type { CardSubmission } from '../cardPrompt';
+import { SectionDialog, type CardAsk, type Next, type SectionOptions, type Turn } from './sectionDialog';
+import type { ClaimServices } from '../services';
+
+export const CONTACTS_DIALOG = 'newClaim.contacts';
+
+const needsTechnicalContact = (claim: Pick<Claim, 'productIds'>): boolean => claim.productIds.some((id) => productById(id)?.dynamics365 === true);
+
+/** Every field required: the partner's title is the one the card does not ask. */
+function problemsOf(contacts: { customerContact?: Contact; technicalContact?: Contact; partnerContact?: Contact }, technical: boolean) {
+  return [
+    ...validateContact(contacts.customerContact, 'customerContact', true),
+    ...(technical ? validateContact(contacts.technicalContact, 'technicalContact', true) : []),
+    ...validateContact(contacts.partnerContact, 'partnerContact', false),
+  ];
+}
+
+export class ContactsDialog extends SectionDialog {
+  constructor(services: ClaimServices) {
+    super(CONTACTS_DIALOG, services, ['contacts']);
+  }
+
+  protected isComplete(turn: Turn): boolean {
+    return problemsOf(turn.claim, needsTechnicalContact(turn.claim)).length === 0;
+  }
+
+  protected ask(turn: Turn, options: SectionOptions): CardAsk {
+    const technical = needsTechnicalContact(turn.claim);
+    const { caller } = turn.writer;
+    const shown = options.form
+      ? readContacts(options.form, technical)
+      : {
+          customerContact: turn.claim.customerContact,
+          technicalContact: turn.claim.technicalContact,
+          partnerContact: turn.claim.partnerContact ?? { name: caller.name ?? '', email: caller.email ?? '' },
+        };
+    return {
+      verbs: ['contactsEntered'],
+      card: (step) =>
+        renderContactsCard(
+          {
+            ...step,
+            needsTechnicalContact: technical,
+            customer: shown.customerContact ?? {},
+            technical: shown.technicalContact ?? {},
+            partner: shown.partnerContact ?? {},
+            problems: options.problems ?? [],
+          },
+          turn.locale,
+        ),
+    };
+  }
+
+  protected async answer(turn: Turn, options: SectionOptions, _stage: string | undefined, submission: CardSubmission): Promise<Next> {
+    const technical = needsTechnicalContact(turn.claim);
+    const contacts = readContacts(submission.values, technical);
+    const problems = problemsOf(contacts, technical);
+    if (problems.length > 0) return this.askAgain(options, submission, problems);
+    // A technical contact the card no longer shows (no Dynamics 365 product now) is dropped, not kept unseen.
+    return this.saveAndFinish(turn, options, submission, { ...contacts, technicalContact: technical ? contacts.technicalContact : undefined });
+  }
+}

@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConsentTokens } from '../../../claims/consentToken';
+import type { Claim, OutboxMessage } from '../../../claims/model';
+import type { Mailer, MailMessage } from '../../../claims/ports';
+import { composeConsentMail, mailLocalesFor, type ConsentMailContent } from '../../../bot/consent/consentMail';
+import { ConsentMailNotifier } from '../../../bot/consent/consentMailNotifier';
+import { OutboxFolderMailer } from '../../../storage/mail/outboxFolderMailer';
+import { MailRejected } from '../../../storage/mail/smtpMailer';
+import { DAY, claimIn, read, useEngine, type Engine, type Partner } from '../../claims/engineHarness';
+import { parseEml } from '../../support/emlReader';
+
+const content: ConsentMailContent = {
+  to: 'chris@contoso.com',
+  contactName: "Chris O'Brien",
+  partnerName: 'Fabrikam Consulting',
+  customerDomain: 'contoso.com',
+  productIds: ['exchangeOnline', 'microsoftTeams'],
+  closesAt: '2026-03-09T17:00:00.000Z',
+  timeZone: 'America/Los_Angeles',
+  link: 'https://bot.example.com/consent/v1.abc.def',
+};
+
+const HOSTILE_PARTNER = 'Fabrikam <script>alert(1)</script> & "Co"';
+
+describe('consent email', () => {
+  it('says who asks, for which products, until when, with the link, in English for most domains', () => {
+    const mail = composeConsentMail(content);
+    assert.equal(mail.to, 'chris@contoso.com');
+    assert.equal(mail.subject, 'Fabrikam Consulting asks to be recognised as your Microsoft partner');
+    assert.match(mail.text, /^Hello Chris O'Brien,/);
+    assert.match(mail.text, /Fabrikam Consulting has told Microsoft that it helped contoso\.com with these products:\n  • Exchange Online\n  • Microsoft Teams/);
+    assert.match(mail.text, /becomes official on March 9, 2026 at 10:00 AM PDT/);
+    assert.match(mail.text, /Review and answer: https:\/\/bot\.example\.com\/consent\/v1\.abc\.def/);
+    assert.match(mail.html, /<a href="https:\/\/bot\.example\.com\/consent\/v1\.abc\.def"/);
+    assert.match(mail.html, /<html lang="en">/);
+    assert.doesNotMatch(mail.text, /한국어|日本語/);
+  });
+
+  it('opens in Korean for a .kr domain and in Japanese for a .jp domain, with English below', () => {
+    assert.deepEqual(mailLocalesFor('contoso.co.kr'), ['ko-KR', 'en-US']);
+    assert.deepEqual(mailLocalesFor('CONTOSO.JP.'), ['ja-JP', 'en-US']);
+    assert.deepEqual(mailLocalesFor('contoso.onmicrosoft.com'), ['en-US']);
+    const korean = composeConsentMail({ ...content, customerDomain: 'contoso.co.kr' });
+    assert.equal(korean.subject, 'Fabrikam Consulting이(가) 귀사의 Microsoft 파트너로 인정받기를 요청합니다');
+    assert.ok(korean.text.indexOf('옵트아웃') < korean.text.indexOf('── English ──'));
+    assert.match(korean.text, /── English ──[\s\S]*Review and answer/);
+    assert.match(korean.html, /<div lang="ko"[\s\S]*<div lang="en"/);
+    const japanese = composeConsentMail({ ...content, customerDomain: 'contoso.jp' });
+    assert.match(japanese.subject, /Microsoft パートナーとしての承認を求めています/);
+    assert.match(japanese.text, /確認して回答する: https/);
+  });
+
+  it('escapes every value in the HTML body and keeps it as typed in the text body', () => {
+    const mail = composeConsentMail({ ...content, partnerName: HOSTILE_PARTNER, contactName: '<b>Chris</b>', customerDomain: 'a"b.com', link: 'https://bot.example.com/consent/x?a=1&b="2"' });
+    assert.doesNotMatch(mail.html, /<script>|<b>Chris|a"b\.com|b="2"/);
+    assert.match(mail.html, /Fabrikam &lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; &quot;Co&quot;/);
+    assert.match(mail.html, /href="https:\/\/bot\.example\.com\/consent\/x\?a=1&amp;b=&quot;2&quot;"/);
+    assert.ok(mail.text.includes(HOSTILE_PARTNER));
+  });
+});
+
+/** A mailer port that fails as told: the one fake the notifier tests need. */
+class FailingMailer implements Mailer {
+  constructor(private readonly error: Error) {}
+  send(_message: MailMessage): Promise<void> {
+    return Promise.reject(this.error);
+  }
+}
+
+describe('ConsentMailNotifier', () => {
+  let engine: Engine;
+  let partner: Partner;
+  let directory: string;
+  useEngine((fixture) => {
+    engine = fixture.engine;
+    partner = fixture.partner;
+  });
+  beforeEach(async () => {
+    directory = path.join(await mkdtemp(path.join(tmpdir(), 'cpor-consent-mail-')), 'outbox');
+  });
+  afterEach(async () => {
+    await rm(path.dirname(directory), { recursive: true, force: true });
+  });
+
+  const tokens = () => new ConsentTokens('consent-mail-test-key-0123456789abcdef', engine.clock);
+  const notifierWith = (mailer: Mailer) =>
+    new ConsentMailNotifier({ mailer, tokens: tokens(), partners: engine.partners, publicUrl: 'https://bot.example.com/', timeZone: 'America/Los_Angeles', clock: engine.clock, log: engine.log });
+  const consentRequestOf = (claim: Claim): OutboxMessage => {
+    const message = claim.outbox.find((m) => m.kind === 'customerConsentRequest');
+    assert.ok(message, 'the approval put a consent request in the outbox');
+    return message;
+  };
+  const mails = async () => Promise.all((await readdir(directory).catch(() => [])).map(async (file) => parseEml(await readFile(path.join(directory, file)))));
+
+  it('delivers the approval\'s consent request as an .eml to the customer contact, whose link carries a token for this claim and window', async () => {
+    await engine.partners.upsert({ ...partner.org, name: HOSTILE_PARTNER });
+    const claim = await claimIn(engine, partner, 'approvedCustomerNotified');
+    const mailer = new OutboxFolderMailer({ directory, from: 'CPOR <noreply@cpor.example>' });
+    const notifier = notifierWith(mailer);
+    const report = await engine.dispatcher({ notifier: { deliver: (c, m) => (m.kind === 'customerConsentRequest' ? notifier.deliver(c, m) : Promise.resolve('sent')) } }).dispatch(await read(engine, claim));
+    assert.equal(report.dead + report.retried, 0);
+    const [mail, ...others] = await mails();
+    assert.ok(mail);
+    assert.equal(others.length, 0);
+    assert.equal(mail.headers.get('to'), 'chris@contoso.com');
+    assert.match(mail.html, /Fabrikam &lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; &quot;Co&quot;/);
+    assert.doesNotMatch(mail.html, /<script>/);
+    const link = /https:\/\/bot\.example\.com\/consent\/(\S+)/.exec(mail.text)?.[1];
+    assert.ok(link, mail.text);
+    assert.ok(mail.html.includes(`href="https://bot.example.com/consent/${link}"`));
+    const grant = tokens().verify(decodeURIComponent(link));
+    assert.ok(grant.ok);
+    assert.deepEqual([grant.value.claimId, grant.value.partnerId, grant.value.contactEmail, grant.value.expiresAt], [claim.id, claim.partnerId, 'chris@contoso.com', claim.windowClosesAt]);
+    assert.equal((await read(engine, claim)).value.outbox.filter((m) => m.kind === 'customerConsentRequest').length, 0, 'the message was settled');
+  });
+
+  it('sends the same link when the outbox delivers the same message again', async () => {
+    const claim = await claimIn(engine, partner, 'approvedCustomerNotified');
+    const notifier = notifierWith(new OutboxFolderMailer({ directory, from: 'CPOR <noreply@cpor.example>' }));
+    const message = consentRequestOf(claim);
+    assert.equal(await notifier.deliver(claim, message), 'sent');
+    assert.equal(await notifier.deliver(claim, message), 'sent');
+    const links = (await mails()).map((mail) => /https:\/\/\S+/.exec(mail.text)?.[0]);
+    assert.equal(links.length, 2);
+    assert.equal(links[0], links[1]);
+  });
+
+  it('sends nothing once the window has closed, or without a customer contact (dead)', async () => {
+    const claim = await claimIn(engine, partner, 'approvedCustomerNotified');
+    const notifier = notifierWith(new OutboxFolderMailer({ directory, from: 'CPOR <noreply@cpor.example>' }));
+    const message = consentRequestOf(claim);
+    assert.equal(await notifier.deliver({ ...claim, customerContact: undefined }, message), 'dead');
+    engine.clock.advance(30 * DAY);
+    assert.equal(await notifier.deliver(claim, message), 'dead');
+    assert.deepEqual(await mails(), []);
+    assert.ok(engine.logs.some((entry) => entry.event === 'consentMail.notSent' && entry.facts.reason === 'windowClosed'));
+  });
+
+  it('gives up on an address the server refuses for good, and retries any other failure', async () => {
+    const claim = await claimIn(engine, partner, 'approvedCustomerNotified');
+    const message = consentRequestOf(claim);
+    assert.equal(await notifierWith(new FailingMailer(new MailRejected(550))).deliver(claim, message), 'dead');
+    assert.equal(await notifierWith(new FailingMailer(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNECTION' }))).deliver(claim, message), 'retry');
+    const failures = engine.logs.filter((entry) => entry.event === 'consentMail.failed').map((entry) => entry.facts.error);
+    assert.deepEqual(failures, ['mailRejected', 'ECONNECTION']);
+    assert.ok(!JSON.stringify(engine.logs).includes('chris@contoso.com'), 'no address in the logs');
+  });
+});

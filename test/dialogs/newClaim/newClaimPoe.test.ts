@@ -1,0 +1,145 @@
+/**
+ * Proof of execution in the chat, in every locale: files attached the Teams way are
+ * streamed into Azurite and recorded on the draft; refusals are told per file and
+ * store nothing; the PoE template comes behind a short-lived link; submission needs
+ * at least one file, and the review says so.
+ */
+import assert from 'node:assert/strict';
+import { FILE_DOWNLOAD_INFO } from '../../../dialogs/cardPrompt';
+import { TEMPLATE_LINK_SECONDS } from '../../../dialogs/newClaim/poeDialog';
+import { formatFileSize, LOCALES, problemMessage, t } from '../../../locales/i18n';
+import { PNG_1X1, SHARING_PAGE_HTML, pdfLike, windowsExecutable } from '../../support/evidenceSamples';
+import {
+  Chat,
+  POE_MAX_BYTES,
+  adminCaller,
+  blobBytes,
+  cardStrings,
+  newClaimSetting,
+  onlyClaimOf,
+  sha256,
+  submitActions,
+  textsOf,
+} from './newClaimHarness';
+import { SIGNED_SOW, assertCard, attachSignedSow, poeDone, skipComment, upToPoe } from './newClaimSteps';
+
+describe('NewClaimDialog proof of execution', function () {
+  this.timeout(60_000);
+  const s = newClaimSetting();
+
+  async function blobsOf(claimId: string): Promise<string[]> {
+    const names: string[] = [];
+    const container = s.world.blobs.getContainerClient(s.world.containerName);
+    for await (const blob of container.listBlobsFlat({ prefix: `${s.org.id}/${claimId}/` })) names.push(blob.name);
+    return names;
+  }
+
+  for (const locale of LOCALES) {
+    it(`${locale}: takes several files in one message, streams each into storage and lists them`, async () => {
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
+      await upToPoe(chat);
+      const replies = await chat.attach(
+        { name: 'Signed *SOW* 서명.pdf', url: s.world.files.serve(SIGNED_SOW) },
+        { name: 'kickoff.png', url: s.world.files.serve(PNG_1X1) },
+      );
+      const claim = await onlyClaimOf(s.world, s.org);
+      assert.deepEqual(claim.poe.map((f) => [f.fileName, f.kind, f.sha256]), [
+        ['Signed *SOW* 서명.pdf', 'pdf', sha256(SIGNED_SOW)],
+        ['kickoff.png', 'png', sha256(PNG_1X1)],
+      ]);
+      // File names are user text: sent as plain text, never as markdown.
+      const received = replies.filter((r) => r.text !== undefined);
+      assert.deepEqual(
+        received.map((r) => [r.text, r.textFormat]),
+        claim.poe.map((f) => [t(locale, 'poe.received', { fileName: f.fileName, size: formatFileSize(locale, f.sizeBytes) }), 'plain']),
+      );
+      assertCard(chat, 'poe.title');
+      const shown = cardStrings(chat.lastCard());
+      for (const f of claim.poe) assert.ok(shown.includes(t(locale, 'summary.poeFile', { fileName: f.fileName, size: formatFileSize(locale, f.sizeBytes) })));
+      for (const f of claim.poe) assert.equal(sha256(await blobBytes(s.world, f.blobName)), f.sha256);
+      assert.equal((await blobsOf(claim.id)).length, 2);
+    });
+
+    it(`${locale}: refuses an executable, an empty file, an oversize file and an expired link, one message each, storing nothing`, async () => {
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
+      await upToPoe(chat);
+      const expired = 'https://teams.example/download/expired';
+      const replies = await chat.attach(
+        { name: 'setup.exe', url: s.world.files.serve(windowsExecutable()) },
+        { name: 'empty.pdf', url: s.world.files.serve(Buffer.alloc(0)) },
+        { name: 'huge.pdf', url: s.world.files.serve(pdfLike(POE_MAX_BYTES + 1)) },
+        { name: 'late.pdf', url: expired },
+      );
+      const maxSize = formatFileSize(locale, POE_MAX_BYTES);
+      assert.deepEqual(textsOf(replies), [
+        t(locale, 'poe.typeNotAllowed', { fileName: 'setup.exe' }),
+        t(locale, 'poe.empty', { fileName: 'empty.pdf' }),
+        t(locale, 'poe.tooLargeLimit', { fileName: 'huge.pdf', maxSize }),
+        t(locale, 'poe.uploadFailed', { fileName: 'late.pdf' }),
+      ]);
+      assertCard(chat, 'poe.title');
+      const claim = await onlyClaimOf(s.world, s.org);
+      assert.deepEqual(claim.poe, []);
+      assert.deepEqual(await blobsOf(claim.id), []);
+    });
+
+    it(`${locale}: recognises a sharing page delivered instead of the file`, async () => {
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
+      await upToPoe(chat);
+      const replies = await chat.attach({ name: 'SOW.pdf', url: s.world.files.serve(SHARING_PAGE_HTML, 'text/html; charset=utf-8') });
+      assert.deepEqual(textsOf(replies), [t(locale, 'poe.sharePage', { fileName: 'SOW.pdf' })]);
+    });
+
+    it(`${locale}: sends the PoE template of this claim behind a 15-minute link, on the card too`, async () => {
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
+      await upToPoe(chat);
+      const replies = await chat.click('poeTemplate');
+      assert.deepEqual(textsOf(replies), [t(locale, 'poe.templateReady', { minutes: 15 })]);
+      const claim = await onlyClaimOf(s.world, s.org);
+      assert.deepEqual(s.world.documents.written.at(-1), { claimId: claim.id, locale });
+      const link = s.world.links.published.at(-1);
+      assert.deepEqual(link && { partnerId: link.partnerId, ttlSeconds: link.ttlSeconds }, { partnerId: s.org.id, ttlSeconds: TEMPLATE_LINK_SECONDS });
+      assert.ok(JSON.stringify(chat.lastCard()).includes(link?.url ?? '?'), 'the card offers the download');
+      await attachSignedSow(chat);
+      await poeDone(chat);
+      assertCard(chat, 'comments.title');
+    });
+
+    it(`${locale}: says a pasted image is not a file, and typed text is not an answer, showing the card again`, async () => {
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
+      await upToPoe(chat);
+      const card = chat.lastCard();
+      const pasted = await chat.send({ type: 'message', attachments: [{ contentType: 'image/png', contentUrl: 'https://smba.example/img' }] });
+      assert.deepEqual(textsOf(pasted), [t(locale, 'poe.inlineImage')]);
+      assert.deepEqual(chat.lastCard(), card);
+      const typed = await chat.send('here it is');
+      assert.deepEqual(textsOf(typed), [t(locale, 'conversation.expectedFile')]);
+      assert.deepEqual(chat.lastCard(), card);
+      // A message with neither a card answer nor a Teams file is not taken as one.
+      const other = await chat.send({ type: 'message', attachments: [{ contentType: FILE_DOWNLOAD_INFO.replace('download', 'upload'), content: {} }] });
+      assert.deepEqual(textsOf(other), [t(locale, 'conversation.expectedFile')]);
+    });
+
+    it(`${locale}: lets the partner go on without PoE, then the review asks for it before Submit`, async () => {
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
+      await upToPoe(chat);
+      await poeDone(chat);
+      await skipComment(chat);
+      assertCard(chat, 'summary.title');
+      assert.ok(cardStrings(chat.lastCard()).includes(problemMessage(locale, { code: 'poeRequired', field: 'poe' })));
+      assert.ok(!submitActions(chat.lastCard()).some((a) => a.data.verb === 'submitClaim'), 'no Submit while PoE is missing');
+
+      // A stale or forged Submit is refused with the reason, and the review comes back.
+      const forged = await chat.send({ type: 'message', value: { ...submitActions(chat.lastCard())[0]?.data, verb: 'submitClaim' } });
+      assert.equal(forged[0]?.text, t(locale, 'submit.blocked'));
+      assertCard(chat, 'summary.title');
+
+      await chat.clickEdit('poe');
+      await attachSignedSow(chat);
+      await poeDone(chat);
+      assertCard(chat, 'summary.title');
+      assert.ok(submitActions(chat.lastCard()).some((a) => a.data.verb === 'submitClaim'));
+      assert.equal((await onlyClaimOf(s.world, s.org)).poe.length, 1);
+    });
+  }
+});
