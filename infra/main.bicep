@@ -1,4 +1,4 @@
-// CPOR Claims Bot on Azure: App Service (Node 22) + Azure Bot (Teams channel) + Cosmos DB
+// CPOR Claims Bot on Azure: App Service (Node 24) + Azure Bot (Teams channel) + Cosmos DB
 // for NoSQL + Blob storage + Key Vault + Application Insights, all reached by one
 // user-assigned managed identity. No account keys or key-bearing connection strings
 // anywhere: Cosmos DB and Storage have key auth switched off, secrets live in Key Vault.
@@ -499,7 +499,7 @@ resource webApp 'Microsoft.Web/sites@2024-11-01' = {
     clientAffinityEnabled: false
     keyVaultReferenceIdentity: identity.id
     siteConfig: {
-      linuxFxVersion: 'NODE|22-lts'
+      linuxFxVersion: 'NODE|24-lts'
       // The compiled build: no TypeScript runner (a dev dependency) in production.
       appCommandLine: 'node dist/bot/index.js'
       alwaysOn: true

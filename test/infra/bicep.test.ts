@@ -204,11 +204,11 @@ describe('infra/main.bicep', () => {
       assert.match(blockAfter(onlyResource('Microsoft.DocumentDB/databaseAccounts'), /backupPolicy\s*:\s*/), /type:\s*'Continuous'/);
     });
 
-    it('runs the web app on Node 22 over https only, with its health check and the identity', () => {
+    it('runs the web app on Node 24 over https only, with its health check and the identity', () => {
       const site = onlyResource('Microsoft.Web/sites');
       const expectations: Record<string, string> = {
         httpsOnly: 'true',
-        linuxFxVersion: "'NODE|22-lts'",
+        linuxFxVersion: "'NODE|24-lts'",
         healthCheckPath: "'/healthz'",
         alwaysOn: 'true',
         ftpsState: "'Disabled'",
