@@ -4,14 +4,13 @@
  * still finds their own.
  */
 import { LOCALES, t, type Locale } from '../locales/i18n';
+import { LANGUAGES } from '../locales/languages';
 import { expandCard, labelsFor, type CardAttachment } from './cardKit';
 
 /** Languages as their speakers write them; the same in every locale on purpose. */
-export const LANGUAGE_NAMES: Readonly<Record<Locale, string>> = {
-  'en-US': 'English',
-  'ko-KR': '한국어',
-  'ja-JP': '日本語',
-};
+export const LANGUAGE_NAMES: Readonly<Record<Locale, string>> = Object.fromEntries(
+  LOCALES.map((locale) => [locale, LANGUAGES[locale].nativeName]),
+) as Record<Locale, string>;
 
 export interface LanguageCardModel {
   /** The user's own choice; undefined when following Teams. */

@@ -2,7 +2,8 @@
  * Lists: the partner's drafts (to continue one) and the organisation's claims,
  * a page at a time with an Open button per row.
  */
-import type { Claim, ClaimStatus } from '../claims/model';
+import { CLAIM_STATUSES, type Claim, type ClaimStatus } from '../claims/model';
+import { STATUS_TRAITS, type StatusTone } from '../claims/statusTraits';
 import { formatDateTime, statusLabel, t, type Locale } from '../locales/i18n';
 import type { ClaimListFilter } from '../claims/ports';
 import { expandCard, labelsFor, type CardAttachment } from './cardKit';
@@ -33,18 +34,21 @@ export function renderDraftsListCard(model: DraftsListCardModel, locale: Locale)
   });
 }
 
-/** Teams text colours for a status at a glance. */
-export const STATUS_COLORS: Readonly<Record<ClaimStatus, 'Default' | 'Accent' | 'Good' | 'Warning' | 'Attention'>> = {
-  draft: 'Default',
-  submitted: 'Accent',
-  underReview: 'Accent',
-  partnerActionRequired: 'Warning',
-  approvedCustomerNotified: 'Accent',
-  associated: 'Good',
-  rejected: 'Attention',
-  dispute: 'Warning',
-  rejectedFinal: 'Attention',
+type TextColor = 'Default' | 'Accent' | 'Good' | 'Warning' | 'Attention';
+
+/** Adaptive Card text colours by tone. */
+const TONE_COLORS: Readonly<Record<StatusTone, TextColor>> = {
+  default: 'Default',
+  accent: 'Accent',
+  good: 'Good',
+  warning: 'Warning',
+  attention: 'Attention',
 };
+
+/** Teams text colours for a status at a glance, from the status's tone. */
+export const STATUS_COLORS: Readonly<Record<ClaimStatus, TextColor>> = Object.fromEntries(
+  CLAIM_STATUSES.map((status) => [status, TONE_COLORS[STATUS_TRAITS[status].tone]]),
+) as Record<ClaimStatus, TextColor>;
 
 export interface ClaimsListCardModel {
   claims: readonly ClaimSummary[];

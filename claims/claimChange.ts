@@ -4,13 +4,7 @@
  * from the resulting status and outbox, so every transition and edit keeps them consistent.
  */
 import type { Actor, Claim, HistoryEntry, OutboxMessage } from './model';
-
-/** When time itself next changes the claim: the opt-out window or the answer deadline. */
-export function statusTimerOf(claim: Pick<Claim, 'status' | 'windowClosesAt' | 'infoRequest'>): string | undefined {
-  if (claim.status === 'approvedCustomerNotified') return claim.windowClosesAt;
-  if (claim.status === 'partnerActionRequired') return claim.infoRequest?.deadlineAt;
-  return undefined;
-}
+import { statusTimerOf } from './statusTraits';
 
 /**
  * When a message may next be attempted: its scheduled attempt, or, while a dispatcher

@@ -108,9 +108,11 @@ function problemsInPatchedFields(claim: Claim, keys: readonly PatchKey[], org?: 
   );
 }
 
+/** Copied by spreading, so a contact field added to the model is kept on save without a change here. */
 const trimContact = (contact: Contact): Contact => {
-  const result: Contact = { name: contact.name.trim(), email: normalizeEmail(contact.email) ?? contact.email.trim() };
-  if (contact.title?.trim()) result.title = contact.title.trim();
+  const { title, ...rest } = contact;
+  const result: Contact = { ...rest, name: contact.name.trim(), email: normalizeEmail(contact.email) ?? contact.email.trim() };
+  if (title?.trim()) result.title = title.trim();
   return result;
 };
 

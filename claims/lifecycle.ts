@@ -23,6 +23,7 @@ import type { Actor, Claim, PartnerOrganisation, PoeFile, RejectionReason, Versi
 import { errorName, outboxFor, releasedKeys, silentLog, type EngineLog } from './notifications';
 import { systemClock, type AssociationStore, type ClaimRepository, type Clock, type PartnerDirectory } from './ports';
 import { applyEvent, type ClaimEvent } from './statusMachine';
+import { STATUS_TRAITS, statusTimerOf, timerEventType } from './statusTraits';
 
 export interface ClaimRef {
   partnerId: string;
@@ -330,8 +331,8 @@ export class ClaimLifecycle {
 
 /** The event time has made due for this claim at `now`, if any. */
 export function timerEventOf(claim: Claim, now: Date): ClaimEvent | undefined {
-  const passed = (iso: string | undefined): boolean => iso !== undefined && Date.parse(iso) <= now.getTime();
-  if (claim.status === 'approvedCustomerNotified' && passed(claim.windowClosesAt)) return { type: 'windowClosed' };
-  if (claim.status === 'partnerActionRequired' && passed(claim.infoRequest?.deadlineAt)) return { type: 'deadlineMissed' };
-  return undefined;
+  const timer = STATUS_TRAITS[claim.status].timer;
+  const until = statusTimerOf(claim);
+  if (timer === null || until === undefined || Date.parse(until) > now.getTime()) return undefined;
+  return { type: timerEventType(timer) };
 }

@@ -9,7 +9,7 @@
  * not with all claims: `listDue` reads the indexed `dueAt`, which is set only while
  * there is something to do (a status timer or an outbox message).
  */
-import { statusTimerOf } from './claimChange';
+import { statusTimerOf } from './statusTraits';
 import type { ClaimLifecycle } from './lifecycle';
 import type { Claim, Versioned } from './model';
 import { errorName, silentLog, type EngineLog } from './notifications';

@@ -12,6 +12,7 @@ import type { Claim, Contact, PartnerOrganisation } from '../claims/model';
 import { systemClock, type Clock, type PartnerDirectory } from '../claims/ports';
 import type { DocumentWriter, GeneratedDocument } from '../dialogs/services';
 import { activityLabel, formatDate, formatList, productName, solutionAreaLabel, t, type Locale, type MessageKey } from '../locales/i18n';
+import { LANGUAGES } from '../locales/languages';
 
 export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -56,8 +57,6 @@ const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
 const text = (value: string): TextRun => new TextRun({ text: value.replace(XML_INVALID, '') });
 const bold = (value: string): TextRun => new TextRun({ text: value.replace(XML_INVALID, ''), bold: true });
 
-const EAST_ASIAN_FONTS: Readonly<Record<Locale, string>> = { 'en-US': 'Calibri', 'ko-KR': 'Malgun Gothic', 'ja-JP': 'Yu Gothic' };
-
 export function poeTemplateDocument(input: TemplateInput): Document {
   const { claim, locale } = input;
   const say = (key: MessageKey, params?: Record<string, string>) => t(locale, key, params);
@@ -69,7 +68,7 @@ export function poeTemplateDocument(input: TemplateInput): Document {
     styles: {
       default: {
         document: {
-          run: { font: { ascii: 'Calibri', hAnsi: 'Calibri', eastAsia: EAST_ASIAN_FONTS[locale] }, language: { value: locale, eastAsia: locale }, size: 22 },
+          run: { font: { ascii: 'Calibri', hAnsi: 'Calibri', eastAsia: LANGUAGES[locale].eastAsianFont }, language: { value: locale, eastAsia: locale }, size: 22 },
         },
       },
     },

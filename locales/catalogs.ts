@@ -6,10 +6,9 @@
 import enUS from './en-US.json';
 import jaJP from './ja-JP.json';
 import koKR from './ko-KR.json';
+import { DEFAULT_LOCALE, localeOfTag, LOCALES, type Locale } from './languages';
 
-export const LOCALES = ['en-US', 'ko-KR', 'ja-JP'] as const;
-export type Locale = (typeof LOCALES)[number];
-export const DEFAULT_LOCALE: Locale = 'en-US';
+export { DEFAULT_LOCALE, LOCALES, type Locale };
 
 export type Catalog = typeof enUS;
 
@@ -39,10 +38,7 @@ export const CATALOGS: Readonly<Record<Locale, unknown>> = {
 
 /** ko, ko-KR, KO_kr → ko-KR; ja* → ja-JP; anything else (or nothing) → en-US. */
 export function resolveLocale(activityLocale?: string): Locale {
-  const language = (activityLocale ?? '').trim().toLowerCase().split(/[-_]/)[0];
-  if (language === 'ko') return 'ko-KR';
-  if (language === 'ja') return 'ja-JP';
-  return DEFAULT_LOCALE;
+  return localeOfTag(activityLocale ?? '') ?? DEFAULT_LOCALE;
 }
 
 export function isLocale(value: unknown): value is Locale {

@@ -9,6 +9,7 @@ import type { Problem } from '../claims/errors';
 import type { Activity, ActorRole, ClaimStatus, InfoRequestReason, RejectionReason, SolutionArea } from '../claims/model';
 import { MPN_ID_MAX_DIGITS, MPN_ID_MIN_DIGITS } from '../claims/validation';
 import type { Locale } from './catalogs';
+import { languageOf } from './languages';
 import { hasMessage, t, type MessageParams } from './translator';
 
 /** The message under a computed key, or `fallback` when the catalogs have none. */
@@ -106,7 +107,7 @@ export function problemMessage(locale: Locale, problem: Problem): string {
   const hintKey = `problemHints.${String(hint)}`;
   if (typeof hint !== 'string' || !hasMessage(hintKey)) return sentence;
   // Japanese runs sentences together; English and Korean separate them with a space.
-  return `${sentence}${locale === 'ja-JP' ? '' : ' '}${t(locale, hintKey)}`;
+  return `${sentence}${languageOf(locale).sentenceGap}${t(locale, hintKey)}`;
 }
 
 /** Several problems, one line each, in the order the validators reported them. */

@@ -17,10 +17,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import JSZip from 'jszip';
+import { MANIFEST_LOCALIZATION_FILES } from '../locales/languages';
 import { localizationSchemaErrors, manifestSchemaErrors } from './schemas';
 
 export const PACKAGE_FILE_NAME = 'cpor-claims-bot.zip';
-export const LOCALIZATION_FILES = ['ko.json', 'ja.json'] as const;
+/** One per language but the default, from the language table. */
+export const LOCALIZATION_FILES = MANIFEST_LOCALIZATION_FILES;
 export const ICON_FILES = ['color.png', 'outline.png'] as const;
 const TEMPLATE_FILE = 'manifest.template.json';
 

@@ -8,6 +8,7 @@ import type { Container, FeedOptions, SqlParameter, SqlQuerySpec } from '@azure/
 import type { Claim, Versioned } from '../claims/model';
 import type { ClaimListFilter, ClaimRepository, Page } from '../claims/ports';
 import { ConcurrencyConflict, DomainError } from '../claims/errors';
+import { OPEN_STATUSES, REVIEW_STATUSES } from '../claims/statusTraits';
 import { cosmosErrorCode, fromStored, type CosmosSystemFields, type OperationHook } from './cosmosConnection';
 
 export interface CosmosClaimRepositoryOptions {
@@ -16,9 +17,6 @@ export interface CosmosClaimRepositoryOptions {
 
 type ClaimDocument = Claim & CosmosSystemFields;
 
-const REVIEW_STATUSES = ['submitted', 'underReview', 'dispute'] as const;
-/** Claims that want their keys but do not hold them yet (holds live in the associations container). */
-const OPEN_STATUSES = ['submitted', 'underReview', 'partnerActionRequired', 'dispute'] as const;
 const MAX_PAGE_SIZE = 100;
 
 export class CosmosClaimRepository implements ClaimRepository {

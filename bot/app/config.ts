@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import Holidays from 'date-holidays';
 import { parseIsoDuration } from '../../claims/calendar';
 
@@ -21,7 +22,7 @@ export interface SettingSpec {
   localOnly: boolean;
 }
 
-export const SETTINGS: readonly SettingSpec[] = [
+const SETTING_TABLE = [
   { key: 'PORT', description: 'HTTP port the bot listens on', default: '3978', required: 'never', secret: false, localOnly: false },
   { key: 'PUBLIC_URL', description: 'Public base URL of the bot (links in emails, HSTS when https)', default: 'http://localhost:<PORT>', required: 'azure', secret: false, localOnly: false },
   { key: 'MicrosoftAppId', description: 'Azure Bot app (client) id; empty disables Bot Framework authentication (local only)', required: 'azure', secret: false, localOnly: false },
@@ -49,15 +50,13 @@ export const SETTINGS: readonly SettingSpec[] = [
   { key: 'LOCAL_COSMOS_PORT', description: 'Loopback port of the embedded Cosmos DB stand-in', default: '8081', required: 'never', secret: false, localOnly: true },
   { key: 'LOCAL_BLOB_PORT', description: 'Loopback port of the embedded Azurite Blob service', default: '10000', required: 'never', secret: false, localOnly: true },
   { key: 'SCHEDULER_INTERVAL_SECONDS', description: 'How often the scheduler looks for closed opt-out windows and passed deadlines', default: '30', required: 'never', secret: false, localOnly: false },
-];
+] as const satisfies readonly SettingSpec[];
 
-export type SettingKey =
-  | 'PORT' | 'PUBLIC_URL' | 'MicrosoftAppId' | 'MicrosoftAppType' | 'MicrosoftAppTenantId' | 'MicrosoftAppPassword'
-  | 'AZURE_CLIENT_ID' | 'COSMOS_ENDPOINT' | 'COSMOS_KEY' | 'COSMOS_DATABASE' | 'STORAGE_ACCOUNT_URL'
-  | 'STORAGE_CONNECTION_STRING' | 'POE_CONTAINER' | 'POE_MAX_BYTES' | 'CONSENT_SIGNING_KEY' | 'CALENDAR_COUNTRY'
-  | 'CALENDAR_TIME_ZONE' | 'OPT_OUT_WINDOW' | 'INFO_DEADLINE_BUSINESS_DAYS' | 'SMTP_URL' | 'MAIL_FROM'
-  | 'APPLICATIONINSIGHTS_CONNECTION_STRING' | 'LOG_LEVEL' | 'DATA_DIR' | 'LOCAL_COSMOS_PORT' | 'LOCAL_BLOB_PORT'
-  | 'SCHEDULER_INTERVAL_SECONDS';
+/** Every setting the app reads, each key written once (here). */
+export const SETTINGS: readonly (SettingSpec & { key: SettingKey })[] = SETTING_TABLE;
+
+/** The keys of SETTINGS, so a key is written once. */
+export type SettingKey = (typeof SETTING_TABLE)[number]['key'];
 
 export type BotAppType = 'SingleTenant' | 'UserAssignedMSI';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -333,23 +332,12 @@ export function parseWindow(value: string): WindowSetting | undefined {
   return milliseconds !== undefined && milliseconds > 0 ? { kind: 'duration', milliseconds, spec } : undefined;
 }
 
-/** KEY=value lines; `#` comments, optional `export`, optional single or double quotes. */
+/**
+ * KEY=value lines (`#` comments, optional `export`, quotes), by Node's own parser: the
+ * one `process.loadEnvFile` uses for `npm run package`, so both read a `.env` alike.
+ */
 export function parseDotEnv(content: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const line of content.split(/\r?\n/)) {
-    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (!match) continue;
-    let value = match[2];
-    const quote = value[0];
-    if ((quote === '"' || quote === "'") && value.endsWith(quote) && value.length >= 2) {
-      value = value.slice(1, -1);
-      if (quote === '"') value = value.replace(/\\n/g, '\n');
-    } else {
-      value = value.replace(/\s+#.*$/, '');
-    }
-    values[match[1]] = value;
-  }
-  return values;
+  return Object.fromEntries(Object.entries(parseEnv(content)).flatMap(([key, value]) => (value === undefined ? [] : [[key, value]])));
 }
 
 /**

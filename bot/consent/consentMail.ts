@@ -14,7 +14,8 @@
  */
 import type { MailMessage } from '../../claims/ports';
 import { formatConsentDeadline } from '../../cards/consentCard';
-import { productName, t, type Locale } from '../../locales/i18n';
+import { DEFAULT_LOCALE, LOCALES, productName, t, type Locale } from '../../locales/i18n';
+import { LANGUAGES, languageOf } from '../../locales/languages';
 import { escapeHtml } from '../http/html';
 
 export interface ConsentMailContent {
@@ -31,13 +32,10 @@ export interface ConsentMailContent {
 
 /** The languages of the email, the first being the subject's. */
 export function mailLocalesFor(customerDomain: string): Locale[] {
-  const tld = customerDomain.trim().toLowerCase().replace(/\.+$/, '').split('.').at(-1);
-  if (tld === 'kr') return ['ko-KR', 'en-US'];
-  if (tld === 'jp') return ['ja-JP', 'en-US'];
-  return ['en-US'];
+  const tld = customerDomain.trim().toLowerCase().replace(/\.+$/, '').split('.').at(-1) ?? '';
+  const local = LOCALES.find((locale) => locale !== DEFAULT_LOCALE && languageOf(locale).mailTlds.includes(tld));
+  return local ? [local, DEFAULT_LOCALE] : [DEFAULT_LOCALE];
 }
-
-const LANGUAGE_TAGS: Readonly<Record<Locale, string>> = { 'en-US': 'en', 'ko-KR': 'ko', 'ja-JP': 'ja' };
 
 interface Section {
   locale: Locale;
@@ -82,7 +80,7 @@ function htmlOf(section: Section, link: string): string {
   const href = escapeHtml(link);
   const paragraph = (text: string, style = '') => `<p style="margin:0 0 12px 0;${style}">${escapeHtml(text)}</p>`;
   return [
-    `<div lang="${LANGUAGE_TAGS[section.locale]}" style="font-family:'Segoe UI',system-ui,sans-serif;font-size:15px;line-height:1.5;color:#242424;max-width:600px">`,
+    `<div lang="${LANGUAGES[section.locale].tag}" style="font-family:'Segoe UI',system-ui,sans-serif;font-size:15px;line-height:1.5;color:#242424;max-width:600px">`,
     paragraph(section.greeting),
     paragraph(section.intro),
     `<ul style="margin:0 0 12px 0">${section.products.map((product) => `<li>${escapeHtml(product)}</li>`).join('')}</ul>`,
@@ -108,6 +106,6 @@ export function composeConsentMail(content: ConsentMailContent): MailMessage {
     to: content.to,
     subject: t(primary, 'consent.mail.subject', { partner: content.partnerName }),
     text,
-    html: `<!doctype html><html lang="${LANGUAGE_TAGS[primary]}"><head><meta charset="utf-8"></head><body>\n${html}\n</body></html>`,
+    html: `<!doctype html><html lang="${LANGUAGES[primary].tag}"><head><meta charset="utf-8"></head><body>\n${html}\n</body></html>`,
   };
 }

@@ -8,23 +8,18 @@
  * the response's CSP nonce; the card JSON sits in a data block, escaped so no value can
  * end it. Every value that is not our own wording is escaped.
  */
-import { LOCALES, t, type Locale } from '../../locales/i18n';
+import { DEFAULT_LOCALE, LOCALES, t, type Locale } from '../../locales/i18n';
+import { languageOf, localeOfTag } from '../../locales/languages';
 import { escapeHtml, jsonForScriptElement } from '../http/html';
 
 export const ADAPTIVE_CARDS_SCRIPT_PATH = '/static/adaptivecards.js';
-
-const LANGUAGE_TAGS: Readonly<Record<Locale, string>> = { 'en-US': 'en', 'ko-KR': 'ko', 'ja-JP': 'ja' };
-const LANGUAGE_NAMES: Readonly<Record<Locale, string>> = { 'en-US': 'English', 'ko-KR': '한국어', 'ja-JP': '日本語' };
 
 /**
  * The page's language: `?lang=` (the page's own switch) first, then the browser's
  * Accept-Language in order of preference, then English.
  */
 export function pageLocale(lang: string | undefined, acceptLanguage: string | undefined): Locale {
-  const supported = (tag: string): Locale | undefined => {
-    const language = tag.trim().toLowerCase().split(/[-_]/)[0];
-    return LOCALES.find((locale) => LANGUAGE_TAGS[locale] === language);
-  };
+  const supported = localeOfTag;
   const chosen = lang ? supported(lang) : undefined;
   if (chosen) return chosen;
   const ranked = (acceptLanguage ?? '')
@@ -40,7 +35,7 @@ export function pageLocale(lang: string | undefined, acceptLanguage: string | un
     const locale = supported(tag);
     if (locale) return locale;
   }
-  return 'en-US';
+  return DEFAULT_LOCALE;
 }
 
 export interface PageFrame {
@@ -68,14 +63,15 @@ function languageLinks(current: Locale): string {
   const label = escapeHtml(t(current, 'consent.page.language'));
   const links = LOCALES.map((locale) => {
     const currentMark = locale === current ? ' aria-current="true"' : '';
-    return `<a href="?lang=${locale}" lang="${LANGUAGE_TAGS[locale]}" hreflang="${LANGUAGE_TAGS[locale]}"${currentMark}>${escapeHtml(LANGUAGE_NAMES[locale])}</a>`;
+    const { tag, nativeName } = languageOf(locale);
+    return `<a href="?lang=${locale}" lang="${tag}" hreflang="${tag}"${currentMark}>${escapeHtml(nativeName)}</a>`;
   });
   return `<nav aria-label="${label}">${links.join('')}</nav>`;
 }
 
 function page(frame: PageFrame, title: string, body: string): string {
   return `<!doctype html>
-<html lang="${LANGUAGE_TAGS[frame.locale]}">
+<html lang="${languageOf(frame.locale).tag}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

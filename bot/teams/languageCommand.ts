@@ -12,6 +12,7 @@ import { LANGUAGE_NAMES, plainTextMessage, renderLanguageCard } from '../../card
 import { callerOf, setCaller } from '../../dialogs/caller';
 import { asRecord, cardMessage } from '../../dialogs/cardPrompt';
 import { COMMANDS, LOCALES, normalizeCommandText, parseCommand, resolveLocale, t, type Locale } from '../../locales/i18n';
+import { LANGUAGES } from '../../locales/languages';
 import { messageList } from '../../locales/translator';
 import { isLanguageChoice, type LanguagePreferences } from './languagePreference';
 
@@ -25,7 +26,7 @@ export interface LanguageTurns {
 }
 
 /** Languages a typed command may switch to (see the module comment). */
-const SWITCHING_LOCALES: readonly Locale[] = ['ko-KR', 'ja-JP'];
+const SWITCHING_LOCALES: readonly Locale[] = LOCALES.filter((locale) => LANGUAGES[locale].typedCommandSwitches);
 
 const languageWords = new Set(LOCALES.flatMap((locale) => messageList(locale, 'language.commands').map(normalizeCommandText)));
 

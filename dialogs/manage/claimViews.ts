@@ -8,6 +8,7 @@ import type { BusinessCalendar } from '../../claims/calendar';
 import type { ActorRole, Claim } from '../../claims/model';
 import type { ClaimListFilter, Page } from '../../claims/ports';
 import { allowedEvents, DISPUTE_WINDOW_DAYS } from '../../claims/statusMachine';
+import { statusTimerOf } from '../../claims/statusTraits';
 import { renderClaimsListCard, renderHistoryCard, renderStatusCard, type CardAttachment } from '../../cards/render';
 import type { Locale } from '../../locales/i18n';
 import type { Caller } from '../caller';
@@ -18,8 +19,7 @@ import type { ClaimServices } from '../services';
  * request is due; -1 once it has passed; undefined when no clock runs for this status.
  */
 export function businessDaysLeft(claim: Claim, now: Date, calendar: BusinessCalendar): number | undefined {
-  const until =
-    claim.status === 'approvedCustomerNotified' ? claim.windowClosesAt : claim.status === 'partnerActionRequired' ? claim.infoRequest?.deadlineAt : undefined;
+  const until = statusTimerOf(claim);
   if (!until) return undefined;
   const end = new Date(until);
   return end.getTime() <= now.getTime() ? -1 : calendar.businessDaysBetween(now, end);

@@ -44,7 +44,13 @@ function doneLine(claim: Claim, locale: Locale, timeZone: string): string {
       return t(locale, 'reviewer.approved', { date: formatDateTime(locale, claim.windowClosesAt ?? claim.updatedAt, timeZone) });
     case 'rejectedFinal':
       return t(locale, 'reviewer.rejectedFinal');
-    default:
+    case 'rejected':
+      return t(locale, 'reviewer.rejected');
+    // No reviewer verb leads to these statuses; they keep the line they always had.
+    case 'draft':
+    case 'submitted':
+    case 'associated':
+    case 'dispute':
       return t(locale, 'reviewer.rejected');
   }
 }

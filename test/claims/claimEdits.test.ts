@@ -81,6 +81,14 @@ describe('claims/claimEdits', () => {
       assert.deepEqual(after.subscriptions[0]?.subscriptionIds, [SUBSCRIPTION_A]);
     });
 
+    it('keeps a contact field it does not know on save (contacts are copied, not rebuilt)', () => {
+      // A field added to Contact later (a phone number, say) must survive without a change to the edit code.
+      const withPhone = { name: ' Chris ', title: 'CIO', email: 'chris@contoso.com', phone: '+82 2 1234 5678' };
+      const after = value(applyEdit(validClaim(), { customerContact: withPhone, technicalContact: withPhone }, admin, NOW));
+      assert.deepEqual(after.customerContact, { name: 'Chris', title: 'CIO', email: 'chris@contoso.com', phone: '+82 2 1234 5678' });
+      assert.deepEqual(after.technicalContact, { name: 'Chris', title: 'CIO', email: 'chris@contoso.com', phone: '+82 2 1234 5678' });
+    });
+
     it('reports malformed values only in the fields it was given', () => {
       const claim = validClaim({ partnerContact: undefined, poe: [] });
       const result = applyEdit(claim, { customerContact: { name: 'Chris', title: 'CIO', email: 'not-an-email' }, mpnId: '12' }, admin, NOW);
