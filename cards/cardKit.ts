@@ -12,6 +12,7 @@
  */
 import { Template } from 'adaptivecards-templating';
 import { t, type Locale, type MessageKey } from '../locales/i18n';
+import answered from './answered.json';
 import cancelConfirm from './cancelConfirm.json';
 import claimName from './claimName.json';
 import claimsList from './claimsList.json';
@@ -62,6 +63,7 @@ export const CARD_TEMPLATES = {
   reviewQueue,
   reviewDetail,
   commentsThread,
+  answered,
 } as const;
 
 export type CardName = keyof typeof CARD_TEMPLATES;
@@ -111,7 +113,24 @@ export interface StepContext {
   claimId: string;
   /** The waterfall step's nonce; '' on cards outside a dialog. */
   nonce: string;
+  /** On the claim's step cards: which claim this is and how far the partner got. */
+  header?: StepHeader;
 }
+
+export interface StepHeader {
+  /** The claim's name (user text), or "New claim" before it has one. */
+  claimName: string;
+  /** "Step 3 of 6", localized. */
+  progress: string;
+}
+
+/** The header line's data; the templates show it above the title when there is one. */
+export const headerData = (header: StepHeader | undefined): { hasHeader: boolean; headerName: string; headerProgress: string } => ({
+  hasHeader: header !== undefined,
+  headerName: header?.claimName ?? '',
+  // The separator is punctuation, the same in the three languages.
+  headerProgress: header ? ` · ${header.progress}` : '',
+});
 
 /** Problem sentences already localized, or none; the flag spares templates an expression. */
 export const problemData = (problems: readonly string[] | undefined): { problems: string[]; hasProblems: boolean } => ({

@@ -161,3 +161,34 @@ export function renderCoopGuidanceCard(programText: string, locale: Locale): Car
     locale,
   );
 }
+
+export interface AnsweredCardModel {
+  /** The step's name (our own label). */
+  section: string;
+  /** What the step now holds, as the partner gave it (user text: plain runs only). */
+  value?: string;
+  /** Why the card closed, when it is not simply answered ("continued below"). */
+  note?: string;
+  /** A card closed without its answer being taken (out of date, corrected below). */
+  superseded?: boolean;
+}
+
+/**
+ * An answered step, collapsed to one read-only line: it replaces the step's card in
+ * place, so no card above the newest still offers inputs or buttons.
+ */
+export function renderAnsweredCard(model: AnsweredCardModel, locale: Locale): CardAttachment {
+  const value = model.value?.trim() ?? '';
+  const note = model.note?.trim() ?? '';
+  return expandCard('answered', {
+    labels: labelsFor(locale, {}),
+    containerStyle: model.superseded ? 'default' : 'emphasis',
+    mark: model.superseded ? '↓ ' : '✓ ',
+    section: model.section,
+    // The separators are punctuation, the same in the three languages.
+    value: `: ${value}`,
+    hasValue: value !== '',
+    note: ` · ${note}`,
+    hasNote: note !== '',
+  });
+}

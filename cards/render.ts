@@ -6,12 +6,14 @@
  */
 export { ADAPTIVE_CARD_CONTENT_TYPE, CARD_NAMES, plainTextMessage, type CardAttachment, type CardName, type StepContext } from './cardKit';
 export {
+  renderAnsweredCard,
   renderCancelConfirmCard,
   renderCoopGuidanceCard,
   renderHelpCard,
   renderNoticeCard,
   renderTenantCheckCard,
   renderWelcomeCard,
+  type AnsweredCardModel,
   type CancelConfirmCardModel,
   type HelpCardModel,
   type NoticeAction,
@@ -47,7 +49,7 @@ export {
   type SubscriptionsCardModel,
 } from './stepCards';
 export { LANGUAGE_NAMES, renderLanguageCard, type LanguageCardModel } from './languageCard';
-export { renderSummaryCard, renderSubmitConfirmCard, type SummaryCardModel } from './summaryCard';
+export { recapOf, renderSummaryCard, renderSubmitConfirmCard, type SummaryCardModel } from './summaryCard';
 export { renderClaimsListCard, renderDraftsListCard, STATUS_COLORS, type ClaimSummary, type ClaimsListCardModel, type DraftsListCardModel } from './listCards';
 export { renderHistoryCard, renderStatusCard, type HistoryCardModel, type StatusCardModel } from './statusCards';
 export { CARD_VERBS, EXECUTE_VERBS, isCardVerb, isSummarySection, SUMMARY_SECTIONS, RESERVED_INPUT_IDS, type CardVerb, type ExecuteVerb, type SummarySection } from './verbs';

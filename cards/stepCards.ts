@@ -8,7 +8,7 @@ import type { Problem } from '../claims/errors';
 import type { Activity, Claim, Contact, RevenueAssociationDetails, SolutionArea } from '../claims/model';
 import { CLAIM_NAME_MAX, COMMENT_MAX, ORGANISATION_NAME_MAX, PERSON_NAME_MAX } from '../claims/validation';
 import { activityHelp, activityLabel, formatFileSize, problemMessage, solutionAreaLabel, t, type Locale } from '../locales/i18n';
-import { expandCard, labelsFor, problemData, type CardAttachment, type StepContext } from './cardKit';
+import { expandCard, headerData, labelsFor, problemData, type CardAttachment, type StepContext } from './cardKit';
 import { areaActivityValue, idsInputId, multipleInputId } from './submissions';
 
 /** Problems from the validators (localized here) or sentences the dialog already localized. */
@@ -21,6 +21,7 @@ export interface StepModel extends StepContext {
 const stepBase = (model: StepModel, locale: Locale) => ({
   claimId: model.claimId,
   nonce: model.nonce,
+  ...headerData(model.header),
   ...problemData((model.problems ?? []).map((p) => (typeof p === 'string' ? p : problemMessage(locale, p)))),
 });
 

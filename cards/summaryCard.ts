@@ -14,7 +14,7 @@ import {
   type Locale,
   type MessageKey,
 } from '../locales/i18n';
-import { expandCard, labelsFor, problemData, type CardAttachment, type StepContext } from './cardKit';
+import { expandCard, headerData, labelsFor, problemData, type CardAttachment, type StepContext } from './cardKit';
 import { renderNoticeCard } from './generalCards';
 import type { CardProblems } from './stepCards';
 import type { SummarySection } from './verbs';
@@ -100,6 +100,12 @@ function sectionShown(claim: Claim, section: SummarySection): boolean {
   return true;
 }
 
+/** What these sections of the claim hold, one line: the text of an answered step's collapsed card. */
+export function recapOf(claim: Claim, sections: readonly SummarySection[], locale: Locale, locationName?: string): string {
+  const lines = sectionLines(claim, locale, locationName);
+  return sections.filter((id) => sectionShown(claim, id)).flatMap((id) => lines[id]).join(' · ');
+}
+
 export function renderSummaryCard(model: SummaryCardModel, locale: Locale): CardAttachment {
   const editable = model.editable ?? true;
   const lines = sectionLines(model.claim, locale, model.locationName);
@@ -110,6 +116,7 @@ export function renderSummaryCard(model: SummaryCardModel, locale: Locale): Card
   return expandCard('summary', {
     claimId: model.claimId,
     nonce: model.nonce,
+    ...headerData(model.header),
     labels: labelsFor(locale, {
       title: 'summary.title',
       intro: 'summary.intro',

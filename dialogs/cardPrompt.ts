@@ -5,7 +5,12 @@
  *
  * Each card carries `{ verb, claimId, nonce }` in its data. A submit whose nonce or
  * claim differs comes from an older card (stale): it is refused with a notice and
- * the current card is shown again. Typed text gets its own notice, and the card.
+ * the current card is shown again. Typed text gets its own notice, and the card; a
+ * prompt that reads typed text (`acceptTyped`) gets it as the answer instead (verb
+ * 'typed'), so a section can put what was typed into its card.
+ *
+ * The id of the message that carried the card is kept, so the dialog can replace an
+ * answered card in place (Teams and the Agents Playground support `updateActivity`).
  */
 import type { Activity, Attachment, TurnContext } from 'botbuilder';
 import { Prompt, type PromptOptions, type PromptRecognizerResult } from 'botbuilder-dialogs';
@@ -18,6 +23,10 @@ export interface CardSubmission {
   values: Record<string, unknown>;
   /** Teams file attachments, when the prompt accepts files and one was sent. */
   files: Attachment[];
+  /** The message that carried the card answered (the click's `replyToId`, else the one this prompt sent). */
+  cardActivityId?: string;
+  /** Typed text, when the prompt accepts it (verb 'typed'). */
+  text?: string;
 }
 
 export interface CardPromptExpectation {
@@ -26,6 +35,12 @@ export interface CardPromptExpectation {
   claimId?: string;
   /** Accept a message carrying Teams file attachments as the answer (verb 'file'). */
   acceptFiles?: boolean;
+  /** Accept typed text as the answer (verb 'typed'), for a section that reads values out of it. */
+  acceptTyped?: boolean;
+  /** What the card becomes when it is shown again below (typed text, a stale click): nothing to answer on it. */
+  supersededCard?: Partial<Activity>;
+  /** Show the card in place of this message instead of posting it again. */
+  replaceActivityId?: string;
   /** Pre-localized notices, so this prompt needs no locale of its own. */
   staleNotice: string;
   typedNotice: string;
@@ -37,6 +52,7 @@ export interface CardPromptOptions extends PromptOptions {
 
 type Miss = 'stale' | 'typed';
 const MISS = 'cardPrompt.miss';
+const CARD_ID = 'cardPrompt.cardActivityId';
 
 export class CardPrompt extends Prompt<CardSubmission> {
   constructor(dialogId: string) {
@@ -49,26 +65,55 @@ export class CardPrompt extends Prompt<CardSubmission> {
       const miss = state[MISS] as Miss | undefined;
       await context.sendActivity(miss === 'stale' ? expectation.staleNotice : expectation.typedNotice);
     }
-    if (options.prompt) await context.sendActivity(options.prompt);
+    if (!options.prompt) return;
+    const previous = typeof state[CARD_ID] === 'string' ? state[CARD_ID] : undefined;
+    const prompt = typeof options.prompt === 'string' ? { type: 'message', text: options.prompt } : options.prompt;
+    const replace = previous === undefined ? expectation.replaceActivityId : undefined;
+    if (replace && (await updated(context, { ...prompt, id: replace }))) {
+      state[CARD_ID] = replace;
+      return;
+    }
+    // The same card again below (after a miss, help, a word in between): the one above
+    // closes, so only one of them takes answers.
+    if (previous && expectation.supersededCard) await updated(context, { ...expectation.supersededCard, id: previous });
+    const sent = await context.sendActivity(prompt);
+    if (sent?.id) state[CARD_ID] = sent.id;
   }
 
   protected async onRecognize(context: TurnContext, state: Record<string, unknown>, options: PromptOptions): Promise<PromptRecognizerResult<CardSubmission>> {
     const expectation = (options as CardPromptOptions).validations;
     const activity = context.activity;
     const value = asRecord(activity.value);
+    const sentCard = typeof state[CARD_ID] === 'string' ? state[CARD_ID] : undefined;
     if (value) {
       const { verb, nonce, claimId, ...values } = value;
       const current = typeof verb === 'string' && expectation.verbs.includes(verb) && nonce === expectation.nonce && (expectation.claimId === undefined || claimId === expectation.claimId);
-      if (current) return { succeeded: true, value: { verb: verb as string, values, files: [] } };
+      const cardActivityId = activity.replyToId || sentCard;
+      if (current) return { succeeded: true, value: { verb: verb as string, values, files: [], ...(cardActivityId ? { cardActivityId } : {}) } };
       state[MISS] = 'stale';
       return { succeeded: false };
     }
     const files = (activity.attachments ?? []).filter((a) => a.contentType === FILE_DOWNLOAD_INFO);
+    // A file is not sent from the card: the card to update is the one this prompt showed.
+    const shown = sentCard ? { cardActivityId: sentCard } : {};
     if (expectation.acceptFiles && files.length > 0) {
-      return { succeeded: true, value: { verb: 'file', values: {}, files } };
+      return { succeeded: true, value: { verb: 'file', values: {}, files, ...shown } };
     }
+    const text = (activity.text ?? '').trim();
+    if (expectation.acceptTyped && text !== '') return { succeeded: true, value: { verb: 'typed', values: {}, files: [], text, ...shown } };
     state[MISS] = 'typed';
     return { succeeded: false };
+  }
+}
+
+/** Replaces a message; false when the chat refused (the message is too old, the client cannot). */
+async function updated(context: TurnContext, activity: Partial<Activity>): Promise<boolean> {
+  try {
+    await context.updateActivity(activity);
+    return true;
+  } catch (e) {
+    if (!(e instanceof Error)) throw e;
+    return false;
   }
 }
 

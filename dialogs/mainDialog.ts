@@ -11,7 +11,7 @@ import type { TurnContext } from 'botbuilder';
 import { ComponentDialog, DialogTurnStatus, type Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Claim, PartnerOrganisation } from '../claims/model';
 import { plainTextMessage, renderDraftsListCard, renderHelpCard } from '../cards/render';
-import { t, type MessageKey } from '../locales/i18n';
+import { formatDateTime, t, type MessageKey } from '../locales/i18n';
 import { callerOf, partnerActor, type Caller } from './caller';
 import { ClaimActions } from './manage/claimActions';
 import { ClaimsListing } from './manage/claimsListing';
@@ -100,7 +100,7 @@ export class MainDialog extends ComponentDialog {
         await sendReviewQueue(context, this.services, caller);
         return DONE;
       case 'staleCard':
-        await this.say(context, caller, 'conversation.staleCard');
+        await this.explainStaleCard(context, caller, org, request.cardClaimId);
         return DONE;
       case 'notUnderstood':
         await this.say(context, caller, 'conversation.notUnderstood');
@@ -167,6 +167,20 @@ export class MainDialog extends ComponentDialog {
       await this.say(context, caller, 'conversation.whichClaim');
       await context.sendActivity(cardMessage(claimsListCardOf({ items: matches }, 1, view)));
     }
+  }
+
+  /**
+   * Says why a card of an ended flow does nothing: its claim was submitted (when, and
+   * how to follow it), or is a draft to continue; a claim of another organisation is
+   * not found, so it gets the same words as a card without a claim.
+   */
+  private async explainStaleCard(context: TurnContext, caller: Caller, org: PartnerOrganisation, claimId: string | undefined): Promise<void> {
+    const claim = claimId === undefined ? undefined : await this.claimOf(org, claimId);
+    if (!claim) return this.say(context, caller, 'conversation.staleEnded');
+    const name = claim.name.trim() || t(caller.locale, 'drafts.untitled');
+    if (claim.status === 'draft') return this.say(context, caller, 'conversation.staleDraft', { name });
+    const when = formatDateTime(caller.locale, claim.submittedAt ?? claim.updatedAt, this.viewOf(context, caller).timeZone);
+    return this.say(context, caller, 'conversation.staleSubmitted', { name, when });
   }
 
   /** The claim with this id in the caller's organisation; another organisation's id finds nothing. */

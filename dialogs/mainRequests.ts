@@ -24,11 +24,16 @@ export type MainRequest =
   | { kind: 'cancel' }
   /** Reviewers only (checked where it is answered). */
   | { kind: 'reviewQueue' }
-  /** A button of a flow's card, pressed after that flow ended. */
-  | { kind: 'staleCard' }
+  /** A button of a flow's card, pressed after that flow ended; the claim it was about, if any. */
+  | { kind: 'staleCard'; cardClaimId?: string }
   | { kind: 'notUnderstood' };
 
 const claimIdOf = (values: Record<string, unknown>): string => (typeof values.claimId === 'string' ? values.claimId : '');
+
+function staleCardOf(values: Record<string, unknown>): MainRequest {
+  const claimId = claimIdOf(values);
+  return claimId === '' ? { kind: 'staleCard' } : { kind: 'staleCard', cardClaimId: claimId };
+}
 
 function fromCard(values: Record<string, unknown>): MainRequest {
   const verb = values.verb;
@@ -51,7 +56,7 @@ function fromCard(values: Record<string, unknown>): MainRequest {
     case 'viewHistory':
       return { kind: 'history', claimId: claimIdOf(values) };
     default:
-      return manageRequestOf(values) ?? (isCardVerb(verb) ? { kind: 'staleCard' } : { kind: 'notUnderstood' });
+      return manageRequestOf(values) ?? (isCardVerb(verb) ? staleCardOf(values) : { kind: 'notUnderstood' });
   }
 }
 

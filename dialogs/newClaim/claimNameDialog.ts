@@ -13,7 +13,7 @@ export const CLAIM_NAME_DIALOG = 'newClaim.claimName';
 
 export class ClaimNameDialog extends SectionDialog {
   constructor(services: ClaimServices) {
-    super(CLAIM_NAME_DIALOG, services, ['claimName']);
+    super(CLAIM_NAME_DIALOG, services, ['claimName'], { step: 'claimName', title: 'claimName.title' });
   }
 
   protected isComplete(turn: Turn): boolean {

@@ -7,6 +7,7 @@
 import { readContacts, renderContactsCard } from '../../cards/render';
 import { productById } from '../../claims/catalog';
 import type { Claim, Contact } from '../../claims/model';
+import { readTypedValues } from '../../claims/typedValues';
 import { validateContact } from '../../claims/validation';
 import type { CardSubmission } from '../cardPrompt';
 import { SectionDialog, type CardAsk, type Next, type SectionOptions, type Turn } from './sectionDialog';
@@ -27,23 +28,44 @@ function problemsOf(contacts: { customerContact?: Contact; technicalContact?: Co
 
 export class ContactsDialog extends SectionDialog {
   constructor(services: ClaimServices) {
-    super(CONTACTS_DIALOG, services, ['contacts']);
+    super(CONTACTS_DIALOG, services, ['contacts'], { step: 'contacts', title: 'contacts.title' });
   }
 
   protected isComplete(turn: Turn): boolean {
     return problemsOf(turn.claim, needsTechnicalContact(turn.claim)).length === 0;
   }
 
-  protected ask(turn: Turn, options: SectionOptions): CardAsk {
+  /** An email typed in the chat goes into the first empty email of the card (the customer's, then the technical contact's). */
+  protected override readTyped(turn: Turn, text: string, _stage: string | undefined, form: Record<string, string> | undefined): Record<string, string> | undefined {
+    const { email } = readTypedValues(text);
+    if (email === undefined) return undefined;
     const technical = needsTechnicalContact(turn.claim);
+    const shown = this.shown(turn, form);
+    const filled: Record<string, string> = {};
+    for (const [prefix, contact] of [['customer', shown.customerContact], ['technical', technical ? shown.technicalContact : undefined], ['partner', shown.partnerContact]] as const) {
+      filled[`${prefix}Name`] = contact?.name ?? '';
+      filled[`${prefix}Email`] = contact?.email ?? '';
+      if (prefix !== 'partner') filled[`${prefix}Title`] = contact?.title ?? '';
+    }
+    const target = filled.customerEmail === '' ? 'customerEmail' : technical && filled.technicalEmail === '' ? 'technicalEmail' : 'customerEmail';
+    return { ...filled, [target]: email };
+  }
+
+  /** What the card shows: what was typed last, else the claim, the partner prefilled from the Teams profile. */
+  private shown(turn: Turn, form: Record<string, string> | undefined): { customerContact?: Contact; technicalContact?: Contact; partnerContact?: Contact } {
     const { caller } = turn.writer;
-    const shown = options.form
-      ? readContacts(options.form, technical)
+    return form
+      ? readContacts(form, needsTechnicalContact(turn.claim))
       : {
           customerContact: turn.claim.customerContact,
           technicalContact: turn.claim.technicalContact,
           partnerContact: turn.claim.partnerContact ?? { name: caller.name ?? '', email: caller.email ?? '' },
         };
+  }
+
+  protected ask(turn: Turn, options: SectionOptions): CardAsk {
+    const technical = needsTechnicalContact(turn.claim);
+    const shown = this.shown(turn, options.form);
     return {
       verbs: ['contactsEntered'],
       card: (step) =>

@@ -7,6 +7,7 @@
 import { readCustomer, renderCustomerCard, renderTenantCheckCard } from '../../cards/render';
 import type { Problem } from '../../claims/errors';
 import { normalizeDomain, normalizeGuid, validateDomain, validateTenantId } from '../../claims/validation';
+import { readTypedValues } from '../../claims/typedValues';
 import { t } from '../../locales/i18n';
 import type { CardSubmission } from '../cardPrompt';
 import { SectionDialog, type CardAsk, type Next, type SectionOptions, type Turn } from './sectionDialog';
@@ -22,11 +23,19 @@ const problemsOf = (domain: string, tenantId: string): Problem[] =>
 
 export class CustomerDialog extends SectionDialog {
   constructor(services: ClaimServices) {
-    super(CUSTOMER_DIALOG, services, ['customer']);
+    super(CUSTOMER_DIALOG, services, ['customer'], { step: 'customer', title: 'customer.title' });
   }
 
   protected isComplete(turn: Turn): boolean {
     return problemsOf(turn.claim.customerDomain, turn.claim.customerTenantId).length === 0;
+  }
+
+  /** "fabrikam.com 3f2504e0-…" typed in the chat: both go into the card. */
+  protected override readTyped(_turn: Turn, text: string, stage: string | undefined): Record<string, string> | undefined {
+    if (stage === CONFIRM) return undefined;
+    const { domain, tenantId } = readTypedValues(text);
+    if (domain === undefined && tenantId === undefined) return undefined;
+    return { ...(domain ? { customerDomain: domain } : {}), ...(tenantId ? { customerTenantId: tenantId } : {}) };
   }
 
   protected ask(turn: Turn, options: SectionOptions, stage: string | undefined): CardAsk {

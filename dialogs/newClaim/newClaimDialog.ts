@@ -16,7 +16,7 @@ import type { SummarySection } from '../../cards/verbs';
 import { editableFields } from '../../claims/statusMachine';
 import { commandFor, t } from '../../locales/i18n';
 import { callerOf } from '../caller';
-import { CardPrompt, cardMessage, type CardPromptOptions, type CardSubmission } from '../cardPrompt';
+import { CardPrompt, asRecord, cardMessage, type CardPromptOptions, type CardSubmission } from '../cardPrompt';
 import { ClaimDraft, writerOf, type ClaimWork, type DraftFields, type WriteStop } from './claimDraft';
 import { ClaimNameDialog } from './claimNameDialog';
 import { ContactsDialog } from './contactsDialog';
@@ -50,6 +50,9 @@ interface StepsOptions extends NewClaimOptions {
   /** Fields gathered before the draft exists, kept across a restart. */
   fields?: DraftFields;
 }
+
+/** The help and welcome cards' buttons that start a flow of their own. */
+const MAIN_MENU_VERBS: ReadonlySet<string> = new Set(['newClaim', 'continueDraft', 'myClaims']);
 
 const STEPS = 'newClaim.steps';
 const CANCEL_CONFIRM = 'newClaim.cancelConfirm';
@@ -139,7 +142,7 @@ export class NewClaimDialog extends FlowDialog {
 
   protected async showHelp(context: TurnContext): Promise<void> {
     const caller = callerOf(context);
-    await context.sendActivity(cardMessage(renderHelpCard({ canCreate: caller.isIncentivesAdmin }, caller.locale)));
+    await context.sendActivity(cardMessage(renderHelpCard({ canCreate: caller.isIncentivesAdmin, isReviewer: caller.isReviewer }, caller.locale)));
   }
 
   protected claimIdOf(innerDc: DialogContext): string {
@@ -150,6 +153,14 @@ export class NewClaimDialog extends FlowDialog {
   /** A program outside CPOR named in typed text ("CSP", "호스팅") gets the co-op guidance, then the current step again. */
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const activity = innerDc.context.activity;
+    // The help and welcome cards' buttons start things, and carry no step nonce: pressed
+    // now, they are not an out-of-date card but a second flow, which waits for this one.
+    const pressed = asRecord(activity.value)?.verb;
+    if (typeof pressed === 'string' && MAIN_MENU_VERBS.has(pressed)) {
+      await innerDc.context.sendActivity(t(callerOf(innerDc.context).locale, 'conversation.flowRunning'));
+      await innerDc.repromptDialog();
+      return Dialog.EndOfTurn;
+    }
     const typed = activity.type === 'message' && activity.value === undefined ? (activity.text ?? '') : '';
     if (typed.trim() !== '' && commandFor(typed) === undefined) {
       const guidance = renderCoopGuidanceCard(typed, callerOf(innerDc.context).locale);

@@ -6,6 +6,7 @@
 import { renderMpnChoiceCard, readMpnChoice } from '../../cards/render';
 import type { Problem } from '../../claims/errors';
 import { normalizeMpnId, validateMpnId } from '../../claims/validation';
+import { readTypedValues } from '../../claims/typedValues';
 import { t } from '../../locales/i18n';
 import type { CardSubmission } from '../cardPrompt';
 import { SectionDialog, type CardAsk, type Next, type SectionOptions, type Turn } from './sectionDialog';
@@ -15,7 +16,7 @@ export const PARTNER_LOCATION_DIALOG = 'newClaim.location';
 
 export class PartnerLocationDialog extends SectionDialog {
   constructor(services: ClaimServices) {
-    super(PARTNER_LOCATION_DIALOG, services, ['location']);
+    super(PARTNER_LOCATION_DIALOG, services, ['location'], { step: 'location', title: 'mpn.title' });
   }
 
   protected isComplete(turn: Turn): boolean {
@@ -42,6 +43,12 @@ export class PartnerLocationDialog extends SectionDialog {
       card: (step) =>
         renderMpnChoiceCard({ ...step, locations, selected: options.form?.mpnId ?? turn.claim.mpnId, problems: options.problems ?? [] }, turn.locale),
     };
+  }
+
+  /** An MPN ID typed in the chat selects that location on the card. */
+  protected override readTyped(turn: Turn, text: string): Record<string, string> | undefined {
+    const { mpnId } = readTypedValues(text);
+    return mpnId && turn.writer.org.locations.some((l) => l.mpnId === mpnId) ? { mpnId } : undefined;
   }
 
   protected async answer(turn: Turn, options: SectionOptions, _stage: string | undefined, submission: CardSubmission): Promise<Next> {

@@ -35,7 +35,7 @@ const looksLikeSharingPage = (declaredType: string | undefined): boolean => /htm
 
 export class PoeDialog extends SectionDialog {
   constructor(services: ClaimServices) {
-    super(POE_DIALOG, services, ['poe']);
+    super(POE_DIALOG, services, ['poe'], { step: 'poe', title: 'poe.title' });
   }
 
   protected isComplete(turn: Turn): boolean {

@@ -15,7 +15,7 @@ export const PRODUCTS_DIALOG = 'newClaim.products';
 
 export class ProductsDialog extends SectionDialog {
   constructor(services: ClaimServices) {
-    super(PRODUCTS_DIALOG, services, ['products']);
+    super(PRODUCTS_DIALOG, services, ['products'], { step: 'products', title: 'products.title' });
   }
 
   protected async isComplete(turn: Turn): Promise<boolean> {

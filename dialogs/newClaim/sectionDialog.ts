@@ -6,11 +6,16 @@
  * CardPrompt (fresh nonce each time), skips the part when it is complete (unless the
  * partner chose to edit it), and keeps what was typed when anything goes wrong:
  * problems and storage failures alike re-show the card with the submitted values.
+ *
+ * Every card carries the claim's name and the partner's progress in its header. Once a
+ * card is answered it is replaced in place (`updateActivity` on the message that
+ * carried it) by one read-only line saying what the step now holds, or that the step
+ * continues in the card below: no card above the newest offers inputs any more.
  */
 import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { plainTextMessage, type CardAttachment, type CardProblems, type StepContext } from '../../cards/render';
+import { plainTextMessage, recapOf, renderAnsweredCard, type CardAttachment, type CardProblems, type StepContext } from '../../cards/render';
 import type { CardVerb, SummarySection } from '../../cards/verbs';
 import type { Problem } from '../../claims/errors';
 import type { Claim } from '../../claims/model';
@@ -19,6 +24,7 @@ import { t, type Locale, type MessageKey } from '../../locales/i18n';
 import { callerOf } from '../caller';
 import { CardPrompt, cardMessage, type CardPromptOptions, type CardSubmission } from '../cardPrompt';
 import { ClaimDraft, writerOf, type ClaimWork, type Writer, type WriteStop } from './claimDraft';
+import { progressOf, type ProgressStep } from './progress';
 import type { ClaimServices } from '../services';
 
 /** How a new-claim flow can end; MainDialog gets it as the flow's result. */
@@ -41,6 +47,8 @@ export interface SectionOptions {
   memo?: Record<string, string>;
   /** Set when the section asks again: it is then never skipped as complete. */
   again?: boolean;
+  /** The message of the card to replace with the new one, instead of posting it below (the PoE card). */
+  replaceCard?: string;
 }
 
 export type SectionResult =
@@ -58,6 +66,12 @@ export interface CardAsk {
   acceptFiles?: boolean;
   /** What to say to typed text; default: answer with the card. */
   typedNotice?: MessageKey;
+}
+
+/** How a section presents itself in the flow: its place in the progress and its name on a collapsed card. */
+export interface SectionLook {
+  step: ProgressStep;
+  title: MessageKey;
 }
 
 /** Everything a section needs in one turn. */
@@ -93,6 +107,12 @@ export const STOP_MESSAGES: Readonly<Record<WriteStop, MessageKey>> = {
   notAllowed: 'access.notAllowed',
 };
 
+/**
+ * Whether this turn's answers can change an earlier message: not when the client
+ * collects the replies of the turn (`expectReplies`), which has nothing to update.
+ */
+export const updatable = (context: TurnContext): boolean => context.activity.deliveryMode !== 'expectReplies';
+
 export abstract class SectionDialog extends ComponentDialog {
   protected readonly draft: ClaimDraft;
 
@@ -101,6 +121,7 @@ export abstract class SectionDialog extends ComponentDialog {
     protected readonly services: ClaimServices,
     /** The summary's sections whose Edit button lands here. */
     private readonly sections: readonly SummarySection[],
+    private readonly look: SectionLook,
   ) {
     super(id);
     this.draft = new ClaimDraft(services);
@@ -117,6 +138,20 @@ export abstract class SectionDialog extends ComponentDialog {
 
   /** Judges a submitted card. */
   protected abstract answer(turn: Turn, options: SectionOptions, stage: string | undefined, submission: CardSubmission): Promise<Next>;
+
+  /** One line of what the section holds once answered (user text: shown as plain text). */
+  protected recap(turn: Turn, claim: Claim, _stage: string | undefined): string {
+    const location = turn.writer.org.locations.find((l) => l.mpnId === claim.mpnId);
+    return recapOf(claim, this.sections, turn.locale, location?.name);
+  }
+
+  /**
+   * Values read out of text typed while the card waits (a domain, a GUID, an email),
+   * as the card's form fields; undefined when the text says nothing the card asks.
+   */
+  protected readTyped(_turn: Turn, _text: string, _stage: string | undefined, _form: Record<string, string> | undefined): Record<string, string> | undefined {
+    return undefined;
+  }
 
   /** The stage to start at when none is given (a section may resume at its second card). */
   protected initialStage(_turn: Turn): string | undefined {
@@ -190,17 +225,24 @@ export abstract class SectionDialog extends ComponentDialog {
     const asked = await this.ask(turn, options, stage);
     if ('kind' in asked) return this.follow(step, { ...options, stage }, asked);
     (step.values as Record<string, unknown>).stage = stage;
+    (step.values as Record<string, unknown>).typedNotice = asked.typedNotice ?? 'conversation.expectedCard';
     const nonce = randomUUID();
     const claimId = turn.work.claimId ?? '';
+    const progress = progressOf(this.look.step, turn.claim, turn.writer.org);
+    const header = { claimName: turn.claim.name.trim() || t(turn.locale, 'progress.newClaim'), progress: t(turn.locale, 'progress.step', progress) };
+    const canUpdate = updatable(step.context);
     const prompt: CardPromptOptions = {
-      prompt: cardMessage(asked.card({ claimId, nonce })),
+      prompt: cardMessage(asked.card({ claimId, nonce, header })),
       validations: {
         verbs: asked.verbs,
         nonce,
         claimId,
         acceptFiles: asked.acceptFiles === true,
+        acceptTyped: true,
         staleNotice: t(turn.locale, 'conversation.staleCard'),
         typedNotice: t(turn.locale, asked.typedNotice ?? 'conversation.expectedCard'),
+        ...(canUpdate ? { supersededCard: cardMessage(this.answeredCard(turn, '', 'conversation.answeredBelow')) } : {}),
+        ...(canUpdate && options.replaceCard ? { replaceActivityId: options.replaceCard } : {}),
       },
     };
     return step.prompt(PROMPT, prompt);
@@ -214,7 +256,8 @@ export abstract class SectionDialog extends ComponentDialog {
     if ('kind' in turn) return step.endDialog(turn);
     let next: Next;
     try {
-      next = await this.answer(turn, options, stage, submission);
+      const typedNotice = (step.values as Record<string, unknown>).typedNotice as MessageKey | undefined;
+      next = submission.verb === 'typed' ? await this.typed(turn, { ...options, stage }, stage, submission.text ?? '', typedNotice) : await this.answer(turn, options, stage, submission);
     } catch (e) {
       if (!isFailure(e)) throw e;
       // Nothing of this answer was stored, or it was stored whole (one write): the
@@ -222,7 +265,47 @@ export abstract class SectionDialog extends ComponentDialog {
       await step.context.sendActivity(t(turn.locale, 'errors.storage'));
       next = this.askAgain({ ...options, stage }, submission, options.problems ?? []);
     }
+    await this.collapse(turn, stage, submission, next);
     return this.follow(step, { ...options, stage }, next);
+  }
+
+  /** Typed text while a card waits: what it holds goes into the card below, else a word about the card. */
+  private async typed(turn: Turn, options: SectionOptions, stage: string | undefined, text: string, notice: MessageKey = 'conversation.expectedCard'): Promise<Next> {
+    const read = this.readTyped(turn, text, stage, options.form);
+    if (read === undefined) {
+      await this.say(turn, notice);
+      return { kind: 'ask', options: { ...options } };
+    }
+    await this.say(turn, 'conversation.typedIntoCard');
+    return { kind: 'ask', options: { ...options, form: { ...options.form, ...read } } };
+  }
+
+  /** The one read-only line an answered card becomes. */
+  private answeredCard(turn: Turn, value: string, note?: MessageKey): CardAttachment {
+    return renderAnsweredCard({ section: t(turn.locale, this.look.title), value, ...(note ? { note: t(turn.locale, note), superseded: true } : {}) }, turn.locale);
+  }
+
+  /**
+   * Replaces the answered card in place: with what the step now holds, or with "continued
+   * below" when the step asks again. Best effort: a chat that cannot update (an old
+   * message, a client without the API) keeps the card, and the partner goes on anyway.
+   */
+  private async collapse(turn: Turn, stage: string | undefined, submission: CardSubmission, next: Next): Promise<void> {
+    const id = submission.cardActivityId;
+    if (!id || !updatable(turn.context)) return;
+    if (next.kind === 'ask' && next.options.replaceCard === id) return;
+    let card: CardAttachment;
+    if (next.kind === 'ask' && next.options.stage === stage) card = this.answeredCard(turn, '', 'conversation.answeredBelow');
+    else {
+      const work = next.kind === 'ask' ? next.options.work : next.kind === 'stop' ? turn.work : next.work;
+      const claim = (await this.draft.view(turn.context, turn.writer, work).catch(() => undefined)) ?? turn.claim;
+      card = this.answeredCard(turn, this.recap(turn, claim, stage));
+    }
+    try {
+      await turn.context.updateActivity({ id, type: 'message', attachments: [card] });
+    } catch (e) {
+      if (!(e instanceof Error)) throw e;
+    }
   }
 
   private follow(step: WaterfallStepContext, options: SectionOptions, next: Next): Promise<DialogTurnResult> {

@@ -18,7 +18,7 @@ const areaChosen = (turn: Turn): boolean => validateSection(turn.claim, 'areaAct
 
 export class SolutionDialog extends SectionDialog {
   constructor(services: ClaimServices) {
-    super(SOLUTION_DIALOG, services, ['solution', 'revenue']);
+    super(SOLUTION_DIALOG, services, ['solution', 'revenue'], { step: 'solution', title: 'solution.title' });
   }
 
   protected isComplete(turn: Turn): boolean {

@@ -21,7 +21,7 @@ function answersOf(values: Readonly<Record<string, unknown>>, asked: readonly st
 
 export class SubscriptionsDialog extends SectionDialog {
   constructor(services: ClaimServices) {
-    super(SUBSCRIPTIONS_DIALOG, services, ['subscriptions']);
+    super(SUBSCRIPTIONS_DIALOG, services, ['subscriptions'], { step: 'subscriptions', title: 'subscriptions.title' });
   }
 
   protected async isComplete(turn: Turn): Promise<boolean> {

@@ -47,7 +47,7 @@ export class SummaryDialog extends SectionDialog {
   private readonly lifecycle: ClaimLifecycle;
 
   constructor(services: ClaimServices) {
-    super(SUMMARY_DIALOG, services, ['comments']);
+    super(SUMMARY_DIALOG, services, ['comments'], { step: 'summary', title: 'summary.title' });
     this.lifecycle = services.lifecycle;
   }
 

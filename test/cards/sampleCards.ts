@@ -60,6 +60,8 @@ export function sampleCards(locale: Locale, userText = 'Contoso Ltd'): SampleCar
     ['welcome', cards.renderWelcomeCard({ userName: userText, canCreate: true }, locale)],
     ['welcome (view only)', cards.renderWelcomeCard({ canCreate: false }, locale)],
     ['help', cards.renderHelpCard({ canCreate: true }, locale)],
+    ['answered', cards.renderAnsweredCard({ section: 'Customer', value: userText, note: 'continued below' }, locale)],
+    ['answered (superseded)', cards.renderAnsweredCard({ section: 'Customer', superseded: true }, locale)],
     ['mpnChoice', cards.renderMpnChoiceCard({ ...step, locations: [{ mpnId: '1234567', name: userText }, { mpnId: '7654321', name: 'Seoul' }], selected: '1234567', problems }, locale)],
     ['mpnChoice (many)', cards.renderMpnChoiceCard({ ...step, locations: Array.from({ length: 8 }, (_, i) => ({ mpnId: `10000${i}`, name: `L${i}` })) }, locale)],
     ['customer', cards.renderCustomerCard({ ...step, domain: userText, tenantId: userText, problems }, locale)],

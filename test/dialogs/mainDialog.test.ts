@@ -5,9 +5,9 @@ import { DialogTestClient } from 'botbuilder-testing';
 import type { Claim } from '../../claims/model';
 import type { Caller } from '../../dialogs/caller';
 import { MainDialog } from '../../dialogs/mainDialog';
-import { formatCountdown, historyEventLabel, LOCALES, t, type Command, type Locale } from '../../locales/i18n';
+import { formatCountdown, formatDateTime, historyEventLabel, LOCALES, t, type Command, type Locale } from '../../locales/i18n';
 import { messageList } from '../../locales/translator';
-import { botHarness, callerFor, callerMiddleware, OTHER_ORG, ORG, type Harness } from '../support/botHarness';
+import { botHarness, callerFor, callerMiddleware, OTHER_ORG, ORG, TIME_ZONE, type Harness } from '../support/botHarness';
 import { buildClaim } from '../support/claimFactory';
 
 const NOW = new Date('2026-03-02T17:00:00.000Z'); // a Monday, 9:00 in Seattle
@@ -169,9 +169,14 @@ describe('MainDialog', () => {
       assert.ok(card.includes(t('ja-JP', 'history.title')) && card.includes(historyEventLabel('ja-JP', 'created')) && card.includes(mine.name));
     });
 
-    it('call a button from a finished flow out of date, and an unknown verb not understood', async () => {
+    it('say why a button from a finished flow does nothing (its claim submitted, a draft, another organisation\'s), and an unknown verb not understood', async () => {
       const { client } = chat(callerFor(ORG, ADMIN, 'ko-KR'));
-      assert.equal((await client.sendActivity(press({ verb: 'productsChosen', nonce: 'old' }))).text, t('ko-KR', 'conversation.staleCard'));
+      assert.equal((await client.sendActivity(press({ verb: 'productsChosen', nonce: 'old' }))).text, t('ko-KR', 'conversation.staleEnded'));
+      const when = formatDateTime('ko-KR', approved.submittedAt ?? approved.updatedAt, TIME_ZONE);
+      assert.equal((await client.sendActivity(press({ verb: 'submitClaim', nonce: 'old', claimId: approved.id }))).text, t('ko-KR', 'conversation.staleSubmitted', { name: approved.name, when }));
+      assert.equal((await client.sendActivity(press({ verb: 'contactsEntered', nonce: 'old', claimId: mine.id }))).text, t('ko-KR', 'conversation.staleDraft', { name: mine.name }));
+      // Another organisation's claim is not found: the same words as a card without a claim.
+      assert.equal((await client.sendActivity(press({ verb: 'submitClaim', nonce: 'old', claimId: foreign.id }))).text, t('ko-KR', 'conversation.staleEnded'));
       assert.equal((await client.sendActivity(press({ verb: 'launchMissiles' }))).text, t('ko-KR', 'conversation.notUnderstood'));
     });
   });

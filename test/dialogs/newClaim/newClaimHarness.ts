@@ -253,6 +253,26 @@ export function cardStrings(card: unknown): string[] {
   return out;
 }
 
+/** A card as it reads, whatever step nonce it carries (a card shown again gets a fresh one). */
+export function withoutNonce(card: unknown): unknown {
+  return JSON.parse(JSON.stringify(card, (key, value: unknown) => (key === 'nonce' ? '' : value)));
+}
+
+/** A card's heading: its first TextBlock (the claim's name and progress sit above it in a RichTextBlock). */
+export function titleOf(card: unknown): string | undefined {
+  let found: string | undefined;
+  const walk = (node: unknown): void => {
+    if (found !== undefined) return;
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (isRecord(node)) {
+      if (node.type === 'TextBlock' && typeof node.text === 'string') found = node.text;
+      else Object.values(node).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+}
+
 /** The submit actions of a card with their data, wherever they sit (actions, action sets). */
 export function submitActions(card: unknown): { title: string; data: Record<string, unknown> }[] {
   const out: { title: string; data: Record<string, unknown> }[] = [];
@@ -298,6 +318,8 @@ export class Chat {
   readonly client: DialogTestClient;
   /** Everything the bot sent, in order. */
   readonly transcript: Reply[] = [];
+  /** Every message the bot replaced in place (an answered card collapsed, the PoE card updated), in order. */
+  readonly updates: Reply[] = [];
   private card: Card | undefined;
 
   constructor(
@@ -308,6 +330,13 @@ export class Chat {
     const callerMiddleware: Middleware = {
       onTurn: async (context: TurnContext, next: () => Promise<void>) => {
         setCaller(context, this.caller);
+        context.onUpdateActivity(async (_context, activity, update) => {
+          this.updates.push(activity as Reply);
+          // A card replaced by one that still asks (the PoE card after a file) is the card on screen.
+          const card = cardOf(activity as Reply);
+          if (card && submitActions(card).length > 0) this.card = card;
+          await update();
+        });
         await next();
       },
     };

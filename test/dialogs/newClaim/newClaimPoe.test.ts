@@ -20,6 +20,8 @@ import {
   sha256,
   submitActions,
   textsOf,
+  cardOf,
+  withoutNonce,
 } from './newClaimHarness';
 import { SIGNED_SOW, assertCard, attachSignedSow, poeDone, skipComment, upToPoe } from './newClaimSteps';
 
@@ -114,7 +116,9 @@ describe('NewClaimDialog proof of execution', function () {
       assert.deepEqual(chat.lastCard(), card);
       const typed = await chat.send('here it is');
       assert.deepEqual(textsOf(typed), [t(locale, 'conversation.expectedFile')]);
-      assert.deepEqual(chat.lastCard(), card);
+      // The card comes again below (a fresh nonce); the one above closed.
+      assert.deepEqual(withoutNonce(chat.lastCard()), withoutNonce(card));
+      assert.deepEqual(submitActions(cardOf(chat.updates.at(-1))), [], 'the card above offers nothing any more');
       // A message with neither a card answer nor a Teams file is not taken as one.
       const other = await chat.send({ type: 'message', attachments: [{ contentType: FILE_DOWNLOAD_INFO.replace('download', 'upload'), content: {} }] });
       assert.deepEqual(textsOf(other), [t(locale, 'conversation.expectedFile')]);

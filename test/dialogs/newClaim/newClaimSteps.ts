@@ -7,7 +7,7 @@ import { areaActivityValue, idsInputId, multipleInputId } from '../../../cards/s
 import type { Activity, RevenueAssociationDetails, SolutionArea } from '../../../claims/model';
 import { t, type Locale, type MessageKey } from '../../../locales/i18n';
 import { minimalPdf } from '../../support/evidenceSamples';
-import { CUSTOMER_DOMAIN, CUSTOMER_TENANT, cardStrings, type AttachedFileSpec, type Card, type Reply } from './newClaimHarness';
+import { CUSTOMER_DOMAIN, CUSTOMER_TENANT, titleOf, type AttachedFileSpec, type Card, type Reply } from './newClaimHarness';
 
 export { CUSTOMER_DOMAIN, CUSTOMER_TENANT };
 
@@ -53,9 +53,9 @@ export const TECHNICAL = { technicalName: 'Sam Admin', technicalTitle: 'Dynamics
 
 export const SIGNED_SOW = minimalPdf();
 
-/** The card on screen is the one with this title (its first text). */
+/** The card on screen is the one with this title (its first TextBlock; the header above it is a RichTextBlock). */
 export function assertCard(chat: ClaimChat, title: MessageKey): void {
-  assert.equal(cardStrings(chat.lastCard())[0], t(chat.locale, title), `expected the ${title} card`);
+  assert.equal(titleOf(chat.lastCard()), t(chat.locale, title), `expected the ${title} card`);
 }
 
 export async function start(chat: ClaimChat): Promise<Reply[]> {
