@@ -2,7 +2,9 @@
  * What the domain needs from the outside world, as interfaces. Adapters in
  * `storage/` (and `bot/` for messaging) implement them; tests may fake only these.
  */
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import type { CustomerDecision } from './lifecycle';
 import type { Claim, ClaimStatus, PartnerOrganisation, PoeFile, SolutionArea, Versioned, Actor } from './model';
 
 export interface Clock {
@@ -149,4 +151,90 @@ export interface Mailer {
 /** Publishes a generated document (PoE template, CSV export) behind a short-lived private link. */
 export interface DownloadLinks {
   publish(document: { partnerId: string; fileName: string; contentType: string; bytes: Buffer }, ttlSeconds: number): Promise<string>;
+}
+
+/** A generated file handed back to the user (a PoE template, an export). */
+export interface GeneratedDocument {
+  fileName: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+/** Writes documents about a claim; `L` is the locale type of the locales layer, which the core does not know. */
+export interface DocumentWriter<L extends string = string> {
+  /** A PoE template (Word) with the claim's details filled in, in the user's language. */
+  poeTemplate(claim: Claim, locale: L): Promise<GeneratedDocument>;
+}
+
+/** What one piece of work is, for its idempotency record: an incoming activity, a delivery, a welcome. */
+export type IdempotencyKind = 'activity' | 'delivery' | 'welcome';
+
+/** What `begin` found: the work is ours now, already done, or someone holds a live lease on it. */
+export type BeginOutcome = 'started' | 'done' | 'inProgress';
+
+/** Marks that make work happen once across retries, redeliveries and instances. */
+export interface IdempotencyRecords {
+  /**
+   * Claims the work for `leaseMs` unless it is done or leased by someone else. `keepSeconds`
+   * is how long the record lives if nobody completes or abandons it (a crash).
+   */
+  begin(id: string, kind: IdempotencyKind, leaseMs: number, keepSeconds: number): Promise<BeginOutcome>;
+  /** Marks the work done for `keepSeconds` (created if `begin` was never called). */
+  complete(id: string, kind: IdempotencyKind, keepSeconds: number): Promise<void>;
+  /** Gives the work back (it failed), so the next claimant starts it afresh. Idempotent. */
+  abandon(id: string): Promise<void>;
+  isDone(id: string): Promise<boolean>;
+}
+
+/** A record id from the parts that name the work; hashed, because channel ids may hold characters storage ids may not. */
+export function recordId(kind: IdempotencyKind, parts: readonly string[]): string {
+  const digest = createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+  return `${kind}.${digest}`;
+}
+
+/** What a used consent link was used for: ids and the answer, never the contact's address. */
+export interface ConsentNonceUse {
+  claimId: string;
+  partnerId: string;
+  decision: CustomerDecision;
+}
+
+export interface UsedConsentNonce extends ConsentNonceUse {
+  nonce: string;
+  usedAt: string;
+}
+
+/** One use per consent link: the nonce a link carries is consumed by its first answer. */
+export interface ConsentNonceStore {
+  /** Marks the nonce used for `use`; 'alreadyUsed' when it was (by this or any answer). */
+  consume(nonce: string, expiresAt: Date | string, use: ConsentNonceUse): Promise<'consumed' | 'alreadyUsed'>;
+  /** The record of a used nonce; undefined while unused (or after its TTL). */
+  find(nonce: string): Promise<UsedConsentNonce | undefined>;
+}
+
+/** A Mailer's answer for a message the server refused for good; sending it again would be refused again. */
+export class MailRejected extends Error {
+  readonly code = 'mailRejected';
+  constructor(readonly responseCode: number) {
+    super(`the mail server refused the message permanently (${responseCode})`);
+    this.name = 'MailRejected';
+  }
+}
+
+/**
+ * True when a storage write lost a race: it was guarded by the version (ETag) it read,
+ * and someone wrote first. The storage adapters report this as status 412 on the error.
+ */
+export function isWriteConflict(error: unknown): boolean {
+  return storageStatusOf(error) === 412;
+}
+
+/** The status a storage SDK error carries: its integer `code`, else its `statusCode`. */
+export function storageStatusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  for (const field of ['code', 'statusCode'] as const) {
+    const value: unknown = Reflect.get(error, field);
+    if (typeof value === 'number' && Number.isInteger(value)) return value;
+  }
+  return undefined;
 }

@@ -10,6 +10,7 @@ import type { Claim } from '../claims/model';
 import type { EngineLog } from '../claims/notifications';
 import type { Locale } from '../locales/i18n';
 import type {
+  DocumentWriter as PortDocumentWriter,
   AssociationStore,
   ClaimRepository,
   Clock,
@@ -44,16 +45,9 @@ export interface SamplePoeSource {
   serve(claim: Claim): Promise<ServedSample>;
 }
 
-export interface GeneratedDocument {
-  fileName: string;
-  contentType: string;
-  bytes: Buffer;
-}
-
-export interface DocumentWriter {
-  /** A PoE template (Word) with the claim's details filled in, in the user's language. */
-  poeTemplate(claim: Claim, locale: Locale): Promise<GeneratedDocument>;
-}
+/** The documents port, in this layer's locales. */
+export type DocumentWriter = PortDocumentWriter<Locale>;
+export type { GeneratedDocument } from '../claims/ports';
 
 export interface ClaimServices {
   claims: ClaimRepository;

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { AlignmentType, BorderStyle, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
 import type { Claim, Contact, PartnerOrganisation } from '../claims/model';
 import { systemClock, type Clock, type PartnerDirectory } from '../claims/ports';
-import type { DocumentWriter, GeneratedDocument } from '../dialogs/services';
+import type { DocumentWriter, GeneratedDocument } from '../claims/ports';
 import { activityLabel, formatDate, formatList, productName, solutionAreaLabel, t, type Locale, type MessageKey } from '../locales/i18n';
 import { LANGUAGES } from '../locales/languages';
 
@@ -24,7 +24,7 @@ export interface WordPoeTemplateOptions {
   clock?: Clock;
 }
 
-export class WordPoeTemplate implements DocumentWriter {
+export class WordPoeTemplate implements DocumentWriter<Locale> {
   private readonly clock: Clock;
 
   constructor(private readonly options: WordPoeTemplateOptions) {

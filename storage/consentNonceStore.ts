@@ -20,27 +20,10 @@
  */
 import type { Container } from '@azure/cosmos';
 import type { CustomerDecision } from '../claims/lifecycle';
-import { systemClock, type Clock } from '../claims/ports';
+import { systemClock, type Clock, type ConsentNonceStore, type ConsentNonceUse, type UsedConsentNonce } from '../claims/ports';
 import { cosmosErrorCode, fromStored } from './cosmosConnection';
 
-/** What the used link was used for: ids and the answer, never the contact's address. */
-export interface ConsentNonceUse {
-  claimId: string;
-  partnerId: string;
-  decision: CustomerDecision;
-}
-
-export interface UsedConsentNonce extends ConsentNonceUse {
-  nonce: string;
-  usedAt: string;
-}
-
-export interface ConsentNonceStore {
-  /** Marks the nonce used for `use`; 'alreadyUsed' when it was (by this or any answer). */
-  consume(nonce: string, expiresAt: Date | string, use: ConsentNonceUse): Promise<'consumed' | 'alreadyUsed'>;
-  /** The record of a used nonce; undefined while unused (or after its TTL). */
-  find(nonce: string): Promise<UsedConsentNonce | undefined>;
-}
+export type { ConsentNonceStore, ConsentNonceUse, UsedConsentNonce } from '../claims/ports';
 
 export interface CosmosConsentNonceStoreOptions {
   clock?: Clock;

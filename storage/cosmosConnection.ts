@@ -5,6 +5,8 @@
  */
 import { CosmosClient, type CosmosClientOptions } from '@azure/cosmos';
 import type { TokenCredential } from '@azure/identity';
+import { isLoopbackEndpoint } from '../claims/loopback';
+import { storageStatusOf } from '../claims/ports';
 
 export interface CosmosConnectionOptions {
   /** Account endpoint, e.g. `https://<account>.documents.azure.com:443/` or the local stand-in. */
@@ -46,18 +48,8 @@ export class CosmosOptionsError extends Error {
   }
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '::1', '[::1]']);
-
 /** The local stand-in listens on loopback; Azure never does. */
-export function isLoopbackEndpoint(endpoint: string): boolean {
-  let host: string;
-  try {
-    host = new URL(endpoint).hostname;
-  } catch {
-    return false;
-  }
-  return LOOPBACK_HOSTS.has(host) || /^127(\.\d{1,3}){3}$/.test(host);
-}
+export { isLoopbackEndpoint };
 
 /**
  * Checks the options and returns them normalised; throws CosmosOptionsError naming
@@ -117,14 +109,7 @@ export function createCosmosClient(options: CosmosConnectionOptions): CosmosClie
  * The HTTP status of a failed Cosmos request (404, 409, 412, 429, …), or undefined
  * when the error did not come from Cosmos (network failure, our own bug).
  */
-export function cosmosErrorCode(e: unknown): number | undefined {
-  if (typeof e !== 'object' || e === null) return undefined;
-  for (const field of ['code', 'statusCode'] as const) {
-    const value: unknown = Reflect.get(e, field);
-    if (typeof value === 'number' && Number.isInteger(value)) return value;
-  }
-  return undefined;
-}
+export const cosmosErrorCode = (e: unknown): number | undefined => storageStatusOf(e);
 
 /** Calls `run` and returns undefined instead of throwing when Cosmos answers with one of `statuses`. */
 export async function unlessStatus<T>(statuses: readonly number[], run: () => Promise<T>): Promise<T | undefined> {

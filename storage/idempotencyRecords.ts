@@ -13,15 +13,11 @@
  * belongs to a process that died mid-way, and the next claimant takes it over under
  * the record's ETag (of two claimants, one wins).
  */
-import { createHash } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
-import { systemClock, type Clock } from '../claims/ports';
+import { systemClock, type BeginOutcome, type Clock, type IdempotencyKind, type IdempotencyRecords } from '../claims/ports';
 import { cosmosErrorCode, fromStored, unlessStatus, type CosmosSystemFields, type OperationHook } from './cosmosConnection';
 
-export type IdempotencyKind = 'activity' | 'delivery' | 'welcome';
-
-/** What `begin` found: the work is ours now, already done, or someone holds a live lease on it. */
-export type BeginOutcome = 'started' | 'done' | 'inProgress';
+export { recordId, type BeginOutcome, type IdempotencyKind } from '../claims/ports';
 
 export interface CosmosIdempotencyRecordsOptions {
   clock?: Clock;
@@ -38,13 +34,7 @@ interface RecordDocument {
   ttl: number;
 }
 
-/** A record id from the parts that name the work; hashed, because channel ids may hold characters Cosmos ids may not. */
-export function recordId(kind: IdempotencyKind, parts: readonly string[]): string {
-  const digest = createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
-  return `${kind}.${digest}`;
-}
-
-export class CosmosIdempotencyRecords {
+export class CosmosIdempotencyRecords implements IdempotencyRecords {
   private readonly clock: Clock;
   private readonly onOperation: OperationHook;
 

@@ -10,6 +10,9 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import Holidays from 'date-holidays';
 import { parseIsoDuration } from '../../claims/calendar';
+import type { BotIdentity } from '../http/adapter';
+
+export type { BotAppType, BotIdentity } from '../http/adapter';
 
 export interface SettingSpec {
   key: string;
@@ -58,7 +61,6 @@ export const SETTINGS: readonly (SettingSpec & { key: SettingKey })[] = SETTING_
 /** The keys of SETTINGS, so a key is written once. */
 export type SettingKey = (typeof SETTING_TABLE)[number]['key'];
 
-export type BotAppType = 'SingleTenant' | 'UserAssignedMSI';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -67,14 +69,6 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
  * tests. `spec` is the setting as written, what `BusinessCalendar.parseWindow` takes.
  */
 export type WindowSetting = { kind: 'businessDays'; days: number; spec: string } | { kind: 'duration'; milliseconds: number; spec: string };
-
-export interface BotIdentity {
-  /** Empty in local mode without a registration: authentication is then off. */
-  appId: string;
-  appType: BotAppType;
-  tenantId: string;
-  password?: string;
-}
 
 export interface Config {
   /**

@@ -4,10 +4,9 @@
  * it must start before the HTTP server module is loaded to see incoming requests
  * (see `startup.ts`).
  */
-export interface Telemetry {
-  trackException(error: Error, properties: Record<string, string>): void;
-  flush(): Promise<void>;
-}
+import type { Telemetry } from '../http/adapter';
+
+export type { Telemetry } from '../http/adapter';
 
 export const noTelemetry: Telemetry = {
   trackException: () => undefined,

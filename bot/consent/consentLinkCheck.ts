@@ -10,7 +10,7 @@ import type { ConsentGrant, ConsentTokenRejection, ConsentTokens } from '../../c
 import type { ClaimLifecycle, CustomerDecision } from '../../claims/lifecycle';
 import type { Claim } from '../../claims/model';
 import type { ClaimRepository, PartnerDirectory } from '../../claims/ports';
-import type { ConsentNonceStore } from '../../storage/consentNonceStore';
+import type { ConsentNonceStore } from '../../claims/ports';
 
 /** What answering a consent link takes, on the page and on the Teams card alike. */
 export interface ConsentAnswerDeps {

@@ -11,7 +11,7 @@ import type { ConsentTokens } from '../../claims/consentToken';
 import type { Claim, OutboxMessage } from '../../claims/model';
 import { errorName, silentLog, type DeliveryOutcome, type EngineLog, type Notifier } from '../../claims/notifications';
 import { systemClock, type Clock, type Mailer, type PartnerDirectory } from '../../claims/ports';
-import { MailRejected } from '../../storage/mail/smtpMailer';
+import { MailRejected } from '../../claims/ports';
 import { consentLink, consentTokenFor, partnerDisplayName } from './consentLinks';
 import { composeConsentMail } from './consentMail';
 

@@ -6,10 +6,24 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from 'botbuilder';
-import type { BotIdentity } from '../app/config';
-import { turnCorrelationId, turnLogger, type Logger } from '../app/logger';
-import type { Telemetry } from '../app/telemetry';
 import { apologyLocale, turnErrorMessage } from './turnErrorMessages';
+import { turnCorrelationId, turnLogger, type Logger } from './turnLog';
+
+export type BotAppType = 'SingleTenant' | 'UserAssignedMSI';
+
+export interface BotIdentity {
+  /** Empty in local mode without a registration: authentication is then off. */
+  appId: string;
+  appType: BotAppType;
+  tenantId: string;
+  password?: string;
+}
+
+/** Where unexpected turn failures are reported besides the log (Application Insights, or nowhere). */
+export interface Telemetry {
+  trackException(error: Error, properties: Record<string, string>): void;
+  flush(): Promise<void>;
+}
 
 export interface AdapterDeps {
   logger: Logger;

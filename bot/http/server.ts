@@ -10,7 +10,7 @@ import type { TurnContext } from 'botbuilder';
 import type { BotAdapter } from './adapter';
 import { bodyHandlers, DEFAULT_MAX_BODY_BYTES, refuseEncodedBodies } from './bodyLimits';
 import { checkHealth, type HealthProbe } from './health';
-import { attachTurnLogger, type Logger } from '../app/logger';
+import { attachTurnLogger, type Logger } from './turnLog';
 import { securityHeaders } from './securityHeaders';
 
 /** What runs a turn: an ActivityHandler, or the real bot later. */

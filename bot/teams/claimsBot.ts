@@ -16,12 +16,12 @@ import { plainTextMessage, renderWelcomeCard } from '../../cards/render';
 import { callerOf, setCaller, type Caller } from '../../dialogs/caller';
 import { cardMessage } from '../../dialogs/cardPrompt';
 import { t } from '../../locales/i18n';
-import { cosmosErrorCode } from '../../storage/cosmosConnection';
+import { isWriteConflict } from '../../claims/ports';
 import { ADAPTIVE_CARD_ACTION, CardActionRouter } from '../../dialogs/cardActions';
 import type { CallerResolver } from './callerResolver';
 import { needsSaving, referenceFingerprint, type SavedReferenceMark } from './referenceRefresh';
 import type { LanguageTurns } from './languageCommand';
-import { turnLogger, type Logger } from '../app/logger';
+import { turnLogger, type Logger } from '../http/turnLog';
 import { WelcomeOnce, type WelcomeRecords } from './welcomeOnce';
 
 export interface ClaimsBotOptions {
@@ -174,7 +174,7 @@ export class ClaimsBot extends TeamsActivityHandler {
     try {
       await this.conversationState.saveChanges(context, false);
     } catch (e) {
-      if (cosmosErrorCode(e) !== 412) throw e;
+      if (!isWriteConflict(e)) throw e;
       turnLogger(context, this.options.logger).warn('another turn of this conversation saved its state first; this turn keeps the earlier state');
     }
   }

@@ -25,11 +25,11 @@
  * Cost: two Cosmos operations per turn (create the mark, then mark it done).
  */
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
-import { recordId, type CosmosIdempotencyRecords } from '../../storage/idempotencyRecords';
-import { turnLogger, type Logger } from '../app/logger';
+import { recordId, type IdempotencyRecords } from '../../claims/ports';
+import { turnLogger, type Logger } from '../http/turnLog';
 
 export interface DeduplicateActivitiesOptions {
-  records: Pick<CosmosIdempotencyRecords, 'begin' | 'complete' | 'abandon'>;
+  records: Pick<IdempotencyRecords, 'begin' | 'complete' | 'abandon'>;
   logger: Logger;
   /** How long a turn may run before a redelivery may take it over. Default 60 s (past Teams' 15 s timeout, within its retries). */
   leaseMs?: number;

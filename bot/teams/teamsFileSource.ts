@@ -14,7 +14,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { EvidenceRejected } from '../../claims/errors';
 import { declaredKindOf } from '../../claims/evidenceType';
 import type { AttachedFile, FileSource } from '../../dialogs/services';
-import { isLoopbackEndpoint } from '../../storage/cosmosConnection';
+import { isLoopbackEndpoint } from '../../claims/loopback';
 
 export interface TeamsFileSourceOptions {
   /** Local mode only: accept http:// URLs on loopback. */

@@ -14,11 +14,11 @@
  * welcome is better than none.
  */
 import type { TurnContext } from 'botbuilder';
-import { recordId, type CosmosIdempotencyRecords } from '../../storage/idempotencyRecords';
+import { recordId, type IdempotencyRecords } from '../../claims/ports';
 import { tenantOf } from './callerResolver';
-import { turnLogger, type Logger } from '../app/logger';
+import { turnLogger, type Logger } from '../http/turnLog';
 
-export type WelcomeRecords = Pick<CosmosIdempotencyRecords, 'begin' | 'complete' | 'abandon'>;
+export type WelcomeRecords = Pick<IdempotencyRecords, 'begin' | 'complete' | 'abandon'>;
 
 /** A welcome still being sent after this long belongs to a process that died; the next install may take it over. */
 const LEASE_MS = 60_000;

@@ -5,7 +5,7 @@
  * good (a 5xx answer) is reported as `MailRejected`, so the caller stops retrying it.
  */
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { Mailer, MailMessage } from '../../claims/ports';
+import { MailRejected, type Mailer, type MailMessage } from '../../claims/ports';
 import { checkedSender, MailerOptionsError, nodemailerMessage } from './mailMessage';
 
 export interface SmtpMailerOptions {
@@ -15,14 +15,7 @@ export interface SmtpMailerOptions {
   timeoutMs?: number;
 }
 
-/** The server refused the message for good; sending it again would be refused again. */
-export class MailRejected extends Error {
-  readonly code = 'mailRejected';
-  constructor(readonly responseCode: number) {
-    super(`the mail server refused the message permanently (${responseCode})`);
-    this.name = 'MailRejected';
-  }
-}
+export { MailRejected };
 
 /** An SMTP reply code on a nodemailer error, if it has one. */
 function responseCodeOf(e: unknown): number | undefined {
