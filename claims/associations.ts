@@ -1,7 +1,7 @@
 /**
  * Association (exclusivity) rules. A customer may have several partners, but each
  * Microsoft 365 workload (OSU Microsoft 365) and each subscription (OSA sales, OSU
- * Business Applications) belongs to at most one partner at a time (seeds, rule 1).
+ * Business Applications) belongs to at most one partner at a time (docs/RULES.md, rule 1).
  * A claim is reduced to the keys it would hold, and the invariant is checked on keys.
  *
  * Key shapes (stable: stored as Cosmos ids):
@@ -57,7 +57,7 @@ export function parseAssociationKey(key: string): ParsedKey | undefined {
  * - `validUntilExpiry`: legacy Dynamics 365 / Power BI, subscription not yet expired;
  * - `expired`: legacy whose subscription has expired;
  * - `mustReassociate`: legacy Microsoft 365 (and other products without the grace),
- *   which keeps nothing until the partner files a CPOR claim (seeds, rule 4).
+ *   which keeps nothing until the partner files a CPOR claim (docs/RULES.md, rule 4).
  */
 export type LegacyStatus = 'current' | 'validUntilExpiry' | 'expired' | 'mustReassociate';
 

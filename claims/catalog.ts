@@ -7,7 +7,7 @@ import type { Activity, SolutionArea } from './model';
 
 export const SOLUTION_AREAS: readonly SolutionArea[] = ['microsoft365', 'businessApplications'];
 
-/** Microsoft 365 claims are usage claims; Business Applications offers two kinds (seeds, step 4). */
+/** Microsoft 365 claims are usage claims; Business Applications offers two kinds (docs/RULES.md, Programs). */
 export const ACTIVITIES_BY_AREA: Readonly<Record<SolutionArea, readonly Activity[]>> = {
   microsoft365: ['usage'],
   businessApplications: ['usageOrPresales', 'revenueAssociation'],
@@ -15,7 +15,7 @@ export const ACTIVITIES_BY_AREA: Readonly<Record<SolutionArea, readonly Activity
 
 /**
  * How exclusivity is keyed: OSU Microsoft 365 per customer workload, OSA sales and
- * OSU Business Applications per customer subscription (seeds, rule 1).
+ * OSU Business Applications per customer subscription (docs/RULES.md, rule 1).
  */
 export type AssociationBasis = 'workload' | 'subscription';
 
@@ -102,7 +102,7 @@ export interface Program {
   associationBasis: AssociationBasis;
 }
 
-/** The only programs CPOR claims are for (seeds, first paragraph). */
+/** The only programs CPOR claims are for (docs/RULES.md, Programs). */
 export const PROGRAMS: readonly Program[] = [
   { id: 'osa', name: 'Online Services Advisor (OSA) sales', associationBasis: 'subscription' },
   { id: 'osuMicrosoft365', name: 'Online Services Usage (OSU) Microsoft 365', associationBasis: 'workload' },
@@ -110,9 +110,9 @@ export const PROGRAMS: readonly Program[] = [
 ];
 
 /**
- * Which programs a claim of this area and activity earns under. Our reading of the
- * seeds: usage/pre-sales covers OSU Business Applications and OSA (advisory sales);
- * revenue association is an OSA sales claim.
+ * Which programs a claim of this area and activity earns under: usage/pre-sales
+ * covers OSU Business Applications and OSA (advisory sales); revenue association is
+ * an OSA sales claim.
  */
 export function programsFor(area: SolutionArea, activity: Activity): ProgramId[] {
   if (area === 'microsoft365') return activity === 'usage' ? ['osuMicrosoft365'] : [];
@@ -127,7 +127,7 @@ export interface CoopProgram {
   aliases: readonly string[];
 }
 
-/** Programs whose claims follow the co-op claim process instead of CPOR (seeds, rule 5). */
+/** Programs whose claims follow the co-op claim process instead of CPOR (docs/RULES.md, rule 5). */
 export const COOP_PROGRAMS: readonly CoopProgram[] = [
   {
     id: 'cloudSolutionProvider',

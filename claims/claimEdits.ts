@@ -1,6 +1,6 @@
 /**
  * Creating a draft, editing it, and commenting. A draft is freely editable; after
- * submission a claim is locked (seeds: "cannot be edited"), except that while the
+ * submission a claim is locked (docs/RULES.md, rule 2), except that while the
  * reviewer asks for more information the partner may change the MPN ID, products,
  * subscriptions and contacts and add PoE (Partner Center's one exception).
  * Edits check that what is given is well-formed; completeness is for submission.

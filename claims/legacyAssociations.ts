@@ -1,5 +1,5 @@
 /**
- * Associations made before CPOR (seeds, rule 4), brought in by the legacy import:
+ * Associations made before CPOR (docs/RULES.md, rule 4), brought in by the legacy import:
  * - Dynamics 365 and Power BI associations stay valid until their subscription
  *   expires: they become legacy holds on their subscription key with that expiry, and
  *   the scheduler lets them go afterwards (`releaseExpiredLegacy`);

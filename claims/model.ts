@@ -76,7 +76,7 @@ export interface ClaimComment {
   at: string;
 }
 
-/** Why a reviewer asks for more information (SPEC.md). */
+/** Why a reviewer asks for more information: the reason codes the partner is shown. */
 export const INFO_REQUEST_REASONS = [
   'missingAllPoe',
   'missingCustomerAcknowledgement',

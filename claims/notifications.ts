@@ -127,6 +127,8 @@ export function outboxFor(before: Claim, after: Claim, now: Date): OutboxMessage
       messages.push(before.status === 'dispute' ? message('disputeOutcome', { outcome: 'rejectedFinal', reason }) : message('rejected', { reason }));
       break;
     }
+    // No history entry, or an event nobody is told about (edits, comments, …).
+    case undefined:
     default:
       break;
   }

@@ -1,5 +1,5 @@
 /**
- * A claim's life after creation (SPEC.md, "A claim's life after submission") as a
+ * A claim's life after creation (docs/RULES.md, "A claim's life") as a
  * pure function: `applyEvent` checks who may do what from which status and returns a
  * new claim with its history entry, or every reason it refuses as coded problems.
  *
@@ -43,7 +43,7 @@ export type ClaimEvent =
 
 export type ClaimEventType = ClaimEvent['type'];
 
-/** A rejection may be disputed within this many calendar days (SPEC.md). */
+/** A rejection may be disputed once, within this many calendar days. */
 export const DISPUTE_WINDOW_DAYS = 30;
 
 /** Reasons a reviewer may give; the others belong to the system, the customer or the partner. */
@@ -101,7 +101,16 @@ function stateProblems(claim: Claim, type: ClaimEventType, now?: Date): Problem[
       return before(claim.windowClosesAt) ? [problem('notYetDue', 'windowClosesAt')] : [];
     case 'customerOptOut':
       return now !== undefined && !before(claim.windowClosesAt) ? [problem('optOutWindowClosed', 'windowClosesAt')] : [];
-    default:
+    // Allowed whenever the status and role allow them.
+    case 'submit':
+    case 'startReview':
+    case 'requestInfo':
+    case 'resubmit':
+    case 'approve':
+    case 'reject':
+    case 'customerApprove':
+    case 'withdraw':
+    case 'disassociate':
       return [];
   }
 }
@@ -150,7 +159,11 @@ function payloadProblems(claim: Claim, event: ClaimEvent, now: Date): Problem[] 
       return requiredText(event.justification, 'justification');
     case 'disassociate':
       return requiredText(event.reason, 'reason');
-    default:
+    // Events that carry nothing to check.
+    case 'startReview':
+    case 'deadlineMissed':
+    case 'customerApprove':
+    case 'windowClosed':
       return [];
   }
 }

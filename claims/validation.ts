@@ -171,7 +171,7 @@ export const normalizeEmail = (value: string): string | undefined => valueOf(che
 
 const defined = (items: (Problem | undefined)[]): Problem[] => items.filter((p): p is Problem => p !== undefined);
 
-/** A contact; `titleRequired` is true for customer and technical contacts (seeds, step 7). */
+/** A contact; `titleRequired` is true for customer and technical contacts (the partner's own contact needs none). */
 export function validateContact(contact: Contact | undefined, field: string, titleRequired: boolean): Problem[] {
   if (!contact) return [problem('required', field)];
   return defined([

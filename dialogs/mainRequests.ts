@@ -78,8 +78,6 @@ function fromText(text: string | undefined): MainRequest {
       return { kind: command };
     case 'export':
       return { kind: 'export', filter: {} };
-    default:
-      return { kind: 'notUnderstood' };
   }
 }
 

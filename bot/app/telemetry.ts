@@ -21,7 +21,9 @@ export function startTelemetry(connectionString: string | undefined): Telemetry 
   // setting from the operator wins.
   process.env.APPLICATIONINSIGHTS_INSTRUMENTATION_LOGGING_LEVEL ??= 'ERROR';
   // Synchronous on purpose: it has to patch `http` before restify is imported.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above: a synchronous, lazy load
   const monitor = require('@azure/monitor-opentelemetry') as typeof import('@azure/monitor-opentelemetry');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded with the distro, only when it runs
   const otel = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
   monitor.useAzureMonitor({
     azureMonitorExporterOptions: { connectionString },

@@ -73,7 +73,8 @@ async function answer(deps: ConsentCardActionDeps, log: EngineLog, caller: Calle
         return refuse(200, 'consent.errors.superseded', checked.reason, checked.grant);
       case 'tokenMalformed':
         return refuse(400, 'consent.errors.malformed', checked.reason);
-      default:
+      case 'tokenBadSignature':
+      case 'tokenWrongPurpose':
         return refuse(403, 'consent.errors.forged', checked.reason);
     }
   }

@@ -113,7 +113,8 @@ export function createConsentRoutes(deps: ConsentRoutesDeps): (server: Server) =
           return { kind: 'refused', refusal: refusalOf(locale, 'superseded', 410), grant: checked.grant };
         case 'tokenMalformed':
           return { kind: 'refused', refusal: refusalOf(locale, 'malformed', 400) };
-        default:
+        case 'tokenBadSignature':
+        case 'tokenWrongPurpose':
           return { kind: 'refused', refusal: refusalOf(locale, 'forged', 403) };
       }
     }

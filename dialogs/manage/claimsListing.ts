@@ -90,7 +90,7 @@ export class ClaimsListing {
   }
 
   /**
-   * Legacy Microsoft 365 customers the partner has not claimed again yet (seeds, rule 4).
+   * Legacy Microsoft 365 customers the partner has not claimed again yet (docs/RULES.md, rule 4).
    * Reading it must never cost the partner the list itself.
    */
   private async sendReassociationNotice(context: TurnContext, caller: Caller, org: PartnerOrganisation): Promise<void> {

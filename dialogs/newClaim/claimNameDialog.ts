@@ -1,5 +1,5 @@
 /**
- * The claim's name; giving it creates the claim as a Draft document (seeds, step 4).
+ * The claim's name; giving it creates the claim as a Draft document.
  * From here on every part is saved to that document as it completes.
  */
 import { readClaimName, renderClaimNameCard } from '../../cards/render';

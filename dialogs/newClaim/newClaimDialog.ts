@@ -1,7 +1,8 @@
 /**
- * The new-claim conversation (SPEC.md, "The partner's flow"): a waterfall of parts,
- * each skipping what is already filled, so the same dialog starts a claim, resumes a
- * draft at its first missing field (`{ claimId }`), and re-runs one section from the
+ * The new-claim conversation (partner location, customer, solution, name, products,
+ * subscriptions, contacts, PoE, summary): a waterfall of parts, each skipping what is
+ * already filled, so the same dialog starts a claim, resumes a draft at its first
+ * missing field (`{ claimId }`), and re-runs one section from the
  * summary (`{ claimId, edit }`). A claim waiting for the partner's action
  * (partner action required) resumes the same way, for the edits it still allows.
  *

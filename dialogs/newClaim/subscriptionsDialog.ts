@@ -1,6 +1,6 @@
 /**
  * Subscriptions of the chosen Dynamics 365 products: for each, whether the customer
- * has more than one; if so, their IDs (seeds: required then). The keys they make are
+ * has more than one; if so, their IDs (required then). The keys they make are
  * checked again for holds, since a subscription ID is a key of its own.
  */
 import { readSubscriptions, renderSubscriptionsCard, subscriptionProductsOf } from '../../cards/render';

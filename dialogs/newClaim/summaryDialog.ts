@@ -1,7 +1,7 @@
 /**
  * The end of the conversation: an optional comment, then the summary card with every
  * section (Edit on each), Save draft and Submit. Submitting asks once more, because
- * it is final (seeds, rule 2), and goes through the claim lifecycle service, which
+ * it is final (docs/RULES.md, rule 2), and goes through the claim lifecycle service, which
  * checks role and organisation again and validates the whole claim.
  */
 import { readComment, readEditSection, renderCommentsCard, renderSummaryCard, renderSubmitConfirmCard, type CardProblems } from '../../cards/render';

@@ -25,7 +25,7 @@ const userIn = (user: User, locale: Locale): User => ({ ...user, id: `${user.id}
 describe('hostile input: commands, card buttons and the status card forms', function () {
   this.timeout(120_000);
   let world: HostileWorld;
-  let own: Claim[] = [];
+  const own: Claim[] = [];
   let foreign: Claim[] = [];
   let tokens: string[] = [];
   const prototypes = prototypeSnapshot();

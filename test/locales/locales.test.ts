@@ -91,7 +91,7 @@ describe('locale catalogs', () => {
     }
   });
 
-  it('uses the seeds\' terms for claims, associations, PoE, opt-out and business days', () => {
+  it('uses the program\'s own terms for claims, associations, PoE, opt-out and business days', () => {
     const text = (locale: Locale) => strings(locale).map(([, m]) => m).join('\n');
     for (const term of ['클레임', '고객 연결', '실행 증명', '옵트아웃', '영업일', '솔루션 영역', '수익 연결', '기술 담당자']) {
       assert.ok(text('ko-KR').includes(term), term);

@@ -1,5 +1,5 @@
 /**
- * Exclusivity while choosing (seeds, rule 1) and programs outside CPOR (rule 5), in
+ * Exclusivity while choosing (docs/RULES.md, rule 1) and programs outside CPOR (rule 5), in
  * every locale: held workloads and subscriptions are refused on the spot without
  * naming the other partner; the partner's own legacy association and expired ones
  * do not block; a co-op program typed or sent gets the co-op guidance.
