@@ -39,6 +39,15 @@ export interface Contact {
   email: string;
 }
 
+/**
+ * The fields of a contact, in the order cards show them. The check below fails
+ * compilation until a field added to Contact is listed here, and the contact-fields
+ * test then names every card, reader and check that does not handle it yet.
+ */
+export const CONTACT_FIELDS = ['name', 'title', 'email'] as const;
+export type ContactField = (typeof CONTACT_FIELDS)[number];
+export const CONTACT_FIELDS_ARE_COMPLETE: [keyof Contact] extends [ContactField] ? ([ContactField] extends [keyof Contact] ? true : never) : never = true;
+
 /** Revenue association replaces some questions with these three. */
 export interface RevenueAssociationDetails {
   solutionSellerName: string;
