@@ -23,6 +23,8 @@ export interface BenchSettings {
   /** Claims whose opt-out window has closed, and claims that are not due. */
   due: number;
   notDue: number;
+  /** Measured rounds of each turn stage (the median counts; min and max give the spread). */
+  rounds: number;
   /** Runs of the SIGKILL loop (issue 6 item 3); 0 skips that stage. */
   killRuns: number;
   /** Stages to run; all when empty. */
@@ -44,11 +46,19 @@ export interface BenchContext {
   cosmos: CosmosClient;
   database: Database;
   bot: StartedBot;
-  /** Starts another bot process on the same stores (e.g. for a kill-and-restart loop). */
-  startBot(): Promise<StartedBot>;
+  /**
+   * Starts another claims bot process on the same stores (e.g. for a kill-and-restart
+   * loop), or on the same stand-in reached through `cosmosEndpoint` (a latency proxy).
+   */
+  startBot(options?: { cosmosEndpoint?: string }): Promise<StartedBot>;
+  /** Starts one of the yardstick bots (bench/echoBot.ts, stateFloorBot.ts, peerBot.ts) on the same stand-ins. */
+  startYardstick(name: string, module: string, options?: { cosmosEndpoint?: string }): Promise<StartedBot>;
   teams: TeamsStandIn;
   log(message: string): void;
 }
+
+/** The yardstick bots' own containers on the same stand-in, so their Cosmos DB operations are counted apart. */
+export const YARDSTICK_CONTAINERS = { peerState: 'peerState', peerClaims: 'peerClaims', stateFloor: 'floorState' } as const;
 
 export const container = (database: Database, name: Parameters<typeof containerSpec>[0]): Container => database.container(containerSpec(name).id);
 

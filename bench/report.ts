@@ -14,6 +14,13 @@ export const HEADLINE_KEYS = [
   'poe_upload_rss_growth_mb',
   'sweep_due_per_second',
   'sweep_docs_read_per_due',
+  'turn_throughput_ratio_vs_peer',
+  'turn_p99_ratio_vs_peer',
+  'turn_throughput_ratio_vs_state_floor',
+  'turn_p50_ms_at_5ms_cosmos',
+  'turn_p99_ms_at_5ms_cosmos',
+  'bot_cpu_ms_per_turn',
+  'poe_upload_rss_growth_mb_max',
 ] as const;
 
 export type HeadlineKey = (typeof HEADLINE_KEYS)[number];
@@ -21,7 +28,8 @@ export type Headline = Record<HeadlineKey, number | null>;
 
 interface Goal {
   label: string;
-  target: number;
+  /** Absent: a figure reported without a goal. */
+  target?: number;
   better: 'higher' | 'lower';
   unit: string;
 }
@@ -34,11 +42,18 @@ export const GOALS: Readonly<Record<HeadlineKey, Goal>> = {
   poe_upload_rss_growth_mb: { label: 'RSS growth during a 25 MB PoE upload', target: 32, better: 'lower', unit: ' MB' },
   sweep_due_per_second: { label: 'Due claims closed per second', target: 500, better: 'higher', unit: '/s' },
   sweep_docs_read_per_due: { label: 'Documents read per due claim', target: 2, better: 'lower', unit: '' },
+  turn_throughput_ratio_vs_peer: { label: 'Turn throughput ÷ peer (core-bot style)', target: 1, better: 'higher', unit: '×' },
+  turn_p99_ratio_vs_peer: { label: 'Turn p99 latency ÷ peer', target: 1, better: 'lower', unit: '×' },
+  turn_throughput_ratio_vs_state_floor: { label: 'Turn throughput ÷ state floor', target: 0.5, better: 'higher', unit: '×' },
+  turn_p50_ms_at_5ms_cosmos: { label: 'Turn p50, one partner, 5 ms Cosmos DB round trips', target: 40, better: 'lower', unit: ' ms' },
+  turn_p99_ms_at_5ms_cosmos: { label: 'Turn p99, one partner, 5 ms Cosmos DB round trips', better: 'lower', unit: ' ms' },
+  bot_cpu_ms_per_turn: { label: 'Claims bot CPU per turn', target: 2, better: 'lower', unit: ' ms' },
+  poe_upload_rss_growth_mb_max: { label: 'RSS growth, largest of five 25 MB PoE uploads', target: 32, better: 'lower', unit: ' MB' },
 };
 
 export function meets(key: HeadlineKey, value: number | null): boolean | undefined {
-  if (value === null || Number.isNaN(value)) return undefined;
   const goal = GOALS[key];
+  if (value === null || Number.isNaN(value) || goal.target === undefined) return undefined;
   return goal.better === 'higher' ? value >= goal.target : value <= goal.target;
 }
 
@@ -48,7 +63,9 @@ export function headlineRows(headline: Headline): string[][] {
   return HEADLINE_KEYS.map((key) => {
     const goal = GOALS[key];
     const value = headline[key];
-    return [goal.label, value === null ? '—' : `${value}${goal.unit}`, `${goal.better === 'higher' ? '≥' : '≤'} ${goal.target}${goal.unit}`, verdict(meets(key, value))];
+    const target = goal.target === undefined ? '—' : `${goal.better === 'higher' ? '≥' : '≤'} ${goal.target}${goal.unit}`;
+    const judged = goal.target === undefined ? (value === null ? 'not run' : 'no goal') : verdict(meets(key, value));
+    return [goal.label, value === null ? '—' : `${value}${goal.unit}`, target, judged];
   });
 }
 

@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: one run on this machine, everything on loopback, stopping by itself.
  *
- *   processes   stand-ins (Cosmos DB stand-in + its own Azurite) · the claims bot
- *               (bot/index.ts startApp, --expose-gc) · the bare echo bot · this one
+ *   processes   stand-ins (Cosmos DB stand-in + its own Azurite, and a latency proxy) ·
+ *               the claims bot (bot/index.ts startApp, --expose-gc) · the yardsticks: the
+ *               peer (core-bot style), the state floor, the bare echo bot · this one
  *               (load generator, Teams' side, setup and checks, the scheduler)
- *   stages      turnCost · parkedHeap · poeUpload · sweep · killLoop
+ *   stages      turnCost · turnLatency · parkedHeap · poeUpload · sweep · killLoop
  *
- * Settings: BENCH_PARTNERS (50), BENCH_PARKED (1000), BENCH_POE_MIB (25), BENCH_DUE
- * (10000), BENCH_NOT_DUE (100000), BENCH_KILL_RUNS (50; 0 skips it), BENCH_STAGES (all),
+ * Settings: BENCH_PARTNERS (50), BENCH_ROUNDS (5 measured rounds per turn stage), BENCH_PARKED
+ * (1000), BENCH_POE_MIB (25), BENCH_DUE (10000), BENCH_NOT_DUE (100000), BENCH_KILL_RUNS (50; 0 skips it), BENCH_STAGES (all),
  * BENCH_DEADLINE_SECONDS (900), BENCH_LOG_LEVEL (the bot's, default info), BENCH_PROFILE
  * (a CPU profile of the bot in bench/profile.tmp/), or the same
  * as arguments: `npm run bench -- --partners=10 --stages=turnCost,sweep`.
@@ -29,6 +30,7 @@ import { round } from './stats';
 import { sweepStage } from './sweepStage';
 import { TeamsStandIn } from './teamsStandIn';
 import { turnCostStage } from './turnCostStage';
+import { turnLatencyStage } from './turnLatencyStage';
 
 type Stage = (ctx: BenchContext) => Promise<object>;
 
@@ -50,6 +52,7 @@ function readSettings(): BenchSettings {
     partners: Math.max(1, Math.round(count('partners', 'BENCH_PARTNERS', 50))),
     parked: Math.max(1, Math.round(count('parked', 'BENCH_PARKED', 1000))),
     poeMiB: count('poe-mib', 'BENCH_POE_MIB', 25),
+    rounds: Math.max(1, Math.round(count('rounds', 'BENCH_ROUNDS', 5))),
     due: Math.max(1, Math.round(count('due', 'BENCH_DUE', 10_000))),
     notDue: Math.round(count('not-due', 'BENCH_NOT_DUE', 100_000)),
     killRuns: Math.round(count('kill-runs', 'BENCH_KILL_RUNS', 50)),
@@ -101,17 +104,20 @@ async function main(): Promise<number> {
   const teams = await new TeamsStandIn().start();
 
   const botLog = openSync(path.join(__dirname, 'bot.log.tmp'), 'w');
-  const startBot = async (): Promise<StartedBot> => {
+  const standInEnv = (cosmosEndpoint = stores.cosmosEndpoint): NodeJS.ProcessEnv => ({
+    BENCH_COSMOS_ENDPOINT: cosmosEndpoint,
+    BENCH_COSMOS_KEY: stores.cosmosKey,
+    BENCH_BLOB_CONNECTION_STRING: stores.blobConnectionString,
+    BENCH_DATABASE: DATABASE_ID,
+    BENCH_POE_CONTAINER: POE_CONTAINER,
+  });
+  const startBot = async (options: { cosmosEndpoint?: string } = {}): Promise<StartedBot> => {
     const child = await BenchChild.start('bot', 'botProcess.ts', {
       // BENCH_PROFILE=1: a CPU profile of the bot per run, in bench/profile.tmp/ (open it in Chrome DevTools).
       nodeFlags: ['--expose-gc', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(__dirname, 'profile.tmp')}`] : [])],
       output: botLog,
       env: {
-        BENCH_COSMOS_ENDPOINT: stores.cosmosEndpoint,
-        BENCH_COSMOS_KEY: stores.cosmosKey,
-        BENCH_BLOB_CONNECTION_STRING: stores.blobConnectionString,
-        BENCH_DATABASE: DATABASE_ID,
-        BENCH_POE_CONTAINER: POE_CONTAINER,
+        ...standInEnv(options.cosmosEndpoint),
         // The bot's own scheduler sweeps once at start-up and then stays out of the measured turns.
         SCHEDULER_INTERVAL_SECONDS: '86400',
       },
@@ -119,12 +125,18 @@ async function main(): Promise<number> {
     children.push(child);
     return { child, endpoint: `${String(child.ready.url)}/api/messages` };
   };
+  const startYardstick = async (name: string, module: string, options: { cosmosEndpoint?: string } = {}): Promise<StartedBot> => {
+    const child = await BenchChild.start(name, module, { output: 'ignore', env: standInEnv(options.cosmosEndpoint) });
+    children.push(child);
+    return { child, endpoint: `${String(child.ready.url)}/api/messages` };
+  };
   log('starting the claims bot (bot/index.ts startApp, its own process)');
-  const ctx: BenchContext = { settings, standIns, stores, cosmos, database, bot: await startBot(), startBot, teams, log };
+  const ctx: BenchContext = { settings, standIns, stores, cosmos, database, bot: await startBot(), startBot, startYardstick, teams, log };
 
   const killLoop = optionalKillLoop();
   const stages: [string, Stage][] = [
     ['turnCost', turnCostStage],
+    ['turnLatency', turnLatencyStage],
     ['parkedHeap', parkedHeapStage],
     ['poeUpload', poeUploadStage],
     ['sweep', sweepStage],
@@ -160,6 +172,7 @@ async function main(): Promise<number> {
     seconds: round((performance.now() - started) / 1000, 1),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.release()}` },
     loadAverageAtStart,
+    loadAverageAtEnd: round(os.loadavg()[0] ?? 0, 2),
     settings,
   };
   const rows = headlineRows(headline);
@@ -193,30 +206,54 @@ function headlineOf(raw: Record<string, unknown>): Headline {
     poe_upload_rss_growth_mb: figure(raw, 'poeUpload', 'rssGrowthMiB'),
     sweep_due_per_second: figure(raw, 'sweep', 'duePerSecond'),
     sweep_docs_read_per_due: figure(raw, 'sweep', 'documentsReadPerDue'),
+    turn_throughput_ratio_vs_peer: figure(raw, 'turnCost', 'throughputRatioVsPeer'),
+    turn_p99_ratio_vs_peer: figure(raw, 'turnCost', 'p99RatioVsPeer'),
+    turn_throughput_ratio_vs_state_floor: figure(raw, 'turnCost', 'throughputRatioVsStateFloor'),
+    turn_p50_ms_at_5ms_cosmos: figure(raw, 'turnLatency', 'solo', 'bot', 'p50Ms'),
+    turn_p99_ms_at_5ms_cosmos: figure(raw, 'turnLatency', 'solo', 'bot', 'p99Ms'),
+    bot_cpu_ms_per_turn: figure(raw, 'turnCost', 'cpuMsPerTurn', 'bot'),
+    poe_upload_rss_growth_mb_max: figure(raw, 'poeUpload', 'rssGrowthMiBMax'),
   };
 }
 
-function reliabilitySection(headline: Headline, raw: Record<string, unknown>, run: { at: string; seconds: number; machine: { cpus: number; cpuModel: string; node: string }; settings: BenchSettings }): string {
+function reliabilitySection(
+  headline: Headline,
+  raw: Record<string, unknown>,
+  run: { at: string; seconds: number; machine: { cpus: number; cpuModel: string; node: string }; loadAverageAtStart: number; loadAverageAtEnd: number; settings: BenchSettings },
+): string {
   const s = run.settings;
   const f = (stage: string, ...path: string[]): string => String(figure(raw, stage, ...path) ?? '—');
   const byKind = Reflect.get(Object(Reflect.get(Object(raw.turnCost), 'cosmos')), 'perTurnByKind');
   const perTurn = Object.entries(typeof byKind === 'object' && byKind !== null ? (byKind as Record<string, number>) : {})
     .map(([kind, n]) => `${kind} ${n}`)
     .join(', ');
+  const spread = (stage: string, bot: string, key: string): string => `${f(stage, bot, 'spread', key, 'min')}–${f(stage, bot, 'spread', key, 'max')}`;
+  const turnsLine = (bot: string): string =>
+    `${f('turnCost', bot, 'turnsPerSecond')} (${spread('turnCost', bot, 'turnsPerSecond')}) · ${f('turnCost', bot, 'p50Ms')} ms · ${f('turnCost', bot, 'p99Ms')} ms (${spread('turnCost', bot, 'p99Ms')}) · ${f('turnCost', bot, 'cpuMsPerTurn')} ms · ${f('turnCost', bot, 'cosmos', 'perTurn')}`;
+  const latencyLine = (at: string): string =>
+    (['bot', 'peer'] as const).map((bot) => `${bot === 'bot' ? 'claims bot' : 'peer'} ${f('turnLatency', at, bot, 'p50Ms')} · ${f('turnLatency', at, bot, 'p99Ms')} ms`).join('; ');
+  const uploads = Reflect.get(Object(raw.poeUpload), 'uploads');
+  const growths = Array.isArray(uploads) ? uploads.map((u: unknown) => String(Reflect.get(Object(u), 'rssGrowthMiB'))).join(' · ') : '—';
   const details: string[][] = [
-    ['Claims bot: turns/s · p50 · p99 (median round)', `${f('turnCost', 'bot', 'turnsPerSecond')} · ${f('turnCost', 'bot', 'p50Ms')} ms · ${f('turnCost', 'bot', 'p99Ms')} ms`],
-    ['Echo bot: turns/s · p50 · p99 (median round)', `${f('turnCost', 'echo', 'turnsPerSecond')} · ${f('turnCost', 'echo', 'p50Ms')} ms · ${f('turnCost', 'echo', 'p99Ms')} ms`],
-    ['CPU per turn: claims bot · echo bot · stand-ins', `${f('turnCost', 'cpuMsPerTurn', 'bot')} ms · ${f('turnCost', 'cpuMsPerTurn', 'echo')} ms · ${f('turnCost', 'cpuMsPerTurn', 'standIns')} ms`],
-    ['Turns per claim', f('turnCost', 'turnsPerClaim')],
-    ['Cosmos DB operations per turn, by container and kind', perTurn || '—'],
-    ['PoE: RSS growth, first · second upload; Buffers live during an upload (collecting before every sample)', `${f('poeUpload', 'first', 'rssGrowthMiB')} · ${f('poeUpload', 'second', 'rssGrowthMiB')} MB; ${f('poeUpload', 'liveSet', 'arrayBuffersGrowthMiB')} MB`],
+    [`Claims bot: turns/s (spread over ${s.rounds} rounds) · p50 · p99 (spread) · CPU per turn · Cosmos DB operations per turn`, turnsLine('bot')],
+    ['Peer (core-bot style): the same', turnsLine('peer')],
+    ['State floor (echo + one state read and write): the same', turnsLine('stateFloor')],
+    ['Echo bot: the same', turnsLine('echo')],
+    ['Claims bot ÷ peer: throughput · p99; ÷ state floor: throughput · p99', `${f('turnCost', 'throughputRatioVsPeer')} · ${f('turnCost', 'p99RatioVsPeer')}; ${f('turnCost', 'throughputRatioVsStateFloor')} · ${f('turnCost', 'p99RatioVsStateFloor')}`],
+    ['Stand-ins CPU per claims bot turn', `${f('turnCost', 'cpuMsPerTurn', 'standIns')} ms`],
+    ['Turns per claim; claims submitted (claims bot · peer)', `${f('turnCost', 'turnsPerClaim')}; ${f('turnCost', 'claimsSubmitted')} · ${f('turnCost', 'peerClaimsSubmitted')}`],
+    ['Cosmos DB operations per claims bot turn, by container and kind', perTurn || '—'],
+    [`With ${f('turnLatency', 'cosmosLatencyMs')} ms per Cosmos DB request, one partner: p50 · p99 per turn`, latencyLine('solo')],
+    [`With ${f('turnLatency', 'cosmosLatencyMs')} ms per Cosmos DB request, ${s.partners} partners at once: p50 · p99 per turn`, latencyLine('concurrent')],
+    ['PoE: RSS growth of each upload; Buffers live during an upload (collecting before every sample)', `${growths} MB; ${f('poeUpload', 'liveSet', 'arrayBuffersGrowthMiB')} MB`],
     ['Scheduler: seconds until all closed and told · CPU per due claim (bot · stand-ins)', `${f('sweep', 'sweepSeconds')} s · ${f('sweep', 'cpuMsPerDue', 'bot')} ms · ${f('sweep', 'cpuMsPerDue', 'standIns')} ms`],
     ['SIGKILL loop (submit and approve): runs · killed mid-work · broken invariants · doubles in the send window', `${f('killLoop', 'runs')} · ${f('killLoop', 'killedMidWork')} · ${f('killLoop', 'violations')} · ${f('killLoop', 'doublesInSendWindow')}`],
   ];
   return [
     `## Latest bench figures`,
     '',
-    `Generated by \`npm run bench\` on ${run.at.slice(0, 10)} (${run.machine.cpus} × ${run.machine.cpuModel}, Node ${run.machine.node}; ${run.seconds} s in all).`,
+    `Generated by \`npm run bench\` on ${run.at.slice(0, 10)} (${run.machine.cpus} × ${run.machine.cpuModel}, Node ${run.machine.node}; ${run.seconds} s in all;`,
+    `load average ${run.loadAverageAtStart} at the start and ${run.loadAverageAtEnd} at the end: the machine is shared, so wall-clock figures are lower the busier it was).`,
     `${s.partners} partners each filing a whole claim at once; ${s.parked} conversations parked at the products card; a ${s.poeMiB} MiB PoE;`,
     `${s.due} due claims among ${s.notDue} not due. Stand-ins (Cosmos DB, Azurite) run in their own processes. MB here are MiB.`,
     '',
@@ -224,7 +261,7 @@ function reliabilitySection(headline: Headline, raw: Record<string, unknown>, ru
     '',
     markdownTable(['Raw figure', 'Value'], details),
     '',
-    `Every figure, with the Cosmos DB operations by container and kind, is in \`bench/results.json\`. Goals: issue 6. Keys: ${HEADLINE_KEYS.map((k) => `\`${k}\``).join(', ')}.`,
+    `Every figure, with the Cosmos DB operations by container and kind, is in \`bench/results.json\`. Goals: issues 6 and 14. Keys: ${HEADLINE_KEYS.map((k) => `\`${k}\``).join(', ')}.`,
   ].join('\n');
 }
 

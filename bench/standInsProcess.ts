@@ -11,6 +11,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { startAzurite, startCosmosStandIn } from '../storage/standIns';
+import { startFaultProxy, type FaultProxy } from '../test/support/faultProxy';
 import { serveParent } from './ipc';
 
 export interface CosmosCounters {
@@ -23,6 +24,7 @@ export interface CosmosCounters {
 }
 
 const counters: CosmosCounters = { operations: {}, metadata: 0, documentsRead: {} };
+let countedPort = -1;
 
 const bump = (table: Record<string, number>, key: string, by = 1): void => {
   table[key] = (table[key] ?? 0) + by;
@@ -51,6 +53,8 @@ function kindOf(request: IncomingMessage, item: boolean): string {
 }
 
 function count(request: IncomingMessage, response: ServerResponse): void {
+  // Only the stand-in's own answers: a latency proxy in this process answers the same paths.
+  if (request.socket.localPort !== countedPort) return;
   const target = documentPath(request.url ?? '');
   if (!target) {
     counters.metadata += 1;
@@ -88,14 +92,28 @@ async function main(): Promise<void> {
     count(request, response);
   });
   const cosmos = await startCosmosStandIn(0, '127.0.0.1', { keepAlive: true });
+  countedPort = cosmos.port;
   const azurite = await startAzurite();
+  const proxies: FaultProxy[] = [];
+  /**
+   * A proxy in front of the Cosmos DB stand-in adding `ms` to every request, as a
+   * same-region round trip would; here, so its work is not the bot's or the load generator's.
+   */
+  const latencyProxy = async (request: Record<string, unknown>): Promise<{ endpoint: string }> => {
+    const ms = Number(request.ms);
+    if (!(ms >= 0)) throw new Error('latencyProxy needs ms >= 0');
+    const proxy = await startFaultProxy(cosmos.endpoint, { log: false });
+    proxy.inject({ fault: { kind: 'delay', ms }, times: Infinity });
+    proxies.push(proxy);
+    return { endpoint: proxy.endpoint };
+  };
   const stop = async (): Promise<void> => {
-    await Promise.all([cosmos.close(), azurite.close()]);
+    await Promise.all([cosmos.close(), azurite.close(), ...proxies.map((p) => p.close())]);
   };
   process.once('SIGTERM', () => void stop().finally(() => process.exit(0)));
   const endpoints = { cosmosEndpoint: cosmos.endpoint, cosmosKey: cosmos.key, blobConnectionString: azurite.connectionString, azuritePid: azurite.process.pid };
   process.stdout.write(`${JSON.stringify(endpoints)}\n`);
-  serveParent(endpoints, { counters: () => structuredClone(counters) }, stop);
+  serveParent(endpoints, { counters: () => structuredClone(counters), latencyProxy }, stop);
 }
 
 void main().catch((e: unknown) => {

@@ -47,3 +47,46 @@ export async function forEachConcurrently<T>(items: readonly T[], concurrency: n
 
 /** Seconds since `started` (a performance.now() reading). */
 export const secondsSince = (started: number): number => (performance.now() - started) / 1000;
+
+/** The middle value (the upper middle for an even count). */
+const medianOf = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+/** How far the rounds spread: lowest and highest, and that range as a percentage of the median. */
+export interface Spread {
+  min: number;
+  max: number;
+  rangePct: number;
+}
+
+export function spreadOf(values: readonly number[]): Spread {
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  return { min: round(min, 2), max: round(max, 2), rangePct: round((100 * (max - min)) / medianOf(values), 1) };
+}
+
+/**
+ * A bot's measured rounds: the median of each figure on its own (throughput, p50, p99
+ * of the rounds), with their spread across the rounds, and every turn counted.
+ */
+export interface RoundsSummary {
+  rounds: number;
+  turns: number;
+  turnsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  spread: { turnsPerSecond: Spread; p50Ms: Spread; p99Ms: Spread };
+}
+
+export function summariseRounds(rounds: readonly LatencySummary[]): RoundsSummary {
+  const of = (pick: (r: LatencySummary) => number): number[] => rounds.map(pick);
+  return {
+    rounds: rounds.length,
+    turns: rounds.reduce((sum, r) => sum + r.turns, 0),
+    turnsPerSecond: round(medianOf(of((r) => r.turnsPerSecond)), 1),
+    p50Ms: round(medianOf(of((r) => r.p50Ms)), 2),
+    p99Ms: round(medianOf(of((r) => r.p99Ms)), 2),
+    maxMs: round(Math.max(...of((r) => r.maxMs)), 2),
+    spread: { turnsPerSecond: spreadOf(of((r) => r.turnsPerSecond)), p50Ms: spreadOf(of((r) => r.p50Ms)), p99Ms: spreadOf(of((r) => r.p99Ms)) },
+  };
+}

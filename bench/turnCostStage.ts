@@ -1,61 +1,87 @@
 /**
  * Turn cost: N partners at once, each filing a whole claim (every card, a small PoE
- * attached from Teams' side on loopback), against the claims bot; then exactly the
- * same requests, partner by partner and at the same concurrency, against the bare
- * echo bot. Also counts the Cosmos DB operations the claims bot made per turn.
+ * attached from Teams' side on loopback), against the claims bot and against the peer
+ * (the core-bot-style bot a partner would write instead, bench/peerBot.ts), which shows
+ * the same cards and so is driven by the same simulated partners; then exactly the
+ * claims bot's requests, partner by partner and at the same concurrency, against the
+ * state floor (echo plus one state read and write, bench/stateFloorBot.ts) and the bare
+ * echo bot. Every bot runs in a process of its own on the same stand-ins; the order of
+ * the four turns round by round, so none always runs on a cooler machine. Also counts
+ * each bot's Cosmos DB operations and CPU per turn.
  */
 import { minimalPdf } from './pdf';
-import { BenchChild } from './ipc';
-import { addDeltas, counterDelta, counters, container, seedPartners, type BenchContext, type CounterDelta } from './context';
-import { replay, SimulatedPartner, type PartnerIdentity, type TurnAnswer } from './partnerClient';
-import { round, secondsSince, summarise, type LatencySummary } from './stats';
+import { addDeltas, counterDelta, counters, container, seedPartners, type BenchContext, type CounterDelta, type StartedBot, YARDSTICK_CONTAINERS } from './context';
+import { replay, SimulatedPartner, type Json, type PartnerIdentity, type TurnAnswer } from './partnerClient';
+import { round, secondsSince, summarise, summariseRounds, type LatencySummary, type RoundsSummary } from './stats';
+
+export type BotName = 'bot' | 'peer' | 'stateFloor' | 'echo';
+
+export interface BotFigures extends RoundsSummary {
+  /** CPU time per turn in the bot's process, over every measured round. */
+  cpuMsPerTurn: number;
+  cosmos: CounterDelta & { perTurn: number; perTurnByKind: Record<string, number> };
+}
 
 export interface TurnCostFigures {
   partners: number;
   turnsPerClaim: number;
-  /** The median of the measured rounds (by throughput), for each bot. */
-  bot: LatencySummary;
-  echo: LatencySummary;
+  bot: BotFigures;
+  peer: BotFigures;
+  stateFloor: BotFigures;
+  echo: BotFigures;
   throughputRatio: number;
   p99Ratio: number;
-  /** CPU time per turn in each process, over every measured round. */
-  cpuMsPerTurn: { bot: number; standIns: number; echo: number };
+  throughputRatioVsPeer: number;
+  p99RatioVsPeer: number;
+  throughputRatioVsStateFloor: number;
+  p99RatioVsStateFloor: number;
+  /** CPU time per turn in each process, over every measured round (the stand-ins' over the claims bot's rounds). */
+  cpuMsPerTurn: { bot: number; peer: number; stateFloor: number; echo: number; standIns: number };
   cosmos: CounterDelta & { perTurn: number; perTurnByKind: Record<string, number> };
   claimsSubmitted: number;
-  rounds: { bot: LatencySummary[]; echo: LatencySummary[] };
+  peerClaimsSubmitted: number;
+  rounds: Record<BotName, LatencySummary[]>;
 }
 
-/** Both bots keep getting faster over their first few hundred turns (JIT, pools): warm them past that. */
-const ECHO_WARM_UP_ROUNDS = 5;
-/** Measured rounds per bot; one round is every partner filing one claim. The median counts. */
-const ROUNDS = 3;
+/** Every bot keeps getting faster over its first few hundred turns (JIT, pools): warm them past that. */
+const REPLAY_WARM_UP_ROUNDS = 5;
 
-const median = (rounds: readonly LatencySummary[]): LatencySummary =>
-  [...rounds].sort((a, b) => a.turnsPerSecond - b.turnsPerSecond)[Math.floor(rounds.length / 2)] as LatencySummary;
+interface RoundRun {
+  latencies: number[];
+  seconds: number;
+  partners?: SimulatedPartner[];
+}
 
-/** Files one claim per partner, all at once; returns the partners (with what they sent) and every turn's latency. */
-async function fileClaims(ctx: BenchContext, identities: readonly PartnerIdentity[]): Promise<{ partners: SimulatedPartner[]; latencies: number[]; seconds: number }> {
+/** Files one claim per partner, all at once, against `bot`; returns the partners (with what they sent) and every turn's latency. */
+export async function fileClaims(ctx: BenchContext, bot: StartedBot, identities: readonly PartnerIdentity[], claimsEach = 1): Promise<RoundRun & { partners: SimulatedPartner[] }> {
   const poeUrl = ctx.teams.serve(minimalPdf());
   const latencies: number[] = [];
   const onTurn = (answer: TurnAnswer): void => void latencies.push(answer.ms);
-  const partners = identities.map((identity) => new SimulatedPartner({ botEndpoint: ctx.bot.endpoint, serviceUrl: ctx.teams.serviceUrl, identity, onTurn }));
+  const partners: SimulatedPartner[] = [];
   const started = performance.now();
-  await Promise.all(partners.map((partner) => partner.fileClaim(poeUrl)));
+  await Promise.all(
+    identities.map(async (identity) => {
+      for (let claim = 0; claim < claimsEach; claim++) {
+        const partner = new SimulatedPartner({ botEndpoint: bot.endpoint, serviceUrl: ctx.teams.serviceUrl, identity, onTurn });
+        partners.push(partner);
+        await partner.fileClaim(poeUrl);
+      }
+    }),
+  );
   return { partners, latencies, seconds: secondsSince(started) };
 }
 
-async function replayAgainstEcho(echoEndpoint: string, partners: readonly SimulatedPartner[]): Promise<{ latencies: number[]; seconds: number }> {
+async function replayAll(endpoint: string, conversations: readonly (readonly Json[])[]): Promise<RoundRun> {
   const latencies: number[] = [];
   const started = performance.now();
-  await Promise.all(partners.map((partner) => replay(echoEndpoint, partner.sent, (answer) => void latencies.push(answer.ms))));
+  await Promise.all(conversations.map((sent) => replay(endpoint, sent, (answer) => void latencies.push(answer.ms))));
   return { latencies, seconds: secondsSince(started) };
 }
 
-async function submittedAmong(ctx: BenchContext, partners: readonly SimulatedPartner[]): Promise<number> {
-  const claims = container(ctx.database, 'claims');
+async function submittedIn(ctx: BenchContext, containerId: string, partners: readonly SimulatedPartner[]): Promise<number> {
+  const claims = ctx.database.container(containerId);
   let submitted = 0;
-  for (const partner of partners) {
-    const tenantId = partner.tenantId;
+  for (const tenantId of new Set(partners.map((p) => p.tenantId))) {
     const { resources } = await claims.items
       .query<number>({ query: 'SELECT VALUE COUNT(1) FROM c WHERE c.partnerId = @p AND c.status = "submitted"', parameters: [{ name: '@p', value: tenantId }] }, { partitionKey: tenantId })
       .fetchAll();
@@ -71,56 +97,96 @@ function perTurnByKind(delta: CounterDelta, turns: number): Record<string, numbe
   return Object.fromEntries(entries.sort((a, b) => b[1] - a[1]));
 }
 
+const EMPTY_DELTA: CounterDelta = { total: 0, metadata: 0, operations: {}, documentsRead: {} };
+
+/** One bot's measured rounds: latency per round, and its CPU and Cosmos DB operations summed over them. */
+class Tally {
+  readonly rounds: LatencySummary[] = [];
+  cpuMs = 0;
+  cosmos: CounterDelta = EMPTY_DELTA;
+  standInsCpuMs = 0;
+
+  /** Runs one round against `bot`, measuring its process and the stand-ins around it. */
+  async measure<T extends RoundRun>(ctx: BenchContext, bot: StartedBot, run: () => Promise<T>): Promise<T> {
+    const before = await counters(ctx);
+    const [cpu, standInsCpu] = await Promise.all([bot.child.request<number>('cpu'), ctx.standIns.request<number>('cpu')]);
+    const result = await run();
+    this.cpuMs += (await bot.child.request<number>('cpu')) - cpu;
+    this.standInsCpuMs += (await ctx.standIns.request<number>('cpu')) - standInsCpu;
+    this.cosmos = addDeltas(this.cosmos, counterDelta(before, await counters(ctx)));
+    this.rounds.push(summarise(result.latencies, result.seconds));
+    return result;
+  }
+
+  figures(): BotFigures {
+    const summary = summariseRounds(this.rounds);
+    return {
+      ...summary,
+      cpuMsPerTurn: round(this.cpuMs / summary.turns, 2),
+      cosmos: { ...this.cosmos, perTurn: round(this.cosmos.total / summary.turns, 2), perTurnByKind: perTurnByKind(this.cosmos, summary.turns) },
+    };
+  }
+}
+
 export async function turnCostStage(ctx: BenchContext): Promise<TurnCostFigures> {
   const n = ctx.settings.partners;
-  const echo = await BenchChild.start('echo bot', 'echoBot.ts', { output: 'ignore' });
+  const rounds = ctx.settings.rounds;
+  const [echo, stateFloor, peer] = [
+    await ctx.startYardstick('echo bot', 'echoBot.ts'),
+    await ctx.startYardstick('state floor', 'stateFloorBot.ts'),
+    await ctx.startYardstick('peer', 'peerBot.ts'),
+  ];
   try {
-    const echoEndpoint = `${String(echo.ready.url)}/api/messages`;
-    // Warm-up, not measured: a whole round for the claims bot, five of its requests for the echo bot.
-    ctx.log(`turn cost: warming up both bots with a round of ${n} claims`);
-    const warm = await fileClaims(ctx, await seedPartners(ctx, n));
-    for (let round = 0; round < ECHO_WARM_UP_ROUNDS; round++) await replayAgainstEcho(echoEndpoint, warm.partners);
+    // Warm-up, not measured: a whole round for the claims bot and the peer, five of the claims bot's requests for the others.
+    ctx.log(`turn cost: warming up the four bots with a round of ${n} claims`);
+    const warmIdentities = await seedPartners(ctx, n);
+    const warm = await fileClaims(ctx, ctx.bot, warmIdentities);
+    await fileClaims(ctx, peer, warmIdentities);
+    const warmSent = warm.partners.map((p) => p.sent);
+    for (let i = 0; i < REPLAY_WARM_UP_ROUNDS; i++) await Promise.all([replayAll(echo.endpoint, warmSent), replayAll(stateFloor.endpoint, warmSent)]);
 
-    const botRounds: LatencySummary[] = [];
-    const echoRounds: LatencySummary[] = [];
-    const partners: SimulatedPartner[] = [];
-    let delta: CounterDelta | undefined;
-    const cpu = { bot: 0, standIns: 0, echo: 0 };
-    for (let round = 1; round <= ROUNDS; round++) {
-      ctx.log(`turn cost, round ${round} of ${ROUNDS}: ${n} partners filing a whole claim each, concurrently; then the same requests to the echo bot`);
+    const tallies: Record<BotName, Tally> = { bot: new Tally(), peer: new Tally(), stateFloor: new Tally(), echo: new Tally() };
+    const botPartners: SimulatedPartner[] = [];
+    const peerPartners: SimulatedPartner[] = [];
+    for (let r = 1; r <= rounds; r++) {
+      ctx.log(`turn cost, round ${r} of ${rounds}: ${n} partners filing a whole claim each with the claims bot and with the peer; the claims bot's requests to the state floor and the echo bot`);
       const identities = await seedPartners(ctx, n);
-      const before = await counters(ctx);
-      const [botCpu, standInsCpu] = await Promise.all([ctx.bot.child.request<number>('cpu'), ctx.standIns.request<number>('cpu')]);
-      const bot = await fileClaims(ctx, identities);
-      cpu.bot += (await ctx.bot.child.request<number>('cpu')) - botCpu;
-      cpu.standIns += (await ctx.standIns.request<number>('cpu')) - standInsCpu;
-      const roundDelta = counterDelta(before, await counters(ctx));
-      delta = delta ? addDeltas(delta, roundDelta) : roundDelta;
-      botRounds.push(summarise(bot.latencies, bot.seconds));
-      partners.push(...bot.partners);
-
-      const echoCpu = await echo.request<number>('cpu');
-      const echoRun = await replayAgainstEcho(echoEndpoint, bot.partners);
-      cpu.echo += (await echo.request<number>('cpu')) - echoCpu;
-      echoRounds.push(summarise(echoRun.latencies, echoRun.seconds));
+      // The replays send what the claims bot was sent, so it goes first; the others rotate.
+      const bot = await tallies.bot.measure(ctx, ctx.bot, () => fileClaims(ctx, ctx.bot, identities));
+      botPartners.push(...bot.partners);
+      const sent = bot.partners.map((p) => p.sent);
+      const others: (() => Promise<unknown>)[] = [
+        async () => peerPartners.push(...(await tallies.peer.measure(ctx, peer, () => fileClaims(ctx, peer, identities))).partners),
+        () => tallies.stateFloor.measure(ctx, stateFloor, () => replayAll(stateFloor.endpoint, sent)),
+        () => tallies.echo.measure(ctx, echo, () => replayAll(echo.endpoint, sent)),
+      ];
+      for (let i = 0; i < others.length; i++) await (others[(i + r) % others.length] as () => Promise<unknown>)();
     }
-    const turns = botRounds.reduce((sum, r) => sum + r.turns, 0);
-    const botSummary = median(botRounds);
-    const echoSummary = median(echoRounds);
-    const cosmos = delta as CounterDelta;
+    const figures = { bot: tallies.bot.figures(), peer: tallies.peer.figures(), stateFloor: tallies.stateFloor.figures(), echo: tallies.echo.figures() };
+    const ratio = (a: number, b: number, digits: number): number => round(a / b, digits);
     return {
       partners: n,
-      turnsPerClaim: round(turns / partners.length, 2),
-      bot: botSummary,
-      echo: echoSummary,
-      throughputRatio: round(botSummary.turnsPerSecond / echoSummary.turnsPerSecond, 3),
-      p99Ratio: round(botSummary.p99Ms / echoSummary.p99Ms, 2),
-      cpuMsPerTurn: { bot: round(cpu.bot / turns, 2), standIns: round(cpu.standIns / turns, 2), echo: round(cpu.echo / turns, 2) },
-      cosmos: { ...cosmos, perTurn: round(cosmos.total / turns, 2), perTurnByKind: perTurnByKind(cosmos, turns) },
-      claimsSubmitted: await submittedAmong(ctx, partners),
-      rounds: { bot: botRounds, echo: echoRounds },
+      turnsPerClaim: round(figures.bot.turns / botPartners.length, 2),
+      ...figures,
+      throughputRatio: ratio(figures.bot.turnsPerSecond, figures.echo.turnsPerSecond, 3),
+      p99Ratio: ratio(figures.bot.p99Ms, figures.echo.p99Ms, 2),
+      throughputRatioVsPeer: ratio(figures.bot.turnsPerSecond, figures.peer.turnsPerSecond, 3),
+      p99RatioVsPeer: ratio(figures.bot.p99Ms, figures.peer.p99Ms, 2),
+      throughputRatioVsStateFloor: ratio(figures.bot.turnsPerSecond, figures.stateFloor.turnsPerSecond, 3),
+      p99RatioVsStateFloor: ratio(figures.bot.p99Ms, figures.stateFloor.p99Ms, 2),
+      cpuMsPerTurn: {
+        bot: figures.bot.cpuMsPerTurn,
+        peer: figures.peer.cpuMsPerTurn,
+        stateFloor: figures.stateFloor.cpuMsPerTurn,
+        echo: figures.echo.cpuMsPerTurn,
+        standIns: round(tallies.bot.standInsCpuMs / figures.bot.turns, 2),
+      },
+      cosmos: figures.bot.cosmos,
+      claimsSubmitted: await submittedIn(ctx, container(ctx.database, 'claims').id, botPartners),
+      peerClaimsSubmitted: await submittedIn(ctx, YARDSTICK_CONTAINERS.peerClaims, peerPartners),
+      rounds: { bot: tallies.bot.rounds, peer: tallies.peer.rounds, stateFloor: tallies.stateFloor.rounds, echo: tallies.echo.rounds },
     };
   } finally {
-    await echo.stop();
+    await Promise.all([echo.child.stop(), stateFloor.child.stop(), peer.child.stop()]);
   }
 }

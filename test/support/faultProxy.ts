@@ -9,7 +9,8 @@
  * Faults are chosen per request: by rule (method, path, a predicate; after letting
  * `skip` matches through, for `times` matches) or at random with a seed, so a run can
  * be replayed. Held requests are released when the client gives up or the proxy closes,
- * so nothing outlives the test.
+ * so nothing outlives the test. A `delay` rule for every request (`times: Infinity`) makes
+ * the proxy a fixed network latency, as between an app and its database in one region.
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -27,7 +28,9 @@ export type Fault =
   /** The connection is cut after this many bytes of the request body (default 0); nothing is forwarded. */
   | { kind: 'cut'; afterBytes?: number }
   /** Reaches the stand-in, which acts; the connection is cut instead of the answer. */
-  | { kind: 'cutAfter' };
+  | { kind: 'cutAfter' }
+  /** Reaches the stand-in after `ms` milliseconds and gets its answer: a network round trip's latency. */
+  | { kind: 'delay'; ms: number };
 
 export interface ProxiedRequest {
   method: string;
@@ -110,7 +113,12 @@ interface ActiveRandom {
   struck: number;
 }
 
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
+export interface FaultProxyOptions {
+  /** Keep the request log (default true); off for a long-running latency proxy. */
+  log?: boolean;
+}
+
+export async function startFaultProxy(target: string, options: FaultProxyOptions = {}): Promise<FaultProxy> {
   const upstream = new URL(target);
   const agent = new http.Agent({ keepAlive: true });
   const sockets = new Set<Socket>();
@@ -186,10 +194,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const url = new URL(req.url ?? '/', 'http://proxy');
     const request: ProxiedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers };
     const fault = choose(request);
-    log.push({ method: request.method, path: request.path, ...(fault ? { fault: fault.kind } : {}) });
+    if (options.log !== false) log.push({ method: request.method, path: request.path, ...(fault ? { fault: fault.kind } : {}) });
     const body = await readBody(req, fault?.kind === 'cut' ? (fault.afterBytes ?? 0) : undefined);
     if (body === 'cut' || fault?.kind === 'hold') return;
     if (fault?.kind === 'status') return errorAnswer(res, fault.status, fault.retryAfterMs);
+    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
     const answer = await forward(req, body);
     if (fault?.kind === 'holdAfter') return;
     if (fault?.kind === 'cutAfter') {
