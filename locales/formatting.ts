@@ -19,22 +19,44 @@ function toDate(value: DateInput): Date {
  */
 function safeTimeZone(timeZone: string | undefined): string {
   if (!timeZone) return 'UTC';
+  if (knownZones.has(timeZone)) return timeZone;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
-    return timeZone;
   } catch {
     return 'UTC';
   }
+  if (knownZones.size < FORMATS_KEPT) knownZones.add(timeZone);
+  return timeZone;
+}
+
+/**
+ * Building an Intl formatter costs far more than using one (the bench's profile showed
+ * formatting among the card render's costs), and a turn formats with a handful of
+ * locale, zone and unit combinations: each is built once and kept. The zone comes from
+ * the client, so the number kept is capped; past it, formatters are built per call.
+ */
+const FORMATS_KEPT = 500;
+const knownZones = new Set<string>();
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat | Intl.ListFormat>();
+
+function kept<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.ListFormat>(key: string, build: () => T): T {
+  const found = formatters.get(key);
+  if (found) return found as T;
+  const built = build();
+  if (formatters.size < FORMATS_KEPT) formatters.set(key, built);
+  return built;
 }
 
 /** A calendar date in the user's zone: "March 5, 2025", "2025년 3월 5일", "2025年3月5日". */
 export function formatDate(locale: Locale, date: DateInput, timeZone?: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: safeTimeZone(timeZone) }).format(toDate(date));
+  const zone = safeTimeZone(timeZone);
+  return kept(`date|${locale}|${zone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: zone })).format(toDate(date));
 }
 
 /** A date and time in the user's zone. */
 export function formatDateTime(locale: Locale, date: DateInput, timeZone?: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: safeTimeZone(timeZone) }).format(toDate(date));
+  const zone = safeTimeZone(timeZone);
+  return kept(`dateTime|${locale}|${zone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: zone })).format(toDate(date));
 }
 
 const KIB = 1024;
@@ -43,12 +65,12 @@ const MIB = 1024 * 1024;
 /** Binary sizes with the locale's decimal mark: "512 byte", "3.4 kB", "2.5 MB". */
 export function formatFileSize(locale: Locale, bytes: number): string {
   const [unit, amount] = bytes < KIB ? (['byte', bytes] as const) : bytes < MIB ? (['kilobyte', bytes / KIB] as const) : (['megabyte', bytes / MIB] as const);
-  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }).format(amount);
+  return kept(`size|${locale}|${unit}`, () => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 })).format(amount);
 }
 
 /** "A, B, and C" / "A, B 및 C" / "A、B、C". */
 export function formatList(locale: Locale, items: readonly string[]): string {
-  return new Intl.ListFormat(locale, { type: 'conjunction', style: 'long' }).format(items);
+  return kept(`list|${locale}`, () => new Intl.ListFormat(locale, { type: 'conjunction', style: 'long' })).format(items);
 }
 
 export type CountdownKind = 'window' | 'deadline';
