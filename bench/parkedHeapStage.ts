@@ -16,17 +16,37 @@ export interface ParkedHeapFigures {
   rssAfterBytes: number;
   kbPerConversation: number;
   parkingSeconds: number;
-  /** Conversation state documents (the dialog stack) of parked conversations, as stored: what every turn reads and writes. */
-  botStateBytes: { documents: number; average: number; largest: number };
+  /**
+   * Conversation state documents (the dialog stack) of the parked conversations, as
+   * stored: what every turn reads and writes; `promptCardAverage` is the part of each
+   * that is the waiting prompt's card (prompts keep their options, the card included, to ask again).
+   */
+  botStateBytes: { documents: number; average: number; largest: number; promptCardAverage: number };
 }
 
-/** The stored size of the bot state documents of conversations parked by this bench. */
-async function botStateSizes(ctx: BenchContext): Promise<{ documents: number; average: number; largest: number }> {
+/** The bytes of every prompt's stored card (`prompt` options carrying attachments) in a state document. */
+function promptCardBytes(node: unknown): number {
+  if (Array.isArray(node)) return node.reduce((sum: number, item: unknown) => sum + promptCardBytes(item), 0);
+  if (typeof node !== 'object' || node === null) return 0;
+  let bytes = 0;
+  for (const [key, value] of Object.entries(node)) {
+    const attachments: unknown = typeof value === 'object' && value !== null ? Reflect.get(value, 'attachments') : undefined;
+    bytes += key === 'prompt' && Array.isArray(attachments) ? Buffer.byteLength(JSON.stringify(value)) : promptCardBytes(value);
+  }
+  return bytes;
+}
+
+/** The stored size of the conversation state documents of these conversations. */
+async function botStateSizes(ctx: BenchContext, conversationIds: readonly string[]): Promise<ParkedHeapFigures['botStateBytes']> {
   const { resources } = await container(ctx.database, 'botState').items.query<{ id: string }>('SELECT * FROM c').fetchAll();
-  // Conversation state, not user state: the key names the conversation (ids escaped as the storage does).
-  const sizes = resources.filter((doc) => /conversations.*bench-/.test(doc.id)).map((doc) => Buffer.byteLength(JSON.stringify(doc)));
+  // The storage escapes some characters of the key; the conversation's UUID survives as it is.
+  const wanted = new Set(conversationIds.map((id) => id.replace(/^a:bench-/, '')));
+  const parked = resources.filter((doc) => /conversations/.test(doc.id) && [...wanted].some((uuid) => doc.id.includes(uuid)));
+  const sizes = parked.map((doc) => Buffer.byteLength(JSON.stringify(doc)));
   const total = sizes.reduce((sum, n) => sum + n, 0);
-  return { documents: sizes.length, average: sizes.length ? Math.round(total / sizes.length) : 0, largest: Math.max(0, ...sizes) };
+  const prompts = parked.reduce((sum, doc) => sum + promptCardBytes(doc), 0);
+  const average = (n: number): number => (sizes.length ? Math.round(n / sizes.length) : 0);
+  return { documents: sizes.length, average: average(total), largest: Math.max(0, ...sizes), promptCardAverage: average(prompts) };
 }
 
 interface MemoryUsage {
@@ -45,13 +65,15 @@ export async function parkedHeapStage(ctx: BenchContext): Promise<ParkedHeapFigu
   ctx.log(`heap: parking ${count} conversations at the products card`);
   const started = performance.now();
   // The partners stay referenced here only, in the bench process; the bot keeps what it keeps.
+  const conversationIds: string[] = [];
   await forEachConcurrently(identities, PARKING_CONCURRENCY, async (identity) => {
     const partner = new SimulatedPartner({ botEndpoint: ctx.bot.endpoint, serviceUrl: ctx.teams.serviceUrl, identity });
+    conversationIds.push(partner.conversationId);
     await partner.fileClaim(poeUrl, (verbs) => verbs.includes('productsChosen'));
   });
   const parkingSeconds = secondsSince(started);
   const after = await ctx.bot.child.request<MemoryUsage>('heap');
-  const stateSizes = await botStateSizes(ctx);
+  const stateSizes = await botStateSizes(ctx, conversationIds);
   return {
     conversations: count,
     heapBeforeBytes: before.heapUsed,
