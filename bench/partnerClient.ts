@@ -28,7 +28,15 @@ export interface TurnAnswer {
 
 /** Posts one activity and returns the replies and how long the round trip took. */
 export function postActivity(endpoint: string, activity: Json): Promise<TurnAnswer> {
-  const body = Buffer.from(JSON.stringify(activity));
+  return postOnce(endpoint, Buffer.from(JSON.stringify(activity)), true);
+}
+
+/**
+ * A bot idle for a few seconds (while the bench drives another) closes its kept-alive
+ * sockets; a request already written to one that was closing fails before the bot read
+ * it. Node's advice: send such a request again, once, on a fresh socket.
+ */
+function postOnce(endpoint: string, body: Buffer, mayRetry: boolean): Promise<TurnAnswer> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = request(endpoint, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
@@ -48,7 +56,10 @@ export function postActivity(endpoint: string, activity: Json): Promise<TurnAnsw
         resolve({ status: res.statusCode ?? 0, activities, ms });
       });
     });
-    req.on('error', reject);
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      if (mayRetry && req.reusedSocket && e.code === 'ECONNRESET') resolve(postOnce(endpoint, body, false));
+      else reject(e);
+    });
     req.end(body);
   });
 }
