@@ -93,8 +93,9 @@ async function createServices(storage: StorageConnections): Promise<Services> {
     idempotencyRecords: new CosmosIdempotencyRecords(container('idempotencyRecords')),
     calendar: new BusinessCalendar(config.calendar),
     tenants: await loadSeededTenantDirectory(),
-    // Plain http only to loopback and only locally: the Playground's injected files, never an SSRF hole in Azure.
-    files: new TeamsFileSource({ allowLoopbackHttp: config.mode === 'local', maxBytes: config.blob.poeMaxBytes }),
+    // Plain http only to loopback and only locally: the Playground's injected files, never an SSRF hole in Azure,
+    // where only Teams, SharePoint and OneDrive hosts at public addresses are fetched from.
+    files: new TeamsFileSource({ allowLoopbackHttp: config.mode === 'local', allowedHosts: config.poeDownloadHosts, maxBytes: config.blob.poeMaxBytes }),
     ...(config.mode === 'local' ? { samplePoe: new LocalSamplePoe() } : {}),
     links: new BlobDownloadLinks({ container: storage.poeContainer, signer: storage.blobSigner }),
     documents: new WordPoeTemplate({ partners, timeZone: config.calendar.timeZone }),

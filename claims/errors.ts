@@ -30,7 +30,7 @@ export class AssociationConflict extends DomainError {
 }
 
 export class EvidenceRejected extends DomainError {
-  constructor(code: 'poeTooLarge' | 'poeTypeNotAllowed' | 'poeTypeMismatch' | 'poeEmpty' | 'poeLocked' | 'poeUploadFailed', message: string) {
+  constructor(code: 'poeTooLarge' | 'poeTypeNotAllowed' | 'poeTypeMismatch' | 'poeEmpty' | 'poeLocked' | 'poeUploadFailed' | 'poeSourceRefused', message: string) {
     super(code, message);
   }
 }

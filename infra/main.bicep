@@ -95,6 +95,12 @@ param infoDeadlineBusinessDays int = 14
 @description('Largest proof-of-execution file accepted, in bytes.')
 param poeMaxBytes int = 26214400
 
+@description('Hosts attached PoE files may be downloaded from, comma-separated (*.domain = any name under it).')
+param poeDownloadHosts string = '*.sharepoint.com,*.sharepoint.us,*.sharepoint-mil.us,*.sharepoint.cn,*.sharepoint.de,*.1drv.com,*.1drv.ms,onedrive.live.com,*.teams.microsoft.com'
+
+@description('Microsoft Entra ID login host asked which tenant a customer domain belongs to (login.microsoftonline.us for US Government).')
+param entraAuthorityHost string = 'login.microsoftonline.com'
+
 @minValue(1)
 @description('How often the scheduler looks for closed opt-out windows and passed deadlines.')
 param schedulerIntervalSeconds int = 30
@@ -468,6 +474,8 @@ var appSettings = {
   STORAGE_ACCOUNT_URL: storage.properties.primaryEndpoints.blob
   POE_CONTAINER: poeContainerName
   POE_MAX_BYTES: string(poeMaxBytes)
+  POE_DOWNLOAD_HOSTS: poeDownloadHosts
+  ENTRA_AUTHORITY_HOST: entraAuthorityHost
   CONSENT_SIGNING_KEY: keyVaultReference(keyVault.properties.vaultUri, consentSigningKeySecretName)
   CALENDAR_COUNTRY: calendarCountry
   CALENDAR_TIME_ZONE: calendarTimeZone

@@ -13,6 +13,7 @@ import { parseIsoDuration } from '../../claims/calendar';
 import type { BotIdentity } from '../http/adapter';
 
 export type { BotAppType, BotIdentity } from '../http/adapter';
+import { parseHostPatterns } from '../teams/addressPolicy';
 
 export interface SettingSpec {
   key: string;
@@ -40,6 +41,8 @@ const SETTING_TABLE = [
   { key: 'STORAGE_CONNECTION_STRING', description: 'Connection string for an Azurite you run yourself (Azure uses managed identity)', required: 'never', secret: true, localOnly: true },
   { key: 'POE_CONTAINER', description: 'Private Blob container for proof-of-execution files', default: 'poe', required: 'never', secret: false, localOnly: false },
   { key: 'POE_MAX_BYTES', description: 'Largest PoE file accepted, in bytes', default: '26214400', required: 'never', secret: false, localOnly: false },
+  { key: 'POE_DOWNLOAD_HOSTS', description: 'Hosts attached files may be downloaded from outside local mode, comma-separated (*.domain = any name under it)', default: '*.sharepoint.com,*.sharepoint.us,*.sharepoint-mil.us,*.sharepoint.cn,*.sharepoint.de,*.1drv.com,*.1drv.ms,onedrive.live.com,*.teams.microsoft.com', required: 'never', secret: false, localOnly: false },
+  { key: 'ENTRA_AUTHORITY_HOST', description: 'Microsoft Entra ID login host whose OpenID discovery documents name a domain\'s tenant (login.microsoftonline.us, login.partner.microsoftonline.cn for sovereign clouds)', default: 'login.microsoftonline.com', required: 'never', secret: false, localOnly: false },
   { key: 'CONSENT_SIGNING_KEY', description: 'Key that signs customer consent links (at least 32 characters); generated under DATA_DIR locally', required: 'azure', secret: true, localOnly: false },
   { key: 'CALENDAR_COUNTRY', description: 'Country whose public holidays are not business days (ISO 3166 code)', default: 'US', required: 'never', secret: false, localOnly: false },
   { key: 'CALENDAR_TIME_ZONE', description: 'IANA time zone in which business days are counted', default: 'America/Los_Angeles', required: 'never', secret: false, localOnly: false },
@@ -83,6 +86,10 @@ export interface Config {
   azureClientId?: string;
   cosmos: { endpoint?: string; key?: string; databaseId: string; localPort: number };
   blob: { accountUrl?: string; connectionString?: string; poeContainer: string; poeMaxBytes: number; localPort: number };
+  /** Hosts attached files may come from outside local mode (patterns, `*.` for any name under a domain). */
+  poeDownloadHosts: string[];
+  /** The Entra ID login host asked which tenant a domain belongs to. */
+  entraAuthorityHost: string;
   consentSigningKey: string;
   calendar: { country: string; timeZone: string };
   optOutWindow: WindowSetting;
@@ -175,6 +182,11 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
     problem('POE_CONTAINER', 'must be a Blob container name: 3-63 lowercase letters, digits and single hyphens');
   }
 
+  const poeDownloadHosts = parseHostPatterns(text('POE_DOWNLOAD_HOSTS'));
+  if (!poeDownloadHosts) problem('POE_DOWNLOAD_HOSTS', 'must be comma-separated host names, each optionally starting with *. (e.g. *.sharepoint.com)');
+  const entraAuthorityHost = text('ENTRA_AUTHORITY_HOST').toLowerCase();
+  if (!/^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)+(:\d{1,5})?$/.test(entraAuthorityHost)) problem('ENTRA_AUTHORITY_HOST', 'must be a host name such as login.microsoftonline.com');
+
   const dataDir = path.resolve(options.cwd ?? process.cwd(), text('DATA_DIR'));
   let consentSigningKey = raw('CONSENT_SIGNING_KEY');
   if (!consentSigningKey) {
@@ -217,6 +229,8 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
       poeMaxBytes: integer('POE_MAX_BYTES', 1),
       localPort: integer('LOCAL_BLOB_PORT', 0, 65_535),
     },
+    poeDownloadHosts: poeDownloadHosts ?? [],
+    entraAuthorityHost,
     consentSigningKey: consentSigningKey ?? '',
     calendar: { country, timeZone },
     optOutWindow: optOutWindow ?? { kind: 'businessDays', days: 5, spec: '5' },

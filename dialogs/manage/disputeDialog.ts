@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { Attachment, TurnContext } from 'botbuilder';
 import { DialogTurnStatus, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { plainTextMessage, renderHelpCard, renderNoticeCard } from '../../cards/render';
-import { EvidenceRejected } from '../../claims/errors';
+import { DomainError, EvidenceRejected } from '../../claims/errors';
 import { errorName } from '../../claims/notifications';
 import type { PoeFile } from '../../claims/model';
 import { formatFileSize, t, type Locale, type MessageKey } from '../../locales/i18n';
@@ -50,6 +50,8 @@ function refusalKey(code: string): MessageKey {
       return 'poe.typeMismatch';
     case 'poeEmpty':
       return 'poe.empty';
+    case 'poeSourceRefused':
+      return 'poe.sourceRefused';
     default:
       return 'poe.uploadFailed';
   }
@@ -167,9 +169,13 @@ export class DisputeDialog extends FlowDialog {
     const downloadUrl = typeof content?.downloadUrl === 'string' ? content.downloadUrl : '';
     const fileType = typeof content?.fileType === 'string' ? content.fileType : undefined;
     // An expired or refused Teams link concerns this file only.
-    const opened = downloadUrl === '' ? undefined : await this.services.files.open(downloadUrl, fileType).catch(() => undefined);
+    let refusal = 'poeUploadFailed';
+    const opened = downloadUrl === '' ? undefined : await this.services.files.open(downloadUrl, fileType).catch((e: unknown) => {
+      if (e instanceof DomainError) refusal = e.code;
+      return undefined;
+    });
     if (!opened) {
-      await this.sayFile(context, caller.locale, 'poe.uploadFailed', fileName);
+      await this.sayFile(context, caller.locale, refusalKey(refusal), fileName);
       return undefined;
     }
     const declaredType = opened.declaredType ?? fileType;

@@ -27,6 +27,7 @@ const REFUSALS: Readonly<Record<string, MessageKey>> = {
   poeTypeMismatch: 'poe.typeMismatch',
   poeEmpty: 'poe.empty',
   poeUploadFailed: 'poe.uploadFailed',
+  poeSourceRefused: 'poe.sourceRefused',
   poeLocked: 'poe.locked',
 };
 

@@ -56,7 +56,8 @@ const refusedWith = (code: string) => (e: unknown) => e instanceof EvidenceRejec
 describe('TeamsFileSource', () => {
   let files: FileServer;
   const local = new TeamsFileSource({ allowLoopbackHttp: true, maxBytes: 25 * 1024 * 1024 });
-  const azure = new TeamsFileSource({ allowLoopbackHttp: false });
+  // Every URL these tests give it is refused before any name is resolved.
+  const azure = new TeamsFileSource({ allowLoopbackHttp: false, resolve: () => Promise.reject(new Error('no lookups in this test')) });
 
   before(async () => {
     files = await startFileServer();
@@ -86,7 +87,7 @@ describe('TeamsFileSource', () => {
   });
 
   it('refuses plain http outside local mode, before sending anything', async () => {
-    await assert.rejects(azure.open(`${files.url}/sow.pdf`, 'pdf'), refusedWith('poeUploadFailed'));
+    await assert.rejects(azure.open(`${files.url}/sow.pdf`, 'pdf'), refusedWith('poeSourceRefused'));
     assert.deepEqual(files.requests, []);
   });
 
@@ -98,13 +99,13 @@ describe('TeamsFileSource', () => {
     ['something that is not a URL', 'not a url'],
   ] as const) {
     it(`refuses ${what} in any mode`, async () => {
-      await assert.rejects(local.open(url), refusedWith('poeUploadFailed'));
-      await assert.rejects(azure.open(url), refusedWith('poeUploadFailed'));
+      await assert.rejects(local.open(url), refusedWith('poeSourceRefused'));
+      await assert.rejects(azure.open(url), refusedWith('poeSourceRefused'));
     });
   }
 
   it('refuses a redirect to a non-https address, and endless redirects', async () => {
-    await assert.rejects(local.open(`${files.url}/away`), refusedWith('poeUploadFailed'));
+    await assert.rejects(local.open(`${files.url}/away`), refusedWith('poeSourceRefused'));
     await assert.rejects(local.open(`${files.url}/loop`), refusedWith('poeUploadFailed'));
     assert.equal(files.requests.filter((p) => p === '/loop').length, 4, 'the first request and three redirects');
   });

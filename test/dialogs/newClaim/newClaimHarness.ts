@@ -20,6 +20,7 @@ import { setCaller, type Caller } from '../../../dialogs/caller';
 import { FILE_DOWNLOAD_INFO } from '../../../dialogs/cardPrompt';
 import { NewClaimDialog, type NewClaimOptions } from '../../../dialogs/newClaim/newClaimDialog';
 import type { AttachedFile, ClaimServices, DocumentWriter, FileSource } from '../../../dialogs/services';
+import { TeamsFileSource } from '../../../bot/teams/teamsFileSource';
 import type { Locale } from '../../../locales/i18n';
 import { connectBlobStorage } from '../../../storage/blobConnection';
 import { CosmosAssociationStore } from '../../../storage/associationStore';
@@ -84,6 +85,7 @@ export class Faults {
 export class FakeFileSource implements FileSource {
   readonly served = new Map<string, { bytes: Buffer; contentType?: string }>();
   readonly opened: string[] = [];
+  private readonly production = new TeamsFileSource({ allowLoopbackHttp: false, resolve: async () => [{ address: '10.0.0.1', family: 4 }] });
 
   serve(bytes: Buffer, contentType?: string): string {
     const url = `https://teams.example/download/${randomUUID()}`;
@@ -94,6 +96,8 @@ export class FakeFileSource implements FileSource {
   async open(downloadUrl: string, fileType?: string): Promise<AttachedFile> {
     this.opened.push(downloadUrl);
     const file = this.served.get(downloadUrl);
+    // Links it does not serve to SharePoint names go to the production policy, whose DNS says internal.
+    if (!file && downloadUrl.includes('.sharepoint.com')) return this.production.open(downloadUrl, fileType);
     if (!file) throw new Error('the download link has expired');
     const declaredType = file.contentType ?? fileType;
     return declaredType ? { stream: Readable.from([file.bytes]), declaredType } : { stream: Readable.from([file.bytes]) };

@@ -85,6 +85,22 @@ describe('NewClaimDialog proof of execution', function () {
       assert.deepEqual(await blobsOf(claim.id), []);
     });
 
+    it(`${locale}: refuses a link outside Teams' hosts or resolving to an internal address, by name, and stores nothing`, async () => {
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
+      await upToPoe(chat);
+      const replies = await chat.attach(
+        { name: 'internal.pdf', url: 'https://evil.sharepoint.com/sites/x/sow.pdf' },
+        { name: 'metadata.pdf', url: 'http://169.254.169.254.sharepoint.com/latest' },
+        { name: 'ok.pdf', url: s.world.files.serve(SIGNED_SOW) },
+      );
+      assert.deepEqual(textsOf(replies).slice(0, 2), [
+        t(locale, 'poe.sourceRefused', { fileName: 'internal.pdf' }),
+        t(locale, 'poe.sourceRefused', { fileName: 'metadata.pdf' }),
+      ]);
+      const claim = await onlyClaimOf(s.world, s.org);
+      assert.deepEqual(claim.poe.map((f) => f.fileName), ['ok.pdf']);
+    });
+
     it(`${locale}: recognises a sharing page delivered instead of the file`, async () => {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToPoe(chat);
