@@ -177,6 +177,26 @@ describe('bot/http/server', () => {
     }
   });
 
+  it('hands the bot only well-typed fields: a text of null or a number, a non-object value, attachments that are not a list of objects are dropped', async () => {
+    const seen: Record<string, unknown>[] = [];
+    running = await start({ bot: { run: async (context) => void seen.push({ ...context.activity }) } });
+    const odd = [
+      { text: null, value: 5, attachments: 'not a list' },
+      { text: 42, value: null, attachments: [null, 'x', { contentType: 'application/vnd.microsoft.teams.file.download.info', content: {} }, { content: {} }] },
+      { text: { nested: true }, locale: 7, replyToId: [], value: { verb: 'ok' } },
+    ];
+    for (const fields of odd) assert.equal((await postActivity(running.url, activity(fields))).status, 200);
+    assert.deepEqual(seen.map((a) => [a.text, a.value, a.attachments, a.locale, a.replyToId]), [
+      [undefined, undefined, undefined, 'en-US', undefined],
+      [undefined, undefined, [{ contentType: 'application/vnd.microsoft.teams.file.download.info', content: {} }], 'en-US', undefined],
+      [undefined, { verb: 'ok' }, undefined, undefined, undefined],
+    ]);
+    for (const broken of [{ conversation: 'c-1' }, { from: null }, { recipient: [] }]) {
+      assert.equal((await postActivity(running.url, activity(broken))).status, 400, JSON.stringify(broken));
+    }
+    assert.equal(seen.length, 3);
+  });
+
   it('refuses a body over the limit with 413 before the bot sees it', async () => {
     const spy = new SpyBot();
     running = await start({ bot: spy, maxBodyBytes: 16 * 1024 });
