@@ -5,21 +5,30 @@
  * Writing is also spreadsheet-safe: Excel and friends run a cell that starts with
  * = + - @ (or a tab or carriage return before one) as a formula, so a claim named
  * `=HYPERLINK(...)` would become a live link in the reviewer's sheet. Such cells get a
- * leading apostrophe, which the spreadsheet shows as text (OWASP "CSV injection").
+ * leading apostrophe, which the spreadsheet shows as text (OWASP "CSV injection"), also
+ * when invisible characters come first; cells with a `;` are quoted, so a spreadsheet
+ * that splits on semicolons keeps them whole.
  */
 
 /** Lets Excel recognise the file as UTF-8 (Korean and Japanese names would be mojibake otherwise). */
 export const UTF8_BOM = '\uFEFF';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[",\r\n]/;
+/**
+ * Characters that show nothing before a cell's first visible one: soft hyphens,
+ * zero-width characters, joiners, direction marks and embeddings, the byte-order mark.
+ * `\u200B=cmd` must be guarded like `=cmd`. (A visible space makes the cell text.)
+ */
+const INVISIBLE_LEAD = /^[\u00AD\u034F\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF]+/;
+/** A `;` is the column separator where the decimal mark is a comma: such a cell must be quoted to stay one cell. */
+const NEEDS_QUOTES = /[",;\r\n]/;
 
 /** The cell with a leading apostrophe when a spreadsheet would take it for a formula. */
 export function spreadsheetSafe(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  return FORMULA_START.test(value.replace(INVISIBLE_LEAD, '')) ? `'${value}` : value;
 }
 
-/** One field, quoted (with doubled quotes) only when it holds a quote, comma or line break. */
+/** One field, quoted (with doubled quotes) only when it holds a quote, comma, semicolon or line break. */
 export function csvField(value: string): string {
   return NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }

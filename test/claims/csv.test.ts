@@ -19,6 +19,18 @@ describe('csv', () => {
       assert.equal(toCsv([['=A1,"B"']]), `"'=A1,""B"""\r\n`, 'guarded, then quoted');
     });
 
+    it('guards a formula behind invisible characters, and quotes cells with a semicolon', () => {
+      for (const lead of ['\u200B', '\u200C\u200D', '\u2060', '\uFEFF', '\u00AD', '\u200E', '\u202E', '\u2066', '\u061C']) {
+        for (const start of ['=', '+', '-', '@']) {
+          const cell = `${lead}${start}HYPERLINK("http://x.example")`;
+          assert.equal(spreadsheetSafe(cell), `'${cell}`, JSON.stringify(cell));
+        }
+      }
+      assert.equal(spreadsheetSafe('\u200Bplain'), '\u200Bplain');
+      assert.equal(toCsv([[';=cmd|calc', 'a;b', 'plain']]), '";=cmd|calc","a;b",plain\r\n');
+      assert.deepEqual(parseCsv(toCsv([[';=1', '\u200B=2']])).map((r) => r.cells), [[';=1', "'\u200B=2"]]);
+    });
+
     it('writes no cell that starts with a formula character, whatever the text', () => {
       fc.assert(
         fc.property(fc.array(fc.array(fc.string({ unit: 'binary' }), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 4 }), (rows) => {
