@@ -116,6 +116,16 @@ export async function startApp(connect: StorageConnector = connectStorage): Prom
 
   const storage = await connect(config, logger);
   lifecycle.onStop('close storage', () => storage.close());
+  try {
+    return await startOn(storage, logger, lifecycle);
+  } catch (e) {
+    // Whatever started is stopped again (the local stack's Azurite runs in a child process).
+    await lifecycle.stop('start-up failed');
+    throw e;
+  }
+}
+
+async function startOn(storage: StorageConnections, logger: Logger, lifecycle: Lifecycle): Promise<RunningApp> {
   const services = await createServices(storage);
   const log = engineLog(logger);
   // Each transition's outbox is delivered right after its write, not at the next sweep.
@@ -172,7 +182,9 @@ if (require.main === module) {
   startApp().then(
     (app) => app.lifecycle.installProcessHandlers(),
     (e: unknown) => {
-      process.stderr.write(`start-up failed: ${e instanceof Error ? e.message : String(e)}\n`);
+      // One line, no stack: what went wrong and which setting to change.
+      const message = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
+      process.stderr.write(`start-up failed: ${message}\n`);
       process.exit(1);
     },
   );

@@ -114,9 +114,17 @@ export function createServer(deps: ServerDeps): BotServer {
     turnsInFlight: () => inFlight,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
-        server.server.once('error', reject);
+        // restify re-emits the HTTP server's errors on itself: unheard there, a port in use would crash the process.
+        const refused = (e: unknown) => {
+          server.server.off('error', refused);
+          server.off('error', refused);
+          reject(listenError(e, port));
+        };
+        server.server.once('error', refused);
+        server.once('error', refused);
         server.listen(port, host, () => {
-          server.server.off('error', reject);
+          server.server.off('error', refused);
+          server.off('error', refused);
           resolve(server.address() as AddressInfo);
         });
       }),
@@ -131,6 +139,22 @@ export function createServer(deps: ServerDeps): BotServer {
       return { unfinishedTurns };
     },
   };
+}
+
+/** Why listening failed, in one line that names the setting to change. */
+export class ListenError extends Error {
+  constructor(message: string, readonly code: string | undefined) {
+    super(message);
+    this.name = 'ListenError';
+  }
+}
+
+function listenError(e: unknown, port: number): ListenError {
+  const code = typeof e === 'object' && e !== null ? Reflect.get(e, 'code') : undefined;
+  const codeText = typeof code === 'string' ? code : undefined;
+  if (codeText === 'EADDRINUSE') return new ListenError(`port ${port} is already in use by another program; set PORT to a free port`, codeText);
+  if (codeText === 'EACCES') return new ListenError(`port ${port} needs privileges this process does not have; set PORT to a port above 1023`, codeText);
+  return new ListenError(`could not listen on port ${port}: ${e instanceof Error ? e.message : String(e)}`, codeText);
 }
 
 /**
