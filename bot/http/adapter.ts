@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from 'botbuilder';
+import { hasApologised } from '../../dialogs/apology';
 import { apologyLocale, turnErrorMessage } from './turnErrorMessages';
 import { turnCorrelationId, turnLogger, type Logger } from './turnLog';
 
@@ -189,6 +190,8 @@ export function createTurnErrorHandler({ logger, telemetry }: AdapterDeps): (con
     // An invoke expects an invoke response, not a message; without one the adapter answers
     // 501 and Teams shows its own error on the card.
     if (context.activity.type === 'invoke') return;
+    // The user was told already what failed and what to do: one apology per turn.
+    if (hasApologised(context)) return;
     try {
       await context.sendActivity(turnErrorMessage(apologyLocale(context), correlationId));
     } catch (sendError) {

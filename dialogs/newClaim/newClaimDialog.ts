@@ -31,6 +31,7 @@ import { STOP_MESSAGES, type NewClaimResult, type SectionDialog, type SectionRes
 import type { ClaimServices } from '../services';
 import { SolutionDialog } from './solutionDialog';
 import { SubscriptionsDialog } from './subscriptionsDialog';
+import { apologise } from '../apology';
 
 export type { NewClaimOutcome, NewClaimResult } from './sectionDialog';
 
@@ -242,7 +243,7 @@ export class NewClaimDialog extends FlowDialog {
     } catch (e) {
       if (!(e instanceof Error)) throw e;
       // Nothing is lost: the draft is still there (files first, then the claim), so asking again and retrying completes it.
-      await step.context.sendActivity(t(caller.locale, 'errors.storage'));
+      await apologise(step.context, t(caller.locale, 'errors.storage'));
       return step.replaceDialog(CANCEL_CONFIRM, { claimId });
     }
     await step.context.sendActivity(t(caller.locale, 'cancel.discarded'));

@@ -26,6 +26,7 @@ import { CardPrompt, cardMessage, type CardPromptOptions, type CardSubmission } 
 import { ClaimDraft, writerOf, type ClaimWork, type Writer, type WriteStop } from './claimDraft';
 import { progressOf, type ProgressStep } from './progress';
 import type { ClaimServices } from '../services';
+import { apologise } from '../apology';
 
 /** How a new-claim flow can end; MainDialog gets it as the flow's result. */
 export type NewClaimOutcome = 'submitted' | 'resubmitted' | 'saved' | 'kept' | 'discarded' | 'stopped' | 'notAllowed' | 'notFound' | 'notEditable' | 'noLocations';
@@ -262,7 +263,7 @@ export abstract class SectionDialog extends ComponentDialog {
       if (!isFailure(e)) throw e;
       // Nothing of this answer was stored, or it was stored whole (one write): the
       // partner sends the same card again and it goes through.
-      await step.context.sendActivity(t(turn.locale, 'errors.storage'));
+      await apologise(step.context, t(turn.locale, 'errors.storage'));
       next = this.askAgain({ ...options, stage }, submission, options.problems ?? []);
     }
     await this.collapse(turn, stage, submission, next);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { TestAdapter, type Activity } from 'botbuilder';
+import { TestAdapter, type Activity, type Storage } from 'botbuilder';
+import { apologise } from '../../../dialogs/apology';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { PartnerDirectory } from '../../../claims/ports';
 import { createTurnErrorHandler } from '../../../bot/http/adapter';
@@ -23,6 +24,26 @@ class Failing extends Dialog {
   }
 }
 
+/** A step that meets a storage failure, tells the user kindly, and waits (its dialog state must then be written). */
+class ApologisingStep extends Dialog {
+  constructor() {
+    super('main');
+  }
+  override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    await apologise(dc.context, t('en-US', 'errors.storage'));
+    return Dialog.EndOfTurn;
+  }
+}
+
+/** Bot state storage that reads but cannot write: the outage reaches the state write at the end of the turn. */
+const unwritable = (inner: Storage): Storage => ({
+  read: (keys) => inner.read(keys),
+  write: async () => {
+    throw new Error('storage went away');
+  },
+  delete: (keys) => inner.delete(keys),
+});
+
 /** The apology in `locale`, up to the reference (which is random per turn). */
 const apologyStart = (locale: Locale): string => t(locale, 'errors.generic', { reference: '\u0000' }).split('\u0000')[0] ?? '';
 
@@ -33,15 +54,15 @@ describe('the turn-error apology', () => {
     h = await botHarness();
   });
 
-  function bot(partners: PartnerDirectory = h.partners): ClaimsBot {
+  function bot(partners: PartnerDirectory = h.partners, mainDialog: Dialog = new Failing(), storage: Storage = h.botServices.botStorage): ClaimsBot {
     const languages = new LanguagePreferences(h.botServices.botStorage);
     return new ClaimsBot({
       callers: new CallerResolver({ partners, languages, emailOf: async () => undefined, ttlMs: 0 }),
       language: new LanguageCommand(languages),
       conversationReferences: h.references,
       welcomeRecords: h.botServices.idempotencyRecords,
-      storage: h.botServices.botStorage,
-      mainDialog: new Failing(),
+      storage,
+      mainDialog,
       logger: createLogger('silent'),
     });
   }
@@ -71,6 +92,11 @@ describe('the turn-error apology', () => {
   it('speaks the Teams locale when the user chose nothing', async () => {
     const [apology] = await user('ko-KR')({ text: 'new claim' });
     assert.ok(apology.text?.startsWith(apologyStart('ko-KR')), apology.text);
+  });
+
+  it('adds no generic apology when the turn apologised already and then its state write failed', async () => {
+    const replies = await user('en-US')({ text: 'new claim' }, bot(h.partners, new ApologisingStep(), unwritable(h.botServices.botStorage)));
+    assert.deepEqual(replies.map((r) => r.text), [t('en-US', 'errors.storage')]);
   });
 
   it('falls back to the Teams locale when the turn failed before the caller was resolved', async () => {
