@@ -15,12 +15,28 @@ import type { Claim, Versioned } from './model';
 import { errorName, silentLog, type EngineLog } from './notifications';
 import { isMessageDue, type OutboxDispatcher } from './outboxDispatcher';
 import { systemClock, type AssociationStore, type ClaimRepository, type Clock } from './ports';
+import { DISPUTE_WINDOW_DAYS } from './statusMachine';
 
 /** What the scheduler needs beyond the AssociationStore port: deleting expired legacy holds. */
 export interface LegacyHoldExpiry {
   /** Deletes legacy holds whose subscription has ended; returns the keys set free. */
   releaseExpiredLegacy(now: Date): Promise<string[]>;
 }
+
+/**
+ * PoE files no claim records: an upload whose claim write then failed, a draft or
+ * dispute given up on. Removed once older than the grace period, so a file between
+ * its upload and the claim write (or a dispute in progress) is never touched.
+ */
+export interface UnrecordedEvidence {
+  /** Deletes files last written before `olderThan` that no claim records; returns how many. */
+  removeUnrecorded(olderThan: Date): Promise<number>;
+}
+
+/** A dispute holds its files unrecorded until it is filed, at most for its window: the grace outlasts it. */
+export const EVIDENCE_GRACE_MS = (DISPUTE_WINDOW_DAYS + 1) * 86_400_000;
+/** Listing every file is not for every sweep. */
+export const EVIDENCE_SWEEP_EVERY_MS = 6 * 3_600_000;
 
 /** Injectable so tests drive the loop by hand. */
 export interface SchedulerTimer {
@@ -52,6 +68,12 @@ export interface SchedulerOptions {
   repairGraceMs?: number;
   timer?: SchedulerTimer;
   log?: EngineLog;
+  /** Where unrecorded PoE files are swept from, every `evidenceSweepEveryMs`; none by default. */
+  evidence?: UnrecordedEvidence;
+  /** Default six hours (first sweep at once). */
+  evidenceSweepEveryMs?: number;
+  /** Files younger than this stay. Default one day more than a dispute's window. */
+  evidenceGraceMs?: number;
 }
 
 export interface SweepReport {
@@ -63,23 +85,33 @@ export interface SweepReport {
   failed: number;
   legacyReleased: number;
   repaired: number;
+  /** Unrecorded PoE files deleted (0 when this sweep did not look). */
+  evidenceRemoved: number;
 }
 
 export class Scheduler {
-  private readonly options: Required<Omit<SchedulerOptions, 'clock' | 'timer' | 'log'>>;
+  private readonly options: Required<Omit<SchedulerOptions, 'clock' | 'timer' | 'log' | 'evidence'>> & Pick<SchedulerOptions, 'evidence'>;
   private readonly clock: Clock;
   private readonly timer: SchedulerTimer;
   private readonly log: EngineLog;
   private handle: unknown;
   private running = false;
   private inFlight: Promise<unknown> | undefined;
+  private evidenceSweptAt: number | undefined;
 
   constructor(options: SchedulerOptions) {
     const batchSize = options.batchSize ?? 100;
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100) throw new RangeError(`batch size must be 1 to 100, got ${batchSize}`);
     const concurrency = options.concurrency ?? 8;
     if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) throw new RangeError(`sweep concurrency must be 1 to 32, got ${concurrency}`);
-    this.options = { ...options, batchSize, concurrency, repairGraceMs: options.repairGraceMs ?? 600_000 };
+    this.options = {
+      ...options,
+      batchSize,
+      concurrency,
+      repairGraceMs: options.repairGraceMs ?? 600_000,
+      evidenceSweepEveryMs: options.evidenceSweepEveryMs ?? EVIDENCE_SWEEP_EVERY_MS,
+      evidenceGraceMs: options.evidenceGraceMs ?? EVIDENCE_GRACE_MS,
+    };
     this.clock = options.clock ?? systemClock;
     this.timer = options.timer ?? nodeTimer;
     this.log = options.log ?? silentLog;
@@ -87,7 +119,7 @@ export class Scheduler {
 
   /** One pass. Never throws: each failure is logged and the rest of the pass goes on. */
   async sweepOnce(now: Date = this.clock.now()): Promise<SweepReport> {
-    const report: SweepReport = { due: 0, closed: 0, sent: 0, retried: 0, dead: 0, failed: 0, legacyReleased: 0, repaired: 0 };
+    const report: SweepReport = { due: 0, closed: 0, sent: 0, retried: 0, dead: 0, failed: 0, legacyReleased: 0, repaired: 0, evidenceRemoved: 0 };
     const due = await this.guard('scheduler.listDueFailed', {}, () => this.options.claims.listDue(now, this.options.batchSize));
     report.due = due?.length ?? 0;
     const queue = [...(due ?? [])];
@@ -105,7 +137,8 @@ export class Scheduler {
       (await this.guard('scheduler.repairFailed', {}, () =>
         this.options.associations.repair(new Date(now.getTime() - this.options.repairGraceMs), (partnerId, claimId, key) => this.claimRecords(partnerId, claimId, key)),
       )) ?? 0;
-    if (report.due + report.legacyReleased + report.repaired > 0) this.log('info', 'scheduler.swept', { ...report });
+    report.evidenceRemoved = (await this.sweepEvidence(now)) ?? 0;
+    if (report.due + report.legacyReleased + report.repaired + report.evidenceRemoved > 0) this.log('info', 'scheduler.swept', { ...report });
     return report;
   }
 
@@ -132,6 +165,14 @@ export class Scheduler {
         });
     };
     this.handle = this.timer.setTimeout(tick, 0);
+  }
+
+  private async sweepEvidence(now: Date): Promise<number | undefined> {
+    const evidence = this.options.evidence;
+    if (!evidence) return undefined;
+    if (this.evidenceSweptAt !== undefined && now.getTime() - this.evidenceSweptAt < this.options.evidenceSweepEveryMs) return undefined;
+    this.evidenceSweptAt = now.getTime();
+    return this.guard('scheduler.evidenceSweepFailed', {}, () => evidence.removeUnrecorded(new Date(now.getTime() - this.options.evidenceGraceMs)));
   }
 
   /** Stops scheduling and waits for a sweep in progress, for a draining shutdown. */

@@ -14,6 +14,7 @@ import { systemClock, type ClaimRepository, type Clock, type EvidenceStore, type
 import { BlobOptionsError } from './blobConnection';
 import type { BlobReadSigner } from './blobSas';
 import { PoeInspector, type InspectedFile } from './poeInspector';
+import { GENERATED_PREFIX } from './downloadLinks';
 
 export const DEFAULT_POE_MAX_BYTES = 25 * 1024 * 1024;
 /** Memory per upload is about BLOCK_BYTES × UPLOAD_CONCURRENCY. */
@@ -231,6 +232,39 @@ export class BlobEvidenceStore implements EvidenceStore {
     const claim = await this.claims.get(partnerId, claimId);
     if (claim?.value.poe.some((file) => file.id === poeId)) throw new EvidenceRejected('poeLocked', 'the claim records this file');
     await blob.deleteIfExists();
+  }
+
+  /**
+   * Deletes PoE blobs last written before `olderThan` that no claim records (its claim
+   * write failed after the upload, or its claim is gone); returns how many. A blob
+   * changed since it was listed is left for the next sweep. Generated documents share
+   * the container under their own prefix and are not PoE.
+   */
+  async removeUnrecorded(olderThan: Date): Promise<number> {
+    const claims = this.claims;
+    if (!claims) throw new EvidenceRejected('poeLocked', 'the PoE store cannot tell whether a claim records a file (no claim repository)');
+    const recorded = new Map<string, ReadonlySet<string>>();
+    let removed = 0;
+    for await (const blob of this.container.listBlobsFlat()) {
+      if (blob.name.startsWith(`${GENERATED_PREFIX}/`) || !(blob.properties.lastModified < olderThan)) continue;
+      const [partnerId = '', claimId = '', poeId = '', ...rest] = blob.name.split('/');
+      if (rest.length > 0 || !ID_SEGMENT.test(partnerId) || !ID_SEGMENT.test(claimId) || !ID_SEGMENT.test(poeId)) continue;
+      const key = `${partnerId}/${claimId}`;
+      let files = recorded.get(key);
+      if (!files) {
+        const claim = await claims.get(partnerId, claimId);
+        files = new Set(claim?.value.poe.map((file) => file.id) ?? []);
+        recorded.set(key, files);
+      }
+      if (files.has(poeId)) continue;
+      try {
+        await this.container.getBlockBlobClient(blob.name).delete({ conditions: { ifMatch: blob.properties.etag } });
+        removed += 1;
+      } catch (e) {
+        if (restStatus(e) !== 404 && restStatus(e) !== 412) throw e;
+      }
+    }
+    return removed;
   }
 
   async exists(blobName: string): Promise<boolean> {

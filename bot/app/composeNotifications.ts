@@ -15,7 +15,7 @@ import type { Claim, OutboxMessage } from '../../claims/model';
 import { RECIPIENT_OF, errorName, isNotificationKind, silentLog, type DeliveryOutcome, type EngineLog, type Notifier } from '../../claims/notifications';
 import { OutboxDispatcher, type DeliveryLedger, type RetryPolicy } from '../../claims/outboxDispatcher';
 import type { AssociationStore, ClaimRepository, Clock, ConversationReferenceStore, PartnerDirectory } from '../../claims/ports';
-import { Scheduler, type LegacyHoldExpiry, type SchedulerTimer } from '../../claims/scheduler';
+import { Scheduler, type LegacyHoldExpiry, type SchedulerTimer, type UnrecordedEvidence } from '../../claims/scheduler';
 import { CosmosConsentNonceStore } from '../../storage/consentNonceStore';
 import { containerSpec } from '../../storage/cosmosSchema';
 import type { CardActionHandler } from '../../dialogs/cardActions';
@@ -106,6 +106,8 @@ export interface NotificationDeps {
   timer?: SchedulerTimer;
   retry?: Partial<RetryPolicy>;
   random?: () => number;
+  /** PoE files the scheduler removes when no claim records them after the grace period; none by default. */
+  evidence?: UnrecordedEvidence;
 }
 
 export interface NotificationParts {
@@ -152,6 +154,7 @@ export function composeNotifications(settings: NotificationSettings, deps: Notif
     repairGraceMs: 10 * 60_000,
     timer: deps.timer,
     log,
+    ...(deps.evidence ? { evidence: deps.evidence } : {}),
   });
   const cardActions = consentCardActions({
     tokens: deps.consent.tokens,

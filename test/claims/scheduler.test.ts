@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Claim, Versioned } from '../../claims/model';
 import type { OutboxDispatcher } from '../../claims/outboxDispatcher';
 import type { AssociationStore, ClaimRepository } from '../../claims/ports';
-import { Scheduler, type SchedulerTimer } from '../../claims/scheduler';
+import { EVIDENCE_GRACE_MS, Scheduler, type SchedulerTimer } from '../../claims/scheduler';
 import { freshCosmosDatabase, type TestDatabase } from '../support/cosmosTestDatabase';
 import {
   DAY,
@@ -342,6 +342,28 @@ describe('claims/scheduler on the Cosmos stand-in', () => {
     release();
     await stopping;
     assert.equal(timers.length, 1);
+  });
+
+  it('sweeps unrecorded PoE files at once, then only every six hours, with the grace period as the cut-off', async () => {
+    const cutOffs: Date[] = [];
+    const evidence = { removeUnrecorded: async (olderThan: Date) => (cutOffs.push(olderThan), 2) };
+    const scheduler = new Scheduler({ claims: engine.claims, associations: engine.associations, lifecycle: engine.lifecycle, dispatcher: engine.dispatcher(), clock: engine.clock, log: engine.log, evidence });
+    const at = (ms: number) => new Date(START.getTime() + ms);
+    assert.equal((await scheduler.sweepOnce(at(0))).evidenceRemoved, 2);
+    assert.equal((await scheduler.sweepOnce(at(6 * 60 * MINUTE - 1))).evidenceRemoved, 0);
+    assert.equal((await scheduler.sweepOnce(at(6 * 60 * MINUTE))).evidenceRemoved, 2);
+    assert.deepEqual(cutOffs, [at(-EVIDENCE_GRACE_MS), at(6 * 60 * MINUTE - EVIDENCE_GRACE_MS)]);
+    assert.ok(EVIDENCE_GRACE_MS > 30 * DAY, 'outlasts a dispute window, whose files wait unrecorded until it is filed');
+  });
+
+  it('goes on with the rest of the sweep when the PoE sweep fails', async () => {
+    const evidence = { removeUnrecorded: async (): Promise<number> => Promise.reject(new Error('blob storage down')) };
+    const scheduler = new Scheduler({ claims: engine.claims, associations: engine.associations, lifecycle: engine.lifecycle, dispatcher: engine.dispatcher(), clock: engine.clock, log: engine.log, evidence });
+    const claim = await claimIn(engine, partner, 'approvedCustomerNotified');
+    const report = await scheduler.sweepOnce(engine.clock.now());
+    assert.equal(report.evidenceRemoved, 0);
+    assert.ok(report.due >= 1, JSON.stringify(report));
+    assert.ok(claim);
   });
 });
 

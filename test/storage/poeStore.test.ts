@@ -356,6 +356,39 @@ describe('BlobEvidenceStore', function () {
     });
   });
 
+  describe('removeUnrecorded (the scheduler\'s sweep)', () => {
+    it('deletes files older than the grace that no claim records, keeps recorded ones, younger ones and generated documents', async () => {
+      const ownContainer = `poe-${randomUUID()}`;
+      const claims = new CosmosClaimRepository((await freshCosmosDatabase()).container('claims'));
+      const swept = new BlobEvidenceStore({ service, containerName: ownContainer, signer, claims });
+      await swept.ensureContainer();
+      const recorded = await swept.put(uploadOf(pdfLike(1000)));
+      const [, claimId = ''] = recorded.blobName.split('/');
+      await claims.create(buildClaim({ id: claimId, status: 'submitted', poe: [recorded] }));
+      const stray = await swept.put(uploadOf(pdfLike(1000), { claimId }));
+      const orphan = await swept.put(uploadOf(pdfLike(1000), { claimId: randomUUID() }));
+      const generated = service.getContainerClient(ownContainer).getBlockBlobClient(`generated/${DEMO_PARTNER}/${randomUUID()}/template.docx`);
+      await generated.upload('docx', 4);
+      const names = async () => {
+        const found: string[] = [];
+        for await (const blob of service.getContainerClient(ownContainer).listBlobsFlat()) found.push(blob.name);
+        return found.sort();
+      };
+      const all = await names();
+      // Within the grace period (files newer than the cut-off), nothing goes.
+      assert.equal(await swept.removeUnrecorded(new Date(Date.now() - 3_600_000)), 0);
+      assert.deepEqual(await names(), all);
+      assert.equal(await swept.removeUnrecorded(new Date(Date.now() + 60_000)), 2);
+      assert.deepEqual(await names(), [recorded.blobName, generated.name].sort());
+      assert.ok(!(await names()).includes(stray.blobName) && !(await names()).includes(orphan.blobName));
+      assert.equal(await swept.removeUnrecorded(new Date(Date.now() + 60_000)), 0, 'again: nothing left to remove');
+    });
+
+    it('is refused by a store that cannot read claims', async () => {
+      assert.equal((await rejection(store.removeUnrecorded(new Date()))).code, 'poeLocked');
+    });
+  });
+
   describe('options', () => {
     it('fail fast, naming the option', () => {
       const cases: [() => unknown, string, string][] = [
