@@ -50,6 +50,8 @@ describe('bot/app/config', () => {
     assert.equal(config.cosmos.databaseId, 'cpor');
     assert.equal(config.blob.poeContainer, 'poe');
     assert.equal(config.blob.poeMaxBytes, 26_214_400);
+    assert.ok(config.poeDownloadHosts.includes('*.sharepoint.com'));
+    assert.equal(config.entraAuthorityHost, 'login.microsoftonline.com');
     assert.equal(config.consentSigningKey, LOCAL_KEY);
     assert.deepEqual(config.optOutWindow, { kind: 'businessDays', days: 5, spec: '5' });
     assert.equal(config.infoDeadlineBusinessDays, 14);
@@ -109,6 +111,9 @@ describe('bot/app/config', () => {
     ['a log level pino lacks', { LOG_LEVEL: 'verbose' }, ['LOG_LEVEL']],
     ['an invalid container name', { POE_CONTAINER: 'PoE_Files' }, ['POE_CONTAINER']],
     ['a non-SMTP mail URL', { SMTP_URL: 'http://mail.example.com' }, ['SMTP_URL']],
+    ['a download host list with a URL in it', { POE_DOWNLOAD_HOSTS: '*.sharepoint.com,https://evil.example/x' }, ['POE_DOWNLOAD_HOSTS']],
+    ['a download host list that allows everything', { POE_DOWNLOAD_HOSTS: '*' }, ['POE_DOWNLOAD_HOSTS']],
+    ['an authority host that is a URL', { ENTRA_AUTHORITY_HOST: 'https://login.microsoftonline.com/' }, ['ENTRA_AUTHORITY_HOST']],
     ['several mistakes at once, all reported', { PORT: 'x', LOG_LEVEL: 'loud', OPT_OUT_WINDOW: '0' }, ['PORT', 'OPT_OUT_WINDOW', 'LOG_LEVEL']],
   ];
   for (const [name, env, keys] of refusals) {
