@@ -82,7 +82,7 @@ describe('NewClaimDialog sample PoE (local demo)', function () {
     const chat = new Chat(worldWith({ samplePoe: new LocalSamplePoe() }, false), adminCaller(s.org, 'ja-JP'));
     await upToPoe(chat);
     const replies = await chat.click('poeSample');
-    assert.deepEqual(textsOf(replies), [t('ja-JP', 'poe.uploadFailed', { fileName: SAMPLE_POE_FILE_NAME })]);
+    assert.deepEqual(textsOf(replies), [t('ja-JP', 'poe.sourceRefused', { fileName: SAMPLE_POE_FILE_NAME })]);
     assert.deepEqual((await onlyClaimOf(s.world, s.org)).poe, []);
   });
 
