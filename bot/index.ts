@@ -20,7 +20,8 @@ import { CosmosReassociationNotices } from '../storage/reassociationNotices';
 import { WordPoeTemplate } from '../documents/poeTemplate';
 import { BlobDownloadLinks } from '../storage/downloadLinks';
 import { BlobEvidenceStore } from '../storage/poeStore';
-import { loadSeededTenantDirectory, type SeededTenantDirectory } from '../storage/tenantDirectory';
+import type { TenantDirectory } from '../claims/ports';
+import { tenantDirectoryFor } from './app/tenantLookup';
 import { createAdapter } from './http/adapter';
 import { DeduplicateActivities } from './teams/deduplicateActivities';
 import { composeBot } from './app/composeBot';
@@ -51,8 +52,8 @@ export interface Services {
   /** Work that must happen once: redelivered activities, sent outbox messages, a conversation's welcome. */
   idempotencyRecords: CosmosIdempotencyRecords;
   calendar: BusinessCalendar;
-  /** The domain–tenant check: the seeded demo directory (see storage/tenantDirectory.ts for production). */
-  tenants: SeededTenantDirectory;
+  /** Which tenant a domain belongs to: Microsoft Entra ID itself, or the seeded demo list in local mode. */
+  tenants: TenantDirectory;
   /** Files attached in Teams, fetched in the turn they arrive. */
   files: TeamsFileSource;
   /** Local mode only: the PoE card's sample for the Agents Playground, which cannot upload files. */
@@ -79,7 +80,7 @@ export interface RunningApp {
   notifications: NotificationParts;
 }
 
-async function createServices(storage: StorageConnections): Promise<Services> {
+async function createServices(storage: StorageConnections, logger: Logger): Promise<Services> {
   const container = (name: Parameters<typeof containerSpec>[0]) => storage.database.container(containerSpec(name).id);
   const partners = new CosmosPartnerDirectory(container('partners'));
   const claims = new CosmosClaimRepository(container('claims'));
@@ -92,7 +93,7 @@ async function createServices(storage: StorageConnections): Promise<Services> {
     botStorage: createBotStateStorage({ ...storage.cosmosConnection, databaseId: config.cosmos.databaseId }),
     idempotencyRecords: new CosmosIdempotencyRecords(container('idempotencyRecords')),
     calendar: new BusinessCalendar(config.calendar),
-    tenants: await loadSeededTenantDirectory(),
+    tenants: await tenantDirectoryFor(config, logger),
     // Plain http only to loopback and only locally: the Playground's injected files, never an SSRF hole in Azure,
     // where only Teams, SharePoint and OneDrive hosts at public addresses are fetched from.
     files: new TeamsFileSource({ allowLoopbackHttp: config.mode === 'local', allowedHosts: config.poeDownloadHosts, maxBytes: config.blob.poeMaxBytes }),
@@ -126,7 +127,7 @@ export async function startApp(connect: StorageConnector = connectStorage): Prom
 }
 
 async function startOn(storage: StorageConnections, logger: Logger, lifecycle: Lifecycle): Promise<RunningApp> {
-  const services = await createServices(storage);
+  const services = await createServices(storage, logger);
   const log = engineLog(logger);
   // Each transition's outbox is delivered right after its write, not at the next sweep.
   const outboxKick = new OutboxKick({ log });

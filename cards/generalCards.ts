@@ -126,8 +126,11 @@ export function renderNoticeCard(model: NoticeCardModel, locale: Locale): CardAt
 }
 
 export interface TenantCheckCardModel extends StepContext {
-  /** `mismatch`: the directory says the domain belongs to another tenant; `unknownDomain`: it does not know. */
-  kind: 'mismatch' | 'unknownDomain';
+  /**
+   * `mismatch`: the directory says the domain belongs to another tenant; `unknownDomain`:
+   * it does not know; `found`: it names the tenant, for the partner to confirm.
+   */
+  kind: 'mismatch' | 'unknownDomain' | 'found';
   domain: string;
   tenantId: string;
 }
@@ -139,6 +142,10 @@ export interface TenantCheckCardModel extends StepContext {
 export function renderTenantCheckCard(model: TenantCheckCardModel, locale: Locale): CardAttachment {
   const params = { domain: model.domain, tenantId: model.tenantId };
   const change: NoticeAction = { verb: 'customerChange', label: 'customer.change', style: 'positive' };
+  if (model.kind === 'found') {
+    const confirm: NoticeAction = { verb: 'customerConfirmed', label: 'customer.confirmFound', style: 'positive' };
+    return renderNoticeCard({ ...model, tone: 'good', lines: [t(locale, 'customer.found', params)], actions: [confirm, { ...change, style: 'default' }] }, locale);
+  }
   return renderNoticeCard(
     model.kind === 'mismatch'
       ? { ...model, tone: 'attention', lines: [t(locale, 'customer.mismatch', params)], actions: [change] }

@@ -67,6 +67,7 @@ export function renderCustomerCard(model: CustomerCardModel, locale: Locale): Ca
       tenantLabel: 'customer.tenantLabel',
       tenantPlaceholder: 'customer.tenantPlaceholder',
       tenantError: 'customer.tenantError',
+      tenantHint: 'customer.tenantHint',
       whereToFind: 'customer.whereToFind',
     }),
     domain: model.domain ?? '',

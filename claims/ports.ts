@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { CustomerDecision } from './lifecycle';
 import type { Claim, ClaimStatus, PartnerOrganisation, PoeFile, SolutionArea, Versioned, Actor } from './model';
+import type { TenantLookup } from './tenants';
 
 export interface Clock {
   now(): Date;
@@ -114,8 +115,8 @@ export interface PartnerDirectory {
 }
 
 export interface TenantDirectory {
-  /** The tenant a verified domain belongs to, if known. */
-  tenantOfDomain(domain: string): Promise<string | undefined>;
+  /** What the directory says about a domain; never throws (an unreachable directory is `unverifiable`). */
+  lookup(domain: string): Promise<TenantLookup>;
 }
 
 export interface StoredConversationReference {

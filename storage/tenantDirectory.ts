@@ -1,21 +1,14 @@
 /**
- * Which tenant a customer domain belongs to, for the domain–tenant check while the
- * partner types. Locally a seeded list (`storage/seed/tenants.json`): demo domains
- * map to fixed tenant ids and every other domain is unknown, which the conversation
- * accepts with a warning (the review checks it).
- *
- * A production adapter would ask Microsoft Entra ID itself: the public OpenID
- * discovery document `https://login.microsoftonline.com/{domain}/v2.0/.well-known/openid-configuration`
- * needs no credentials and names the tenant in its `issuer`
- * (`https://login.microsoftonline.com/{tenantId}/v2.0`); an unknown domain answers 400.
- * It would cache answers (hours for a hit, minutes for a miss: domains rarely move),
- * time out after a second or two, and answer `undefined` on any failure, so the
- * check never blocks the flow: an unreachable directory is an unknown domain, not an
- * error. Sovereign clouds use their own login host.
+ * Which tenant a customer domain belongs to, in local mode: a seeded list
+ * (`storage/seed/tenants.json`) where demo domains map to fixed tenant ids and every
+ * other domain is unknown, which the conversation accepts with a warning (the review
+ * checks it). Outside local mode Microsoft Entra ID itself is asked
+ * (storage/entraTenantDirectory.ts).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TenantDirectory } from '../claims/ports';
+import { isConsumerDomain, type TenantLookup } from '../claims/tenants';
 import { normalizeDomain, normalizeGuid } from '../claims/validation';
 
 export const DEFAULT_TENANT_SEED_FILE = path.join(__dirname, 'seed', 'tenants.json');
@@ -52,6 +45,14 @@ export class SeededTenantDirectory implements TenantDirectory {
   async tenantOfDomain(domain: string): Promise<string | undefined> {
     const normal = normalizeDomain(domain);
     return normal === undefined ? undefined : this.tenants.get(normal);
+  }
+
+  /** A seeded domain's tenant; personal-mail domains are consumer; any other domain is unknown here. */
+  async lookup(domain: string): Promise<TenantLookup> {
+    const normal = normalizeDomain(domain);
+    if (normal !== undefined && isConsumerDomain(normal)) return { kind: 'consumer' };
+    const tenantId = normal === undefined ? undefined : this.tenants.get(normal);
+    return tenantId === undefined ? { kind: 'unknown' } : { kind: 'tenant', tenantId };
   }
 }
 

@@ -1,8 +1,10 @@
 /**
- * The customer: domain name and directory (tenant) ID, checked as typed and then
- * against the tenant directory. A domain the directory gives to another tenant is
- * refused (Partner Center would reject the mismatch); a domain it does not know may go
- * on after a warning, since only the reviewer can tell then.
+ * The customer: the domain name, and the directory (tenant) ID it belongs to. The
+ * tenant directory is asked first: when it knows the domain the card shows the tenant
+ * found and asks only for confirmation; a typed tenant ID that contradicts it is
+ * refused (Partner Center would reject the mismatch); a personal-mail domain is no
+ * customer organisation. When the directory cannot tell, the partner types the tenant
+ * ID and may go on after a warning, since only the reviewer can tell then.
  */
 import { readCustomer, renderCustomerCard, renderTenantCheckCard } from '../../cards/render';
 import type { Problem } from '../../claims/errors';
@@ -17,9 +19,15 @@ export const CUSTOMER_DIALOG = 'newClaim.customer';
 
 /** The warning about a domain the directory does not know, with "continue anyway" and "change". */
 const CONFIRM = 'confirmUnknownDomain';
+/** The tenant the directory found for the domain, to confirm, with "yes" and "change". */
+const FOUND = 'confirmFoundTenant';
 
 const problemsOf = (domain: string, tenantId: string): Problem[] =>
   [validateDomain(domain), validateTenantId(tenantId)].filter((p): p is Problem => p !== undefined);
+
+/** As typed on the first card: the tenant ID may be left empty, for the directory to fill in. */
+const typedProblemsOf = (domain: string, tenantId: string): Problem[] =>
+  [validateDomain(domain), tenantId.trim() === '' ? undefined : validateTenantId(tenantId)].filter((p): p is Problem => p !== undefined);
 
 export class CustomerDialog extends SectionDialog {
   constructor(services: ClaimServices) {
@@ -39,12 +47,13 @@ export class CustomerDialog extends SectionDialog {
   }
 
   protected ask(turn: Turn, options: SectionOptions, stage: string | undefined): CardAsk {
-    if (stage === CONFIRM) {
+    if (stage === CONFIRM || stage === FOUND) {
       const domain = options.memo?.customerDomain ?? '';
       const tenantId = options.memo?.customerTenantId ?? '';
+      const kind = stage === FOUND ? 'found' : 'unknownDomain';
       return {
         verbs: ['customerConfirmed', 'customerChange'],
-        card: (step) => renderTenantCheckCard({ ...step, kind: 'unknownDomain', domain, tenantId }, turn.locale),
+        card: (step) => renderTenantCheckCard({ ...step, kind, domain, tenantId }, turn.locale),
       };
     }
     return {
@@ -63,26 +72,38 @@ export class CustomerDialog extends SectionDialog {
   }
 
   protected async answer(turn: Turn, options: SectionOptions, stage: string | undefined, submission: CardSubmission): Promise<Next> {
-    if (stage === CONFIRM) {
-      const typed = { customerDomain: options.memo?.customerDomain ?? '', customerTenantId: options.memo?.customerTenantId ?? '' };
-      if (submission.verb === 'customerChange') return { kind: 'ask', options: { ...options, stage: undefined, problems: [], form: typed, memo: {} } };
-      return this.saveAndFinish(turn, options, undefined, typed);
+    if (stage === CONFIRM || stage === FOUND) {
+      const held = { customerDomain: options.memo?.customerDomain ?? '', customerTenantId: options.memo?.customerTenantId ?? '' };
+      if (submission.verb === 'customerChange') {
+        // A found tenant was the directory's, not typed: the card comes back with the domain only.
+        const form = stage === FOUND ? { customerDomain: held.customerDomain, customerTenantId: '' } : held;
+        return { kind: 'ask', options: { ...options, stage: undefined, problems: [], form, memo: {} } };
+      }
+      return this.saveAndFinish(turn, options, undefined, held);
     }
     const typed = readCustomer(submission.values);
-    const problems = problemsOf(typed.customerDomain, typed.customerTenantId);
+    const problems = typedProblemsOf(typed.customerDomain, typed.customerTenantId);
     if (problems.length > 0) return this.askAgain(options, submission, problems);
 
+    const shownDomain = typed.customerDomain.trim();
     const domain = normalizeDomain(typed.customerDomain) ?? typed.customerDomain;
-    const tenantId = normalizeGuid(typed.customerTenantId) ?? typed.customerTenantId;
-    const directoryTenant = await turn.services.tenants.tenantOfDomain(domain);
-    if (directoryTenant === undefined) {
-      const shown = { customerDomain: typed.customerDomain.trim(), customerTenantId: typed.customerTenantId.trim() };
-      return { kind: 'ask', options: { ...options, stage: CONFIRM, problems: [], form: {}, memo: shown } };
+    const tenantId = typed.customerTenantId.trim() === '' ? undefined : (normalizeGuid(typed.customerTenantId) ?? typed.customerTenantId);
+    const found = await turn.services.tenants.lookup(domain);
+    if (found.kind === 'consumer') return this.askAgain(options, submission, [t(turn.locale, 'customer.consumerDomain', { domain: shownDomain })]);
+    if (found.kind === 'tenant') {
+      const directoryTenant = normalizeGuid(found.tenantId) ?? found.tenantId.toLowerCase();
+      if (tenantId === undefined) {
+        return { kind: 'ask', options: { ...options, stage: FOUND, problems: [], form: {}, memo: { customerDomain: shownDomain, customerTenantId: directoryTenant } } };
+      }
+      if (directoryTenant !== tenantId) {
+        const mismatch = t(turn.locale, 'customer.mismatch', { domain: shownDomain, tenantId: typed.customerTenantId.trim() });
+        return this.askAgain(options, submission, [mismatch]);
+      }
+      return this.saveAndFinish(turn, options, submission, typed);
     }
-    if ((normalizeGuid(directoryTenant) ?? directoryTenant.toLowerCase()) !== tenantId) {
-      const mismatch = t(turn.locale, 'customer.mismatch', { domain: typed.customerDomain.trim(), tenantId: typed.customerTenantId.trim() });
-      return this.askAgain(options, submission, [mismatch]);
-    }
-    return this.saveAndFinish(turn, options, submission, typed);
+    // The directory cannot tell: the partner's own tenant ID, after a warning.
+    if (tenantId === undefined) return this.askAgain(options, submission, [t(turn.locale, 'customer.tenantNeeded', { domain: shownDomain })]);
+    const shown = { customerDomain: shownDomain, customerTenantId: typed.customerTenantId.trim() };
+    return { kind: 'ask', options: { ...options, stage: CONFIRM, problems: [], form: {}, memo: shown } };
   }
 }

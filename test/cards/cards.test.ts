@@ -190,7 +190,8 @@ describe('card behaviour', () => {
   it('prefills the customer card and puts the step nonce in both buttons', () => {
     const card = renderCustomerCard({ claimId: '', nonce: 'step-7', domain: 'contoso.com', tenantId: 'x' }, 'ja-JP');
     const inputs = [...objectsOfType(card.content, 'Input.Text')];
-    assert.deepEqual(inputs.map((i) => [i.id, i.value, i.isRequired]), [['customerDomain', 'contoso.com', true], ['customerTenantId', 'x', true]]);
+    // The tenant ID is optional: the directory finds it from the domain.
+    assert.deepEqual(inputs.map((i) => [i.id, i.value, i.isRequired]), [['customerDomain', 'contoso.com', true], ['customerTenantId', 'x', false]]);
     assert.ok(inputs.every((i) => typeof i.regex === 'string' && typeof i.errorMessage === 'string' && typeof i.label === 'string'));
     assert.deepEqual(submits(card).map((d) => d.nonce), ['step-7', 'step-7']);
   });
@@ -201,6 +202,7 @@ describe('card behaviour', () => {
     for (const bad of ['contoso', 'https://contoso.com', 'a@contoso.com']) assert.ok(!domain?.test(bad), bad);
     for (const ok of ['72f988bf-86f1-41af-91ab-2d7cd011db47', '{72F988BF-86F1-41AF-91AB-2D7CD011DB47}', '７２f988bf-86f1-41af-91ab-2d7cd011db47']) assert.ok(tenant?.test(ok), ok);
     assert.ok(!tenant?.test('72f988bf86f141af91ab2d7cd011db47'));
+    assert.ok(tenant?.test('') && tenant.test('  '), 'left empty for the directory');
   });
 
   it('offers the products given as a multi-select with the current choice preselected', () => {

@@ -29,6 +29,7 @@ import { CosmosPartnerDirectory } from '../../../storage/partnerDirectory';
 import { BlobEvidenceStore } from '../../../storage/poeStore';
 import { freshCosmosDatabase, type TestDatabase } from '../../support/cosmosTestDatabase';
 import { standIns } from '../../support/rootHooks';
+import { isConsumerDomain, type TenantLookup } from '../../../claims/tenants';
 
 export const NOW = new Date('2025-03-03T09:00:00.000Z');
 export const POE_MAX_BYTES = 2 * 1024 * 1024;
@@ -160,7 +161,16 @@ export async function createWorld(): Promise<World> {
     associations: faults.wrap(associations, 'associations'),
     evidence: faults.wrap(evidence, 'evidence'),
     partners,
-    tenants: faults.wrap({ tenantOfDomain: async (domain: string) => directory.get(domain) }, 'tenants'),
+    tenants: faults.wrap(
+      {
+        lookup: async (domain: string): Promise<TenantLookup> => {
+          const tenantId = directory.get(domain);
+          if (tenantId) return { kind: 'tenant', tenantId };
+          return isConsumerDomain(domain) ? { kind: 'consumer' } : { kind: 'unknown' };
+        },
+      },
+      'tenants',
+    ),
     files,
     links,
     documents,

@@ -118,10 +118,8 @@ const CASES: BadInput[] = [
     card: 'customer.title',
     verb: 'customerEntered',
     inputs: { customerDomain: '  ', customerTenantId: '' },
-    problems: () => [
-      { code: 'required', field: 'customerDomain' },
-      { code: 'required', field: 'customerTenantId' },
-    ],
+    // The tenant ID may stay empty: the directory finds it from the domain.
+    problems: () => [{ code: 'required', field: 'customerDomain' }],
     kept: {},
     fix: { customerDomain: CUSTOMER_DOMAIN.toUpperCase(), customerTenantId: `{${CUSTOMER_TENANT.toUpperCase()}}` },
     next: 'solution.title',
@@ -319,6 +317,38 @@ describe('NewClaimDialog bad input', function () {
         assertCard(chat, c.next);
       });
     }
+
+    it(`${locale}: a domain the directory knows needs no tenant ID: the card shows the tenant found and asks only to confirm`, async () => {
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
+      await toCustomer(chat);
+      await chat.click('customerEntered', { customerDomain: ` ${CUSTOMER_DOMAIN.toUpperCase()} `, customerTenantId: '' });
+      const shown = cardStrings(chat.lastCard());
+      assert.ok(shown.includes(t(locale, 'customer.found', { domain: CUSTOMER_DOMAIN.toUpperCase(), tenantId: CUSTOMER_TENANT })), shown.join('|'));
+      assert.equal(inputOf(chat.lastCard(), 'customerTenantId'), undefined, 'nothing to type');
+      // "Change" brings back the domain only: the tenant was the directory's, not typed.
+      await chat.click('customerChange');
+      assert.deepEqual([inputOf(chat.lastCard(), 'customerDomain')?.value, inputOf(chat.lastCard(), 'customerTenantId')?.value], [CUSTOMER_DOMAIN.toUpperCase(), '']);
+      await chat.click('customerEntered', { customerDomain: CUSTOMER_DOMAIN, customerTenantId: '' });
+      await chat.click('customerConfirmed');
+      assertCard(chat, 'solution.title');
+      await chooseSolution(chat, 'microsoft365', 'usage');
+      await enterName(chat);
+      const claim = await onlyClaimOf(s.world, s.org);
+      assert.deepEqual([claim.customerDomain, claim.customerTenantId], [CUSTOMER_DOMAIN, CUSTOMER_TENANT]);
+    });
+
+    it(`${locale}: a personal-mail domain is no customer, and a domain the directory cannot find needs the tenant ID typed`, async () => {
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
+      await toCustomer(chat);
+      await chat.click('customerEntered', { customerDomain: 'outlook.com', customerTenantId: '' });
+      assertCard(chat, 'customer.title');
+      assert.ok(cardStrings(chat.lastCard()).includes(t(locale, 'customer.consumerDomain', { domain: 'outlook.com' })));
+      await chat.click('customerEntered', { customerDomain: 'northwind-traders.com', customerTenantId: '' });
+      assertCard(chat, 'customer.title');
+      assert.ok(cardStrings(chat.lastCard()).includes(t(locale, 'customer.tenantNeeded', { domain: 'northwind-traders.com' })));
+      assert.equal(inputOf(chat.lastCard(), 'customerDomain')?.value, 'northwind-traders.com', 'what was typed is kept');
+      assert.deepEqual(await claimsOf(s.world, s.org), []);
+    });
 
     it(`${locale}: an unknown domain may go on after a warning; "change" brings back the card with the values`, async () => {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
