@@ -10,6 +10,7 @@ import { BusinessCalendar } from '../claims/calendar';
 import { ClaimLifecycle } from '../claims/lifecycle';
 import { CosmosAssociationStore } from '../storage/associationStore';
 import { createBotStateStorage } from '../storage/botState';
+import { CosmosConversationStateStorage } from '../storage/conversationStateStorage';
 import { CosmosClaimRepository } from '../storage/claimRepository';
 import { containerSpec } from '../storage/cosmosSchema';
 import { CosmosConversationReferenceStore } from '../storage/conversationReferenceStore';
@@ -47,8 +48,10 @@ export interface Services {
   partners: CosmosPartnerDirectory;
   conversationReferences: CosmosConversationReferenceStore;
   evidence: BlobEvidenceStore;
-  /** Conversation and user state (the dialog stack). */
+  /** User state (language choices). */
   botStorage: CosmosDbPartitionedStorage;
+  /** Conversation state (the dialog stack), written with the eTag each turn read. */
+  conversationStorage: CosmosConversationStateStorage;
   /** Work that must happen once: redelivered activities, sent outbox messages, a conversation's welcome. */
   idempotencyRecords: CosmosIdempotencyRecords;
   calendar: BusinessCalendar;
@@ -91,6 +94,7 @@ async function createServices(storage: StorageConnections, logger: Logger): Prom
     conversationReferences: new CosmosConversationReferenceStore(container('conversationReferences')),
     evidence: new BlobEvidenceStore({ container: storage.poeContainer, signer: storage.blobSigner, maxBytes: config.blob.poeMaxBytes, claims }),
     botStorage: createBotStateStorage({ ...storage.cosmosConnection, databaseId: config.cosmos.databaseId }),
+    conversationStorage: new CosmosConversationStateStorage(container('botState')),
     idempotencyRecords: new CosmosIdempotencyRecords(container('idempotencyRecords')),
     calendar: new BusinessCalendar(config.calendar),
     tenants: await tenantDirectoryFor(config, logger),

@@ -27,6 +27,8 @@ export interface CardSubmission {
   cardActivityId?: string;
   /** Typed text, when the prompt accepts it (verb 'typed'). */
   text?: string;
+  /** The nonce of the card answered (only a current card's is taken): the same for every submit of one card. */
+  nonce?: string;
 }
 
 export interface CardPromptExpectation {
@@ -89,7 +91,7 @@ export class CardPrompt extends Prompt<CardSubmission> {
       const { verb, nonce, claimId, ...values } = value;
       const current = typeof verb === 'string' && expectation.verbs.includes(verb) && nonce === expectation.nonce && (expectation.claimId === undefined || claimId === expectation.claimId);
       const cardActivityId = activity.replyToId || sentCard;
-      if (current) return { succeeded: true, value: { verb: verb as string, values, files: [], ...(cardActivityId ? { cardActivityId } : {}) } };
+      if (current) return { succeeded: true, value: { verb: verb as string, values, files: [], nonce: expectation.nonce, ...(cardActivityId ? { cardActivityId } : {}) } };
       state[MISS] = 'stale';
       return { succeeded: false };
     }

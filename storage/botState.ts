@@ -1,8 +1,9 @@
 /**
- * Bot Framework conversation and user state (the dialog stack) in Cosmos DB, so a
- * conversation resumes where it was after a restart or on another instance. It writes
- * with If-Match on the eTag it read: two turns of the same conversation racing get a
- * 412 on the second write instead of one silently losing the other's dialog state.
+ * Bot Framework user state (a user's language choice) in Cosmos DB. The storage
+ * honours an item's eTag with If-Match, but BotState.saveChanges sets `eTag = '*'`
+ * before every write, so through UserState the last writer wins: harmless for a
+ * preference the user sets in one place. Conversation state, where two turns racing
+ * must not overwrite each other, has its own storage (conversationStateStorage.ts).
  */
 import { CosmosDbPartitionedStorage } from 'botbuilder-azure';
 import { CosmosOptionsError, cosmosClientOptions, type CosmosConnectionOptions } from './cosmosConnection';

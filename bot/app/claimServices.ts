@@ -13,7 +13,10 @@ import type { WelcomeRecords } from '../teams/welcomeOnce';
 
 export type BotServices = Omit<ClaimServices, 'clock' | 'timeZone' | 'newId' | 'lifecycle' | 'evidenceMaxBytes' | 'log'> & {
   conversationReferences: ConversationReferenceStore;
+  /** User state (language choices). */
   botStorage: Storage;
+  /** Conversation state (the dialog stack), written with the eTag each turn read (storage/conversationStateStorage.ts). */
+  conversationStorage: Storage;
   /** Work that must happen once (Cosmos DB `idempotencyRecords`): here, a conversation's welcome. */
   idempotencyRecords: WelcomeRecords;
 };
@@ -32,7 +35,7 @@ export interface ClaimServicesOptions {
 const DEFAULT_POE_MAX_BYTES = 25 * 1024 * 1024;
 
 export function composeClaimServices(services: BotServices, options: ClaimServicesOptions): ClaimServices {
-  const { conversationReferences: _references, botStorage: _storage, idempotencyRecords: _records, ...ports } = services;
+  const { conversationReferences: _references, botStorage: _storage, conversationStorage: _conversations, idempotencyRecords: _records, ...ports } = services;
   const clock = options.clock ?? systemClock;
   const lifecycle = options.lifecycle ?? new ClaimLifecycle({ ...ports, clock });
   const evidenceMaxBytes = options.evidenceMaxBytes ?? DEFAULT_POE_MAX_BYTES;

@@ -32,7 +32,7 @@ export function composeBot(services: BotServices, options: ComposeBotOptions): C
     callers: new CallerResolver({ partners: services.partners, emailOf: options.emailOf ?? teamsEmailLookup(), languages, clock: options.clock }),
     language: new LanguageCommand(languages),
     conversationReferences: services.conversationReferences,
-    storage: services.botStorage,
+    storage: services.conversationStorage,
     welcomeRecords: services.idempotencyRecords,
     mainDialog: new MainDialog(claimServices, { newClaim: new NewClaimDialog(claimServices) }),
     cardActions: new CardActionRouter([...reviewCardActions(claimServices), ...(options.cardActions ?? [])]),

@@ -166,9 +166,11 @@ export class ClaimsBot extends TeamsActivityHandler {
   }
 
   /**
-   * Two turns of one conversation racing (a double-clicked button) both read the same
-   * state; the second write is refused (412) so it cannot undo the first. Its replies
-   * are already sent, and the first turn's state is the one to keep.
+   * Two turns of one conversation racing (a double-clicked button, two instances) both
+   * read the same state; the storage refuses the second write (it carries the eTag the
+   * turn read) so it cannot undo the first. The first turn's state is the one to keep;
+   * whatever the second did to claims went through their own eTag'd writes (and a draft
+   * is created once per card), so the partner is told the message was handled already.
    */
   private async saveState(context: TurnContext): Promise<void> {
     try {
@@ -176,6 +178,7 @@ export class ClaimsBot extends TeamsActivityHandler {
     } catch (e) {
       if (!isWriteConflict(e)) throw e;
       turnLogger(context, this.options.logger).warn('another turn of this conversation saved its state first; this turn keeps the earlier state');
+      if (context.activity.type === 'message') await context.sendActivity(t(callerOf(context).locale, 'conversation.alreadyHandled'));
     }
   }
 }

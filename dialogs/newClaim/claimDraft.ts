@@ -12,6 +12,7 @@
  * organisation), never remembered from an earlier turn: a role can be taken away
  * while a card waits.
  */
+import { createHash } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import { applyEdit, createDraft, editableFields, type ClaimPatch } from '../../claims/statusMachine';
 import { ConcurrencyConflict, DomainError, fail, ok, type Problem, type Result } from '../../claims/errors';
@@ -70,6 +71,16 @@ function stopOf(problems: readonly Problem[]): WriteStop | undefined {
   if (problems.some((p) => p.code === 'roleNotAllowed')) return 'notAllowed';
   if (problems.some((p) => p.code === 'claimLocked' || p.code === 'transitionNotAllowed')) return 'notEditable';
   return undefined;
+}
+
+/**
+ * The id of the draft a card creates, derived from the organisation and the card's
+ * nonce (random, kept server-side): the same for every submit of that card, different
+ * for every other card.
+ */
+export function draftIdForCard(orgId: string, nonce: string): string {
+  const hex = createHash('sha256').update(`draft\u0000${orgId}\u0000${nonce}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex.slice(16, 17), 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** The fields a sketch carries back into the flow's state. */

@@ -8,6 +8,7 @@ import { problemMessages } from '../../locales/i18n';
 import type { CardSubmission } from '../cardPrompt';
 import { SectionDialog, type CardAsk, type Next, type SectionOptions, type Turn } from './sectionDialog';
 import type { ClaimServices } from '../services';
+import { draftIdForCard } from './claimDraft';
 
 export const CLAIM_NAME_DIALOG = 'newClaim.claimName';
 
@@ -33,9 +34,10 @@ export class ClaimNameDialog extends SectionDialog {
     if (invalid) return this.askAgain(options, submission, [invalid]);
     if (turn.work.claimId !== undefined) return this.saveAndFinish(turn, options, submission, { name });
 
-    // Chosen once and kept in the step's options, so a retry after a lost answer
-    // finds the claim the first attempt created instead of making a second one.
-    options.memo = { ...options.memo, claimId: options.memo?.claimId ?? turn.services.newId() };
+    // One id per card: every submit of the same card (a double click, two at once on two
+    // instances) creates the same claim, and a retry after a lost answer (kept in the
+    // step's options) finds the claim the first attempt created instead of a second one.
+    options.memo = { ...options.memo, claimId: options.memo?.claimId ?? (submission.nonce ? draftIdForCard(turn.writer.org.id, submission.nonce) : turn.services.newId()) };
     const claimId = options.memo.claimId ?? '';
     const created = await this.draft.create(turn.context, turn.writer, turn.work, name, claimId);
     if (created.ok) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { TestAdapter, TurnContext, UserState, type Activity } from 'botbuilder';
 import { CosmosOptionsError, cosmosErrorCode } from '../../storage/cosmosConnection';
 import { createBotStateStorage } from '../../storage/botState';
 import { freshCosmosDatabase } from '../support/cosmosTestDatabase';
@@ -30,9 +31,24 @@ describe('createBotStateStorage', () => {
     const firstTurn = (await state.read(['conv'])).conv;
     const secondTurn = (await state.read(['conv'])).conv;
     await state.write({ conv: { ...firstTurn, step: 2 } });
-    // the SDK's 412 comes through, so the turn error handler can tell this race apart
+    // Written directly with the eTag read, the storage refuses the stale write...
     await assert.rejects(state.write({ conv: { ...secondTurn, step: 3 } }), (e: unknown) => cosmosErrorCode(e) === 412);
     assert.equal((await state.read(['conv'])).conv.step, 2);
+  });
+
+  it('through BotState never sees an eTag (saveChanges sets it to *): the last writer wins, which is why conversation state has its own storage', async () => {
+    const storageUnderTest = await storage();
+    const userState = new UserState(storageUnderTest);
+    const turn = () => new TurnContext(new TestAdapter(), { type: 'message', channelId: 'msteams', conversation: { id: 'c' }, from: { id: 'u1' }, recipient: { id: 'b' } } as Activity);
+    const language = userState.createProperty<string>('language');
+    const [first, second] = [turn(), turn()];
+    await userState.load(first);
+    await userState.load(second);
+    await language.set(first, 'ko-KR');
+    await userState.saveChanges(first);
+    await language.set(second, 'ja-JP');
+    await userState.saveChanges(second);
+    assert.equal(await language.get(turn()), 'ja-JP', 'no 412 through BotState (see conversationStateStorage.test.ts)');
   });
 
   it('fails fast on a missing database id or endpoint, before any request', () => {

@@ -26,6 +26,7 @@ import { BlobEvidenceStore } from '../../storage/poeStore';
 import { loadSeededTenantDirectory } from '../../storage/tenantDirectory';
 import { freshCosmosDatabase, type TestDatabase } from './cosmosTestDatabase';
 import { standIns } from './rootHooks';
+import { CosmosConversationStateStorage } from '../../storage/conversationStateStorage';
 
 export const TIME_ZONE = 'America/Los_Angeles';
 
@@ -80,6 +81,7 @@ export async function botHarness(options: { clock?: Clock; orgs?: PartnerOrganis
     calendar: new BusinessCalendar({ country: 'US', timeZone: TIME_ZONE }),
     conversationReferences: references,
     botStorage: createBotStateStorage({ endpoint: cosmos.endpoint, key: cosmos.key, databaseId: db.databaseId }),
+    conversationStorage: new CosmosConversationStateStorage(db.container('botState')),
     idempotencyRecords: new CosmosIdempotencyRecords(db.container('idempotencyRecords')),
   };
   return { services: composeClaimServices(botServices, { timeZone: TIME_ZONE, clock }), botServices, partners, references, claims, db };

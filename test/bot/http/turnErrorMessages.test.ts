@@ -54,7 +54,7 @@ describe('the turn-error apology', () => {
     h = await botHarness();
   });
 
-  function bot(partners: PartnerDirectory = h.partners, mainDialog: Dialog = new Failing(), storage: Storage = h.botServices.botStorage): ClaimsBot {
+  function bot(partners: PartnerDirectory = h.partners, mainDialog: Dialog = new Failing(), storage: Storage = h.botServices.conversationStorage): ClaimsBot {
     const languages = new LanguagePreferences(h.botServices.botStorage);
     return new ClaimsBot({
       callers: new CallerResolver({ partners, languages, emailOf: async () => undefined, ttlMs: 0 }),
@@ -95,7 +95,7 @@ describe('the turn-error apology', () => {
   });
 
   it('adds no generic apology when the turn apologised already and then its state write failed', async () => {
-    const replies = await user('en-US')({ text: 'new claim' }, bot(h.partners, new ApologisingStep(), unwritable(h.botServices.botStorage)));
+    const replies = await user('en-US')({ text: 'new claim' }, bot(h.partners, new ApologisingStep(), unwritable(h.botServices.conversationStorage)));
     assert.deepEqual(replies.map((r) => r.text), [t('en-US', 'errors.storage')]);
   });
 

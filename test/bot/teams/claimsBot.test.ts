@@ -62,7 +62,7 @@ describe('ClaimsBot', () => {
       callers: new CallerResolver({ partners: h.partners, emailOf: async () => 'ada@contoso.com', ttlMs: 0 }),
       conversationReferences: h.references,
       welcomeRecords: h.botServices.idempotencyRecords,
-      storage: h.botServices.botStorage,
+      storage: h.botServices.conversationStorage,
       mainDialog,
       logger: createLogger('silent'),
       ...overrides,
