@@ -27,6 +27,11 @@ import { loadSeededTenantDirectory } from '../../storage/tenantDirectory';
 import { freshCosmosDatabase, type TestDatabase } from './cosmosTestDatabase';
 import { standIns } from './rootHooks';
 import { CosmosConversationStateStorage } from '../../storage/conversationStateStorage';
+import { composeBot } from '../../bot/app/composeBot';
+import { createLogger } from '../../bot/app/logger';
+import { noTelemetry } from '../../bot/app/telemetry';
+import { createAdapter } from '../../bot/http/adapter';
+import { createServer, type BotServer } from '../../bot/http/server';
 
 export const TIME_ZONE = 'America/Los_Angeles';
 
@@ -107,3 +112,17 @@ export const callerMiddleware = (caller: () => Caller) => ({
     await next();
   },
 });
+
+/** The bot as composed for the app, unauthenticated, over HTTP on loopback. */
+export async function composedBotOverHttp(botServices: BotServices): Promise<{ endpoint: string; server: BotServer }> {
+  const logger = createLogger('silent');
+  const server = createServer({
+    publicUrl: 'http://localhost',
+    logger,
+    adapter: createAdapter({ appId: '', appType: 'SingleTenant', tenantId: '' }, { logger, telemetry: noTelemetry }),
+    bot: composeBot(botServices, { timeZone: TIME_ZONE, logger }),
+    health: [],
+  });
+  const { port } = await server.listen(0, '127.0.0.1');
+  return { endpoint: `http://127.0.0.1:${port}/api/messages`, server };
+}

@@ -3,18 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { TestAdapter, type Activity } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Clock } from '../../../claims/ports';
-import { createAdapter } from '../../../bot/http/adapter';
 import { CardActionRouter } from '../../../dialogs/cardActions';
 import { CallerResolver } from '../../../bot/teams/callerResolver';
 import { ClaimsBot, type ClaimsBotOptions } from '../../../bot/teams/claimsBot';
-import { composeBot } from '../../../bot/app/composeBot';
 import { createLogger } from '../../../bot/app/logger';
-import { createServer } from '../../../bot/http/server';
-import { noTelemetry } from '../../../bot/app/telemetry';
 import { callerOf, type Caller } from '../../../dialogs/caller';
 import { MainDialog } from '../../../dialogs/mainDialog';
 import { LOCALES, t, type Locale } from '../../../locales/i18n';
-import { botHarness, OTHER_ORG, ORG, TIME_ZONE, type Harness } from '../../support/botHarness';
+import { botHarness, composedBotOverHttp, OTHER_ORG, ORG, type Harness } from '../../support/botHarness';
 
 /** A main dialog that records the caller of each turn it runs in. */
 class CallerProbe extends Dialog {
@@ -304,18 +300,10 @@ describe('ClaimsBot', () => {
 
   describe('over HTTP, as composed for the app', () => {
     it('answers an expectReplies install with the welcome card, typed help with the help card, and new claim with the flow\'s first question', async () => {
-      const logger = createLogger('silent');
-      const server = createServer({
-        publicUrl: 'http://localhost',
-        logger,
-        adapter: createAdapter({ appId: '', appType: 'SingleTenant', tenantId: '' }, { logger, telemetry: noTelemetry }),
-        bot: composeBot(h.botServices, { timeZone: TIME_ZONE, logger }),
-        health: [],
-      });
-      const { port } = await server.listen(0, '127.0.0.1');
+      const { endpoint, server } = await composedBotOverHttp(h.botServices);
       try {
         const post = async (activity: Record<string, unknown>) => {
-          const response = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+          const response = await fetch(endpoint, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({

@@ -6,13 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { composeBot } from '../../../bot/app/composeBot';
-import { createLogger } from '../../../bot/app/logger';
-import { noTelemetry } from '../../../bot/app/telemetry';
-import { createAdapter } from '../../../bot/http/adapter';
-import { createServer, type BotServer } from '../../../bot/http/server';
+import type { BotServer } from '../../../bot/http/server';
 import { t } from '../../../locales/i18n';
-import { botHarness, ORG, TIME_ZONE, type Harness } from '../../support/botHarness';
+import { botHarness, composedBotOverHttp, ORG, type Harness } from '../../support/botHarness';
 import { LoopbackFiles, TeamsHttpChat } from '../../support/teamsHttpChat';
 import { cardOf, cardStrings, submitActions, type Reply } from '../../dialogs/newClaim/newClaimHarness';
 import { chooseSolution, enterCustomer, start } from '../../dialogs/newClaim/newClaimSteps';
@@ -26,16 +22,7 @@ describe('two or more turns of one conversation at once', function () {
 
   before(async () => {
     h = await botHarness();
-    const logger = createLogger('silent');
-    server = createServer({
-      publicUrl: 'http://localhost',
-      logger,
-      adapter: createAdapter({ appId: '', appType: 'SingleTenant', tenantId: '' }, { logger, telemetry: noTelemetry }),
-      bot: composeBot(h.botServices, { timeZone: TIME_ZONE, logger }),
-      health: [],
-    });
-    const { port } = await server.listen(0, '127.0.0.1');
-    endpoint = `http://127.0.0.1:${port}/api/messages`;
+    ({ endpoint, server } = await composedBotOverHttp(h.botServices));
     files = await new LoopbackFiles().start();
   });
   after(async () => {
