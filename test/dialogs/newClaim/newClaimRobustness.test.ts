@@ -163,7 +163,7 @@ describe('NewClaimDialog robustness', function () {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
       await start(chat);
       await chooseLocation(chat);
-      s.world.faults.failOnce('tenants.tenantOfDomain');
+      s.world.faults.failOnce('tenants.lookup');
       assert.deepEqual(textsOf(await enterCustomer(chat)), [t(locale, 'errors.storage')]);
       assert.equal(inputOf(chat.lastCard(), 'customerDomain')?.value, CUSTOMER_DOMAIN);
       await enterCustomer(chat);
