@@ -19,7 +19,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  * zero-width characters, joiners, direction marks and embeddings, the byte-order mark.
  * `\u200B=cmd` must be guarded like `=cmd`. (A visible space makes the cell text.)
  */
-const INVISIBLE_LEAD = /^[\u00AD\u034F\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF]+/;
+const INVISIBLE_LEAD = /^(?:[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF]|\u034F)+/;
 /** A `;` is the column separator where the decimal mark is a comma: such a cell must be quoted to stay one cell. */
 const NEEDS_QUOTES = /[",;\r\n]/;
 
