@@ -138,6 +138,8 @@ async function startOn(storage: StorageConnections, logger: Logger, lifecycle: L
   const claimLifecycle = new ClaimLifecycle({
     ...services,
     claims: outboxKick.watching(services.claims),
+    // Contacts belong to their organisations: checked at submission and approval, as they are while typing.
+    contactTenants: services.tenants,
     optOutWindow: config.optOutWindow.spec,
     infoDeadlineBusinessDays: config.infoDeadlineBusinessDays,
     log,

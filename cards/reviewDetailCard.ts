@@ -6,6 +6,7 @@
 import { INFO_REQUEST_REASONS, type Claim, type Contact, type InfoRequestReason, type PoeFile } from '../claims/model';
 import { REVIEWER_REJECTION_REASONS, type ClaimEventType } from '../claims/statusMachine';
 import { COMMENT_MAX } from '../claims/validation';
+import { consentAddressCleared } from '../claims/contactCheck';
 import {
   activityLabel,
   formatDate,
@@ -155,6 +156,7 @@ export function renderReviewDetailCard(model: ReviewDetailCardModel, locale: Loc
       approve: 'reviewer.approve',
       approveHint: inDispute ? 'reviewer.disputeHint' : 'reviewer.approveHint',
       approveConfirm: 'reviewer.approveConfirm',
+      confirmContact: 'reviewer.confirmContact',
       reject: 'reviewer.reject',
       rejectReasonLabel: 'reviewer.rejectReasonLabel',
       rejectReasonError: 'reviewer.rejectReasonError',
@@ -183,6 +185,8 @@ export function renderReviewDetailCard(model: ReviewDetailCardModel, locale: Loc
     canStartReview: allowed('startReview'),
     canRequestInfo: allowed('requestInfo'),
     canApprove: allowed('approve'),
+    // The consent request goes to the customer's contact: an address the directory could not verify is confirmed first.
+    canConfirmContact: (claim.status === 'submitted' || claim.status === 'underReview') && !consentAddressCleared(claim),
     canReject: allowed('reject'),
     // A reviewer may comment once the claim left the partner's hands as a draft.
     canComment: claim.status !== 'draft',

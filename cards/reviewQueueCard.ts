@@ -3,7 +3,8 @@
  * at a time, each with its partner, customer, products, status, how long it has waited
  * and any conflict over its association keys. Buttons are Action.Execute invokes.
  */
-import type { Claim } from '../claims/model';
+import type { Claim, ContactRole } from '../claims/model';
+import { isConfirmed } from '../claims/contactCheck';
 import type { KeyConflict } from '../claims/reviewConflicts';
 import { associationItem, formatList, productName, statusLabel, t, type Locale, type MessageKey } from '../locales/i18n';
 import { expandCard, labelsFor, type CardAttachment } from './cardKit';
@@ -23,6 +24,23 @@ export function conflictLines(locale: Locale, claim: Pick<Claim, 'partnerId'>, c
     else if (conflict.kind === 'heldByAnotherPartner') key = partner === undefined ? 'reviewer.conflictHeldHidden' : 'reviewer.conflictHeld';
     else key = own ? 'reviewer.conflictClaimedOwn' : partner === undefined ? 'reviewer.conflictClaimedHidden' : 'reviewer.conflictClaimed';
     return t(locale, key, partner === undefined ? { item } : { item, partner });
+  });
+}
+
+const CONTACT_LABELS: Readonly<Record<ContactRole, MessageKey>> = {
+  customerContact: 'fields.customerContact',
+  technicalContact: 'fields.technicalContact',
+  partnerContact: 'fields.partnerContact',
+};
+
+/**
+ * One line per contact whose address the tenant directory could not tie to its
+ * organisation: unverified, or confirmed by a reviewer (the address as confirmed).
+ */
+export function contactLines(locale: Locale, claim: Pick<Claim, 'unverifiedContacts' | 'confirmedContacts' | ContactRole>): string[] {
+  return (claim.unverifiedContacts ?? []).map((role) => {
+    const params = { role: t(locale, CONTACT_LABELS[role]), email: claim[role]?.email ?? '' };
+    return t(locale, isConfirmed(claim, role) ? 'reviewer.contactConfirmed' : 'reviewer.contactUnverified', params);
   });
 }
 

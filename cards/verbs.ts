@@ -68,6 +68,7 @@ export const EXECUTE_VERBS = [
   'reviewRequestInfo',
   'reviewApprove',
   'reviewReject',
+  'reviewConfirmContact',
   'addComment',
   'viewComments',
 ] as const;

@@ -19,9 +19,10 @@ import { AssociationConflict, ConcurrencyConflict, fail, ok, type Problem, type 
 import type { BusinessCalendar } from './calendar';
 import { changeClaim, withOutbox } from './claimChange';
 import { addComment, MAX_POE_FILES } from './claimEdits';
-import type { Actor, Claim, PartnerOrganisation, PoeFile, RejectionReason, Versioned } from './model';
+import { checkContacts, consentAddressCleared, isConfirmed, withContactMarks } from './contactCheck';
+import type { Actor, Claim, ContactRole, PartnerOrganisation, PoeFile, RejectionReason, Versioned } from './model';
 import { errorName, outboxFor, releasedKeys, silentLog, type EngineLog } from './notifications';
-import { systemClock, type AssociationStore, type ClaimRepository, type Clock, type PartnerDirectory } from './ports';
+import { systemClock, type AssociationStore, type ClaimRepository, type Clock, type PartnerDirectory, type TenantDirectory } from './ports';
 import { applyEvent, type ClaimEvent } from './statusMachine';
 import { STATUS_TRAITS, statusTimerOf, timerEventType } from './statusTraits';
 
@@ -55,6 +56,11 @@ export interface ClaimLifecycleOptions {
   /** Business days a partner has to answer a request for more information; default 14. */
   infoDeadlineBusinessDays?: number;
   log?: EngineLog;
+  /**
+   * Checks the contacts' addresses against their tenants at submission and approval
+   * (the app passes its tenant directory); without it they are not checked.
+   */
+  contactTenants?: TenantDirectory;
 }
 
 /** What one attempt decided: a new claim to write, a refusal, or nothing to do. */
@@ -77,6 +83,7 @@ export class ClaimLifecycle {
   private readonly windowCloses: (from: Date) => Date;
   private readonly infoDeadlineBusinessDays: number;
   private readonly log: EngineLog;
+  private readonly tenants: TenantDirectory | undefined;
 
   /** Throws RangeError for a bad window or deadline setting: configuration fails at start-up. */
   constructor(options: ClaimLifecycleOptions) {
@@ -91,10 +98,11 @@ export class ClaimLifecycle {
       throw new RangeError(`the answer deadline must be a whole number of business days, got ${this.infoDeadlineBusinessDays}`);
     }
     this.log = options.log ?? silentLog;
+    this.tenants = options.contactTenants;
   }
 
   submit(ref: ClaimRef, by: Caller): Promise<LifecycleResult> {
-    return this.apply(ref, by, (_claim, _now, organisation) => ({ type: 'submit', organisation }));
+    return this.run(ref, by, (claim, now, organisation) => this.withContactsChecked(claim, () => applyEvent(claim, { type: 'submit', organisation }, by.actor, now)));
   }
 
   startReview(ref: ClaimRef, by: Caller): Promise<LifecycleResult> {
@@ -111,7 +119,26 @@ export class ClaimLifecycle {
   }
 
   resubmit(ref: ClaimRef, by: Caller): Promise<LifecycleResult> {
-    return this.apply(ref, by, (_claim, _now, organisation) => ({ type: 'resubmit', organisation }));
+    return this.run(ref, by, (claim, now, organisation) => this.withContactsChecked(claim, () => applyEvent(claim, { type: 'resubmit', organisation }, by.actor, now)));
+  }
+
+  /**
+   * A reviewer confirms an address the directory could not verify (a card action,
+   * recorded in the history): the consent request may then go to it. Only while the
+   * claim awaits the review; a changed address needs confirming again.
+   */
+  confirmContact(ref: ClaimRef, by: Caller, role: ContactRole): Promise<LifecycleResult> {
+    return this.run(ref, by, (claim, now) => {
+      if (by.actor.role !== 'reviewer') return fail([problem('roleNotAllowed', 'actor', { role: by.actor.role })]);
+      if (claim.status !== 'submitted' && claim.status !== 'underReview') return fail([problem('transitionNotAllowed', 'status', { status: claim.status })]);
+      const email = claim[role]?.email?.trim();
+      if (!email) return fail([problem('required', `${role}.email`)]);
+      if (isConfirmed(claim, role)) return 'unchanged';
+      const at = now.toISOString();
+      const confirmedContacts = [...(claim.confirmedContacts ?? []).filter((c) => c.role !== role), { role, email, by: by.actor.id, at }];
+      const history = [...claim.history, { at, actor: by.actor, event: 'contactConfirmed', from: claim.status, to: claim.status, note: email }];
+      return ok({ ...claim, confirmedContacts, history, updatedAt: at });
+    });
   }
 
   reject(ref: ClaimRef, by: Caller, reason?: RejectionReason, note?: string): Promise<LifecycleResult> {
@@ -186,8 +213,11 @@ export class ClaimLifecycle {
     let result: LifecycleResult | undefined;
     try {
       result = await this.run(ref, by, async (claim, now) => {
-        const approved = applyEvent(claim, { type: 'approve', windowClosesAt: this.windowCloses(now), note }, by.actor, now);
-        if (!approved.ok) return approved;
+        const checked = await this.withContactsChecked(claim, () => applyEvent(claim, { type: 'approve', windowClosesAt: this.windowCloses(now), note }, by.actor, now));
+        if (!checked.ok) return checked;
+        // The consent request goes to the customer's contact: an address nobody could verify needs a reviewer's confirmation first.
+        if (!consentAddressCleared(checked.value)) return fail([problem('contactUnconfirmed', 'customerContact.email', { email: claim.customerContact?.email ?? '' })]);
+        const approved = checked;
         const keys = approved.value.heldKeys;
         try {
           await this.associations.acquire(claim.partnerId, claim.id, keys);
@@ -224,6 +254,15 @@ export class ClaimLifecycle {
       claim,
     );
     return outcome.ok ? ok({ ...outcome.value.claim, transitioned: outcome.value.wrote }) : outcome;
+  }
+
+  /** The transition `decide` makes, refused when a contact's address is another organisation's, else with the contacts' marks. */
+  private async withContactsChecked(claim: Claim, decide: () => Result<Claim, Problem[]>): Promise<Result<Claim, Problem[]>> {
+    const decided = decide();
+    if (!decided.ok || !this.tenants) return decided;
+    const { problems, unverified } = await checkContacts(claim, this.tenants);
+    if (problems.length > 0) return fail(problems);
+    return ok(withContactMarks(decided.value, unverified));
   }
 
   private apply(ref: ClaimRef, by: Caller, eventOf: (claim: Claim, now: Date, org: PartnerOrganisation | undefined) => ClaimEvent): Promise<LifecycleResult> {

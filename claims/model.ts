@@ -33,6 +33,18 @@ export interface Actor {
   name?: string;
 }
 
+/** The three contacts a claim names. */
+export type ContactRole = 'customerContact' | 'technicalContact' | 'partnerContact';
+
+/** A reviewer's confirmation that an address the directory could not verify is the right one. */
+export interface ContactConfirmation {
+  role: ContactRole;
+  /** The address confirmed: a changed address needs confirming again. */
+  email: string;
+  by: string;
+  at: string;
+}
+
 export interface Contact {
   name: string;
   title?: string;
@@ -148,6 +160,13 @@ export interface Claim {
   customerContact?: Contact;
   technicalContact?: Contact;
   partnerContact?: Contact;
+  /**
+   * Contacts whose email domain the tenant directory could not tie to their
+   * organisation when last checked (typing, submit, approval): shown to the reviewer.
+   */
+  unverifiedContacts?: ContactRole[];
+  /** Unverified addresses a reviewer confirmed by hand (also in the history). */
+  confirmedContacts?: ContactConfirmation[];
   revenue?: RevenueAssociationDetails;
   poe: PoeFile[];
   comments: ClaimComment[];

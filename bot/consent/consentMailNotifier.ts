@@ -14,6 +14,7 @@ import { systemClock, type Clock, type Mailer, type PartnerDirectory } from '../
 import { MailRejected } from '../../claims/ports';
 import { consentLink, consentTokenFor, partnerDisplayName } from './consentLinks';
 import { composeConsentMail } from './consentMail';
+import { consentAddressCleared } from '../../claims/contactCheck';
 
 export interface ConsentMailNotifierOptions {
   mailer: Mailer;
@@ -69,6 +70,8 @@ export class ConsentMailNotifier implements Notifier {
   private reasonToSkip(claim: Claim, message: OutboxMessage): string | undefined {
     if (message.kind !== 'customerConsentRequest') return 'notAConsentRequest';
     if (!claim.customerContact?.email?.trim()) return 'noCustomerContact';
+    // Only to an address verified against the customer's tenant, or confirmed by a reviewer (approval requires it too).
+    if (!consentAddressCleared(claim)) return 'contactUnconfirmed';
     if (claim.status !== 'approvedCustomerNotified' || !claim.windowClosesAt) return 'notAwaitingConsent';
     if (Date.parse(claim.windowClosesAt) <= this.clock.now().getTime()) return 'windowClosed';
     return undefined;

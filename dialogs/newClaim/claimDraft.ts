@@ -159,8 +159,11 @@ export class ClaimDraft {
   }
 
   /** Applies a partner's edit to the draft (or to the gathered fields before it exists). */
-  save(context: TurnContext, writer: Writer, work: ClaimWork, patch: ClaimPatch): Promise<SaveOutcome> {
-    return this.change(context, writer, work, (claim, now) => applyEdit(claim, patch, writer.actor, now, writer.org));
+  save(context: TurnContext, writer: Writer, work: ClaimWork, patch: ClaimPatch, also: (claim: Claim) => Claim = (claim) => claim): Promise<SaveOutcome> {
+    return this.change(context, writer, work, (claim, now) => {
+      const edited = applyEdit(claim, patch, writer.actor, now, writer.org);
+      return edited.ok ? ok(also(edited.value)) : edited;
+    });
   }
 
   /**

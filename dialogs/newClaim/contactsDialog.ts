@@ -2,13 +2,15 @@
  * Contacts: the customer's contact (name, title, email), the customer's technical
  * contact when a Dynamics 365 product is claimed, and the partner's own contact,
  * prefilled from the Teams profile. Everything is required and checked here again,
- * whatever the card checked on the client.
+ * whatever the card checked on the client, and every address against its
+ * organisation's tenant (claims/contactCheck.ts).
  */
 import { readContacts, renderContactsCard } from '../../cards/render';
 import { productById } from '../../claims/catalog';
 import type { Claim, Contact } from '../../claims/model';
 import { readTypedValues } from '../../claims/typedValues';
 import { validateContact } from '../../claims/validation';
+import { checkContacts, withContactMarks } from '../../claims/contactCheck';
 import type { CardSubmission } from '../cardPrompt';
 import { SectionDialog, type CardAsk, type Next, type SectionOptions, type Turn } from './sectionDialog';
 import type { ClaimServices } from '../services';
@@ -89,6 +91,10 @@ export class ContactsDialog extends SectionDialog {
     const problems = problemsOf(contacts, technical);
     if (problems.length > 0) return this.askAgain(options, submission, problems);
     // A technical contact the card no longer shows (no Dynamics 365 product now) is dropped, not kept unseen.
-    return this.saveAndFinish(turn, options, submission, { ...contacts, technicalContact: technical ? contacts.technicalContact : undefined });
+    const patch = { ...contacts, technicalContact: technical ? contacts.technicalContact : undefined };
+    // Each address must belong to its organisation's tenant; one the directory cannot tell about is marked for the reviewer.
+    const checked = await checkContacts({ ...turn.claim, ...patch }, turn.services.tenants);
+    if (checked.problems.length > 0) return this.askAgain(options, submission, checked.problems);
+    return this.saveAndFinish(turn, options, submission, patch, (claim) => withContactMarks(claim, checked.unverified));
   }
 }

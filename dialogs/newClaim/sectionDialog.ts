@@ -185,8 +185,9 @@ export abstract class SectionDialog extends ComponentDialog {
   }
 
   /** Saves the patch; done when it is stored, the card again with the problems otherwise. */
-  protected async saveAndFinish(turn: Turn, options: SectionOptions, submission: CardSubmission | undefined, patch: ClaimPatch): Promise<Next> {
-    const saved = await this.draft.save(turn.context, turn.writer, turn.work, patch);
+  /** `also` changes the edited claim further in the same write (marks that are not the partner's to edit). */
+  protected async saveAndFinish(turn: Turn, options: SectionOptions, submission: CardSubmission | undefined, patch: ClaimPatch, also?: (claim: Claim) => Claim): Promise<Next> {
+    const saved = await this.draft.save(turn.context, turn.writer, turn.work, patch, also);
     if (saved.ok) return this.done(turn, saved.work);
     if ('stop' in saved) return this.stop(turn, saved.stop);
     return this.askAgain(options, submission, saved.problems);

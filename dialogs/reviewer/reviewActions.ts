@@ -16,7 +16,7 @@ import { callerOf, reviewerActor, type Caller } from '../caller';
 import { viewContextOf, type ViewContext } from '../manage/claimViews';
 import { isReviewerNow, reviewDetailCard, reviewQueueCard } from './reviewViews';
 import type { ClaimServices } from '../services';
-import { formatDateTime, problemMessages, statusLabel, t, type Locale } from '../../locales/i18n';
+import { formatDateTime, problemMessages, statusLabel, t, type Locale, type MessageKey } from '../../locales/i18n';
 import type { CardActionData, CardActionHandler } from '../cardActions';
 import { cardResponse, idField, listField, noticeResponse, textField } from '../invokeData';
 
@@ -72,6 +72,8 @@ export class ReviewActions {
         const reason = textField(data, 'rejectReason');
         return lifecycle.reject(ref, by, isRejectionReason(reason) ? reason : undefined, textField(data, 'rejectNote'));
       })],
+      // An address the directory could not verify, confirmed by hand before the consent request may go to it.
+      ['reviewConfirmContact', this.transition((lifecycle, ref, by) => lifecycle.confirmContact(ref, by, 'customerContact'), 'reviewer.contactConfirmedDone')],
     ];
   }
 
@@ -105,7 +107,8 @@ export class ReviewActions {
     return 'claim' in found ? this.detail(found.claim, view) : found;
   }
 
-  private transition(act: Act): CardActionHandler {
+  /** `done`: what to say on success when the status does not change (else the new status's line). */
+  private transition(act: Act, done?: MessageKey): CardActionHandler {
     return (context, data) =>
       this.asReviewer(context, async (caller, view) => {
         const found = await this.current(data, view);
@@ -113,7 +116,7 @@ export class ReviewActions {
         const { ref, claim } = found;
         if (textField(data, 'seenStatus') !== claim.status) return this.detail(claim, view, staleNotice(claim, view.locale));
         const result = await act(this.services.lifecycle, ref, { actor: reviewerActor(caller), tenantId: caller.tenantId }, data);
-        if (result.ok) return this.detail(result.value.value, view, { tone: 'good', lines: [doneLine(result.value.value, view.locale, view.timeZone)] });
+        if (result.ok) return this.detail(result.value.value, view, { tone: 'good', lines: [done ? t(view.locale, done) : doneLine(result.value.value, view.locale, view.timeZone)] });
         const latest = (await this.services.claims.get(ref.partnerId, ref.claimId))?.value ?? claim;
         if (result.error.some((p) => MOVED_ON.has(p.code))) return this.detail(latest, view, staleNotice(latest, view.locale));
         if (result.error.some((p) => p.code === 'roleNotAllowed')) return noticeResponse(view.locale, 'attention', [t(view.locale, 'access.notReviewer')]);

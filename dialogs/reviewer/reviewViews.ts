@@ -13,7 +13,7 @@ import { allowedEvents } from '../../claims/statusMachine';
 import { plainTextMessage, type CardAttachment } from '../../cards/render';
 import type { CardNotice } from '../../cards/commentsThreadCard';
 import { renderReviewDetailCard } from '../../cards/reviewDetailCard';
-import { conflictLines, renderReviewQueueCard, type ReviewQueueRow } from '../../cards/reviewQueueCard';
+import { conflictLines, contactLines, renderReviewQueueCard, type ReviewQueueRow } from '../../cards/reviewQueueCard';
 import { t } from '../../locales/i18n';
 import type { Caller } from '../caller';
 import { cardMessage } from '../cardPrompt';
@@ -63,7 +63,7 @@ export async function reviewQueueCard(services: ClaimServices, view: ViewContext
       claim,
       partnerName: known.get(claim.partnerId) ?? claim.partnerId,
       ageBusinessDays: ageOf(claim, view) ?? 0,
-      conflicts: conflictLines(view.locale, claim, conflicts, known),
+      conflicts: [...conflictLines(view.locale, claim, conflicts, known), ...contactLines(view.locale, claim)],
     });
   }
   return renderReviewQueueCard({ rows, page: continuationToken ? page : 1, nextToken: claims.continuationToken }, view.locale);
@@ -102,7 +102,7 @@ export async function reviewDetailCard(services: ClaimServices, claim: Claim, vi
       partnerName: names.get(claim.partnerId) ?? claim.partnerId,
       poe: await poeLinks(services, claim.poe),
       linkMinutes: POE_LINK_SECONDS / 60,
-      conflicts: conflictLines(view.locale, claim, conflicts, names),
+      conflicts: [...conflictLines(view.locale, claim, conflicts, names), ...contactLines(view.locale, claim)],
       allowedEvents: allowedEvents(claim, 'reviewer', view.now),
       commentId: services.newId(),
       timeZone: view.timeZone,

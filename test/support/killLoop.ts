@@ -34,6 +34,9 @@ import { startCosmosStandIn } from '../../storage/standIns';
 import { validM365Claim } from '../claims/fixtures';
 import { seededRandom } from './seededRandom';
 
+/** contoso.com and contoso.onmicrosoft.com in storage/seed/tenants.json. */
+const SEEDED_CONTOSO_TENANT = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+
 export const REVIEWER_TENANT = 'kill-loop-operator';
 export const REVIEWER_ID = 'aad-kill-loop-reviewer';
 
@@ -148,7 +151,15 @@ async function seedRun(client: CosmosClient, folder: string, index: number): Pro
   };
   await partners.upsert({ id: run.partnerId, type: 'partner', name: 'Fabrikam', locations: [{ mpnId: '1234567', name: 'Seattle' }], incentivesAdmins: [run.adminId], reviewers: [] });
   await partners.upsert({ id: REVIEWER_TENANT, type: 'partner', name: 'Program operator', locations: [], incentivesAdmins: [], reviewers: [REVIEWER_ID] });
-  const claim = validM365Claim({ id: run.claimId, partnerId: run.partnerId, customerTenantId: randomUUID(), createdBy: { role: 'partnerAdmin', id: run.adminId } });
+  // The bot process checks contacts against the seeded tenant list: the demo customer's tenant (each run has a
+  // database of its own, so no keys collide), and a partner address the list cannot tell about (only marked).
+  const claim = validM365Claim({
+    id: run.claimId,
+    partnerId: run.partnerId,
+    customerTenantId: SEEDED_CONTOSO_TENANT,
+    partnerContact: { name: 'Pat Partner', email: `pat@partner-${index}.example` },
+    createdBy: { role: 'partnerAdmin', id: run.adminId },
+  });
   await new CosmosClaimRepository(database.container(containerSpec('claims').id)).create(claim);
   return run;
 }

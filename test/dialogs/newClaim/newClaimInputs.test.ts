@@ -10,6 +10,7 @@ import { LOCALES, problemMessage, t, type Locale, type MessageKey } from '../../
 import { Chat, adminCaller, cardStrings, claimsOf, inputOf, newClaimSetting, onlyClaimOf } from './newClaimHarness';
 import {
   CONTACTS,
+  enterContacts,
   CUSTOMER_DOMAIN,
   CUSTOMER_TENANT,
   TECHNICAL,
@@ -348,6 +349,24 @@ describe('NewClaimDialog bad input', function () {
       assert.ok(cardStrings(chat.lastCard()).includes(t(locale, 'customer.tenantNeeded', { domain: 'northwind-traders.com' })));
       assert.equal(inputOf(chat.lastCard(), 'customerDomain')?.value, 'northwind-traders.com', 'what was typed is kept');
       assert.deepEqual(await claimsOf(s.world, s.org), []);
+    });
+
+    it(`${locale}: contacts must belong to their organisations: another tenant's or a personal address is refused, one the directory cannot tell is marked`, async () => {
+      s.world.directory.set('rival.example', GUID_1);
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
+      await toContacts(chat);
+      await enterContacts(chat, { ...CONTACTS, customerEmail: 'mallory@rival.example' });
+      assertCard(chat, 'contacts.title');
+      const shown = cardStrings(chat.lastCard());
+      assert.ok(shown.includes(problemMessage(locale, { code: 'contactNotCustomer', field: 'customerContact.email', params: { email: 'mallory@rival.example', domain: CUSTOMER_DOMAIN } })), shown.join('|'));
+      await enterContacts(chat, { ...CONTACTS, partnerEmail: 'alex@gmail.com' });
+      assert.ok(cardStrings(chat.lastCard()).includes(problemMessage(locale, { code: 'contactPersonalMailbox', field: 'partnerContact.email', params: { email: 'alex@gmail.com' } })));
+      assert.equal((await onlyClaimOf(s.world, s.org)).customerContact, undefined, 'nothing refused was stored');
+      await enterContacts(chat, { ...CONTACTS, customerEmail: 'dana@unlisted-customer.example' });
+      assertCard(chat, 'poe.title');
+      const claim = await onlyClaimOf(s.world, s.org);
+      assert.equal(claim.customerContact?.email, 'dana@unlisted-customer.example');
+      assert.deepEqual(claim.unverifiedContacts, ['customerContact', 'partnerContact']);
     });
 
     it(`${locale}: an unknown domain may go on after a warning; "change" brings back the card with the values`, async () => {
