@@ -130,9 +130,9 @@ export class ClaimLifecycle {
   confirmContact(ref: ClaimRef, by: Caller, role: ContactRole): Promise<LifecycleResult> {
     return this.run(ref, by, (claim, now) => {
       if (by.actor.role !== 'reviewer') return fail([problem('roleNotAllowed', 'actor', { role: by.actor.role })]);
-      if (claim.status !== 'submitted' && claim.status !== 'underReview') return fail([problem('transitionNotAllowed', 'status', { status: claim.status })]);
+      if (claim.status !== 'submitted' && claim.status !== 'underReview') return fail([problem('contactNotConfirmable', `${role}.email`, { status: claim.status })]);
       const email = claim[role]?.email?.trim();
-      if (!email) return fail([problem('required', `${role}.email`)]);
+      if (!email) return fail([problem('contactNotConfirmable', `${role}.email`, { status: claim.status })]);
       if (isConfirmed(claim, role)) return 'unchanged';
       const at = now.toISOString();
       const confirmedContacts = [...(claim.confirmedContacts ?? []).filter((c) => c.role !== role), { role, email, by: by.actor.id, at }];
