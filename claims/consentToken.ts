@@ -2,7 +2,8 @@
  * Customer consent links: the token in `{PUBLIC_URL}/consent/{token}` and the CSRF
  * token of the page it opens. Pure (node:crypto only), so the domain owns the rules.
  *
- * Token: `v1.<payload>.<signature>`, payload = base64url(JSON of the grant), signature =
+ * Token (v2, issued now): `v2.<grantId>.<signature>`, the grant kept on the server.
+ * Token (v1, still accepted while its window is open): `v1.<payload>.<signature>`, payload = base64url(JSON of the grant), signature =
  * base64url(HMAC-SHA256(tokenKey, "v1.<payload>")). The grant binds the claim, its
  * partner, the contact's lowercased email, the purpose, the expiry (= the opt-out
  * window's close) and a nonce the server burns when the link is used.
@@ -34,6 +35,12 @@ import { systemClock, type Clock } from './ports';
 
 export const CONSENT_PURPOSE = 'customerConsent';
 export const CONSENT_TOKEN_VERSION = 'v1';
+/** `v2.<grantId>.<signature>`: an opaque grant id the server looks up; no personal data in the link. */
+export const GRANT_TOKEN_VERSION = 'v2';
+const GRANT_ID = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** What a verified token refers to: the grant itself (v1 links, accepted while their windows are open) or its id (v2). */
+export type TokenReference = { kind: 'grant'; grant: ConsentGrant } | { kind: 'grantId'; grantId: string };
 
 /** What a consent link grants: one contact's answer on one claim, until the window closes. */
 export interface ConsentGrant {
@@ -117,6 +124,37 @@ export class ConsentTokens {
   sign(payload: unknown): string {
     const body = `${CONSENT_TOKEN_VERSION}.${toBase64url(JSON.stringify(payload))}`;
     return `${body}.${this.mac(this.tokenKey, body)}`;
+  }
+
+  /** A link token that names the grant by id only. */
+  grantToken(grantId: string): string {
+    if (!GRANT_ID.test(grantId)) throw new RangeError('a grant id is 16-64 base64url characters');
+    const body = `${GRANT_TOKEN_VERSION}.${grantId}`;
+    return `${body}.${this.mac(this.tokenKey, body)}`;
+  }
+
+  /**
+   * A v2 token's grant id (signature checked), or a v1 token's grant (fully verified):
+   * links sent before grant ids existed keep working until their windows close.
+   */
+  verifyReference(token: string): Result<TokenReference, TokenRefusal> {
+    if (typeof token === 'string' && token.startsWith(`${GRANT_TOKEN_VERSION}.`)) {
+      const parts = token.split('.');
+      if (parts.length !== 3 || token.length > MAX_TOKEN_LENGTH) return fail({ reason: 'tokenMalformed' });
+      const [version, grantId, signature] = parts as [string, string, string];
+      if (!GRANT_ID.test(grantId) || !fromCanonicalBase64url(signature)) return fail({ reason: 'tokenMalformed' });
+      if (!sameSecretText(this.mac(this.tokenKey, `${version}.${grantId}`), signature)) return fail({ reason: 'tokenBadSignature' });
+      return ok({ kind: 'grantId', grantId });
+    }
+    const verified = this.verify(token);
+    return verified.ok ? ok({ kind: 'grant', grant: verified.value }) : verified;
+  }
+
+  /** A looked-up grant's purpose and expiry, checked as a v1 token's are. */
+  checkGrant(grant: ConsentGrant): Result<ConsentGrant, TokenRefusal> {
+    if (grant.purpose !== CONSENT_PURPOSE) return fail({ reason: 'tokenWrongPurpose' });
+    if (this.clock.now().getTime() >= Date.parse(grant.expiresAt)) return fail({ reason: 'tokenExpired', grant });
+    return ok(grant);
   }
 
   verify(token: string): Result<ConsentGrant, TokenRefusal> {

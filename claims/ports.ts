@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import type { CustomerDecision } from './lifecycle';
 import type { Claim, ClaimStatus, PartnerOrganisation, PoeFile, SolutionArea, Versioned, Actor } from './model';
 import type { TenantLookup } from './tenants';
+import type { ConsentGrant } from './consentToken';
 
 export interface Clock {
   now(): Date;
@@ -211,6 +212,16 @@ export interface ConsentNonceStore {
   consume(nonce: string, expiresAt: Date | string, use: ConsentNonceUse): Promise<'consumed' | 'alreadyUsed'>;
   /** The record of a used nonce; undefined while unused (or after its TTL). */
   find(nonce: string): Promise<UsedConsentNonce | undefined>;
+}
+
+/**
+ * What consent links refer to: the link carries only an opaque grant id, and the grant
+ * (claim, partner, contact, window, nonce) is kept here, so no personal data travels in it.
+ */
+export interface ConsentGrantStore {
+  /** Idempotent: the same id always names the same grant (a re-sent message keeps its link). */
+  save(grantId: string, grant: ConsentGrant): Promise<void>;
+  get(grantId: string): Promise<ConsentGrant | undefined>;
 }
 
 /** A Mailer's answer for a message the server refused for good; sending it again would be refused again. */

@@ -15,9 +15,12 @@ import type { Config } from './config';
 import { ConsentMailNotifier } from '../consent/consentMailNotifier';
 import { createConsentRoutes } from '../consent/consentRoutes';
 import { engineLog, type Logger } from './logger';
+import { CosmosConsentGrantStore } from '../../storage/consentGrantStore';
+import type { ConsentGrantStore } from '../../claims/ports';
 
 export interface ConsentParts {
   tokens: ConsentTokens;
+  grants: ConsentGrantStore;
   mailer: Mailer;
   /** Delivers the outbox's customerConsentRequest by email. */
   mail: ConsentMailNotifier;
@@ -35,6 +38,8 @@ export interface ConsentDeps {
 
 export function composeConsent(config: Config, deps: ConsentDeps): ConsentParts {
   const tokens = new ConsentTokens(config.consentSigningKey);
+  // Links name an opaque grant id; the grant (claim, contact, window) stays here.
+  const grants = new CosmosConsentGrantStore(deps.database.container(containerSpec('consentNonces').id));
   const smtp = config.mail.smtpUrl ? new SmtpMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from }) : undefined;
   const mailer =
     smtp ??
@@ -42,6 +47,7 @@ export function composeConsent(config: Config, deps: ConsentDeps): ConsentParts 
   const mail = new ConsentMailNotifier({
     mailer,
     tokens,
+    grants,
     partners: deps.partners,
     publicUrl: config.publicUrl,
     timeZone: config.calendar.timeZone,
@@ -49,6 +55,7 @@ export function composeConsent(config: Config, deps: ConsentDeps): ConsentParts 
   });
   const routes = createConsentRoutes({
     tokens,
+    grants,
     claims: deps.claims,
     lifecycle: deps.lifecycle,
     partners: deps.partners,
@@ -59,5 +66,5 @@ export function composeConsent(config: Config, deps: ConsentDeps): ConsentParts 
     // App Service's front end sets X-Forwarded-For; locally nobody does.
     trustForwardedFor: config.mode === 'azure',
   });
-  return { tokens, mailer, mail, routes, close: () => smtp?.close() };
+  return { tokens, grants, mailer, mail, routes, close: () => smtp?.close() };
 }

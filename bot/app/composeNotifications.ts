@@ -25,6 +25,7 @@ import type { OutboxKick } from '../notifications/outboxKick';
 import { ProactiveSender, type ProactiveAdapter } from '../notifications/proactiveSender';
 import { TeamsConsentCardNotifier } from '../consent/teamsConsentCard';
 import { TeamsNotifier } from '../notifications/teamsNotifier';
+import type { ConsentGrantStore } from '../../claims/ports';
 
 export interface NotificationRoutes {
   /** The consent request by email (ConsentMailNotifier). */
@@ -93,7 +94,7 @@ export interface NotificationDeps {
   conversationReferences: ConversationReferenceStore;
   /** The configured lifecycle (customer answers from Teams, windows closed by the scheduler). */
   lifecycle: ClaimLifecycle;
-  consent: { tokens: ConsentTokens; mail: Notifier };
+  consent: { tokens: ConsentTokens; mail: Notifier; grants?: ConsentGrantStore };
   /** Where the consent links' nonces live (the consentNonces container). */
   database: Database;
   adapter: ProactiveAdapter;
@@ -137,7 +138,7 @@ export function composeNotifications(settings: NotificationSettings, deps: Notif
   const notifier = new CompositeNotifier(
     {
       consentMail: deps.consent.mail,
-      consentCard: new TeamsConsentCardNotifier({ sender, references, tokens: deps.consent.tokens, partners: deps.partners, timeZone, clock: deps.clock, log }),
+      consentCard: new TeamsConsentCardNotifier({ sender, references, tokens: deps.consent.tokens, grants: deps.consent.grants, partners: deps.partners, timeZone, clock: deps.clock, log }),
       partner: new TeamsNotifier({ sender, references, timeZone, log }),
     },
     log,
@@ -158,6 +159,7 @@ export function composeNotifications(settings: NotificationSettings, deps: Notif
   });
   const cardActions = consentCardActions({
     tokens: deps.consent.tokens,
+    grants: deps.consent.grants,
     claims: deps.claims,
     lifecycle: deps.lifecycle,
     nonces: new CosmosConsentNonceStore(deps.database.container(containerSpec('consentNonces').id), { clock: deps.clock }),

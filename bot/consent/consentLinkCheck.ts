@@ -10,7 +10,7 @@ import type { ConsentGrant, ConsentTokenRejection, ConsentTokens } from '../../c
 import type { ClaimLifecycle, CustomerDecision } from '../../claims/lifecycle';
 import type { Claim } from '../../claims/model';
 import type { ClaimRepository, PartnerDirectory } from '../../claims/ports';
-import type { ConsentNonceStore } from '../../claims/ports';
+import type { ConsentGrantStore, ConsentNonceStore } from '../../claims/ports';
 
 /** What answering a consent link takes, on the page and on the Teams card alike. */
 export interface ConsentAnswerDeps {
@@ -19,6 +19,8 @@ export interface ConsentAnswerDeps {
   lifecycle: Pick<ClaimLifecycle, 'customerDecision'>;
   nonces: ConsentNonceStore;
   partners: Pick<PartnerDirectory, 'get'>;
+  /** Where grant ids are looked up (v2 links); without it only v1 links verify. */
+  grants?: Pick<ConsentGrantStore, 'get'>;
 }
 
 export type CheckedConsentLink =
@@ -34,10 +36,19 @@ export interface RecordedAnswer {
 /** Grants carry the contact's email lowercased. */
 export const sameContactEmail = (email: string | undefined, grantEmail: string): boolean => email !== undefined && email.trim().toLowerCase() === grantEmail;
 
-export async function checkConsentLink(deps: Pick<ConsentAnswerDeps, 'tokens' | 'claims'>, token: string): Promise<CheckedConsentLink> {
-  const verified = deps.tokens.verify(token);
-  if (!verified.ok) return { kind: 'refused', ...verified.error };
-  const grant = verified.value;
+export async function checkConsentLink(deps: Pick<ConsentAnswerDeps, 'tokens' | 'claims' | 'grants'>, token: string): Promise<CheckedConsentLink> {
+  const reference = deps.tokens.verifyReference(token);
+  if (!reference.ok) return { kind: 'refused', ...reference.error };
+  let grant: ConsentGrant;
+  if (reference.value.kind === 'grant') grant = reference.value.grant;
+  else {
+    // Signed by us, so the id is ours; a grant no longer kept (long expired) is no link any more.
+    const stored = deps.grants ? await deps.grants.get(reference.value.grantId) : undefined;
+    if (!stored) return { kind: 'refused', reason: 'tokenMalformed' };
+    const checked = deps.tokens.checkGrant(stored);
+    if (!checked.ok) return { kind: 'refused', ...checked.error };
+    grant = checked.value;
+  }
   const stored = await deps.claims.get(grant.partnerId, grant.claimId);
   if (!stored) return { kind: 'refused', reason: 'notFound', grant };
   const claim = stored.value;

@@ -3,20 +3,33 @@
  * the claim and the message id, so every channel (and every re-send of the message by
  * the at-least-once outbox) carries the same link with the same single-use nonce.
  */
-import type { ConsentTokens } from '../../claims/consentToken';
+import { CONSENT_PURPOSE, type ConsentTokens } from '../../claims/consentToken';
+import type { ConsentGrantStore } from '../../claims/ports';
 import type { Claim, PartnerOrganisation } from '../../claims/model';
 
-/** The token for the claim's current window, or undefined when there is nobody or nothing to ask. */
+/**
+ * The token for the claim's current window, or undefined when there is nobody or nothing
+ * to ask. With a grant store (the app) the link names only an opaque grant id, the grant
+ * kept on the server; the id is the link's nonce, the same for every re-send.
+ */
+export async function issueConsentToken(tokens: ConsentTokens, claim: Claim, messageId: string, grants?: ConsentGrantStore): Promise<string | undefined> {
+  const input = grantInputOf(tokens, claim, messageId);
+  if (!input || !grants) return input && tokens.issue(input);
+  await grants.save(input.nonce, { ...input, contactEmail: input.contactEmail.toLowerCase(), purpose: CONSENT_PURPOSE, expiresAt: new Date(input.expiresAt).toISOString() });
+  return tokens.grantToken(input.nonce);
+}
+
+/** A v1 token, the grant signed into the link: what links sent before grant ids carried (still accepted while open). */
 export function consentTokenFor(tokens: ConsentTokens, claim: Claim, messageId: string): string | undefined {
+  const input = grantInputOf(tokens, claim, messageId);
+  return input && tokens.issue(input);
+}
+
+function grantInputOf(tokens: ConsentTokens, claim: Claim, messageId: string) {
   const email = claim.customerContact?.email?.trim();
   if (!email || !claim.windowClosesAt) return undefined;
-  return tokens.issue({
-    claimId: claim.id,
-    partnerId: claim.partnerId,
-    contactEmail: email,
-    expiresAt: claim.windowClosesAt,
-    nonce: tokens.nonceFor(`${claim.partnerId}/${claim.id}/${messageId}`),
-  });
+  const nonce = tokens.nonceFor(`${claim.partnerId}/${claim.id}/${messageId}`);
+  return { claimId: claim.id, partnerId: claim.partnerId, contactEmail: email, expiresAt: claim.windowClosesAt, nonce };
 }
 
 export function consentLink(publicUrl: string, token: string): string {

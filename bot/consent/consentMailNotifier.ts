@@ -10,15 +10,17 @@
 import type { ConsentTokens } from '../../claims/consentToken';
 import type { Claim, OutboxMessage } from '../../claims/model';
 import { errorName, silentLog, type DeliveryOutcome, type EngineLog, type Notifier } from '../../claims/notifications';
-import { systemClock, type Clock, type Mailer, type PartnerDirectory } from '../../claims/ports';
+import { systemClock, type Clock, type ConsentGrantStore, type Mailer, type PartnerDirectory } from '../../claims/ports';
 import { MailRejected } from '../../claims/ports';
-import { consentLink, consentTokenFor, partnerDisplayName } from './consentLinks';
+import { consentLink, issueConsentToken, partnerDisplayName } from './consentLinks';
 import { composeConsentMail } from './consentMail';
 import { consentAddressCleared } from '../../claims/contactCheck';
 
 export interface ConsentMailNotifierOptions {
   mailer: Mailer;
   tokens: ConsentTokens;
+  /** Where the links' grants are kept (v2 links name only their id); without it, v1 links. */
+  grants?: ConsentGrantStore;
   partners: Pick<PartnerDirectory, 'get'>;
   publicUrl: string;
   /** The zone the window's close is shown in (the business calendar's). */
@@ -43,7 +45,7 @@ export class ConsentMailNotifier implements Notifier {
       this.log('warn', 'consentMail.notSent', { ...facts, reason: skip });
       return 'dead';
     }
-    const token = consentTokenFor(this.options.tokens, claim, message.id);
+    const token = await issueConsentToken(this.options.tokens, claim, message.id, this.options.grants);
     const contact = claim.customerContact;
     if (!token || !contact || !claim.windowClosesAt) return 'dead';
     const org = await this.options.partners.get(claim.partnerId);

@@ -12,10 +12,10 @@
 import type { ConsentTokens } from '../../claims/consentToken';
 import type { Claim, OutboxMessage } from '../../claims/model';
 import { silentLog, type DeliveryOutcome, type EngineLog, type Notifier } from '../../claims/notifications';
-import { systemClock, type Clock, type ConversationReferenceStore, type PartnerDirectory, type StoredConversationReference } from '../../claims/ports';
+import { systemClock, type Clock, type ConversationReferenceStore, type ConsentGrantStore, type PartnerDirectory, type StoredConversationReference } from '../../claims/ports';
 import { renderConsentCard } from '../../cards/consentCard';
 import { resolveLocale, t } from '../../locales/i18n';
-import { consentTokenFor, partnerDisplayName } from './consentLinks';
+import { issueConsentToken, partnerDisplayName } from './consentLinks';
 import type { ProactiveSender } from '../notifications/proactiveSender';
 import { cporMessageId, proactiveCardActivity } from '../notifications/teamsNotifier';
 
@@ -23,6 +23,8 @@ export interface TeamsConsentCardOptions {
   sender: Pick<ProactiveSender, 'send' | 'usable'>;
   references: Pick<ConversationReferenceStore, 'findByEmail'>;
   tokens: ConsentTokens;
+  /** Where the links' grants are kept (v2 links name only their id); without it, v1 links. */
+  grants?: ConsentGrantStore;
   partners: Pick<PartnerDirectory, 'get'>;
   timeZone: string;
   clock?: Clock;
@@ -42,7 +44,7 @@ export class TeamsConsentCardNotifier implements Notifier {
     const facts = { claimId: claim.id, partnerId: claim.partnerId, messageId: message.id };
     const closesAt = claim.windowClosesAt;
     const stillAsking = message.kind === 'customerConsentRequest' && claim.status === 'approvedCustomerNotified' && closesAt !== undefined && Date.parse(closesAt) > this.clock.now().getTime();
-    const token = stillAsking ? consentTokenFor(this.options.tokens, claim, message.id) : undefined;
+    const token = stillAsking ? await issueConsentToken(this.options.tokens, claim, message.id, this.options.grants) : undefined;
     const contact = token ? await this.reachableContact(claim) : undefined;
     if (!token || !contact || !closesAt) {
       this.log('info', 'consentCard.notSent', { ...facts, reason: token ? 'notInTeams' : 'nothingToAsk' });

@@ -208,4 +208,38 @@ describe('consent tokens', () => {
       assert.ok(!token.includes(tokens.csrfToken(grant, '')));
     });
   });
+
+  describe('grant-id tokens (v2)', () => {
+    const tokens = new ConsentTokens(SECRET, new SettableClock(NOW));
+    const grantId = tokens.nonceFor('partner-1/claim-1/3.customerConsentRequest');
+
+    it('name only the grant id, signed; a changed id or signature, another key or version is refused', () => {
+      const token = tokens.grantToken(grantId);
+      assert.deepEqual(tokens.verifyReference(token), { ok: true, value: { kind: 'grantId', grantId } });
+      const [version, id, signature] = parts(token);
+      const other = new ConsentTokens(`${SECRET}-other`, new SettableClock(NOW));
+      const refusal = (t: string) => {
+        const result = tokens.verifyReference(t);
+        return result.ok ? 'accepted' : result.error.reason;
+      };
+      assert.equal(refusal(`${version}.${id.slice(0, -1)}${id.endsWith('A') ? 'B' : 'A'}.${signature}`), 'tokenBadSignature');
+      assert.equal(refusal(other.grantToken(grantId)), 'tokenBadSignature');
+      assert.equal(refusal(`v3.${id}.${signature}`), 'tokenMalformed');
+      assert.equal(refusal(`${version}.${id}`), 'tokenMalformed');
+      assert.equal(refusal(`${version}.short.${signature}`), 'tokenMalformed');
+      assert.throws(() => tokens.grantToken('no dots.allowed'), RangeError);
+    });
+
+    it('still verify v1 tokens whole, and check a looked-up grant\'s purpose and expiry', () => {
+      const v1 = tokens.verifyReference(tokens.issue(input));
+      assert.ok(v1.ok && v1.value.kind === 'grant' && v1.value.grant.contactEmail === 'chris@contoso.com');
+      const grant: ConsentGrant = { claimId: 'c', partnerId: 'p', contactEmail: 'x@y.example', purpose: CONSENT_PURPOSE, expiresAt: CLOSES.toISOString(), nonce: grantId };
+      assert.ok(tokens.checkGrant(grant).ok);
+      const late = new ConsentTokens(SECRET, new SettableClock(new Date(CLOSES.getTime() + 1)));
+      const expired = late.checkGrant(grant);
+      assert.ok(!expired.ok && expired.error.reason === 'tokenExpired');
+      const wrong = tokens.checkGrant({ ...grant, purpose: 'other' as typeof CONSENT_PURPOSE });
+      assert.ok(!wrong.ok && wrong.error.reason === 'tokenWrongPurpose');
+    });
+  });
 });

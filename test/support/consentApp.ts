@@ -8,7 +8,8 @@ import { ConsentTokens } from '../../claims/consentToken';
 import type { Claim } from '../../claims/model';
 import type { ClaimRepository } from '../../claims/ports';
 import { createAdapter } from '../../bot/http/adapter';
-import { consentLink, consentTokenFor } from '../../bot/consent/consentLinks';
+import { consentLink, consentTokenFor, issueConsentToken } from '../../bot/consent/consentLinks';
+import { CosmosConsentGrantStore } from '../../storage/consentGrantStore';
 import { createConsentRoutes } from '../../bot/consent/consentRoutes';
 import { createLogger } from '../../bot/app/logger';
 import { createServer, type BotServer, type TurnHandler } from '../../bot/http/server';
@@ -35,7 +36,10 @@ export interface ConsentApp {
   url: string;
   tokens: ConsentTokens;
   nonces: CosmosConsentNonceStore;
+  grants: CosmosConsentGrantStore;
   logs: LogSink;
+  /** The token links carry now: an opaque grant id, the grant kept by the server. */
+  grantTokenFor(claim: Claim): Promise<string>;
   /** The token the consent email for this claim carries. */
   tokenFor(claim: Claim): string;
   linkFor(claim: Claim): string;
@@ -52,8 +56,10 @@ export async function startConsentApp(engine: Engine, options: ConsentAppOptions
   const logger = createLogger('info', logs);
   const tokens = new ConsentTokens(SIGNING_KEY, engine.clock);
   const nonces = new CosmosConsentNonceStore(engine.db.container('consentNonces'), { clock: engine.clock });
+  const grants = new CosmosConsentGrantStore(engine.db.container('consentNonces'), engine.clock);
   const routes = createConsentRoutes({
     tokens,
+    grants,
     claims: options.claims ? options.claims(engine.claims) : engine.claims,
     lifecycle: engine.lifecycle,
     nonces,
@@ -77,10 +83,17 @@ export async function startConsentApp(engine: Engine, options: ConsentAppOptions
     if (!token) throw new Error('the claim has no customer contact or window');
     return token;
   };
+  const grantTokenFor = async (claim: Claim) => {
+    const token = await issueConsentToken(tokens, claim, `${claim.history.length}.customerConsentRequest`, grants);
+    if (!token) throw new Error('the claim has no customer contact or window');
+    return token;
+  };
   return {
     url,
     tokens,
     nonces,
+    grants,
+    grantTokenFor,
     logs,
     tokenFor,
     linkFor: (claim) => consentLink(url, tokenFor(claim)),

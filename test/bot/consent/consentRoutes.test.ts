@@ -251,6 +251,40 @@ describe('consent page routes', () => {
     });
   });
 
+  describe('links naming an opaque grant id (v2)', () => {
+    it('carry no personal data, and answer like the old links: the server looks up claim, contact and window', async () => {
+      const claim = await awaitingCustomer();
+      const token = await app.grantTokenFor(claim);
+      const readable = token.split('.').map((part) => Buffer.from(part, 'base64url').toString('latin1')).join(' ');
+      for (const secret of [claim.customerContact?.email ?? '@', claim.id, claim.partnerId, claim.customerDomain]) {
+        assert.ok(!token.includes(secret) && !readable.includes(secret), `${secret} is not in the link`);
+      }
+      assert.equal(await app.grantTokenFor(claim), token, 'a re-sent message carries the same link');
+      const page = await openAndAnswer(token, 'customerApprove');
+      assert.equal(page.status, 200, page.html);
+      assert.deepEqual(customerDecisions((await read(engine, claim)).value).map((h) => h.event), ['customerApprove']);
+    });
+
+    it('keep old (v1) links of open windows working, and refuse a v2 id nobody issued or a forged signature', async () => {
+      const claim = await awaitingCustomer();
+      assert.equal((await openAndAnswer(app.tokenFor(claim), 'customerOptOut')).status, 200, 'a link sent before grant ids');
+      const unissued = app.tokens.grantToken('AAAAAAAAAAAAAAAAAAAAAA');
+      assert.equal((await fetchPage(link(unissued))).status, 400);
+      const genuine = await app.grantTokenFor(await awaitingCustomer());
+      const [version, grantId] = genuine.split('.');
+      const forged = `${version}.${grantId}.${Buffer.alloc(32, 7).toString('base64url')}`;
+      assert.equal((await fetchPage(link(forged))).status, 403);
+    });
+
+    it('expire with their window, as the old links did', async () => {
+      const claim = await awaitingCustomer();
+      const token = await app.grantTokenFor(claim);
+      engine.clock.at = new Date(Date.parse(claim.windowClosesAt ?? '') + 1000);
+      const page = await fetchPage(link(token));
+      assert.equal(page.status, 410, page.html);
+    });
+  });
+
   describe('refused links (a clear page, a 4xx, never a decision)', () => {
     async function assertRefused(token: string, status: number, text: RegExp, claim?: Claim): Promise<void> {
       const before = claim ? await read(engine, claim) : undefined;
