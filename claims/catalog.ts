@@ -4,6 +4,7 @@
  * not. Product names are brand names and stay untranslated.
  */
 import type { Activity, SolutionArea } from './model';
+import { containsTerm, matchable, normaliseForMatch } from './textMatch';
 
 export const SOLUTION_AREAS: readonly SolutionArea[] = ['microsoft365', 'businessApplications'];
 
@@ -29,20 +30,24 @@ export interface Product {
   associationBasis: AssociationBasis;
   /** Pre-CPOR associations stay valid until the subscription expires (Dynamics 365, Power BI). */
   legacyValidUntilExpiry: boolean;
+  /** Other names documents use for it (short forms, former names, Korean and Japanese spellings). */
+  aliases: readonly string[];
 }
 
-const workload = (id: string, name: string): Product => ({
+const workload = (id: string, name: string, aliases: readonly string[] = []): Product => ({
   id,
   name,
+  aliases,
   solutionArea: 'microsoft365',
   dynamics365: false,
   associationBasis: 'workload',
   legacyValidUntilExpiry: false,
 });
 
-const businessApp = (id: string, name: string, dynamics365: boolean, legacyValidUntilExpiry = dynamics365): Product => ({
+const businessApp = (id: string, name: string, dynamics365: boolean, aliases: readonly string[] = [], legacyValidUntilExpiry = dynamics365): Product => ({
   id,
   name,
+  aliases,
   solutionArea: 'businessApplications',
   dynamics365,
   associationBasis: 'subscription',
@@ -50,26 +55,26 @@ const businessApp = (id: string, name: string, dynamics365: boolean, legacyValid
 });
 
 export const PRODUCTS: readonly Product[] = [
-  workload('exchangeOnline', 'Exchange Online'),
-  workload('sharePointOnline', 'SharePoint Online'),
-  workload('microsoftTeams', 'Microsoft Teams'),
-  workload('oneDrive', 'OneDrive'),
-  workload('microsoft365Apps', 'Microsoft 365 Apps'),
-  workload('intune', 'Microsoft Intune'),
-  workload('entraId', 'Microsoft Entra ID'),
-  workload('defenderForOffice365', 'Microsoft Defender for Office 365'),
-  workload('defenderForEndpoint', 'Microsoft Defender for Endpoint'),
-  workload('defenderForIdentity', 'Microsoft Defender for Identity'),
-  businessApp('dynamics365Sales', 'Dynamics 365 Sales', true),
-  businessApp('dynamics365CustomerService', 'Dynamics 365 Customer Service', true),
-  businessApp('dynamics365FieldService', 'Dynamics 365 Field Service', true),
-  businessApp('dynamics365Finance', 'Dynamics 365 Finance', true),
-  businessApp('dynamics365SupplyChainManagement', 'Dynamics 365 Supply Chain Management', true),
-  businessApp('dynamics365BusinessCentral', 'Dynamics 365 Business Central', true),
-  businessApp('dynamics365CustomerInsights', 'Dynamics 365 Customer Insights', true),
-  businessApp('powerBI', 'Power BI', false, true),
-  businessApp('powerApps', 'Power Apps', false),
-  businessApp('powerAutomate', 'Power Automate', false),
+  workload('exchangeOnline', 'Exchange Online', ['Exchange', 'EXO', '익스체인지 온라인', '익스체인지', 'エクスチェンジ オンライン']),
+  workload('sharePointOnline', 'SharePoint Online', ['SharePoint', 'SPO', '쉐어포인트', '셰어포인트', 'シェアポイント']),
+  workload('microsoftTeams', 'Microsoft Teams', ['Teams', '팀즈', 'チームズ']),
+  workload('oneDrive', 'OneDrive', ['OneDrive for Business', '원드라이브', 'ワンドライブ']),
+  workload('microsoft365Apps', 'Microsoft 365 Apps', ['Microsoft 365 Apps for enterprise', 'Office 365 ProPlus', 'M365 Apps']),
+  workload('intune', 'Microsoft Intune', ['Intune', '인튠', 'インチューン']),
+  workload('entraId', 'Microsoft Entra ID', ['Entra ID', 'Azure AD', 'Azure Active Directory', 'AAD']),
+  workload('defenderForOffice365', 'Microsoft Defender for Office 365', ['Defender for Office 365', 'MDO']),
+  workload('defenderForEndpoint', 'Microsoft Defender for Endpoint', ['Defender for Endpoint', 'MDE']),
+  workload('defenderForIdentity', 'Microsoft Defender for Identity', ['Defender for Identity', 'MDI']),
+  businessApp('dynamics365Sales', 'Dynamics 365 Sales', true, ['D365 Sales', 'Dynamics Sales']),
+  businessApp('dynamics365CustomerService', 'Dynamics 365 Customer Service', true, ['D365 Customer Service']),
+  businessApp('dynamics365FieldService', 'Dynamics 365 Field Service', true, ['D365 Field Service']),
+  businessApp('dynamics365Finance', 'Dynamics 365 Finance', true, ['D365 Finance']),
+  businessApp('dynamics365SupplyChainManagement', 'Dynamics 365 Supply Chain Management', true, ['D365 Supply Chain Management', 'D365 SCM']),
+  businessApp('dynamics365BusinessCentral', 'Dynamics 365 Business Central', true, ['Business Central', 'D365 Business Central']),
+  businessApp('dynamics365CustomerInsights', 'Dynamics 365 Customer Insights', true, ['Customer Insights', 'D365 Customer Insights']),
+  businessApp('powerBI', 'Power BI', false, ['PowerBI', '파워 BI', 'パワー BI'], true),
+  businessApp('powerApps', 'Power Apps', false, ['PowerApps', '파워 앱스', 'パワー アップス']),
+  businessApp('powerAutomate', 'Power Automate', false, ['Microsoft Flow', '파워 오토메이트', 'パワー オートメイト']),
 ];
 
 const productIndex = new Map(PRODUCTS.map((p) => [p.id, p]));
@@ -141,32 +146,13 @@ export const COOP_PROGRAMS: readonly CoopProgram[] = [
   { id: 'distributor', name: 'Distributor', aliases: ['distributor', '총판', 'ディストリビューター'] },
 ];
 
-/** Width, case and spacing variants collapse, so "ＣＳＰ", "Cloud-Solution  Provider" match. */
-function normaliseForMatch(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
-
-const hasCjk = (s: string): boolean => /[\p{Script=Hangul}\p{Script=Han}\p{Script=Katakana}\p{Script=Hiragana}]/u.test(s);
-
 /**
- * The co-op program a free text or program id names, if any. Latin aliases match
- * whole words only ("csp" but not "cspx"); CJK aliases match anywhere because those
- * languages do not separate words consistently.
+ * The co-op program a free text or program id names, if any ("ＣＳＰ" and
+ * "Cloud-Solution  Provider" too).
  */
 export function coopProgramFor(text: string): CoopProgram | undefined {
   const haystack = normaliseForMatch(text);
   if (haystack === '') return undefined;
-  const padded = ` ${haystack} `;
-  const compact = haystack.replace(/ /g, '');
-  return COOP_PROGRAMS.find((program) => {
-    if (normaliseForMatch(program.id) === haystack) return true;
-    return program.aliases.some((alias) => {
-      const needle = normaliseForMatch(alias);
-      return hasCjk(needle) ? compact.includes(needle.replace(/ /g, '')) : padded.includes(` ${needle} `);
-    });
-  });
+  const prepared = matchable(haystack);
+  return COOP_PROGRAMS.find((program) => normaliseForMatch(program.id) === haystack || program.aliases.some((alias) => containsTerm(prepared, alias)));
 }

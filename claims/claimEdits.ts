@@ -17,6 +17,7 @@ import type {
   Contact,
   PartnerOrganisation,
   PoeFile,
+  PoeFileCheck,
   ProductSubscriptions,
   RevenueAssociationDetails,
   SolutionArea,
@@ -63,16 +64,20 @@ export interface ClaimPatch {
   revenue?: RevenueAssociationDetails;
   addPoe?: PoeFile[];
   removePoeIds?: string[];
+  /** What the machine read in files already recorded: not the partner's edit, so never in the history. */
+  poeChecks?: { poeId: string; check: PoeFileCheck }[];
 }
 type PatchKey = keyof ClaimPatch;
 
 const ALL_KEYS: readonly PatchKey[] = [
   'name', 'mpnId', 'customerDomain', 'customerTenantId', 'solutionArea', 'activity', 'productIds', 'subscriptions',
-  'customerContact', 'technicalContact', 'partnerContact', 'revenue', 'addPoe', 'removePoeIds',
+  'customerContact', 'technicalContact', 'partnerContact', 'revenue', 'addPoe', 'removePoeIds', 'poeChecks',
 ];
 const WHILE_INFO_REQUESTED: readonly PatchKey[] = [
-  'mpnId', 'productIds', 'subscriptions', 'customerContact', 'technicalContact', 'partnerContact', 'addPoe',
+  'mpnId', 'productIds', 'subscriptions', 'customerContact', 'technicalContact', 'partnerContact', 'addPoe', 'poeChecks',
 ];
+/** Keys the machine writes, which the history does not list as the partner's edits. */
+const MACHINE_KEYS: readonly PatchKey[] = ['poeChecks'];
 
 /** What the partner may change in this status (empty once submitted, apart from an info request). */
 export function editableFields(status: ClaimStatus): readonly PatchKey[] {
@@ -99,6 +104,7 @@ const FIELDS_OF: Record<PatchKey, readonly string[]> = {
   revenue: ['revenue'],
   addPoe: ['poe'],
   removePoeIds: ['poe'],
+  poeChecks: ['poe'],
 };
 
 function problemsInPatchedFields(claim: Claim, keys: readonly PatchKey[], org?: PartnerOrganisation): Problem[] {
@@ -144,9 +150,13 @@ function storedFields(patch: ClaimPatch, claim: Claim): Partial<Claim> {
     }
   }
   if (has('revenue')) out.revenue = patch.revenue ? trimRevenue(patch.revenue) : undefined;
-  if (has('addPoe') || has('removePoeIds')) {
+  if (has('addPoe') || has('removePoeIds') || has('poeChecks')) {
     const removed = new Set(patch.removePoeIds ?? []);
-    out.poe = [...claim.poe.filter((f) => !removed.has(f.id)), ...(patch.addPoe ?? [])];
+    const checks = new Map((patch.poeChecks ?? []).map((c) => [c.poeId, c.check]));
+    out.poe = [...claim.poe.filter((f) => !removed.has(f.id)), ...(patch.addPoe ?? [])].map((f) => {
+      const check = checks.get(f.id);
+      return check ? { ...f, check } : f;
+    });
   }
   return out;
 }
@@ -178,9 +188,10 @@ export function applyEdit(claim: Claim, patch: ClaimPatch, actor: Actor, now: Da
   const problems = [...poeProblems(claim, patch), ...problemsInPatchedFields({ ...claim, ...changes }, keys, org)];
   if (problems.length > 0) return fail(problems);
 
-  const entry = claim.status === 'draft'
+  const edited = keys.filter((key) => !MACHINE_KEYS.includes(key));
+  const entry = claim.status === 'draft' || edited.length === 0
     ? undefined
-    : historyEntry(actor, now, { event: 'edited', from: claim.status, to: claim.status, reasonCodes: [...keys] });
+    : historyEntry(actor, now, { event: 'edited', from: claim.status, to: claim.status, reasonCodes: edited });
   return ok(changeClaim(claim, changes, now, entry));
 }
 

@@ -88,7 +88,36 @@ export interface PoeFile {
   blobName: string;
   uploadedAt: string;
   uploadedBy: Actor;
+  /** What the machine read in the file, against the reviewers' reasons; absent for files stored before the check existed. */
+  check?: PoeFileCheck;
 }
+
+/** The reviewers' reasons a machine can look for in a file's text. */
+export const POE_CHECK_REASONS = ['customerAcknowledgement', 'dates', 'partnerSolution', 'products'] as const;
+export type PoeCheckReason = (typeof POE_CHECK_REASONS)[number];
+
+/** Why a finding was not found, when there is more to say than "not found". */
+export type PoeFindingDetail = 'none' | 'tooOld' | 'noPartnerName' | 'noWorkDescription' | 'noProductsClaimed';
+
+/** One reason's result for one file: found with a short phrase from the file as evidence, or not. */
+export interface PoeFinding {
+  reason: PoeCheckReason;
+  found: boolean;
+  /** A short phrase from the document (at most a line); never more of its text. */
+  evidence?: string;
+  detail?: PoeFindingDetail;
+  /** Dates: the latest day found, `YYYY-MM-DD`. */
+  latestDay?: string;
+  /** Products: every catalog product the file names, whether claimed or not, with its phrase. */
+  products?: { productId: string; evidence: string }[];
+}
+
+/** Why a file's text could not be read; a reviewer reads it instead. */
+export type PoeUnreadable = 'image' | 'noText' | 'legacyFormat' | 'tooLarge' | 'timeout' | 'damaged';
+
+export type PoeFileCheck =
+  | { status: 'checked'; checkedAt: string; findings: PoeFinding[] }
+  | { status: 'unreadable'; checkedAt: string; why: PoeUnreadable };
 
 export interface ClaimComment {
   id: string;

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { CustomerDecision } from './lifecycle';
-import type { Claim, ClaimStatus, PartnerOrganisation, PoeFile, SolutionArea, Versioned, Actor } from './model';
+import type { Claim, ClaimStatus, PartnerOrganisation, PoeFile, PoeUnreadable, SolutionArea, Versioned, Actor } from './model';
 import type { TenantLookup } from './tenants';
 import type { ConsentGrant } from './consentToken';
 
@@ -106,6 +106,14 @@ export interface EvidenceStore {
    */
   discardUnrecorded(partnerId: string, claimId: string, poeId: string): Promise<void>;
   exists(blobName: string): Promise<boolean>;
+}
+
+/** A PoE file's text as far as a machine can read it, or why it cannot. */
+export type EvidenceText = { status: 'read'; text: string; truncated: boolean } | { status: 'unreadable'; why: PoeUnreadable };
+
+export interface EvidenceReader {
+  /** Reads a stored file's text within the reader's time and memory limits; never throws for the file's content. */
+  textOf(file: PoeFile): Promise<EvidenceText>;
 }
 
 export interface PartnerDirectory {

@@ -169,3 +169,29 @@ describe('claims/claimEdits', () => {
     }
   });
 });
+
+describe('claims/claimEdits: the machine check of a recorded PoE file', () => {
+  const check = { status: 'unreadable' as const, checkedAt: T0.toISOString(), why: 'image' as const };
+
+  it('records the check on the file it is for, and on no other', () => {
+    const claim = validClaim({ poe: [poeFile('a'), poeFile('b')] });
+    const edited = applyEdit(claim, { poeChecks: [{ poeId: 'b', check }] }, admin, T0);
+    assert.ok(edited.ok);
+    assert.deepEqual(edited.value.poe.map((f) => f.check), [undefined, check]);
+  });
+
+  it('is not a partner edit: no history entry while the partner answers an information request', () => {
+    const claim = validClaim({ status: 'partnerActionRequired', poe: [poeFile('a')] });
+    const edited = applyEdit(claim, { poeChecks: [{ poeId: 'a', check }] }, admin, T0);
+    assert.ok(edited.ok);
+    assert.equal(edited.value.history.length, claim.history.length);
+    const withFile = applyEdit(claim, { addPoe: [poeFile('b')], poeChecks: [{ poeId: 'b', check }] }, admin, T0);
+    assert.ok(withFile.ok);
+    assert.deepEqual(withFile.value.history.at(-1)?.reasonCodes, ['addPoe']);
+  });
+
+  it('is refused once the claim is submitted, like any change to its files', () => {
+    const claim = validClaim({ status: 'submitted', poe: [poeFile('a')] });
+    assert.equal(applyEdit(claim, { poeChecks: [{ poeId: 'a', check }] }, admin, T0).ok, false);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * The text of one PoE file, by kind, in this thread. Nothing in a document runs: PDF
+ * scripts are not evaluated (no eval, no fonts loaded), Word macros are never read
+ * (mammoth reads only the document XML), links are text. `evidenceText.ts` runs
+ * this in a worker with time and memory limits.
+ */
+import MsgReader from '@kenjiuno/msgreader';
+import JSZip from 'jszip';
+import mammoth from 'mammoth';
+import type { EvidenceKind, PoeUnreadable } from '../claims/model';
+import { htmlToText, mailText } from './mailText';
+
+export interface TextLimits {
+  /** Text beyond this many characters is cut (the check needs lines, not books). */
+  maxChars: number;
+  /** PDF pages read at most. */
+  maxPages: number;
+}
+
+export type DocumentText = { status: 'read'; text: string; truncated: boolean } | { status: 'unreadable'; why: PoeUnreadable };
+
+const read = (text: string, limits: TextLimits, truncated = false): DocumentText =>
+  text.trim() === ''
+    ? { status: 'unreadable', why: 'noText' }
+    : { status: 'read', text: text.slice(0, limits.maxChars), truncated: truncated || text.length > limits.maxChars };
+
+interface PdfTextItem {
+  str?: string;
+  hasEOL?: boolean;
+}
+
+async function pdfText(bytes: Buffer, limits: TextLimits): Promise<DocumentText> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const task = pdfjs.getDocument({
+    data: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    stopAtErrors: false,
+    verbosity: 0,
+  });
+  try {
+    const document = await task.promise;
+    const pages: string[] = [];
+    let length = 0;
+    const last = Math.min(document.numPages, limits.maxPages);
+    for (let number = 1; number <= last && length <= limits.maxChars; number++) {
+      const page = await document.getPage(number);
+      const content = await page.getTextContent();
+      const text = (content.items as PdfTextItem[]).map((item) => `${item.str ?? ''}${item.hasEOL ? '\n' : ''}`).join('');
+      page.cleanup();
+      pages.push(text);
+      length += text.length;
+    }
+    return read(pages.join('\n\f'), limits, document.numPages > last);
+  } finally {
+    await task.destroy();
+  }
+}
+
+/** Headers and footers, which mammoth leaves out: a signature date is often only there. */
+const WORD_MARGINS = /^word\/(header|footer)\d*\.xml$/;
+
+async function wordText(bytes: Buffer, limits: TextLimits): Promise<DocumentText> {
+  const { value } = await mammoth.extractRawText({ buffer: bytes });
+  const margins = await zipText(bytes, limits, WORD_MARGINS, /<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g);
+  return read(margins.status === 'read' ? `${value}\n${margins.text}` : value, limits);
+}
+
+const XML_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+const unescapeXml = (text: string): string =>
+  text.replace(/&(#x[0-9a-fA-F]+|#\d+|amp|lt|gt|quot|apos);/g, (_w, entity: string) =>
+    entity.startsWith('#x') ? String.fromCodePoint(Number.parseInt(entity.slice(2), 16) % 0x110000) : entity.startsWith('#') ? String.fromCodePoint(Number(entity.slice(1)) % 0x110000) : (XML_ENTITIES[entity] ?? ''),
+  );
+
+/** The text runs of OOXML parts: `<a:t>` in slides, `<t>` in shared strings and inline cells. */
+function xmlRuns(xml: string, element: RegExp): string {
+  return xml
+    .split(/<\/(?:a:p|w:p|si|row|c)>/)
+    .map((paragraph) => [...paragraph.matchAll(element)].map((m) => unescapeXml(m[1] ?? '')).join(''))
+    .filter((line) => line !== '')
+    .join('\n');
+}
+
+const naturalOrder = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
+
+async function zipText(bytes: Buffer, limits: TextLimits, parts: RegExp, element: RegExp): Promise<DocumentText> {
+  const zip = await JSZip.loadAsync(bytes);
+  const names = Object.keys(zip.files).filter((name) => parts.test(name)).sort(naturalOrder);
+  const texts: string[] = [];
+  let length = 0;
+  for (const name of names) {
+    if (length > limits.maxChars) break;
+    const xml = await zip.file(name)?.async('string');
+    const text = xmlRuns(xml ?? '', element);
+    texts.push(text);
+    length += text.length;
+  }
+  return read(texts.join('\n'), limits);
+}
+
+async function outlookText(bytes: Buffer, limits: TextLimits): Promise<DocumentText> {
+  const data = new MsgReader(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)).getFileData();
+  const recipients = (data.recipients ?? []).map((r) => [r.name, r.email ? `<${r.email}>` : ''].join(' ').trim()).join(', ');
+  if (!data.subject && !data.body && !data.bodyHtml) return { status: 'unreadable', why: 'damaged' };
+  const lines = [
+    `From: ${data.senderName ?? ''} ${data.senderEmail ? `<${data.senderEmail}>` : ''}`,
+    `To: ${recipients}`,
+    `Date: ${data.clientSubmitTime ?? data.messageDeliveryTime ?? ''}`,
+    `Subject: ${data.subject ?? ''}`,
+    data.body ?? (data.bodyHtml ? htmlToText(data.bodyHtml) : ''),
+  ];
+  return read(lines.join('\n'), limits);
+}
+
+/** Readers by kind; images and the binary Office formats have none (a reviewer reads them). */
+const READERS: Readonly<Record<EvidenceKind, ((bytes: Buffer, limits: TextLimits) => Promise<DocumentText>) | PoeUnreadable>> = {
+  pdf: pdfText,
+  docx: wordText,
+  xlsx: (bytes, limits) => zipText(bytes, limits, /^xl\/(sharedStrings|worksheets\/sheet\d+)\.xml$/, /<t(?:\s[^>]*)?>([^<]*)<\/t>/g),
+  pptx: (bytes, limits) => zipText(bytes, limits, /^ppt\/(slides\/slide|notesSlides\/notesSlide)\d+\.xml$/, /<a:t>([^<]*)<\/a:t>/g),
+  eml: async (bytes, limits) => read(mailText(bytes), limits),
+  msg: outlookText,
+  doc: 'legacyFormat',
+  xls: 'legacyFormat',
+  ppt: 'legacyFormat',
+  png: 'image',
+  jpeg: 'image',
+};
+
+export async function documentText(kind: EvidenceKind, bytes: Buffer, limits: TextLimits): Promise<DocumentText> {
+  const reader = READERS[kind];
+  if (typeof reader === 'string') return { status: 'unreadable', why: reader };
+  try {
+    return await reader(bytes, limits);
+  } catch {
+    // A damaged or hostile file: the reviewer reads it; the reason is enough here.
+    return { status: 'unreadable', why: 'damaged' };
+  }
+}

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { ContainerClient } from '@azure/storage-blob';
+import { connectBlobStorage } from '../../storage/blobConnection';
+import { BlobEvidenceReader } from '../../storage/evidenceTextReader';
+import { BlobEvidenceStore } from '../../storage/poeStore';
+import { DEMO_ADMIN, DEMO_PARTNER } from '../support/claimFactory';
+import { streamOf } from '../support/evidenceSamples';
+import { textPdf } from '../support/poeDocuments';
+import { standIns } from '../support/rootHooks';
+
+describe('BlobEvidenceReader: a stored PoE read back from Blob storage', function () {
+  this.timeout(60_000);
+  let container: ContainerClient;
+  let store: BlobEvidenceStore;
+
+  before(async () => {
+    const { service, signer } = connectBlobStorage({ connectionString: standIns().azurite.connectionString });
+    container = service.getContainerClient(`poe-text-${randomUUID().slice(0, 8)}`);
+    store = new BlobEvidenceStore({ container, signer });
+    await store.ensureContainer();
+  });
+
+  const put = (bytes: Buffer) =>
+    store.put({ partnerId: DEMO_PARTNER, claimId: randomUUID(), poeId: randomUUID(), fileName: 'SOW.pdf', content: streamOf(bytes, 1000), uploadedBy: DEMO_ADMIN });
+
+  it('reads the text of the stored file', async () => {
+    const file = await put(textPdf([{ lines: ['Signed by Chris Customer 2026-11-15'] }]));
+    const text = await new BlobEvidenceReader({ container }).textOf(file);
+    assert.equal(text.status === 'read' && text.text.trim(), 'Signed by Chris Customer 2026-11-15');
+  });
+
+  it('refuses a blob holding more than its record says, and a record over the limit, without reading them', async () => {
+    const file = await put(textPdf([{ lines: ['Signed by Chris Customer 2026-11-15'] }]));
+    assert.deepEqual(await new BlobEvidenceReader({ container }).textOf({ ...file, sizeBytes: file.sizeBytes - 10 }), { status: 'unreadable', why: 'tooLarge' });
+    assert.deepEqual(await new BlobEvidenceReader({ container, maxBytes: 100 }).textOf(file), { status: 'unreadable', why: 'tooLarge' });
+  });
+});
