@@ -20,6 +20,7 @@ import { CosmosPartnerDirectory } from '../storage/partnerDirectory';
 import { CosmosReassociationNotices } from '../storage/reassociationNotices';
 import { WordPoeTemplate } from '../documents/poeTemplate';
 import { BlobDownloadLinks } from '../storage/downloadLinks';
+import { BlobEvidenceReader } from '../storage/evidenceTextReader';
 import { BlobEvidenceStore } from '../storage/poeStore';
 import type { TenantDirectory } from '../claims/ports';
 import { tenantDirectoryFor } from './app/tenantLookup';
@@ -48,6 +49,8 @@ export interface Services {
   partners: CosmosPartnerDirectory;
   conversationReferences: CosmosConversationReferenceStore;
   evidence: BlobEvidenceStore;
+  /** Reads stored PoE files for the reviewers' checklist. */
+  evidenceText: BlobEvidenceReader;
   /** User state (language choices). */
   botStorage: CosmosDbPartitionedStorage;
   /** Conversation state (the dialog stack), written with the eTag each turn read. */
@@ -93,6 +96,7 @@ async function createServices(storage: StorageConnections, logger: Logger): Prom
     partners,
     conversationReferences: new CosmosConversationReferenceStore(container('conversationReferences')),
     evidence: new BlobEvidenceStore({ container: storage.poeContainer, signer: storage.blobSigner, maxBytes: config.blob.poeMaxBytes, claims }),
+    evidenceText: new BlobEvidenceReader({ container: storage.poeContainer, maxBytes: config.blob.poeMaxBytes }),
     botStorage: createBotStateStorage({ ...storage.cosmosConnection, databaseId: config.cosmos.databaseId }),
     conversationStorage: new CosmosConversationStateStorage(container('botState')),
     idempotencyRecords: new CosmosIdempotencyRecords(container('idempotencyRecords')),

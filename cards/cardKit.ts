@@ -28,6 +28,7 @@ import language from './language.json';
 import mpnChoice from './mpnChoice.json';
 import notice from './notice.json';
 import poe from './poe.json';
+import poeChecklist from './poeChecklist.json';
 import products from './products.json';
 import summary from './summary.json';
 import reviewDetail from './reviewDetail.json';
@@ -50,6 +51,7 @@ export const CARD_TEMPLATES = {
   subscriptions,
   contacts,
   poe,
+  poeChecklist,
   comments,
   summary,
   draftsList,

@@ -25,6 +25,7 @@ import {
   type MessageKey,
 } from '../locales/i18n';
 import { expandCard, labelsFor, type CardAttachment } from './cardKit';
+import { combinedChecklist, withChecklist } from './poeChecklist';
 import { commentAuthorLine, noticeData, type CardNotice } from './commentsThreadCard';
 import { STATUS_COLORS } from './listCards';
 import { ageLine, fieldLine, nameOf } from './reviewQueueCard';
@@ -46,6 +47,8 @@ export interface ReviewDetailCardModel {
   commentId: string;
   timeZone?: string;
   notice?: CardNotice;
+  /** How old a PoE's latest date may be, in months, as the check was configured. */
+  poeMaxAgeMonths?: number;
 }
 
 const TIMELINE_ENTRIES = 40;
@@ -139,7 +142,9 @@ export function renderReviewDetailCard(model: ReviewDetailCardModel, locale: Loc
   const { claim } = model;
   const allowed = (event: ClaimEventType): boolean => model.allowedEvents.includes(event);
   const inDispute = claim.status === 'dispute';
-  return expandCard('reviewDetail', {
+  // The reviewer starts where the machine stopped: the phrases found, and what was not.
+  const checklist = combinedChecklist(claim, locale, { title: 'poeCheck.reviewerTitle', evidence: true, fix: false, ...(model.poeMaxAgeMonths ? { maxAgeMonths: model.poeMaxAgeMonths } : {}) });
+  const card = expandCard('reviewDetail', {
     labels: labelsFor(locale, {
       title: 'reviewer.detailTitle',
       conflictsTitle: 'reviewer.conflictsTitle',
@@ -196,4 +201,5 @@ export function renderReviewDetailCard(model: ReviewDetailCardModel, locale: Loc
     noteMaxLength: COMMENT_MAX,
     commentId: model.commentId,
   });
+  return withChecklist(card, checklist);
 }

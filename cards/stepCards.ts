@@ -10,6 +10,7 @@ import { CLAIM_NAME_MAX, COMMENT_MAX, ORGANISATION_NAME_MAX, PERSON_NAME_MAX } f
 import { activityHelp, activityLabel, formatFileSize, problemMessage, solutionAreaLabel, t, type Locale } from '../locales/i18n';
 import { expandCard, headerData, labelsFor, problemData, type CardAttachment, type StepContext } from './cardKit';
 import { areaActivityValue, idsInputId, multipleInputId } from './submissions';
+import { withChecklist } from './poeChecklist';
 
 /** Problems from the validators (localized here) or sentences the dialog already localized. */
 export type CardProblems = readonly (Problem | string)[];
@@ -250,10 +251,12 @@ export interface PoeCardModel extends StepModel {
   templateUrl?: string;
   /** Local mode only: offer a generated sample PoE (the Agents Playground cannot upload files). */
   offerSample?: boolean;
+  /** The checklist of the files read so far (`fileChecklists`), shown after the files. */
+  checklist?: readonly unknown[];
 }
 
 export function renderPoeCard(model: PoeCardModel, locale: Locale): CardAttachment {
-  return expandCard('poe', {
+  return withChecklist(expandCard('poe', {
     ...stepBase(model, locale),
     labels: labelsFor(locale, {
       cancel: 'common.cancel',
@@ -274,7 +277,7 @@ export function renderPoeCard(model: PoeCardModel, locale: Locale): CardAttachme
     templateUrl: model.templateUrl ?? '',
     hasTemplateUrl: model.templateUrl !== undefined,
     offerSample: model.offerSample === true,
-  });
+  }), model.checklist ?? []);
 }
 
 // ---------------------------------------------------------------- comments

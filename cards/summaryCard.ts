@@ -16,6 +16,7 @@ import {
 } from '../locales/i18n';
 import { expandCard, headerData, labelsFor, problemData, type CardAttachment, type StepContext } from './cardKit';
 import { renderNoticeCard } from './generalCards';
+import { combinedChecklist, withChecklist } from './poeChecklist';
 import type { CardProblems } from './stepCards';
 import type { SummarySection } from './verbs';
 
@@ -27,6 +28,8 @@ export interface SummaryCardModel extends StepContext {
   locationName?: string;
   /** False while the claim is not editable (nothing but viewing); default true. */
   editable?: boolean;
+  /** How old a PoE's latest date may be, in months, as the check was configured. */
+  poeMaxAgeMonths?: number;
 }
 
 interface SectionData {
@@ -113,7 +116,8 @@ export function renderSummaryCard(model: SummaryCardModel, locale: Locale): Card
     .filter((id) => sectionShown(model.claim, id))
     .map((id) => ({ id, title: t(locale, SECTION_TITLES[id]), lines: lines[id], editable }));
   const problems = problemData(model.problems.map((p) => (typeof p === 'string' ? p : problemMessage(locale, p))));
-  return expandCard('summary', {
+  const checklist = combinedChecklist(model.claim, locale, { title: 'poeCheck.summaryTitle', evidence: true, fix: editable, ...(model.poeMaxAgeMonths ? { maxAgeMonths: model.poeMaxAgeMonths } : {}) });
+  const card = expandCard('summary', {
     claimId: model.claimId,
     nonce: model.nonce,
     ...headerData(model.header),
@@ -133,6 +137,7 @@ export function renderSummaryCard(model: SummaryCardModel, locale: Locale): Card
     ...problems,
     canSubmit: editable && !problems.hasProblems,
   });
+  return withChecklist(card, checklist);
 }
 
 /** "Submit this claim? It is final." with Yes, submit / Not yet. */

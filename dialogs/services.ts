@@ -15,6 +15,7 @@ import type {
   ClaimRepository,
   Clock,
   DownloadLinks,
+  EvidenceReader,
   EvidenceStore,
   PartnerDirectory,
   TenantDirectory,
@@ -53,6 +54,10 @@ export interface ClaimServices {
   claims: ClaimRepository;
   associations: AssociationStore;
   evidence: EvidenceStore;
+  /** Reads stored PoE files for the reviewers' checklist; absent, files are stored unchecked. */
+  evidenceText?: EvidenceReader;
+  /** How old the latest date in a PoE may be, in months (default 12). */
+  poeMaxAgeMonths?: number;
   partners: PartnerDirectory;
   tenants: TenantDirectory;
   files: FileSource;

@@ -7,14 +7,17 @@
  */
 import type { Attachment } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { fileChecklists } from '../../cards/poeChecklist';
 import { renderPoeCard } from '../../cards/render';
 import { DomainError, EvidenceRejected } from '../../claims/errors';
+import { errorName } from '../../claims/notifications';
 import type { Claim, PoeFile } from '../../claims/model';
 import { formatFileSize, problemMessages, t, type MessageKey } from '../../locales/i18n';
 import { callerOf } from '../caller';
 import { asRecord, FILE_DOWNLOAD_INFO, type CardSubmission } from '../cardPrompt';
 import { SectionDialog, type CardAsk, type Next, type SectionOptions, type Turn } from './sectionDialog';
 import type { AttachedFile, ClaimServices, SamplePoeSource } from '../services';
+import { checkPoe } from '../poeReading';
 import type { WriteStop } from './claimDraft';
 
 export const POE_DIALOG = 'newClaim.poe';
@@ -73,6 +76,7 @@ export class PoeDialog extends SectionDialog {
             ...(templateUrl ? { templateUrl } : {}),
             offerSample,
             problems: options.problems ?? [],
+            checklist: fileChecklists(turn.claim, turn.claim.poe, turn.locale, { evidence: true, fix: true, ...(turn.services.poeMaxAgeMonths ? { maxAgeMonths: turn.services.poeMaxAgeMonths } : {}) }),
           },
           turn.locale,
         ),
@@ -164,7 +168,24 @@ export class PoeDialog extends SectionDialog {
     }
     turn.claim = saved.claim;
     await this.sayPlain(turn, t(turn.locale, 'poe.received', { fileName: stored.fileName, size: formatFileSize(turn.locale, stored.sizeBytes) }));
+    await this.recordCheck(turn, stored);
     return undefined;
+  }
+
+  /**
+   * Reads the file after it was acknowledged and records what a reviewer would find;
+   * the card shown next carries the checklist. A check that cannot be recorded only
+   * means the card shows none: the file itself is safely stored and recorded.
+   */
+  private async recordCheck(turn: Turn, file: PoeFile): Promise<void> {
+    const check = await checkPoe(turn.services, turn.claim, file);
+    if (!check) return;
+    try {
+      const saved = await this.draft.save(turn.context, turn.writer, turn.work, { poeChecks: [{ poeId: file.id, check }] });
+      if (saved.ok) turn.claim = saved.claim;
+    } catch (e) {
+      turn.services.log('warn', 'poeCheckNotRecorded', { claimId: turn.claim.id, poeId: file.id, error: errorName(e) });
+    }
   }
 
   private async refuse(turn: Turn, fileName: string, code: string, declaredType: string | undefined): Promise<void> {

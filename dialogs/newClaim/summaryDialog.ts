@@ -74,7 +74,7 @@ export class SummaryDialog extends SectionDialog {
     const all = uniqueSentences(turn, [...problems, ...validateClaimForSubmission(turn.claim, turn.writer.org)]);
     return {
       verbs: ['editSection', 'saveDraft', 'submitClaim'],
-      card: (step) => renderSummaryCard({ ...step, claim: turn.claim, problems: all, ...(location ? { locationName: location.name } : {}) }, turn.locale),
+      card: (step) => renderSummaryCard({ ...step, claim: turn.claim, problems: all, ...(location ? { locationName: location.name } : {}), ...(turn.services.poeMaxAgeMonths ? { poeMaxAgeMonths: turn.services.poeMaxAgeMonths } : {}) }, turn.locale),
     };
   }
 

@@ -108,6 +108,7 @@ export async function reviewDetailCard(services: ClaimServices, claim: Claim, vi
       timeZone: view.timeZone,
       ageBusinessDays: ageOf(claim, view),
       notice,
+      ...(services.poeMaxAgeMonths ? { poeMaxAgeMonths: services.poeMaxAgeMonths } : {}),
     },
     view.locale,
   );

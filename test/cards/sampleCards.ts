@@ -4,7 +4,8 @@
  * each kind of status, empty lists). `userText` goes into every field a partner,
  * customer or reviewer could have typed, so tests can follow it into the output.
  */
-import type { Claim } from '../../claims/model';
+import type { Claim, PoeCheckReason } from '../../claims/model';
+import { fileChecklists } from '../../cards/poeChecklist';
 import type { Locale } from '../../locales/i18n';
 import * as cards from '../../cards/render';
 import { renderConsentCard } from '../../cards/consentCard';
@@ -102,9 +103,36 @@ export function sampleCards(locale: Locale, userText = 'Contoso Ltd'): SampleCar
     ['language (follow Teams)', cards.renderLanguageCard({ teamsLocale: 'ja-JP' }, locale)],
     ['customerConsent', renderConsentCard({ claimId: 'claim-1', token: 'v1.x.y', partnerName: userText, customerDomain: userText, productIds: claim.productIds, closesAt: '2025-03-12T17:00:00.000Z', timeZone: 'America/Los_Angeles' }, locale)],
     ['customerConsent (answered)', renderConsentCard({ claimId: 'claim-1', token: 'v1.x.y', partnerName: userText, customerDomain: userText, productIds: [userText], closesAt: '2025-03-12T17:00:00.000Z', outcome: 'optOut' }, locale)],
+    ...checklistSamples(locale, userText),
     ...reviewerSamples(locale, userText, claim),
   ];
   return out.map(([name, card]) => ({ name, card }));
+}
+
+/** A claim whose files were read: one complete, one missing things, one unreadable; evidence phrases are user text. */
+export function checkedClaim(userText: string, overrides: Partial<Claim> = {}): Claim {
+  const base = sampleClaim(userText, overrides);
+  const file = base.poe[0];
+  const checkedAt = '2025-03-03T10:00:00.000Z';
+  const found = (reason: PoeCheckReason) => ({ reason, found: true, evidence: userText });
+  return {
+    ...base,
+    poe: [
+      { ...file, check: { status: 'checked', checkedAt, findings: [found('customerAcknowledgement'), { ...found('dates'), latestDay: '2025-03-01' }, found('partnerSolution'), { reason: 'products', found: true, products: [{ productId: 'dynamics365Sales', evidence: userText }] }] } },
+      { ...file, id: 'poe-2', check: { status: 'checked', checkedAt, findings: [{ reason: 'customerAcknowledgement', found: false }, { reason: 'dates', found: false, detail: 'tooOld', latestDay: '2019-05-01' }, { reason: 'partnerSolution', found: false, detail: 'noWorkDescription' }, { reason: 'products', found: false, products: [] }] } },
+      { ...file, id: 'poe-3', check: { status: 'unreadable', checkedAt, why: 'image' } },
+    ],
+  };
+}
+
+function checklistSamples(locale: Locale, userText: string): [string, cards.CardAttachment][] {
+  const claim = checkedClaim(userText);
+  const options = { evidence: true, fix: true };
+  return [
+    ['poeChecklist (on the PoE card)', cards.renderPoeCard({ ...step, files: claim.poe, maxSizeBytes: 25 * 1024 * 1024, checklist: fileChecklists(claim, claim.poe, locale, options) }, locale)],
+    ['poeChecklist (on the summary)', cards.renderSummaryCard({ ...step, claim, problems: [] }, locale)],
+    ['poeChecklist (nothing readable)', cards.renderSummaryCard({ ...step, claim: { ...claim, poe: claim.poe.slice(2) }, problems: [] }, locale)],
+  ];
 }
 
 /** The reviewer's cards and the comments thread, in each shape they take. */
@@ -120,6 +148,7 @@ function reviewerSamples(locale: Locale, userText: string, claim: Claim): [strin
     ['reviewQueue', renderReviewQueueCard({ rows: [{ claim, partnerName: userText, ageBusinessDays: 3, conflicts }, { claim: buildClaim({ status: 'dispute' }), partnerName: 'Fabrikam', ageBusinessDays: 0, conflicts: [] }], page: 2, nextToken: userText }, locale)],
     ['reviewQueue (empty)', renderReviewQueueCard({ rows: [], page: 1 }, locale)],
     ['reviewDetail (under review)', renderReviewDetailCard({ ...detail, claim: sampleClaim(userText, { status: 'underReview' }), poe: links, conflicts, allowedEvents: ['requestInfo', 'approve', 'reject'], ageBusinessDays: 4, notice: { tone: 'attention', lines: [userText] } }, locale)],
+    ['reviewDetail (PoE checked)', renderReviewDetailCard({ ...detail, claim: checkedClaim(userText, { status: 'underReview' }), poe: links, conflicts: [], allowedEvents: ['requestInfo', 'approve', 'reject'] }, locale)],
     ['reviewDetail (dispute)', renderReviewDetailCard({ ...detail, claim: sampleClaim(userText, { status: 'dispute', rejection }), poe: links, conflicts: [], allowedEvents: ['approve', 'reject'] }, locale)],
     ['reviewDetail (submitted, no PoE)', renderReviewDetailCard({ ...detail, claim: buildClaim({ id: 'claim-1', status: 'submitted' }), poe: [], conflicts: [], allowedEvents: ['startReview'], ageBusinessDays: 0 }, locale)],
     ['reviewDetail (info requested)', renderReviewDetailCard({ ...detail, claim: sampleClaim(userText, { status: 'partnerActionRequired', infoRequest: { reasonCodes: ['missingProducts'], note: userText, deadlineAt: '2025-03-20T09:00:00.000Z' } }), poe: links, conflicts: [], allowedEvents: [], notice: { tone: 'good', lines: [userText] } }, locale)],

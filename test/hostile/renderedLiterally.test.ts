@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { LOCALES, t, type Locale } from '../../locales/i18n';
 import { messageList } from '../../locales/translator';
 import { parseFindings, walk } from '../cards/cardChecks';
-import { minimalPdf } from '../support/evidenceSamples';
+import { textPdf } from '../support/poeDocuments';
 import { CUSTOMER_DOMAIN, CUSTOMER_TENANT, HostileChat } from './hostileChat';
 import { ADMIN, HOME, REVIEWER, useHostileWorld, type HostileWorld, type User } from './hostileWorld';
 import { cardsOf, type Card } from './replies';
@@ -39,6 +39,8 @@ const CONTACTS = {
 const COMMENT = `${expr} [link](https://evil.example)\n- item\n> quote ${'x'.repeat(2000)}`.slice(0, 2000);
 /** No slash: a file name keeps only its last path segment. */
 const FILE_NAME = '${x} [SOW](evil) **b** <i>.pdf';
+/** A line of the PoE itself: the check quotes it as evidence, so it is user text too. */
+const DOCUMENT_LINE = `Approved by contoso ${expr} [sign](https://evil.example) **now** <b>x</b>`;
 const INFO_NOTE = `Please re-send: ${expr}\n[here](https://evil.example) **now**`;
 const REJECT_NOTE = `${expr} <img src=x onerror=alert(1)> [appeal](https://evil.example)`;
 const REVIEWER_COMMENT = "${if(true,'x','y')} [c](https://evil.example) ${$root.labels.title}";
@@ -103,12 +105,13 @@ describe('hostile input: user text rendered literally in every card that shows i
       assert.ok(JSON.stringify(prefilled).includes(JSON.stringify(DISPLAY_NAME).slice(1, -1)), 'the partner contact is prefilled with the display name');
       shownLiterally(prefilled, DISPLAY_NAME, 'contacts prefilled');
       await chat.click('contactsEntered', CONTACTS);
-      await chat.attach(FILE_NAME, world().files.serve(minimalPdf(), 'application/pdf'), 'pdf');
+      const poeCards = cardsOf(await chat.attach(FILE_NAME, world().files.serve(textPdf([{ lines: [DOCUMENT_LINE] }]), 'application/pdf'), 'pdf'));
+      assertShows(poeCards, [DOCUMENT_LINE, FILE_NAME], 'PoE card with the checklist');
       await chat.click('poeDone');
       const overComment = `${COMMENT}!`;
       assertShows(cardsOf(await chat.click('commentEntered', { comment: overComment })), [overComment], 'comment over its limit, re-shown', 'input');
       const review = cardsOf(await chat.click('commentEntered', { comment: COMMENT }));
-      const partnerTexts = [NAME, ...Object.values(REVENUE), ...Object.values(CONTACTS).filter((v) => !v.endsWith('.example') && !v.startsWith('sam@')), COMMENT, FILE_NAME];
+      const partnerTexts = [NAME, ...Object.values(REVENUE), ...Object.values(CONTACTS).filter((v) => !v.endsWith('.example') && !v.startsWith('sam@')), COMMENT, FILE_NAME, DOCUMENT_LINE];
       assertShows(review, partnerTexts, 'review card');
       assertShows(cardsOf(await chat.say(messageList(locale, 'commands.cancel')[0] ?? 'cancel')), [NAME], 'cancel question');
       await chat.click('cancelBack');

@@ -22,6 +22,7 @@ import { CosmosConversationReferenceStore } from '../../storage/conversationRefe
 import { BlobDownloadLinks } from '../../storage/downloadLinks';
 import { CosmosIdempotencyRecords } from '../../storage/idempotencyRecords';
 import { CosmosPartnerDirectory } from '../../storage/partnerDirectory';
+import { BlobEvidenceReader } from '../../storage/evidenceTextReader';
 import { BlobEvidenceStore } from '../../storage/poeStore';
 import { loadSeededTenantDirectory } from '../../storage/tenantDirectory';
 import { freshCosmosDatabase, type TestDatabase } from './cosmosTestDatabase';
@@ -78,6 +79,7 @@ export async function botHarness(options: { clock?: Clock; orgs?: PartnerOrganis
     claims,
     associations: new CosmosAssociationStore(db.container('associations')),
     evidence,
+    evidenceText: new BlobEvidenceReader({ container: poeContainer }),
     partners,
     tenants: await loadSeededTenantDirectory(),
     files: new TeamsFileSource({ allowLoopbackHttp: true }),

@@ -26,6 +26,7 @@ import { connectBlobStorage } from '../../../storage/blobConnection';
 import { CosmosAssociationStore } from '../../../storage/associationStore';
 import { CosmosClaimRepository } from '../../../storage/claimRepository';
 import { CosmosPartnerDirectory } from '../../../storage/partnerDirectory';
+import { BlobEvidenceReader } from '../../../storage/evidenceTextReader';
 import { BlobEvidenceStore } from '../../../storage/poeStore';
 import { freshCosmosDatabase, type TestDatabase } from '../../support/cosmosTestDatabase';
 import { standIns } from '../../support/rootHooks';
@@ -160,6 +161,7 @@ export async function createWorld(): Promise<World> {
     claims: faults.wrap(claims, 'claims'),
     associations: faults.wrap(associations, 'associations'),
     evidence: faults.wrap(evidence, 'evidence'),
+    evidenceText: new BlobEvidenceReader({ container: blobs.getContainerClient(containerName), maxBytes: POE_MAX_BYTES }),
     partners,
     tenants: faults.wrap(
       {
