@@ -29,6 +29,7 @@ import mpnChoice from './mpnChoice.json';
 import notice from './notice.json';
 import poe from './poe.json';
 import poeChecklist from './poeChecklist.json';
+import proposalNotice from './proposalNotice.json';
 import products from './products.json';
 import summary from './summary.json';
 import reviewDetail from './reviewDetail.json';
@@ -52,6 +53,7 @@ export const CARD_TEMPLATES = {
   contacts,
   poe,
   poeChecklist,
+  proposalNotice,
   comments,
   summary,
   draftsList,
@@ -100,6 +102,23 @@ export function expandCard(name: CardName, data: CardData): CardAttachment {
     throw new Error(`card template ${name} did not expand to an object`);
   }
   return { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: expanded as Record<string, unknown> };
+}
+
+/**
+ * The card with `elements` in place of its element with id `anchor` (at any depth of
+ * containers), or without that element when there are none: how a template part (the
+ * PoE checklist, a statement of work's proposal) goes into the cards that show it.
+ */
+export function spliceAt(card: CardAttachment, anchor: string, elements: readonly unknown[]): CardAttachment {
+  const place = (nodes: unknown[]): unknown[] =>
+    nodes.flatMap((node) => {
+      if (typeof node !== 'object' || node === null) return [node];
+      const element = node as Record<string, unknown>;
+      if (element.id === anchor) return [...elements];
+      return [Array.isArray(element.items) ? { ...element, items: place(element.items) } : element];
+    });
+  const body = Array.isArray(card.content.body) ? place(card.content.body) : card.content.body;
+  return { ...card, content: { ...card.content, body } };
 }
 
 /** Resolves a card's label map (binding name → message key) in one locale, plus the fallback text. */

@@ -9,7 +9,7 @@
 import type { Claim, PoeFile, PoeFileCheck, PoeFinding, PoeUnreadable } from '../claims/model';
 import { combineChecks, currentFindings, DEFAULT_POE_MAX_AGE_MONTHS, productNames, type CombinedFinding } from '../claims/poeCheck';
 import { formatDate, formatList, t, type Locale, type MessageKey } from '../locales/i18n';
-import { expandCard, labelsFor, type CardAttachment } from './cardKit';
+import { expandCard, labelsFor, spliceAt, type CardAttachment } from './cardKit';
 
 export const CHECKLIST_ANCHOR = 'poeChecklist';
 
@@ -116,18 +116,7 @@ export function combinedChecklist(claim: Claim, locale: Locale, options: Checkli
   return render(locale, options.title, [group(locale, '', findings, notes, options)]);
 }
 
-/**
- * The host card with the checklist in place of its `poeChecklist` element, or without
- * that element when there is nothing to show.
- */
+/** The host card with the checklist in place of its `poeChecklist` element, or without it when there is nothing to show. */
 export function withChecklist(card: CardAttachment, elements: readonly unknown[]): CardAttachment {
-  const place = (nodes: unknown[]): unknown[] =>
-    nodes.flatMap((node) => {
-      if (typeof node !== 'object' || node === null) return [node];
-      const element = node as Record<string, unknown>;
-      if (element.id === CHECKLIST_ANCHOR) return [...elements];
-      return [Array.isArray(element.items) ? { ...element, items: place(element.items) } : element];
-    });
-  const body = Array.isArray(card.content.body) ? place(card.content.body) : card.content.body;
-  return { ...card, content: { ...card.content, body } };
+  return spliceAt(card, CHECKLIST_ANCHOR, elements);
 }

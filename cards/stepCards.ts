@@ -11,6 +11,7 @@ import { activityHelp, activityLabel, formatFileSize, problemMessage, solutionAr
 import { expandCard, headerData, labelsFor, problemData, type CardAttachment, type StepContext } from './cardKit';
 import { areaActivityValue, idsInputId, multipleInputId } from './submissions';
 import { withChecklist } from './poeChecklist';
+import { withProposal } from './proposalNotice';
 
 /** Problems from the validators (localized here) or sentences the dialog already localized. */
 export type CardProblems = readonly (Problem | string)[];
@@ -51,12 +52,14 @@ export function renderMpnChoiceCard(model: MpnChoiceCardModel, locale: Locale): 
 // ---------------------------------------------------------------- customer
 
 export interface CustomerCardModel extends StepModel {
+  /** What a statement of work proposed for this card (`proposalLines`), for the partner to confirm. */
+  proposal?: readonly string[];
   domain?: string;
   tenantId?: string;
 }
 
 export function renderCustomerCard(model: CustomerCardModel, locale: Locale): CardAttachment {
-  return expandCard('customer', {
+  return withProposal(expandCard('customer', {
     ...stepBase(model, locale),
     labels: labelsFor(locale, {
       ...STEP_LABELS,
@@ -73,7 +76,7 @@ export function renderCustomerCard(model: CustomerCardModel, locale: Locale): Ca
     }),
     domain: model.domain ?? '',
     tenantId: model.tenantId ?? '',
-  });
+  }), locale, model.proposal ?? []);
 }
 
 // ---------------------------------------------------------------- solution area and activity
@@ -143,6 +146,8 @@ export function renderClaimNameCard(model: ClaimNameCardModel, locale: Locale): 
 // ---------------------------------------------------------------- products
 
 export interface ProductsCardModel extends StepModel {
+  /** What a statement of work proposed for this card (`proposalLines`), for the partner to confirm. */
+  proposal?: readonly string[];
   solutionArea: SolutionArea;
   /** The products offered: the catalog filtered by the solution area, as `{ id, title }`. */
   products: readonly { id: string; title: string }[];
@@ -154,7 +159,7 @@ export const productChoicesFor = (area: SolutionArea): { id: string; title: stri
   productsFor(area).map((product) => ({ id: product.id, title: product.name }));
 
 export function renderProductsCard(model: ProductsCardModel, locale: Locale): CardAttachment {
-  return expandCard('products', {
+  return withProposal(expandCard('products', {
     ...stepBase(model, locale),
     labels: labelsFor(locale, { ...STEP_LABELS, title: 'products.title', prompt: 'products.prompt', label: 'products.label', placeholder: 'products.placeholder', error: 'products.error' }),
     filtered: t(locale, 'products.filtered', { area: solutionAreaLabel(locale, model.solutionArea) }),
@@ -162,7 +167,7 @@ export function renderProductsCard(model: ProductsCardModel, locale: Locale): Ca
     // Input.ChoiceSet's multi-select value is one comma-separated string.
     selected: (model.selected ?? []).join(','),
     notes: [t(locale, model.solutionArea === 'microsoft365' ? 'products.reassociateNote' : 'products.legacyNote')],
-  });
+  }), locale, model.proposal ?? []);
 }
 
 // ---------------------------------------------------------------- subscriptions
@@ -201,6 +206,8 @@ export function renderSubscriptionsCard(model: SubscriptionsCardModel, locale: L
 // ---------------------------------------------------------------- contacts
 
 export interface ContactsCardModel extends StepModel {
+  /** What a statement of work proposed for this card (`proposalLines`), for the partner to confirm. */
+  proposal?: readonly string[];
   /** A Dynamics 365 product is claimed, so the customer's technical contact is asked too. */
   needsTechnicalContact: boolean;
   customer?: Partial<Contact>;
@@ -216,7 +223,7 @@ const contactData = (contact: Partial<Contact> | undefined) => ({
 });
 
 export function renderContactsCard(model: ContactsCardModel, locale: Locale): CardAttachment {
-  return expandCard('contacts', {
+  return withProposal(expandCard('contacts', {
     ...stepBase(model, locale),
     labels: labelsFor(locale, {
       ...STEP_LABELS,
@@ -239,7 +246,7 @@ export function renderContactsCard(model: ContactsCardModel, locale: Locale): Ca
     customer: contactData(model.customer),
     technical: contactData(model.technical),
     partner: contactData(model.partner),
-  });
+  }), locale, model.proposal ?? []);
 }
 
 // ---------------------------------------------------------------- proof of execution

@@ -27,7 +27,8 @@ export interface PoeCheckContext {
   maxAgeMonths?: number;
 }
 
-interface Line {
+/** A line of the document, prepared for matching. */
+export interface Line {
   text: string;
   match: MatchableText;
 }
@@ -39,7 +40,7 @@ export function evidencePhrase(text: string): string {
   return flat.length <= EVIDENCE_MAX_CHARS ? flat : `${flat.slice(0, EVIDENCE_MAX_CHARS - 1)}…`;
 }
 
-function linesOf(text: string): Line[] {
+export function linesOf(text: string): Line[] {
   return text
     .normalize('NFKC')
     .split(/\r?\n|\r|\f/)

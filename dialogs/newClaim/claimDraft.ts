@@ -16,7 +16,8 @@ import { createHash } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import { applyEdit, createDraft, editableFields, type ClaimPatch } from '../../claims/statusMachine';
 import { ConcurrencyConflict, DomainError, fail, ok, type Problem, type Result } from '../../claims/errors';
-import type { Activity, Actor, Claim, PartnerOrganisation, RevenueAssociationDetails, SolutionArea, Versioned } from '../../claims/model';
+import type { Activity, Actor, Claim, PartnerOrganisation, PoeFile, RevenueAssociationDetails, SolutionArea, Versioned } from '../../claims/model';
+import type { WorkProposal } from '../../claims/poePrefill';
 import type { SummarySection } from '../../cards/verbs';
 import { partnerActor, type Caller } from '../caller';
 import type { ClaimServices } from '../services';
@@ -40,6 +41,12 @@ export interface ClaimWork {
   edit?: SummarySection;
   /** The optional comment was offered in this flow already. */
   commentAsked?: boolean;
+  /** The id the draft will get, chosen when files arrive before it exists (a signed SOW attached at the first card). */
+  reservedClaimId?: string;
+  /** Files stored under `reservedClaimId` before the draft existed; recorded on it at the PoE step. */
+  pendingPoe?: PoeFile[];
+  /** What a statement of work proposes, shown on the cards for the partner to confirm; never written by itself. */
+  proposal?: WorkProposal;
 }
 
 /** A caller who may create and change claims right now. */

@@ -37,7 +37,8 @@ export class ClaimNameDialog extends SectionDialog {
     // One id per card: every submit of the same card (a double click, two at once on two
     // instances) creates the same claim, and a retry after a lost answer (kept in the
     // step's options) finds the claim the first attempt created instead of a second one.
-    options.memo = { ...options.memo, claimId: options.memo?.claimId ?? (submission.nonce ? draftIdForCard(turn.writer.org.id, submission.nonce) : turn.services.newId()) };
+    // A claim started from its SOW has its id already: the file is stored under it.
+    options.memo = { ...options.memo, claimId: options.memo?.claimId ?? turn.work.reservedClaimId ?? (submission.nonce ? draftIdForCard(turn.writer.org.id, submission.nonce) : turn.services.newId()) };
     const claimId = options.memo.claimId ?? '';
     const created = await this.draft.create(turn.context, turn.writer, turn.work, name, claimId);
     if (created.ok) {

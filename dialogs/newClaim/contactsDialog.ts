@@ -12,6 +12,7 @@ import { readTypedValues } from '../../claims/typedValues';
 import { validateContact } from '../../claims/validation';
 import { checkContacts, withContactMarks } from '../../claims/contactCheck';
 import type { CardSubmission } from '../cardPrompt';
+import { proposalLines } from '../../cards/proposalNotice';
 import { SectionDialog, type CardAsk, type Next, type SectionOptions, type Turn } from './sectionDialog';
 import type { ClaimServices } from '../services';
 
@@ -26,6 +27,12 @@ function problemsOf(contacts: { customerContact?: Contact; technicalContact?: Co
     ...(technical ? validateContact(contacts.technicalContact, 'technicalContact', true) : []),
     ...validateContact(contacts.partnerContact, 'partnerContact', false),
   ];
+}
+
+/** The n-th customer signer a statement of work named, as a contact to confirm. */
+function proposedContact(turn: Turn, index: number): Contact | undefined {
+  const signer = turn.work.proposal?.contacts[index];
+  return signer ? { name: signer.name, email: signer.email, ...(signer.title ? { title: signer.title } : {}) } : undefined;
 }
 
 export class ContactsDialog extends SectionDialog {
@@ -59,8 +66,9 @@ export class ContactsDialog extends SectionDialog {
     return form
       ? readContacts(form, needsTechnicalContact(turn.claim))
       : {
-          customerContact: turn.claim.customerContact,
-          technicalContact: turn.claim.technicalContact,
+          // The people who signed a statement of work for the customer, proposed until the partner answered.
+          customerContact: turn.claim.customerContact ?? proposedContact(turn, 0),
+          technicalContact: turn.claim.technicalContact ?? proposedContact(turn, 1),
           partnerContact: turn.claim.partnerContact ?? { name: caller.name ?? '', email: caller.email ?? '' },
         };
   }
@@ -79,6 +87,7 @@ export class ContactsDialog extends SectionDialog {
             technical: shown.technicalContact ?? {},
             partner: shown.partnerContact ?? {},
             problems: options.problems ?? [],
+            proposal: turn.claim.customerContact ? [] : proposalLines(turn.locale, turn.work.proposal, 'contacts'),
           },
           turn.locale,
         ),

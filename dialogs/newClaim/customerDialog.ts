@@ -12,6 +12,8 @@ import { normalizeDomain, normalizeGuid, validateDomain, validateTenantId } from
 import { readTypedValues } from '../../claims/typedValues';
 import { t } from '../../locales/i18n';
 import type { CardSubmission } from '../cardPrompt';
+import { proposalLines } from '../../cards/proposalNotice';
+import { acceptsSow, askAgainAfterSow } from './sowPrefill';
 import { SectionDialog, type CardAsk, type Next, type SectionOptions, type Turn } from './sectionDialog';
 import type { ClaimServices } from '../services';
 
@@ -56,15 +58,19 @@ export class CustomerDialog extends SectionDialog {
         card: (step) => renderTenantCheckCard({ ...step, kind, domain, tenantId }, turn.locale),
       };
     }
+    // What a statement of work proposed fills only what the partner has not answered yet.
+    const proposal = turn.claim.customerDomain === '' ? turn.work.proposal : undefined;
     return {
       verbs: ['customerEntered'],
+      acceptFiles: acceptsSow(turn),
       card: (step) =>
         renderCustomerCard(
           {
             ...step,
-            domain: options.form?.customerDomain ?? turn.claim.customerDomain,
-            tenantId: options.form?.customerTenantId ?? turn.claim.customerTenantId,
+            domain: options.form?.customerDomain ?? (turn.claim.customerDomain || (proposal?.customerDomain ?? '')),
+            tenantId: options.form?.customerTenantId ?? (turn.claim.customerTenantId || (proposal?.customerTenantId ?? '')),
             problems: options.problems ?? [],
+            proposal: proposalLines(turn.locale, proposal, 'customer'),
           },
           turn.locale,
         ),
@@ -81,6 +87,7 @@ export class CustomerDialog extends SectionDialog {
       }
       return this.saveAndFinish(turn, options, undefined, held);
     }
+    if (submission.files.length > 0) return askAgainAfterSow(turn, options, submission.files);
     const typed = readCustomer(submission.values);
     const problems = typedProblemsOf(typed.customerDomain, typed.customerTenantId);
     if (problems.length > 0) return this.askAgain(options, submission, problems);

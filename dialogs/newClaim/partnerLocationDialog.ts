@@ -9,6 +9,7 @@ import { normalizeMpnId, validateMpnId } from '../../claims/validation';
 import { readTypedValues } from '../../claims/typedValues';
 import { t } from '../../locales/i18n';
 import type { CardSubmission } from '../cardPrompt';
+import { acceptsSow, askAgainAfterSow } from './sowPrefill';
 import { SectionDialog, type CardAsk, type Next, type SectionOptions, type Turn } from './sectionDialog';
 import type { ClaimServices } from '../services';
 
@@ -42,6 +43,8 @@ export class PartnerLocationDialog extends SectionDialog {
       verbs: ['mpnChosen'],
       card: (step) =>
         renderMpnChoiceCard({ ...step, locations, selected: options.form?.mpnId ?? turn.claim.mpnId, problems: options.problems ?? [] }, turn.locale),
+      // A signed SOW attached here starts the claim from the document.
+      acceptFiles: acceptsSow(turn),
     };
   }
 
@@ -52,6 +55,7 @@ export class PartnerLocationDialog extends SectionDialog {
   }
 
   protected async answer(turn: Turn, options: SectionOptions, _stage: string | undefined, submission: CardSubmission): Promise<Next> {
+    if (submission.files.length > 0) return askAgainAfterSow(turn, options, submission.files);
     const { mpnId } = readMpnChoice(submission.values);
     const problem = this.problemOf(turn, mpnId);
     if (problem) return this.askAgain(options, submission, [problem]);

@@ -9,14 +9,14 @@ import type { Attachment } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { fileChecklists } from '../../cards/poeChecklist';
 import { renderPoeCard } from '../../cards/render';
-import { DomainError, EvidenceRejected } from '../../claims/errors';
 import { errorName } from '../../claims/notifications';
-import type { Claim, PoeFile } from '../../claims/model';
-import { formatFileSize, problemMessages, t, type MessageKey } from '../../locales/i18n';
+import type { Claim, PoeFile, PoeFileCheck } from '../../claims/model';
+import { formatFileSize, problemMessages, t } from '../../locales/i18n';
 import { callerOf } from '../caller';
-import { asRecord, FILE_DOWNLOAD_INFO, type CardSubmission } from '../cardPrompt';
+import { FILE_DOWNLOAD_INFO, type CardSubmission } from '../cardPrompt';
+import { storeAttachment } from './poeUpload';
 import { SectionDialog, type CardAsk, type Next, type SectionOptions, type Turn } from './sectionDialog';
-import type { AttachedFile, ClaimServices, SamplePoeSource } from '../services';
+import type { ClaimServices, SamplePoeSource } from '../services';
 import { checkPoe } from '../poeReading';
 import type { WriteStop } from './claimDraft';
 
@@ -24,19 +24,6 @@ export const POE_DIALOG = 'newClaim.poe';
 
 /** How long the PoE template link works. */
 export const TEMPLATE_LINK_SECONDS = 900;
-const REFUSALS: Readonly<Record<string, MessageKey>> = {
-  poeTooLarge: 'poe.tooLargeLimit',
-  poeTypeNotAllowed: 'poe.typeNotAllowed',
-  poeTypeMismatch: 'poe.typeMismatch',
-  poeEmpty: 'poe.empty',
-  poeUploadFailed: 'poe.uploadFailed',
-  poeSourceRefused: 'poe.sourceRefused',
-  poeLocked: 'poe.locked',
-};
-
-/** Teams mobile sometimes hands over the sharing page instead of the file. */
-const looksLikeSharingPage = (declaredType: string | undefined): boolean => /html/i.test(declaredType ?? '');
-
 export class PoeDialog extends SectionDialog {
   constructor(services: ClaimServices) {
     super(POE_DIALOG, services, ['poe'], { step: 'poe', title: 'poe.title' });
@@ -59,8 +46,9 @@ export class PoeDialog extends SectionDialog {
     return super.onContinueDialog(innerDc);
   }
 
-  protected ask(turn: Turn, options: SectionOptions): CardAsk | Next {
+  protected async ask(turn: Turn, options: SectionOptions): Promise<CardAsk | Next> {
     if (turn.work.claimId === undefined) return { kind: 'restart', work: turn.work };
+    if ((turn.work.pendingPoe ?? []).length > 0) return this.recordPending(turn, options);
     const templateUrl = options.memo?.templateUrl;
     const offerSample = turn.services.samplePoe !== undefined;
     return {
@@ -103,6 +91,29 @@ export class PoeDialog extends SectionDialog {
     return this.askAgain(options, undefined, []);
   }
 
+  /**
+   * Files attached before the draft existed (the SOW the claim was started from) were
+   * stored under its id: now they are recorded on it, checked against the claim as it
+   * stands, and the card is asked again.
+   */
+  private async recordPending(turn: Turn, options: SectionOptions): Promise<Next> {
+    const pending = (turn.work.pendingPoe ?? []).filter((file) => !turn.claim.poe.some((recorded) => recorded.id === file.id));
+    const work = { ...turn.work, pendingPoe: undefined };
+    if (pending.length === 0) return { kind: 'ask', options: { ...options, work } };
+    const checked = await Promise.all(pending.map(async (file) => ({ ...file, ...(await this.checkOf(turn, file)) })));
+    const saved = await this.draft.save(turn.context, turn.writer, turn.work, { addPoe: checked });
+    if (!saved.ok) {
+      if ('stop' in saved) return this.stop(turn, saved.stop);
+      for (const line of problemMessages(turn.locale, saved.problems)) await this.sayPlain(turn, line);
+    }
+    return { kind: 'ask', options: { ...options, work } };
+  }
+
+  private async checkOf(turn: Turn, file: PoeFile): Promise<{ check?: PoeFileCheck }> {
+    const check = await checkPoe(turn.services, turn.claim, file);
+    return check ? { check } : {};
+  }
+
   /** Local mode: a generated sample, served like a Teams download and received like any attached file. */
   private async receiveSample(turn: Turn, source: SamplePoeSource): Promise<WriteStop | undefined> {
     const sample = await source.serve(turn.claim);
@@ -116,39 +127,8 @@ export class PoeDialog extends SectionDialog {
 
   /** Stores one attached file and records it on the draft; refusals are told, not thrown. */
   private async receive(turn: Turn, attachment: Attachment): Promise<WriteStop | undefined> {
-    const fileName = attachment.name ?? '';
-    const content = asRecord(attachment.content);
-    const downloadUrl = typeof content?.downloadUrl === 'string' ? content.downloadUrl : '';
-    const fileType = typeof content?.fileType === 'string' ? content.fileType : undefined;
-    if (downloadUrl === '') {
-      await this.say(turn, 'poe.notAFile');
-      return undefined;
-    }
-    let opened: AttachedFile;
-    try {
-      opened = await turn.services.files.open(downloadUrl, fileType);
-    } catch (e) {
-      // The link expired or Teams refused it: only this file is affected.
-      await this.refuse(turn, fileName, e instanceof DomainError ? e.code : 'poeUploadFailed', undefined);
-      return undefined;
-    }
-    const declaredType = opened.declaredType ?? fileType;
-    let stored: PoeFile;
-    try {
-      stored = await turn.services.evidence.put({
-        partnerId: turn.claim.partnerId,
-        claimId: turn.claim.id,
-        poeId: turn.services.newId(),
-        fileName,
-        ...(declaredType ? { declaredType } : {}),
-        content: opened.stream,
-        uploadedBy: turn.writer.actor,
-      });
-    } catch (e) {
-      if (!(e instanceof EvidenceRejected)) throw e;
-      await this.refuse(turn, fileName, e.code, declaredType);
-      return undefined;
-    }
+    const stored = await storeAttachment(turn, attachment, turn.claim.id);
+    if (!stored) return undefined;
     const saved = await this.draft.save(turn.context, turn.writer, turn.work, { addPoe: [stored] }).catch(async (e: unknown) => {
       // A write whose answer was lost (a timeout, a cut connection) may have gone
       // through: then the claim records the file, which must stay. Only a file the
@@ -186,13 +166,6 @@ export class PoeDialog extends SectionDialog {
     } catch (e) {
       turn.services.log('warn', 'poeCheckNotRecorded', { claimId: turn.claim.id, poeId: file.id, error: errorName(e) });
     }
-  }
-
-  private async refuse(turn: Turn, fileName: string, code: string, declaredType: string | undefined): Promise<void> {
-    const typeRefused = code === 'poeTypeNotAllowed' || code === 'poeTypeMismatch';
-    const key = typeRefused && looksLikeSharingPage(declaredType) ? 'poe.sharePage' : (REFUSALS[code] ?? 'poe.uploadFailed');
-    const maxSize = formatFileSize(turn.locale, turn.services.evidenceMaxBytes);
-    await this.sayPlain(turn, t(turn.locale, key, { fileName, maxSize }));
   }
 
   /** The claim as stored when it records `file`, 'no' when it does not, 'unknown' when it cannot be read. */

@@ -8,6 +8,7 @@ import { productById } from '../../claims/catalog';
 import { validateSection } from '../../claims/validation';
 import { cardMessage, type CardSubmission } from '../cardPrompt';
 import { heldKeyMessage, heldKeysOf } from './heldKeys';
+import { proposalLines } from '../../cards/proposalNotice';
 import { SectionDialog, type CardAsk, type Next, type SectionOptions, type Turn } from './sectionDialog';
 import type { ClaimServices } from '../services';
 
@@ -28,11 +29,14 @@ export class ProductsDialog extends SectionDialog {
     // The solution part comes first and is never complete without an area.
     if (!area) return { kind: 'restart', work: turn.work };
     const offered = productChoicesFor(area);
-    const typed = options.form ? readProducts(options.form).productIds : turn.claim.productIds;
+    // Products a statement of work names are selected for the partner to confirm, while none are chosen.
+    const proposal = turn.claim.productIds.length === 0 ? turn.work.proposal : undefined;
+    const typed = options.form ? readProducts(options.form).productIds : turn.claim.productIds.length > 0 ? turn.claim.productIds : (proposal?.productIds ?? []);
     const selected = typed.filter((id) => offered.some((p) => p.id === id));
+    const proposed = proposal ? { ...proposal, productIds: proposal.productIds.filter((id) => offered.some((p) => p.id === id)) } : undefined;
     return {
       verbs: ['productsChosen'],
-      card: (step) => renderProductsCard({ ...step, solutionArea: area, products: offered, selected, problems: options.problems ?? [] }, turn.locale),
+      card: (step) => renderProductsCard({ ...step, solutionArea: area, products: offered, selected, problems: options.problems ?? [], proposal: proposalLines(turn.locale, proposed, 'products') }, turn.locale),
     };
   }
 

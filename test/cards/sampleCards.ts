@@ -6,6 +6,7 @@
  */
 import type { Claim, PoeCheckReason } from '../../claims/model';
 import { fileChecklists } from '../../cards/poeChecklist';
+import { proposalLines } from '../../cards/proposalNotice';
 import type { Locale } from '../../locales/i18n';
 import * as cards from '../../cards/render';
 import { renderConsentCard } from '../../cards/consentCard';
@@ -128,9 +129,13 @@ export function checkedClaim(userText: string, overrides: Partial<Claim> = {}): 
 function checklistSamples(locale: Locale, userText: string): [string, cards.CardAttachment][] {
   const claim = checkedClaim(userText);
   const options = { evidence: true, fix: true };
+  const proposal = { fileName: userText, customerDomain: userText, customerTenantId: userText, tenantCheck: 'mismatch' as const, contacts: [{ name: userText, email: userText }], productIds: ['powerBI'] };
   return [
     ['poeChecklist (on the PoE card)', cards.renderPoeCard({ ...step, files: claim.poe, maxSizeBytes: 25 * 1024 * 1024, checklist: fileChecklists(claim, claim.poe, locale, options) }, locale)],
     ['poeChecklist (on the summary)', cards.renderSummaryCard({ ...step, claim, problems: [] }, locale)],
+    ['proposalNotice (on the customer card)', cards.renderCustomerCard({ ...step, domain: userText, tenantId: userText, proposal: proposalLines(locale, proposal, 'customer') }, locale)],
+    ['proposalNotice (on the products card)', cards.renderProductsCard({ ...step, solutionArea: 'businessApplications', products: [{ id: 'powerBI', title: 'Power BI' }], selected: ['powerBI'], proposal: proposalLines(locale, proposal, 'products') }, locale)],
+    ['proposalNotice (on the contacts card)', cards.renderContactsCard({ ...step, needsTechnicalContact: false, customer: { name: userText, email: userText }, proposal: proposalLines(locale, proposal, 'contacts') }, locale)],
     ['poeChecklist (nothing readable)', cards.renderSummaryCard({ ...step, claim: { ...claim, poe: claim.poe.slice(2) }, problems: [] }, locale)],
   ];
 }
