@@ -5,7 +5,7 @@
  *               the claims bot (bot/index.ts startApp, --expose-gc) · the yardsticks: the
  *               peer (core-bot style), the state floor, the bare echo bot · this one
  *               (load generator, Teams' side, setup and checks, the scheduler)
- *   stages      turnCost · turnLatency · parkedHeap · poeUpload · sweep · killLoop
+ *   stages      turnCost · turnLatency · parkedHeap · poeUpload · poeCheck · sweep · killLoop
  *
  * Settings: BENCH_PARTNERS (50), BENCH_ROUNDS (5 measured rounds per turn stage), BENCH_PARKED
  * (1000), BENCH_POE_MIB (25), BENCH_DUE (10000), BENCH_NOT_DUE (100000), BENCH_KILL_RUNS (50; 0 skips it), BENCH_STAGES (all),
@@ -24,6 +24,7 @@ import { ensureCosmosSchema } from '../storage/cosmosSchema';
 import type { BenchContext, BenchSettings, StartedBot } from './context';
 import { BenchChild } from './ipc';
 import { parkedHeapStage } from './parkedHeapStage';
+import { poeCheckStage } from './poeCheckStage';
 import { poeUploadStage } from './poeUploadStage';
 import { HEADLINE_KEYS, REPO_ROOT, headlineRows, markdownTable, textTable, writeReliabilitySection, type Headline } from './report';
 import { round } from './stats';
@@ -139,6 +140,7 @@ async function main(): Promise<number> {
     ['turnLatency', turnLatencyStage],
     ['parkedHeap', parkedHeapStage],
     ['poeUpload', poeUploadStage],
+    ['poeCheck', poeCheckStage],
     ['sweep', sweepStage],
   ];
   if (settings.killRuns > 0) {
@@ -204,6 +206,10 @@ function headlineOf(raw: Record<string, unknown>): Headline {
     cosmos_ops_per_turn: figure(raw, 'turnCost', 'cosmos', 'perTurn'),
     heap_kb_per_conversation: figure(raw, 'parkedHeap', 'kbPerConversation'),
     poe_upload_rss_growth_mb: figure(raw, 'poeUpload', 'rssGrowthMiB'),
+    poe_check_seconds_25mb: figure(raw, 'poeCheck', 'scanned25MiB', 'checkSeconds'),
+    poe_check_reader_peak_rss_mb_25mb: figure(raw, 'poeCheck', 'scanned25MiB', 'readerPeakRssMiB'),
+    poe_check_seconds_100_pages: figure(raw, 'poeCheck', 'sow100Pages', 'checkSeconds'),
+    poe_check_reader_peak_rss_mb_100_pages: figure(raw, 'poeCheck', 'sow100Pages', 'readerPeakRssMiB'),
     sweep_due_per_second: figure(raw, 'sweep', 'duePerSecond'),
     sweep_docs_read_per_due: figure(raw, 'sweep', 'documentsReadPerDue'),
     turn_throughput_ratio_vs_peer: figure(raw, 'turnCost', 'throughputRatioVsPeer'),
@@ -246,6 +252,7 @@ function reliabilitySection(
     [`With ${f('turnLatency', 'cosmosLatencyMs')} ms per Cosmos DB request, one partner: p50 · p99 per turn`, latencyLine('solo')],
     [`With ${f('turnLatency', 'cosmosLatencyMs')} ms per Cosmos DB request, ${s.partners} partners at once: p50 · p99 per turn`, latencyLine('concurrent')],
     ['PoE: RSS growth of each upload; Buffers live during an upload (collecting before every sample)', `${growths} MB; ${f('poeUpload', 'liveSet', 'arrayBuffersGrowthMiB')} MB`],
+    ['PoE check after the upload (read back, text in a child process, check): 25 MB scan · 100-page SOW — seconds (download alone) · reader peak RSS · bot-side RSS growth', `${f('poeCheck', 'scanned25MiB', 'checkSeconds')} s (${f('poeCheck', 'scanned25MiB', 'downloadSeconds')} s) · ${f('poeCheck', 'scanned25MiB', 'readerPeakRssMiB')} MB · ${f('poeCheck', 'scanned25MiB', 'rssGrowthMiB')} MB; ${f('poeCheck', 'sow100Pages', 'checkSeconds')} s (${f('poeCheck', 'sow100Pages', 'downloadSeconds')} s) · ${f('poeCheck', 'sow100Pages', 'readerPeakRssMiB')} MB · ${f('poeCheck', 'sow100Pages', 'rssGrowthMiB')} MB`],
     ['Scheduler: seconds until all closed and told · CPU per due claim (bot · stand-ins)', `${f('sweep', 'sweepSeconds')} s · ${f('sweep', 'cpuMsPerDue', 'bot')} ms · ${f('sweep', 'cpuMsPerDue', 'standIns')} ms`],
     ['SIGKILL loop (submit and approve): runs · killed mid-work · broken invariants · doubles in the send window', `${f('killLoop', 'runs')} · ${f('killLoop', 'killedMidWork')} · ${f('killLoop', 'violations')} · ${f('killLoop', 'doublesInSendWindow')}`],
   ];

@@ -90,13 +90,14 @@ async function createServices(storage: StorageConnections, logger: Logger): Prom
   const container = (name: Parameters<typeof containerSpec>[0]) => storage.database.container(containerSpec(name).id);
   const partners = new CosmosPartnerDirectory(container('partners'));
   const claims = new CosmosClaimRepository(container('claims'));
+  const evidence = new BlobEvidenceStore({ container: storage.poeContainer, signer: storage.blobSigner, maxBytes: config.blob.poeMaxBytes, claims });
   return {
     claims,
     associations: new CosmosAssociationStore(container('associations')),
     partners,
     conversationReferences: new CosmosConversationReferenceStore(container('conversationReferences')),
-    evidence: new BlobEvidenceStore({ container: storage.poeContainer, signer: storage.blobSigner, maxBytes: config.blob.poeMaxBytes, claims }),
-    evidenceText: new BlobEvidenceReader({ container: storage.poeContainer, maxBytes: config.blob.poeMaxBytes }),
+    evidence,
+    evidenceText: new BlobEvidenceReader({ evidence, maxBytes: config.blob.poeMaxBytes }),
     botStorage: createBotStateStorage({ ...storage.cosmosConnection, databaseId: config.cosmos.databaseId }),
     conversationStorage: new CosmosConversationStateStorage(container('botState')),
     idempotencyRecords: new CosmosIdempotencyRecords(container('idempotencyRecords')),

@@ -1,54 +1,76 @@
 /**
- * A PoE file's text, read in a worker thread with hard limits: a file that takes too
- * long is stopped (the worker is terminated, not asked), and one that needs more heap
- * than allowed ends the worker, not the bot. The bytes are handed over, not copied
- * twice; the text that comes back is cut at `maxChars`.
+ * A PoE file's text, read in a child process with hard limits: a file that takes too
+ * long is killed (not asked to stop), one that needs more heap than allowed ends that
+ * process, not the bot, and the parser's memory is never the bot's. The text that
+ * comes back is cut at `maxChars`.
  */
+import { fork } from 'node:child_process';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { EvidenceKind } from '../claims/model';
 import type { DocumentText, TextLimits } from './documentText';
 
 export type { DocumentText } from './documentText';
 
 export interface ExtractionLimits extends TextLimits {
-  /** The worker is stopped after this long. */
+  /** The reader is killed after this long. */
   timeoutMs: number;
-  /** The worker's JavaScript heap (old generation) ceiling. */
+  /** The reader's JavaScript heap (old generation) ceiling. */
   maxHeapMb: number;
 }
 
 export const DEFAULT_EXTRACTION_LIMITS: ExtractionLimits = { maxChars: 1_000_000, maxPages: 300, timeoutMs: 20_000, maxHeapMb: 192 };
 
 /** Next to this file, with this file's extension: `.ts` under tsx, `.js` once built. */
-const WORKER_FILE = path.join(__dirname, `textWorker${path.extname(__filename)}`);
-/** Under tsx a worker does not inherit the TypeScript loader: it registers it first. */
-const WORKER_SOURCE = WORKER_FILE.endsWith('.ts') ? `require('tsx/cjs/api').register(); require(${JSON.stringify(WORKER_FILE)});` : undefined;
+const READER_FILE = path.join(__dirname, `textReaderProcess${path.extname(__filename)}`);
+/**
+ * Under tsx the reader loads TypeScript through tsx's CommonJS hook only: its ESM
+ * loader would transform pdf.js too, tripling the reader's memory for nothing.
+ */
+const READER_FLAGS = READER_FILE.endsWith('.ts') ? ['--require', require.resolve('tsx/cjs')] : [];
 
+/** What the reader process answers. */
+interface ReaderAnswer {
+  result: DocumentText;
+  peakRssKb: number;
+}
+
+/** The last reader's peak resident set, for the bench. */
+export const lastReader = { peakRssKb: 0 };
+
+/** The text of a file held in memory. */
 export function extractText(kind: EvidenceKind, bytes: Uint8Array, limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS): Promise<DocumentText> {
-  // A private copy can be transferred; the caller's buffer may be a slice of a shared pool.
-  const own = new Uint8Array(bytes);
+  return read({ kind, bytes }, limits);
+}
+
+/** The text of a stored file, fetched by the reader process itself from a read link of ours (at most `maxBytes`). */
+export function extractTextFromLink(kind: EvidenceKind, url: string, maxBytes: number, limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS): Promise<DocumentText> {
+  return read({ kind, url, maxBytes, timeoutMs: limits.timeoutMs }, limits);
+}
+
+function read(job: { kind: EvidenceKind } & ({ bytes: Uint8Array } | { url: string; maxBytes: number; timeoutMs: number }), limits: ExtractionLimits): Promise<DocumentText> {
   const { timeoutMs, maxHeapMb, ...textLimits } = limits;
   return new Promise<DocumentText>((resolve) => {
     let settled = false;
-    const worker = new Worker(WORKER_SOURCE ?? WORKER_FILE, {
-      eval: WORKER_SOURCE !== undefined,
-      workerData: { kind, bytes: own, limits: textLimits },
-      transferList: [own.buffer],
-      resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 32 },
-      stdout: true,
-      stderr: true,
+    const child = fork(READER_FILE, [], {
+      execArgv: [...READER_FLAGS, `--max-old-space-size=${maxHeapMb}`],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     });
     const settle = (result: DocumentText): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       resolve(result);
-      void worker.terminate();
+      if (child.exitCode === null) child.kill('SIGKILL');
     };
     const timer = setTimeout(() => settle({ status: 'unreadable', why: 'timeout' }), timeoutMs);
-    worker.once('message', (result: DocumentText) => settle(result));
-    worker.once('error', (e: Error & { code?: string }) => settle({ status: 'unreadable', why: e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'tooLarge' : 'damaged' }));
-    worker.once('exit', () => settle({ status: 'unreadable', why: 'damaged' }));
+    child.once('message', (answer: ReaderAnswer) => {
+      lastReader.peakRssKb = answer.peakRssKb;
+      settle(answer.result);
+    });
+    child.once('error', () => settle({ status: 'unreadable', why: 'damaged' }));
+    // Killed by V8 for its heap (SIGABRT, or exit 134) or by the system: the file is too large to read.
+    child.once('exit', (code, signal) => settle({ status: 'unreadable', why: signal === 'SIGABRT' || signal === 'SIGKILL' || code === 134 ? 'tooLarge' : 'damaged' }));
+    child.send({ ...job, limits: textLimits });
   });
 }

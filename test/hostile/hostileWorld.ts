@@ -155,7 +155,7 @@ export async function hostileWorld(): Promise<HostileWorld> {
   const poeContainer = service.getContainerClient(`poe-hostile-${randomUUID()}`);
   const evidence = new BlobEvidenceStore({ container: poeContainer, signer, claims: h.claims });
   await evidence.ensureContainer();
-  const botServices = { ...h.botServices, evidence, evidenceText: new BlobEvidenceReader({ container: poeContainer }) };
+  const botServices = { ...h.botServices, evidence, evidenceText: new BlobEvidenceReader({ evidence }) };
   const lifecycle = new ClaimLifecycle({ ...botServices, clock });
   const tokens = new ConsentTokens(CONSENT_KEY, clock);
   const nonces = new CosmosConsentNonceStore(h.db.container('consentNonces'), { clock });

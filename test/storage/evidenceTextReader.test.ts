@@ -26,13 +26,13 @@ describe('BlobEvidenceReader: a stored PoE read back from Blob storage', functio
 
   it('reads the text of the stored file', async () => {
     const file = await put(textPdf([{ lines: ['Signed by Chris Customer 2026-11-15'] }]));
-    const text = await new BlobEvidenceReader({ container }).textOf(file);
+    const text = await new BlobEvidenceReader({ evidence: store }).textOf(file);
     assert.equal(text.status === 'read' && text.text.trim(), 'Signed by Chris Customer 2026-11-15');
   });
 
-  it('refuses a blob holding more than its record says, and a record over the limit, without reading them', async () => {
+  it('refuses a blob holding more than its record says, and a record over the limit', async () => {
     const file = await put(textPdf([{ lines: ['Signed by Chris Customer 2026-11-15'] }]));
-    assert.deepEqual(await new BlobEvidenceReader({ container }).textOf({ ...file, sizeBytes: file.sizeBytes - 10 }), { status: 'unreadable', why: 'tooLarge' });
-    assert.deepEqual(await new BlobEvidenceReader({ container, maxBytes: 100 }).textOf(file), { status: 'unreadable', why: 'tooLarge' });
+    assert.deepEqual(await new BlobEvidenceReader({ evidence: store }).textOf({ ...file, sizeBytes: file.sizeBytes - 10 }), { status: 'unreadable', why: 'tooLarge' });
+    assert.deepEqual(await new BlobEvidenceReader({ evidence: store, maxBytes: 100 }).textOf(file), { status: 'unreadable', why: 'tooLarge' });
   });
 });

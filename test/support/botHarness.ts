@@ -79,7 +79,7 @@ export async function botHarness(options: { clock?: Clock; orgs?: PartnerOrganis
     claims,
     associations: new CosmosAssociationStore(db.container('associations')),
     evidence,
-    evidenceText: new BlobEvidenceReader({ container: poeContainer }),
+    evidenceText: new BlobEvidenceReader({ evidence }),
     partners,
     tenants: await loadSeededTenantDirectory(),
     files: new TeamsFileSource({ allowLoopbackHttp: true }),

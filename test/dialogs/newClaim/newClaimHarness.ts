@@ -161,7 +161,8 @@ export async function createWorld(): Promise<World> {
     claims: faults.wrap(claims, 'claims'),
     associations: faults.wrap(associations, 'associations'),
     evidence: faults.wrap(evidence, 'evidence'),
-    evidenceText: new BlobEvidenceReader({ container: blobs.getContainerClient(containerName), maxBytes: POE_MAX_BYTES }),
+    // The reader fetches through a read link, which must be valid now, not at the frozen test time.
+    evidenceText: new BlobEvidenceReader({ evidence: new BlobEvidenceStore({ service: blobs, containerName, signer, maxBytes: POE_MAX_BYTES }), maxBytes: POE_MAX_BYTES }),
     partners,
     tenants: faults.wrap(
       {
