@@ -35,7 +35,6 @@ export interface Line {
 
 /** A line of the document, short enough to be evidence; control characters become spaces. */
 export function evidencePhrase(text: string): string {
-  // eslint-disable-next-line no-control-regex
   const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
   return flat.length <= EVIDENCE_MAX_CHARS ? flat : `${flat.slice(0, EVIDENCE_MAX_CHARS - 1)}…`;
 }
