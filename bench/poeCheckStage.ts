@@ -1,6 +1,6 @@
 /**
  * What reading a PoE costs after it was acknowledged: the file read back from Azurite
- * (BlobEvidenceReader), its text extracted in the worker thread, and the pure check
+ * (StoredEvidenceReader), its text extracted in the worker thread, and the pure check
  * over it. Two files: a 25 MiB PDF whose pages carry no text (a scan: the worst case
  * for the bytes moved, the best for the parser) and a 100-page statement of work full
  * of text in three languages (the parser's worst case). The text is read in a child
@@ -14,7 +14,7 @@ import { checkPoeText } from '../claims/poeCheck';
 import type { Claim } from '../claims/model';
 import { connectBlobStorage } from '../storage/blobConnection';
 import { lastReader } from '../documents/evidenceText';
-import { BlobEvidenceReader } from '../storage/evidenceTextReader';
+import { StoredEvidenceReader } from '../documents/evidenceReader';
 import { BlobEvidenceStore } from '../storage/poeStore';
 import { textPdf, type PdfPage } from '../test/support/poeDocuments';
 import type { BenchContext } from './context';
@@ -102,7 +102,7 @@ export async function poeCheckStage(ctx: BenchContext): Promise<PoeCheckFigures>
   const { service, signer } = connectBlobStorage({ connectionString: ctx.stores.blobConnectionString });
   const container = service.getContainerClient(ctx.stores.poeContainer);
   const store = new BlobEvidenceStore({ container, signer });
-  const reader = new BlobEvidenceReader({ evidence: store });
+  const reader = new StoredEvidenceReader({ evidence: store, maxBytes: store.maxBytes });
 
   const run = async (bytes: Buffer, pages: number): Promise<CheckRun> => {
     const file = await store.put({

@@ -20,7 +20,7 @@ import { CosmosPartnerDirectory } from '../storage/partnerDirectory';
 import { CosmosReassociationNotices } from '../storage/reassociationNotices';
 import { WordPoeTemplate } from '../documents/poeTemplate';
 import { BlobDownloadLinks } from '../storage/downloadLinks';
-import { BlobEvidenceReader } from '../storage/evidenceTextReader';
+import { StoredEvidenceReader } from '../documents/evidenceReader';
 import { BlobEvidenceStore } from '../storage/poeStore';
 import type { TenantDirectory } from '../claims/ports';
 import { tenantDirectoryFor } from './app/tenantLookup';
@@ -50,7 +50,7 @@ export interface Services {
   conversationReferences: CosmosConversationReferenceStore;
   evidence: BlobEvidenceStore;
   /** Reads stored PoE files for the reviewers' checklist. */
-  evidenceText: BlobEvidenceReader;
+  evidenceText: StoredEvidenceReader;
   /** User state (language choices). */
   botStorage: CosmosDbPartitionedStorage;
   /** Conversation state (the dialog stack), written with the eTag each turn read. */
@@ -97,7 +97,7 @@ async function createServices(storage: StorageConnections, logger: Logger): Prom
     partners,
     conversationReferences: new CosmosConversationReferenceStore(container('conversationReferences')),
     evidence,
-    evidenceText: new BlobEvidenceReader({ evidence, maxBytes: config.blob.poeMaxBytes }),
+    evidenceText: new StoredEvidenceReader({ evidence, maxBytes: config.blob.poeMaxBytes }),
     botStorage: createBotStateStorage({ ...storage.cosmosConnection, databaseId: config.cosmos.databaseId }),
     conversationStorage: new CosmosConversationStateStorage(container('botState')),
     idempotencyRecords: new CosmosIdempotencyRecords(container('idempotencyRecords')),

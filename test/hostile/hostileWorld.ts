@@ -29,7 +29,7 @@ import { noTelemetry } from '../../bot/app/telemetry';
 import type { Locale } from '../../locales/i18n';
 import { connectBlobStorage } from '../../storage/blobConnection';
 import { CosmosConsentNonceStore } from '../../storage/consentNonceStore';
-import { BlobEvidenceReader } from '../../storage/evidenceTextReader';
+import { StoredEvidenceReader } from '../../documents/evidenceReader';
 import { BlobEvidenceStore } from '../../storage/poeStore';
 import { botHarness, ORG, OTHER_ORG, TIME_ZONE, type Harness } from '../support/botHarness';
 import { buildClaim } from '../support/claimFactory';
@@ -155,7 +155,7 @@ export async function hostileWorld(): Promise<HostileWorld> {
   const poeContainer = service.getContainerClient(`poe-hostile-${randomUUID()}`);
   const evidence = new BlobEvidenceStore({ container: poeContainer, signer, claims: h.claims });
   await evidence.ensureContainer();
-  const botServices = { ...h.botServices, evidence, evidenceText: new BlobEvidenceReader({ evidence }) };
+  const botServices = { ...h.botServices, evidence, evidenceText: new StoredEvidenceReader({ evidence, maxBytes: evidence.maxBytes }) };
   const lifecycle = new ClaimLifecycle({ ...botServices, clock });
   const tokens = new ConsentTokens(CONSENT_KEY, clock);
   const nonces = new CosmosConsentNonceStore(h.db.container('consentNonces'), { clock });

@@ -22,7 +22,7 @@ import { CosmosConversationReferenceStore } from '../../storage/conversationRefe
 import { BlobDownloadLinks } from '../../storage/downloadLinks';
 import { CosmosIdempotencyRecords } from '../../storage/idempotencyRecords';
 import { CosmosPartnerDirectory } from '../../storage/partnerDirectory';
-import { BlobEvidenceReader } from '../../storage/evidenceTextReader';
+import { StoredEvidenceReader } from '../../documents/evidenceReader';
 import { BlobEvidenceStore } from '../../storage/poeStore';
 import { loadSeededTenantDirectory } from '../../storage/tenantDirectory';
 import { freshCosmosDatabase, type TestDatabase } from './cosmosTestDatabase';
@@ -79,7 +79,7 @@ export async function botHarness(options: { clock?: Clock; orgs?: PartnerOrganis
     claims,
     associations: new CosmosAssociationStore(db.container('associations')),
     evidence,
-    evidenceText: new BlobEvidenceReader({ evidence }),
+    evidenceText: new StoredEvidenceReader({ evidence, maxBytes: evidence.maxBytes }),
     partners,
     tenants: await loadSeededTenantDirectory(),
     files: new TeamsFileSource({ allowLoopbackHttp: true }),

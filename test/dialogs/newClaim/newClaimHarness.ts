@@ -26,7 +26,7 @@ import { connectBlobStorage } from '../../../storage/blobConnection';
 import { CosmosAssociationStore } from '../../../storage/associationStore';
 import { CosmosClaimRepository } from '../../../storage/claimRepository';
 import { CosmosPartnerDirectory } from '../../../storage/partnerDirectory';
-import { BlobEvidenceReader } from '../../../storage/evidenceTextReader';
+import { StoredEvidenceReader } from '../../../documents/evidenceReader';
 import { BlobEvidenceStore } from '../../../storage/poeStore';
 import { freshCosmosDatabase, type TestDatabase } from '../../support/cosmosTestDatabase';
 import { standIns } from '../../support/rootHooks';
@@ -162,7 +162,7 @@ export async function createWorld(): Promise<World> {
     associations: faults.wrap(associations, 'associations'),
     evidence: faults.wrap(evidence, 'evidence'),
     // The reader fetches through a read link, which must be valid now, not at the frozen test time.
-    evidenceText: new BlobEvidenceReader({ evidence: new BlobEvidenceStore({ service: blobs, containerName, signer, maxBytes: POE_MAX_BYTES }), maxBytes: POE_MAX_BYTES }),
+    evidenceText: new StoredEvidenceReader({ evidence: new BlobEvidenceStore({ service: blobs, containerName, signer, maxBytes: POE_MAX_BYTES }), maxBytes: POE_MAX_BYTES }),
     partners,
     tenants: faults.wrap(
       {

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { ContainerClient } from '@azure/storage-blob';
 import { connectBlobStorage } from '../../storage/blobConnection';
-import { BlobEvidenceReader } from '../../storage/evidenceTextReader';
+import { StoredEvidenceReader } from '../../documents/evidenceReader';
 import { BlobEvidenceStore } from '../../storage/poeStore';
 import { DEMO_ADMIN, DEMO_PARTNER } from '../support/claimFactory';
 import { streamOf } from '../support/evidenceSamples';
 import { textPdf } from '../support/poeDocuments';
 import { standIns } from '../support/rootHooks';
 
-describe('BlobEvidenceReader: a stored PoE read back from Blob storage', function () {
+describe('StoredEvidenceReader: a stored PoE read back from Blob storage', function () {
   this.timeout(60_000);
   let container: ContainerClient;
   let store: BlobEvidenceStore;
@@ -26,13 +26,13 @@ describe('BlobEvidenceReader: a stored PoE read back from Blob storage', functio
 
   it('reads the text of the stored file', async () => {
     const file = await put(textPdf([{ lines: ['Signed by Chris Customer 2026-11-15'] }]));
-    const text = await new BlobEvidenceReader({ evidence: store }).textOf(file);
+    const text = await new StoredEvidenceReader({ evidence: store, maxBytes: store.maxBytes }).textOf(file);
     assert.equal(text.status === 'read' && text.text.trim(), 'Signed by Chris Customer 2026-11-15');
   });
 
   it('refuses a blob holding more than its record says, and a record over the limit', async () => {
     const file = await put(textPdf([{ lines: ['Signed by Chris Customer 2026-11-15'] }]));
-    assert.deepEqual(await new BlobEvidenceReader({ evidence: store }).textOf({ ...file, sizeBytes: file.sizeBytes - 10 }), { status: 'unreadable', why: 'tooLarge' });
-    assert.deepEqual(await new BlobEvidenceReader({ evidence: store, maxBytes: 100 }).textOf(file), { status: 'unreadable', why: 'tooLarge' });
+    assert.deepEqual(await new StoredEvidenceReader({ evidence: store, maxBytes: store.maxBytes }).textOf({ ...file, sizeBytes: file.sizeBytes - 10 }), { status: 'unreadable', why: 'tooLarge' });
+    assert.deepEqual(await new StoredEvidenceReader({ evidence: store, maxBytes: 100 }).textOf(file), { status: 'unreadable', why: 'tooLarge' });
   });
 });

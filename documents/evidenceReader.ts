@@ -6,23 +6,23 @@
  */
 import type { PoeFile } from '../claims/model';
 import type { EvidenceReader, EvidenceStore, EvidenceText } from '../claims/ports';
-import { DEFAULT_EXTRACTION_LIMITS, extractTextFromLink, type ExtractionLimits } from '../documents/evidenceText';
-import { DEFAULT_POE_MAX_BYTES } from './poeStore';
+import { DEFAULT_EXTRACTION_LIMITS, extractTextFromLink, type ExtractionLimits } from './evidenceText';
 
 const LINK_SECONDS = 60;
 
-export interface BlobEvidenceReaderOptions {
+export interface StoredEvidenceReaderOptions {
   evidence: Pick<EvidenceStore, 'readUrl'>;
-  maxBytes?: number;
+  /** The largest file read: the evidence store's limit. */
+  maxBytes: number;
   limits?: ExtractionLimits;
 }
 
-export class BlobEvidenceReader implements EvidenceReader {
+export class StoredEvidenceReader implements EvidenceReader {
   private readonly maxBytes: number;
   private readonly limits: ExtractionLimits;
 
-  constructor(private readonly options: BlobEvidenceReaderOptions) {
-    this.maxBytes = options.maxBytes ?? DEFAULT_POE_MAX_BYTES;
+  constructor(private readonly options: StoredEvidenceReaderOptions) {
+    this.maxBytes = options.maxBytes;
     this.limits = options.limits ?? DEFAULT_EXTRACTION_LIMITS;
   }
 
