@@ -49,6 +49,8 @@ export interface Services {
   partners: CosmosPartnerDirectory;
   conversationReferences: CosmosConversationReferenceStore;
   evidence: BlobEvidenceStore;
+  /** How old the latest date in a PoE may be before the checklist warns. */
+  poeMaxAgeMonths: number;
   /** Reads stored PoE files for the reviewers' checklist. */
   evidenceText: StoredEvidenceReader;
   /** User state (language choices). */
@@ -98,6 +100,7 @@ async function createServices(storage: StorageConnections, logger: Logger): Prom
     conversationReferences: new CosmosConversationReferenceStore(container('conversationReferences')),
     evidence,
     evidenceText: new StoredEvidenceReader({ evidence, maxBytes: config.blob.poeMaxBytes }),
+    poeMaxAgeMonths: config.poeMaxAgeMonths,
     botStorage: createBotStateStorage({ ...storage.cosmosConnection, databaseId: config.cosmos.databaseId }),
     conversationStorage: new CosmosConversationStateStorage(container('botState')),
     idempotencyRecords: new CosmosIdempotencyRecords(container('idempotencyRecords')),

@@ -102,6 +102,11 @@ param poeDownloadHosts string = '*.sharepoint.com,*.sharepoint.us,*.sharepoint-m
 param entraAuthorityHost string = 'login.microsoftonline.com'
 
 @minValue(1)
+@maxValue(120)
+@description('How old the latest date in a proof of execution may be, in months, before the checklist warns.')
+param poeMaxAgeMonths int = 12
+
+@minValue(1)
 @description('How often the scheduler looks for closed opt-out windows and passed deadlines.')
 param schedulerIntervalSeconds int = 30
 
@@ -476,6 +481,7 @@ var appSettings = {
   POE_MAX_BYTES: string(poeMaxBytes)
   POE_DOWNLOAD_HOSTS: poeDownloadHosts
   ENTRA_AUTHORITY_HOST: entraAuthorityHost
+  POE_MAX_AGE_MONTHS: string(poeMaxAgeMonths)
   CONSENT_SIGNING_KEY: keyVaultReference(keyVault.properties.vaultUri, consentSigningKeySecretName)
   CALENDAR_COUNTRY: calendarCountry
   CALENDAR_TIME_ZONE: calendarTimeZone

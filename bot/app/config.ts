@@ -47,6 +47,7 @@ const SETTING_TABLE = [
   { key: 'CALENDAR_COUNTRY', description: 'Country whose public holidays are not business days (ISO 3166 code)', default: 'US', required: 'never', secret: false, localOnly: false },
   { key: 'CALENDAR_TIME_ZONE', description: 'IANA time zone in which business days are counted', default: 'America/Los_Angeles', required: 'never', secret: false, localOnly: false },
   { key: 'OPT_OUT_WINDOW', description: 'Customer opt-out window: business days, or an ISO-8601 duration such as PT2M for demos', default: '5', required: 'never', secret: false, localOnly: false },
+  { key: 'POE_MAX_AGE_MONTHS', description: 'How old the latest date in a PoE may be, in months, before the checklist warns', default: '12', required: 'never', secret: false, localOnly: false },
   { key: 'INFO_DEADLINE_BUSINESS_DAYS', description: 'Business days a partner has to answer a request for more information', default: '14', required: 'never', secret: false, localOnly: false },
   { key: 'SMTP_URL', description: 'SMTP server, e.g. smtps://user:pass@host:465; unset = emails written as .eml files under DATA_DIR/outbox', required: 'never', secret: true, localOnly: false },
   { key: 'MAIL_FROM', description: 'Sender address of the emails the bot sends', default: 'CPOR Claims Bot <noreply@localhost>', required: 'never', secret: false, localOnly: false },
@@ -94,6 +95,7 @@ export interface Config {
   calendar: { country: string; timeZone: string };
   optOutWindow: WindowSetting;
   infoDeadlineBusinessDays: number;
+  poeMaxAgeMonths: number;
   mail: { smtpUrl?: string; from: string };
   appInsightsConnectionString?: string;
   logLevel: LogLevel;
@@ -235,6 +237,7 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
     calendar: { country, timeZone },
     optOutWindow: optOutWindow ?? { kind: 'businessDays', days: 5, spec: '5' },
     infoDeadlineBusinessDays: integer('INFO_DEADLINE_BUSINESS_DAYS', 1, 365),
+    poeMaxAgeMonths: integer('POE_MAX_AGE_MONTHS', 1, 120),
     mail: { smtpUrl, from: mailFrom },
     appInsightsConnectionString: raw('APPLICATIONINSIGHTS_CONNECTION_STRING'),
     logLevel: isLogLevel(logLevel) ? logLevel : 'info',
