@@ -90,7 +90,7 @@ export interface RunningApp {
 
 async function createServices(storage: StorageConnections, logger: Logger): Promise<Services> {
   const container = (name: Parameters<typeof containerSpec>[0]) => storage.database.container(containerSpec(name).id);
-  const partners = new CosmosPartnerDirectory(container('partners'));
+  const partners = new CosmosPartnerDirectory(container('partners'), { operatorTenantId: config.operatorTenantId });
   const claims = new CosmosClaimRepository(container('claims'));
   const evidence = new BlobEvidenceStore({ container: storage.poeContainer, signer: storage.blobSigner, maxBytes: config.blob.poeMaxBytes, claims });
   return {
@@ -168,6 +168,7 @@ async function startOn(storage: StorageConnections, logger: Logger, lifecycle: L
     evidenceMaxBytes: config.blob.poeMaxBytes,
     log,
     cardActions: notifications.cardActions,
+    roleNotices: notifications.roleNotices,
   });
   const app = createServer({
     publicUrl: config.publicUrl,

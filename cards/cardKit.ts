@@ -39,6 +39,10 @@ import solution from './solution.json';
 import status from './status.json';
 import subscriptions from './subscriptions.json';
 import welcome from './welcome.json';
+import members from './members.json';
+import organisations from './organisations.json';
+import onboarding from './onboarding.json';
+import accessRequest from './accessRequest.json';
 
 export const CARD_TEMPLATES = {
   welcome,
@@ -68,6 +72,10 @@ export const CARD_TEMPLATES = {
   reviewDetail,
   commentsThread,
   answered,
+  members,
+  organisations,
+  onboarding,
+  accessRequest,
 } as const;
 
 export type CardName = keyof typeof CARD_TEMPLATES;

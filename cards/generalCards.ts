@@ -44,10 +44,12 @@ export interface HelpCardModel {
   canCreate: boolean;
   /** Reviewers also get the review queue command. */
   isReviewer?: boolean;
+  /** Operator admins also get the organisations command. */
+  isOperatorAdmin?: boolean;
   nonce?: string;
 }
 
-const HELP_LINES: readonly { key: MessageKey; creatorsOnly: boolean; reviewersOnly?: boolean }[] = [
+const HELP_LINES: readonly { key: MessageKey; creatorsOnly: boolean; reviewersOnly?: boolean; operatorAdminsOnly?: boolean }[] = [
   { key: 'help.newClaim', creatorsOnly: true },
   { key: 'help.continueDraft', creatorsOnly: true },
   { key: 'help.myClaims', creatorsOnly: false },
@@ -55,6 +57,8 @@ const HELP_LINES: readonly { key: MessageKey; creatorsOnly: boolean; reviewersOn
   { key: 'help.history', creatorsOnly: false },
   { key: 'help.export', creatorsOnly: false },
   { key: 'help.reviewQueue', creatorsOnly: false, reviewersOnly: true },
+  { key: 'help.members', creatorsOnly: false },
+  { key: 'help.organisations', creatorsOnly: false, operatorAdminsOnly: true },
   { key: 'help.cancel', creatorsOnly: false },
   { key: 'help.help', creatorsOnly: false },
   { key: 'help.language', creatorsOnly: false },
@@ -67,7 +71,9 @@ export function renderHelpCard(model: HelpCardModel, locale: Locale): CardAttach
     labels: labelsFor(locale, { ...MAIN_ACTION_LABELS, title: 'help.title', intro: 'help.intro', rulesTitle: 'help.rulesTitle' }),
     nonce: model.nonce ?? '',
     canCreate: model.canCreate,
-    commandLines: HELP_LINES.filter((line) => (model.canCreate || !line.creatorsOnly) && (model.isReviewer === true || !line.reviewersOnly)).map((line) => t(locale, line.key)),
+    commandLines: HELP_LINES.filter(
+      (line) => (model.canCreate || !line.creatorsOnly) && (model.isReviewer === true || !line.reviewersOnly) && (model.isOperatorAdmin === true || !line.operatorAdminsOnly),
+    ).map((line) => t(locale, line.key)),
     ruleLines: RULE_LINES.map((key) => t(locale, key)),
   });
 }

@@ -71,6 +71,16 @@ export const EXECUTE_VERBS = [
   'reviewConfirmContact',
   'addComment',
   'viewComments',
+  // roles and organisations
+  'members',
+  'roleGrant',
+  'roleRevoke',
+  'accessRequest',
+  'accessDecide',
+  'orgList',
+  'orgOnboardForm',
+  'orgOnboard',
+  'orgSuspend',
 ] as const;
 
 export type ExecuteVerb = (typeof EXECUTE_VERBS)[number];

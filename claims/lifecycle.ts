@@ -10,7 +10,8 @@
  * Who may ask:
  * - partner roles only for their own organisation's claims (`tenantId` = the claim's
  *   `partnerId`), and an incentives admin must be listed as one in the partner directory;
- * - reviewers as the partner directory lists them for their tenant;
+ * - reviewers as the partner directory lists them for their tenant (the operator's), and
+ *   never on a claim of their own tenant or one they filed or edited (separation of duties);
  * - the customer only as the claim's customer contact (`actor.id` is the email);
  * - the system only through `closeDue`.
  * Asking about a claim outside one's reach answers `notFound`, so ids reveal nothing.
@@ -22,6 +23,8 @@ import { addComment, MAX_POE_FILES } from './claimEdits';
 import { checkContacts, consentAddressCleared, isConfirmed, withContactMarks } from './contactCheck';
 import type { Actor, Claim, ContactRole, PartnerOrganisation, PoeFile, RejectionReason, Versioned } from './model';
 import { errorName, outboxFor, releasedKeys, silentLog, type EngineLog } from './notifications';
+import { hasRole } from './organisations';
+import { separationProblems } from './separationOfDuties';
 import { systemClock, type AssociationStore, type ClaimRepository, type Clock, type PartnerDirectory, type TenantDirectory } from './ports';
 import { applyEvent, type ClaimEvent } from './statusMachine';
 import { STATUS_TRAITS, statusTimerOf, timerEventType } from './statusTraits';
@@ -312,9 +315,13 @@ export class ClaimLifecycle {
     const claim = known ?? (await this.claims.get(ref.partnerId, ref.claimId));
     if (!claim) return fail(notFound());
     if (role === 'customer' && !sameEmail(claim.value.customerContact?.email, by.actor.id)) return fail(notFound());
+    if (role === 'reviewer') {
+      const conflicts = separationProblems(claim.value, { id: by.actor.id, tenantId: by.tenantId });
+      if (conflicts.length > 0) return fail(conflicts);
+    }
     if (!partnerRole) return ok({ claim });
     const org = await this.partners.get(ref.partnerId);
-    if (role === 'partnerAdmin' && !org?.incentivesAdmins.includes(by.actor.id)) return fail([problem('roleNotAllowed', 'actor', { role })]);
+    if (role === 'partnerAdmin' && !hasRole(org, { aadObjectId: by.actor.id }, 'incentivesAdmin', '')) return fail([problem('roleNotAllowed', 'actor', { role })]);
     return ok(org ? { claim, org } : { claim });
   }
 

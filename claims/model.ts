@@ -228,15 +228,64 @@ export interface Versioned<T> {
   etag: string;
 }
 
-/** A partner organisation as the partner directory knows it. */
-export interface PartnerOrganisation {
-  /** Teams (AAD) tenant id of the partner; also the claims' partition key. */
+export type OrganisationType = 'partner' | 'operator';
+
+/** Roles within a partner organisation, granted by its owners. */
+export const PARTNER_ROLES = ['owner', 'incentivesAdmin', 'viewer'] as const;
+/** Roles within the operator organisation, granted by operator admins. */
+export const OPERATOR_ROLES = ['reviewer', 'operatorAdmin'] as const;
+export type PartnerRole = (typeof PARTNER_ROLES)[number];
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+export type OrganisationRole = PartnerRole | OperatorRole;
+
+/** One entry of an organisation's audit trail: who did what to whom, and when. */
+export interface RoleChange {
+  at: string;
+  /** AAD object id of the person who made the change ('seed' for a bulk import). */
+  by: string;
+  byName?: string;
+  action: 'grant' | 'revoke' | 'onboard' | 'suspend' | 'reinstate' | 'declineAccess';
+  role?: OrganisationRole;
+  /** The member concerned: an AAD object id or an email address. */
+  whom?: string;
+  whomName?: string;
+}
+
+/** A request for a role from a user of the organisation's tenant who has none, waiting for an owner. */
+export interface AccessRequest {
   id: string;
-  type: 'partner';
+  aadObjectId: string;
+  name?: string;
+  email?: string;
+  role: PartnerRole;
+  at: string;
+}
+
+/**
+ * An organisation as the directory knows it: a partner, or the program operator (one per
+ * deployment, the configured tenant). Members are named by AAD object id or, before they
+ * first talk to the bot, by email address (lower case).
+ */
+export interface PartnerOrganisation {
+  /** Teams (AAD) tenant id; for partners also the claims' partition key. */
+  id: string;
+  /** Stored documents written before there was an operator have none: they are partners. */
+  type: OrganisationType;
   name: string;
   locations: { mpnId: string; name: string; country?: string }[];
-  /** AAD object ids of the incentives admins (may create and submit claims). */
+  /** Partner: may grant and revoke the organisation's roles and answer access requests. */
+  owners?: string[];
+  /** Partner: may create and submit claims. */
   incentivesAdmins: string[];
-  /** AAD object ids of reviewers (program operators). */
+  /** Partner: may view the organisation's claims. */
+  viewers?: string[];
+  /** Operator only: validate every partner's claims. */
   reviewers: string[];
+  /** Operator only: onboard and suspend partners, manage reviewers and operator admins. */
+  operatorAdmins?: string[];
+  /** A suspended partner's users can do nothing until an operator admin reinstates it. */
+  suspended?: boolean;
+  accessRequests?: AccessRequest[];
+  /** Every role change, oldest first. */
+  roleLog?: RoleChange[];
 }

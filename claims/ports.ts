@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { CustomerDecision } from './lifecycle';
-import type { Claim, ClaimStatus, PartnerOrganisation, PoeFile, PoeUnreadable, SolutionArea, Versioned, Actor } from './model';
+import type { AccessRequest, Claim, ClaimStatus, PartnerOrganisation, PoeFile, PoeUnreadable, SolutionArea, Versioned, Actor } from './model';
 import type { TenantLookup } from './tenants';
 import type { ConsentGrant } from './consentToken';
 
@@ -119,8 +119,28 @@ export interface EvidenceReader {
 export interface PartnerDirectory {
   get(partnerId: string): Promise<PartnerOrganisation | undefined>;
   upsert(org: PartnerOrganisation): Promise<void>;
-  /** Partner organisations in which this AAD user is a reviewer. */
+  /** Whether this AAD user, asking from `tenantId`, is a reviewer of the operator organisation. */
   isReviewer(tenantId: string, aadObjectId: string): Promise<boolean>;
+}
+
+/** The directory as role management needs it: ETag-guarded writes, and the whole list. */
+export interface OrganisationStore extends PartnerDirectory {
+  /** The configured operator tenant. */
+  readonly operatorTenantId: string;
+  getVersioned(id: string): Promise<Versioned<PartnerOrganisation> | undefined>;
+  /** Fails with `organisationExists` if the tenant already has an entry. */
+  create(org: PartnerOrganisation): Promise<Versioned<PartnerOrganisation>>;
+  /** Replaces the entry only if it still has `etag`; otherwise throws ConcurrencyConflict. */
+  replace(org: PartnerOrganisation, etag: string): Promise<Versioned<PartnerOrganisation>>;
+  list(): Promise<PartnerOrganisation[]>;
+}
+
+/** Who hears about access requests, in Teams; never throws. */
+export interface RoleNotices {
+  /** Tells the organisation's owners of a waiting request; how many of them were reached. */
+  accessRequested(org: PartnerOrganisation, request: AccessRequest): Promise<number>;
+  /** Tells the requester the owners' answer. */
+  accessDecided(org: PartnerOrganisation, request: AccessRequest, granted: boolean): Promise<void>;
 }
 
 export interface TenantDirectory {

@@ -4,7 +4,7 @@
  * every write: a card can be replayed long after the role was taken away.
  */
 import type { TurnContext } from 'botbuilder';
-import type { Actor, PartnerOrganisation } from '../claims/model';
+import type { Actor, OrganisationRole, PartnerOrganisation } from '../claims/model';
 import type { Locale } from '../locales/i18n';
 
 export interface Caller {
@@ -14,8 +14,10 @@ export interface Caller {
   name?: string;
   email?: string;
   locale: Locale;
-  /** The partner organisation of this tenant; absent for an organisation not onboarded. */
+  /** The organisation of this tenant (a partner or the operator); absent for one not onboarded. */
   org?: PartnerOrganisation;
+  /** What the caller may do in `org`; none for a user without a role (who may ask for one). */
+  roles: readonly OrganisationRole[];
   isIncentivesAdmin: boolean;
   isReviewer: boolean;
 }
@@ -35,6 +37,15 @@ export function callerOf(context: TurnContext): Caller {
 /** The caller, or undefined when this turn failed before it was resolved (for the turn-error apology). */
 export function resolvedCallerOf(context: TurnContext): Caller | undefined {
   return context.turnState.get(CALLER_KEY) as Caller | undefined;
+}
+
+/**
+ * The caller's partner organisation, when they hold a role in it (owner, incentives
+ * admin, viewer) and it is not suspended: what every partner-side read goes through.
+ */
+export function partnerOrgOf(caller: Caller): PartnerOrganisation | undefined {
+  const org = caller.org;
+  return org !== undefined && org.type === 'partner' && org.suspended !== true && caller.roles.length > 0 ? org : undefined;
 }
 
 export function partnerActor(caller: Caller): Actor {

@@ -12,7 +12,7 @@ import { ComponentDialog, DialogTurnStatus, type Dialog, type DialogContext, typ
 import type { Claim, PartnerOrganisation } from '../claims/model';
 import { plainTextMessage, renderDraftsListCard, renderHelpCard } from '../cards/render';
 import { formatDateTime, t, type MessageKey } from '../locales/i18n';
-import { callerOf, partnerActor, type Caller } from './caller';
+import { callerOf, partnerActor, partnerOrgOf, type Caller } from './caller';
 import { ClaimActions } from './manage/claimActions';
 import { ClaimsListing } from './manage/claimsListing';
 import { cardMessage } from './cardPrompt';
@@ -21,6 +21,7 @@ import { DisputeDialog } from './manage/disputeDialog';
 import { mainRequestOf, type MainRequest } from './mainRequests';
 import { NEW_CLAIM_DIALOG, type NewClaimOptions } from './newClaim/newClaimDialog';
 import { sendReviewQueue } from './reviewer/reviewViews';
+import { sendAccessOffer, sendMembers, sendOrganisations } from './roles/roleActions';
 import type { ClaimServices } from './services';
 
 export const MAIN_DIALOG_ID = 'main';
@@ -62,13 +63,71 @@ export class MainDialog extends ComponentDialog {
 
   protected override async onBeginDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const caller = callerOf(innerDc.context);
+    const request = mainRequestOf(innerDc.context.activity);
     if (!caller.org) {
       await this.say(innerDc.context, caller, 'access.unknownOrganisation', { tenantId: caller.tenantId || '—' });
       return DONE;
     }
-    return this.answer(innerDc, mainRequestOf(innerDc.context.activity), caller, caller.org);
+    if (await this.answerAnyone(innerDc.context, request, caller)) return DONE;
+    if (caller.org.type === 'operator') {
+      // The operator's people have no claims of their own.
+      await this.say(innerDc.context, caller, 'access.operatorHasNoClaims');
+      return DONE;
+    }
+    if (caller.org.suspended === true) {
+      await this.say(innerDc.context, caller, 'access.organisationSuspended');
+      return DONE;
+    }
+    const org = partnerOrgOf(caller);
+    if (!org) {
+      await sendAccessOffer(innerDc.context, caller, caller.org);
+      return DONE;
+    }
+    return this.answer(innerDc, request, caller, org);
   }
 
+  /**
+   * What every onboarded organisation's users may ask, partner or operator, with or without
+   * a role (each answer checks the role itself); false for the partner-side requests.
+   */
+  private async answerAnyone(context: TurnContext, request: MainRequest, caller: Caller): Promise<boolean> {
+    // Help and "not understood" are for people with somewhere to go; the rest get the access offer or the suspension.
+    const hasPlace = caller.org?.type === 'operator' || partnerOrgOf(caller) !== undefined;
+    switch (request.kind) {
+      case 'reviewQueue':
+        await sendReviewQueue(context, this.services, caller);
+        return true;
+      case 'members':
+        await sendMembers(context, this.services, caller);
+        return true;
+      case 'organisations':
+        await sendOrganisations(context, this.services, caller);
+        return true;
+      case 'help':
+        if (!hasPlace) return false;
+        await context.sendActivity(cardMessage(renderHelpCard({ canCreate: caller.isIncentivesAdmin, isReviewer: caller.isReviewer, isOperatorAdmin: caller.roles.includes('operatorAdmin') }, caller.locale)));
+        return true;
+      case 'cancel':
+        await this.say(context, caller, 'cancel.nothingToCancel');
+        return true;
+      case 'notUnderstood':
+        if (!hasPlace) return false;
+        await this.say(context, caller, 'conversation.notUnderstood');
+        return true;
+      case 'newClaim':
+      case 'continueDraft':
+      case 'resumeDraft':
+      case 'myClaims':
+      case 'export':
+      case 'claimAction':
+      case 'status':
+      case 'history':
+      case 'staleCard':
+        return false;
+    }
+  }
+
+  /** A partner user's request about their organisation's claims. */
   private async answer(innerDc: DialogContext, request: MainRequest, caller: Caller, org: PartnerOrganisation): Promise<DialogTurnResult> {
     const context = innerDc.context;
     switch (request.kind) {
@@ -90,20 +149,16 @@ export class MainDialog extends ComponentDialog {
       case 'history':
         await this.showClaim(context, caller, org, request);
         return DONE;
-      case 'help':
-        await context.sendActivity(cardMessage(renderHelpCard({ canCreate: caller.isIncentivesAdmin, isReviewer: caller.isReviewer }, caller.locale)));
-        return DONE;
-      case 'cancel':
-        await this.say(context, caller, 'cancel.nothingToCancel');
-        return DONE;
-      case 'reviewQueue':
-        await sendReviewQueue(context, this.services, caller);
-        return DONE;
       case 'staleCard':
         await this.explainStaleCard(context, caller, org, request.cardClaimId);
         return DONE;
+      case 'reviewQueue':
+      case 'members':
+      case 'organisations':
+      case 'help':
+      case 'cancel':
       case 'notUnderstood':
-        await this.say(context, caller, 'conversation.notUnderstood');
+        // Answered by answerAnyone before this is reached.
         return DONE;
     }
   }

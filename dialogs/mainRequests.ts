@@ -24,6 +24,9 @@ export type MainRequest =
   | { kind: 'cancel' }
   /** Reviewers only (checked where it is answered). */
   | { kind: 'reviewQueue' }
+  /** The caller's organisation's members card; the operator admin's list of partner organisations. */
+  | { kind: 'members' }
+  | { kind: 'organisations' }
   /** A button of a flow's card, pressed after that flow ended; the claim it was about, if any. */
   | { kind: 'staleCard'; cardClaimId?: string }
   | { kind: 'notUnderstood' };
@@ -75,6 +78,8 @@ function fromText(text: string | undefined): MainRequest {
     case 'help':
     case 'cancel':
     case 'reviewQueue':
+    case 'members':
+    case 'organisations':
       return { kind: command };
     case 'export':
       return { kind: 'export', filter: {} };

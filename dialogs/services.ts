@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import type { BusinessCalendar } from '../claims/calendar';
 import type { ReassociationNotices } from '../claims/legacyAssociations';
 import type { ClaimLifecycle } from '../claims/lifecycle';
+import type { RoleAdmin } from '../claims/roleAdmin';
 import type { Claim } from '../claims/model';
 import type { EngineLog } from '../claims/notifications';
 import type { Locale } from '../locales/i18n';
@@ -17,7 +18,8 @@ import type {
   DownloadLinks,
   EvidenceReader,
   EvidenceStore,
-  PartnerDirectory,
+  OrganisationStore,
+  RoleNotices,
   TenantDirectory,
 } from '../claims/ports';
 
@@ -58,7 +60,8 @@ export interface ClaimServices {
   evidenceText?: EvidenceReader;
   /** How old the latest date in a PoE may be, in months (default 12). */
   poeMaxAgeMonths?: number;
-  partners: PartnerDirectory;
+  /** Partners and the operator; role management writes through it. */
+  partners: OrganisationStore;
   tenants: TenantDirectory;
   files: FileSource;
   /** Local mode only; absent elsewhere, and then the PoE card offers no sample. */
@@ -71,6 +74,10 @@ export interface ClaimServices {
   reassociations?: ReassociationNotices;
   /** Status changes (submit, resubmit), configured with the deployment's window and deadline. */
   lifecycle: ClaimLifecycle;
+  /** Role changes, onboarding and access requests, over `partners`. */
+  roles: RoleAdmin;
+  /** Tells owners and requesters about access requests in Teams; absent: they see them in the members card only. */
+  roleNotices?: RoleNotices;
   /** The largest PoE file the evidence store accepts, to tell the user up front. */
   evidenceMaxBytes: number;
   /** Where failures the user was apologised to are logged (ids and codes only). */

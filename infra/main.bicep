@@ -41,6 +41,9 @@ param botAppId string = ''
 @description('SingleTenant only: client secret of the bot\'s Entra app registration (stored in Key Vault).')
 param botAppPassword string = ''
 
+@description('Entra tenant id of the program operator, whose organisation holds the reviewers and operator admins. Empty: the tenant this deployment runs in.')
+param operatorTenantId string = ''
+
 @allowed([
   'F0'
   'S1'
@@ -473,6 +476,7 @@ var appSettings = {
   MicrosoftAppType: botAppType
   MicrosoftAppTenantId: isManagedIdentityBot ? identity.properties.tenantId : tenant().tenantId
   MicrosoftAppPassword: isManagedIdentityBot ? '' : keyVaultReference(keyVault.properties.vaultUri, botPasswordSecretName)
+  OPERATOR_TENANT_ID: empty(operatorTenantId) ? tenant().tenantId : operatorTenantId
   AZURE_CLIENT_ID: identity.properties.clientId
   COSMOS_ENDPOINT: cosmos.properties.documentEndpoint
   COSMOS_DATABASE: cosmosDatabaseName

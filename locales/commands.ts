@@ -17,6 +17,8 @@ const COMMAND_SET: Readonly<Record<Command, true>> = {
   cancel: true,
   export: true,
   reviewQueue: true,
+  members: true,
+  organisations: true,
 };
 
 export const COMMANDS = Object.keys(COMMAND_SET) as readonly Command[];

@@ -84,6 +84,7 @@ function problemParams(locale: Locale, problem: Problem): MessageParams {
   if (typeof given.index === 'number') params.position = given.index + 1;
   if (typeof given.key === 'string') params.item = associationItem(locale, given.key);
   if (typeof given.status === 'string') params.status = localizedOr(locale, `statuses.${given.status}`, given.status);
+  if (typeof given.role === 'string') params.role = localizedOr(locale, `roles.${given.role}`, given.role);
   if (typeof given.reason === 'string') params.reason = localizedOr(locale, `rejectionReasons.${given.reason}`, given.reason);
   if (problem.code === 'mpnIdInvalid') {
     params.min = MPN_ID_MIN_DIGITS;

@@ -110,7 +110,8 @@ async function main(): Promise<void> {
       {
         associations: new CosmosAssociationStore(database.container(containerSpec('associations').id)),
         notices: new CosmosReassociationNotices(partnersContainer),
-        partners: new CosmosPartnerDirectory(partnersContainer),
+        // Reads partner entries only; nobody reviews through this directory.
+        partners: new CosmosPartnerDirectory(partnersContainer, { operatorTenantId: '' }),
       },
       file,
     );

@@ -136,7 +136,8 @@ async function prepare(options: LocalStackOptions, logger: StackLogger, cosmosSt
  * among them), leaving any the developer has changed as they are.
  */
 export async function seedDemoPartners({ cosmos, databaseId }: SeedConnection): Promise<void> {
-  const directory = new CosmosPartnerDirectory(cosmos.database(databaseId).container(containerSpec('partners').id));
+  // Only reads and writes entries: the operator tenant plays no part in seeding.
+  const directory = new CosmosPartnerDirectory(cosmos.database(databaseId).container(containerSpec('partners').id), { operatorTenantId: '' });
   const missing = [];
   for (const org of await readSeedFile()) if (!(await directory.get(org.id))) missing.push(org);
   await seedPartners(directory, missing);

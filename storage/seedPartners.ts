@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { PartnerOrganisation } from '../claims/model';
-import type { PartnerDirectory } from '../claims/ports';
+import { importChanges, organisationProblems } from '../claims/organisations';
+import { systemClock, type Clock, type PartnerDirectory } from '../claims/ports';
 import { createCosmosClient } from './cosmosConnection';
 import { containerSpec, ensureCosmosSchema } from './cosmosSchema';
 import { CosmosPartnerDirectory } from './partnerDirectory';
@@ -26,10 +27,15 @@ export class SeedFileError extends Error {
   }
 }
 
-const ORG_FIELDS = new Set(['id', 'type', 'name', 'locations', 'incentivesAdmins', 'reviewers']);
+const ORG_FIELDS = new Set(['id', 'type', 'name', 'locations', 'owners', 'incentivesAdmins', 'viewers', 'reviewers', 'operatorAdmins', 'suspended']);
 const LOCATION_FIELDS = new Set(['mpnId', 'name', 'country']);
+type MemberList = 'owners' | 'incentivesAdmins' | 'viewers' | 'reviewers' | 'operatorAdmins';
 
-/** Checks that `json` is an array of partner organisations; throws SeedFileError listing every problem. */
+/**
+ * Checks that `json` is an array of organisations that follow the directory's rules (the
+ * same the onboarding card applies: see claims/organisations.ts), with at most one
+ * operator; throws SeedFileError listing every problem.
+ */
 export function parsePartnerOrganisations(json: unknown, source = 'partner list'): PartnerOrganisation[] {
   if (!Array.isArray(json) || json.length === 0) throw new SeedFileError(source, ['expected a non-empty JSON array of organisations']);
   const problems: string[] = [];
@@ -38,10 +44,27 @@ export function parsePartnerOrganisations(json: unknown, source = 'partner list'
   orgs.forEach((org, i) => {
     if (org.id && seen.has(org.id)) problems.push(`[${i}].id "${org.id}" appears twice`);
     seen.add(org.id);
+    for (const p of organisationProblems(org)) problems.push(`[${i}].${p.field}: ${RULES[p.code] ?? p.code}`);
   });
+  if (orgs.filter((org) => org.type === 'operator').length > 1) problems.push('only one organisation may be the operator');
   if (problems.length > 0) throw new SeedFileError(source, problems);
   return orgs;
 }
+
+/** The directory's rules in words, for someone editing the file. */
+const RULES: Readonly<Record<string, string>> = {
+  organisationTenantInvalid: 'must be the tenant id (a GUID)',
+  organisationNameInvalid: 'must be a name of at most 200 characters',
+  roleNotInOrganisation: 'this role does not exist in this type of organisation (reviewers and operator admins only in the operator; owners, incentives admins and viewers only in partners)',
+  memberInvalid: 'must be an AAD object id (GUID) or an email address',
+  locationRequired: 'a partner needs at least one MPN location',
+  ownerRequired: 'a partner needs at least one owner',
+  required: 'is required',
+  mpnIdInvalid: 'must be an MPN id (6 to 10 digits)',
+  locationDuplicate: 'this MPN id appears twice',
+  locationNameInvalid: 'must be a name of at most 200 characters',
+  locationCountryInvalid: 'must be a two-letter ISO 3166 country code',
+};
 
 /** Reads one organisation, adding what is wrong with it to `problems` (the result is then discarded). */
 function parseOrganisation(item: unknown, at: string, problems: string[]): PartnerOrganisation {
@@ -52,15 +75,22 @@ function parseOrganisation(item: unknown, at: string, problems: string[]): Partn
   unknownFields(item, ORG_FIELDS, at, problems);
   const id = text(item.id, `${at}.id`, problems);
   if (/[/\\?#]/.test(id)) problems.push(`${at}.id must not contain / \\ ? or #`);
-  if (item.type !== undefined && item.type !== 'partner') problems.push(`${at}.type must be "partner" when given`);
-  return {
-    id,
-    type: 'partner',
+  if (item.type !== undefined && item.type !== 'partner' && item.type !== 'operator') problems.push(`${at}.type must be "partner" or "operator" when given`);
+  if (item.suspended !== undefined && typeof item.suspended !== 'boolean') problems.push(`${at}.suspended must be true or false when given`);
+  const members = (field: MemberList): string[] =>
+    item[field] === undefined ? [] : list(item[field], `${at}.${field}`, problems).map((v, j) => text(v, `${at}.${field}[${j}]`, problems).toLowerCase());
+  const org: PartnerOrganisation = {
+    id: id.toLowerCase(),
+    type: item.type === 'operator' ? 'operator' : 'partner',
     name: text(item.name, `${at}.name`, problems),
-    locations: list(item.locations, `${at}.locations`, problems, true).map((location, j) => parseLocation(location, `${at}.locations[${j}]`, problems)),
-    incentivesAdmins: list(item.incentivesAdmins, `${at}.incentivesAdmins`, problems).map((v, j) => text(v, `${at}.incentivesAdmins[${j}]`, problems)),
-    reviewers: list(item.reviewers, `${at}.reviewers`, problems).map((v, j) => text(v, `${at}.reviewers[${j}]`, problems)),
+    locations: (item.locations === undefined ? [] : list(item.locations, `${at}.locations`, problems)).map((location, j) => parseLocation(location, `${at}.locations[${j}]`, problems)),
+    owners: members('owners'),
+    incentivesAdmins: members('incentivesAdmins'),
+    viewers: members('viewers'),
+    reviewers: members('reviewers'),
+    operatorAdmins: members('operatorAdmins'),
   };
+  return item.suspended === true ? { ...org, suspended: true } : org;
 }
 
 function parseLocation(location: unknown, at: string, problems: string[]): PartnerOrganisation['locations'][number] {
@@ -70,7 +100,6 @@ function parseLocation(location: unknown, at: string, problems: string[]): Partn
   }
   unknownFields(location, LOCATION_FIELDS, at, problems);
   const mpnId = text(location.mpnId, `${at}.mpnId`, problems);
-  if (mpnId && !/^\d+$/.test(mpnId)) problems.push(`${at}.mpnId must be digits only, got "${mpnId}"`);
   const name = text(location.name, `${at}.name`, problems);
   return location.country === undefined ? { mpnId, name } : { mpnId, name, country: text(location.country, `${at}.country`, problems) };
 }
@@ -85,9 +114,12 @@ export async function readSeedFile(file: string = DEFAULT_SEED_FILE): Promise<Pa
   return parsePartnerOrganisations(json, file);
 }
 
-/** Upserts each organisation (so seeding twice is harmless); returns how many. */
-export async function seedPartners(directory: PartnerDirectory, orgs: PartnerOrganisation[]): Promise<number> {
-  for (const org of orgs) await directory.upsert(org);
+/**
+ * Upserts each organisation (so seeding twice is harmless), adding to its audit trail
+ * every role the import gave or took, by "seed"; returns how many.
+ */
+export async function seedPartners(directory: PartnerDirectory, orgs: PartnerOrganisation[], clock: Clock = systemClock): Promise<number> {
+  for (const org of orgs) await directory.upsert(importChanges(await directory.get(org.id), org, 'seed', clock.now()));
   return orgs.length;
 }
 
@@ -126,7 +158,8 @@ async function main(): Promise<void> {
   const databaseId = process.env.COSMOS_DATABASE || 'cpor';
   // Azure's containers come from the Bicep template; only the stand-in may lack them.
   const database = local ? await ensureCosmosSchema(client, databaseId) : client.database(databaseId);
-  const count = await seedPartners(new CosmosPartnerDirectory(database.container(containerSpec('partners').id)), orgs);
+  // Only reads and writes entries: the operator tenant plays no part in seeding.
+  const count = await seedPartners(new CosmosPartnerDirectory(database.container(containerSpec('partners').id), { operatorTenantId: '' }), orgs);
   console.log(`seeded ${count} partner organisation(s) from ${file} into ${endpoint} / ${databaseId}`);
 }
 

@@ -5,13 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Storage } from 'botbuilder';
-import { systemClock, type Clock, type ConversationReferenceStore } from '../../claims/ports';
+import { systemClock, type Clock, type ConversationReferenceStore, type RoleNotices } from '../../claims/ports';
+import { RoleAdmin } from '../../claims/roleAdmin';
 import { ClaimLifecycle } from '../../claims/lifecycle';
 import { silentLog, type EngineLog } from '../../claims/notifications';
 import type { ClaimServices } from '../../dialogs/services';
 import type { WelcomeRecords } from '../teams/welcomeOnce';
 
-export type BotServices = Omit<ClaimServices, 'clock' | 'timeZone' | 'newId' | 'lifecycle' | 'evidenceMaxBytes' | 'log'> & {
+export type BotServices = Omit<ClaimServices, 'clock' | 'timeZone' | 'newId' | 'lifecycle' | 'evidenceMaxBytes' | 'log' | 'roles' | 'roleNotices'> & {
   conversationReferences: ConversationReferenceStore;
   /** User state (language choices). */
   botStorage: Storage;
@@ -30,6 +31,8 @@ export interface ClaimServicesOptions {
   /** Default: the PoE store's own limit. */
   evidenceMaxBytes?: number;
   log?: EngineLog;
+  /** Access requests told in Teams (the proactive sender); absent in tests that do not look. */
+  roleNotices?: RoleNotices;
 }
 
 const DEFAULT_POE_MAX_BYTES = 25 * 1024 * 1024;
@@ -39,5 +42,6 @@ export function composeClaimServices(services: BotServices, options: ClaimServic
   const clock = options.clock ?? systemClock;
   const lifecycle = options.lifecycle ?? new ClaimLifecycle({ ...ports, clock });
   const evidenceMaxBytes = options.evidenceMaxBytes ?? DEFAULT_POE_MAX_BYTES;
-  return { ...ports, clock, lifecycle, evidenceMaxBytes, log: options.log ?? silentLog, timeZone: options.timeZone, newId: randomUUID };
+  const roles = new RoleAdmin({ organisations: ports.partners, clock, newId: randomUUID });
+  return { ...ports, clock, lifecycle, roles, roleNotices: options.roleNotices, evidenceMaxBytes, log: options.log ?? silentLog, timeZone: options.timeZone, newId: randomUUID };
 }

@@ -12,6 +12,7 @@ import { CallerResolver, type EmailLookup } from '../teams/callerResolver';
 import { composeClaimServices, type BotServices, type ClaimServicesOptions } from './claimServices';
 import { ClaimsBot } from '../teams/claimsBot';
 import { reviewCardActions } from '../../dialogs/reviewer/commentActions';
+import { roleCardActions } from '../../dialogs/roles/roleActions';
 import { LanguageCommand } from '../teams/languageCommand';
 import { LanguagePreferences } from '../teams/languagePreference';
 import type { Logger } from './logger';
@@ -35,7 +36,7 @@ export function composeBot(services: BotServices, options: ComposeBotOptions): C
     storage: services.conversationStorage,
     welcomeRecords: services.idempotencyRecords,
     mainDialog: new MainDialog(claimServices, { newClaim: new NewClaimDialog(claimServices) }),
-    cardActions: new CardActionRouter([...reviewCardActions(claimServices), ...(options.cardActions ?? [])]),
+    cardActions: new CardActionRouter([...reviewCardActions(claimServices), ...roleCardActions(claimServices), ...(options.cardActions ?? [])]),
     logger: options.logger,
     clock: options.clock,
   });

@@ -26,6 +26,7 @@ import { ProactiveSender, type ProactiveAdapter } from '../notifications/proacti
 import { TeamsConsentCardNotifier } from '../consent/teamsConsentCard';
 import { TeamsNotifier } from '../notifications/teamsNotifier';
 import type { ConsentGrantStore } from '../../claims/ports';
+import { RoleNotifier } from '../notifications/roleNotifier';
 
 export interface NotificationRoutes {
   /** The consent request by email (ConsentMailNotifier). */
@@ -113,6 +114,8 @@ export interface NotificationDeps {
 
 export interface NotificationParts {
   notifier: CompositeNotifier;
+  /** Access requests told to owners and answers to requesters, in Teams. */
+  roleNotices: RoleNotifier;
   dispatcher: OutboxDispatcher;
   scheduler: Scheduler;
   /** The consent card's Action.Execute handlers, for the bot's CardActionRouter. */
@@ -171,6 +174,7 @@ export function composeNotifications(settings: NotificationSettings, deps: Notif
   const intervalMs = sweepIntervalMs(settings);
   return {
     notifier,
+    roleNotices: new RoleNotifier({ sender, references, timeZone, log }),
     dispatcher,
     scheduler,
     cardActions,

@@ -14,6 +14,7 @@ import type { BotIdentity } from '../http/adapter';
 
 export type { BotAppType, BotIdentity } from '../http/adapter';
 import { parseHostPatterns } from '../teams/addressPolicy';
+import { isTenantId } from '../../claims/organisations';
 
 export interface SettingSpec {
   key: string;
@@ -33,6 +34,7 @@ const SETTING_TABLE = [
   { key: 'MicrosoftAppType', description: 'SingleTenant or UserAssignedMSI', default: 'SingleTenant', required: 'never', secret: false, localOnly: false },
   { key: 'MicrosoftAppTenantId', description: 'Tenant of the bot registration (required with MicrosoftAppId)', required: 'azure', secret: false, localOnly: false },
   { key: 'MicrosoftAppPassword', description: 'Client secret of the bot registration (SingleTenant only; not used with UserAssignedMSI)', required: 'never', secret: true, localOnly: false },
+  { key: 'OPERATOR_TENANT_ID', description: "Entra tenant id of the program operator's organisation, the only one whose reviewers review (locally: the demo operator of storage/seed/partners.json)", default: '00000000-0000-0000-0000-0000000000090', required: 'azure', secret: false, localOnly: false },
   { key: 'AZURE_CLIENT_ID', description: 'Client id of the user-assigned managed identity DefaultAzureCredential uses for Cosmos DB and Blob storage', required: 'never', secret: false, localOnly: false },
   { key: 'COSMOS_ENDPOINT', description: 'Cosmos DB for NoSQL account endpoint; unset (with STORAGE_ACCOUNT_URL) = embedded local stack; a loopback one (with COSMOS_KEY and STORAGE_CONNECTION_STRING) = local mode on stand-ins you run yourself', required: 'azure', secret: false, localOnly: false },
   { key: 'COSMOS_KEY', description: 'Account key for a Cosmos DB emulator or stand-in you run yourself (Azure uses managed identity)', required: 'never', secret: true, localOnly: true },
@@ -84,6 +86,8 @@ export interface Config {
   port: number;
   publicUrl: string;
   bot: BotIdentity;
+  /** The program operator's tenant: its directory entry holds the reviewers and operator admins. */
+  operatorTenantId: string;
   azureClientId?: string;
   cosmos: { endpoint?: string; key?: string; databaseId: string; localPort: number };
   blob: { accountUrl?: string; connectionString?: string; poeContainer: string; poeMaxBytes: number; localPort: number };
@@ -176,6 +180,9 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
 
   const bot = parseBotIdentity(raw, problem, mode === 'azure' ? outsideLocal : undefined);
 
+  const operatorTenantId = (requireInAzure('OPERATOR_TENANT_ID', 'reviewers belong to the program operator\'s tenant') ?? text('OPERATOR_TENANT_ID')).toLowerCase();
+  if (!isTenantId(operatorTenantId)) problem('OPERATOR_TENANT_ID', 'must be a GUID (the Entra tenant id of the program operator)');
+
   const azureClientId = raw('AZURE_CLIENT_ID');
   if (azureClientId && !GUID.test(azureClientId)) problem('AZURE_CLIENT_ID', 'must be a GUID (the managed identity client id)');
 
@@ -222,6 +229,7 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
     port,
     publicUrl: publicUrl.replace(/\/+$/, ''),
     bot,
+    operatorTenantId,
     azureClientId,
     cosmos: { endpoint: cosmosEndpoint, key: raw('COSMOS_KEY'), databaseId: text('COSMOS_DATABASE'), localPort: integer('LOCAL_COSMOS_PORT', 0, 65_535) },
     blob: {

@@ -1,12 +1,15 @@
 /**
- * Who is speaking, resolved from the activity and the partner directory at the start
- * of every turn. Roles come from the directory, so a cache could keep a removed
- * admin's rights alive: entries live a few seconds only, enough to spare the
- * directory the bursts of a card flow without letting a change wait long.
+ * Who is speaking, resolved from the activity and the directory at the start of every
+ * turn. Roles are read afresh each turn (one point read of the caller's organisation):
+ * a role granted or taken on one instance holds on the next turn on every instance,
+ * which a cache, however short, could not promise. Only the profile email, which
+ * grants nothing by itself and changes rarely, is kept a while.
  */
 import type { Activity, TurnContext } from 'botbuilder';
+import { ConcurrencyConflict } from '../../claims/errors';
 import type { PartnerOrganisation } from '../../claims/model';
-import { systemClock, type Clock, type PartnerDirectory } from '../../claims/ports';
+import { bindMember, rolesOf } from '../../claims/organisations';
+import { systemClock, type Clock, type OrganisationStore } from '../../claims/ports';
 import type { Caller } from '../../dialogs/caller';
 import { resolveLocale } from '../../locales/i18n';
 import type { PreferredLocaleSource } from './languagePreference';
@@ -15,22 +18,15 @@ import type { PreferredLocaleSource } from './languagePreference';
 export type EmailLookup = (context: TurnContext) => Promise<string | undefined>;
 
 export interface CallerResolverOptions {
-  partners: PartnerDirectory;
+  partners: Pick<OrganisationStore, 'getVersioned' | 'replace' | 'operatorTenantId'>;
   emailOf?: EmailLookup;
   /** The language the user chose (bot user state); without one, or without a choice, the activity's locale. */
   languages?: PreferredLocaleSource;
   clock?: Clock;
-  /** How long a directory answer is reused; default 15 s. 0 turns the cache off. */
-  ttlMs?: number;
   /** How long a profile email is reused (it changes rarely, and asking Teams costs a call); default 10 min. */
   emailTtlMs?: number;
   /** Default 1000 users. */
   maxEntries?: number;
-}
-
-interface Roles {
-  org: PartnerOrganisation | undefined;
-  isReviewer: boolean;
 }
 
 /** The Teams tenant of an activity: `conversation.tenantId`, or `channelData.tenant.id`. */
@@ -72,13 +68,26 @@ class ExpiringMap<T> {
 }
 
 export class CallerResolver {
-  private readonly roles: ExpiringMap<Roles>;
+  /**
+   * The entry with the caller bound to any email key naming them (see bindMember). A lost
+   * race leaves it unbound this turn; the email still matches and the next turn binds it.
+   */
+  private async bound(org: PartnerOrganisation, etag: string, who: { aadObjectId: string; email?: string }): Promise<PartnerOrganisation> {
+    const bound = bindMember(org, who);
+    if (!bound) return org;
+    try {
+      return (await this.options.partners.replace(bound, etag)).value;
+    } catch (e) {
+      if (e instanceof ConcurrencyConflict) return org;
+      throw e;
+    }
+  }
+
   private readonly emails: ExpiringMap<string | undefined>;
 
   constructor(private readonly options: CallerResolverOptions) {
     const clock = options.clock ?? systemClock;
     const maxEntries = options.maxEntries ?? 1000;
-    this.roles = new ExpiringMap(options.ttlMs ?? 15_000, maxEntries, clock);
     this.emails = new ExpiringMap(options.emailTtlMs ?? 600_000, maxEntries, clock);
   }
 
@@ -88,16 +97,14 @@ export class CallerResolver {
     const aadObjectId = activity.from?.aadObjectId ?? '';
     const key = `${tenantId}|${aadObjectId}`;
     const { partners, emailOf, languages } = this.options;
-    const [roles, email, preferredLocale] = await Promise.all([
-      this.roles.get(key, async () => ({
-        org: tenantId ? await partners.get(tenantId) : undefined,
-        isReviewer: tenantId !== '' && aadObjectId !== '' && (await partners.isReviewer(tenantId, aadObjectId)),
-      })),
+    const [stored, email, preferredLocale] = await Promise.all([
+      tenantId ? partners.getVersioned(tenantId) : undefined,
       aadObjectId && emailOf ? this.emails.get(key, () => emailOf(context)) : undefined,
       languages?.preferredLocale(context),
     ]);
     // A directory entry under another tenant's id is not this caller's organisation.
-    const org = roles.org?.id === tenantId ? roles.org : undefined;
+    const org = stored?.value.id === tenantId ? await this.bound(stored.value, stored.etag, { aadObjectId, email }) : undefined;
+    const roles = aadObjectId ? rolesOf(org, { aadObjectId, email }, partners.operatorTenantId) : [];
     return {
       tenantId,
       aadObjectId,
@@ -105,8 +112,9 @@ export class CallerResolver {
       email,
       locale: preferredLocale ?? resolveLocale(activity.locale),
       org,
-      isIncentivesAdmin: org !== undefined && aadObjectId !== '' && org.incentivesAdmins.includes(aadObjectId),
-      isReviewer: roles.isReviewer,
+      roles,
+      isIncentivesAdmin: roles.includes('incentivesAdmin'),
+      isReviewer: roles.includes('reviewer'),
     };
   }
 }

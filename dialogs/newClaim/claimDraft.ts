@@ -13,6 +13,7 @@
  * while a card waits.
  */
 import { createHash } from 'node:crypto';
+import { hasRole } from '../../claims/organisations';
 import type { TurnContext } from 'botbuilder';
 import { applyEdit, createDraft, editableFields, type ClaimPatch } from '../../claims/statusMachine';
 import { ConcurrencyConflict, DomainError, fail, ok, type Problem, type Result } from '../../claims/errors';
@@ -60,8 +61,8 @@ export interface Writer {
 export function writerOf(caller: Caller): Writer | undefined {
   const org = caller.org;
   if (!org || !caller.isIncentivesAdmin) return undefined;
-  // Both facts are re-read from the directory every turn; they must agree.
-  if (org.id !== caller.tenantId || !org.incentivesAdmins.includes(caller.aadObjectId)) return undefined;
+  // Both facts are read from the directory every turn; they must agree (a partner entry, not suspended, listing them).
+  if (org.id !== caller.tenantId || !hasRole(org, caller, 'incentivesAdmin', '')) return undefined;
   return { caller, org, actor: partnerActor(caller) };
 }
 

@@ -11,7 +11,7 @@ import type { Problem } from '../../claims/errors';
 import type { Claim } from '../../claims/model';
 import type { CardNotice } from '../../cards/commentsThreadCard';
 import type { ExecuteVerb } from '../../cards/verbs';
-import { callerOf, partnerActor, reviewerActor, type Caller } from '../caller';
+import { callerOf, partnerActor, partnerOrgOf, reviewerActor, type Caller } from '../caller';
 import { commentsCardFor } from '../manage/commentsView';
 import { viewContextOf } from '../manage/claimViews';
 import type { ClaimServices } from '../services';
@@ -39,8 +39,9 @@ export class CommentActions {
   /** The claim of the caller's own organisation that the data names; another organisation's id finds nothing. */
   private async ownClaim(caller: Caller, data: CardActionData): Promise<Claim | undefined> {
     const claimId = idField(data, 'claimId');
-    if (!caller.org || !claimId) return undefined;
-    return (await this.services.claims.get(caller.org.id, claimId))?.value;
+    const org = partnerOrgOf(caller);
+    if (!org || !claimId) return undefined;
+    return (await this.services.claims.get(org.id, claimId))?.value;
   }
 
   private async view(context: TurnContext, data: CardActionData): Promise<AdaptiveCardInvokeResponse> {

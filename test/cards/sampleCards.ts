@@ -4,9 +4,10 @@
  * each kind of status, empty lists). `userText` goes into every field a partner,
  * customer or reviewer could have typed, so tests can follow it into the output.
  */
-import type { Claim, PoeCheckReason } from '../../claims/model';
+import type { Claim, PartnerOrganisation, PoeCheckReason } from '../../claims/model';
 import { fileChecklists } from '../../cards/poeChecklist';
 import { proposalLines } from '../../cards/proposalNotice';
+import { renderAccessRequestCard, renderMembersCard, renderOnboardingCard, renderOrganisationsCard } from '../../cards/rolesCards';
 import type { Locale } from '../../locales/i18n';
 import * as cards from '../../cards/render';
 import { renderConsentCard } from '../../cards/consentCard';
@@ -106,6 +107,7 @@ export function sampleCards(locale: Locale, userText = 'Contoso Ltd'): SampleCar
     ['customerConsent (answered)', renderConsentCard({ claimId: 'claim-1', token: 'v1.x.y', partnerName: userText, customerDomain: userText, productIds: [userText], closesAt: '2025-03-12T17:00:00.000Z', outcome: 'optOut' }, locale)],
     ...checklistSamples(locale, userText),
     ...reviewerSamples(locale, userText, claim),
+    ...roleSamples(locale, userText),
   ];
   return out.map(([name, card]) => ({ name, card }));
 }
@@ -137,6 +139,43 @@ function checklistSamples(locale: Locale, userText: string): [string, cards.Card
     ['proposalNotice (on the products card)', cards.renderProductsCard({ ...step, solutionArea: 'businessApplications', products: [{ id: 'powerBI', title: 'Power BI' }], selected: ['powerBI'], proposal: proposalLines(locale, proposal, 'products') }, locale)],
     ['proposalNotice (on the contacts card)', cards.renderContactsCard({ ...step, needsTechnicalContact: false, customer: { name: userText, email: userText }, proposal: proposalLines(locale, proposal, 'contacts') }, locale)],
     ['poeChecklist (nothing readable)', cards.renderSummaryCard({ ...step, claim: { ...claim, poe: claim.poe.slice(2) }, problems: [] }, locale)],
+  ];
+}
+
+/** The role cards: members as an owner and as a viewer, the organisations list, onboarding, access requests. */
+function roleSamples(locale: Locale, userText: string): [string, cards.CardAttachment][] {
+  const at = '2025-03-03T09:00:00.000Z';
+  const request = { id: 'req-1', aadObjectId: 'aad-new', name: userText, email: userText, role: 'incentivesAdmin' as const, at };
+  const org: PartnerOrganisation = {
+    id: 'tenant-1',
+    type: 'partner',
+    name: userText,
+    locations: [{ mpnId: '1234567', name: userText }],
+    owners: ['aad-owner', userText],
+    incentivesAdmins: [],
+    viewers: ['viewer@example.com'],
+    reviewers: [],
+    accessRequests: [request],
+    roleLog: [
+      { at, by: 'aad-op', byName: userText, action: 'onboard' },
+      { at, by: 'aad-owner', action: 'grant', role: 'viewer', whom: 'viewer@example.com', whomName: userText },
+      { at, by: 'seed', action: 'revoke', role: 'incentivesAdmin', whom: userText },
+      { at, by: 'aad-owner', action: 'declineAccess', role: 'viewer', whom: 'aad-x' },
+      { at, by: 'aad-op', action: 'suspend' },
+      { at, by: 'aad-op', action: 'reinstate' },
+    ],
+  };
+  const operator: PartnerOrganisation = { id: 'op', type: 'operator', name: userText, locations: [], incentivesAdmins: [], reviewers: ['aad-r'], operatorAdmins: ['aad-op'] };
+  return [
+    ['members (owner)', renderMembersCard({ org, viewerRoles: ['owner'], timeZone: 'Asia/Seoul', notice: { tone: 'attention', lines: [userText] }, memberValue: userText, roleValue: 'viewer' }, locale)],
+    ['members (viewer, suspended)', renderMembersCard({ org: { ...org, suspended: true, roleLog: [] }, viewerRoles: ['viewer'], timeZone: 'UTC' }, locale)],
+    ['members (operator admin)', renderMembersCard({ org: operator, viewerRoles: ['operatorAdmin'], timeZone: 'UTC' }, locale)],
+    ['organisations', renderOrganisationsCard({ operatorId: 'op', partners: [org, { ...org, id: 'tenant-2', suspended: true }], notice: { tone: 'good', lines: [userText] } }, locale)],
+    ['organisations (empty)', renderOrganisationsCard({ operatorId: 'op', partners: [] }, locale)],
+    ['onboarding', renderOnboardingCard({ name: userText, tenantId: userText, locations: userText, owners: userText, problems: [userText] }, locale)],
+    ['onboarding (empty)', renderOnboardingCard({}, locale)],
+    ['accessRequest (ask)', renderAccessRequestCard({ mode: 'ask', org, lines: [userText] }, locale)],
+    ['accessRequest (decide)', renderAccessRequestCard({ mode: 'decide', org, request, timeZone: 'Asia/Tokyo' }, locale)],
   ];
 }
 

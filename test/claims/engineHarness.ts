@@ -61,7 +61,7 @@ export class RecordingNotifier implements Notifier {
   }
 }
 
-export const OPERATOR_TENANT = 'program-operator-tenant';
+export const OPERATOR_TENANT = '0e9e7a70-0000-4000-8000-00000000000e';
 export const REVIEWER: Caller = { actor: { role: 'reviewer', id: 'aad-reviewer', name: 'Rita Reviewer' }, tenantId: OPERATOR_TENANT };
 
 export interface Partner {
@@ -103,8 +103,8 @@ export async function engineOn(db: TestDatabase, options: EngineOptions = {}): P
   const clock = options.clock ?? new SettableClock();
   const claims = new CosmosClaimRepository(db.container('claims'));
   const associations = new CosmosAssociationStore(db.container('associations'), { clock });
-  const partners = new CosmosPartnerDirectory(db.container('partners'));
-  await partners.upsert({ id: OPERATOR_TENANT, type: 'partner', name: 'Program operator', locations: [], incentivesAdmins: [], reviewers: ['aad-reviewer'] });
+  const partners = new CosmosPartnerDirectory(db.container('partners'), { operatorTenantId: OPERATOR_TENANT });
+  await partners.upsert({ id: OPERATOR_TENANT, type: 'operator', name: 'Program operator', locations: [], incentivesAdmins: [], reviewers: ['aad-reviewer'] });
   const logs: LogEntry[] = [];
   const log: EngineLog = (level, event, facts) => logs.push({ level, event, facts });
   const notifier = new RecordingNotifier();

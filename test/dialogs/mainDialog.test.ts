@@ -111,6 +111,8 @@ describe('MainDialog', () => {
       help: (_client, reply, locale) => assert.ok(cardJson(reply).includes(t(locale, 'help.title'))),
       cancel: (_client, reply, locale) => assert.equal(reply?.text, t(locale, 'cancel.nothingToCancel')),
       reviewQueue: (_client, reply, locale) => assert.equal(reply?.text, t(locale, 'access.notReviewer'), 'an incentives admin is no reviewer'),
+      members: (_client, reply, locale) => assert.ok(cardJson(reply).includes(t(locale, 'members.title'))),
+      organisations: (_client, reply, locale) => assert.equal(reply?.text, t(locale, 'organisations.notAllowed'), 'a partner is no operator admin'),
     };
     for (const locale of LOCALES) {
       for (const [command, check] of Object.entries(outcomes) as [keyof typeof outcomes, (typeof outcomes)[keyof typeof outcomes]][]) {

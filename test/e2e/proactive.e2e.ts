@@ -24,6 +24,7 @@ import { usePlaygroundSession } from './support/session';
 
 /** The seeded demo partner (storage/seed/partners.json); the Playground's user is its admin and a reviewer. */
 const DEMO_PARTNER = '00000000-0000-0000-0000-0000000000001';
+const DEMO_OPERATOR = '00000000-0000-0000-0000-0000000000090';
 const PLAYGROUND_USER = '00000000-0000-0000-0000-0000000000020';
 const ADMIN: Caller = { actor: { role: 'partnerAdmin', id: PLAYGROUND_USER, name: 'Alex Wilber' }, tenantId: DEMO_PARTNER };
 const REVIEWER: Caller = { actor: { role: 'reviewer', id: PLAYGROUND_USER, name: 'Alex Wilber' }, tenantId: DEMO_PARTNER };
@@ -47,7 +48,7 @@ describe('proactive messages in the Agents Playground', () => {
     const lifecycle = new ClaimLifecycle({
       claims,
       associations: new CosmosAssociationStore(container('associations')),
-      partners: new CosmosPartnerDirectory(container('partners')),
+      partners: new CosmosPartnerDirectory(container('partners'), { operatorTenantId: DEMO_OPERATOR }),
       calendar: new BusinessCalendar({ country: 'US', timeZone: 'America/Los_Angeles' }),
       optOutWindow: 'PT5S',
     });

@@ -37,7 +37,7 @@ export async function proxiedCosmos(world: World): Promise<ProxiedWorld> {
   const { clock, calendar } = world.services;
   const claims = new CosmosClaimRepository(container('claims'));
   const associations = new CosmosAssociationStore(container('associations'), { clock });
-  const partners = new CosmosPartnerDirectory(container('partners'));
+  const partners = new CosmosPartnerDirectory(container('partners'), { operatorTenantId: world.services.partners.operatorTenantId });
   const lifecycle = new ClaimLifecycle({ claims, associations, partners, calendar, clock });
   return {
     world: { ...world, services: { ...world.services, claims, associations, partners, lifecycle } },

@@ -177,6 +177,10 @@ describe("hostile input: another organisation's claim ids on every command and c
   const refusals = (locale: Locale): string[] => [
     t(locale, 'errors.notFound'),
     t(locale, 'access.notReviewer'),
+    // The role cards name an organisation, never a claim: data without the caller's own one is refused.
+    t(locale, 'members.notAllowed'),
+    t(locale, 'organisations.notAllowed'),
+    t(locale, 'problems.accessRequestNotAllowed'),
     ...['malformed', 'forged', 'notFound', 'superseded', 'closed', 'notYourCard'].map((key) => t(locale, `consent.errors.${key}` as Parameters<typeof t>[1])),
   ];
 

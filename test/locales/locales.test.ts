@@ -173,8 +173,9 @@ describe('problem codes', () => {
   });
 
   it('problem messages only use parameters the message builder can supply', () => {
-    // email and domain: the contact check passes the address and the customer's domain as they are.
-    const supplied = new Set(['field', 'product', 'solutionArea', 'position', 'status', 'reason', 'min', 'max', 'length', 'days', 'code', 'item', 'email', 'domain']);
+    // email and domain: the contact check passes the address and the customer's domain as they are; `role` is
+    // worded by the builder; `value` is the offending input as the producer passes it.
+    const supplied = new Set(['field', 'product', 'solutionArea', 'position', 'status', 'reason', 'min', 'max', 'length', 'days', 'code', 'item', 'email', 'domain', 'role', 'value']);
     for (const [key, message] of strings('en-US').filter(([key]) => key.startsWith('problems.'))) {
       for (const name of placeholdersOf(message)) assert.ok(supplied.has(name), `${key} uses {${name}}`);
     }

@@ -39,7 +39,7 @@ const REVIEWER: TeamsUser = { tenantId: randomUUID(), aadObjectId: randomUUID(),
 
 const organisations: PartnerOrganisation[] = [
   { id: PARTNER.tenantId, type: 'partner', name: 'Fabrikam', locations: [{ mpnId: '1234567', name: 'Fabrikam Seattle' }, { mpnId: '7654321', name: 'Fabrikam Seoul' }], incentivesAdmins: [PARTNER.aadObjectId], reviewers: [] },
-  { id: REVIEWER.tenantId, type: 'partner', name: 'CPOR program operator', locations: [], incentivesAdmins: [], reviewers: [REVIEWER.aadObjectId] },
+  { id: REVIEWER.tenantId, type: 'operator', name: 'CPOR program operator', locations: [], incentivesAdmins: [], reviewers: [REVIEWER.aadObjectId] },
 ];
 
 /** The scheduler's query for claims whose timer or outbox is due (storage/claimRepository.ts listDue). */
@@ -83,7 +83,7 @@ describe('scale-out: two bot processes behind a round-robin proxy on one store',
     // Prepared by whoever runs the stores, as the Bicep template does in Azure: the bots only connect.
     database = await ensureCosmosSchema(createCosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key }), databaseId);
     await BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(poeContainer).create();
-    const directory = new CosmosPartnerDirectory(database.container(containerSpec('partners').id));
+    const directory = new CosmosPartnerDirectory(database.container(containerSpec('partners').id), { operatorTenantId: REVIEWER.tenantId });
     for (const org of organisations) await directory.upsert(org);
     claims = new CosmosClaimRepository(database.container(containerSpec('claims').id));
 
@@ -105,6 +105,7 @@ describe('scale-out: two bot processes behind a round-robin proxy on one store',
       SCHEDULER_INTERVAL_SECONDS: '1',
       CALENDAR_TIME_ZONE: TIME_ZONE,
       LOG_LEVEL: 'info',
+      OPERATOR_TENANT_ID: REVIEWER.tenantId,
     };
     const started = await Promise.allSettled(taps.map((tap) => startBotProcess({ ...settings, COSMOS_ENDPOINT: tap.url })));
     for (const result of started) if (result.status === 'fulfilled') stops.push(() => result.value.stop());

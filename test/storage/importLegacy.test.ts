@@ -122,7 +122,7 @@ describe('legacy association import', () => {
     beforeEach(async () => {
       now = new Date('2026-12-01T00:00:00.000Z');
       db = await freshCosmosDatabase();
-      partners = new CosmosPartnerDirectory(db.container('partners'));
+      partners = new CosmosPartnerDirectory(db.container('partners'), { operatorTenantId: '' });
       await partners.upsert(ORG);
       await partners.upsert(OTHER_ORG);
       associations = new CosmosAssociationStore(db.container('associations'), { clock });
@@ -229,7 +229,7 @@ describe('legacy association import', () => {
 
     it('imports a file into the configured Cosmos DB and prints the summary', async () => {
       const db = await freshCosmosDatabase();
-      await new CosmosPartnerDirectory(db.container('partners')).upsert(ORG);
+      await new CosmosPartnerDirectory(db.container('partners'), { operatorTenantId: '' }).upsert(ORG);
       const result = await runScript(`${HEADER}\n${ORG.id},${CUSTOMER},contoso.com,dynamics365Sales,${SUBSCRIPTION},2099-01-31\n${ORG.id},${CUSTOMER},contoso.com,exchangeOnline,,\n`, 'legacy.csv', db.databaseId);
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /1 Dynamics 365 \/ Power BI association\(s\) held/);

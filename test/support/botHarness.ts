@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import { BusinessCalendar } from '../../claims/calendar';
 import type { PartnerOrganisation } from '../../claims/model';
+import { rolesOf } from '../../claims/organisations';
 import { systemClock, type Clock } from '../../claims/ports';
 import { composeClaimServices, type BotServices } from '../../bot/app/claimServices';
 import { TeamsFileSource } from '../../bot/teams/teamsFileSource';
@@ -41,8 +42,10 @@ export const ORG: PartnerOrganisation = {
   type: 'partner',
   name: 'Contoso Partners',
   locations: [{ mpnId: '1234567', name: 'Seattle' }],
+  owners: ['aad-owner'],
   incentivesAdmins: ['aad-admin'],
-  reviewers: ['aad-reviewer'],
+  viewers: ['aad-viewer'],
+  reviewers: [],
 };
 
 export const OTHER_ORG: PartnerOrganisation = {
@@ -50,8 +53,20 @@ export const OTHER_ORG: PartnerOrganisation = {
   type: 'partner',
   name: 'Fabrikam Solutions',
   locations: [{ mpnId: '7654321', name: 'Tokyo' }],
+  owners: ['aad-other-owner'],
   incentivesAdmins: ['aad-other-admin'],
   reviewers: [],
+};
+
+/** The program operator: the organisation of the configured tenant, holding the reviewers. */
+export const OPERATOR: PartnerOrganisation = {
+  id: '99999999-9999-4999-8999-999999999999',
+  type: 'operator',
+  name: 'CPOR program operator',
+  locations: [],
+  incentivesAdmins: [],
+  reviewers: ['aad-operator-reviewer'],
+  operatorAdmins: ['aad-operator-admin'],
 };
 
 export interface Harness {
@@ -72,8 +87,8 @@ export async function botHarness(options: { clock?: Clock; orgs?: PartnerOrganis
   const evidence = new BlobEvidenceStore({ container: poeContainer, signer, claims });
   await evidence.ensureContainer();
   const clock = options.clock ?? systemClock;
-  const partners = new CosmosPartnerDirectory(db.container('partners'));
-  for (const org of options.orgs ?? [ORG, OTHER_ORG]) await partners.upsert(org);
+  const partners = new CosmosPartnerDirectory(db.container('partners'), { operatorTenantId: OPERATOR.id });
+  for (const org of options.orgs ?? [ORG, OTHER_ORG, OPERATOR]) await partners.upsert(org);
   const references = new CosmosConversationReferenceStore(db.container('conversationReferences'));
   const botServices: BotServices = {
     claims,
@@ -96,14 +111,16 @@ export async function botHarness(options: { clock?: Clock; orgs?: PartnerOrganis
 
 /** A Caller as the bot resolves it, for dialog tests that run without the bot. */
 export function callerFor(org: PartnerOrganisation | undefined, aadObjectId: string, locale: Caller['locale'] = 'en-US'): Caller {
+  const roles = rolesOf(org, { aadObjectId }, OPERATOR.id);
   return {
     tenantId: org?.id ?? '33333333-3333-4333-8333-333333333333',
     aadObjectId,
     name: 'Ada Admin',
     locale,
     org,
-    isIncentivesAdmin: org?.incentivesAdmins.includes(aadObjectId) ?? false,
-    isReviewer: org?.reviewers.includes(aadObjectId) ?? false,
+    roles,
+    isIncentivesAdmin: roles.includes('incentivesAdmin'),
+    isReviewer: roles.includes('reviewer'),
   };
 }
 

@@ -73,7 +73,7 @@ function engineFor(client: CosmosClient, run: KillRun, clock: Clock): Engine {
   const container = (name: Parameters<typeof containerSpec>[0]) => database.container(containerSpec(name).id);
   const claims = new CosmosClaimRepository(container('claims'));
   const associations = new CosmosAssociationStore(container('associations'), { clock });
-  const partners = new CosmosPartnerDirectory(container('partners'));
+  const partners = new CosmosPartnerDirectory(container('partners'), { operatorTenantId: REVIEWER_TENANT });
   const calendar = new BusinessCalendar({ country: 'US', timeZone: 'America/Los_Angeles' });
   const lifecycle = new ClaimLifecycle({ claims, associations, partners, calendar, clock });
   const ledger = new JournalledLedger(new CosmosDeliveryLedger(new CosmosIdempotencyRecords(container('idempotencyRecords'), { clock })), run.journalFile);

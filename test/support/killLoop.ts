@@ -37,7 +37,7 @@ import { seededRandom } from './seededRandom';
 /** contoso.com and contoso.onmicrosoft.com in storage/seed/tenants.json. */
 const SEEDED_CONTOSO_TENANT = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 
-export const REVIEWER_TENANT = 'kill-loop-operator';
+export const REVIEWER_TENANT = '0e9e7a70-0000-4000-8000-00000000000c';
 export const REVIEWER_ID = 'aad-kill-loop-reviewer';
 
 /** One run's world: its database, its claim and people, and its recipient's files. */
@@ -140,7 +140,7 @@ function runChild(order: ChildOrder, timeoutMs: number, onLine: (line: string, c
 async function seedRun(client: CosmosClient, folder: string, index: number): Promise<KillRun> {
   const databaseId = `kill-${index}-${randomUUID()}`;
   const database = await ensureCosmosSchema(client, databaseId);
-  const partners = new CosmosPartnerDirectory(database.container(containerSpec('partners').id));
+  const partners = new CosmosPartnerDirectory(database.container(containerSpec('partners').id), { operatorTenantId: REVIEWER_TENANT });
   const run: KillRun = {
     databaseId,
     partnerId: randomUUID(),
@@ -150,7 +150,7 @@ async function seedRun(client: CosmosClient, folder: string, index: number): Pro
     journalFile: path.join(folder, `${index}.journal`),
   };
   await partners.upsert({ id: run.partnerId, type: 'partner', name: 'Fabrikam', locations: [{ mpnId: '1234567', name: 'Seattle' }], incentivesAdmins: [run.adminId], reviewers: [] });
-  await partners.upsert({ id: REVIEWER_TENANT, type: 'partner', name: 'Program operator', locations: [], incentivesAdmins: [], reviewers: [REVIEWER_ID] });
+  await partners.upsert({ id: REVIEWER_TENANT, type: 'operator', name: 'Program operator', locations: [], incentivesAdmins: [], reviewers: [REVIEWER_ID] });
   // The bot process checks contacts against the seeded tenant list: the demo customer's tenant (each run has a
   // database of its own, so no keys collide), and a partner address the list cannot tell about (only marked).
   const claim = validM365Claim({

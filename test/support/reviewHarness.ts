@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { TestAdapter, type Activity } from 'botbuilder';
-import type { Claim, PartnerOrganisation, Versioned } from '../../claims/model';
-import type { Clock } from '../../claims/ports';
+import type { Claim, Versioned } from '../../claims/model';
+import type { Clock, RoleNotices } from '../../claims/ports';
 import { composeBot } from '../../bot/app/composeBot';
 import type { ClaimsBot } from '../../bot/teams/claimsBot';
 import { createLogger } from '../../bot/app/logger';
 import type { Locale } from '../../locales/i18n';
-import { botHarness, OTHER_ORG, ORG, TIME_ZONE, type Harness } from './botHarness';
+import { botHarness, OPERATOR, OTHER_ORG, ORG, TIME_ZONE, type Harness } from './botHarness';
 import { buildClaim } from './claimFactory';
 import { objectsOfType } from '../cards/cardChecks';
 import { minimalPdf } from './evidenceSamples';
@@ -21,14 +21,7 @@ import { minimalPdf } from './evidenceSamples';
 /** Monday 2 March 2026, 09:00 in Seattle. */
 export const MONDAY = new Date('2026-03-02T17:00:00.000Z');
 
-export const OPERATOR: PartnerOrganisation = {
-  id: '99999999-9999-4999-8999-999999999999',
-  type: 'partner',
-  name: 'CPOR program operator',
-  locations: [],
-  incentivesAdmins: [],
-  reviewers: ['aad-operator-reviewer'],
-};
+export { OPERATOR };
 
 export interface User {
   id: string;
@@ -72,10 +65,23 @@ export function shownText(content: unknown): string[] {
   return [...objectsOfType(content, 'TextBlock'), ...objectsOfType(content, 'TextRun')].map((node) => String(node.text));
 }
 
-export async function reviewWorld(): Promise<ReviewWorld> {
+export interface ReviewWorldOptions {
+  /** The Teams profile email of each user; default none. */
+  emailOf?: (aadObjectId: string) => string | undefined;
+  roleNotices?: RoleNotices;
+}
+
+export async function reviewWorld(options: ReviewWorldOptions = {}): Promise<ReviewWorld> {
   const clock = new SettableClock();
   const h = await botHarness({ clock, orgs: [ORG, OTHER_ORG, OPERATOR] });
-  const bot = composeBot(h.botServices, { timeZone: TIME_ZONE, logger: createLogger('silent'), clock, emailOf: async () => undefined });
+  const emailOf = options.emailOf ?? (() => undefined);
+  const bot = composeBot(h.botServices, {
+    timeZone: TIME_ZONE,
+    logger: createLogger('silent'),
+    clock,
+    emailOf: async (context) => emailOf(context.activity.from?.aadObjectId ?? ''),
+    roleNotices: options.roleNotices,
+  });
   const conversations = new Map<string, string>();
 
   const send = async (user: User, activity: Partial<Activity>, locale: Locale = 'en-US'): Promise<Partial<Activity>[]> => {

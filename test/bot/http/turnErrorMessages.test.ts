@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { TestAdapter, type Activity, type Storage } from 'botbuilder';
 import { apologise } from '../../../dialogs/apology';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import type { PartnerDirectory } from '../../../claims/ports';
+import type { OrganisationStore } from '../../../claims/ports';
 import { createTurnErrorHandler } from '../../../bot/http/adapter';
 import { CallerResolver } from '../../../bot/teams/callerResolver';
 import { ClaimsBot } from '../../../bot/teams/claimsBot';
@@ -54,10 +54,10 @@ describe('the turn-error apology', () => {
     h = await botHarness();
   });
 
-  function bot(partners: PartnerDirectory = h.partners, mainDialog: Dialog = new Failing(), storage: Storage = h.botServices.conversationStorage): ClaimsBot {
+  function bot(partners: OrganisationStore = h.partners, mainDialog: Dialog = new Failing(), storage: Storage = h.botServices.conversationStorage): ClaimsBot {
     const languages = new LanguagePreferences(h.botServices.botStorage);
     return new ClaimsBot({
-      callers: new CallerResolver({ partners, languages, emailOf: async () => undefined, ttlMs: 0 }),
+      callers: new CallerResolver({ partners, languages, emailOf: async () => undefined, }),
       language: new LanguageCommand(languages),
       conversationReferences: h.references,
       welcomeRecords: h.botServices.idempotencyRecords,
@@ -102,8 +102,8 @@ describe('the turn-error apology', () => {
   it('falls back to the Teams locale when the turn failed before the caller was resolved', async () => {
     const send = user('ko-KR');
     await send(choose('ja-JP'));
-    const directoryDown: PartnerDirectory = Object.assign(Object.create(h.partners) as PartnerDirectory, {
-      get: async () => {
+    const directoryDown: OrganisationStore = Object.assign(Object.create(h.partners) as OrganisationStore, {
+      getVersioned: async () => {
         throw new Error('directory unreachable');
       },
     });

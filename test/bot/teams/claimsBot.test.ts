@@ -10,7 +10,7 @@ import { createLogger } from '../../../bot/app/logger';
 import { callerOf, type Caller } from '../../../dialogs/caller';
 import { MainDialog } from '../../../dialogs/mainDialog';
 import { LOCALES, t, type Locale } from '../../../locales/i18n';
-import { botHarness, composedBotOverHttp, OTHER_ORG, ORG, type Harness } from '../../support/botHarness';
+import { botHarness, composedBotOverHttp, OPERATOR, OTHER_ORG, ORG, type Harness } from '../../support/botHarness';
 
 /** A main dialog that records the caller of each turn it runs in. */
 class CallerProbe extends Dialog {
@@ -43,7 +43,7 @@ class TwoSteps extends Dialog {
 
 const ADMIN = { id: '29:admin', aadObjectId: 'aad-admin', name: 'Ada Admin' };
 const VIEWER = { id: '29:viewer', aadObjectId: 'aad-viewer', name: 'Vic Viewer' };
-const REVIEWER = { id: '29:reviewer', aadObjectId: 'aad-reviewer', name: 'Rae Reviewer' };
+const REVIEWER = { id: '29:reviewer', aadObjectId: 'aad-operator-reviewer', name: 'Rae Reviewer' };
 const STRANGER_TENANT = '33333333-3333-4333-8333-333333333333';
 
 describe('ClaimsBot', () => {
@@ -55,7 +55,7 @@ describe('ClaimsBot', () => {
 
   function bot(mainDialog: Dialog, overrides: Partial<ClaimsBotOptions> = {}): ClaimsBot {
     return new ClaimsBot({
-      callers: new CallerResolver({ partners: h.partners, emailOf: async () => 'ada@contoso.com', ttlMs: 0 }),
+      callers: new CallerResolver({ partners: h.partners, emailOf: async () => 'ada@contoso.com' }),
       conversationReferences: h.references,
       welcomeRecords: h.botServices.idempotencyRecords,
       storage: h.botServices.conversationStorage,
@@ -163,15 +163,21 @@ describe('ClaimsBot', () => {
   describe('the caller', () => {
     it('is resolved from the activity and the partner directory on every turn', async () => {
       const probe = new CallerProbe();
-      await conversation(bot(probe), REVIEWER, ORG.id, 'ja-JP')();
+      await conversation(bot(probe), REVIEWER, OPERATOR.id, 'ja-JP')();
       await conversation(bot(probe), ADMIN)();
-      const [reviewer, admin] = probe.seen;
+      // The operator's reviewer listed in a partner's entry too is no reviewer there.
+      await h.partners.upsert({ ...ORG, id: '55555555-5555-4555-8555-555555555555', reviewers: [REVIEWER.aadObjectId], incentivesAdmins: [] });
+      await conversation(bot(probe), REVIEWER, '55555555-5555-4555-8555-555555555555')();
+      const [reviewer, admin, listedInPartner] = probe.seen;
       assert.deepEqual(
         { ...reviewer, org: reviewer.org?.id },
-        { tenantId: ORG.id, aadObjectId: 'aad-reviewer', name: 'Rae Reviewer', email: 'ada@contoso.com', locale: 'ja-JP', org: ORG.id, isIncentivesAdmin: false, isReviewer: true },
+        { tenantId: OPERATOR.id, aadObjectId: 'aad-operator-reviewer', name: 'Rae Reviewer', email: 'ada@contoso.com', locale: 'ja-JP', org: OPERATOR.id, roles: ['reviewer'], isIncentivesAdmin: false, isReviewer: true },
       );
       assert.equal(admin.isIncentivesAdmin, true);
       assert.equal(admin.isReviewer, false);
+      assert.deepEqual(admin.roles, ['incentivesAdmin']);
+      assert.equal(listedInPartner.isReviewer, false);
+      assert.deepEqual(listedInPartner.roles, []);
     });
 
     it("takes the tenant from channelData when the conversation does not carry it", async () => {
@@ -182,20 +188,29 @@ describe('ClaimsBot', () => {
       assert.equal(probe.seen[0].isIncentivesAdmin, true);
     });
 
-    it('loses a role taken away in the directory once the short cache entry expires', async () => {
+    it('sees a role taken away or given in the directory on the very next turn, whichever instance changed it', async () => {
       const org = { ...ORG, id: '44444444-4444-4444-8444-444444444444', incentivesAdmins: ['aad-admin'] };
       await h.partners.upsert(org);
-      let now = Date.parse('2026-03-02T17:00:00Z');
-      const clock: Clock = { now: () => new Date(now) };
+      const clock: Clock = { now: () => new Date('2026-03-02T17:00:00Z') };
       const probe = new CallerProbe();
-      const send = conversation(bot(probe, { callers: new CallerResolver({ partners: h.partners, clock, ttlMs: 15_000 }) }), ADMIN, org.id);
+      const send = conversation(bot(probe, { callers: new CallerResolver({ partners: h.partners, clock }) }), ADMIN, org.id);
       await send();
       await h.partners.upsert({ ...org, incentivesAdmins: [] });
-      now += 5_000;
       await send();
-      now += 15_000;
+      await h.partners.upsert({ ...org, incentivesAdmins: [], viewers: ['aad-admin'] });
       await send();
-      assert.deepEqual(probe.seen.map((c) => c.isIncentivesAdmin), [true, true, false]);
+      assert.deepEqual(probe.seen.map((c) => c.roles), [['incentivesAdmin'], [], ['viewer']]);
+    });
+
+    it('binds a member named by email to their account the first time they speak, and records nothing else', async () => {
+      const org = { ...ORG, id: '66666666-6666-4666-8666-666666666666', owners: ['ada@contoso.com'], incentivesAdmins: [], viewers: [] };
+      await h.partners.upsert(org);
+      const probe = new CallerProbe();
+      await conversation(bot(probe), ADMIN, org.id)();
+      assert.deepEqual(probe.seen[0].roles, ['owner']);
+      const stored = await h.partners.get(org.id);
+      assert.deepEqual(stored?.owners, ['aad-admin']);
+      assert.deepEqual(stored?.roleLog ?? [], []);
     });
 
     it('of an organisation that is not onboarded gets the onboarding message instead of the dialogs', async () => {

@@ -50,7 +50,7 @@ describe('language preference', () => {
     const storage = createBotStateStorage({ endpoint: cosmos.endpoint, key: cosmos.key, databaseId: h.db.databaseId });
     const languages = new LanguagePreferences(storage);
     return new ClaimsBot({
-      callers: new CallerResolver({ partners: h.partners, languages, ttlMs: 0 }),
+      callers: new CallerResolver({ partners: h.partners, languages }),
       language: new LanguageCommand(languages),
       conversationReferences: h.references,
       welcomeRecords: h.botServices.idempotencyRecords,

@@ -82,7 +82,7 @@ describe('CSV export of the claims list', () => {
   });
 
   it('says so when there is nothing to export', async () => {
-    const replies = await new ManageChat(world, callerFor({ ...OTHER_ORG, incentivesAdmins: [] }, 'aad-nobody', 'ja-JP')).press({ verb: 'exportClaims', filterStatus: 'associated' });
+    const replies = await new ManageChat(world, callerFor({ ...OTHER_ORG, incentivesAdmins: [], viewers: ['aad-nobody'] }, 'aad-nobody', 'ja-JP')).press({ verb: 'exportClaims', filterStatus: 'associated' });
     assert.deepEqual(textsOf(replies), [t('ja-JP', 'claimsList.exportEmpty')]);
   });
 

@@ -12,6 +12,7 @@ import type { Activity, Middleware, TurnContext } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
 import type { BlobServiceClient } from '@azure/storage-blob';
 import { BusinessCalendar } from '../../../claims/calendar';
+import { RoleAdmin } from '../../../claims/roleAdmin';
 import { ClaimLifecycle } from '../../../claims/lifecycle';
 import { silentLog } from '../../../claims/notifications';
 import type { Claim, PartnerOrganisation } from '../../../claims/model';
@@ -146,7 +147,7 @@ export async function createWorld(): Promise<World> {
   const clock: Clock = { now: () => NOW };
   const claims = new CosmosClaimRepository(db.container('claims'));
   const associations = new CosmosAssociationStore(db.container('associations'), { clock });
-  const partners = new CosmosPartnerDirectory(db.container('partners'));
+  const partners = new CosmosPartnerDirectory(db.container('partners'), { operatorTenantId: '99999999-9999-4999-8999-999999999999' });
   const { service: blobs, signer } = connectBlobStorage({ connectionString: standIns().azurite.connectionString });
   const containerName = `poe-${randomUUID()}`;
   const evidence = new BlobEvidenceStore({ service: blobs, containerName, signer, maxBytes: POE_MAX_BYTES, clock });
@@ -182,6 +183,7 @@ export async function createWorld(): Promise<World> {
     timeZone: 'UTC',
     newId: () => randomUUID(),
     lifecycle: new ClaimLifecycle({ claims, associations, partners, calendar, clock }),
+    roles: new RoleAdmin({ organisations: partners, clock, newId: randomUUID }),
     evidenceMaxBytes: evidence.maxBytes,
     log: silentLog,
   };
@@ -244,6 +246,7 @@ export function adminCaller(org: PartnerOrganisation, locale: Locale): Caller {
     email: 'alexw@fabrikam.example',
     locale,
     org,
+    roles: ['incentivesAdmin'],
     isIncentivesAdmin: true,
     isReviewer: false,
   };
