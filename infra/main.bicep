@@ -27,18 +27,23 @@ param principalId string = ''
 @description('Key that signs customer consent links. Keep it stable: changing it invalidates links already sent.')
 param consentSigningKey string
 
+// Partners and the operator are separate tenants. Azure creates no multi-tenant bot
+// registrations any more; Microsoft's guidance for bots other organisations install is a
+// SingleTenant bot whose Entra app registration is multi-tenant ("accounts in any
+// organizational directory"), hence the default. A managed identity exists only in its
+// home tenant: UserAssignedMSI suits a deployment used by one organisation only.
 @allowed([
-  'UserAssignedMSI'
   'SingleTenant'
+  'UserAssignedMSI'
 ])
-@description('UserAssignedMSI: the bot authenticates as the managed identity (no secret). SingleTenant: an Entra app registration you created, with a client secret.')
-param botAppType string = 'UserAssignedMSI'
+@description('SingleTenant (default): the multi-tenant Entra app registration you created (botAppId, botAppPassword), so users of other organisations can install and use the bot. UserAssignedMSI: the bot authenticates as the managed identity (no secret), for a single organisation.')
+param botAppType string = 'SingleTenant'
 
-@description('SingleTenant only: client id of the bot\'s Entra app registration.')
+@description('SingleTenant: client id of the bot\'s multi-tenant Entra app registration (docs/deploy.md, "Bot identity").')
 param botAppId string = ''
 
 @secure()
-@description('SingleTenant only: client secret of the bot\'s Entra app registration (stored in Key Vault).')
+@description('SingleTenant: client secret of the bot\'s Entra app registration (stored in Key Vault).')
 param botAppPassword string = ''
 
 @description('Entra tenant id of the program operator, whose organisation holds the reviewers and operator admins. Empty: the tenant this deployment runs in.')

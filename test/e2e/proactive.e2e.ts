@@ -9,25 +9,19 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { BusinessCalendar } from '../../claims/calendar';
-import { ClaimLifecycle, type Caller } from '../../claims/lifecycle';
+import type { Caller } from '../../claims/lifecycle';
 import type { Claim } from '../../claims/model';
 import { statusLabel, t } from '../../locales/i18n';
-import { CosmosAssociationStore } from '../../storage/associationStore';
-import { CosmosClaimRepository } from '../../storage/claimRepository';
-import { createCosmosClient } from '../../storage/cosmosConnection';
-import { containerSpec } from '../../storage/cosmosSchema';
-import { CosmosPartnerDirectory } from '../../storage/partnerDirectory';
 import { validM365Claim } from '../claims/fixtures';
+import { DEMO_OPERATOR, lifecycleOnTheBot } from './support/botDatabase';
 import { startBotProcess, type BotProcess } from './support/botProcess';
 import { usePlaygroundSession } from './support/session';
 
-/** The seeded demo partner (storage/seed/partners.json); the Playground's user is its admin and a reviewer. */
+/** The seeded demo partner and operator (storage/seed/partners.json): the Playground's user is the partner's admin; the operator holds the reviewer. */
 const DEMO_PARTNER = '00000000-0000-0000-0000-0000000000001';
-const DEMO_OPERATOR = '00000000-0000-0000-0000-0000000000090';
 const PLAYGROUND_USER = '00000000-0000-0000-0000-0000000000020';
 const ADMIN: Caller = { actor: { role: 'partnerAdmin', id: PLAYGROUND_USER, name: 'Alex Wilber' }, tenantId: DEMO_PARTNER };
-const REVIEWER: Caller = { actor: { role: 'reviewer', id: PLAYGROUND_USER, name: 'Alex Wilber' }, tenantId: DEMO_PARTNER };
+const REVIEWER: Caller = { actor: { role: 'reviewer', id: '00000000-0000-0000-0000-0000000000091', name: 'Rae Reviewer' }, tenantId: DEMO_OPERATOR };
 
 describe('proactive messages in the Agents Playground', () => {
   let bot: BotProcess | undefined;
@@ -40,28 +34,13 @@ describe('proactive messages in the Agents Playground', () => {
     if (this.currentTest?.state === 'failed') console.error(`--- bot output ---\n${bot?.output() ?? ''}`);
   });
 
-  /** The domain lifecycle on the bot's own database, as the reviewer's cards would drive it. */
-  function lifecycleOnTheBot(running: BotProcess) {
-    const database = createCosmosClient({ endpoint: running.cosmos.endpoint, key: running.cosmos.key }).database(running.cosmos.databaseId);
-    const container = (name: Parameters<typeof containerSpec>[0]) => database.container(containerSpec(name).id);
-    const claims = new CosmosClaimRepository(container('claims'));
-    const lifecycle = new ClaimLifecycle({
-      claims,
-      associations: new CosmosAssociationStore(container('associations')),
-      partners: new CosmosPartnerDirectory(container('partners'), { operatorTenantId: DEMO_OPERATOR }),
-      calendar: new BusinessCalendar({ country: 'US', timeZone: 'America/Los_Angeles' }),
-      optOutWindow: 'PT5S',
-    });
-    return { claims, lifecycle };
-  }
-
   it('tells the partner, unprompted, that the association is official once the five-second window closes', async () => {
     const { chat, bot: running } = session();
     // The install's welcome means the bot has stored where to reach this user.
     await chat.waitForCardContaining(t('en-US', 'welcome.title'), { includeEarlier: true });
     await chat.markAction();
 
-    const { claims, lifecycle } = lifecycleOnTheBot(running);
+    const { claims, lifecycle } = lifecycleOnTheBot(running, 'PT5S');
     const draft: Claim = validM365Claim({
       id: randomUUID(),
       partnerId: DEMO_PARTNER,

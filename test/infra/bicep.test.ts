@@ -63,9 +63,7 @@ describe('infra/main.bicep', () => {
     });
 
     it('uses the same defaults as the app where a setting comes straight from a parameter', () => {
-      // Deliberate: in Azure the bot signs in as the managed identity (no secret to keep);
-      // the app's own default only matters for a registration outside this template.
-      const deliberatelyDifferent = new Set(['MicrosoftAppType']);
+      const deliberatelyDifferent = new Set<string>();
       const declared = params(bicep);
       let compared = 0;
       for (const setting of SETTINGS.filter((s) => s.default !== undefined && appSettings.has(s.key) && !deliberatelyDifferent.has(s.key))) {
@@ -275,6 +273,31 @@ describe('infra/main.bicep', () => {
       assert.match(service, /^\s+project:\s*\.\s*$/m);
       assert.match(service, /^\s+language:\s*js\s*$/m);
       assert.match(service, /^\s+host:\s*appservice\s*$/m);
+    });
+
+    it('defaults to a bot other organisations can install: SingleTenant on the multi-tenant app registration given, documented', () => {
+      const declared = params(bicep);
+      assert.equal(parseLiteral(declared.get('botAppType')?.defaultValue ?? "''"), 'SingleTenant');
+      const file = JSON.parse(readFileSync(join(INFRA, 'main.parameters.json'), 'utf8')) as { parameters: Record<string, { value: string }> };
+      assert.equal(file.parameters.botAppType?.value, '${BOT_APP_TYPE=SingleTenant}');
+      assert.equal(file.parameters.botAppId?.value, '${BOT_APP_ID}');
+      assert.equal(file.parameters.botAppPassword?.value, '${BOT_APP_PASSWORD}');
+      const bot = onlyResource('Microsoft.BotService/botServices');
+      assert.match(propertyOf(bot, 'msaAppId')!, /: botAppId$/, 'a SingleTenant bot is the app registration');
+      assert.match(propertyOf(bot, 'msaAppTenantId')!, /: tenant\(\)\.tenantId$/, "registered in the deployment's tenant");
+      assert.match(appSettings.get('MicrosoftAppId')!, /: botAppId$/);
+      assert.match(appSettings.get('MicrosoftAppPassword')!, /keyVaultReference/);
+      const deploy = readFileSync(join(ROOT, 'docs', 'deploy.md'), 'utf8');
+      assert.match(deploy, /--sign-in-audience AzureADMultipleOrgs/, 'the one manual step: a multi-tenant app registration');
+      assert.match(deploy, /azd env set BOT_APP_ID/);
+      assert.match(deploy, /Manage apps → Upload new app/, "how a partner's Teams admin installs it");
+    });
+
+    it("gives the app the operator's tenant: the parameter, else the deployment's own tenant", () => {
+      assert.equal(appSettings.get('OPERATOR_TENANT_ID'), 'empty(operatorTenantId) ? tenant().tenantId : operatorTenantId');
+      assert.equal(params(bicep).get('operatorTenantId')?.defaultValue, "''");
+      const file = JSON.parse(readFileSync(join(INFRA, 'main.parameters.json'), 'utf8')) as { parameters: Record<string, { value: string }> };
+      assert.equal(file.parameters.operatorTenantId?.value, '${OPERATOR_TENANT_ID}');
     });
 
     it('outputs the values `npm run package` and azd need', () => {

@@ -11,7 +11,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,6 +21,8 @@ export interface PlaygroundOptions {
   botEndpoint: string;
   /** Conversation id of the personal chat; a fresh one per start by default. */
   conversationId?: string;
+  /** A `.m365agentsplayground.yml` to run with (another tenant and user); default: the built-in user. */
+  configFile?: string;
   startTimeoutMs?: number;
 }
 
@@ -39,6 +41,8 @@ export interface RunningPlayground {
 
 const CLI = path.join(path.dirname(require.resolve('@microsoft/m365agentsplayground/package.json')), 'cli.js');
 const MAX_PORT_ATTEMPTS = 3;
+/** The file the Playground reads from its working directory. */
+const CONFIG_FILE_NAME = '.m365agentsplayground.yml';
 const OUTPUT_LIMIT = 64 * 1024;
 
 /** Every Playground still running, killed if the test process exits without stopping them. */
@@ -66,6 +70,7 @@ type StartResult =
 
 async function startOnPort(options: PlaygroundOptions, port: number): Promise<StartResult> {
   const workDir = mkdtempSync(path.join(tmpdir(), 'playground-'));
+  if (options.configFile) copyFileSync(options.configFile, path.join(workDir, CONFIG_FILE_NAME));
   const logFile = path.join(workDir, 'playground.log');
   const conversationId = options.conversationId ?? `e2e-${randomUUID()}`;
   const serviceUrl = `http://127.0.0.1:${port}/_connector`;
