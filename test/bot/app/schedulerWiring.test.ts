@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ConsentTokens } from '../../../claims/consentToken';
 import { ClaimLifecycle } from '../../../claims/lifecycle';
 import type { Claim } from '../../../claims/model';
-import type { SchedulerTimer } from '../../../claims/scheduler';
+import { EVIDENCE_GRACE_MS, type SchedulerTimer } from '../../../claims/scheduler';
 import { composeNotifications, sweepIntervalMs, type NotificationParts, type NotificationSettings } from '../../../bot/app/composeNotifications';
 import { ConsentMailNotifier } from '../../../bot/consent/consentMailNotifier';
 import { OutboxKick } from '../../../bot/notifications/outboxKick';
@@ -51,6 +51,8 @@ interface Instance {
   parts: NotificationParts;
   mailer: RecordingMailer;
   timer: ManualTimer;
+  /** The cut-offs the scheduler's PoE sweep was asked for. */
+  evidenceSweeps: Date[];
 }
 
 describe('scheduler and notification wiring (two instances, one Cosmos stand-in, a recording connector)', () => {
@@ -71,7 +73,9 @@ describe('scheduler and notification wiring (two instances, one Cosmos stand-in,
     const tokens = new ConsentTokens('wiring-test-signing-key-0123456789abcdef', clock);
     const mail = new ConsentMailNotifier({ mailer, tokens, partners: engine.partners, publicUrl: 'http://localhost:3978', timeZone: TIME_ZONE, clock, log: engine.log });
     const timer = new ManualTimer();
+    const evidenceSweeps: Date[] = [];
     const parts = composeNotifications(SETTINGS, {
+      evidence: { removeUnrecorded: async (olderThan: Date) => (evidenceSweeps.push(olderThan), 0) },
       claims: engine.claims,
       associations: engine.associations,
       partners: engine.partners,
@@ -86,7 +90,7 @@ describe('scheduler and notification wiring (two instances, one Cosmos stand-in,
       timer,
       random: () => 0.5,
     });
-    return { engine, lifecycle, kick, parts, mailer, timer };
+    return { engine, lifecycle, kick, parts, mailer, timer, evidenceSweeps };
   }
 
   before(async () => {
@@ -204,6 +208,11 @@ describe('scheduler and notification wiring (two instances, one Cosmos stand-in,
     assert.equal(arrivedKinds().length, before);
     await one.parts.scheduler.sweepOnce();
     assert.deepEqual((await read(two.engine, next.value)).value.outbox, []);
+  });
+
+  it('hands the PoE store to the scheduler, whose sweep removes unrecorded files past the grace period', async () => {
+    await one.parts.scheduler.sweepOnce(clock.now());
+    assert.deepEqual(one.evidenceSweeps, [new Date(clock.now().getTime() - EVIDENCE_GRACE_MS)]);
   });
 
   it('a failing dispatch from a kick is logged and harmless: the scheduler delivers later', async () => {
