@@ -56,7 +56,19 @@ export function formatDate(locale: Locale, date: DateInput, timeZone?: string): 
 /** A date and time in the user's zone. */
 export function formatDateTime(locale: Locale, date: DateInput, timeZone?: string): string {
   const zone = safeTimeZone(timeZone);
-  return kept(`dateTime|${locale}|${zone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: zone })).format(toDate(date));
+  return localDayPeriods(locale, kept(`dateTime|${locale}|${zone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: zone })), toDate(date));
+}
+
+/** Korean says 오전/오후, whatever the ICU data at hand prints for the day period ("AM 1:51"). */
+const DAY_PERIODS: Partial<Record<Locale, Readonly<Record<string, string>>>> = { 'ko-KR': { AM: '오전', PM: '오후' } };
+
+export function localDayPeriods(locale: Locale, format: Intl.DateTimeFormat, date: Date): string {
+  const periods = DAY_PERIODS[locale];
+  if (!periods) return format.format(date);
+  return format
+    .formatToParts(date)
+    .map((part) => (part.type === 'dayPeriod' ? (periods[part.value] ?? part.value) : part.value))
+    .join('');
 }
 
 const KIB = 1024;
