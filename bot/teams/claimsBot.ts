@@ -22,6 +22,7 @@ import type { CallerResolver } from './callerResolver';
 import { needsSaving, referenceFingerprint, type SavedReferenceMark } from './referenceRefresh';
 import type { LanguageTurns } from './languageCommand';
 import { turnLogger, type Logger } from '../http/turnLog';
+import { ProcessedActivities } from './processedActivities';
 import { WelcomeOnce, type WelcomeRecords } from './welcomeOnce';
 
 export interface ClaimsBotOptions {
@@ -49,10 +50,13 @@ export class ClaimsBot extends TeamsActivityHandler {
   private readonly cardActions: CardActionRouter;
   private readonly clock: Clock;
   private readonly welcomes: WelcomeOnce;
+  /** Processed activities in the conversation state, for the de-duplication middleware. */
+  readonly processed: ProcessedActivities;
 
   constructor(private readonly options: ClaimsBotOptions) {
     super();
     this.conversationState = new ConversationState(options.storage);
+    this.processed = new ProcessedActivities(this.conversationState);
     this.welcomed = this.conversationState.createProperty<boolean>('welcomed');
     this.referenceSaved = this.conversationState.createProperty<SavedReferenceMark | undefined>('referenceSaved');
     this.dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('dialogState'));
@@ -175,6 +179,7 @@ export class ClaimsBot extends TeamsActivityHandler {
   private async saveState(context: TurnContext): Promise<void> {
     try {
       await this.conversationState.saveChanges(context, false);
+      this.processed.saved(context);
     } catch (e) {
       if (!isWriteConflict(e)) throw e;
       turnLogger(context, this.options.logger).warn('another turn of this conversation saved its state first; this turn keeps the earlier state');

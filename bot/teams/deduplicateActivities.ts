@@ -22,14 +22,33 @@
  * When the marks cannot be read or written, the turn runs anyway: losing the guard
  * against a rare double is better than refusing the user during a storage blip.
  *
- * Cost: two Cosmos operations per turn (create the mark, then mark it done).
+ * Cost: two Cosmos operations per turn (create the mark, then mark it done), or one
+ * when the bot records the turn as done in its own conversation state (`completion`):
+ * the state write that ends every turn then carries the fact, atomically with the dialog
+ * stack it belongs to, and the mark only guards the turn while it runs. A copy arriving
+ * after its lease ran out takes the mark over as before, and is then skipped when the
+ * state says the activity was processed; a turn that died saved no state, so its copy
+ * runs. When the state could not be saved with the id (another turn saved first), the
+ * mark is completed as without `completion`.
  */
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
 import { recordId, type IdempotencyRecords } from '../../claims/ports';
 import { turnLogger, type Logger } from '../http/turnLog';
 
+/** A bot that keeps the processed activities in the conversation state it saves at the end of each turn. */
+export interface CompletionInState {
+  /** Whether the conversation state says this activity was processed. */
+  recorded(context: TurnContext, id: string): Promise<boolean>;
+  /** Notes the activity in the state the turn will save. */
+  record(context: TurnContext, id: string): Promise<void>;
+  /** Whether the turn's state was saved with the activity noted. */
+  persisted(context: TurnContext, id: string): Promise<boolean>;
+}
+
 export interface DeduplicateActivitiesOptions {
   records: Pick<IdempotencyRecords, 'begin' | 'complete' | 'abandon'>;
+  /** Record a processed activity in the conversation state instead of completing its mark. */
+  completion?: CompletionInState;
   logger: Logger;
   /** How long a turn may run before a redelivery may take it over. Default 60 s (past Teams' 15 s timeout, within its retries). */
   leaseMs?: number;
@@ -78,13 +97,27 @@ export class DeduplicateActivities implements Middleware {
       log.info({ activityType: context.activity.type, state: outcome }, 'redelivered activity skipped');
       return;
     }
+    const { completion } = this.options;
+    let skipped = false;
     try {
-      await next();
+      // The turn reads this state anyway (and keeps what it read): asking here costs no operation.
+      if (completion && (await completion.recorded(context, id))) skipped = true;
+      else {
+        await completion?.record(context, id);
+        await next();
+      }
     } catch (e) {
       await records.abandon(id).catch((abandonError: unknown) => log.warn({ err: abandonError }, 'could not release the mark of a failed turn'));
       throw e;
     }
+    if (skipped) {
+      // A copy of a turn that was done, after its mark's lease ran out: the mark says so from now on.
+      log.info({ activityType: context.activity.type, state: 'done' }, 'redelivered activity skipped');
+      await records.complete(id, 'activity', this.keepSeconds).catch((e: unknown) => log.warn({ err: e }, 'could not mark the activity processed'));
+      return;
+    }
     try {
+      if (completion && (await completion.persisted(context, id))) return;
       await records.complete(id, 'activity', this.keepSeconds);
     } catch (e) {
       // The lease still guards the next minute; a later copy would run again.
