@@ -18,10 +18,19 @@ import { t } from '../../locales/i18n';
 import { validM365Claim } from '../claims/fixtures';
 import { lifecycleOnTheBot } from './support/botDatabase';
 import { startBotProcess, type BotProcess } from './support/botProcess';
-import { launchBrowser, openChat, startPlayground, type PlaygroundChat, type RunningPlayground } from './support/playground';
+import {
+  launchBrowser,
+  openChat,
+  startPlayground,
+  type PlaygroundChat,
+  type RunningPlayground,
+} from './support/playground';
 
 const DEMO_PARTNER = '00000000-0000-0000-0000-0000000000001';
-const ADMIN: Caller = { actor: { role: 'partnerAdmin', id: '00000000-0000-0000-0000-0000000000020', name: 'Alex Wilber' }, tenantId: DEMO_PARTNER };
+const ADMIN: Caller = {
+  actor: { role: 'partnerAdmin', id: '00000000-0000-0000-0000-0000000000020', name: 'Alex Wilber' },
+  tenantId: DEMO_PARTNER,
+};
 const OPERATOR_CONFIG = path.join(__dirname, '..', '..', 'playground', 'operator', '.m365agentsplayground.yml');
 
 describe('two people, two tenants: the partner files, the operator reviews', () => {
@@ -44,7 +53,9 @@ describe('two people, two tenants: the partner files, the operator reviews', () 
   afterEach(async function () {
     if (this.currentTest?.state !== 'failed') return;
     console.error(`--- bot output ---\n${bot?.output() ?? ''}`);
-    for (const chat of [partner, operator]) if (chat) console.error(`e2e failure artifacts: ${await chat.saveFailureArtifacts(this.currentTest.fullTitle())}`);
+    for (const chat of [partner, operator])
+      if (chat)
+        console.error(`e2e failure artifacts: ${await chat.saveFailureArtifacts(this.currentTest.fullTitle())}`);
   });
 
   after(async function () {
@@ -56,7 +67,17 @@ describe('two people, two tenants: the partner files, the operator reviews', () 
 
   async function submittedClaim(running: BotProcess): Promise<Claim> {
     const { claims, lifecycle } = lifecycleOnTheBot(running);
-    const draft = validM365Claim({ id: randomUUID(), partnerId: DEMO_PARTNER, name: `Two people ${randomUUID().slice(0, 8)}`, customerTenantId: randomUUID(), customerDomain: 'contoso.onmicrosoft.com', createdBy: ADMIN.actor });
+    const draft = validM365Claim({
+      id: randomUUID(),
+      partnerId: DEMO_PARTNER,
+      name: `Two people ${randomUUID().slice(0, 8)}`,
+      // The seeded directory's Contoso tenant, so the contacts' domains check out at approval.
+      customerTenantId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+      customerDomain: 'contoso.onmicrosoft.com',
+      customerContact: { name: 'Chris Customer', title: 'CIO', email: 'chris@contoso.com' },
+      partnerContact: { name: 'Alex Wilber', email: 'alexw@example.com' },
+      createdBy: ADMIN.actor,
+    });
     await claims.create({ ...draft, history: [{ ...draft.history[0], actor: ADMIN.actor }] });
     const submitted = await lifecycle.submit({ partnerId: DEMO_PARTNER, claimId: draft.id }, ADMIN);
     assert.ok(submitted.ok, JSON.stringify(submitted));
@@ -88,7 +109,10 @@ describe('two people, two tenants: the partner files, the operator reviews', () 
     await started.clickAction(t('en-US', 'reviewer.approveConfirm'));
     await operator.waitForCardContaining(t('en-US', 'statuses.approvedCustomerNotified'), inPlace);
 
-    await partner.waitForCardContaining(t('en-US', 'notify.reviewStarted', { name: claim.name }), { timeoutMs: 30_000, includeEarlier: true });
+    await partner.waitForCardContaining(t('en-US', 'notify.reviewStarted', { name: claim.name }), {
+      timeoutMs: 30_000,
+      includeEarlier: true,
+    });
     await partner.waitForCardContaining(claim.name, { timeoutMs: 30_000, includeEarlier: true });
   });
 });
