@@ -78,7 +78,13 @@ class RssWatch {
   stop(): { startRss: number; peakRss: number; samples: number; start: MemoryPeaks; peak: MemoryPeaks } {
     clearInterval(this.timer);
     this.sample();
-    return { startRss: this.startAt.rss, peakRss: this.peak.rss, samples: this.samples, start: this.startAt, peak: this.peak };
+    return {
+      startRss: this.startAt.rss,
+      peakRss: this.peak.rss,
+      samples: this.samples,
+      start: this.startAt,
+      peak: this.peak,
+    };
   }
 
   private sample(): void {

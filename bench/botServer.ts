@@ -12,7 +12,13 @@ import type { AddressInfo } from 'node:net';
 import { serveParent } from './ipc';
 
 /** What a yardstick bot reads from the environment bench/run.ts gives it: the stand-ins' endpoints. */
-export function standInEnv(): { cosmosEndpoint: string; cosmosKey: string; databaseId: string; blobConnectionString: string; poeContainer: string } {
+export function standInEnv(): {
+  cosmosEndpoint: string;
+  cosmosKey: string;
+  databaseId: string;
+  blobConnectionString: string;
+  poeContainer: string;
+} {
   const required = (key: string): string => {
     const value = process.env[key];
     if (!value) throw new Error(`${key} is not set (bench/run.ts sets it)`);
@@ -52,6 +58,10 @@ export function serveBot(bot: ActivityHandler): void {
   });
   server.listen(0, '127.0.0.1', () => {
     const { port } = server.address() as AddressInfo;
-    serveParent({ url: `http://127.0.0.1:${port}` }, {}, () => new Promise<void>((resolve) => server.close(() => resolve())));
+    serveParent(
+      { url: `http://127.0.0.1:${port}` },
+      {},
+      () => new Promise<void>((resolve) => server.close(() => resolve())),
+    );
   });
 }

@@ -42,7 +42,13 @@ export interface StartedBot {
 export interface BenchContext {
   settings: BenchSettings;
   standIns: BenchChild;
-  stores: { cosmosEndpoint: string; cosmosKey: string; blobConnectionString: string; databaseId: string; poeContainer: string };
+  stores: {
+    cosmosEndpoint: string;
+    cosmosKey: string;
+    blobConnectionString: string;
+    databaseId: string;
+    poeContainer: string;
+  };
   cosmos: CosmosClient;
   database: Database;
   bot: StartedBot;
@@ -58,9 +64,14 @@ export interface BenchContext {
 }
 
 /** The yardstick bots' own containers on the same stand-in, so their Cosmos DB operations are counted apart. */
-export const YARDSTICK_CONTAINERS = { peerState: 'peerState', peerClaims: 'peerClaims', stateFloor: 'floorState' } as const;
+export const YARDSTICK_CONTAINERS = {
+  peerState: 'peerState',
+  peerClaims: 'peerClaims',
+  stateFloor: 'floorState',
+} as const;
 
-export const container = (database: Database, name: Parameters<typeof containerSpec>[0]): Container => database.container(containerSpec(name).id);
+export const container = (database: Database, name: Parameters<typeof containerSpec>[0]): Container =>
+  database.container(containerSpec(name).id);
 
 /** Organisations of their own, each with one incentives admin, seeded straight into the partner directory. */
 export async function seedPartners(ctx: BenchContext, count: number): Promise<PartnerIdentity[]> {
@@ -118,7 +129,12 @@ export function addDeltas(a: CounterDelta, b: CounterDelta): CounterDelta {
     for (const [key, value] of Object.entries(y)) out[key] = (out[key] ?? 0) + value;
     return out;
   };
-  return { total: a.total + b.total, metadata: a.metadata + b.metadata, operations: add(a.operations, b.operations), documentsRead: add(a.documentsRead, b.documentsRead) };
+  return {
+    total: a.total + b.total,
+    metadata: a.metadata + b.metadata,
+    operations: add(a.operations, b.operations),
+    documentsRead: add(a.documentsRead, b.documentsRead),
+  };
 }
 
 export const sumOf = (table: Record<string, number>): number => Object.values(table).reduce((sum, n) => sum + n, 0);

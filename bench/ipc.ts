@@ -15,7 +15,8 @@ interface Reply {
   error?: string;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** CPU time this process has used so far (user + system), answered by every child. */
 const cpuMilliseconds = (): number => {
@@ -24,7 +25,11 @@ const cpuMilliseconds = (): number => {
 };
 
 /** Child side: announces `ready` and answers requests by their `type`. Exits when the parent goes away. */
-export function serveParent(ready: Record<string, unknown>, handlers: Record<string, Handler>, onParentGone: () => Promise<void>): void {
+export function serveParent(
+  ready: Record<string, unknown>,
+  handlers: Record<string, Handler>,
+  onParentGone: () => Promise<void>,
+): void {
   const send = process.send?.bind(process);
   if (!send) throw new Error('this module runs as a child of bench/run.ts (no IPC channel)');
   process.on('message', (message: unknown) => {

@@ -12,7 +12,9 @@ const SEED = 20261121;
 export async function killLoopStage(ctx: BenchContext): Promise<object> {
   const runs = ctx.settings.killRuns;
   ctx.log(`kill loop: ${runs} runs, seed ${SEED}`);
-  const report = await runKillLoop(runs, SEED, { cosmos: { endpoint: ctx.stores.cosmosEndpoint, key: ctx.stores.cosmosKey } });
+  const report = await runKillLoop(runs, SEED, {
+    cosmos: { endpoint: ctx.stores.cosmosEndpoint, key: ctx.stores.cosmosKey },
+  });
   return {
     runs: report.runs,
     seed: report.seed,

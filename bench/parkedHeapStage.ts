@@ -30,23 +30,39 @@ function promptCardBytes(node: unknown): number {
   if (typeof node !== 'object' || node === null) return 0;
   let bytes = 0;
   for (const [key, value] of Object.entries(node)) {
-    const attachments: unknown = typeof value === 'object' && value !== null ? Reflect.get(value, 'attachments') : undefined;
-    bytes += key === 'prompt' && Array.isArray(attachments) ? Buffer.byteLength(JSON.stringify(value)) : promptCardBytes(value);
+    const attachments: unknown =
+      typeof value === 'object' && value !== null ? Reflect.get(value, 'attachments') : undefined;
+    bytes +=
+      key === 'prompt' && Array.isArray(attachments)
+        ? Buffer.byteLength(JSON.stringify(value))
+        : promptCardBytes(value);
   }
   return bytes;
 }
 
 /** The stored size of the conversation state documents of these conversations. */
-async function botStateSizes(ctx: BenchContext, conversationIds: readonly string[]): Promise<ParkedHeapFigures['botStateBytes']> {
-  const { resources } = await container(ctx.database, 'botState').items.query<{ id: string }>('SELECT * FROM c').fetchAll();
+async function botStateSizes(
+  ctx: BenchContext,
+  conversationIds: readonly string[],
+): Promise<ParkedHeapFigures['botStateBytes']> {
+  const { resources } = await container(ctx.database, 'botState')
+    .items.query<{ id: string }>('SELECT * FROM c')
+    .fetchAll();
   // The storage escapes some characters of the key; the conversation's UUID survives as it is.
   const wanted = new Set(conversationIds.map((id) => id.replace(/^a:bench-/, '')));
-  const parked = resources.filter((doc) => /conversations/.test(doc.id) && [...wanted].some((uuid) => doc.id.includes(uuid)));
+  const parked = resources.filter(
+    (doc) => /conversations/.test(doc.id) && [...wanted].some((uuid) => doc.id.includes(uuid)),
+  );
   const sizes = parked.map((doc) => Buffer.byteLength(JSON.stringify(doc)));
   const total = sizes.reduce((sum, n) => sum + n, 0);
   const prompts = parked.reduce((sum, doc) => sum + promptCardBytes(doc), 0);
   const average = (n: number): number => (sizes.length ? Math.round(n / sizes.length) : 0);
-  return { documents: sizes.length, average: average(total), largest: Math.max(0, ...sizes), promptCardAverage: average(prompts) };
+  return {
+    documents: sizes.length,
+    average: average(total),
+    largest: Math.max(0, ...sizes),
+    promptCardAverage: average(prompts),
+  };
 }
 
 interface MemoryUsage {

@@ -15,7 +15,8 @@ import { DEFAULT_TENANT_SEED_FILE } from '../storage/tenantDirectory';
 
 export type Json = Record<string, unknown>;
 
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** One keep-alive pool for the whole load generator, as a Bot Framework channel would hold. */
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
@@ -39,23 +40,28 @@ export function postActivity(endpoint: string, activity: Json): Promise<TurnAnsw
 function postOnce(endpoint: string, body: Buffer, mayRetry: boolean): Promise<TurnAnswer> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = request(endpoint, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        const ms = performance.now() - started;
-        const text = Buffer.concat(chunks).toString('utf8');
-        let parsed: unknown;
-        try {
-          parsed = text ? JSON.parse(text) : {};
-        } catch {
-          parsed = {};
-        }
-        const activities = isRecord(parsed) && Array.isArray(parsed.activities) ? parsed.activities.filter(isRecord) : [];
-        resolve({ status: res.statusCode ?? 0, activities, ms });
-      });
-    });
+    const req = request(
+      endpoint,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const ms = performance.now() - started;
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown;
+          try {
+            parsed = text ? JSON.parse(text) : {};
+          } catch {
+            parsed = {};
+          }
+          const activities =
+            isRecord(parsed) && Array.isArray(parsed.activities) ? parsed.activities.filter(isRecord) : [];
+          resolve({ status: res.statusCode ?? 0, activities, ms });
+        });
+      },
+    );
     req.on('error', (e: NodeJS.ErrnoException) => {
       if (mayRetry && req.reusedSocket && e.code === 'ECONNRESET') resolve(postOnce(endpoint, body, false));
       else reject(e);
@@ -112,13 +118,16 @@ const FLOW: readonly (readonly [verb: string, inputs: (mpnIds: string[]) => Reco
   ['solutionChosen', () => ({ areaActivity: 'microsoft365/usage' })],
   ['nameEntered', () => ({ name: 'Contoso Exchange rollout' })],
   ['productsChosen', () => ({ productIds: 'exchangeOnline' })],
-  ['contactsEntered', () => ({
-    customerName: 'Dana Customer',
-    customerTitle: 'IT director',
-    customerEmail: 'dana@contoso.com',
-    partnerName: 'Alex Wilber',
-    partnerEmail: 'alexw@fabrikam.example',
-  })],
+  [
+    'contactsEntered',
+    () => ({
+      customerName: 'Dana Customer',
+      customerTitle: 'IT director',
+      customerEmail: 'dana@contoso.com',
+      partnerName: 'Alex Wilber',
+      partnerEmail: 'alexw@fabrikam.example',
+    }),
+  ],
   ['poeDone', () => ({})],
   ['commentSkipped', () => ({})],
   ['submitClaim', () => ({})],
@@ -159,7 +168,10 @@ export class SimulatedPartner {
   /** Presses the button with `verb` on the latest card, with these inputs filled in. */
   async press(verb: string, inputs: Record<string, string> = {}): Promise<void> {
     const data = submitActions(this.card).find((d) => d.verb === verb);
-    if (!data) throw new Error(`the card has no ${verb} button (it has ${this.verbs().join(', ')}); last texts: ${this.lastTexts.join(' | ')}`);
+    if (!data)
+      throw new Error(
+        `the card has no ${verb} button (it has ${this.verbs().join(', ')}); last texts: ${this.lastTexts.join(' | ')}`,
+      );
     await this.send({ value: { ...data, ...inputs } });
   }
 
@@ -168,7 +180,11 @@ export class SimulatedPartner {
     await this.send({
       attachments: [
         { contentType: 'text/html', content: '<p>attached</p>' },
-        { contentType: FILE_DOWNLOAD_INFO, name, content: { downloadUrl, uniqueId: randomUUID(), fileType: name.split('.').pop() ?? '', etag: '1' } },
+        {
+          contentType: FILE_DOWNLOAD_INFO,
+          name,
+          content: { downloadUrl, uniqueId: randomUUID(), fileType: name.split('.').pop() ?? '', etag: '1' },
+        },
       ],
     });
   }
@@ -183,7 +199,10 @@ export class SimulatedPartner {
       const verbs = this.verbs();
       if (stopAt(verbs)) return;
       const step = FLOW.find(([verb]) => verbs.includes(verb));
-      if (!step) throw new Error(`no flow button on the card (it has ${verbs.join(', ') || 'none'}); last texts: ${this.lastTexts.join(' | ')}`);
+      if (!step)
+        throw new Error(
+          `no flow button on the card (it has ${verbs.join(', ') || 'none'}); last texts: ${this.lastTexts.join(' | ')}`,
+        );
       const [verb, inputs] = step;
       if (verb === 'poeDone' && !this.attached) {
         this.attached = true;
@@ -191,7 +210,8 @@ export class SimulatedPartner {
         continue;
       }
       const presses = (this.presses.get(verb) ?? 0) + 1;
-      if (presses > MAX_PRESSES_PER_VERB) throw new Error(`the bot keeps asking for ${verb}; last texts: ${this.lastTexts.join(' | ')}`);
+      if (presses > MAX_PRESSES_PER_VERB)
+        throw new Error(`the bot keeps asking for ${verb}; last texts: ${this.lastTexts.join(' | ')}`);
       this.presses.set(verb, presses);
       await this.press(verb, inputs(this.mpnIdsOnCard()));
       if (verb === 'confirmSubmit') return;
@@ -204,7 +224,8 @@ export class SimulatedPartner {
       if (Array.isArray(node)) node.forEach(walk);
       else if (isRecord(node)) {
         if (node.id === 'mpnId' && Array.isArray(node.choices)) {
-          for (const choice of node.choices) if (isRecord(choice) && typeof choice.value === 'string') ids.push(choice.value);
+          for (const choice of node.choices)
+            if (isRecord(choice) && typeof choice.value === 'string') ids.push(choice.value);
         }
         Object.values(node).forEach(walk);
       }
@@ -233,17 +254,29 @@ export class SimulatedPartner {
     const answer = await postActivity(botEndpoint, activity);
     this.options.onTurn?.(answer);
     if (answer.status !== 200) throw new Error(`the bot answered ${answer.status}`);
-    this.lastTexts = answer.activities.map((a) => (typeof a.text === 'string' ? a.text : '')).filter((text) => text !== '');
-    const cards = answer.activities.flatMap((a) => (Array.isArray(a.attachments) ? a.attachments.filter(isRecord) : [])).filter((a) => a.contentType === CARD_TYPE);
+    this.lastTexts = answer.activities
+      .map((a) => (typeof a.text === 'string' ? a.text : ''))
+      .filter((text) => text !== '');
+    const cards = answer.activities
+      .flatMap((a) => (Array.isArray(a.attachments) ? a.attachments.filter(isRecord) : []))
+      .filter((a) => a.contentType === CARD_TYPE);
     const last = cards.at(-1)?.content;
     if (isRecord(last)) this.card = last;
   }
 }
 
 /** Sends one recorded conversation again, turn by turn, to another bot (the echo bot). */
-export async function replay(botEndpoint: string, activities: readonly Json[], onTurn: (answer: TurnAnswer) => void): Promise<void> {
+export async function replay(
+  botEndpoint: string,
+  activities: readonly Json[],
+  onTurn: (answer: TurnAnswer) => void,
+): Promise<void> {
   for (const activity of activities) {
-    const answer = await postActivity(botEndpoint, { ...activity, id: randomUUID(), timestamp: new Date().toISOString() });
+    const answer = await postActivity(botEndpoint, {
+      ...activity,
+      id: randomUUID(),
+      timestamp: new Date().toISOString(),
+    });
     if (answer.status !== 200) throw new Error(`the echo bot answered ${answer.status}`);
     onTurn(answer);
   }

@@ -10,7 +10,11 @@ function pdfAround(streamBytes: Buffer): Buffer {
     Buffer.from('1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n', 'latin1'),
     Buffer.from('2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n', 'latin1'),
     Buffer.from('3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>\nendobj\n', 'latin1'),
-    Buffer.concat([Buffer.from(`4 0 obj\n<< /Length ${streamBytes.length} >>\nstream\n`, 'latin1'), streamBytes, Buffer.from('\nendstream\nendobj\n', 'latin1')]),
+    Buffer.concat([
+      Buffer.from(`4 0 obj\n<< /Length ${streamBytes.length} >>\nstream\n`, 'latin1'),
+      streamBytes,
+      Buffer.from('\nendstream\nendobj\n', 'latin1'),
+    ]),
   ];
   const offsets: number[] = [];
   let at = head.length;

@@ -8,8 +8,21 @@
  * counts its Cosmos DB operations apart), same cards, same requests from the load
  * generator.
  */
-import { ActivityHandler, ConversationState, UserState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
-import { ComponentDialog, DialogSet, DialogTurnStatus, WaterfallDialog, type DialogState, type WaterfallStepContext } from 'botbuilder-dialogs';
+import {
+  ActivityHandler,
+  ConversationState,
+  UserState,
+  type StatePropertyAccessor,
+  type TurnContext,
+} from 'botbuilder';
+import {
+  ComponentDialog,
+  DialogSet,
+  DialogTurnStatus,
+  WaterfallDialog,
+  type DialogState,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
 import { BlobServiceClient } from '@azure/storage-blob';
 import type { Claim } from '../claims/model';
 import { createCosmosClient } from '../storage/cosmosConnection';
@@ -39,7 +52,12 @@ class MainDialog extends ComponentDialog {
 
   private async actStep(step: WaterfallStepContext) {
     const activity = step.context.activity;
-    const details: PeerClaimDetails = { partnerId: activity.conversation.tenantId ?? '', userId: activity.from.aadObjectId ?? activity.from.id, locations: [], poe: [] };
+    const details: PeerClaimDetails = {
+      partnerId: activity.conversation.tenantId ?? '',
+      userId: activity.from.aadObjectId ?? activity.from.id,
+      locations: [],
+      poe: [],
+    };
     return step.beginDialog(PEER_CLAIM_DIALOG, details);
   }
 
@@ -70,9 +88,14 @@ async function main(): Promise<void> {
   const env = standInEnv();
   const storage = cosmosStateStorage(YARDSTICK_CONTAINERS.peerState);
   const database = createCosmosClient({ endpoint: env.cosmosEndpoint, key: env.cosmosKey }).database(env.databaseId);
-  const { container: claims } = await database.containers.createIfNotExists({ id: YARDSTICK_CONTAINERS.peerClaims, partitionKey: '/partnerId' });
+  const { container: claims } = await database.containers.createIfNotExists({
+    id: YARDSTICK_CONTAINERS.peerClaims,
+    partitionKey: '/partnerId',
+  });
   const poe = BlobServiceClient.fromConnectionString(env.blobConnectionString).getContainerClient(env.poeContainer);
-  const dialog = new MainDialog(new PeerClaimDialog({ partners: database.container(containerSpec('partners').id), claims, poe }));
+  const dialog = new MainDialog(
+    new PeerClaimDialog({ partners: database.container(containerSpec('partners').id), claims, poe }),
+  );
   serveBot(new DialogBot(new ConversationState(storage), new UserState(storage), dialog));
 }
 

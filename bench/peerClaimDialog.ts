@@ -87,7 +87,8 @@ const submitted = (step: WaterfallStepContext): Record<string, unknown> => {
 
 const card = (attachment: CardAttachment): Partial<BotActivity> => MessageFactory.attachment(attachment as Attachment);
 
-const needsTechnicalContact = (productIds: readonly string[]): boolean => productIds.some((id) => productById(id)?.dynamics365 === true);
+const needsTechnicalContact = (productIds: readonly string[]): boolean =>
+  productIds.some((id) => productById(id)?.dynamics365 === true);
 
 function claimOf(details: PeerClaimDetails, at: string): Claim {
   const actor = { role: 'partnerAdmin' as const, id: details.userId };
@@ -123,7 +124,12 @@ export class PeerClaimDialog extends ComponentDialog {
   constructor(private readonly stores: PeerStores) {
     super(PEER_CLAIM_DIALOG);
     // A card's submit has no text, so the text prompt takes any submit as its answer.
-    this.addDialog(new TextPrompt(CARD_PROMPT, async (prompt) => prompt.recognized.succeeded || prompt.context.activity.value !== undefined));
+    this.addDialog(
+      new TextPrompt(
+        CARD_PROMPT,
+        async (prompt) => prompt.recognized.succeeded || prompt.context.activity.value !== undefined,
+      ),
+    );
     this.addDialog(new AttachmentPrompt(FILE_PROMPT));
     this.addDialog(
       new WaterfallDialog<PeerClaimDetails>(WATERFALL, [
@@ -147,7 +153,8 @@ export class PeerClaimDialog extends ComponentDialog {
   /** core-bot's CancelAndHelpDialog: "cancel" (typed or the cards' Cancel) ends the flow from any step. */
   protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
     const activity = inner.context.activity;
-    const verb = typeof activity.value === 'object' && activity.value !== null ? Reflect.get(activity.value, 'verb') : undefined;
+    const verb =
+      typeof activity.value === 'object' && activity.value !== null ? Reflect.get(activity.value, 'verb') : undefined;
     if (activity.text?.trim().toLowerCase() === 'cancel' || verb === 'cancel') {
       await inner.context.sendActivity('Cancelled.');
       return inner.cancelAllDialogs();
@@ -157,9 +164,13 @@ export class PeerClaimDialog extends ComponentDialog {
 
   private async locationStep(step: WaterfallStepContext<PeerClaimDetails>): Promise<DialogTurnResult> {
     const details = step.options;
-    const { resource } = await this.stores.partners.item(details.partnerId, details.partnerId).read<PartnerOrganisation>();
+    const { resource } = await this.stores.partners
+      .item(details.partnerId, details.partnerId)
+      .read<PartnerOrganisation>();
     details.locations = (resource?.locations ?? []).map(({ mpnId, name }) => ({ mpnId, name }));
-    return step.prompt(CARD_PROMPT, { prompt: card(renderMpnChoiceCard({ claimId: '', nonce: '', locations: details.locations }, LOCALE)) });
+    return step.prompt(CARD_PROMPT, {
+      prompt: card(renderMpnChoiceCard({ claimId: '', nonce: '', locations: details.locations }, LOCALE)),
+    });
   }
 
   private async customerStep(step: WaterfallStepContext<PeerClaimDetails>): Promise<DialogTurnResult> {
@@ -180,7 +191,11 @@ export class PeerClaimDialog extends ComponentDialog {
   private async productsStep(step: WaterfallStepContext<PeerClaimDetails>): Promise<DialogTurnResult> {
     step.options.name = readClaimName(submitted(step)).name;
     const solutionArea = step.options.solutionArea ?? 'microsoft365';
-    return step.prompt(CARD_PROMPT, { prompt: card(renderProductsCard({ claimId: '', nonce: '', solutionArea, products: productChoicesFor(solutionArea) }, LOCALE)) });
+    return step.prompt(CARD_PROMPT, {
+      prompt: card(
+        renderProductsCard({ claimId: '', nonce: '', solutionArea, products: productChoicesFor(solutionArea) }, LOCALE),
+      ),
+    });
   }
 
   private async contactsStep(step: WaterfallStepContext<PeerClaimDetails>): Promise<DialogTurnResult> {
@@ -204,7 +219,9 @@ export class PeerClaimDialog extends ComponentDialog {
       const response = await fetch(content.downloadUrl);
       const bytes = Buffer.from(await response.arrayBuffer());
       const blobName = `peer/${details.partnerId}/${randomUUID()}`;
-      await this.stores.poe.getBlockBlobClient(blobName).uploadData(bytes, { blobHTTPHeaders: { blobContentType: 'application/pdf' } });
+      await this.stores.poe
+        .getBlockBlobClient(blobName)
+        .uploadData(bytes, { blobHTTPHeaders: { blobContentType: 'application/pdf' } });
       details.poe.push({
         id: randomUUID(),
         fileName: attachment.name ?? 'file',
@@ -229,7 +246,16 @@ export class PeerClaimDialog extends ComponentDialog {
     if (comment) step.options.comment = comment;
     const details = step.options;
     const locationName = details.locations.find((l) => l.mpnId === details.mpnId)?.name;
-    const summary = renderSummaryCard({ claimId: '', nonce: '', claim: claimOf(details, new Date().toISOString()), problems: [], ...(locationName ? { locationName } : {}) }, LOCALE);
+    const summary = renderSummaryCard(
+      {
+        claimId: '',
+        nonce: '',
+        claim: claimOf(details, new Date().toISOString()),
+        problems: [],
+        ...(locationName ? { locationName } : {}),
+      },
+      LOCALE,
+    );
     return step.prompt(CARD_PROMPT, { prompt: card(summary) });
   }
 
@@ -246,6 +272,14 @@ export class PeerClaimDialog extends ComponentDialog {
   }
 
   private poeCard(details: PeerClaimDetails): CardAttachment {
-    return renderPoeCard({ claimId: '', nonce: '', files: details.poe.map((f) => ({ fileName: f.fileName, sizeBytes: f.sizeBytes })), maxSizeBytes: MAX_POE_BYTES }, LOCALE);
+    return renderPoeCard(
+      {
+        claimId: '',
+        nonce: '',
+        files: details.poe.map((f) => ({ fileName: f.fileName, sizeBytes: f.sizeBytes })),
+        maxSizeBytes: MAX_POE_BYTES,
+      },
+      LOCALE,
+    );
   }
 }

@@ -48,14 +48,19 @@ const PAGES = 100;
 
 /** A statement of work's page: headings, a dense body in three languages, a signature block on the last page. */
 function sowPage(page: number): PdfPage {
-  const body = Array.from({ length: 44 }, (_, line) =>
-    [
-      `${page}.${line + 1} Fabrikam Seattle deployed Exchange Online and Microsoft Teams for Contoso; migration wave ${line} of mailboxes and sites.`,
-      `${page}.${line + 1} Fabrikam은 Contoso에 Dynamics 365 Sales를 구축하고 사용자 교육을 실시했습니다. 2026년 11월 ${(line % 28) + 1}일`,
-      `${page}.${line + 1} Fabrikam は Contoso 様に Power BI を導入し、運用支援を実施しました。令和8年11月${(line % 28) + 1}日`,
-    ][line % 3] ?? '',
+  const body = Array.from(
+    { length: 44 },
+    (_, line) =>
+      [
+        `${page}.${line + 1} Fabrikam Seattle deployed Exchange Online and Microsoft Teams for Contoso; migration wave ${line} of mailboxes and sites.`,
+        `${page}.${line + 1} Fabrikam은 Contoso에 Dynamics 365 Sales를 구축하고 사용자 교육을 실시했습니다. 2026년 11월 ${(line % 28) + 1}일`,
+        `${page}.${line + 1} Fabrikam は Contoso 様に Power BI を導入し、運用支援を実施しました。令和8年11月${(line % 28) + 1}日`,
+      ][line % 3] ?? '',
   );
-  const closing = page === PAGES ? ['Customer acceptance', 'Name: Dana Customer', 'dana@contoso.com', 'Signature: ________ Date: 2026-11-15'] : [];
+  const closing =
+    page === PAGES
+      ? ['Customer acceptance', 'Name: Dana Customer', 'dana@contoso.com', 'Signature: ________ Date: 2026-11-15']
+      : [];
   return { lines: [...body, ...closing].slice(0, 48), footer: `Statement of work · page ${page} of ${PAGES}` };
 }
 
@@ -120,15 +125,36 @@ export async function poeCheckStage(ctx: BenchContext): Promise<PoeCheckFigures>
     const watch = rssWatch();
     const started = performance.now();
     const text = await reader.textOf(file);
-    const check = text.status === 'read' ? checkPoeText(text.text, CLAIM, { now: new Date('2026-12-01T00:00:00Z'), partnerNames: ['Fabrikam', 'Fabrikam Seattle'] }) : undefined;
+    const check =
+      text.status === 'read'
+        ? checkPoeText(text.text, CLAIM, {
+            now: new Date('2026-12-01T00:00:00Z'),
+            partnerNames: ['Fabrikam', 'Fabrikam Seattle'],
+          })
+        : undefined;
     const checkSeconds = secondsSince(started);
     const growth = watch.stop();
     const outcome =
-      check?.status === 'checked' ? check.findings.map((f) => `${f.reason}:${f.found ? 'found' : 'missing'}`).join(' ') : text.status === 'unreadable' ? `unreadable:${text.why}` : 'unknown';
-    return { bytes: bytes.length, pages, downloadSeconds: round(downloadSeconds, 2), checkSeconds: round(checkSeconds, 2), rssGrowthMiB: round(growth / MiB, 1), readerPeakRssMiB: round((lastReader.peakRssKb * 1024) / MiB, 1), textChars: text.status === 'read' ? text.text.length : 0, outcome };
+      check?.status === 'checked'
+        ? check.findings.map((f) => `${f.reason}:${f.found ? 'found' : 'missing'}`).join(' ')
+        : text.status === 'unreadable'
+          ? `unreadable:${text.why}`
+          : 'unknown';
+    return {
+      bytes: bytes.length,
+      pages,
+      downloadSeconds: round(downloadSeconds, 2),
+      checkSeconds: round(checkSeconds, 2),
+      rssGrowthMiB: round(growth / MiB, 1),
+      readerPeakRssMiB: round((lastReader.peakRssKb * 1024) / MiB, 1),
+      textChars: text.status === 'read' ? text.text.length : 0,
+      outcome,
+    };
   };
 
-  ctx.log(`PoE check: a ${ctx.settings.poeMiB} MiB scanned PDF, then a ${PAGES}-page SOW, read back from Azurite and checked`);
+  ctx.log(
+    `PoE check: a ${ctx.settings.poeMiB} MiB scanned PDF, then a ${PAGES}-page SOW, read back from Azurite and checked`,
+  );
   const scanned25MiB = await run(pdfOfSize(Math.round(ctx.settings.poeMiB * MiB)), 1);
   const sow100Pages = await run(textPdf(Array.from({ length: PAGES }, (_, i) => sowPage(i + 1))), PAGES);
   return { scanned25MiB, sow100Pages, loadAverageAtStart };

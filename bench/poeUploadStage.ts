@@ -82,7 +82,9 @@ async function uploadOnce(ctx: BenchContext, bytes: number, collecting = false):
 
 export async function poeUploadStage(ctx: BenchContext): Promise<PoeUploadFigures> {
   const bytes = Math.round(ctx.settings.poeMiB * MiB);
-  ctx.log(`PoE: uploading ${ctx.settings.poeMiB} MiB through file.download.info, ${UPLOADS} times, then once collecting before every sample`);
+  ctx.log(
+    `PoE: uploading ${ctx.settings.poeMiB} MiB through file.download.info, ${UPLOADS} times, then once collecting before every sample`,
+  );
   const uploads: UploadMemory[] = [];
   for (let i = 0; i < UPLOADS; i++) uploads.push(await uploadOnce(ctx, bytes));
   const liveSet = await uploadOnce(ctx, bytes, true);

@@ -20,7 +20,10 @@ interface CpuProfile {
 }
 
 const GROUPS: readonly [RegExp, string][] = [
-  [/cosmos|core-rest-pipeline|ts-http-runtime|core-client|core-util|core-auth|core-tracing/, 'Cosmos DB SDK and its HTTP pipeline'],
+  [
+    /cosmos|core-rest-pipeline|ts-http-runtime|core-client|core-util|core-auth|core-tracing/,
+    'Cosmos DB SDK and its HTTP pipeline',
+  ],
   [/^botbuilder-dialogs/, 'botbuilder-dialogs'],
   [/^botbuilder|^botframework/, 'botbuilder core, connector, adapter'],
   [/adaptivecards|adaptive-expressions|antlr4ts/, 'card templating'],
@@ -48,7 +51,9 @@ function summarise(profile: CpuProfile, turns: number): string[] {
     const node = byId.get(id) as ProfileNode;
     const name = node.callFrame.functionName;
     const up = parent.get(id);
-    const owner = SPECIAL.has(name) ? name : (ownerOf(node.callFrame.url) ?? (up === undefined ? 'Node (no JavaScript caller)' : attribute(up)));
+    const owner = SPECIAL.has(name)
+      ? name
+      : (ownerOf(node.callFrame.url) ?? (up === undefined ? 'Node (no JavaScript caller)' : attribute(up)));
     const result = owner === '(root)' ? 'Node (no JavaScript caller)' : owner;
     memo.set(id, result);
     return result;
@@ -74,7 +79,10 @@ function summarise(profile: CpuProfile, turns: number): string[] {
     `busy ${(busy / 1000).toFixed(0)} ms (start-up and idle left out) ${perTurn(busy)}`,
     ...[...totals]
       .sort((a, b) => b[1] - a[1])
-      .map(([group, micros]) => `${(micros / 1000).toFixed(0).padStart(7)} ms ${((100 * micros) / busy).toFixed(1).padStart(5)}%  ${perTurn(micros).padStart(16)}  ${group}`),
+      .map(
+        ([group, micros]) =>
+          `${(micros / 1000).toFixed(0).padStart(7)} ms ${((100 * micros) / busy).toFixed(1).padStart(5)}%  ${perTurn(micros).padStart(16)}  ${group}`,
+      ),
   ];
 }
 
@@ -83,4 +91,6 @@ if (!file) {
   process.stderr.write('usage: npx tsx bench/profileSummary.ts <file.cpuprofile> [turns]\n');
   process.exit(2);
 }
-process.stdout.write(`${summarise(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, Number(turns ?? 0)).join('\n')}\n`);
+process.stdout.write(
+  `${summarise(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, Number(turns ?? 0)).join('\n')}\n`,
+);

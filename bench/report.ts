@@ -45,19 +45,58 @@ export const GOALS: Readonly<Record<HeadlineKey, Goal>> = {
   heap_kb_per_conversation: { label: 'Bot heap per parked conversation', target: 64, better: 'lower', unit: ' KB' },
   poe_upload_rss_growth_mb: { label: 'RSS growth during a 25 MB PoE upload', target: 32, better: 'lower', unit: ' MB' },
   // The check runs after the file was acknowledged, in a process of its own: its budget is the reader's time limit and heap ceiling.
-  poe_check_seconds_25mb: { label: 'PoE check of a 25 MB scanned PDF (after the upload)', target: 20, better: 'lower', unit: ' s' },
-  poe_check_reader_peak_rss_mb_25mb: { label: 'Peak RSS of the text reader process (25 MB)', target: 256, better: 'lower', unit: ' MB' },
+  poe_check_seconds_25mb: {
+    label: 'PoE check of a 25 MB scanned PDF (after the upload)',
+    target: 20,
+    better: 'lower',
+    unit: ' s',
+  },
+  poe_check_reader_peak_rss_mb_25mb: {
+    label: 'Peak RSS of the text reader process (25 MB)',
+    target: 256,
+    better: 'lower',
+    unit: ' MB',
+  },
   poe_check_seconds_100_pages: { label: 'PoE check of a 100-page SOW', target: 20, better: 'lower', unit: ' s' },
-  poe_check_reader_peak_rss_mb_100_pages: { label: 'Peak RSS of the text reader process (100 pages)', target: 256, better: 'lower', unit: ' MB' },
+  poe_check_reader_peak_rss_mb_100_pages: {
+    label: 'Peak RSS of the text reader process (100 pages)',
+    target: 256,
+    better: 'lower',
+    unit: ' MB',
+  },
   sweep_due_per_second: { label: 'Due claims closed per second', target: 500, better: 'higher', unit: '/s' },
   sweep_docs_read_per_due: { label: 'Documents read per due claim', target: 2, better: 'lower', unit: '' },
-  turn_throughput_ratio_vs_peer: { label: 'Turn throughput ÷ peer (core-bot style)', target: 1, better: 'higher', unit: '×' },
+  turn_throughput_ratio_vs_peer: {
+    label: 'Turn throughput ÷ peer (core-bot style)',
+    target: 1,
+    better: 'higher',
+    unit: '×',
+  },
   turn_p99_ratio_vs_peer: { label: 'Turn p99 latency ÷ peer', target: 1, better: 'lower', unit: '×' },
-  turn_throughput_ratio_vs_state_floor: { label: 'Turn throughput ÷ state floor', target: 0.5, better: 'higher', unit: '×' },
-  turn_p50_ms_at_5ms_cosmos: { label: 'Turn p50, one partner, 5 ms Cosmos DB round trips', target: 40, better: 'lower', unit: ' ms' },
-  turn_p99_ms_at_5ms_cosmos: { label: 'Turn p99, one partner, 5 ms Cosmos DB round trips', better: 'lower', unit: ' ms' },
+  turn_throughput_ratio_vs_state_floor: {
+    label: 'Turn throughput ÷ state floor',
+    target: 0.5,
+    better: 'higher',
+    unit: '×',
+  },
+  turn_p50_ms_at_5ms_cosmos: {
+    label: 'Turn p50, one partner, 5 ms Cosmos DB round trips',
+    target: 40,
+    better: 'lower',
+    unit: ' ms',
+  },
+  turn_p99_ms_at_5ms_cosmos: {
+    label: 'Turn p99, one partner, 5 ms Cosmos DB round trips',
+    better: 'lower',
+    unit: ' ms',
+  },
   bot_cpu_ms_per_turn: { label: 'Claims bot CPU per turn', target: 2, better: 'lower', unit: ' ms' },
-  poe_upload_rss_growth_mb_max: { label: 'RSS growth, largest of five 25 MB PoE uploads', target: 32, better: 'lower', unit: ' MB' },
+  poe_upload_rss_growth_mb_max: {
+    label: 'RSS growth, largest of five 25 MB PoE uploads',
+    target: 32,
+    better: 'lower',
+    unit: ' MB',
+  },
 };
 
 export function meets(key: HeadlineKey, value: number | null): boolean | undefined {
@@ -72,7 +111,8 @@ export function headlineRows(headline: Headline): string[][] {
   return HEADLINE_KEYS.map((key) => {
     const goal = GOALS[key];
     const value = headline[key];
-    const target = goal.target === undefined ? '—' : `${goal.better === 'higher' ? '≥' : '≤'} ${goal.target}${goal.unit}`;
+    const target =
+      goal.target === undefined ? '—' : `${goal.better === 'higher' ? '≥' : '≤'} ${goal.target}${goal.unit}`;
     const judged = goal.target === undefined ? (value === null ? 'not run' : 'no goal') : verdict(meets(key, value));
     return [goal.label, value === null ? '—' : `${value}${goal.unit}`, target, judged];
   });
@@ -86,7 +126,11 @@ export function textTable(header: string[], rows: string[][]): string {
 }
 
 export function markdownTable(header: string[], rows: string[][]): string {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 export const START_MARKER = '<!-- bench:start -->';

@@ -26,7 +26,15 @@ import { BenchChild } from './ipc';
 import { parkedHeapStage } from './parkedHeapStage';
 import { poeCheckStage } from './poeCheckStage';
 import { poeUploadStage } from './poeUploadStage';
-import { HEADLINE_KEYS, REPO_ROOT, headlineRows, markdownTable, textTable, writeReliabilitySection, type Headline } from './report';
+import {
+  HEADLINE_KEYS,
+  REPO_ROOT,
+  headlineRows,
+  markdownTable,
+  textTable,
+  writeReliabilitySection,
+  type Headline,
+} from './report';
 import { round } from './stats';
 import { sweepStage } from './sweepStage';
 import { TeamsStandIn } from './teamsStandIn';
@@ -39,10 +47,12 @@ const DATABASE_ID = 'cpor-bench';
 const POE_CONTAINER = 'poe-bench';
 
 function readSettings(): BenchSettings {
-  const args = new Map(process.argv.slice(2).map((arg) => {
-    const [key = '', value = ''] = arg.replace(/^--/, '').split('=');
-    return [key, value] as const;
-  }));
+  const args = new Map(
+    process.argv.slice(2).map((arg) => {
+      const [key = '', value = ''] = arg.replace(/^--/, '').split('=');
+      return [key, value] as const;
+    }),
+  );
   const setting = (arg: string, env: string, fallback: string): string => args.get(arg) || process.env[env] || fallback;
   const count = (arg: string, env: string, fallback: number): number => {
     const value = Number(setting(arg, env, String(fallback)));
@@ -57,7 +67,10 @@ function readSettings(): BenchSettings {
     due: Math.max(1, Math.round(count('due', 'BENCH_DUE', 10_000))),
     notDue: Math.round(count('not-due', 'BENCH_NOT_DUE', 100_000)),
     killRuns: Math.round(count('kill-runs', 'BENCH_KILL_RUNS', 50)),
-    stages: setting('stages', 'BENCH_STAGES', '').split(',').map((s) => s.trim()).filter(Boolean),
+    stages: setting('stages', 'BENCH_STAGES', '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     deadlineSeconds: count('deadline-seconds', 'BENCH_DEADLINE_SECONDS', 900),
   };
 }
@@ -73,13 +86,15 @@ function optionalKillLoop(): Stage | undefined {
   return typeof loaded.killLoopStage === 'function' ? (loaded.killLoopStage as Stage) : undefined;
 }
 
-const log = (message: string): void => void process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+const log = (message: string): void =>
+  void process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
 async function main(): Promise<number> {
   const settings = readSettings();
   // Everything shares this machine's cores: other work running now makes wall-clock figures lower.
   const loadAverageAtStart = round(os.loadavg()[0] ?? 0, 2);
-  if (loadAverageAtStart > 1) log(`note: load average ${loadAverageAtStart} before starting; wall-clock figures will suffer`);
+  if (loadAverageAtStart > 1)
+    log(`note: load average ${loadAverageAtStart} before starting; wall-clock figures will suffer`);
   const children: BenchChild[] = [];
   const deadline = setTimeout(() => {
     log(`deadline of ${settings.deadlineSeconds} s reached: stopping`);
@@ -101,7 +116,9 @@ async function main(): Promise<number> {
   };
   const cosmos = createCosmosClient({ endpoint: stores.cosmosEndpoint, key: stores.cosmosKey });
   const database = await ensureCosmosSchema(cosmos, DATABASE_ID);
-  await BlobServiceClient.fromConnectionString(stores.blobConnectionString).getContainerClient(POE_CONTAINER).createIfNotExists();
+  await BlobServiceClient.fromConnectionString(stores.blobConnectionString)
+    .getContainerClient(POE_CONTAINER)
+    .createIfNotExists();
   const teams = await new TeamsStandIn().start();
 
   const botLog = openSync(path.join(__dirname, 'bot.log.tmp'), 'w');
@@ -115,7 +132,10 @@ async function main(): Promise<number> {
   const startBot = async (options: { cosmosEndpoint?: string } = {}): Promise<StartedBot> => {
     const child = await BenchChild.start('bot', 'botProcess.ts', {
       // BENCH_PROFILE=1: a CPU profile of the bot per run, in bench/profile.tmp/ (open it in Chrome DevTools).
-      nodeFlags: ['--expose-gc', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(__dirname, 'profile.tmp')}`] : [])],
+      nodeFlags: [
+        '--expose-gc',
+        ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.join(__dirname, 'profile.tmp')}`] : []),
+      ],
       output: botLog,
       env: {
         ...standInEnv(options.cosmosEndpoint),
@@ -126,13 +146,28 @@ async function main(): Promise<number> {
     children.push(child);
     return { child, endpoint: `${String(child.ready.url)}/api/messages` };
   };
-  const startYardstick = async (name: string, module: string, options: { cosmosEndpoint?: string } = {}): Promise<StartedBot> => {
+  const startYardstick = async (
+    name: string,
+    module: string,
+    options: { cosmosEndpoint?: string } = {},
+  ): Promise<StartedBot> => {
     const child = await BenchChild.start(name, module, { output: 'ignore', env: standInEnv(options.cosmosEndpoint) });
     children.push(child);
     return { child, endpoint: `${String(child.ready.url)}/api/messages` };
   };
   log('starting the claims bot (bot/index.ts startApp, its own process)');
-  const ctx: BenchContext = { settings, standIns, stores, cosmos, database, bot: await startBot(), startBot, startYardstick, teams, log };
+  const ctx: BenchContext = {
+    settings,
+    standIns,
+    stores,
+    cosmos,
+    database,
+    bot: await startBot(),
+    startBot,
+    startYardstick,
+    teams,
+    log,
+  };
 
   const killLoop = optionalKillLoop();
   const stages: [string, Stage][] = [
@@ -172,7 +207,13 @@ async function main(): Promise<number> {
   const runFacts = {
     at: new Date().toISOString(),
     seconds: round((performance.now() - started) / 1000, 1),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: round(os.totalmem() / 2 ** 30, 1), node: process.version, platform: `${os.platform()} ${os.release()}` },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: round(os.totalmem() / 2 ** 30, 1),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+    },
     loadAverageAtStart,
     loadAverageAtEnd: round(os.loadavg()[0] ?? 0, 2),
     settings,
@@ -180,15 +221,28 @@ async function main(): Promise<number> {
   const rows = headlineRows(headline);
   process.stdout.write(`\n${textTable(['Measure', 'Result', 'Goal', ''], rows)}\n\n`);
   // Only a run of every stage at the issue's sizes replaces the published figures.
-  const standard = settings.partners === 50 && settings.parked === 1000 && settings.poeMiB === 25 && settings.due === 10_000 && settings.notDue === 100_000;
+  const standard =
+    settings.partners === 50 &&
+    settings.parked === 1000 &&
+    settings.poeMiB === 25 &&
+    settings.due === 10_000 &&
+    settings.notDue === 100_000;
   const complete = selected.length === stages.length && !failed && standard;
   if (complete) {
-    writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify({ ...headline, run: runFacts, raw }, null, 2)}\n`);
+    writeFileSync(
+      path.join(__dirname, 'results.json'),
+      `${JSON.stringify({ ...headline, run: runFacts, raw }, null, 2)}\n`,
+    );
     writeReliabilitySection(path.join(REPO_ROOT, 'RELIABILITY.md'), reliabilitySection(headline, raw, runFacts));
     log('wrote bench/results.json and the bench section of RELIABILITY.md');
   } else {
-    writeFileSync(path.join(__dirname, 'results.partial.tmp'), `${JSON.stringify({ ...headline, run: runFacts, raw }, null, 2)}\n`);
-    log('partial, resized or failed run: figures in bench/results.partial.tmp; results.json and RELIABILITY.md left as they were');
+    writeFileSync(
+      path.join(__dirname, 'results.partial.tmp'),
+      `${JSON.stringify({ ...headline, run: runFacts, raw }, null, 2)}\n`,
+    );
+    log(
+      'partial, resized or failed run: figures in bench/results.partial.tmp; results.json and RELIABILITY.md left as they were',
+    );
   }
   return failed ? 1 : 0;
 }
@@ -225,36 +279,80 @@ function headlineOf(raw: Record<string, unknown>): Headline {
 function reliabilitySection(
   headline: Headline,
   raw: Record<string, unknown>,
-  run: { at: string; seconds: number; machine: { cpus: number; cpuModel: string; node: string }; loadAverageAtStart: number; loadAverageAtEnd: number; settings: BenchSettings },
+  run: {
+    at: string;
+    seconds: number;
+    machine: { cpus: number; cpuModel: string; node: string };
+    loadAverageAtStart: number;
+    loadAverageAtEnd: number;
+    settings: BenchSettings;
+  },
 ): string {
   const s = run.settings;
   const f = (stage: string, ...path: string[]): string => String(figure(raw, stage, ...path) ?? '—');
   const byKind = Reflect.get(Object(Reflect.get(Object(raw.turnCost), 'cosmos')), 'perTurnByKind');
-  const perTurn = Object.entries(typeof byKind === 'object' && byKind !== null ? (byKind as Record<string, number>) : {})
+  const perTurn = Object.entries(
+    typeof byKind === 'object' && byKind !== null ? (byKind as Record<string, number>) : {},
+  )
     .map(([kind, n]) => `${kind} ${n}`)
     .join(', ');
-  const spread = (stage: string, bot: string, key: string): string => `${f(stage, bot, 'spread', key, 'min')}–${f(stage, bot, 'spread', key, 'max')}`;
+  const spread = (stage: string, bot: string, key: string): string =>
+    `${f(stage, bot, 'spread', key, 'min')}–${f(stage, bot, 'spread', key, 'max')}`;
   const turnsLine = (bot: string): string =>
     `${f('turnCost', bot, 'turnsPerSecond')} (${spread('turnCost', bot, 'turnsPerSecond')}) · ${f('turnCost', bot, 'p50Ms')} ms · ${f('turnCost', bot, 'p99Ms')} ms (${spread('turnCost', bot, 'p99Ms')}) · ${f('turnCost', bot, 'cpuMsPerTurn')} ms · ${f('turnCost', bot, 'cosmos', 'perTurn')}`;
   const latencyLine = (at: string): string =>
-    (['bot', 'peer'] as const).map((bot) => `${bot === 'bot' ? 'claims bot' : 'peer'} ${f('turnLatency', at, bot, 'p50Ms')} · ${f('turnLatency', at, bot, 'p99Ms')} ms`).join('; ');
+    (['bot', 'peer'] as const)
+      .map(
+        (bot) =>
+          `${bot === 'bot' ? 'claims bot' : 'peer'} ${f('turnLatency', at, bot, 'p50Ms')} · ${f('turnLatency', at, bot, 'p99Ms')} ms`,
+      )
+      .join('; ');
   const uploads = Reflect.get(Object(raw.poeUpload), 'uploads');
-  const growths = Array.isArray(uploads) ? uploads.map((u: unknown) => String(Reflect.get(Object(u), 'rssGrowthMiB'))).join(' · ') : '—';
+  const growths = Array.isArray(uploads)
+    ? uploads.map((u: unknown) => String(Reflect.get(Object(u), 'rssGrowthMiB'))).join(' · ')
+    : '—';
   const details: string[][] = [
-    [`Claims bot: turns/s (spread over ${s.rounds} rounds) · p50 · p99 (spread) · CPU per turn · Cosmos DB operations per turn`, turnsLine('bot')],
+    [
+      `Claims bot: turns/s (spread over ${s.rounds} rounds) · p50 · p99 (spread) · CPU per turn · Cosmos DB operations per turn`,
+      turnsLine('bot'),
+    ],
     ['Peer (core-bot style): the same', turnsLine('peer')],
     ['State floor (echo + one state read and write): the same', turnsLine('stateFloor')],
     ['Echo bot: the same', turnsLine('echo')],
-    ['Claims bot ÷ peer: throughput · p99; ÷ state floor: throughput · p99', `${f('turnCost', 'throughputRatioVsPeer')} · ${f('turnCost', 'p99RatioVsPeer')}; ${f('turnCost', 'throughputRatioVsStateFloor')} · ${f('turnCost', 'p99RatioVsStateFloor')}`],
+    [
+      'Claims bot ÷ peer: throughput · p99; ÷ state floor: throughput · p99',
+      `${f('turnCost', 'throughputRatioVsPeer')} · ${f('turnCost', 'p99RatioVsPeer')}; ${f('turnCost', 'throughputRatioVsStateFloor')} · ${f('turnCost', 'p99RatioVsStateFloor')}`,
+    ],
     ['Stand-ins CPU per claims bot turn', `${f('turnCost', 'cpuMsPerTurn', 'standIns')} ms`],
-    ['Turns per claim; claims submitted (claims bot · peer)', `${f('turnCost', 'turnsPerClaim')}; ${f('turnCost', 'claimsSubmitted')} · ${f('turnCost', 'peerClaimsSubmitted')}`],
+    [
+      'Turns per claim; claims submitted (claims bot · peer)',
+      `${f('turnCost', 'turnsPerClaim')}; ${f('turnCost', 'claimsSubmitted')} · ${f('turnCost', 'peerClaimsSubmitted')}`,
+    ],
     ['Cosmos DB operations per claims bot turn, by container and kind', perTurn || '—'],
-    [`With ${f('turnLatency', 'cosmosLatencyMs')} ms per Cosmos DB request, one partner: p50 · p99 per turn`, latencyLine('solo')],
-    [`With ${f('turnLatency', 'cosmosLatencyMs')} ms per Cosmos DB request, ${s.partners} partners at once: p50 · p99 per turn`, latencyLine('concurrent')],
-    ['PoE: RSS growth of each upload; Buffers live during an upload (collecting before every sample)', `${growths} MB; ${f('poeUpload', 'liveSet', 'arrayBuffersGrowthMiB')} MB`],
-    ['PoE check after the upload (read back, text in a child process, check): 25 MB scan · 100-page SOW — seconds (download alone) · reader peak RSS · bot-side RSS growth', `${f('poeCheck', 'scanned25MiB', 'checkSeconds')} s (${f('poeCheck', 'scanned25MiB', 'downloadSeconds')} s) · ${f('poeCheck', 'scanned25MiB', 'readerPeakRssMiB')} MB · ${f('poeCheck', 'scanned25MiB', 'rssGrowthMiB')} MB; ${f('poeCheck', 'sow100Pages', 'checkSeconds')} s (${f('poeCheck', 'sow100Pages', 'downloadSeconds')} s) · ${f('poeCheck', 'sow100Pages', 'readerPeakRssMiB')} MB · ${f('poeCheck', 'sow100Pages', 'rssGrowthMiB')} MB`],
-    ['Scheduler: seconds until all closed and told · CPU per due claim (bot · stand-ins)', `${f('sweep', 'sweepSeconds')} s · ${f('sweep', 'cpuMsPerDue', 'bot')} ms · ${f('sweep', 'cpuMsPerDue', 'standIns')} ms`],
-    ['SIGKILL loop (submit and approve): runs · killed mid-work · broken invariants · doubles in the send window', `${f('killLoop', 'runs')} · ${f('killLoop', 'killedMidWork')} · ${f('killLoop', 'violations')} · ${f('killLoop', 'doublesInSendWindow')}`],
+    [
+      `With ${f('turnLatency', 'cosmosLatencyMs')} ms per Cosmos DB request, one partner: p50 · p99 per turn`,
+      latencyLine('solo'),
+    ],
+    [
+      `With ${f('turnLatency', 'cosmosLatencyMs')} ms per Cosmos DB request, ${s.partners} partners at once: p50 · p99 per turn`,
+      latencyLine('concurrent'),
+    ],
+    [
+      'PoE: RSS growth of each upload; Buffers live during an upload (collecting before every sample)',
+      `${growths} MB; ${f('poeUpload', 'liveSet', 'arrayBuffersGrowthMiB')} MB`,
+    ],
+    [
+      'PoE check after the upload (read back, text in a child process, check): 25 MB scan · 100-page SOW — seconds (download alone) · reader peak RSS · bot-side RSS growth',
+      `${f('poeCheck', 'scanned25MiB', 'checkSeconds')} s (${f('poeCheck', 'scanned25MiB', 'downloadSeconds')} s) · ${f('poeCheck', 'scanned25MiB', 'readerPeakRssMiB')} MB · ${f('poeCheck', 'scanned25MiB', 'rssGrowthMiB')} MB; ${f('poeCheck', 'sow100Pages', 'checkSeconds')} s (${f('poeCheck', 'sow100Pages', 'downloadSeconds')} s) · ${f('poeCheck', 'sow100Pages', 'readerPeakRssMiB')} MB · ${f('poeCheck', 'sow100Pages', 'rssGrowthMiB')} MB`,
+    ],
+    [
+      'Scheduler: seconds until all closed and told · CPU per due claim (bot · stand-ins)',
+      `${f('sweep', 'sweepSeconds')} s · ${f('sweep', 'cpuMsPerDue', 'bot')} ms · ${f('sweep', 'cpuMsPerDue', 'standIns')} ms`,
+    ],
+    [
+      'SIGKILL loop (submit and approve): runs · killed mid-work · broken invariants · doubles in the send window',
+      `${f('killLoop', 'runs')} · ${f('killLoop', 'killedMidWork')} · ${f('killLoop', 'violations')} · ${f('killLoop', 'doublesInSendWindow')}`,
+    ],
   ];
   return [
     `## Latest bench figures`,
@@ -271,7 +369,6 @@ function reliabilitySection(
     `Every figure, with the Cosmos DB operations by container and kind, is in \`bench/results.json\`. Goals: issues 6 and 14. Keys: ${HEADLINE_KEYS.map((k) => `\`${k}\``).join(', ')}.`,
   ].join('\n');
 }
-
 
 main().then(
   (code) => process.exit(code),

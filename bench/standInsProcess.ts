@@ -37,7 +37,8 @@ function documentPath(url: string): { container: string; item: boolean } | undef
   return { container: decodeURIComponent(parts[4] ?? ''), item: parts.length > 6 && parts[6] !== '' };
 }
 
-const isTrue = (request: IncomingMessage, header: string): boolean => String(request.headers[header] ?? '').toLowerCase() === 'true';
+const isTrue = (request: IncomingMessage, header: string): boolean =>
+  String(request.headers[header] ?? '').toLowerCase() === 'true';
 
 function kindOf(request: IncomingMessage, item: boolean): string {
   const method = request.method ?? 'GET';
@@ -64,7 +65,8 @@ function count(request: IncomingMessage, response: ServerResponse): void {
   bump(counters.operations, `${target.container}.${kind}`);
   if (response.statusCode !== 200) return;
   if (kind === 'read') bump(counters.documentsRead, target.container);
-  if (kind === 'query' || kind === 'readFeed') bump(counters.documentsRead, target.container, Number(response.getHeader('x-ms-item-count') ?? 0));
+  if (kind === 'query' || kind === 'readFeed')
+    bump(counters.documentsRead, target.container, Number(response.getHeader('x-ms-item-count') ?? 0));
 }
 
 /**
@@ -80,7 +82,9 @@ function makeStandInQueriesLinear(): void {
   const copyingAppend = /\[\.\.\.\$, \{\s*(\w+): (\w+)\s*\}\]/g;
   engine.default = (query: string) => {
     const compiled = compile(query);
-    Object.defineProperty(compiled, 'code', { value: compiled.code.replace(copyingAppend, '($$.push({ $1: $2 }), $$)') });
+    Object.defineProperty(compiled, 'code', {
+      value: compiled.code.replace(copyingAppend, '($$.push({ $1: $2 }), $$)'),
+    });
     return compiled;
   };
 }
@@ -111,7 +115,12 @@ async function main(): Promise<void> {
     await Promise.all([cosmos.close(), azurite.close(), ...proxies.map((p) => p.close())]);
   };
   process.once('SIGTERM', () => void stop().finally(() => process.exit(0)));
-  const endpoints = { cosmosEndpoint: cosmos.endpoint, cosmosKey: cosmos.key, blobConnectionString: azurite.connectionString, azuritePid: azurite.process.pid };
+  const endpoints = {
+    cosmosEndpoint: cosmos.endpoint,
+    cosmosKey: cosmos.key,
+    blobConnectionString: azurite.connectionString,
+    azuritePid: azurite.process.pid,
+  };
   process.stdout.write(`${JSON.stringify(endpoints)}\n`);
   serveParent(endpoints, { counters: () => structuredClone(counters), latencyProxy }, stop);
 }

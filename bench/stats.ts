@@ -34,7 +34,11 @@ export function round(value: number, digits = 2): number {
 }
 
 /** Runs `work` on every item, at most `concurrency` at a time; the first failure fails the whole. */
-export async function forEachConcurrently<T>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function forEachConcurrently<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {
@@ -49,7 +53,8 @@ export async function forEachConcurrently<T>(items: readonly T[], concurrency: n
 export const secondsSince = (started: number): number => (performance.now() - started) / 1000;
 
 /** The middle value (the upper middle for an even count). */
-const medianOf = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+const medianOf = (values: readonly number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 /** How far the rounds spread: lowest and highest, and that range as a percentage of the median. */
 export interface Spread {
@@ -87,6 +92,10 @@ export function summariseRounds(rounds: readonly LatencySummary[]): RoundsSummar
     p50Ms: round(medianOf(of((r) => r.p50Ms)), 2),
     p99Ms: round(medianOf(of((r) => r.p99Ms)), 2),
     maxMs: round(Math.max(...of((r) => r.maxMs)), 2),
-    spread: { turnsPerSecond: spreadOf(of((r) => r.turnsPerSecond)), p50Ms: spreadOf(of((r) => r.p50Ms)), p99Ms: spreadOf(of((r) => r.p99Ms)) },
+    spread: {
+      turnsPerSecond: spreadOf(of((r) => r.turnsPerSecond)),
+      p50Ms: spreadOf(of((r) => r.p50Ms)),
+      p99Ms: spreadOf(of((r) => r.p99Ms)),
+    },
   };
 }

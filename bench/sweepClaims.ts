@@ -22,13 +22,39 @@ function history(status: ClaimStatus, start: number): HistoryEntry[] {
   if (status === 'draft') return entries;
   entries.push({ at: at(start + HOUR), actor: ADMIN, event: 'submit', from: 'draft', to: 'submitted' });
   if (status === 'submitted') return entries;
-  entries.push({ at: at(start + 2 * HOUR), actor: REVIEWER, event: 'startReview', from: 'submitted', to: 'underReview' });
+  entries.push({
+    at: at(start + 2 * HOUR),
+    actor: REVIEWER,
+    event: 'startReview',
+    from: 'submitted',
+    to: 'underReview',
+  });
   if (status === 'partnerActionRequired') {
-    entries.push({ at: at(start + 3 * HOUR), actor: REVIEWER, event: 'requestInfo', from: 'underReview', to: 'partnerActionRequired', reasonCodes: ['missingOrOldDates'] });
+    entries.push({
+      at: at(start + 3 * HOUR),
+      actor: REVIEWER,
+      event: 'requestInfo',
+      from: 'underReview',
+      to: 'partnerActionRequired',
+      reasonCodes: ['missingOrOldDates'],
+    });
     return entries;
   }
-  entries.push({ at: at(start + 3 * HOUR), actor: REVIEWER, event: 'approve', from: 'underReview', to: 'approvedCustomerNotified' });
-  if (status === 'associated') entries.push({ at: at(start + 9 * DAY), actor: { role: 'system', id: 'scheduler' }, event: 'windowClosed', from: 'approvedCustomerNotified', to: 'associated' });
+  entries.push({
+    at: at(start + 3 * HOUR),
+    actor: REVIEWER,
+    event: 'approve',
+    from: 'underReview',
+    to: 'approvedCustomerNotified',
+  });
+  if (status === 'associated')
+    entries.push({
+      at: at(start + 9 * DAY),
+      actor: { role: 'system', id: 'scheduler' },
+      event: 'windowClosed',
+      from: 'approvedCustomerNotified',
+      to: 'associated',
+    });
   return entries;
 }
 
@@ -99,7 +125,10 @@ export function notDueClaim(partnerId: string, now: number, i: number): Claim {
     }
     default: {
       const deadlineAt = at(now + (2 + (i % 11)) * DAY);
-      return claimOf(partnerId, 'partnerActionRequired', start, { infoRequest: { reasonCodes: ['missingOrOldDates'], deadlineAt }, dueAt: deadlineAt });
+      return claimOf(partnerId, 'partnerActionRequired', start, {
+        infoRequest: { reasonCodes: ['missingOrOldDates'], deadlineAt },
+        dueAt: deadlineAt,
+      });
     }
   }
 }

@@ -52,11 +52,18 @@ async function insertAll(claims: Container, count: number, make: (i: number) => 
     const operations: OperationInput[] = [];
     for (let i = c * chunkSize; i < Math.min(count, (c + 1) * chunkSize); i++) {
       const claim = make(i);
-      operations.push({ operationType: 'Create', partitionKey: claim.partnerId, resourceBody: claim as unknown as JSONObject });
+      operations.push({
+        operationType: 'Create',
+        partitionKey: claim.partnerId,
+        resourceBody: claim as unknown as JSONObject,
+      });
     }
     const results = await claims.items.executeBulkOperations(operations);
     const failed = results.filter((r) => r.error || (r.response && r.response.statusCode >= 400));
-    if (failed.length > 0) throw new Error(`bulk insert: ${failed.length} of ${operations.length} failed (${failed[0]?.error?.message ?? failed[0]?.response?.statusCode})`);
+    if (failed.length > 0)
+      throw new Error(
+        `bulk insert: ${failed.length} of ${operations.length} failed (${failed[0]?.error?.message ?? failed[0]?.response?.statusCode})`,
+      );
   });
 }
 
@@ -93,7 +100,9 @@ export async function sweepStage(ctx: BenchContext): Promise<SweepFigures> {
   const now = Date.now();
   const associatedBefore = await countOf(claimsContainer, 'SELECT VALUE COUNT(1) FROM c WHERE c.status = "associated"');
 
-  ctx.log(`sweep: inserting ${notDue} claims not due and ${due} due, and a Teams reference for each of ${PARTNERS} partners`);
+  ctx.log(
+    `sweep: inserting ${notDue} claims not due and ${due} due, and a Teams reference for each of ${PARTNERS} partners`,
+  );
   const setupStarted = performance.now();
   await seedReferences(ctx);
   await insertAll(claimsContainer, notDue, (i) => notDueClaim(partnerOf(i), now, i));
@@ -104,7 +113,10 @@ export async function sweepStage(ctx: BenchContext): Promise<SweepFigures> {
   const received = (): number => ctx.teams.proactiveMessages;
   const receivedBefore = received();
   const before = await counters(ctx);
-  const [botCpu, standInsCpu] = await Promise.all([ctx.bot.child.request<number>('cpu'), ctx.standIns.request<number>('cpu')]);
+  const [botCpu, standInsCpu] = await Promise.all([
+    ctx.bot.child.request<number>('cpu'),
+    ctx.standIns.request<number>('cpu'),
+  ]);
   const started = performance.now();
   let closed = 0;
   let sweeps = 0;
@@ -135,9 +147,12 @@ export async function sweepStage(ctx: BenchContext): Promise<SweepFigures> {
   const delta = counterDelta(before, await counters(ctx));
   const notificationsReceived = received() - receivedBefore;
 
-  const associated = (await countOf(claimsContainer, 'SELECT VALUE COUNT(1) FROM c WHERE c.status = "associated"')) - associatedBefore;
+  const associated =
+    (await countOf(claimsContainer, 'SELECT VALUE COUNT(1) FROM c WHERE c.status = "associated"')) - associatedBefore;
   if (associated !== associatedAmong(notDue) + due || closed !== due || notificationsReceived < due) {
-    throw new Error(`sweep: ${closed} of ${due} closed, ${associated} associated, ${notificationsReceived} notifications after ${sweeps} sweeps`);
+    throw new Error(
+      `sweep: ${closed} of ${due} closed, ${associated} associated, ${notificationsReceived} notifications after ${sweeps} sweeps`,
+    );
   }
   return {
     due,

@@ -32,7 +32,12 @@ export class TeamsStandIn {
       if (req.method === 'GET' && member) {
         this.memberLookups += 1;
         const id = decodeURIComponent(member[1] ?? '');
-        const body = JSON.stringify({ id, name: 'Alex Wilber', email: `${id.replace(/[^a-z0-9-]/gi, '')}@fabrikam.example`, userRole: 'user' });
+        const body = JSON.stringify({
+          id,
+          name: 'Alex Wilber',
+          email: `${id.replace(/[^a-z0-9-]/gi, '')}@fabrikam.example`,
+          userRole: 'user',
+        });
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
         res.end(body);
         return;
@@ -61,7 +66,9 @@ export class TeamsStandIn {
     req.on('end', () => {
       this.proactiveMessages += 1;
       try {
-        const activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { channelData?: { cporMessageId?: unknown } };
+        const activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          channelData?: { cporMessageId?: unknown };
+        };
         const id = activity.channelData?.cporMessageId;
         if (typeof id === 'string') this.distinctProactive.add(id);
       } catch {

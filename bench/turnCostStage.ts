@@ -10,7 +10,17 @@
  * each bot's Cosmos DB operations and CPU per turn.
  */
 import { minimalPdf } from './pdf';
-import { addDeltas, counterDelta, counters, container, seedPartners, type BenchContext, type CounterDelta, type StartedBot, YARDSTICK_CONTAINERS } from './context';
+import {
+  addDeltas,
+  counterDelta,
+  counters,
+  container,
+  seedPartners,
+  type BenchContext,
+  type CounterDelta,
+  type StartedBot,
+  YARDSTICK_CONTAINERS,
+} from './context';
 import { replay, SimulatedPartner, type Json, type PartnerIdentity, type TurnAnswer } from './partnerClient';
 import { round, secondsSince, summarise, summariseRounds, type LatencySummary, type RoundsSummary } from './stats';
 
@@ -53,7 +63,12 @@ interface RoundRun {
 }
 
 /** Files one claim per partner, all at once, against `bot`; returns the partners (with what they sent) and every turn's latency. */
-export async function fileClaims(ctx: BenchContext, bot: StartedBot, identities: readonly PartnerIdentity[], claimsEach = 1): Promise<RoundRun & { partners: SimulatedPartner[] }> {
+export async function fileClaims(
+  ctx: BenchContext,
+  bot: StartedBot,
+  identities: readonly PartnerIdentity[],
+  claimsEach = 1,
+): Promise<RoundRun & { partners: SimulatedPartner[] }> {
   const poeUrl = ctx.teams.serve(minimalPdf());
   const latencies: number[] = [];
   const onTurn = (answer: TurnAnswer): void => void latencies.push(answer.ms);
@@ -62,7 +77,12 @@ export async function fileClaims(ctx: BenchContext, bot: StartedBot, identities:
   await Promise.all(
     identities.map(async (identity) => {
       for (let claim = 0; claim < claimsEach; claim++) {
-        const partner = new SimulatedPartner({ botEndpoint: bot.endpoint, serviceUrl: ctx.teams.serviceUrl, identity, onTurn });
+        const partner = new SimulatedPartner({
+          botEndpoint: bot.endpoint,
+          serviceUrl: ctx.teams.serviceUrl,
+          identity,
+          onTurn,
+        });
         partners.push(partner);
         await partner.fileClaim(poeUrl);
       }
@@ -78,12 +98,22 @@ async function replayAll(endpoint: string, conversations: readonly (readonly Jso
   return { latencies, seconds: secondsSince(started) };
 }
 
-async function submittedIn(ctx: BenchContext, containerId: string, partners: readonly SimulatedPartner[]): Promise<number> {
+async function submittedIn(
+  ctx: BenchContext,
+  containerId: string,
+  partners: readonly SimulatedPartner[],
+): Promise<number> {
   const claims = ctx.database.container(containerId);
   let submitted = 0;
   for (const tenantId of new Set(partners.map((p) => p.tenantId))) {
     const { resources } = await claims.items
-      .query<number>({ query: 'SELECT VALUE COUNT(1) FROM c WHERE c.partnerId = @p AND c.status = "submitted"', parameters: [{ name: '@p', value: tenantId }] }, { partitionKey: tenantId })
+      .query<number>(
+        {
+          query: 'SELECT VALUE COUNT(1) FROM c WHERE c.partnerId = @p AND c.status = "submitted"',
+          parameters: [{ name: '@p', value: tenantId }],
+        },
+        { partitionKey: tenantId },
+      )
       .fetchAll();
     submitted += resources[0] ?? 0;
   }
@@ -109,7 +139,10 @@ class Tally {
   /** Runs one round against `bot`, measuring its process and the stand-ins around it. */
   async measure<T extends RoundRun>(ctx: BenchContext, bot: StartedBot, run: () => Promise<T>): Promise<T> {
     const before = await counters(ctx);
-    const [cpu, standInsCpu] = await Promise.all([bot.child.request<number>('cpu'), ctx.standIns.request<number>('cpu')]);
+    const [cpu, standInsCpu] = await Promise.all([
+      bot.child.request<number>('cpu'),
+      ctx.standIns.request<number>('cpu'),
+    ]);
     const result = await run();
     this.cpuMs += (await bot.child.request<number>('cpu')) - cpu;
     this.standInsCpuMs += (await ctx.standIns.request<number>('cpu')) - standInsCpu;
@@ -123,7 +156,11 @@ class Tally {
     return {
       ...summary,
       cpuMsPerTurn: round(this.cpuMs / summary.turns, 2),
-      cosmos: { ...this.cosmos, perTurn: round(this.cosmos.total / summary.turns, 2), perTurnByKind: perTurnByKind(this.cosmos, summary.turns) },
+      cosmos: {
+        ...this.cosmos,
+        perTurn: round(this.cosmos.total / summary.turns, 2),
+        perTurnByKind: perTurnByKind(this.cosmos, summary.turns),
+      },
     };
   }
 }
@@ -143,26 +180,42 @@ export async function turnCostStage(ctx: BenchContext): Promise<TurnCostFigures>
     const warm = await fileClaims(ctx, ctx.bot, warmIdentities);
     await fileClaims(ctx, peer, warmIdentities);
     const warmSent = warm.partners.map((p) => p.sent);
-    for (let i = 0; i < REPLAY_WARM_UP_ROUNDS; i++) await Promise.all([replayAll(echo.endpoint, warmSent), replayAll(stateFloor.endpoint, warmSent)]);
+    for (let i = 0; i < REPLAY_WARM_UP_ROUNDS; i++)
+      await Promise.all([replayAll(echo.endpoint, warmSent), replayAll(stateFloor.endpoint, warmSent)]);
 
-    const tallies: Record<BotName, Tally> = { bot: new Tally(), peer: new Tally(), stateFloor: new Tally(), echo: new Tally() };
+    const tallies: Record<BotName, Tally> = {
+      bot: new Tally(),
+      peer: new Tally(),
+      stateFloor: new Tally(),
+      echo: new Tally(),
+    };
     const botPartners: SimulatedPartner[] = [];
     const peerPartners: SimulatedPartner[] = [];
     for (let r = 1; r <= rounds; r++) {
-      ctx.log(`turn cost, round ${r} of ${rounds}: ${n} partners filing a whole claim each with the claims bot and with the peer; the claims bot's requests to the state floor and the echo bot`);
+      ctx.log(
+        `turn cost, round ${r} of ${rounds}: ${n} partners filing a whole claim each with the claims bot and with the peer; the claims bot's requests to the state floor and the echo bot`,
+      );
       const identities = await seedPartners(ctx, n);
       // The replays send what the claims bot was sent, so it goes first; the others rotate.
       const bot = await tallies.bot.measure(ctx, ctx.bot, () => fileClaims(ctx, ctx.bot, identities));
       botPartners.push(...bot.partners);
       const sent = bot.partners.map((p) => p.sent);
       const others: (() => Promise<unknown>)[] = [
-        async () => peerPartners.push(...(await tallies.peer.measure(ctx, peer, () => fileClaims(ctx, peer, identities))).partners),
+        async () =>
+          peerPartners.push(
+            ...(await tallies.peer.measure(ctx, peer, () => fileClaims(ctx, peer, identities))).partners,
+          ),
         () => tallies.stateFloor.measure(ctx, stateFloor, () => replayAll(stateFloor.endpoint, sent)),
         () => tallies.echo.measure(ctx, echo, () => replayAll(echo.endpoint, sent)),
       ];
       for (let i = 0; i < others.length; i++) await (others[(i + r) % others.length] as () => Promise<unknown>)();
     }
-    const figures = { bot: tallies.bot.figures(), peer: tallies.peer.figures(), stateFloor: tallies.stateFloor.figures(), echo: tallies.echo.figures() };
+    const figures = {
+      bot: tallies.bot.figures(),
+      peer: tallies.peer.figures(),
+      stateFloor: tallies.stateFloor.figures(),
+      echo: tallies.echo.figures(),
+    };
     const ratio = (a: number, b: number, digits: number): number => round(a / b, digits);
     return {
       partners: n,
@@ -184,7 +237,12 @@ export async function turnCostStage(ctx: BenchContext): Promise<TurnCostFigures>
       cosmos: figures.bot.cosmos,
       claimsSubmitted: await submittedIn(ctx, container(ctx.database, 'claims').id, botPartners),
       peerClaimsSubmitted: await submittedIn(ctx, YARDSTICK_CONTAINERS.peerClaims, peerPartners),
-      rounds: { bot: tallies.bot.rounds, peer: tallies.peer.rounds, stateFloor: tallies.stateFloor.rounds, echo: tallies.echo.rounds },
+      rounds: {
+        bot: tallies.bot.rounds,
+        peer: tallies.peer.rounds,
+        stateFloor: tallies.stateFloor.rounds,
+        echo: tallies.echo.rounds,
+      },
     };
   } finally {
     await Promise.all([echo.child.stop(), stateFloor.child.stop(), peer.child.stop()]);

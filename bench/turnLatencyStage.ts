@@ -26,7 +26,12 @@ export interface TurnLatencyFigures {
   rounds: { solo: Record<'bot' | 'peer', LatencySummary[]>; concurrent: Record<'bot' | 'peer', LatencySummary[]> };
 }
 
-async function measureAt(ctx: BenchContext, bots: { bot: StartedBot; peer: StartedBot }, partners: number, claimsEach: number): Promise<{ figures: LatencyAt; rounds: Record<'bot' | 'peer', LatencySummary[]> }> {
+async function measureAt(
+  ctx: BenchContext,
+  bots: { bot: StartedBot; peer: StartedBot },
+  partners: number,
+  claimsEach: number,
+): Promise<{ figures: LatencyAt; rounds: Record<'bot' | 'peer', LatencySummary[]> }> {
   const rounds: Record<'bot' | 'peer', LatencySummary[]> = { bot: [], peer: [] };
   for (let r = 1; r <= ctx.settings.rounds; r++) {
     const identities = await seedPartners(ctx, partners);
@@ -45,7 +50,9 @@ export async function turnLatencyStage(ctx: BenchContext): Promise<TurnLatencyFi
   const bot = await ctx.startBot({ cosmosEndpoint: endpoint });
   const peer = await ctx.startYardstick('peer (5 ms Cosmos)', 'peerBot.ts', { cosmosEndpoint: endpoint });
   try {
-    ctx.log(`turn latency: ${COSMOS_LATENCY_MS} ms added to every Cosmos DB request; warming up a claims bot and a peer of their own`);
+    ctx.log(
+      `turn latency: ${COSMOS_LATENCY_MS} ms added to every Cosmos DB request; warming up a claims bot and a peer of their own`,
+    );
     const warm = await seedPartners(ctx, ctx.settings.partners);
     await fileClaims(ctx, bot, warm);
     await fileClaims(ctx, peer, warm);
@@ -53,7 +60,12 @@ export async function turnLatencyStage(ctx: BenchContext): Promise<TurnLatencyFi
     const solo = await measureAt(ctx, { bot, peer }, 1, SOLO_CLAIMS_PER_ROUND);
     ctx.log(`turn latency: ${ctx.settings.partners} partners at once, ${ctx.settings.rounds} rounds`);
     const concurrent = await measureAt(ctx, { bot, peer }, ctx.settings.partners, 1);
-    return { cosmosLatencyMs: round(COSMOS_LATENCY_MS, 0), solo: solo.figures, concurrent: concurrent.figures, rounds: { solo: solo.rounds, concurrent: concurrent.rounds } };
+    return {
+      cosmosLatencyMs: round(COSMOS_LATENCY_MS, 0),
+      solo: solo.figures,
+      concurrent: concurrent.figures,
+      rounds: { solo: solo.rounds, concurrent: concurrent.rounds },
+    };
   } finally {
     await Promise.all([bot.child.stop(), peer.child.stop()]);
   }

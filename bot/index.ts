@@ -92,7 +92,12 @@ async function createServices(storage: StorageConnections, logger: Logger): Prom
   const container = (name: Parameters<typeof containerSpec>[0]) => storage.database.container(containerSpec(name).id);
   const partners = new CosmosPartnerDirectory(container('partners'), { operatorTenantId: config.operatorTenantId });
   const claims = new CosmosClaimRepository(container('claims'));
-  const evidence = new BlobEvidenceStore({ container: storage.poeContainer, signer: storage.blobSigner, maxBytes: config.blob.poeMaxBytes, claims });
+  const evidence = new BlobEvidenceStore({
+    container: storage.poeContainer,
+    signer: storage.blobSigner,
+    maxBytes: config.blob.poeMaxBytes,
+    claims,
+  });
   return {
     claims,
     associations: new CosmosAssociationStore(container('associations')),
@@ -108,7 +113,11 @@ async function createServices(storage: StorageConnections, logger: Logger): Prom
     tenants: await tenantDirectoryFor(config, logger),
     // Plain http only to loopback and only locally: the Playground's injected files, never an SSRF hole in Azure,
     // where only Teams, SharePoint and OneDrive hosts at public addresses are fetched from.
-    files: new TeamsFileSource({ allowLoopbackHttp: config.mode === 'local', allowedHosts: config.poeDownloadHosts, maxBytes: config.blob.poeMaxBytes }),
+    files: new TeamsFileSource({
+      allowLoopbackHttp: config.mode === 'local',
+      allowedHosts: config.poeDownloadHosts,
+      maxBytes: config.blob.poeMaxBytes,
+    }),
     ...(config.mode === 'local' ? { samplePoe: new LocalSamplePoe() } : {}),
     links: new BlobDownloadLinks({ container: storage.poeContainer, signer: storage.blobSigner }),
     documents: new WordPoeTemplate({ partners, timeZone: config.calendar.timeZone }),
@@ -152,7 +161,12 @@ async function startOn(storage: StorageConnections, logger: Logger, lifecycle: L
     infoDeadlineBusinessDays: config.infoDeadlineBusinessDays,
     log,
   });
-  const consent = composeConsent(config, { ...services, lifecycle: claimLifecycle, database: storage.database, logger });
+  const consent = composeConsent(config, {
+    ...services,
+    lifecycle: claimLifecycle,
+    database: storage.database,
+    logger,
+  });
   lifecycle.onStop('close mailer', () => consent.close());
 
   const adapter = createAdapter(config.bot, { logger, telemetry });
@@ -164,7 +178,16 @@ async function startOn(storage: StorageConnections, logger: Logger, lifecycle: L
     persisted: (context, id) => bot.processed.persisted(context, id),
   };
   adapter.use(new DeduplicateActivities({ records: services.idempotencyRecords, logger, completion }));
-  const notifications = composeNotifications(config, { ...services, lifecycle: claimLifecycle, consent, database: storage.database, adapter, kick: outboxKick, delivered: new CosmosDeliveryLedger(services.idempotencyRecords), log });
+  const notifications = composeNotifications(config, {
+    ...services,
+    lifecycle: claimLifecycle,
+    consent,
+    database: storage.database,
+    adapter,
+    kick: outboxKick,
+    delivered: new CosmosDeliveryLedger(services.idempotencyRecords),
+    log,
+  });
   // Runs after the HTTP server stopped (turns drained) and before the storage closes.
   lifecycle.onStop('stop scheduler', () => notifications.stop());
   const bot = composeBot(services, {

@@ -28,13 +28,28 @@ interface Person {
 
 const PEOPLE: readonly Person[] = [
   { who: 'the partner (Contoso Partners (demo), owner and incentives admin)', port: PARTNER_PORT },
-  { who: "the program operator's reviewer (Rae Reviewer, operator tenant)", port: PARTNER_PORT + 1, config: path.join(__dirname, '..', 'playground', 'operator', CONFIG_FILE) },
+  {
+    who: "the program operator's reviewer (Rae Reviewer, operator tenant)",
+    port: PARTNER_PORT + 1,
+    config: path.join(__dirname, '..', 'playground', 'operator', CONFIG_FILE),
+  },
 ];
 
-function playgroundArgs(botEndpoint: string, port: number, identity: { appId: string; tenantId: string; password?: string }): string[] {
+function playgroundArgs(
+  botEndpoint: string,
+  port: number,
+  identity: { appId: string; tenantId: string; password?: string },
+): string[] {
   const args = ['-e', botEndpoint, '-c', 'msteams', '--disable-telemetry', '-p', String(port)];
   // With a registration configured the bot checks tokens, so the Playground must get real ones.
-  if (identity.appId) args.push('--client-id', identity.appId, '--tenant-id', identity.tenantId, ...(identity.password ? ['--client-secret', identity.password] : []));
+  if (identity.appId)
+    args.push(
+      '--client-id',
+      identity.appId,
+      '--tenant-id',
+      identity.tenantId,
+      ...(identity.password ? ['--client-secret', identity.password] : []),
+    );
   return args;
 }
 
@@ -56,7 +71,11 @@ function startPlayground(app: RunningApp, person: Person, index: number): Promis
     cwd: workDir,
     stdio: ['ignore', 'pipe', 'inherit'],
     // Keep its log out of the work tree and let the user open the browser themselves.
-    env: { ...process.env, M365_AGENTS_PLAYGROUND_LOGFILE: path.join(workDir, 'playground.log'), TEAMSAPPTESTER_BROWSER: 'none' },
+    env: {
+      ...process.env,
+      M365_AGENTS_PLAYGROUND_LOGFILE: path.join(workDir, 'playground.log'),
+      TEAMSAPPTESTER_BROWSER: 'none',
+    },
   });
   app.lifecycle.onStop(`stop Agents Playground ${index + 1}`, () => stopChild(child));
   child.once('exit', (code, signal) => {
@@ -83,7 +102,10 @@ async function main(): Promise<void> {
     // One after the other: the second must not take the first's port while it falls back.
     for (const [index, person] of PEOPLE.entries()) {
       const url = await startPlayground(app, person, index);
-      app.logger.info({ url, who: person.who }, `Agents Playground ${index + 1} is ready: open ${url} in a browser to chat as ${person.who}`);
+      app.logger.info(
+        { url, who: person.who },
+        `Agents Playground ${index + 1} is ready: open ${url} in a browser to chat as ${person.who}`,
+      );
     }
   } catch (e) {
     app.logger.error({ err: e }, 'could not start the Agents Playgrounds');

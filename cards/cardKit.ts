@@ -154,7 +154,9 @@ export interface StepHeader {
 }
 
 /** The header line's data; the templates show it above the title when there is one. */
-export const headerData = (header: StepHeader | undefined): { hasHeader: boolean; headerName: string; headerProgress: string } => ({
+export const headerData = (
+  header: StepHeader | undefined,
+): { hasHeader: boolean; headerName: string; headerProgress: string } => ({
   hasHeader: header !== undefined,
   headerName: header?.claimName ?? '',
   // The separator is punctuation, the same in the three languages.

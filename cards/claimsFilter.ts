@@ -19,7 +19,11 @@ export interface FilterFields {
 }
 
 export function filterFields(filter: ClaimListFilter = {}): FilterFields {
-  return { filterStatus: (filter.statuses ?? []).join(','), filterArea: filter.solutionArea ?? '', filterCustomer: filter.customer ?? '' };
+  return {
+    filterStatus: (filter.statuses ?? []).join(','),
+    filterArea: filter.solutionArea ?? '',
+    filterCustomer: filter.customer ?? '',
+  };
 }
 
 export const isFiltered = (filter: ClaimListFilter = {}): boolean =>
@@ -27,9 +31,19 @@ export const isFiltered = (filter: ClaimListFilter = {}): boolean =>
 
 /** "Filtered by Status: Rejected and Dispute · Customer: contoso" (the prefix is user text: a TextRun only). */
 function filterLine(filter: ClaimListFilter, locale: Locale): string {
-  const part = (label: 'manage.filterStatus' | 'manage.filterArea' | 'manage.filterCustomer', value: string) => t(locale, 'common.fieldValue', { label: t(locale, label), value });
+  const part = (label: 'manage.filterStatus' | 'manage.filterArea' | 'manage.filterCustomer', value: string) =>
+    t(locale, 'common.fieldValue', { label: t(locale, label), value });
   const parts: string[] = [];
-  if (filter.statuses?.length) parts.push(part('manage.filterStatus', formatList(locale, filter.statuses.map((s) => statusLabel(locale, s)))));
+  if (filter.statuses?.length)
+    parts.push(
+      part(
+        'manage.filterStatus',
+        formatList(
+          locale,
+          filter.statuses.map((s) => statusLabel(locale, s)),
+        ),
+      ),
+    );
   if (filter.solutionArea) parts.push(part('manage.filterArea', solutionAreaLabel(locale, filter.solutionArea)));
   if (filter.customer) parts.push(part('manage.filterCustomer', filter.customer));
   return t(locale, 'manage.filteredBy', { filters: parts.join(' · ') });

@@ -19,7 +19,9 @@ export interface CardNotice {
   lines: readonly string[];
 }
 
-export const noticeData = (notice: CardNotice | undefined): { hasNotice: boolean; noticeStyle: NoticeTone; noticeLines: string[] } => ({
+export const noticeData = (
+  notice: CardNotice | undefined,
+): { hasNotice: boolean; noticeStyle: NoticeTone; noticeLines: string[] } => ({
   hasNotice: notice !== undefined && notice.lines.length > 0,
   noticeStyle: notice?.tone ?? 'good',
   noticeLines: [...(notice?.lines ?? [])],
@@ -32,7 +34,10 @@ export const authorOf = (locale: Locale, actor: Actor): string => {
 };
 
 export const commentAuthorLine = (locale: Locale, comment: ClaimComment, timeZone?: string): string =>
-  t(locale, 'comments.author', { author: authorOf(locale, comment.author), date: formatDateTime(locale, comment.at, timeZone) });
+  t(locale, 'comments.author', {
+    author: authorOf(locale, comment.author),
+    date: formatDateTime(locale, comment.at, timeZone),
+  });
 
 export interface CommentsThreadCardModel {
   claim: Pick<Claim, 'id' | 'name' | 'comments'>;
@@ -61,7 +66,10 @@ export function renderCommentsThreadCard(model: CommentsThreadCardModel, locale:
     claimName: nameOf(locale, claim),
     ...noticeData(model.notice),
     hasComments: claim.comments.length > 0,
-    comments: claim.comments.map((comment) => ({ author: commentAuthorLine(locale, comment, model.timeZone), text: comment.text })),
+    comments: claim.comments.map((comment) => ({
+      author: commentAuthorLine(locale, comment, model.timeZone),
+      text: comment.text,
+    })),
     canComment: model.canComment,
     commentId: model.commentId,
     maxLength: COMMENT_MAX,

@@ -13,9 +13,11 @@ import { expandCard, labelsFor, type CardAttachment } from './cardKit';
 export const CONSENT_VERBS = ['customerApprove', 'customerOptOut'] as const;
 export type ConsentVerb = (typeof CONSENT_VERBS)[number];
 
-export const isConsentVerb = (value: unknown): value is ConsentVerb => typeof value === 'string' && (CONSENT_VERBS as readonly string[]).includes(value);
+export const isConsentVerb = (value: unknown): value is ConsentVerb =>
+  typeof value === 'string' && (CONSENT_VERBS as readonly string[]).includes(value);
 
-export const decisionOfVerb = (verb: ConsentVerb): CustomerDecision => (verb === 'customerApprove' ? 'approve' : 'optOut');
+export const decisionOfVerb = (verb: ConsentVerb): CustomerDecision =>
+  verb === 'customerApprove' ? 'approve' : 'optOut';
 
 export interface ConsentCardModel {
   claimId: string;
@@ -40,7 +42,14 @@ export interface ConsentCardModel {
 export function formatConsentDeadline(locale: Locale, iso: string, timeZone = 'UTC'): string {
   // Korean and Japanese name the zone in words ("태평양 표준시"), not as an offset ("GMT-8").
   const zoneName = locale === 'en-US' ? 'short' : 'long';
-  const options: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: zoneName };
+  const options: Intl.DateTimeFormatOptions = {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: zoneName,
+  };
   const date = new Date(iso);
   let format: Intl.DateTimeFormat;
   try {
@@ -66,7 +75,9 @@ export function renderConsentCard(model: ConsentCardModel, locale: Locale): Card
     intro: t(locale, 'consent.card.intro', { partner: model.partnerName }),
     products: model.productIds.map((id) => `• ${productName(id)}`),
     customerLine: t(locale, 'consent.card.customer', { domain: model.customerDomain }),
-    closesLine: t(locale, 'consent.card.closes', { date: formatConsentDeadline(locale, model.closesAt, model.timeZone) }),
+    closesLine: t(locale, 'consent.card.closes', {
+      date: formatConsentDeadline(locale, model.closesAt, model.timeZone),
+    }),
     decided,
     outcomeColor: model.outcome === 'optOut' ? 'Attention' : 'Good',
   });

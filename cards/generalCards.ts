@@ -49,7 +49,12 @@ export interface HelpCardModel {
   nonce?: string;
 }
 
-const HELP_LINES: readonly { key: MessageKey; creatorsOnly: boolean; reviewersOnly?: boolean; operatorAdminsOnly?: boolean }[] = [
+const HELP_LINES: readonly {
+  key: MessageKey;
+  creatorsOnly: boolean;
+  reviewersOnly?: boolean;
+  operatorAdminsOnly?: boolean;
+}[] = [
   { key: 'help.newClaim', creatorsOnly: true },
   { key: 'help.continueDraft', creatorsOnly: true },
   { key: 'help.myClaims', creatorsOnly: false },
@@ -64,15 +69,29 @@ const HELP_LINES: readonly { key: MessageKey; creatorsOnly: boolean; reviewersOn
   { key: 'help.language', creatorsOnly: false },
 ];
 
-const RULE_LINES: readonly MessageKey[] = ['help.ruleOnePartner', 'help.ruleOptOut', 'help.ruleFinal', 'help.ruleReassociate', 'help.ruleRole'];
+const RULE_LINES: readonly MessageKey[] = [
+  'help.ruleOnePartner',
+  'help.ruleOptOut',
+  'help.ruleFinal',
+  'help.ruleReassociate',
+  'help.ruleRole',
+];
 
 export function renderHelpCard(model: HelpCardModel, locale: Locale): CardAttachment {
   return expandCard('help', {
-    labels: labelsFor(locale, { ...MAIN_ACTION_LABELS, title: 'help.title', intro: 'help.intro', rulesTitle: 'help.rulesTitle' }),
+    labels: labelsFor(locale, {
+      ...MAIN_ACTION_LABELS,
+      title: 'help.title',
+      intro: 'help.intro',
+      rulesTitle: 'help.rulesTitle',
+    }),
     nonce: model.nonce ?? '',
     canCreate: model.canCreate,
     commandLines: HELP_LINES.filter(
-      (line) => (model.canCreate || !line.creatorsOnly) && (model.isReviewer === true || !line.reviewersOnly) && (model.isOperatorAdmin === true || !line.operatorAdminsOnly),
+      (line) =>
+        (model.canCreate || !line.creatorsOnly) &&
+        (model.isReviewer === true || !line.reviewersOnly) &&
+        (model.isOperatorAdmin === true || !line.operatorAdminsOnly),
     ).map((line) => t(locale, line.key)),
     ruleLines: RULE_LINES.map((key) => t(locale, key)),
   });
@@ -86,7 +105,13 @@ export interface CancelConfirmCardModel extends StepContext {
 export function renderCancelConfirmCard(model: CancelConfirmCardModel, locale: Locale): CardAttachment {
   const claimName = model.claimName?.trim() ?? '';
   return expandCard('cancelConfirm', {
-    labels: labelsFor(locale, { title: 'cancel.title', question: 'cancel.question', keep: 'cancel.keep', discard: 'cancel.discard', back: 'common.back' }),
+    labels: labelsFor(locale, {
+      title: 'cancel.title',
+      question: 'cancel.question',
+      keep: 'cancel.keep',
+      discard: 'cancel.discard',
+      back: 'common.back',
+    }),
     claimId: model.claimId,
     nonce: model.nonce,
     hasClaimName: claimName !== '',
@@ -126,7 +151,11 @@ export function renderNoticeCard(model: NoticeCardModel, locale: Locale): CardAt
     hasTitle: title !== '',
     title,
     lines: [...model.lines],
-    actions: (model.actions ?? []).map((a) => ({ verb: a.verb, title: t(locale, a.label), style: a.style ?? 'default' })),
+    actions: (model.actions ?? []).map((a) => ({
+      verb: a.verb,
+      title: t(locale, a.label),
+      style: a.style ?? 'default',
+    })),
     links: (model.links ?? []).map((l) => ({ title: t(locale, l.label), url: l.url })),
   });
 }
@@ -150,7 +179,15 @@ export function renderTenantCheckCard(model: TenantCheckCardModel, locale: Local
   const change: NoticeAction = { verb: 'customerChange', label: 'customer.change', style: 'positive' };
   if (model.kind === 'found') {
     const confirm: NoticeAction = { verb: 'customerConfirmed', label: 'customer.confirmFound', style: 'positive' };
-    return renderNoticeCard({ ...model, tone: 'good', lines: [t(locale, 'customer.found', params)], actions: [confirm, { ...change, style: 'default' }] }, locale);
+    return renderNoticeCard(
+      {
+        ...model,
+        tone: 'good',
+        lines: [t(locale, 'customer.found', params)],
+        actions: [confirm, { ...change, style: 'default' }],
+      },
+      locale,
+    );
   }
   return renderNoticeCard(
     model.kind === 'mismatch'
@@ -159,7 +196,10 @@ export function renderTenantCheckCard(model: TenantCheckCardModel, locale: Local
           ...model,
           tone: 'warning',
           lines: [t(locale, 'customer.unknownDomain', params)],
-          actions: [{ verb: 'customerConfirmed', label: 'customer.continueAnyway' }, { ...change, style: 'default' }],
+          actions: [
+            { verb: 'customerConfirmed', label: 'customer.continueAnyway' },
+            { ...change, style: 'default' },
+          ],
         },
     locale,
   );
@@ -170,7 +210,12 @@ export function renderCoopGuidanceCard(programText: string, locale: Locale): Car
   const guidance = coopGuidance(locale, programText);
   if (guidance === undefined) return undefined;
   return renderNoticeCard(
-    { tone: 'warning', title: t(locale, 'coop.title'), lines: [guidance, t(locale, 'coop.howTo'), t(locale, 'coop.startOver')], actions: [{ verb: 'help', label: 'welcome.help' }] },
+    {
+      tone: 'warning',
+      title: t(locale, 'coop.title'),
+      lines: [guidance, t(locale, 'coop.howTo'), t(locale, 'coop.startOver')],
+      actions: [{ verb: 'help', label: 'welcome.help' }],
+    },
     locale,
   );
 }

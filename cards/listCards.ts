@@ -12,7 +12,8 @@ import { FILTER_LABEL_KEYS, filterCardData } from './claimsFilter';
 export type ClaimSummary = Pick<Claim, 'id' | 'name' | 'customerDomain' | 'status' | 'updatedAt'>;
 
 const nameOrUntitled = (locale: Locale, name: string): string => (name.trim() ? name : t(locale, 'drafts.untitled'));
-const customerOrNone = (locale: Locale, domain: string): string => (domain.trim() ? domain : t(locale, 'common.notProvided'));
+const customerOrNone = (locale: Locale, domain: string): string =>
+  domain.trim() ? domain : t(locale, 'common.notProvided');
 
 export interface DraftsListCardModel {
   drafts: readonly ClaimSummary[];
@@ -22,7 +23,13 @@ export interface DraftsListCardModel {
 
 export function renderDraftsListCard(model: DraftsListCardModel, locale: Locale): CardAttachment {
   return expandCard('draftsList', {
-    labels: labelsFor(locale, { title: 'drafts.listTitle', intro: 'drafts.listIntro', none: 'drafts.none', resume: 'drafts.resume', newClaim: 'drafts.newClaim' }),
+    labels: labelsFor(locale, {
+      title: 'drafts.listTitle',
+      intro: 'drafts.listIntro',
+      none: 'drafts.none',
+      resume: 'drafts.resume',
+      newClaim: 'drafts.newClaim',
+    }),
     nonce: model.nonce ?? '',
     hasDrafts: model.drafts.length > 0,
     drafts: model.drafts.map((d) => ({
@@ -81,8 +88,14 @@ export function renderClaimsListCard(model: ClaimsListCardModel, locale: Locale)
     claims: model.claims.map((c) => ({
       id: c.id,
       name: nameOrUntitled(locale, c.name),
-      customer: t(locale, 'common.fieldValue', { label: t(locale, 'claimsList.customer'), value: customerOrNone(locale, c.customerDomain) }),
-      status: t(locale, 'common.fieldValue', { label: t(locale, 'claimsList.status'), value: statusLabel(locale, c.status) }),
+      customer: t(locale, 'common.fieldValue', {
+        label: t(locale, 'claimsList.customer'),
+        value: customerOrNone(locale, c.customerDomain),
+      }),
+      status: t(locale, 'common.fieldValue', {
+        label: t(locale, 'claimsList.status'),
+        value: statusLabel(locale, c.status),
+      }),
       statusColor: STATUS_COLORS[c.status],
       updated: t(locale, 'claimsList.updated', { date: formatDateTime(locale, c.updatedAt, model.timeZone) }),
     })),

@@ -51,7 +51,9 @@ function shapeOf(model: PartnerNotificationModel): Shape {
     case 'rejected':
       return { status: 'rejected', tone: 'attention' };
     case 'disputeOutcome':
-      return model.disputeOutcome === 'approved' ? { status: 'approvedCustomerNotified', tone: 'good' } : { status: 'rejectedFinal', tone: 'attention' };
+      return model.disputeOutcome === 'approved'
+        ? { status: 'approvedCustomerNotified', tone: 'good' }
+        : { status: 'rejectedFinal', tone: 'attention' };
   }
 }
 
@@ -79,13 +81,18 @@ export function partnerNotificationLines(model: PartnerNotificationModel, locale
     case 'associationOfficial':
       return [t(locale, 'notify.associationOfficial', { name, customer })];
     case 'rejected':
-      return [t(locale, 'notify.rejected', { name, reason: rejectionReasonText(locale, model.rejectionReason ?? 'other') }), ...noteLines];
+      return [
+        t(locale, 'notify.rejected', { name, reason: rejectionReasonText(locale, model.rejectionReason ?? 'other') }),
+        ...noteLines,
+      ];
     case 'disputeOutcome': {
       const status = statusLabel(locale, shapeOf(model).status);
       const detail =
         model.disputeOutcome === 'approved'
           ? t(locale, 'status.windowCloses', { date: date(model.windowClosesAt) })
-          : t(locale, 'status.rejectedBecause', { reason: rejectionReasonText(locale, model.rejectionReason ?? 'disputeLost') });
+          : t(locale, 'status.rejectedBecause', {
+              reason: rejectionReasonText(locale, model.rejectionReason ?? 'disputeLost'),
+            });
       return [t(locale, 'notify.disputeOutcome', { name, status }), detail, ...noteLines];
     }
   }

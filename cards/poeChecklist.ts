@@ -7,7 +7,13 @@
  * are bound into text runs only.
  */
 import type { Claim, PoeFile, PoeFileCheck, PoeFinding, PoeUnreadable } from '../claims/model';
-import { combineChecks, currentFindings, DEFAULT_POE_MAX_AGE_MONTHS, productNames, type CombinedFinding } from '../claims/poeCheck';
+import {
+  combineChecks,
+  currentFindings,
+  DEFAULT_POE_MAX_AGE_MONTHS,
+  productNames,
+  type CombinedFinding,
+} from '../claims/poeCheck';
 import { formatDate, formatList, t, type Locale, type MessageKey } from '../locales/i18n';
 import { expandCard, labelsFor, spliceAt, type CardAttachment } from './cardKit';
 
@@ -48,7 +54,10 @@ const UNREADABLE: Readonly<Record<PoeUnreadable, MessageKey>> = {
   damaged: 'poeCheck.unreadableOther',
 };
 
-type Judged = Pick<CombinedFinding, 'reason' | 'found' | 'evidence' | 'detail' | 'latestDay' | 'missingProductIds'> & { fileName?: string; products?: PoeFinding['products'] };
+type Judged = Pick<CombinedFinding, 'reason' | 'found' | 'evidence' | 'detail' | 'latestDay' | 'missingProductIds'> & {
+  fileName?: string;
+  products?: PoeFinding['products'];
+};
 
 /** The sentence for one finding: found, or what a reviewer may ask for. */
 function findingText(locale: Locale, f: Judged, options: ChecklistOptions): string {
@@ -58,16 +67,22 @@ function findingText(locale: Locale, f: Judged, options: ChecklistOptions): stri
       return t(locale, f.found ? 'poeCheck.acknowledgementFound' : 'poeCheck.acknowledgementMissing');
     case 'dates':
       if (f.found) return t(locale, 'poeCheck.datesFound', { date: day });
-      return f.detail === 'tooOld' ? t(locale, 'poeCheck.datesTooOld', { date: day, months: options.maxAgeMonths ?? DEFAULT_POE_MAX_AGE_MONTHS }) : t(locale, 'poeCheck.datesNone');
+      return f.detail === 'tooOld'
+        ? t(locale, 'poeCheck.datesTooOld', { date: day, months: options.maxAgeMonths ?? DEFAULT_POE_MAX_AGE_MONTHS })
+        : t(locale, 'poeCheck.datesNone');
     case 'partnerSolution':
       if (f.found) return t(locale, 'poeCheck.partnerFound');
       return t(locale, f.detail === 'noWorkDescription' ? 'poeCheck.workMissing' : 'poeCheck.partnerNameMissing');
     case 'products':
       if (f.detail === 'noProductsClaimed') {
         const named = productNames((f.products ?? []).map((p) => p.productId));
-        return named.length > 0 ? t(locale, 'poeCheck.productsNamed', { products: formatList(locale, named) }) : t(locale, 'poeCheck.productsNoneClaimed');
+        return named.length > 0
+          ? t(locale, 'poeCheck.productsNamed', { products: formatList(locale, named) })
+          : t(locale, 'poeCheck.productsNoneClaimed');
       }
-      return f.found ? t(locale, 'poeCheck.productsFound') : t(locale, 'poeCheck.productsMissing', { products: formatList(locale, productNames(f.missingProductIds)) });
+      return f.found
+        ? t(locale, 'poeCheck.productsFound')
+        : t(locale, 'poeCheck.productsMissing', { products: formatList(locale, productNames(f.missingProductIds)) });
   }
 }
 
@@ -77,10 +92,22 @@ function rowOf(locale: Locale, f: Judged, options: ChecklistOptions): ChecklistR
   const phrase = options.evidence && shown && f.evidence ? t(locale, 'poeCheck.evidence', { phrase: f.evidence }) : '';
   const from = phrase && f.fileName ? ` ${t(locale, 'poeCheck.fromFile', { fileName: f.fileName })}` : '';
   const evidence = phrase ? ` ${phrase}${from}` : '';
-  return { mark: f.found ? '✓ ' : '⚠ ', color: f.found ? 'Good' : 'Warning', text: findingText(locale, f, options), evidence, hasEvidence: evidence !== '' };
+  return {
+    mark: f.found ? '✓ ' : '⚠ ',
+    color: f.found ? 'Good' : 'Warning',
+    text: findingText(locale, f, options),
+    evidence,
+    hasEvidence: evidence !== '',
+  };
 }
 
-function group(locale: Locale, heading: string, findings: readonly Judged[], notes: string[], options: ChecklistOptions): ChecklistGroup {
+function group(
+  locale: Locale,
+  heading: string,
+  findings: readonly Judged[],
+  notes: string[],
+  options: ChecklistOptions,
+): ChecklistGroup {
   const rows = findings.map((f) => rowOf(locale, f, options));
   const missing = findings.some((f) => !f.found);
   const allNotes = findings.length > 0 && !missing && notes.length === 0 ? [t(locale, 'poeCheck.allFound')] : notes;
@@ -89,9 +116,16 @@ function group(locale: Locale, heading: string, findings: readonly Judged[], not
 }
 
 /** One file's group: its findings against the claim as it stands, or why it could not be read. */
-function fileGroup(locale: Locale, file: PoeFile, check: PoeFileCheck, claim: Claim, options: ChecklistOptions): ChecklistGroup {
+function fileGroup(
+  locale: Locale,
+  file: PoeFile,
+  check: PoeFileCheck,
+  claim: Claim,
+  options: ChecklistOptions,
+): ChecklistGroup {
   const heading = t(locale, 'poeCheck.fileHeading', { fileName: file.fileName });
-  if (check.status === 'unreadable') return group(locale, heading, [], [t(locale, UNREADABLE[check.why], { fileName: file.fileName })], options);
+  if (check.status === 'unreadable')
+    return group(locale, heading, [], [t(locale, UNREADABLE[check.why], { fileName: file.fileName })], options);
   return group(locale, heading, currentFindings(check, claim.productIds), [], options);
 }
 
@@ -101,13 +135,22 @@ function render(locale: Locale, title: MessageKey, groups: ChecklistGroup[]): un
 }
 
 /** Per file, for the PoE card: each checked file's own list. Empty when no file was checked. */
-export function fileChecklists(claim: Claim, files: readonly PoeFile[], locale: Locale, options: ChecklistOptions): unknown[] {
+export function fileChecklists(
+  claim: Claim,
+  files: readonly PoeFile[],
+  locale: Locale,
+  options: ChecklistOptions,
+): unknown[] {
   const groups = files.flatMap((file) => (file.check ? [fileGroup(locale, file, file.check, claim, options)] : []));
   return groups.length > 0 ? render(locale, 'poeCheck.title', groups) : [];
 }
 
 /** Over all files, for the summary and the reviewer: a reason found in any file counts. */
-export function combinedChecklist(claim: Claim, locale: Locale, options: ChecklistOptions & { title: MessageKey }): unknown[] {
+export function combinedChecklist(
+  claim: Claim,
+  locale: Locale,
+  options: ChecklistOptions & { title: MessageKey },
+): unknown[] {
   if (!claim.poe.some((file) => file.check)) return [];
   const combined = combineChecks(claim.poe, claim.productIds);
   const notes = combined.unreadable.map((u) => t(locale, UNREADABLE[u.why], { fileName: u.fileName }));

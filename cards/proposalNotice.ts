@@ -26,12 +26,26 @@ export function proposalLines(locale: Locale, proposal: WorkProposal | undefined
   switch (card) {
     case 'customer': {
       if (!proposal.customerDomain && !proposal.customerTenantId) return [];
-      const lines = [t(locale, 'prefill.customer', { fileName, domain: proposal.customerDomain ?? '—', tenantId: proposal.customerTenantId ?? '—' })];
-      if (proposal.tenantCheck && proposal.customerDomain) lines.push(t(locale, TENANT_CHECK[proposal.tenantCheck], { domain: proposal.customerDomain }));
+      const lines = [
+        t(locale, 'prefill.customer', {
+          fileName,
+          domain: proposal.customerDomain ?? '—',
+          tenantId: proposal.customerTenantId ?? '—',
+        }),
+      ];
+      if (proposal.tenantCheck && proposal.customerDomain)
+        lines.push(t(locale, TENANT_CHECK[proposal.tenantCheck], { domain: proposal.customerDomain }));
       return lines;
     }
     case 'products':
-      return proposal.productIds.length > 0 ? [t(locale, 'prefill.products', { fileName, products: formatList(locale, proposal.productIds.map(productName)) })] : [];
+      return proposal.productIds.length > 0
+        ? [
+            t(locale, 'prefill.products', {
+              fileName,
+              products: formatList(locale, proposal.productIds.map(productName)),
+            }),
+          ]
+        : [];
     case 'contacts':
       return proposal.contacts.map((c) => t(locale, 'prefill.contact', { fileName, name: c.name, email: c.email }));
   }
@@ -40,6 +54,9 @@ export function proposalLines(locale: Locale, proposal: WorkProposal | undefined
 /** The host card with the proposal in place of its `sowProposal` element (or without it). */
 export function withProposal(card: CardAttachment, locale: Locale, lines: readonly string[]): CardAttachment {
   if (lines.length === 0) return spliceAt(card, PROPOSAL_ANCHOR, []);
-  const part = expandCard('proposalNotice', { labels: labelsFor(locale, { title: 'prefill.title' }), lines: [...lines, t(locale, 'prefill.confirm')] });
+  const part = expandCard('proposalNotice', {
+    labels: labelsFor(locale, { title: 'prefill.title' }),
+    lines: [...lines, t(locale, 'prefill.confirm')],
+  });
   return spliceAt(card, PROPOSAL_ANCHOR, (part.content.body as unknown[] | undefined) ?? []);
 }

@@ -4,7 +4,14 @@
  * this module stays light and testable). Submits come back through the readers in
  * ./submissions, routed by the verbs in ./verbs.
  */
-export { ADAPTIVE_CARD_CONTENT_TYPE, CARD_NAMES, plainTextMessage, type CardAttachment, type CardName, type StepContext } from './cardKit';
+export {
+  ADAPTIVE_CARD_CONTENT_TYPE,
+  CARD_NAMES,
+  plainTextMessage,
+  type CardAttachment,
+  type CardName,
+  type StepContext,
+} from './cardKit';
 export {
   renderAnsweredCard,
   renderCancelConfirmCard,
@@ -50,7 +57,24 @@ export {
 } from './stepCards';
 export { LANGUAGE_NAMES, renderLanguageCard, type LanguageCardModel } from './languageCard';
 export { recapOf, renderSummaryCard, renderSubmitConfirmCard, type SummaryCardModel } from './summaryCard';
-export { renderClaimsListCard, renderDraftsListCard, STATUS_COLORS, type ClaimSummary, type ClaimsListCardModel, type DraftsListCardModel } from './listCards';
+export {
+  renderClaimsListCard,
+  renderDraftsListCard,
+  STATUS_COLORS,
+  type ClaimSummary,
+  type ClaimsListCardModel,
+  type DraftsListCardModel,
+} from './listCards';
 export { renderHistoryCard, renderStatusCard, type HistoryCardModel, type StatusCardModel } from './statusCards';
-export { CARD_VERBS, EXECUTE_VERBS, isCardVerb, isSummarySection, SUMMARY_SECTIONS, RESERVED_INPUT_IDS, type CardVerb, type ExecuteVerb, type SummarySection } from './verbs';
+export {
+  CARD_VERBS,
+  EXECUTE_VERBS,
+  isCardVerb,
+  isSummarySection,
+  SUMMARY_SECTIONS,
+  RESERVED_INPUT_IDS,
+  type CardVerb,
+  type ExecuteVerb,
+  type SummarySection,
+} from './verbs';
 export * from './submissions';

@@ -61,12 +61,19 @@ const REASON_CHOICE: Readonly<Record<InfoRequestReason, MessageKey>> = {
   missingProducts: 'infoRequestReasons.missingProducts',
 };
 
-const REJECT_CHOICE: Readonly<Record<string, MessageKey>> = { insufficientPoe: 'reviewer.rejectInsufficientPoe', other: 'reviewer.rejectOther' };
+const REJECT_CHOICE: Readonly<Record<string, MessageKey>> = {
+  insufficientPoe: 'reviewer.rejectInsufficientPoe',
+  other: 'reviewer.rejectOther',
+};
 
 function contactLine(locale: Locale, role: MessageKey, contact: Contact | undefined): string[] {
   if (!contact) return [];
   const params = { role: t(locale, role), name: contact.name, email: contact.email };
-  return [contact.title ? t(locale, 'summary.contactWithTitle', { ...params, jobTitle: contact.title }) : t(locale, 'summary.contactWithoutTitle', params)];
+  return [
+    contact.title
+      ? t(locale, 'summary.contactWithTitle', { ...params, jobTitle: contact.title })
+      : t(locale, 'summary.contactWithoutTitle', params),
+  ];
 }
 
 function facts(locale: Locale, model: ReviewDetailCardModel): string[] {
@@ -83,7 +90,11 @@ function facts(locale: Locale, model: ReviewDetailCardModel): string[] {
   ];
   for (const entry of claim.subscriptions) {
     const product = productName(entry.productId);
-    lines.push(entry.subscriptionIds.length > 0 ? t(locale, 'summary.subscriptionIds', { product, ids: entry.subscriptionIds.join(', ') }) : t(locale, 'summary.subscriptionSingle', { product }));
+    lines.push(
+      entry.subscriptionIds.length > 0
+        ? t(locale, 'summary.subscriptionIds', { product, ids: entry.subscriptionIds.join(', ') })
+        : t(locale, 'summary.subscriptionSingle', { product }),
+    );
   }
   lines.push(
     ...contactLine(locale, 'fields.customerContact', claim.customerContact),
@@ -103,16 +114,24 @@ function facts(locale: Locale, model: ReviewDetailCardModel): string[] {
 function statusLines(locale: Locale, model: ReviewDetailCardModel): string[] {
   const { claim, timeZone } = model;
   const lines = [statusHelp(locale, claim.status)];
-  if (claim.submittedAt) lines.push(t(locale, 'status.submittedOn', { date: formatDate(locale, claim.submittedAt, timeZone) }));
+  if (claim.submittedAt)
+    lines.push(t(locale, 'status.submittedOn', { date: formatDate(locale, claim.submittedAt, timeZone) }));
   if (model.ageBusinessDays !== undefined) lines.push(ageLine(locale, model.ageBusinessDays));
   if (claim.status === 'partnerActionRequired' && claim.infoRequest) {
     const { reasonCodes, note, deadlineAt } = claim.infoRequest;
-    lines.push(t(locale, 'status.infoRequested'), ...reasonCodes.map((code) => `• ${infoRequestReasonText(locale, code)}`));
+    lines.push(
+      t(locale, 'status.infoRequested'),
+      ...reasonCodes.map((code) => `• ${infoRequestReasonText(locale, code)}`),
+    );
     if (note) lines.push(t(locale, 'status.reviewerNote', { note }));
     lines.push(t(locale, 'status.answerBy', { date: formatDateTime(locale, deadlineAt, timeZone) }));
   }
-  if (claim.status === 'approvedCustomerNotified' && claim.windowClosesAt) lines.push(t(locale, 'status.windowCloses', { date: formatDateTime(locale, claim.windowClosesAt, timeZone) }));
-  if (claim.rejection && (claim.status === 'rejected' || claim.status === 'rejectedFinal' || claim.status === 'dispute')) {
+  if (claim.status === 'approvedCustomerNotified' && claim.windowClosesAt)
+    lines.push(t(locale, 'status.windowCloses', { date: formatDateTime(locale, claim.windowClosesAt, timeZone) }));
+  if (
+    claim.rejection &&
+    (claim.status === 'rejected' || claim.status === 'rejectedFinal' || claim.status === 'dispute')
+  ) {
     lines.push(t(locale, 'status.rejectedBecause', { reason: rejectionReasonText(locale, claim.rejection.reason) }));
     if (claim.rejection.note) lines.push(t(locale, 'status.reviewerNote', { note: claim.rejection.note }));
   }
@@ -133,8 +152,18 @@ interface TimelineEntry {
 
 /** History entries and comments in the order they happened, the most recent ones when long. */
 function timeline(locale: Locale, claim: Claim, timeZone?: string): TimelineEntry[] {
-  const events = claim.history.map((entry) => ({ at: entry.at, event: historyEventLabel(locale, entry.event), when: formatDateTime(locale, entry.at, timeZone), lines: entryLines(entry, locale) }));
-  const comments = claim.comments.map((comment) => ({ at: comment.at, event: t(locale, 'comments.label'), when: commentAuthorLine(locale, comment, timeZone), lines: [comment.text] }));
+  const events = claim.history.map((entry) => ({
+    at: entry.at,
+    event: historyEventLabel(locale, entry.event),
+    when: formatDateTime(locale, entry.at, timeZone),
+    lines: entryLines(entry, locale),
+  }));
+  const comments = claim.comments.map((comment) => ({
+    at: comment.at,
+    event: t(locale, 'comments.label'),
+    when: commentAuthorLine(locale, comment, timeZone),
+    lines: [comment.text],
+  }));
   return [...events, ...comments].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).slice(-TIMELINE_ENTRIES);
 }
 
@@ -143,7 +172,12 @@ export function renderReviewDetailCard(model: ReviewDetailCardModel, locale: Loc
   const allowed = (event: ClaimEventType): boolean => model.allowedEvents.includes(event);
   const inDispute = claim.status === 'dispute';
   // The reviewer starts where the machine stopped: the phrases found, and what was not.
-  const checklist = combinedChecklist(claim, locale, { title: 'poeCheck.reviewerTitle', evidence: true, fix: false, ...(model.poeMaxAgeMonths ? { maxAgeMonths: model.poeMaxAgeMonths } : {}) });
+  const checklist = combinedChecklist(claim, locale, {
+    title: 'poeCheck.reviewerTitle',
+    evidence: true,
+    fix: false,
+    ...(model.poeMaxAgeMonths ? { maxAgeMonths: model.poeMaxAgeMonths } : {}),
+  });
   const card = expandCard('reviewDetail', {
     labels: labelsFor(locale, {
       title: 'reviewer.detailTitle',
@@ -184,20 +218,27 @@ export function renderReviewDetailCard(model: ReviewDetailCardModel, locale: Loc
     conflicts: [...model.conflicts],
     facts: facts(locale, model),
     hasPoe: model.poe.length > 0,
-    poe: model.poe.map(({ file, url }) => ({ label: t(locale, 'summary.poeFile', { fileName: file.fileName, size: formatFileSize(locale, file.sizeBytes) }), url })),
+    poe: model.poe.map(({ file, url }) => ({
+      label: t(locale, 'summary.poeFile', { fileName: file.fileName, size: formatFileSize(locale, file.sizeBytes) }),
+      url,
+    })),
     linksExpire: t(locale, 'reviewer.linksExpire', { minutes: model.linkMinutes }),
     timeline: timeline(locale, claim, model.timeZone),
     canStartReview: allowed('startReview'),
     canRequestInfo: allowed('requestInfo'),
     canApprove: allowed('approve'),
     // The consent request goes to the customer's contact: an address the directory could not verify is confirmed first.
-    canConfirmContact: (claim.status === 'submitted' || claim.status === 'underReview') && !consentAddressCleared(claim),
+    canConfirmContact:
+      (claim.status === 'submitted' || claim.status === 'underReview') && !consentAddressCleared(claim),
     canReject: allowed('reject'),
     // A reviewer may comment once the claim left the partner's hands as a draft.
     canComment: claim.status !== 'draft',
     needsRejectReason: !inDispute,
     reasonChoices: INFO_REQUEST_REASONS.map((value) => ({ value, title: t(locale, REASON_CHOICE[value]) })),
-    rejectChoices: REVIEWER_REJECTION_REASONS.map((value) => ({ value, title: t(locale, REJECT_CHOICE[value] ?? 'reviewer.rejectOther') })),
+    rejectChoices: REVIEWER_REJECTION_REASONS.map((value) => ({
+      value,
+      title: t(locale, REJECT_CHOICE[value] ?? 'reviewer.rejectOther'),
+    })),
     noteMaxLength: COMMENT_MAX,
     commentId: model.commentId,
   });

@@ -6,7 +6,15 @@
 import type { Claim, ContactRole } from '../claims/model';
 import { isConfirmed } from '../claims/contactCheck';
 import type { KeyConflict } from '../claims/reviewConflicts';
-import { associationItem, formatList, productName, statusLabel, t, type Locale, type MessageKey } from '../locales/i18n';
+import {
+  associationItem,
+  formatList,
+  productName,
+  statusLabel,
+  t,
+  type Locale,
+  type MessageKey,
+} from '../locales/i18n';
 import { expandCard, labelsFor, type CardAttachment } from './cardKit';
 import { STATUS_COLORS } from './listCards';
 
@@ -14,15 +22,26 @@ import { STATUS_COLORS } from './listCards';
  * One line per conflict. `names` maps organisation ids to names and is given only to
  * reviewers: without it the other organisation stays "another partner".
  */
-export function conflictLines(locale: Locale, claim: Pick<Claim, 'partnerId'>, conflicts: readonly KeyConflict[], names?: ReadonlyMap<string, string>): string[] {
+export function conflictLines(
+  locale: Locale,
+  claim: Pick<Claim, 'partnerId'>,
+  conflicts: readonly KeyConflict[],
+  names?: ReadonlyMap<string, string>,
+): string[] {
   return conflicts.map((conflict) => {
     const item = associationItem(locale, conflict.key);
     const own = conflict.partnerId === claim.partnerId;
     const partner = names ? (names.get(conflict.partnerId) ?? t(locale, 'reviewer.unknownPartner')) : undefined;
     let key: MessageKey;
     if (conflict.kind === 'heldByOwnClaim') key = 'reviewer.conflictHeldOwn';
-    else if (conflict.kind === 'heldByAnotherPartner') key = partner === undefined ? 'reviewer.conflictHeldHidden' : 'reviewer.conflictHeld';
-    else key = own ? 'reviewer.conflictClaimedOwn' : partner === undefined ? 'reviewer.conflictClaimedHidden' : 'reviewer.conflictClaimed';
+    else if (conflict.kind === 'heldByAnotherPartner')
+      key = partner === undefined ? 'reviewer.conflictHeldHidden' : 'reviewer.conflictHeld';
+    else
+      key = own
+        ? 'reviewer.conflictClaimedOwn'
+        : partner === undefined
+          ? 'reviewer.conflictClaimedHidden'
+          : 'reviewer.conflictClaimed';
     return t(locale, key, partner === undefined ? { item } : { item, partner });
   });
 }
@@ -37,7 +56,10 @@ const CONTACT_LABELS: Readonly<Record<ContactRole, MessageKey>> = {
  * One line per contact whose address the tenant directory could not tie to its
  * organisation: unverified, or confirmed by a reviewer (the address as confirmed).
  */
-export function contactLines(locale: Locale, claim: Pick<Claim, 'unverifiedContacts' | 'confirmedContacts' | ContactRole>): string[] {
+export function contactLines(
+  locale: Locale,
+  claim: Pick<Claim, 'unverifiedContacts' | 'confirmedContacts' | ContactRole>,
+): string[] {
   return (claim.unverifiedContacts ?? []).map((role) => {
     const params = { role: t(locale, CONTACT_LABELS[role]), email: claim[role]?.email ?? '' };
     return t(locale, isConfirmed(claim, role) ? 'reviewer.contactConfirmed' : 'reviewer.contactUnverified', params);
@@ -51,10 +73,14 @@ export function ageLine(locale: Locale, businessDays: number): string {
   return t(locale, 'reviewer.ageDays', { days: businessDays });
 }
 
-export const nameOf = (locale: Locale, claim: Pick<Claim, 'name'>): string => (claim.name.trim() ? claim.name : t(locale, 'drafts.untitled'));
+export const nameOf = (locale: Locale, claim: Pick<Claim, 'name'>): string =>
+  claim.name.trim() ? claim.name : t(locale, 'drafts.untitled');
 
 export const fieldLine = (locale: Locale, label: MessageKey, value: string): string =>
-  t(locale, 'common.fieldValue', { label: t(locale, label), value: value.trim() ? value : t(locale, 'common.notProvided') });
+  t(locale, 'common.fieldValue', {
+    label: t(locale, label),
+    value: value.trim() ? value : t(locale, 'common.notProvided'),
+  });
 
 export interface ReviewQueueRow {
   claim: Pick<Claim, 'id' | 'partnerId' | 'name' | 'customerDomain' | 'productIds' | 'status'>;

@@ -19,9 +19,11 @@ const roleLabel = (locale: Locale, role: OrganisationRole): string => t(locale, 
 /** Names the trail and the requests know for member keys (object ids and emails). */
 function knownNames(org: PartnerOrganisation): Map<string, string> {
   const names = new Map<string, string>();
-  for (const change of org.roleLog ?? []) if (change.whom && change.whomName) names.set(change.whom.toLowerCase(), change.whomName);
+  for (const change of org.roleLog ?? [])
+    if (change.whom && change.whomName) names.set(change.whom.toLowerCase(), change.whomName);
   for (const change of org.roleLog ?? []) if (change.byName) names.set(change.by.toLowerCase(), change.byName);
-  for (const request of org.accessRequests ?? []) if (request.name) names.set(request.aadObjectId.toLowerCase(), request.name);
+  for (const request of org.accessRequests ?? [])
+    if (request.name) names.set(request.aadObjectId.toLowerCase(), request.name);
   return names;
 }
 
@@ -39,7 +41,12 @@ const LOG_KEYS: Readonly<Record<RoleChange['action'], MessageKey>> = {
   declineAccess: 'members.logDecline',
 };
 
-export function logLine(locale: Locale, change: RoleChange, names: ReadonlyMap<string, string>, timeZone: string): string {
+export function logLine(
+  locale: Locale,
+  change: RoleChange,
+  names: ReadonlyMap<string, string>,
+  timeZone: string,
+): string {
   return t(locale, LOG_KEYS[change.action], {
     date: formatDateTime(locale, change.at, timeZone),
     by: change.by === 'seed' ? t(locale, 'members.bySeed') : shownAs(change.by, names),
@@ -96,7 +103,11 @@ export function renderMembersCard(model: MembersCardModel, locale: Locale): Card
     ...noticeData(model.notice),
     roles: roles.map((role) => {
       const members = membersOf(org, role);
-      return { title: roleLabel(locale, role), empty: members.length === 0, members: members.map((key) => ({ key, role, shown: shownAs(key, names), canRemove: canManage })) };
+      return {
+        title: roleLabel(locale, role),
+        empty: members.length === 0,
+        members: members.map((key) => ({ key, role, shown: shownAs(key, names), canRemove: canManage })),
+      };
     }),
     hasRequests: requests.length > 0,
     requests: requests.map((request) => ({ id: request.id, line: requestLine(locale, request, model.timeZone) })),
@@ -132,7 +143,10 @@ export function renderOrganisationsCard(model: OrganisationsCardModel, locale: L
     rows: model.partners.map((org) => ({
       id: org.id,
       name: org.name,
-      details: t(locale, 'organisations.details', { tenantId: org.id, locations: org.locations.map((l) => l.mpnId).join(', ') }),
+      details: t(locale, 'organisations.details', {
+        tenantId: org.id,
+        locations: org.locations.map((l) => l.mpnId).join(', '),
+      }),
       suspended: org.suspended === true,
       state: t(locale, org.suspended === true ? 'organisations.stateSuspended' : 'organisations.stateActive'),
       stateColor: org.suspended === true ? 'Attention' : 'Good',
@@ -188,7 +202,10 @@ export function renderAccessRequestCard(model: AccessRequestCardModel, locale: L
   const lines =
     model.mode === 'ask'
       ? [t(locale, 'access.noRole', { organisation: model.org.name }), ...(model.lines ?? [])]
-      : [t(locale, 'accessRequest.asked', { organisation: model.org.name }), requestLine(locale, model.request, model.timeZone)];
+      : [
+          t(locale, 'accessRequest.asked', { organisation: model.org.name }),
+          requestLine(locale, model.request, model.timeZone),
+        ];
   return expandCard('accessRequest', {
     labels: labelsFor(locale, {
       title: model.mode === 'ask' ? 'accessRequest.askTitle' : 'accessRequest.decideTitle',

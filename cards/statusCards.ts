@@ -3,7 +3,14 @@
  * may do now) and its history as a timeline.
  */
 import type { ClaimEventType } from '../claims/statusMachine';
-import { INFO_REQUEST_REASONS, REJECTION_REASONS, type Claim, type HistoryEntry, type InfoRequestReason, type RejectionReason } from '../claims/model';
+import {
+  INFO_REQUEST_REASONS,
+  REJECTION_REASONS,
+  type Claim,
+  type HistoryEntry,
+  type InfoRequestReason,
+  type RejectionReason,
+} from '../claims/model';
 import { COMMENT_MAX } from '../claims/validation';
 import {
   actorLabel,
@@ -38,23 +45,35 @@ export interface StatusCardModel extends StepContext {
   canOpenComments?: boolean;
 }
 
-const isInfoReason = (code: string): code is InfoRequestReason => (INFO_REQUEST_REASONS as readonly string[]).includes(code);
-const isRejectionReason = (code: string): code is RejectionReason => (REJECTION_REASONS as readonly string[]).includes(code);
+const isInfoReason = (code: string): code is InfoRequestReason =>
+  (INFO_REQUEST_REASONS as readonly string[]).includes(code);
+const isRejectionReason = (code: string): code is RejectionReason =>
+  (REJECTION_REASONS as readonly string[]).includes(code);
 
 function statusDetails(model: StatusCardModel, locale: Locale): string[] {
   const { claim, timeZone } = model;
   const lines = [t(locale, 'status.created', { date: formatDate(locale, claim.createdAt, timeZone) })];
-  if (claim.submittedAt) lines.push(t(locale, 'status.submittedOn', { date: formatDate(locale, claim.submittedAt, timeZone) }));
+  if (claim.submittedAt)
+    lines.push(t(locale, 'status.submittedOn', { date: formatDate(locale, claim.submittedAt, timeZone) }));
   const countdown = (kind: 'window' | 'deadline') =>
     model.businessDaysLeft === undefined ? [] : [formatCountdown(locale, kind, model.businessDaysLeft)];
   if (claim.status === 'approvedCustomerNotified' && claim.windowClosesAt) {
-    lines.push(t(locale, 'status.windowCloses', { date: formatDateTime(locale, claim.windowClosesAt, timeZone) }), ...countdown('window'));
+    lines.push(
+      t(locale, 'status.windowCloses', { date: formatDateTime(locale, claim.windowClosesAt, timeZone) }),
+      ...countdown('window'),
+    );
   }
   if (claim.status === 'partnerActionRequired' && claim.infoRequest) {
     const { reasonCodes, note, deadlineAt } = claim.infoRequest;
-    lines.push(t(locale, 'status.infoRequested'), ...reasonCodes.filter(isInfoReason).map((code) => `• ${infoRequestReasonText(locale, code)}`));
+    lines.push(
+      t(locale, 'status.infoRequested'),
+      ...reasonCodes.filter(isInfoReason).map((code) => `• ${infoRequestReasonText(locale, code)}`),
+    );
     if (note) lines.push(t(locale, 'status.reviewerNote', { note }));
-    lines.push(t(locale, 'status.answerBy', { date: formatDateTime(locale, deadlineAt, timeZone) }), ...countdown('deadline'));
+    lines.push(
+      t(locale, 'status.answerBy', { date: formatDateTime(locale, deadlineAt, timeZone) }),
+      ...countdown('deadline'),
+    );
   }
   if ((claim.status === 'rejected' || claim.status === 'rejectedFinal') && claim.rejection) {
     lines.push(t(locale, 'status.rejectedBecause', { reason: rejectionReasonText(locale, claim.rejection.reason) }));
@@ -93,8 +112,14 @@ export function renderStatusCard(model: StatusCardModel, locale: Locale): CardAt
     claimId: model.claimId,
     nonce: model.nonce,
     claimName: claim.name.trim() ? claim.name : t(locale, 'drafts.untitled'),
-    customerLine: t(locale, 'common.fieldValue', { label: t(locale, 'status.customer'), value: claim.customerDomain || t(locale, 'common.notProvided') }),
-    statusLine: t(locale, 'common.fieldValue', { label: t(locale, 'status.current'), value: statusLabel(locale, claim.status) }),
+    customerLine: t(locale, 'common.fieldValue', {
+      label: t(locale, 'status.customer'),
+      value: claim.customerDomain || t(locale, 'common.notProvided'),
+    }),
+    statusLine: t(locale, 'common.fieldValue', {
+      label: t(locale, 'status.current'),
+      value: statusLabel(locale, claim.status),
+    }),
     statusColor: STATUS_COLORS[claim.status],
     statusHelp: statusHelp(locale, claim.status),
     details: statusDetails(model, locale),
@@ -122,16 +147,28 @@ const DEFAULT_MAX_ENTRIES = 40;
 export function entryLines(entry: HistoryEntry, locale: Locale): string[] {
   const lines: string[] = [];
   if (entry.from === null) lines.push(t(locale, 'history.created', { to: statusLabel(locale, entry.to) }));
-  else if (entry.from !== entry.to) lines.push(t(locale, 'history.transition', { from: statusLabel(locale, entry.from), to: statusLabel(locale, entry.to) }));
+  else if (entry.from !== entry.to)
+    lines.push(
+      t(locale, 'history.transition', { from: statusLabel(locale, entry.from), to: statusLabel(locale, entry.to) }),
+    );
   const actor = actorLabel(locale, entry.actor.role);
   lines.push(t(locale, 'history.by', { actor: entry.actor.name ? `${actor} (${entry.actor.name})` : actor }));
   const codes = entry.reasonCodes ?? [];
   if (entry.event === 'edited' && codes.length > 0) {
-    lines.push(t(locale, 'history.changed', { fields: formatList(locale, [...new Set(codes.map((code) => fieldLabel(locale, code)))]) }));
+    lines.push(
+      t(locale, 'history.changed', {
+        fields: formatList(locale, [...new Set(codes.map((code) => fieldLabel(locale, code)))]),
+      }),
+    );
   } else {
     lines.push(...codes.filter(isInfoReason).map((code) => `• ${infoRequestReasonText(locale, code)}`));
   }
-  if (entry.reason) lines.push(t(locale, 'history.reason', { reason: isRejectionReason(entry.reason) ? rejectionReasonText(locale, entry.reason) : entry.reason }));
+  if (entry.reason)
+    lines.push(
+      t(locale, 'history.reason', {
+        reason: isRejectionReason(entry.reason) ? rejectionReasonText(locale, entry.reason) : entry.reason,
+      }),
+    );
   if (entry.note) lines.push(t(locale, 'history.note', { note: entry.note }));
   return lines;
 }
@@ -139,7 +176,12 @@ export function entryLines(entry: HistoryEntry, locale: Locale): string[] {
 export function renderHistoryCard(model: HistoryCardModel, locale: Locale): CardAttachment {
   const entries = model.claim.history.slice(-(model.maxEntries ?? DEFAULT_MAX_ENTRIES));
   return expandCard('history', {
-    labels: labelsFor(locale, { title: 'history.title', empty: 'history.empty', backToStatus: 'history.backToStatus', myClaims: 'status.myClaims' }),
+    labels: labelsFor(locale, {
+      title: 'history.title',
+      empty: 'history.empty',
+      backToStatus: 'history.backToStatus',
+      myClaims: 'status.myClaims',
+    }),
     claimId: model.claimId,
     nonce: model.nonce,
     claimName: model.claim.name.trim() ? model.claim.name : t(locale, 'drafts.untitled'),

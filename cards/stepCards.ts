@@ -7,7 +7,15 @@ import { ACTIVITIES_BY_AREA, productById, productsFor, SOLUTION_AREAS } from '..
 import type { Problem } from '../claims/errors';
 import type { Activity, Claim, Contact, RevenueAssociationDetails, SolutionArea } from '../claims/model';
 import { CLAIM_NAME_MAX, COMMENT_MAX, ORGANISATION_NAME_MAX, PERSON_NAME_MAX } from '../claims/validation';
-import { activityHelp, activityLabel, formatFileSize, problemMessage, solutionAreaLabel, t, type Locale } from '../locales/i18n';
+import {
+  activityHelp,
+  activityLabel,
+  formatFileSize,
+  problemMessage,
+  solutionAreaLabel,
+  t,
+  type Locale,
+} from '../locales/i18n';
 import { expandCard, headerData, labelsFor, problemData, type CardAttachment, type StepContext } from './cardKit';
 import { areaActivityValue, idsInputId, multipleInputId } from './submissions';
 import { withChecklist } from './poeChecklist';
@@ -42,10 +50,20 @@ const EXPANDED_CHOICES_MAX = 6;
 export function renderMpnChoiceCard(model: MpnChoiceCardModel, locale: Locale): CardAttachment {
   return expandCard('mpnChoice', {
     ...stepBase(model, locale),
-    labels: labelsFor(locale, { ...STEP_LABELS, title: 'mpn.title', prompt: 'mpn.prompt', label: 'mpn.label', placeholder: 'mpn.placeholder', error: 'mpn.error' }),
+    labels: labelsFor(locale, {
+      ...STEP_LABELS,
+      title: 'mpn.title',
+      prompt: 'mpn.prompt',
+      label: 'mpn.label',
+      placeholder: 'mpn.placeholder',
+      error: 'mpn.error',
+    }),
     choiceStyle: model.locations.length <= EXPANDED_CHOICES_MAX ? 'expanded' : 'compact',
     selected: model.selected ?? '',
-    locations: model.locations.map((l) => ({ mpnId: l.mpnId, title: t(locale, 'mpn.option', { mpnId: l.mpnId, location: l.name }) })),
+    locations: model.locations.map((l) => ({
+      mpnId: l.mpnId,
+      title: t(locale, 'mpn.option', { mpnId: l.mpnId, location: l.name }),
+    })),
   });
 }
 
@@ -59,24 +77,28 @@ export interface CustomerCardModel extends StepModel {
 }
 
 export function renderCustomerCard(model: CustomerCardModel, locale: Locale): CardAttachment {
-  return withProposal(expandCard('customer', {
-    ...stepBase(model, locale),
-    labels: labelsFor(locale, {
-      ...STEP_LABELS,
-      title: 'customer.title',
-      prompt: 'customer.prompt',
-      domainLabel: 'customer.domainLabel',
-      domainPlaceholder: 'customer.domainPlaceholder',
-      domainError: 'customer.domainError',
-      tenantLabel: 'customer.tenantLabel',
-      tenantPlaceholder: 'customer.tenantPlaceholder',
-      tenantError: 'customer.tenantError',
-      tenantHint: 'customer.tenantHint',
-      whereToFind: 'customer.whereToFind',
+  return withProposal(
+    expandCard('customer', {
+      ...stepBase(model, locale),
+      labels: labelsFor(locale, {
+        ...STEP_LABELS,
+        title: 'customer.title',
+        prompt: 'customer.prompt',
+        domainLabel: 'customer.domainLabel',
+        domainPlaceholder: 'customer.domainPlaceholder',
+        domainError: 'customer.domainError',
+        tenantLabel: 'customer.tenantLabel',
+        tenantPlaceholder: 'customer.tenantPlaceholder',
+        tenantError: 'customer.tenantError',
+        tenantHint: 'customer.tenantHint',
+        whereToFind: 'customer.whereToFind',
+      }),
+      domain: model.domain ?? '',
+      tenantId: model.tenantId ?? '',
     }),
-    domain: model.domain ?? '',
-    tenantId: model.tenantId ?? '',
-  }), locale, model.proposal ?? []);
+    locale,
+    model.proposal ?? [],
+  );
 }
 
 // ---------------------------------------------------------------- solution area and activity
@@ -89,13 +111,23 @@ export function renderSolutionCard(model: SolutionCardModel, locale: Locale): Ca
   const options = SOLUTION_AREAS.flatMap((area) =>
     ACTIVITIES_BY_AREA[area].map((activity) => ({
       value: areaActivityValue(area, activity),
-      title: t(locale, 'solution.option', { area: solutionAreaLabel(locale, area), activity: activityLabel(locale, activity) }),
+      title: t(locale, 'solution.option', {
+        area: solutionAreaLabel(locale, area),
+        activity: activityLabel(locale, activity),
+      }),
       help: `${activityLabel(locale, activity)}: ${activityHelp(locale, activity)}`,
     })),
   );
   return expandCard('solution', {
     ...stepBase(model, locale),
-    labels: labelsFor(locale, { ...STEP_LABELS, title: 'solution.title', prompt: 'solution.prompt', label: 'solution.label', error: 'solution.error', revenueNote: 'solution.revenueNote' }),
+    labels: labelsFor(locale, {
+      ...STEP_LABELS,
+      title: 'solution.title',
+      prompt: 'solution.prompt',
+      label: 'solution.label',
+      error: 'solution.error',
+      revenueNote: 'solution.revenueNote',
+    }),
     options,
     selected: model.selected ? areaActivityValue(model.selected.solutionArea, model.selected.activity) : '',
   });
@@ -137,7 +169,14 @@ export interface ClaimNameCardModel extends StepModel {
 export function renderClaimNameCard(model: ClaimNameCardModel, locale: Locale): CardAttachment {
   return expandCard('claimName', {
     ...stepBase(model, locale),
-    labels: labelsFor(locale, { ...STEP_LABELS, title: 'claimName.title', prompt: 'claimName.prompt', label: 'claimName.label', placeholder: 'claimName.placeholder', error: 'claimName.error' }),
+    labels: labelsFor(locale, {
+      ...STEP_LABELS,
+      title: 'claimName.title',
+      prompt: 'claimName.prompt',
+      label: 'claimName.label',
+      placeholder: 'claimName.placeholder',
+      error: 'claimName.error',
+    }),
     maxLength: CLAIM_NAME_MAX,
     name: model.name ?? '',
   });
@@ -159,15 +198,26 @@ export const productChoicesFor = (area: SolutionArea): { id: string; title: stri
   productsFor(area).map((product) => ({ id: product.id, title: product.name }));
 
 export function renderProductsCard(model: ProductsCardModel, locale: Locale): CardAttachment {
-  return withProposal(expandCard('products', {
-    ...stepBase(model, locale),
-    labels: labelsFor(locale, { ...STEP_LABELS, title: 'products.title', prompt: 'products.prompt', label: 'products.label', placeholder: 'products.placeholder', error: 'products.error' }),
-    filtered: t(locale, 'products.filtered', { area: solutionAreaLabel(locale, model.solutionArea) }),
-    products: model.products.map((p) => ({ id: p.id, title: p.title })),
-    // Input.ChoiceSet's multi-select value is one comma-separated string.
-    selected: (model.selected ?? []).join(','),
-    notes: [t(locale, model.solutionArea === 'microsoft365' ? 'products.reassociateNote' : 'products.legacyNote')],
-  }), locale, model.proposal ?? []);
+  return withProposal(
+    expandCard('products', {
+      ...stepBase(model, locale),
+      labels: labelsFor(locale, {
+        ...STEP_LABELS,
+        title: 'products.title',
+        prompt: 'products.prompt',
+        label: 'products.label',
+        placeholder: 'products.placeholder',
+        error: 'products.error',
+      }),
+      filtered: t(locale, 'products.filtered', { area: solutionAreaLabel(locale, model.solutionArea) }),
+      products: model.products.map((p) => ({ id: p.id, title: p.title })),
+      // Input.ChoiceSet's multi-select value is one comma-separated string.
+      selected: (model.selected ?? []).join(','),
+      notes: [t(locale, model.solutionArea === 'microsoft365' ? 'products.reassociateNote' : 'products.legacyNote')],
+    }),
+    locale,
+    model.proposal ?? [],
+  );
 }
 
 // ---------------------------------------------------------------- subscriptions
@@ -178,19 +228,28 @@ export interface SubscriptionsCardModel extends StepModel {
 }
 
 /** The claim's Dynamics 365 products with what it already says about their subscriptions; empty when none is chosen. */
-export function subscriptionProductsOf(claim: Pick<Claim, 'productIds' | 'subscriptions'>): SubscriptionsCardModel['products'] {
+export function subscriptionProductsOf(
+  claim: Pick<Claim, 'productIds' | 'subscriptions'>,
+): SubscriptionsCardModel['products'] {
   return claim.productIds.flatMap((id) => {
     const product = productById(id);
     if (!product?.dynamics365) return [];
     const known = claim.subscriptions.find((s) => s.productId === id);
-    return [{ id, title: product.name, multiple: known?.multiple ?? false, subscriptionIds: known?.subscriptionIds ?? [] }];
+    return [
+      { id, title: product.name, multiple: known?.multiple ?? false, subscriptionIds: known?.subscriptionIds ?? [] },
+    ];
   });
 }
 
 export function renderSubscriptionsCard(model: SubscriptionsCardModel, locale: Locale): CardAttachment {
   return expandCard('subscriptions', {
     ...stepBase(model, locale),
-    labels: labelsFor(locale, { ...STEP_LABELS, title: 'subscriptions.title', prompt: 'subscriptions.prompt', idsPlaceholder: 'subscriptions.idsPlaceholder' }),
+    labels: labelsFor(locale, {
+      ...STEP_LABELS,
+      title: 'subscriptions.title',
+      prompt: 'subscriptions.prompt',
+      idsPlaceholder: 'subscriptions.idsPlaceholder',
+    }),
     productIds: model.products.map((p) => p.id).join(','),
     products: model.products.map((p) => ({
       multipleInputId: multipleInputId(p.id),
@@ -223,30 +282,34 @@ const contactData = (contact: Partial<Contact> | undefined) => ({
 });
 
 export function renderContactsCard(model: ContactsCardModel, locale: Locale): CardAttachment {
-  return withProposal(expandCard('contacts', {
-    ...stepBase(model, locale),
-    labels: labelsFor(locale, {
-      ...STEP_LABELS,
-      title: 'contacts.title',
-      prompt: 'contacts.prompt',
-      customerSection: 'contacts.customerSection',
-      technicalSection: 'contacts.technicalSection',
-      technicalNote: 'contacts.technicalNote',
-      partnerSection: 'contacts.partnerSection',
-      name: 'contacts.name',
-      jobTitle: 'contacts.jobTitle',
-      email: 'contacts.email',
-      emailPlaceholder: 'contacts.emailPlaceholder',
-      nameError: 'contacts.nameError',
-      jobTitleError: 'contacts.jobTitleError',
-      emailError: 'contacts.emailError',
+  return withProposal(
+    expandCard('contacts', {
+      ...stepBase(model, locale),
+      labels: labelsFor(locale, {
+        ...STEP_LABELS,
+        title: 'contacts.title',
+        prompt: 'contacts.prompt',
+        customerSection: 'contacts.customerSection',
+        technicalSection: 'contacts.technicalSection',
+        technicalNote: 'contacts.technicalNote',
+        partnerSection: 'contacts.partnerSection',
+        name: 'contacts.name',
+        jobTitle: 'contacts.jobTitle',
+        email: 'contacts.email',
+        emailPlaceholder: 'contacts.emailPlaceholder',
+        nameError: 'contacts.nameError',
+        jobTitleError: 'contacts.jobTitleError',
+        emailError: 'contacts.emailError',
+      }),
+      maxLength: PERSON_NAME_MAX,
+      needsTechnicalContact: model.needsTechnicalContact,
+      customer: contactData(model.customer),
+      technical: contactData(model.technical),
+      partner: contactData(model.partner),
     }),
-    maxLength: PERSON_NAME_MAX,
-    needsTechnicalContact: model.needsTechnicalContact,
-    customer: contactData(model.customer),
-    technical: contactData(model.technical),
-    partner: contactData(model.partner),
-  }), locale, model.proposal ?? []);
+    locale,
+    model.proposal ?? [],
+  );
 }
 
 // ---------------------------------------------------------------- proof of execution
@@ -263,28 +326,33 @@ export interface PoeCardModel extends StepModel {
 }
 
 export function renderPoeCard(model: PoeCardModel, locale: Locale): CardAttachment {
-  return withChecklist(expandCard('poe', {
-    ...stepBase(model, locale),
-    labels: labelsFor(locale, {
-      cancel: 'common.cancel',
-      title: 'poe.title',
-      intro: 'poe.intro',
-      howToAttach: 'poe.howToAttach',
-      filesTitle: 'poe.filesTitle',
-      noneYet: 'poe.noneYet',
-      done: 'poe.done',
-      getTemplate: 'poe.getTemplate',
-      templateDownload: 'poe.templateDownload',
-      sampleAttach: 'poe.sampleAttach',
-      sampleNote: 'poe.sampleNote',
+  return withChecklist(
+    expandCard('poe', {
+      ...stepBase(model, locale),
+      labels: labelsFor(locale, {
+        cancel: 'common.cancel',
+        title: 'poe.title',
+        intro: 'poe.intro',
+        howToAttach: 'poe.howToAttach',
+        filesTitle: 'poe.filesTitle',
+        noneYet: 'poe.noneYet',
+        done: 'poe.done',
+        getTemplate: 'poe.getTemplate',
+        templateDownload: 'poe.templateDownload',
+        sampleAttach: 'poe.sampleAttach',
+        sampleNote: 'poe.sampleNote',
+      }),
+      accepted: t(locale, 'poe.accepted', { maxSize: formatFileSize(locale, model.maxSizeBytes) }),
+      files: model.files.map((f) =>
+        t(locale, 'summary.poeFile', { fileName: f.fileName, size: formatFileSize(locale, f.sizeBytes) }),
+      ),
+      hasFiles: model.files.length > 0,
+      templateUrl: model.templateUrl ?? '',
+      hasTemplateUrl: model.templateUrl !== undefined,
+      offerSample: model.offerSample === true,
     }),
-    accepted: t(locale, 'poe.accepted', { maxSize: formatFileSize(locale, model.maxSizeBytes) }),
-    files: model.files.map((f) => t(locale, 'summary.poeFile', { fileName: f.fileName, size: formatFileSize(locale, f.sizeBytes) })),
-    hasFiles: model.files.length > 0,
-    templateUrl: model.templateUrl ?? '',
-    hasTemplateUrl: model.templateUrl !== undefined,
-    offerSample: model.offerSample === true,
-  }), model.checklist ?? []);
+    model.checklist ?? [],
+  );
 }
 
 // ---------------------------------------------------------------- comments
@@ -296,7 +364,15 @@ export interface CommentsCardModel extends StepModel {
 export function renderCommentsCard(model: CommentsCardModel, locale: Locale): CardAttachment {
   return expandCard('comments', {
     ...stepBase(model, locale),
-    labels: labelsFor(locale, { cancel: 'common.cancel', title: 'comments.title', prompt: 'comments.prompt', label: 'comments.label', placeholder: 'comments.placeholder', save: 'comments.save', skip: 'comments.skip' }),
+    labels: labelsFor(locale, {
+      cancel: 'common.cancel',
+      title: 'comments.title',
+      prompt: 'comments.prompt',
+      label: 'comments.label',
+      placeholder: 'comments.placeholder',
+      save: 'comments.save',
+      skip: 'comments.skip',
+    }),
     maxLength: COMMENT_MAX,
     comment: model.comment ?? '',
   });

@@ -25,7 +25,9 @@ export const idsInputId = (productId: string): string => `ids_${productId}`;
 /** The solution card sends area and activity as one choice value. */
 export const areaActivityValue = (area: SolutionArea, activity: Activity): string => `${area}/${activity}`;
 
-export function readAreaActivity(values: SubmittedValues): { solutionArea: SolutionArea; activity: Activity } | undefined {
+export function readAreaActivity(
+  values: SubmittedValues,
+): { solutionArea: SolutionArea; activity: Activity } | undefined {
   const [area = '', activity = ''] = text(values, 'areaActivity').split('/');
   if (!isSolutionArea(area)) return undefined;
   const candidate = activity as Activity;
@@ -49,7 +51,10 @@ export const readClaimName = (values: SubmittedValues): { name: string } => ({ n
 
 /** Multi-select values arrive as one comma-separated string; duplicates are kept for the validator to report. */
 export const readProducts = (values: SubmittedValues): { productIds: string[] } => ({
-  productIds: text(values, 'productIds').split(',').map((id) => id.trim()).filter((id) => id !== ''),
+  productIds: text(values, 'productIds')
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== ''),
 });
 
 /** One entry per product the card asked about (the action data lists them). */

@@ -52,21 +52,41 @@ const SECTION_TITLES: Readonly<Record<SummarySection, MessageKey>> = {
   comments: 'summary.sectionComments',
 };
 
-function sectionLines(claim: Claim, locale: Locale, locationName: string | undefined): Record<SummarySection, string[]> {
+function sectionLines(
+  claim: Claim,
+  locale: Locale,
+  locationName: string | undefined,
+): Record<SummarySection, string[]> {
   const orNone = (value: string | undefined): string => (value?.trim() ? value : t(locale, 'common.notProvided'));
-  const field = (label: MessageKey, value: string | undefined): string => t(locale, 'common.fieldValue', { label: t(locale, label), value: orNone(value) });
+  const field = (label: MessageKey, value: string | undefined): string =>
+    t(locale, 'common.fieldValue', { label: t(locale, label), value: orNone(value) });
   const contact = (role: MessageKey, c: Contact | undefined): string[] => {
     if (!c) return [];
     const base = { role: t(locale, role), name: orNone(c.name), email: orNone(c.email) };
-    return [c.title?.trim() ? t(locale, 'summary.contactWithTitle', { ...base, jobTitle: c.title }) : t(locale, 'summary.contactWithoutTitle', base)];
+    return [
+      c.title?.trim()
+        ? t(locale, 'summary.contactWithTitle', { ...base, jobTitle: c.title })
+        : t(locale, 'summary.contactWithoutTitle', base),
+    ];
   };
   const listed = (items: string[], empty: MessageKey): string[] => (items.length > 0 ? items : [t(locale, empty)]);
-  const solution = claim.solutionArea && claim.activity
-    ? t(locale, 'solution.option', { area: solutionAreaLabel(locale, claim.solutionArea), activity: activityLabel(locale, claim.activity) })
-    : t(locale, 'common.notProvided');
+  const solution =
+    claim.solutionArea && claim.activity
+      ? t(locale, 'solution.option', {
+          area: solutionAreaLabel(locale, claim.solutionArea),
+          activity: activityLabel(locale, claim.activity),
+        })
+      : t(locale, 'common.notProvided');
   return {
-    location: [locationName ? t(locale, 'mpn.option', { mpnId: orNone(claim.mpnId), location: locationName }) : orNone(claim.mpnId)],
-    customer: [field('customer.domainLabel', claim.customerDomain), field('customer.tenantLabel', claim.customerTenantId)],
+    location: [
+      locationName
+        ? t(locale, 'mpn.option', { mpnId: orNone(claim.mpnId), location: locationName })
+        : orNone(claim.mpnId),
+    ],
+    customer: [
+      field('customer.domainLabel', claim.customerDomain),
+      field('customer.tenantLabel', claim.customerTenantId),
+    ],
     solution: [solution],
     revenue: [
       field('revenue.sellerLabel', claim.revenue?.solutionSellerName),
@@ -78,9 +98,14 @@ function sectionLines(claim: Claim, locale: Locale, locationName: string | undef
     subscriptions: listed(
       claim.subscriptions
         .filter((s) => claim.productIds.includes(s.productId))
-        .map((s) => (s.multiple || s.subscriptionIds.length > 0
-          ? t(locale, 'summary.subscriptionIds', { product: productName(s.productId), ids: s.subscriptionIds.join(', ') })
-          : t(locale, 'summary.subscriptionSingle', { product: productName(s.productId) }))),
+        .map((s) =>
+          s.multiple || s.subscriptionIds.length > 0
+            ? t(locale, 'summary.subscriptionIds', {
+                product: productName(s.productId),
+                ids: s.subscriptionIds.join(', '),
+              })
+            : t(locale, 'summary.subscriptionSingle', { product: productName(s.productId) }),
+        ),
       'summary.none',
     ),
     contacts: listed(
@@ -91,8 +116,16 @@ function sectionLines(claim: Claim, locale: Locale, locationName: string | undef
       ],
       'summary.none',
     ),
-    poe: listed(claim.poe.map((f) => t(locale, 'summary.poeFile', { fileName: f.fileName, size: formatFileSize(locale, f.sizeBytes) })), 'summary.noPoe'),
-    comments: listed(claim.comments.map((c) => c.text), 'summary.noComments'),
+    poe: listed(
+      claim.poe.map((f) =>
+        t(locale, 'summary.poeFile', { fileName: f.fileName, size: formatFileSize(locale, f.sizeBytes) }),
+      ),
+      'summary.noPoe',
+    ),
+    comments: listed(
+      claim.comments.map((c) => c.text),
+      'summary.noComments',
+    ),
   };
 }
 
@@ -104,9 +137,17 @@ function sectionShown(claim: Claim, section: SummarySection): boolean {
 }
 
 /** What these sections of the claim hold, one line: the text of an answered step's collapsed card. */
-export function recapOf(claim: Claim, sections: readonly SummarySection[], locale: Locale, locationName?: string): string {
+export function recapOf(
+  claim: Claim,
+  sections: readonly SummarySection[],
+  locale: Locale,
+  locationName?: string,
+): string {
   const lines = sectionLines(claim, locale, locationName);
-  return sections.filter((id) => sectionShown(claim, id)).flatMap((id) => lines[id]).join(' · ');
+  return sections
+    .filter((id) => sectionShown(claim, id))
+    .flatMap((id) => lines[id])
+    .join(' · ');
 }
 
 export function renderSummaryCard(model: SummaryCardModel, locale: Locale): CardAttachment {
@@ -116,7 +157,12 @@ export function renderSummaryCard(model: SummaryCardModel, locale: Locale): Card
     .filter((id) => sectionShown(model.claim, id))
     .map((id) => ({ id, title: t(locale, SECTION_TITLES[id]), lines: lines[id], editable }));
   const problems = problemData(model.problems.map((p) => (typeof p === 'string' ? p : problemMessage(locale, p))));
-  const checklist = combinedChecklist(model.claim, locale, { title: 'poeCheck.summaryTitle', evidence: true, fix: editable, ...(model.poeMaxAgeMonths ? { maxAgeMonths: model.poeMaxAgeMonths } : {}) });
+  const checklist = combinedChecklist(model.claim, locale, {
+    title: 'poeCheck.summaryTitle',
+    evidence: true,
+    fix: editable,
+    ...(model.poeMaxAgeMonths ? { maxAgeMonths: model.poeMaxAgeMonths } : {}),
+  });
   const card = expandCard('summary', {
     claimId: model.claimId,
     nonce: model.nonce,

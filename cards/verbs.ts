@@ -86,8 +86,10 @@ export const EXECUTE_VERBS = [
 export type ExecuteVerb = (typeof EXECUTE_VERBS)[number];
 
 /** A type guard for membership in one of the lists below. */
-const memberOf = <T extends string>(list: readonly T[]) => (value: unknown): value is T =>
-  typeof value === 'string' && (list as readonly string[]).includes(value);
+const memberOf =
+  <T extends string>(list: readonly T[]) =>
+  (value: unknown): value is T =>
+    typeof value === 'string' && (list as readonly string[]).includes(value);
 
 export const isCardVerb = memberOf(CARD_VERBS);
 

@@ -105,7 +105,9 @@ export function findExclusivityViolations(holds: readonly AssociationHold[], now
   for (const [key, active] of byKey) {
     if (new Set(active.map((h) => h.partnerId)).size < 2) continue;
     const holders = active
-      .map((h) => (h.claimId === undefined ? { partnerId: h.partnerId } : { partnerId: h.partnerId, claimId: h.claimId }))
+      .map((h) =>
+        h.claimId === undefined ? { partnerId: h.partnerId } : { partnerId: h.partnerId, claimId: h.claimId },
+      )
       .sort((a, b) => a.partnerId.localeCompare(b.partnerId) || (a.claimId ?? '').localeCompare(b.claimId ?? ''));
     violations.push({ key, holders });
   }
@@ -113,8 +115,15 @@ export function findExclusivityViolations(holds: readonly AssociationHold[], now
 }
 
 /** Which of `keys` another partner actively holds, to warn the partner before submission. */
-export function contestedKeys(keys: readonly string[], partnerId: string, holds: readonly AssociationHold[], now: Date): string[] {
+export function contestedKeys(
+  keys: readonly string[],
+  partnerId: string,
+  holds: readonly AssociationHold[],
+  now: Date,
+): string[] {
   const wanted = new Set(keys);
-  const contested = holds.filter((h) => wanted.has(h.key) && h.partnerId !== partnerId && holdIsActive(h, now)).map((h) => h.key);
+  const contested = holds
+    .filter((h) => wanted.has(h.key) && h.partnerId !== partnerId && holdIsActive(h, now))
+    .map((h) => h.key);
   return [...new Set(contested)].sort();
 }

@@ -64,7 +64,8 @@ export class BusinessCalendar {
       second: '2-digit',
     });
     this.holidays = new Holidays();
-    if (!this.holidays.getCountries()[this.country]) throw new RangeError(`unknown holiday country: ${options.country}`);
+    if (!this.holidays.getCountries()[this.country])
+      throw new RangeError(`unknown holiday country: ${options.country}`);
     this.holidays.init(this.country, { types: ['public'] });
   }
 
@@ -103,7 +104,7 @@ export class BusinessCalendar {
     }
     if (n === 0) return new Date(from.getTime());
     let day = this.localDate(from);
-    for (let counted = 0; counted < n; ) {
+    for (let counted = 0; counted < n;) {
       day = shiftDays(day, 1);
       if (this.isBusinessDate(day)) counted += 1;
     }
@@ -184,11 +185,13 @@ export class BusinessCalendar {
     const text = spec.trim();
     if (/^\d+$/.test(text)) {
       const days = Number(text);
-      if (days < 1 || days > MAX_BUSINESS_DAYS) throw new RangeError(`window must be 1 to ${MAX_BUSINESS_DAYS} business days: "${spec}"`);
+      if (days < 1 || days > MAX_BUSINESS_DAYS)
+        throw new RangeError(`window must be 1 to ${MAX_BUSINESS_DAYS} business days: "${spec}"`);
       return (from) => this.addBusinessDays(from, days);
     }
     const ms = parseIsoDuration(text);
-    if (ms === undefined || ms <= 0) throw new RangeError(`window is neither business days nor a positive ISO-8601 duration: "${spec}"`);
+    if (ms === undefined || ms <= 0)
+      throw new RangeError(`window is neither business days nor a positive ISO-8601 duration: "${spec}"`);
     return (from) => new Date(from.getTime() + ms);
   }
 }
@@ -205,6 +208,7 @@ export function parseIsoDuration(spec: string): number | undefined {
   const [, weeks, days, hours, minutes, seconds] = match;
   const number = (value: string | undefined): number => (value === undefined ? 0 : Number(value));
   return Math.round(
-    ((number(weeks) * 7 + number(days)) * 24 * 3600 + number(hours) * 3600 + number(minutes) * 60 + number(seconds)) * 1000,
+    ((number(weeks) * 7 + number(days)) * 24 * 3600 + number(hours) * 3600 + number(minutes) * 60 + number(seconds)) *
+      1000,
   );
 }

@@ -44,7 +44,13 @@ const workload = (id: string, name: string, aliases: readonly string[] = []): Pr
   legacyValidUntilExpiry: false,
 });
 
-const businessApp = (id: string, name: string, dynamics365: boolean, aliases: readonly string[] = [], legacyValidUntilExpiry = dynamics365): Product => ({
+const businessApp = (
+  id: string,
+  name: string,
+  dynamics365: boolean,
+  aliases: readonly string[] = [],
+  legacyValidUntilExpiry = dynamics365,
+): Product => ({
   id,
   name,
   aliases,
@@ -55,11 +61,27 @@ const businessApp = (id: string, name: string, dynamics365: boolean, aliases: re
 });
 
 export const PRODUCTS: readonly Product[] = [
-  workload('exchangeOnline', 'Exchange Online', ['Exchange', 'EXO', '익스체인지 온라인', '익스체인지', 'エクスチェンジ オンライン']),
-  workload('sharePointOnline', 'SharePoint Online', ['SharePoint', 'SPO', '쉐어포인트', '셰어포인트', 'シェアポイント']),
+  workload('exchangeOnline', 'Exchange Online', [
+    'Exchange',
+    'EXO',
+    '익스체인지 온라인',
+    '익스체인지',
+    'エクスチェンジ オンライン',
+  ]),
+  workload('sharePointOnline', 'SharePoint Online', [
+    'SharePoint',
+    'SPO',
+    '쉐어포인트',
+    '셰어포인트',
+    'シェアポイント',
+  ]),
   workload('microsoftTeams', 'Microsoft Teams', ['Teams', '팀즈', 'チームズ']),
   workload('oneDrive', 'OneDrive', ['OneDrive for Business', '원드라이브', 'ワンドライブ']),
-  workload('microsoft365Apps', 'Microsoft 365 Apps', ['Microsoft 365 Apps for enterprise', 'Office 365 ProPlus', 'M365 Apps']),
+  workload('microsoft365Apps', 'Microsoft 365 Apps', [
+    'Microsoft 365 Apps for enterprise',
+    'Office 365 ProPlus',
+    'M365 Apps',
+  ]),
   workload('intune', 'Microsoft Intune', ['Intune', '인튠', 'インチューン']),
   workload('entraId', 'Microsoft Entra ID', ['Entra ID', 'Azure AD', 'Azure Active Directory', 'AAD']),
   workload('defenderForOffice365', 'Microsoft Defender for Office 365', ['Defender for Office 365', 'MDO']),
@@ -69,9 +91,18 @@ export const PRODUCTS: readonly Product[] = [
   businessApp('dynamics365CustomerService', 'Dynamics 365 Customer Service', true, ['D365 Customer Service']),
   businessApp('dynamics365FieldService', 'Dynamics 365 Field Service', true, ['D365 Field Service']),
   businessApp('dynamics365Finance', 'Dynamics 365 Finance', true, ['D365 Finance']),
-  businessApp('dynamics365SupplyChainManagement', 'Dynamics 365 Supply Chain Management', true, ['D365 Supply Chain Management', 'D365 SCM']),
-  businessApp('dynamics365BusinessCentral', 'Dynamics 365 Business Central', true, ['Business Central', 'D365 Business Central']),
-  businessApp('dynamics365CustomerInsights', 'Dynamics 365 Customer Insights', true, ['Customer Insights', 'D365 Customer Insights']),
+  businessApp('dynamics365SupplyChainManagement', 'Dynamics 365 Supply Chain Management', true, [
+    'D365 Supply Chain Management',
+    'D365 SCM',
+  ]),
+  businessApp('dynamics365BusinessCentral', 'Dynamics 365 Business Central', true, [
+    'Business Central',
+    'D365 Business Central',
+  ]),
+  businessApp('dynamics365CustomerInsights', 'Dynamics 365 Customer Insights', true, [
+    'Customer Insights',
+    'D365 Customer Insights',
+  ]),
   businessApp('powerBI', 'Power BI', false, ['PowerBI', '파워 BI', 'パワー BI'], true),
   businessApp('powerApps', 'Power Apps', false, ['PowerApps', '파워 앱스', 'パワー アップス']),
   businessApp('powerAutomate', 'Power Automate', false, ['Microsoft Flow', '파워 오토메이트', 'パワー オートメイト']),
@@ -111,7 +142,11 @@ export interface Program {
 export const PROGRAMS: readonly Program[] = [
   { id: 'osa', name: 'Online Services Advisor (OSA) sales', associationBasis: 'subscription' },
   { id: 'osuMicrosoft365', name: 'Online Services Usage (OSU) Microsoft 365', associationBasis: 'workload' },
-  { id: 'osuBusinessApplications', name: 'Online Services Usage (OSU) Business Applications', associationBasis: 'subscription' },
+  {
+    id: 'osuBusinessApplications',
+    name: 'Online Services Usage (OSU) Business Applications',
+    associationBasis: 'subscription',
+  },
 ];
 
 /**
@@ -139,7 +174,11 @@ export const COOP_PROGRAMS: readonly CoopProgram[] = [
     name: 'Cloud Solution Provider',
     aliases: ['csp', 'cloud solution provider', '클라우드 솔루션 공급자', 'クラウド ソリューション プロバイダー'],
   },
-  { id: 'managedReseller', name: 'Managed reseller', aliases: ['managed reseller', '관리 리셀러', 'マネージド リセラー'] },
+  {
+    id: 'managedReseller',
+    name: 'Managed reseller',
+    aliases: ['managed reseller', '관리 리셀러', 'マネージド リセラー'],
+  },
   { id: 'hosting', name: 'Hosting', aliases: ['hosting', 'hoster', 'spla', '호스팅', 'ホスティング'] },
   { id: 'surface', name: 'Surface', aliases: ['surface', '서피스', 'サーフェス'] },
   { id: 'oem', name: 'OEM', aliases: ['oem'] },
@@ -154,5 +193,8 @@ export function coopProgramFor(text: string): CoopProgram | undefined {
   const haystack = normaliseForMatch(text);
   if (haystack === '') return undefined;
   const prepared = matchable(haystack);
-  return COOP_PROGRAMS.find((program) => normaliseForMatch(program.id) === haystack || program.aliases.some((alias) => containsTerm(prepared, alias)));
+  return COOP_PROGRAMS.find(
+    (program) =>
+      normaliseForMatch(program.id) === haystack || program.aliases.some((alias) => containsTerm(prepared, alias)),
+  );
 }

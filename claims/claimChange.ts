@@ -19,7 +19,9 @@ export function outboxMessageDueAt(message: Pick<OutboxMessage, 'nextAttemptAt' 
  * The one indexed field the scheduler queries, meaning "look at this claim then": the
  * earliest of the status timer and every outbox message's next attempt.
  */
-export function dueAtFor(claim: Pick<Claim, 'status' | 'windowClosesAt' | 'infoRequest'> & { outbox?: readonly OutboxMessage[] }): string | undefined {
+export function dueAtFor(
+  claim: Pick<Claim, 'status' | 'windowClosesAt' | 'infoRequest'> & { outbox?: readonly OutboxMessage[] },
+): string | undefined {
   const candidates = [statusTimerOf(claim), ...(claim.outbox ?? []).map(outboxMessageDueAt)];
   let earliest: string | undefined;
   for (const at of candidates) {
@@ -32,7 +34,13 @@ export type HistoryFacts = Omit<HistoryEntry, 'at' | 'actor'>;
 
 /** Absent facts are left out rather than stored as undefined, so documents stay minimal. */
 export function historyEntry(actor: Actor, at: Date, facts: HistoryFacts): HistoryEntry {
-  const entry: HistoryEntry = { at: at.toISOString(), actor: { ...actor }, event: facts.event, from: facts.from, to: facts.to };
+  const entry: HistoryEntry = {
+    at: at.toISOString(),
+    actor: { ...actor },
+    event: facts.event,
+    from: facts.from,
+    to: facts.to,
+  };
   if (facts.reason !== undefined) entry.reason = facts.reason;
   if (facts.reasonCodes !== undefined) entry.reasonCodes = [...facts.reasonCodes];
   if (facts.note !== undefined) entry.note = facts.note;

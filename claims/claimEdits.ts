@@ -70,11 +70,31 @@ export interface ClaimPatch {
 type PatchKey = keyof ClaimPatch;
 
 const ALL_KEYS: readonly PatchKey[] = [
-  'name', 'mpnId', 'customerDomain', 'customerTenantId', 'solutionArea', 'activity', 'productIds', 'subscriptions',
-  'customerContact', 'technicalContact', 'partnerContact', 'revenue', 'addPoe', 'removePoeIds', 'poeChecks',
+  'name',
+  'mpnId',
+  'customerDomain',
+  'customerTenantId',
+  'solutionArea',
+  'activity',
+  'productIds',
+  'subscriptions',
+  'customerContact',
+  'technicalContact',
+  'partnerContact',
+  'revenue',
+  'addPoe',
+  'removePoeIds',
+  'poeChecks',
 ];
 const WHILE_INFO_REQUESTED: readonly PatchKey[] = [
-  'mpnId', 'productIds', 'subscriptions', 'customerContact', 'technicalContact', 'partnerContact', 'addPoe', 'poeChecks',
+  'mpnId',
+  'productIds',
+  'subscriptions',
+  'customerContact',
+  'technicalContact',
+  'partnerContact',
+  'addPoe',
+  'poeChecks',
 ];
 /** Keys the machine writes, which the history does not list as the partner's edits. */
 const MACHINE_KEYS: readonly PatchKey[] = ['poeChecks'];
@@ -86,7 +106,12 @@ export function editableFields(status: ClaimStatus): readonly PatchKey[] {
 }
 
 /** Problems that mean "not finished yet": fine in a draft, refused at submission. */
-const COMPLETENESS_CODES = new Set(['productsRequired', 'technicalContactRequired', 'subscriptionIdsRequired', 'poeRequired']);
+const COMPLETENESS_CODES = new Set([
+  'productsRequired',
+  'technicalContactRequired',
+  'subscriptionIdsRequired',
+  'poeRequired',
+]);
 
 /** Which validated fields belong to a patched key (the area also decides the activity and products). */
 const FIELDS_OF: Record<PatchKey, readonly string[]> = {
@@ -117,7 +142,11 @@ function problemsInPatchedFields(claim: Claim, keys: readonly PatchKey[], org?: 
 /** Copied by spreading, so a contact field added to the model is kept on save without a change here. */
 const trimContact = (contact: Contact): Contact => {
   const { title, ...rest } = contact;
-  const result: Contact = { ...rest, name: contact.name.trim(), email: normalizeEmail(contact.email) ?? contact.email.trim() };
+  const result: Contact = {
+    ...rest,
+    name: contact.name.trim(),
+    email: normalizeEmail(contact.email) ?? contact.email.trim(),
+  };
   if (title?.trim()) result.title = title.trim();
   return result;
 };
@@ -129,7 +158,10 @@ const trimRevenue = (r: RevenueAssociationDetails): RevenueAssociationDetails =>
 });
 
 const canonicalSubscriptions = (entries: ProductSubscriptions[]): ProductSubscriptions[] =>
-  entries.map((entry) => ({ ...entry, subscriptionIds: entry.subscriptionIds.map((id) => normalizeGuid(id) ?? id.trim()) }));
+  entries.map((entry) => ({
+    ...entry,
+    subscriptionIds: entry.subscriptionIds.map((id) => normalizeGuid(id) ?? id.trim()),
+  }));
 
 /** The stored form of what the partner typed: trimmed, GUIDs and domains canonical. Invalid values pass through for validation to report. */
 function storedFields(patch: ClaimPatch, claim: Claim): Partial<Claim> {
@@ -137,8 +169,10 @@ function storedFields(patch: ClaimPatch, claim: Claim): Partial<Claim> {
   const has = (key: PatchKey): boolean => Object.prototype.hasOwnProperty.call(patch, key);
   if (has('name')) out.name = (patch.name ?? '').trim();
   if (has('mpnId')) out.mpnId = normalizeMpnId(patch.mpnId ?? '');
-  if (has('customerDomain')) out.customerDomain = normalizeDomain(patch.customerDomain ?? '') ?? (patch.customerDomain ?? '').trim();
-  if (has('customerTenantId')) out.customerTenantId = normalizeGuid(patch.customerTenantId ?? '') ?? (patch.customerTenantId ?? '').trim();
+  if (has('customerDomain'))
+    out.customerDomain = normalizeDomain(patch.customerDomain ?? '') ?? (patch.customerDomain ?? '').trim();
+  if (has('customerTenantId'))
+    out.customerTenantId = normalizeGuid(patch.customerTenantId ?? '') ?? (patch.customerTenantId ?? '').trim();
   if (has('solutionArea')) out.solutionArea = patch.solutionArea;
   if (has('activity')) out.activity = patch.activity;
   if (has('productIds')) out.productIds = [...(patch.productIds ?? [])];
@@ -176,12 +210,20 @@ function poeProblems(claim: Claim, patch: ClaimPatch): Problem[] {
  * problem per key), a non-admin (`roleNotAllowed`) and malformed values. Edits after
  * submission are recorded in the history as `edited`, listing the changed keys.
  */
-export function applyEdit(claim: Claim, patch: ClaimPatch, actor: Actor, now: Date, org?: PartnerOrganisation): Result<Claim, Problem[]> {
-  if (actor.role !== 'partnerAdmin') return fail([{ code: 'roleNotAllowed', field: 'actor', params: { event: 'edit', role: actor.role } }]);
+export function applyEdit(
+  claim: Claim,
+  patch: ClaimPatch,
+  actor: Actor,
+  now: Date,
+  org?: PartnerOrganisation,
+): Result<Claim, Problem[]> {
+  if (actor.role !== 'partnerAdmin')
+    return fail([{ code: 'roleNotAllowed', field: 'actor', params: { event: 'edit', role: actor.role } }]);
   const keys = ALL_KEYS.filter((key) => Object.prototype.hasOwnProperty.call(patch, key));
   const editable = editableFields(claim.status);
   const locked = keys.filter((key) => !editable.includes(key));
-  if (locked.length > 0) return fail(locked.map((key) => ({ code: 'claimLocked', field: key, params: { status: claim.status } })));
+  if (locked.length > 0)
+    return fail(locked.map((key) => ({ code: 'claimLocked', field: key, params: { status: claim.status } })));
   if (keys.length === 0) return ok(claim);
 
   const changes = storedFields(patch, claim);
@@ -189,15 +231,22 @@ export function applyEdit(claim: Claim, patch: ClaimPatch, actor: Actor, now: Da
   if (problems.length > 0) return fail(problems);
 
   const edited = keys.filter((key) => !MACHINE_KEYS.includes(key));
-  const entry = claim.status === 'draft' || edited.length === 0
-    ? undefined
-    : historyEntry(actor, now, { event: 'edited', from: claim.status, to: claim.status, reasonCodes: edited });
+  const entry =
+    claim.status === 'draft' || edited.length === 0
+      ? undefined
+      : historyEntry(actor, now, { event: 'edited', from: claim.status, to: claim.status, reasonCodes: edited });
   return ok(changeClaim(claim, changes, now, entry));
 }
 
 /** A new draft from the first steps' answers (customer, area and activity, name), validated. */
-export function createDraft(input: DraftInput, actor: Actor, now: Date, org?: PartnerOrganisation): Result<Claim, Problem[]> {
-  if (actor.role !== 'partnerAdmin') return fail([{ code: 'roleNotAllowed', field: 'actor', params: { event: 'create', role: actor.role } }]);
+export function createDraft(
+  input: DraftInput,
+  actor: Actor,
+  now: Date,
+  org?: PartnerOrganisation,
+): Result<Claim, Problem[]> {
+  if (actor.role !== 'partnerAdmin')
+    return fail([{ code: 'roleNotAllowed', field: 'actor', params: { event: 'create', role: actor.role } }]);
   const at = now.toISOString();
   const empty: Claim = {
     id: input.id ?? randomUUID(),
@@ -230,7 +279,9 @@ export function createDraft(input: DraftInput, actor: Actor, now: Date, org?: Pa
   };
   if (input.revenue) patch.revenue = input.revenue;
   const draft = { ...empty, ...storedFields(patch, empty) };
-  const problems = (['customer', 'areaActivity', 'details'] as const).flatMap((section) => validateSection(draft, section, org));
+  const problems = (['customer', 'areaActivity', 'details'] as const).flatMap((section) =>
+    validateSection(draft, section, org),
+  );
   if (problems.length > 0) return fail(problems);
   return ok(changeClaim(draft, {}, now, historyEntry(actor, now, { event: 'created', from: null, to: 'draft' })));
 }
@@ -239,12 +290,20 @@ export function createDraft(input: DraftInput, actor: Actor, now: Date, org?: Pa
  * Adds a comment: the partner admin at any time, a reviewer once the claim is
  * submitted (a draft is the partner's own business).
  */
-export function addComment(claim: Claim, text: string, actor: Actor, now: Date, id: string = randomUUID()): Result<Claim, Problem[]> {
+export function addComment(
+  claim: Claim,
+  text: string,
+  actor: Actor,
+  now: Date,
+  id: string = randomUUID(),
+): Result<Claim, Problem[]> {
   const allowed = actor.role === 'partnerAdmin' || (actor.role === 'reviewer' && claim.status !== 'draft');
-  if (!allowed) return fail([{ code: 'roleNotAllowed', field: 'actor', params: { event: 'comment', role: actor.role } }]);
+  if (!allowed)
+    return fail([{ code: 'roleNotAllowed', field: 'actor', params: { event: 'comment', role: actor.role } }]);
   const invalid = validateComment(text, 'comment');
   if (invalid) return fail([invalid]);
-  if (claim.comments.length >= MAX_COMMENTS) return fail([{ code: 'tooManyComments', field: 'comment', params: { max: MAX_COMMENTS } }]);
+  if (claim.comments.length >= MAX_COMMENTS)
+    return fail([{ code: 'tooManyComments', field: 'comment', params: { max: MAX_COMMENTS } }]);
   const comment: ClaimComment = { id, author: { ...actor }, text: text.trim(), at: now.toISOString() };
   return ok(changeClaim(claim, { comments: [...claim.comments, comment] }, now));
 }

@@ -49,12 +49,15 @@ function kindOfEntryName(name: string): CompoundFileKind | undefined {
   if (name === 'WordDocument') return 'doc';
   if (name === 'Workbook' || name === 'Book') return 'xls';
   if (name === 'PowerPoint Document') return 'ppt';
-  if (name.startsWith('__substg1.0_') || name === '__properties_version1.0' || name === '__nameid_version1.0') return 'msg';
+  if (name.startsWith('__substg1.0_') || name === '__properties_version1.0' || name === '__nameid_version1.0')
+    return 'msg';
   return undefined;
 }
 
 export function isCompoundFile(bytes: Uint8Array): boolean {
-  return bytes.length >= COMPOUND_FILE_SIGNATURE.length && COMPOUND_FILE_SIGNATURE.every((byte, i) => bytes[i] === byte);
+  return (
+    bytes.length >= COMPOUND_FILE_SIGNATURE.length && COMPOUND_FILE_SIGNATURE.every((byte, i) => bytes[i] === byte)
+  );
 }
 
 /** A class id in its usual text form (the first three groups are stored little-endian). */
@@ -87,7 +90,11 @@ function directoryEntry(record: Uint8Array): DirectoryEntry | undefined {
     units.push(unit);
   }
   if (view.getUint16(nameBytes - 2, true) !== 0) return undefined;
-  return { name: String.fromCharCode(...units), type, classId: classIdText(record.subarray(CLSID_OFFSET, CLSID_OFFSET + 16)) };
+  return {
+    name: String.fromCharCode(...units),
+    type,
+    classId: classIdText(record.subarray(CLSID_OFFSET, CLSID_OFFSET + 16)),
+  };
 }
 
 /** The file offset of the first directory sector, whose first entry is the root; -1 if the header is odd. */

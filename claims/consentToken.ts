@@ -57,7 +57,8 @@ export interface ConsentGrant {
 export type ConsentTokenRejection = 'tokenMalformed' | 'tokenBadSignature' | 'tokenExpired' | 'tokenWrongPurpose';
 
 /** A refused token. An expired one was genuine, so its grant comes along (to name the date). */
-export type TokenRefusal = { reason: Exclude<ConsentTokenRejection, 'tokenExpired'> } | { reason: 'tokenExpired'; grant: ConsentGrant };
+export type TokenRefusal =
+  { reason: Exclude<ConsentTokenRejection, 'tokenExpired'> } | { reason: 'tokenExpired'; grant: ConsentGrant };
 
 export interface ConsentGrantInput {
   claimId: string;
@@ -98,7 +99,8 @@ export class ConsentTokens {
 
   /** `secret` is CONSENT_SIGNING_KEY; throws RangeError when it is too short to be a key. */
   constructor(secret: string, clock: Clock = systemClock) {
-    if (secret.length < MIN_SECRET_LENGTH) throw new RangeError(`the consent signing key must be at least ${MIN_SECRET_LENGTH} characters`);
+    if (secret.length < MIN_SECRET_LENGTH)
+      throw new RangeError(`the consent signing key must be at least ${MIN_SECRET_LENGTH} characters`);
     const derive = (use: string) => Buffer.from(hkdfSync('sha256', secret, 'cpor-consent-links', use, 32));
     this.tokenKey = derive('token-v1');
     this.csrfKey = derive('csrf-v1');
@@ -143,7 +145,8 @@ export class ConsentTokens {
       if (parts.length !== 3 || token.length > MAX_TOKEN_LENGTH) return fail({ reason: 'tokenMalformed' });
       const [version, grantId, signature] = parts as [string, string, string];
       if (!GRANT_ID.test(grantId) || !fromCanonicalBase64url(signature)) return fail({ reason: 'tokenMalformed' });
-      if (!sameSecretText(this.mac(this.tokenKey, `${version}.${grantId}`), signature)) return fail({ reason: 'tokenBadSignature' });
+      if (!sameSecretText(this.mac(this.tokenKey, `${version}.${grantId}`), signature))
+        return fail({ reason: 'tokenBadSignature' });
       return ok({ kind: 'grantId', grantId });
     }
     const verified = this.verify(token);
@@ -164,13 +167,15 @@ export class ConsentTokens {
     const [version, payload, signature] = parts as [string, string, string];
     const payloadBytes = fromCanonicalBase64url(payload);
     if (!payloadBytes || !fromCanonicalBase64url(signature)) return fail({ reason: 'tokenMalformed' });
-    if (!sameSecretText(this.mac(this.tokenKey, `${version}.${payload}`), signature)) return fail({ reason: 'tokenBadSignature' });
+    if (!sameSecretText(this.mac(this.tokenKey, `${version}.${payload}`), signature))
+      return fail({ reason: 'tokenBadSignature' });
 
     const grant = parseGrant(payloadBytes);
     if (!grant) return fail({ reason: 'tokenMalformed' });
     if (grant.purpose !== CONSENT_PURPOSE) return fail({ reason: 'tokenWrongPurpose' });
     const consent = grant as ConsentGrant;
-    if (this.clock.now().getTime() >= Date.parse(consent.expiresAt)) return fail({ reason: 'tokenExpired', grant: consent });
+    if (this.clock.now().getTime() >= Date.parse(consent.expiresAt))
+      return fail({ reason: 'tokenExpired', grant: consent });
     return ok(consent);
   }
 
@@ -189,7 +194,11 @@ export class ConsentTokens {
     return this.mac(this.csrfKey, `csrf.${grant.nonce}.${pageSecret}`);
   }
 
-  verifyCsrf(grant: Pick<ConsentGrant, 'nonce'>, pageSecret: string | undefined, presented: string | undefined): boolean {
+  verifyCsrf(
+    grant: Pick<ConsentGrant, 'nonce'>,
+    pageSecret: string | undefined,
+    presented: string | undefined,
+  ): boolean {
     if (!pageSecret || !presented) return false;
     return sameSecretText(this.csrfToken(grant, pageSecret), presented);
   }
@@ -220,5 +229,7 @@ function parseGrant(bytes: Buffer): (Omit<ConsentGrant, 'purpose'> & { purpose: 
   const complete = GRANT_FIELDS.every((field) => typeof record[field] === 'string' && record[field] !== '');
   if (!complete || Number.isNaN(Date.parse(String(record.expiresAt)))) return undefined;
   // Every field was just checked to be a string; only the known ones are kept.
-  return Object.fromEntries(GRANT_FIELDS.map((field) => [field, record[field]])) as Omit<ConsentGrant, 'purpose'> & { purpose: string };
+  return Object.fromEntries(GRANT_FIELDS.map((field) => [field, record[field]])) as Omit<ConsentGrant, 'purpose'> & {
+    purpose: string;
+  };
 }

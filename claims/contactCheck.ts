@@ -19,7 +19,10 @@ export interface ContactCheck {
   unverified: ContactRole[];
 }
 
-type CheckedClaim = Pick<Claim, 'partnerId' | 'customerTenantId' | 'customerDomain' | 'customerContact' | 'technicalContact' | 'partnerContact'>;
+type CheckedClaim = Pick<
+  Claim,
+  'partnerId' | 'customerTenantId' | 'customerDomain' | 'customerContact' | 'technicalContact' | 'partnerContact'
+>;
 
 const ROLES: readonly ContactRole[] = ['customerContact', 'technicalContact', 'partnerContact'];
 
@@ -35,14 +38,22 @@ export async function checkContacts(claim: CheckedClaim, tenants: TenantDirector
     const verdict = tenantId ? belongsTo(lookup, tenantId) : 'unknown';
     const field = `${role}.email`;
     if (lookup.kind === 'consumer') problems.push({ code: 'contactPersonalMailbox', field, params: { email } });
-    else if (verdict === 'no') problems.push({ code: role === 'partnerContact' ? 'contactNotPartner' : 'contactNotCustomer', field, params: { email, domain: claim.customerDomain } });
+    else if (verdict === 'no')
+      problems.push({
+        code: role === 'partnerContact' ? 'contactNotPartner' : 'contactNotCustomer',
+        field,
+        params: { email, domain: claim.customerDomain },
+      });
     else if (verdict === 'unknown') unverified.push(role);
   }
   return { problems, unverified };
 }
 
 /** The claim with its unverified marks as just checked (none: the field is dropped). */
-export function withContactMarks<T extends Pick<Claim, 'unverifiedContacts'>>(claim: T, unverified: readonly ContactRole[]): T {
+export function withContactMarks<T extends Pick<Claim, 'unverifiedContacts'>>(
+  claim: T,
+  unverified: readonly ContactRole[],
+): T {
   const { unverifiedContacts: _old, ...rest } = claim;
   return (unverified.length > 0 ? { ...rest, unverifiedContacts: [...unverified] } : rest) as T;
 }
@@ -50,10 +61,16 @@ export function withContactMarks<T extends Pick<Claim, 'unverifiedContacts'>>(cl
 /** Whether a reviewer confirmed the contact's current address. */
 export function isConfirmed(claim: Pick<Claim, 'confirmedContacts' | ContactRole>, role: ContactRole): boolean {
   const email = claim[role]?.email?.trim().toLowerCase();
-  return email !== undefined && email !== '' && (claim.confirmedContacts ?? []).some((c) => c.role === role && c.email.trim().toLowerCase() === email);
+  return (
+    email !== undefined &&
+    email !== '' &&
+    (claim.confirmedContacts ?? []).some((c) => c.role === role && c.email.trim().toLowerCase() === email)
+  );
 }
 
 /** The consent request goes to the customer's contact: verified, or confirmed by a reviewer. */
-export function consentAddressCleared(claim: Pick<Claim, 'unverifiedContacts' | 'confirmedContacts' | ContactRole>): boolean {
+export function consentAddressCleared(
+  claim: Pick<Claim, 'unverifiedContacts' | 'confirmedContacts' | ContactRole>,
+): boolean {
   return !(claim.unverifiedContacts ?? []).includes('customerContact') || isConfirmed(claim, 'customerContact');
 }

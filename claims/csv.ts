@@ -89,10 +89,15 @@ export function parseCsv(text: string): CsvRecord[] {
           }
         }
         const next = source[i];
-        if (next !== undefined && next !== ',' && next !== '\r' && next !== '\n') throw new CsvSyntaxError(line, 'text after a closing quote');
+        if (next !== undefined && next !== ',' && next !== '\r' && next !== '\n')
+          throw new CsvSyntaxError(line, 'text after a closing quote');
       } else {
         while (i < source.length && !',\r\n'.includes(source[i] as string)) {
-          if (source[i] === '"') throw new CsvSyntaxError(line, 'a quote inside an unquoted field (quote the whole field and double the quote)');
+          if (source[i] === '"')
+            throw new CsvSyntaxError(
+              line,
+              'a quote inside an unquoted field (quote the whole field and double the quote)',
+            );
           cell += source[i];
           i += 1;
         }

@@ -30,7 +30,17 @@ export class AssociationConflict extends DomainError {
 }
 
 export class EvidenceRejected extends DomainError {
-  constructor(code: 'poeTooLarge' | 'poeTypeNotAllowed' | 'poeTypeMismatch' | 'poeEmpty' | 'poeLocked' | 'poeUploadFailed' | 'poeSourceRefused', message: string) {
+  constructor(
+    code:
+      | 'poeTooLarge'
+      | 'poeTypeNotAllowed'
+      | 'poeTypeMismatch'
+      | 'poeEmpty'
+      | 'poeLocked'
+      | 'poeUploadFailed'
+      | 'poeSourceRefused',
+    message: string,
+  ) {
     super(code, message);
   }
 }

@@ -107,7 +107,8 @@ function startsWith(bytes: Buffer, signature: Buffer, at = 0): boolean {
 /** Where the content starts after a byte-order mark and blank space, which some writers put first. */
 function contentStart(bytes: Buffer): number {
   let at = startsWith(bytes, UTF8_BOM) ? UTF8_BOM.length : 0;
-  while (at < bytes.length && (bytes[at] === 0x20 || bytes[at] === 0x09 || bytes[at] === 0x0a || bytes[at] === 0x0d)) at++;
+  while (at < bytes.length && (bytes[at] === 0x20 || bytes[at] === 0x09 || bytes[at] === 0x0a || bytes[at] === 0x0d))
+    at++;
   return at;
 }
 
@@ -129,7 +130,11 @@ function classifyPrefix(bytes: Buffer): Verdict {
 /** Names from the local file headers in the bytes (a zip's entries are in order, each behind one). */
 function zipEntryNames(bytes: Buffer): string[] {
   const names: string[] = [];
-  for (let at = bytes.indexOf(ZIP_LOCAL_HEADER); at >= 0 && at + 30 <= bytes.length; at = bytes.indexOf(ZIP_LOCAL_HEADER, at + 4)) {
+  for (
+    let at = bytes.indexOf(ZIP_LOCAL_HEADER);
+    at >= 0 && at + 30 <= bytes.length;
+    at = bytes.indexOf(ZIP_LOCAL_HEADER, at + 4)
+  ) {
     const nameLength = bytes.readUInt16LE(at + 26);
     const start = at + 30;
     if (nameLength > 0 && nameLength <= 1024 && start + nameLength <= bytes.length) {

@@ -39,8 +39,16 @@ const KINDS: Readonly<Record<EvidenceKind, KindFacts>> = {
   xls: { contentType: 'application/vnd.ms-excel', extensions: ['xls'], mimeAliases: [] },
   ppt: { contentType: 'application/vnd.ms-powerpoint', extensions: ['ppt'], mimeAliases: [] },
   png: { contentType: 'image/png', extensions: ['png'], mimeAliases: [] },
-  jpeg: { contentType: 'image/jpeg', extensions: ['jpg', 'jpeg', 'jpe', 'jfif'], mimeAliases: ['image/jpg', 'image/pjpeg'] },
-  msg: { contentType: 'application/vnd.ms-outlook', extensions: ['msg'], mimeAliases: ['application/x-ms-outlook', 'application/x-outlook-msg'] },
+  jpeg: {
+    contentType: 'image/jpeg',
+    extensions: ['jpg', 'jpeg', 'jpe', 'jfif'],
+    mimeAliases: ['image/jpg', 'image/pjpeg'],
+  },
+  msg: {
+    contentType: 'application/vnd.ms-outlook',
+    extensions: ['msg'],
+    mimeAliases: ['application/x-ms-outlook', 'application/x-outlook-msg'],
+  },
   eml: { contentType: 'message/rfc822', extensions: ['eml'], mimeAliases: [] },
 };
 
@@ -53,15 +61,61 @@ export const EVIDENCE_KINDS = Object.keys(KINDS) as EvidenceKind[];
  * the plain formats they extend.
  */
 const FOREIGN_EXTENSIONS = new Set([
-  'exe', 'dll', 'com', 'scr', 'msi', 'bat', 'cmd', 'ps1', 'vbs', 'js', 'jar', 'sh', 'app', 'apk',
-  'html', 'htm', 'xhtml', 'svg', 'mht', 'mhtml', 'url', 'lnk',
-  'zip', 'rar', '7z', 'gz', 'tar', 'iso',
-  'docm', 'dotm', 'xlsm', 'xltm', 'xlam', 'pptm', 'potm', 'ppsm',
-  'txt', 'csv', 'rtf', 'gif', 'bmp', 'tif', 'tiff', 'heic', 'webp',
+  'exe',
+  'dll',
+  'com',
+  'scr',
+  'msi',
+  'bat',
+  'cmd',
+  'ps1',
+  'vbs',
+  'js',
+  'jar',
+  'sh',
+  'app',
+  'apk',
+  'html',
+  'htm',
+  'xhtml',
+  'svg',
+  'mht',
+  'mhtml',
+  'url',
+  'lnk',
+  'zip',
+  'rar',
+  '7z',
+  'gz',
+  'tar',
+  'iso',
+  'docm',
+  'dotm',
+  'xlsm',
+  'xltm',
+  'xlam',
+  'pptm',
+  'potm',
+  'ppsm',
+  'txt',
+  'csv',
+  'rtf',
+  'gif',
+  'bmp',
+  'tif',
+  'tiff',
+  'heic',
+  'webp',
 ]);
 
 /** MIME types that say nothing about the content (downloads often carry one). */
-const GENERIC_MIME_TYPES = new Set(['application/octet-stream', 'binary/octet-stream', 'application/download', 'application/force-download', 'application/unknown']);
+const GENERIC_MIME_TYPES = new Set([
+  'application/octet-stream',
+  'binary/octet-stream',
+  'application/download',
+  'application/force-download',
+  'application/unknown',
+]);
 
 /**
  * What the sender claims the file is: one of our kinds, `unspecified` when neither the
@@ -125,7 +179,10 @@ export function sniffEvidence(bytes: Uint8Array): Exclude<Sniff, { status: 'pend
  * exactly (an HTML page or an executable named `.pdf` is a mismatch, which tells the
  * user more than "not allowed"); content we do not accept is refused either way.
  */
-export function checkDeclaredType(sniffed: EvidenceKind | undefined, declared: DeclaredKind): Result<EvidenceKind, Problem> {
+export function checkDeclaredType(
+  sniffed: EvidenceKind | undefined,
+  declared: DeclaredKind,
+): Result<EvidenceKind, Problem> {
   if (sniffed !== undefined && (declared === 'unspecified' || declared === sniffed)) return ok(sniffed);
   if (sniffed === undefined && (declared === 'unspecified' || declared === 'foreign')) {
     return fail({ code: 'poeTypeNotAllowed', field: 'poe' });
@@ -165,7 +222,12 @@ export function safeFileName(raw: string, fallback: string): string {
   if (chars.length <= MAX_FILE_NAME_CHARS) return name || fallback;
   const extension = extensionOf(name);
   const tail = extension ? `.${extension}` : '';
-  return chars.slice(0, MAX_FILE_NAME_CHARS - tail.length).join('').trimEnd() + tail;
+  return (
+    chars
+      .slice(0, MAX_FILE_NAME_CHARS - tail.length)
+      .join('')
+      .trimEnd() + tail
+  );
 }
 
 /** The name a download gets: the stored name, with the kind's extension added when it lacks one. */

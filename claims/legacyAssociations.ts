@@ -46,8 +46,11 @@ export function legacyOutcome(association: LegacyAssociation, now: Date): Legacy
   const subscriptions = [{ productId, multiple: false, subscriptionIds: subscriptionId ? [subscriptionId] : [] }];
   const [key] = associationKeys({ customerTenantId, productIds: [productId], subscriptions });
   const expiresAt = association.subscriptionExpiresAt;
-  if (key === undefined || expiresAt === undefined) throw new RangeError(`legacy ${productId} needs a known product and an expiry`);
-  return Date.parse(expiresAt) <= now.getTime() ? { kind: 'expired', key } : { kind: 'hold', key, partnerId, expiresAt };
+  if (key === undefined || expiresAt === undefined)
+    throw new RangeError(`legacy ${productId} needs a known product and an expiry`);
+  return Date.parse(expiresAt) <= now.getTime()
+    ? { kind: 'expired', key }
+    : { kind: 'hold', key, partnerId, expiresAt };
 }
 
 /** Merges customers by tenant, joining their products (sorted, de-duplicated). */
@@ -57,9 +60,15 @@ export function mergeReassociations(customers: readonly ReassociationCustomer[])
     const known = byTenant.get(customer.customerTenantId);
     const productIds = [...new Set([...(known?.productIds ?? []), ...customer.productIds])].sort();
     const customerDomain = customer.customerDomain ?? known?.customerDomain;
-    byTenant.set(customer.customerTenantId, { customerTenantId: customer.customerTenantId, productIds, ...(customerDomain ? { customerDomain } : {}) });
+    byTenant.set(customer.customerTenantId, {
+      customerTenantId: customer.customerTenantId,
+      productIds,
+      ...(customerDomain ? { customerDomain } : {}),
+    });
   }
-  return [...byTenant.values()].sort((a, b) => (a.customerDomain ?? a.customerTenantId).localeCompare(b.customerDomain ?? b.customerTenantId));
+  return [...byTenant.values()].sort((a, b) =>
+    (a.customerDomain ?? a.customerTenantId).localeCompare(b.customerDomain ?? b.customerTenantId),
+  );
 }
 
 /** Where the import keeps the customers each partner must re-associate. */
@@ -82,7 +91,11 @@ export async function pendingReassociations(
   for (const customer of customers) {
     const open: string[] = [];
     for (const productId of customer.productIds) {
-      const [key] = associationKeys({ customerTenantId: customer.customerTenantId, productIds: [productId], subscriptions: [] });
+      const [key] = associationKeys({
+        customerTenantId: customer.customerTenantId,
+        productIds: [productId],
+        subscriptions: [],
+      });
       const holder = key === undefined ? undefined : await holderOf(key);
       if (!(holder && holder.partnerId === partnerId && !holder.legacy)) open.push(productId);
     }

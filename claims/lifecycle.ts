@@ -25,7 +25,14 @@ import type { Actor, Claim, ContactRole, PartnerOrganisation, PoeFile, Rejection
 import { errorName, outboxFor, releasedKeys, silentLog, type EngineLog } from './notifications';
 import { hasRole } from './organisations';
 import { separationProblems } from './separationOfDuties';
-import { systemClock, type AssociationStore, type ClaimRepository, type Clock, type PartnerDirectory, type TenantDirectory } from './ports';
+import {
+  systemClock,
+  type AssociationStore,
+  type ClaimRepository,
+  type Clock,
+  type PartnerDirectory,
+  type TenantDirectory,
+} from './ports';
 import { applyEvent, type ClaimEvent } from './statusMachine';
 import { STATUS_TRAITS, statusTimerOf, timerEventType } from './statusTraits';
 
@@ -73,9 +80,11 @@ type Decide = (claim: Claim, now: Date, org: PartnerOrganisation | undefined) =>
 const SCHEDULER: Actor = { role: 'system', id: 'scheduler' };
 const WRITE_ATTEMPTS = 2;
 
-const problem = (code: string, field: string, params?: Problem['params']): Problem => (params ? { code, field, params } : { code, field });
+const problem = (code: string, field: string, params?: Problem['params']): Problem =>
+  params ? { code, field, params } : { code, field };
 const notFound = (): Problem[] => [problem('notFound', 'claim')];
-const sameEmail = (a: string | undefined, b: string): boolean => a !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
+const sameEmail = (a: string | undefined, b: string): boolean =>
+  a !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
 
 export class ClaimLifecycle {
   private readonly claims: ClaimRepository;
@@ -98,14 +107,18 @@ export class ClaimLifecycle {
     this.windowCloses = options.calendar.parseWindow(options.optOutWindow ?? '5');
     this.infoDeadlineBusinessDays = options.infoDeadlineBusinessDays ?? 14;
     if (!Number.isInteger(this.infoDeadlineBusinessDays) || this.infoDeadlineBusinessDays < 1) {
-      throw new RangeError(`the answer deadline must be a whole number of business days, got ${this.infoDeadlineBusinessDays}`);
+      throw new RangeError(
+        `the answer deadline must be a whole number of business days, got ${this.infoDeadlineBusinessDays}`,
+      );
     }
     this.log = options.log ?? silentLog;
     this.tenants = options.contactTenants;
   }
 
   submit(ref: ClaimRef, by: Caller): Promise<LifecycleResult> {
-    return this.run(ref, by, (claim, now, organisation) => this.withContactsChecked(claim, () => applyEvent(claim, { type: 'submit', organisation }, by.actor, now)));
+    return this.run(ref, by, (claim, now, organisation) =>
+      this.withContactsChecked(claim, () => applyEvent(claim, { type: 'submit', organisation }, by.actor, now)),
+    );
   }
 
   startReview(ref: ClaimRef, by: Caller): Promise<LifecycleResult> {
@@ -122,7 +135,9 @@ export class ClaimLifecycle {
   }
 
   resubmit(ref: ClaimRef, by: Caller): Promise<LifecycleResult> {
-    return this.run(ref, by, (claim, now, organisation) => this.withContactsChecked(claim, () => applyEvent(claim, { type: 'resubmit', organisation }, by.actor, now)));
+    return this.run(ref, by, (claim, now, organisation) =>
+      this.withContactsChecked(claim, () => applyEvent(claim, { type: 'resubmit', organisation }, by.actor, now)),
+    );
   }
 
   /**
@@ -133,13 +148,20 @@ export class ClaimLifecycle {
   confirmContact(ref: ClaimRef, by: Caller, role: ContactRole): Promise<LifecycleResult> {
     return this.run(ref, by, (claim, now) => {
       if (by.actor.role !== 'reviewer') return fail([problem('roleNotAllowed', 'actor', { role: by.actor.role })]);
-      if (claim.status !== 'submitted' && claim.status !== 'underReview') return fail([problem('contactNotConfirmable', `${role}.email`, { status: claim.status })]);
+      if (claim.status !== 'submitted' && claim.status !== 'underReview')
+        return fail([problem('contactNotConfirmable', `${role}.email`, { status: claim.status })]);
       const email = claim[role]?.email?.trim();
       if (!email) return fail([problem('contactNotConfirmable', `${role}.email`, { status: claim.status })]);
       if (isConfirmed(claim, role)) return 'unchanged';
       const at = now.toISOString();
-      const confirmedContacts = [...(claim.confirmedContacts ?? []).filter((c) => c.role !== role), { role, email, by: by.actor.id, at }];
-      const history = [...claim.history, { at, actor: by.actor, event: 'contactConfirmed', from: claim.status, to: claim.status, note: email }];
+      const confirmedContacts = [
+        ...(claim.confirmedContacts ?? []).filter((c) => c.role !== role),
+        { role, email, by: by.actor.id, at },
+      ];
+      const history = [
+        ...claim.history,
+        { at, actor: by.actor, event: 'contactConfirmed', from: claim.status, to: claim.status, note: email },
+      ];
       return ok({ ...claim, confirmedContacts, history, updatedAt: at });
     });
   }
@@ -193,7 +215,11 @@ export class ClaimLifecycle {
       const earlier = claim.history.filter((h) => h.event === 'customerApprove' || h.event === 'customerOptOut').at(-1);
       if (earlier) {
         if (earlier.event === eventType) return 'unchanged';
-        return fail([problem('customerAlreadyDecided', 'decision', { decision: earlier.event === 'customerApprove' ? 'approve' : 'optOut' })]);
+        return fail([
+          problem('customerAlreadyDecided', 'decision', {
+            decision: earlier.event === 'customerApprove' ? 'approve' : 'optOut',
+          }),
+        ]);
       }
       if (claim.status === 'associated' && claim.history.some((h) => h.event === 'windowClosed')) {
         return decision === 'approve' ? 'unchanged' : fail([problem('optOutWindowClosed', 'windowClosesAt')]);
@@ -216,10 +242,15 @@ export class ClaimLifecycle {
     let result: LifecycleResult | undefined;
     try {
       result = await this.run(ref, by, async (claim, now) => {
-        const checked = await this.withContactsChecked(claim, () => applyEvent(claim, { type: 'approve', windowClosesAt: this.windowCloses(now), note }, by.actor, now));
+        const checked = await this.withContactsChecked(claim, () =>
+          applyEvent(claim, { type: 'approve', windowClosesAt: this.windowCloses(now), note }, by.actor, now),
+        );
         if (!checked.ok) return checked;
         // The consent request goes to the customer's contact: an address nobody could verify needs a reviewer's confirmation first.
-        if (!consentAddressCleared(checked.value)) return fail([problem('contactUnconfirmed', 'customerContact.email', { email: claim.customerContact?.email ?? '' })]);
+        if (!consentAddressCleared(checked.value))
+          return fail([
+            problem('contactUnconfirmed', 'customerContact.email', { email: claim.customerContact?.email ?? '' }),
+          ]);
         const approved = checked;
         const keys = approved.value.heldKeys;
         try {
@@ -260,7 +291,10 @@ export class ClaimLifecycle {
   }
 
   /** The transition `decide` makes, refused when a contact's address is another organisation's, else with the contacts' marks. */
-  private async withContactsChecked(claim: Claim, decide: () => Result<Claim, Problem[]>): Promise<Result<Claim, Problem[]>> {
+  private async withContactsChecked(
+    claim: Claim,
+    decide: () => Result<Claim, Problem[]>,
+  ): Promise<Result<Claim, Problem[]>> {
     const decided = decide();
     if (!decided.ok || !this.tenants) return decided;
     const { problems, unverified } = await checkContacts(claim, this.tenants);
@@ -268,7 +302,11 @@ export class ClaimLifecycle {
     return ok(withContactMarks(decided.value, unverified));
   }
 
-  private apply(ref: ClaimRef, by: Caller, eventOf: (claim: Claim, now: Date, org: PartnerOrganisation | undefined) => ClaimEvent): Promise<LifecycleResult> {
+  private apply(
+    ref: ClaimRef,
+    by: Caller,
+    eventOf: (claim: Claim, now: Date, org: PartnerOrganisation | undefined) => ClaimEvent,
+  ): Promise<LifecycleResult> {
     return this.run(ref, by, (claim, now, org) => applyEvent(claim, eventOf(claim, now, org), by.actor, now));
   }
 
@@ -282,7 +320,12 @@ export class ClaimLifecycle {
   }
 
   /** `run`, also telling whether this call wrote the claim or found nothing (left) to do. */
-  private async attempt(ref: ClaimRef, by: Caller, decide: Decide, first?: Versioned<Claim>): Promise<Result<{ claim: Versioned<Claim>; wrote: boolean }, Problem[]>> {
+  private async attempt(
+    ref: ClaimRef,
+    by: Caller,
+    decide: Decide,
+    first?: Versioned<Claim>,
+  ): Promise<Result<{ claim: Versioned<Claim>; wrote: boolean }, Problem[]>> {
     let known = first;
     for (let attempt = 1; ; attempt += 1) {
       const loaded = await this.load(ref, by, known);
@@ -303,13 +346,20 @@ export class ClaimLifecycle {
   }
 
   /** The claim and, for partner roles, its organisation, if the caller may act on it. */
-  private async load(ref: ClaimRef, by: Caller, known?: Versioned<Claim>): Promise<Result<{ claim: Versioned<Claim>; org?: PartnerOrganisation }, Problem[]>> {
+  private async load(
+    ref: ClaimRef,
+    by: Caller,
+    known?: Versioned<Claim>,
+  ): Promise<Result<{ claim: Versioned<Claim>; org?: PartnerOrganisation }, Problem[]>> {
     const { role } = by.actor;
     const partnerRole = role === 'partnerAdmin' || role === 'partnerUser';
     // A partner asking about another organisation's partition learns nothing, not even that the claim exists.
     if (partnerRole && by.tenantId !== ref.partnerId) return fail(notFound());
     if (role === 'system' && by.actor !== SCHEDULER) return fail([problem('roleNotAllowed', 'actor', { role })]);
-    if (role === 'reviewer' && !(by.tenantId !== undefined && (await this.partners.isReviewer(by.tenantId, by.actor.id)))) {
+    if (
+      role === 'reviewer' &&
+      !(by.tenantId !== undefined && (await this.partners.isReviewer(by.tenantId, by.actor.id)))
+    ) {
       return fail([problem('roleNotAllowed', 'actor', { role })]);
     }
     const claim = known ?? (await this.claims.get(ref.partnerId, ref.claimId));
@@ -321,7 +371,8 @@ export class ClaimLifecycle {
     }
     if (!partnerRole) return ok({ claim });
     const org = await this.partners.get(ref.partnerId);
-    if (role === 'partnerAdmin' && !hasRole(org, { aadObjectId: by.actor.id }, 'incentivesAdmin', '')) return fail([problem('roleNotAllowed', 'actor', { role })]);
+    if (role === 'partnerAdmin' && !hasRole(org, { aadObjectId: by.actor.id }, 'incentivesAdmin', ''))
+      return fail([problem('roleNotAllowed', 'actor', { role })]);
     return ok(org ? { claim, org } : { claim });
   }
 
@@ -347,7 +398,10 @@ export class ClaimLifecycle {
     } catch (e) {
       // Pending holds the claim records are confirmed by the scheduler's repair pass. A
       // conflict here means a key was lost between acquire and confirm: operators must look.
-      this.log(e instanceof AssociationConflict ? 'error' : 'warn', 'lifecycle.confirmDeferred', { claimId: claim.id, error: errorName(e) });
+      this.log(e instanceof AssociationConflict ? 'error' : 'warn', 'lifecycle.confirmDeferred', {
+        claimId: claim.id,
+        error: errorName(e),
+      });
     }
   }
 
@@ -357,7 +411,11 @@ export class ClaimLifecycle {
       const holder = await this.associations.holderOf(key);
       // The partner's own other claim is worth telling apart: it is theirs to withdraw.
       const own = holder !== undefined && holder.partnerId === partnerId && !holder.legacy;
-      problems.push(own ? problem('keyHeldByOwnClaim', 'productIds', { key }) : problem('keyHeldByAnotherPartner', 'productIds', { key }));
+      problems.push(
+        own
+          ? problem('keyHeldByOwnClaim', 'productIds', { key })
+          : problem('keyHeldByAnotherPartner', 'productIds', { key }),
+      );
     }
     return problems;
   }

@@ -58,7 +58,11 @@ export interface Contact {
  */
 export const CONTACT_FIELDS = ['name', 'title', 'email'] as const;
 export type ContactField = (typeof CONTACT_FIELDS)[number];
-export const CONTACT_FIELDS_ARE_COMPLETE: [keyof Contact] extends [ContactField] ? ([ContactField] extends [keyof Contact] ? true : never) : never = true;
+export const CONTACT_FIELDS_ARE_COMPLETE: [keyof Contact] extends [ContactField]
+  ? [ContactField] extends [keyof Contact]
+    ? true
+    : never
+  : never = true;
 
 /** Revenue association replaces some questions with these three. */
 export interface RevenueAssociationDetails {

@@ -61,7 +61,11 @@ export interface Notifier {
 }
 
 /** What the engine tells the operator: an event name and ids, codes and counts, never claim content. */
-export type EngineLog = (level: 'info' | 'warn' | 'error', event: string, facts: Record<string, string | number | boolean | undefined>) => void;
+export type EngineLog = (
+  level: 'info' | 'warn' | 'error',
+  event: string,
+  facts: Record<string, string | number | boolean | undefined>,
+) => void;
 
 export const silentLog: EngineLog = () => undefined;
 
@@ -102,7 +106,12 @@ export function outboxFor(before: Claim, after: Claim, now: Date): OutboxMessage
       messages.push(message('reviewStarted'));
       break;
     case 'requestInfo':
-      messages.push(message('infoRequested', { reasonCodes: [...(after.infoRequest?.reasonCodes ?? [])], deadlineAt: after.infoRequest?.deadlineAt ?? '' }));
+      messages.push(
+        message('infoRequested', {
+          reasonCodes: [...(after.infoRequest?.reasonCodes ?? [])],
+          deadlineAt: after.infoRequest?.deadlineAt ?? '',
+        }),
+      );
       break;
     case 'approve':
       messages.push(
@@ -124,7 +133,11 @@ export function outboxFor(before: Claim, after: Claim, now: Date): OutboxMessage
     case 'reject':
     case 'deadlineMissed': {
       const reason = after.rejection?.reason ?? 'other';
-      messages.push(before.status === 'dispute' ? message('disputeOutcome', { outcome: 'rejectedFinal', reason }) : message('rejected', { reason }));
+      messages.push(
+        before.status === 'dispute'
+          ? message('disputeOutcome', { outcome: 'rejectedFinal', reason })
+          : message('rejected', { reason }),
+      );
       break;
     }
     // No history entry, or an event nobody is told about (edits, comments, …).

@@ -26,7 +26,14 @@
 import { outboxMessageDueAt, withOutbox } from './claimChange';
 import { ConcurrencyConflict } from './errors';
 import type { Claim, OutboxMessage, Versioned } from './model';
-import { RELEASE_HOLDS, errorName, silentLog, type DeliveryOutcome, type EngineLog, type Notifier } from './notifications';
+import {
+  RELEASE_HOLDS,
+  errorName,
+  silentLog,
+  type DeliveryOutcome,
+  type EngineLog,
+  type Notifier,
+} from './notifications';
 import { systemClock, type AssociationStore, type ClaimRepository, type Clock } from './ports';
 
 export interface RetryPolicy {
@@ -139,13 +146,20 @@ export class OutboxDispatcher {
   }
 
   /** Step 1: our lease on the message, or no message when it is gone, leased or not due. */
-  private async lease(start: Versioned<Claim>, id: string): Promise<{ claim: Versioned<Claim> | undefined; message?: OutboxMessage }> {
+  private async lease(
+    start: Versioned<Claim>,
+    id: string,
+  ): Promise<{ claim: Versioned<Claim> | undefined; message?: OutboxMessage }> {
     let current: Versioned<Claim> | undefined = start;
     for (let round = 0; round < WRITE_ROUNDS && current; round += 1) {
       const now = this.clock.now();
       const message = current.value.outbox.find((m) => m.id === id);
       if (!message || !isMessageDue(message, now)) return { claim: current };
-      const leased: OutboxMessage = { ...message, attempts: message.attempts + 1, leaseUntil: new Date(now.getTime() + this.leaseMs).toISOString() };
+      const leased: OutboxMessage = {
+        ...message,
+        attempts: message.attempts + 1,
+        leaseUntil: new Date(now.getTime() + this.leaseMs).toISOString(),
+      };
       const written = await this.write(current, replaced(current.value.outbox, id, leased));
       if (written) return { claim: written, message: leased };
       current = await this.claims.get(start.value.partnerId, start.value.id);
@@ -165,7 +179,12 @@ export class OutboxDispatcher {
       if (outcome === 'sent') await this.recordDelivered(claim, message);
       return outcome;
     } catch (e) {
-      this.log('warn', 'outbox.deliveryFailed', { claimId: claim.id, messageId: message.id, kind: message.kind, error: errorName(e) });
+      this.log('warn', 'outbox.deliveryFailed', {
+        claimId: claim.id,
+        messageId: message.id,
+        kind: message.kind,
+        error: errorName(e),
+      });
       return 'retry';
     }
   }
@@ -184,12 +203,20 @@ export class OutboxDispatcher {
     if (!Array.isArray(keys)) return 'dead';
     // Keys the claim holds again (a later approval) are not ours to give back.
     const stillHeld = new Set(claim.heldKeys);
-    await this.associations.release(claim.partnerId, claim.id, keys.filter((key) => !stillHeld.has(key)));
+    await this.associations.release(
+      claim.partnerId,
+      claim.id,
+      keys.filter((key) => !stillHeld.has(key)),
+    );
     return 'sent';
   }
 
   /** Step 3: remove, or reschedule; re-reading when the claim changed since the lease. */
-  private async settle(start: Versioned<Claim>, id: string, outcome: DeliveryOutcome): Promise<Versioned<Claim> | undefined> {
+  private async settle(
+    start: Versioned<Claim>,
+    id: string,
+    outcome: DeliveryOutcome,
+  ): Promise<Versioned<Claim> | undefined> {
     let current: Versioned<Claim> | undefined = start;
     for (let round = 0; round < WRITE_ROUNDS && current; round += 1) {
       const message = current.value.outbox.find((m) => m.id === id);
@@ -205,10 +232,18 @@ export class OutboxDispatcher {
   }
 
   private settled(claim: Claim, message: OutboxMessage, outcome: DeliveryOutcome): OutboxMessage[] {
-    const facts = { claimId: claim.id, partnerId: claim.partnerId, messageId: message.id, kind: message.kind, attempts: message.attempts };
+    const facts = {
+      claimId: claim.id,
+      partnerId: claim.partnerId,
+      messageId: message.id,
+      kind: message.kind,
+      attempts: message.attempts,
+    };
     if (outcome === 'retry' && message.attempts < this.retry.maxAttempts) {
       const { leaseUntil: _released, ...rest } = message;
-      const nextAttemptAt = new Date(this.clock.now().getTime() + backoffMs(message.attempts, this.retry, this.random)).toISOString();
+      const nextAttemptAt = new Date(
+        this.clock.now().getTime() + backoffMs(message.attempts, this.retry, this.random),
+      ).toISOString();
       return replaced(claim.outbox, message.id, { ...rest, nextAttemptAt });
     }
     if (outcome !== 'sent') this.log('warn', 'outbox.dead', { ...facts, gaveUp: outcome === 'retry' });
@@ -226,4 +261,5 @@ export class OutboxDispatcher {
   }
 }
 
-const replaced = (outbox: OutboxMessage[], id: string, message: OutboxMessage): OutboxMessage[] => outbox.map((m) => (m.id === id ? message : m));
+const replaced = (outbox: OutboxMessage[], id: string, message: OutboxMessage): OutboxMessage[] =>
+  outbox.map((m) => (m.id === id ? message : m));

@@ -35,7 +35,10 @@ export interface Line {
 
 /** A line of the document, short enough to be evidence; control characters become spaces. */
 export function evidencePhrase(text: string): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length <= EVIDENCE_MAX_CHARS ? flat : `${flat.slice(0, EVIDENCE_MAX_CHARS - 1)}…`;
 }
 
@@ -47,11 +50,17 @@ export function linesOf(text: string): Line[] {
     .map((line) => ({ text: line, match: matchable(line) }));
 }
 
-const usable = (terms: readonly (string | undefined)[]): string[] => [...new Set(terms.map((t) => t?.trim() ?? '').filter((t) => t.length >= MIN_TERM_CHARS))];
+const usable = (terms: readonly (string | undefined)[]): string[] => [
+  ...new Set(terms.map((t) => t?.trim() ?? '').filter((t) => t.length >= MIN_TERM_CHARS)),
+];
 
 /** "contoso" from contoso.com, contoso.onmicrosoft.com or contoso.co.kr: how documents name the company. */
 export function domainLabel(domain: string): string | undefined {
-  const labels = domain.trim().toLowerCase().split('.').filter((l) => l !== '' && l !== 'www');
+  const labels = domain
+    .trim()
+    .toLowerCase()
+    .split('.')
+    .filter((l) => l !== '' && l !== 'www');
   return labels.length >= 2 ? labels[0] : undefined;
 }
 
@@ -106,12 +115,19 @@ function acknowledgement(lines: readonly Line[], customer: readonly string[]): P
 function dates(lines: readonly Line[], context: PoeCheckContext): PoeFinding {
   let latest: { day: string; line: string } | undefined;
   for (const line of lines) {
-    for (const found of findDates(line.text)) if (!latest || found.day > latest.day) latest = { day: found.day, line: line.text };
+    for (const found of findDates(line.text))
+      if (!latest || found.day > latest.day) latest = { day: found.day, line: line.text };
   }
   if (!latest) return { reason: 'dates', found: false, detail: 'none' };
   const cutoff = monthsBefore(context.now, context.maxAgeMonths ?? DEFAULT_POE_MAX_AGE_MONTHS);
   const recent = latest.day >= cutoff;
-  return { reason: 'dates', found: recent, evidence: evidencePhrase(latest.line), latestDay: latest.day, ...(recent ? {} : { detail: 'tooOld' as const }) };
+  return {
+    reason: 'dates',
+    found: recent,
+    evidence: evidencePhrase(latest.line),
+    latestDay: latest.day,
+    ...(recent ? {} : { detail: 'tooOld' as const }),
+  };
 }
 
 /** Whether the line describes work, leaving out the partner's own name ("Fabrikam Consulting" describes nothing). */
@@ -127,7 +143,8 @@ function partnerSolution(lines: readonly Line[], partnerNames: readonly string[]
   if (both) return { reason: 'partnerSolution', found: true, evidence: evidencePhrase(both.text) };
   const named = lines.find((line) => hasAny(line, partner));
   const work = lines.find((line) => describesWork(line, partner));
-  if (named && work) return { reason: 'partnerSolution', found: true, evidence: evidencePhrase(`${named.text} · ${work.text}`) };
+  if (named && work)
+    return { reason: 'partnerSolution', found: true, evidence: evidencePhrase(`${named.text} · ${work.text}`) };
   return { reason: 'partnerSolution', found: false, detail: named ? 'noWorkDescription' : 'noPartnerName' };
 }
 
@@ -143,24 +160,45 @@ export function productsNamed(lines: readonly Line[]): { productId: string; evid
 }
 
 /** Checks one file's text against the claim as it stands. */
-export function checkPoeText(text: string, claim: Claim, context: PoeCheckContext, checkedAt = context.now.toISOString()): PoeFileCheck {
+export function checkPoeText(
+  text: string,
+  claim: Claim,
+  context: PoeCheckContext,
+  checkedAt = context.now.toISOString(),
+): PoeFileCheck {
   const lines = linesOf(text);
   const products: PoeFinding = { reason: 'products', found: false, products: productsNamed(lines) };
-  const findings = [acknowledgement(lines, customerTerms(claim)), dates(lines, context), partnerSolution(lines, context.partnerNames), products];
-  return { status: 'checked', checkedAt, findings: findings.map((f) => (f.reason === 'products' ? productsVerdict(f, claim.productIds) : f)) };
+  const findings = [
+    acknowledgement(lines, customerTerms(claim)),
+    dates(lines, context),
+    partnerSolution(lines, context.partnerNames),
+    products,
+  ];
+  return {
+    status: 'checked',
+    checkedAt,
+    findings: findings.map((f) => (f.reason === 'products' ? productsVerdict(f, claim.productIds) : f)),
+  };
 }
 
 /**
  * The products finding against the products claimed now: a file keeps every product
  * it names, so choosing other products later needs no second reading.
  */
-export function productsVerdict(finding: PoeFinding, claimedIds: readonly string[]): PoeFinding & { missingProductIds: string[] } {
+export function productsVerdict(
+  finding: PoeFinding,
+  claimedIds: readonly string[],
+): PoeFinding & { missingProductIds: string[] } {
   const named = finding.products ?? [];
   const missingProductIds = claimedIds.filter((id) => !named.some((p) => p.productId === id));
   const claimedNamed = named.filter((p) => claimedIds.includes(p.productId));
   const base = { reason: 'products' as const, products: named, missingProductIds };
   if (claimedIds.length === 0) return { ...base, found: false, detail: 'noProductsClaimed' };
-  return { ...base, found: missingProductIds.length === 0, ...(claimedNamed[0] ? { evidence: claimedNamed[0].evidence } : {}) };
+  return {
+    ...base,
+    found: missingProductIds.length === 0,
+    ...(claimedNamed[0] ? { evidence: claimedNamed[0].evidence } : {}),
+  };
 }
 
 /** One reason over all of a claim's files: found in any checked file wins; the first such file is the evidence. */
@@ -186,7 +224,10 @@ export interface CombinedCheck {
 const REASON_ORDER: readonly PoeCheckReason[] = ['customerAcknowledgement', 'dates', 'partnerSolution', 'products'];
 
 /** The findings of one file with the products judged against the claim as it stands now. */
-export function currentFindings(check: Extract<PoeFileCheck, { status: 'checked' }>, claimedIds: readonly string[]): (PoeFinding & { missingProductIds: string[] })[] {
+export function currentFindings(
+  check: Extract<PoeFileCheck, { status: 'checked' }>,
+  claimedIds: readonly string[],
+): (PoeFinding & { missingProductIds: string[] })[] {
   return REASON_ORDER.flatMap((reason) => {
     const finding = check.findings.find((f) => f.reason === reason);
     if (!finding) return [];
@@ -196,21 +237,43 @@ export function currentFindings(check: Extract<PoeFileCheck, { status: 'checked'
 
 export function combineChecks(files: readonly PoeFile[], claimedIds: readonly string[]): CombinedCheck {
   const checked = files.flatMap((file) => (file.check?.status === 'checked' ? [{ file, check: file.check }] : []));
-  const unreadable = files.flatMap((file) => (file.check?.status === 'unreadable' ? [{ fileName: file.fileName, why: file.check.why }] : []));
+  const unreadable = files.flatMap((file) =>
+    file.check?.status === 'unreadable' ? [{ fileName: file.fileName, why: file.check.why }] : [],
+  );
   const findings = REASON_ORDER.map((reason): CombinedFinding => {
     if (reason === 'products') {
-      const merged: PoeFinding = { reason, found: false, products: checked.flatMap(({ check }) => check.findings.find((f) => f.reason === reason)?.products ?? []) };
+      const merged: PoeFinding = {
+        reason,
+        found: false,
+        products: checked.flatMap(({ check }) => check.findings.find((f) => f.reason === reason)?.products ?? []),
+      };
       const verdict = productsVerdict(merged, claimedIds);
-      const from = verdict.evidence ? checked.find(({ check }) => check.findings.some((f) => f.products?.some((p) => p.evidence === verdict.evidence))) : undefined;
+      const from = verdict.evidence
+        ? checked.find(({ check }) =>
+            check.findings.some((f) => f.products?.some((p) => p.evidence === verdict.evidence)),
+          )
+        : undefined;
       return { ...verdict, ...(from ? { fileName: from.file.fileName } : {}) };
     }
-    const perFile = checked.map(({ file, check }) => ({ file, finding: check.findings.find((f) => f.reason === reason) }));
+    const perFile = checked.map(({ file, check }) => ({
+      file,
+      finding: check.findings.find((f) => f.reason === reason),
+    }));
     const hit = perFile.find(({ finding }) => finding?.found);
     if (hit?.finding) return { ...hit.finding, fileName: hit.file.fileName, missingProductIds: [] };
     const dated = perFile.map(({ finding }) => finding).filter((f): f is PoeFinding => f?.latestDay !== undefined);
     const latest = dated.sort((a, b) => (b.latestDay ?? '').localeCompare(a.latestDay ?? ''))[0];
     const first = perFile[0]?.finding;
-    return { reason, found: false, missingProductIds: [], ...(latest ? { detail: latest.detail, latestDay: latest.latestDay } : first?.detail ? { detail: first.detail } : {}) };
+    return {
+      reason,
+      found: false,
+      missingProductIds: [],
+      ...(latest
+        ? { detail: latest.detail, latestDay: latest.latestDay }
+        : first?.detail
+          ? { detail: first.detail }
+          : {}),
+    };
   });
   return { findings, unreadable, anyChecked: checked.length > 0 };
 }

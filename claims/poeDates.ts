@@ -14,11 +14,33 @@ export interface FoundDate {
 }
 
 const MONTHS: Readonly<Record<string, number>> = {
-  jan: 1, january: 1, feb: 2, february: 2, mar: 3, march: 3, apr: 4, april: 4, may: 5, jun: 6, june: 6,
-  jul: 7, july: 7, aug: 8, august: 8, sep: 9, sept: 9, september: 9, oct: 10, october: 10, nov: 11, november: 11,
-  dec: 12, december: 12,
+  jan: 1,
+  january: 1,
+  feb: 2,
+  february: 2,
+  mar: 3,
+  march: 3,
+  apr: 4,
+  april: 4,
+  may: 5,
+  jun: 6,
+  june: 6,
+  jul: 7,
+  july: 7,
+  aug: 8,
+  august: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  oct: 10,
+  october: 10,
+  nov: 11,
+  november: 11,
+  dec: 12,
+  december: 12,
 };
-const MONTH_NAME = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
+const MONTH_NAME =
+  '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\\.?';
 
 /** Japanese eras still found on contracts: the era's year 1 in the Gregorian calendar. */
 const ERAS: Readonly<Record<string, number>> = { 令和: 2019, 平成: 1989, 昭和: 1926 };
@@ -39,17 +61,35 @@ function slashed(first: number, second: number, year: number): DayParts {
 
 const DATE_PATTERNS: readonly DatePattern[] = [
   // 2026-11-15, 2026/11/15, 2026.11.15 and the Korean 2026. 11. 15.
-  { pattern: /(?<!\d)((?:19|20)\d{2})\s?[-/.]\s?(\d{1,2})\s?[-/.]\s?(\d{1,2})(?!\d)/g, parts: (m) => ({ year: n(m[1]), month: n(m[2]), day: n(m[3]) }) },
+  {
+    pattern: /(?<!\d)((?:19|20)\d{2})\s?[-/.]\s?(\d{1,2})\s?[-/.]\s?(\d{1,2})(?!\d)/g,
+    parts: (m) => ({ year: n(m[1]), month: n(m[2]), day: n(m[3]) }),
+  },
   // 11/15/2026, 15.11.2026
-  { pattern: /(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d{2})(?!\d)/g, parts: (m) => slashed(n(m[1]), n(m[2]), n(m[3])) },
+  {
+    pattern: /(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d{2})(?!\d)/g,
+    parts: (m) => slashed(n(m[1]), n(m[2]), n(m[3])),
+  },
   // 15 November 2026, 3 Mar 2025 (also a mail's Date header)
-  { pattern: new RegExp(`(?<!\\d)(\\d{1,2})(?:st|nd|rd|th)?\\s+${MONTH_NAME}\\s+((?:19|20)\\d{2})(?!\\d)`, 'gi'), parts: (m) => ({ year: n(m[3]), month: MONTHS[m[2].toLowerCase()] ?? 0, day: n(m[1]) }) },
+  {
+    pattern: new RegExp(`(?<!\\d)(\\d{1,2})(?:st|nd|rd|th)?\\s+${MONTH_NAME}\\s+((?:19|20)\\d{2})(?!\\d)`, 'gi'),
+    parts: (m) => ({ year: n(m[3]), month: MONTHS[m[2].toLowerCase()] ?? 0, day: n(m[1]) }),
+  },
   // November 15, 2026
-  { pattern: new RegExp(`\\b${MONTH_NAME}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+((?:19|20)\\d{2})(?!\\d)`, 'gi'), parts: (m) => ({ year: n(m[3]), month: MONTHS[m[1].toLowerCase()] ?? 0, day: n(m[2]) }) },
+  {
+    pattern: new RegExp(`\\b${MONTH_NAME}\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+((?:19|20)\\d{2})(?!\\d)`, 'gi'),
+    parts: (m) => ({ year: n(m[3]), month: MONTHS[m[1].toLowerCase()] ?? 0, day: n(m[2]) }),
+  },
   // 2026년 11월 15일
-  { pattern: /((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일/g, parts: (m) => ({ year: n(m[1]), month: n(m[2]), day: n(m[3]) }) },
+  {
+    pattern: /((?:19|20)\d{2})\s*년\s*(\d{1,2})\s*월\s*(\d{1,2})\s*일/g,
+    parts: (m) => ({ year: n(m[1]), month: n(m[2]), day: n(m[3]) }),
+  },
   // 2026年11月15日
-  { pattern: /((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/g, parts: (m) => ({ year: n(m[1]), month: n(m[2]), day: n(m[3]) }) },
+  {
+    pattern: /((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/g,
+    parts: (m) => ({ year: n(m[1]), month: n(m[2]), day: n(m[3]) }),
+  },
   // 令和8年11月15日, 令和元年5月1日
   {
     pattern: /(令和|平成|昭和)\s*(元|\d{1,2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日/g,

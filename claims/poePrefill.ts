@@ -38,7 +38,8 @@ const EMAIL = /[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
 const ONMICROSOFT = /\b([a-z0-9][a-z0-9-]{0,62}\.onmicrosoft\.com)\b/i;
 const TENANT_WORDS = ['tenant', 'directory id', 'tenant id', '테넌트', '디렉터리', 'テナント', 'ディレクトリ'];
 /** Labels before a person's name, title or email in a signature block. */
-const NAME_LABEL = /^(?:name|printed name|signed by|accepted by|approved by|성명|이름|담당자|氏名|名前|担当者)\s*[:：]\s*/i;
+const NAME_LABEL =
+  /^(?:name|printed name|signed by|accepted by|approved by|성명|이름|담당자|氏名|名前|担当者)\s*[:：]\s*/i;
 const TITLE_LABEL = /^(?:title|position|직책|직위|役職|肩書)\s*[:：]\s*(.+)$/i;
 /** Lines after a customer block's heading that still belong to it. */
 const BLOCK_LINES = 6;
@@ -49,7 +50,11 @@ const SIGN_WORDS = [...allWords(ACKNOWLEDGEMENT_WORDS), ...allWords(CUSTOMER_ROL
 function nameIn(text: string): string | undefined {
   const withoutEmail = text.replace(EMAIL, ' ').replace(/[<>()[\]]/g, ' ');
   const labelled = withoutEmail.trim().replace(NAME_LABEL, '');
-  const name = labelled.replace(/^(?:email|e-mail|mail|이메일|メール)\s*[:：]?\s*/i, '').replace(/[,;:|·_]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const name = labelled
+    .replace(/^(?:email|e-mail|mail|이메일|メール)\s*[:：]?\s*/i, '')
+    .replace(/[,;:|·_]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (name.length < 2 || name.length > 80 || /\d{3}/.test(name)) return undefined;
   return name;
 }
@@ -69,7 +74,13 @@ function contactsIn(lines: readonly Line[], context: PrefillContext): ProposedCo
       for (const m of block[j].text.matchAll(EMAIL)) {
         const email = m[0].toLowerCase();
         if (isPartnerDomain(m[1] ?? '', context) || found.has(email)) continue;
-        const name = nameIn(block[j].text) ?? block.slice(0, j).reverse().map((l) => (NAME_LABEL.test(l.text) ? nameIn(l.text) : undefined)).find((n) => n !== undefined);
+        const name =
+          nameIn(block[j].text) ??
+          block
+            .slice(0, j)
+            .reverse()
+            .map((l) => (NAME_LABEL.test(l.text) ? nameIn(l.text) : undefined))
+            .find((n) => n !== undefined);
         if (!name) continue;
         const title = block.map((l) => TITLE_LABEL.exec(l.text)?.[1]?.trim()).find((t) => t !== undefined);
         found.set(email, { name, email, ...(title ? { title: evidencePhrase(title) } : {}) });
@@ -109,7 +120,9 @@ export function proposeFromText(text: string, context: PrefillContext): SowPropo
   return {
     ...(customerDomain ? { customerDomain } : {}),
     ...(customerTenantId ? { customerTenantId } : {}),
-    contacts: contacts.filter((c) => !customerDomain || c.email.endsWith(`@${customerDomain}`) || customerDomain.endsWith('.onmicrosoft.com')),
+    contacts: contacts.filter(
+      (c) => !customerDomain || c.email.endsWith(`@${customerDomain}`) || customerDomain.endsWith('.onmicrosoft.com'),
+    ),
     productIds: productsNamed(lines).map((p) => p.productId),
   };
 }

@@ -5,7 +5,17 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { CustomerDecision } from './lifecycle';
-import type { AccessRequest, Claim, ClaimStatus, PartnerOrganisation, PoeFile, PoeUnreadable, SolutionArea, Versioned, Actor } from './model';
+import type {
+  AccessRequest,
+  Claim,
+  ClaimStatus,
+  PartnerOrganisation,
+  PoeFile,
+  PoeUnreadable,
+  SolutionArea,
+  Versioned,
+  Actor,
+} from './model';
 import type { TenantLookup } from './tenants';
 import type { ConsentGrant } from './consentToken';
 
@@ -37,7 +47,12 @@ export interface ClaimRepository {
   replace(claim: Claim, etag: string): Promise<Versioned<Claim>>;
   /** Deletes a draft only if it still has `etag`. */
   delete(partnerId: string, claimId: string, etag: string): Promise<void>;
-  listByPartner(partnerId: string, filter: ClaimListFilter, pageSize: number, continuationToken?: string): Promise<Page<Claim>>;
+  listByPartner(
+    partnerId: string,
+    filter: ClaimListFilter,
+    pageSize: number,
+    continuationToken?: string,
+  ): Promise<Page<Claim>>;
   /** Claims waiting for a reviewer (submitted, under review, dispute), oldest submission first. */
   reviewQueue(pageSize: number, continuationToken?: string): Promise<Page<Claim>>;
   /** Claims whose `dueAt` is at or before `now`, earliest first. */
@@ -78,7 +93,10 @@ export interface AssociationStore {
   holderOf(key: string): Promise<AssociationHold | undefined>;
   importLegacy(hold: Omit<AssociationHold, 'state' | 'createdAt' | 'legacy'> & { expiresAt?: string }): Promise<void>;
   /** Completes or undoes holds left pending by a crash; returns how many it fixed. */
-  repair(olderThan: Date, claimHolds: (partnerId: string, claimId: string, key: string) => Promise<boolean>): Promise<number>;
+  repair(
+    olderThan: Date,
+    claimHolds: (partnerId: string, claimId: string, key: string) => Promise<boolean>,
+  ): Promise<number>;
 }
 
 export interface EvidenceUpload {
@@ -109,7 +127,8 @@ export interface EvidenceStore {
 }
 
 /** A PoE file's text as far as a machine can read it, or why it cannot. */
-export type EvidenceText = { status: 'read'; text: string; truncated: boolean } | { status: 'unreadable'; why: PoeUnreadable };
+export type EvidenceText =
+  { status: 'read'; text: string; truncated: boolean } | { status: 'unreadable'; why: PoeUnreadable };
 
 export interface EvidenceReader {
   /** Reads a stored file's text within the reader's time and memory limits; never throws for the file's content. */
@@ -180,7 +199,10 @@ export interface Mailer {
 
 /** Publishes a generated document (PoE template, CSV export) behind a short-lived private link. */
 export interface DownloadLinks {
-  publish(document: { partnerId: string; fileName: string; contentType: string; bytes: Buffer }, ttlSeconds: number): Promise<string>;
+  publish(
+    document: { partnerId: string; fileName: string; contentType: string; bytes: Buffer },
+    ttlSeconds: number,
+  ): Promise<string>;
 }
 
 /** A generated file handed back to the user (a PoE template, an export). */

@@ -40,7 +40,10 @@ const COMPETITORS_LIMIT = 50;
 function holdConflict(claim: Claim, hold: AssociationHold | undefined, now: Date): KeyConflict | undefined {
   if (!hold || !holdIsActive(hold, now)) return undefined;
   if (hold.claimId === claim.id && hold.partnerId === claim.partnerId) return undefined;
-  const base = hold.claimId === undefined ? { key: hold.key, partnerId: hold.partnerId } : { key: hold.key, partnerId: hold.partnerId, claimId: hold.claimId };
+  const base =
+    hold.claimId === undefined
+      ? { key: hold.key, partnerId: hold.partnerId }
+      : { key: hold.key, partnerId: hold.partnerId, claimId: hold.claimId };
   if (hold.partnerId !== claim.partnerId) return { ...base, kind: 'heldByAnotherPartner' };
   // The partner's own legacy association gives way to its CPOR claim.
   return hold.legacy ? undefined : { ...base, kind: 'heldByOwnClaim' };
@@ -64,7 +67,8 @@ export async function findConflicts(claim: Claim, sources: ConflictSources, now:
   for (const other of competitors) {
     if (other.id === claim.id && other.partnerId === claim.partnerId) continue;
     for (const key of associationKeys(other)) {
-      if (wanted.has(key)) conflicts.push({ key, kind: 'claimedByAnotherClaim', partnerId: other.partnerId, claimId: other.id });
+      if (wanted.has(key))
+        conflicts.push({ key, kind: 'claimedByAnotherClaim', partnerId: other.partnerId, claimId: other.id });
     }
   }
   const rank = (kind: ConflictKind): number => (kind === 'claimedByAnotherClaim' ? 1 : 0);

@@ -61,13 +61,17 @@ export class RoleAdmin {
 
   /** Creates the partner's entry; a tenant onboarded meanwhile by someone else is `organisationExists`. */
   async onboard(input: OnboardingInput, by: RoleActor): Promise<OrgResult> {
-    const [operator, existing] = await Promise.all([this.store.get(this.operatorTenantId), tenantOf(input) ? this.store.get(tenantOf(input)) : undefined]);
+    const [operator, existing] = await Promise.all([
+      this.store.get(this.operatorTenantId),
+      tenantOf(input) ? this.store.get(tenantOf(input)) : undefined,
+    ]);
     const decided = onboardPartner(input, by, operator, this.operatorTenantId, existing, this.clock.now());
     if (!decided.ok) return decided;
     try {
       return ok((await this.store.create(decided.value)).value);
     } catch (e) {
-      if (e instanceof DomainError && e.code === 'organisationExists') return fail([{ code: 'organisationExists', field: 'id' }]);
+      if (e instanceof DomainError && e.code === 'organisationExists')
+        return fail([{ code: 'organisationExists', field: 'id' }]);
       throw e;
     }
   }
@@ -84,7 +88,10 @@ export class RoleAdmin {
   }
 
   /** A change that concerns one access request, answering the entry written and the request. */
-  private async withRequest(orgId: string, decide: (org: PartnerOrganisation, now: Date) => RequestResult): Promise<RequestResult> {
+  private async withRequest(
+    orgId: string,
+    decide: (org: PartnerOrganisation, now: Date) => RequestResult,
+  ): Promise<RequestResult> {
     let request: AccessRequest | undefined;
     const written = await this.change(orgId, (org, now) => {
       const decided = decide(org, now);

@@ -90,7 +90,8 @@ export interface SweepReport {
 }
 
 export class Scheduler {
-  private readonly options: Required<Omit<SchedulerOptions, 'clock' | 'timer' | 'log' | 'evidence'>> & Pick<SchedulerOptions, 'evidence'>;
+  private readonly options: Required<Omit<SchedulerOptions, 'clock' | 'timer' | 'log' | 'evidence'>> &
+    Pick<SchedulerOptions, 'evidence'>;
   private readonly clock: Clock;
   private readonly timer: SchedulerTimer;
   private readonly log: EngineLog;
@@ -101,9 +102,11 @@ export class Scheduler {
 
   constructor(options: SchedulerOptions) {
     const batchSize = options.batchSize ?? 100;
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100) throw new RangeError(`batch size must be 1 to 100, got ${batchSize}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100)
+      throw new RangeError(`batch size must be 1 to 100, got ${batchSize}`);
     const concurrency = options.concurrency ?? 8;
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) throw new RangeError(`sweep concurrency must be 1 to 32, got ${concurrency}`);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32)
+      throw new RangeError(`sweep concurrency must be 1 to 32, got ${concurrency}`);
     this.options = {
       ...options,
       batchSize,
@@ -119,26 +122,46 @@ export class Scheduler {
 
   /** One pass. Never throws: each failure is logged and the rest of the pass goes on. */
   async sweepOnce(now: Date = this.clock.now()): Promise<SweepReport> {
-    const report: SweepReport = { due: 0, closed: 0, sent: 0, retried: 0, dead: 0, failed: 0, legacyReleased: 0, repaired: 0, evidenceRemoved: 0 };
-    const due = await this.guard('scheduler.listDueFailed', {}, () => this.options.claims.listDue(now, this.options.batchSize));
+    const report: SweepReport = {
+      due: 0,
+      closed: 0,
+      sent: 0,
+      retried: 0,
+      dead: 0,
+      failed: 0,
+      legacyReleased: 0,
+      repaired: 0,
+      evidenceRemoved: 0,
+    };
+    const due = await this.guard('scheduler.listDueFailed', {}, () =>
+      this.options.claims.listDue(now, this.options.batchSize),
+    );
     report.due = due?.length ?? 0;
     const queue = [...(due ?? [])];
     const worker = async (): Promise<void> => {
       for (let claim = queue.shift(); claim; claim = queue.shift()) {
         const current = claim;
-        const ok = await this.guard('scheduler.claimFailed', { claimId: current.value.id }, () => this.sweepClaim(current, now, report));
+        const ok = await this.guard('scheduler.claimFailed', { claimId: current.value.id }, () =>
+          this.sweepClaim(current, now, report),
+        );
         if (ok === undefined) report.failed += 1;
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, queue.length) }, worker));
-    const released = await this.guard('scheduler.legacyExpiryFailed', {}, () => this.options.associations.releaseExpiredLegacy(now));
+    const released = await this.guard('scheduler.legacyExpiryFailed', {}, () =>
+      this.options.associations.releaseExpiredLegacy(now),
+    );
     report.legacyReleased = released?.length ?? 0;
     report.repaired =
       (await this.guard('scheduler.repairFailed', {}, () =>
-        this.options.associations.repair(new Date(now.getTime() - this.options.repairGraceMs), (partnerId, claimId, key) => this.claimRecords(partnerId, claimId, key)),
+        this.options.associations.repair(
+          new Date(now.getTime() - this.options.repairGraceMs),
+          (partnerId, claimId, key) => this.claimRecords(partnerId, claimId, key),
+        ),
       )) ?? 0;
     report.evidenceRemoved = (await this.sweepEvidence(now)) ?? 0;
-    if (report.due + report.legacyReleased + report.repaired + report.evidenceRemoved > 0) this.log('info', 'scheduler.swept', { ...report });
+    if (report.due + report.legacyReleased + report.repaired + report.evidenceRemoved > 0)
+      this.log('info', 'scheduler.swept', { ...report });
     return report;
   }
 
@@ -170,9 +193,12 @@ export class Scheduler {
   private async sweepEvidence(now: Date): Promise<number | undefined> {
     const evidence = this.options.evidence;
     if (!evidence) return undefined;
-    if (this.evidenceSweptAt !== undefined && now.getTime() - this.evidenceSweptAt < this.options.evidenceSweepEveryMs) return undefined;
+    if (this.evidenceSweptAt !== undefined && now.getTime() - this.evidenceSweptAt < this.options.evidenceSweepEveryMs)
+      return undefined;
     this.evidenceSweptAt = now.getTime();
-    return this.guard('scheduler.evidenceSweepFailed', {}, () => evidence.removeUnrecorded(new Date(now.getTime() - this.options.evidenceGraceMs)));
+    return this.guard('scheduler.evidenceSweepFailed', {}, () =>
+      evidence.removeUnrecorded(new Date(now.getTime() - this.options.evidenceGraceMs)),
+    );
   }
 
   /** Stops scheduling and waits for a sweep in progress, for a draining shutdown. */
@@ -195,7 +221,10 @@ export class Scheduler {
         current = closed.value;
       } else {
         // Still worth delivering what the outbox holds; the timer is tried again next sweep.
-        this.log('warn', 'scheduler.closeRefused', { claimId: current.value.id, codes: closed.error.map((p) => p.code).join(',') });
+        this.log('warn', 'scheduler.closeRefused', {
+          claimId: current.value.id,
+          codes: closed.error.map((p) => p.code).join(','),
+        });
       }
     }
     if (current.value.outbox.some((m) => isMessageDue(m, now))) {

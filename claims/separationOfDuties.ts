@@ -24,7 +24,8 @@ export function isPartyTo(claim: Claim, personId: string): boolean {
 
 /** Why this reviewer may not act on this claim, if they may not; empty when they may. */
 export function separationProblems(claim: Claim, reviewer: { id: string; tenantId?: string }): Problem[] {
-  if (reviewer.tenantId !== undefined && same(reviewer.tenantId, claim.partnerId)) return [{ code: 'reviewOwnOrganisation', field: 'actor' }];
+  if (reviewer.tenantId !== undefined && same(reviewer.tenantId, claim.partnerId))
+    return [{ code: 'reviewOwnOrganisation', field: 'actor' }];
   if (isPartyTo(claim, reviewer.id)) return [{ code: 'reviewOwnClaim', field: 'actor' }];
   return [];
 }

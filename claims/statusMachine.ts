@@ -90,7 +90,8 @@ function stateProblems(claim: Claim, type: ClaimEventType, now?: Date): Problem[
     case 'dispute': {
       if (claim.disputed) return [problem('disputeAlreadyUsed', 'status')];
       const rejection = claim.rejection;
-      if (rejection && UNDISPUTABLE.includes(rejection.reason)) return [problem('disputeNotAllowed', 'status', { reason: rejection.reason })];
+      if (rejection && UNDISPUTABLE.includes(rejection.reason))
+        return [problem('disputeNotAllowed', 'status', { reason: rejection.reason })];
       const windowEnd = Date.parse(rejection?.at ?? '') + DISPUTE_WINDOW_DAYS * 86_400_000;
       const closed = now !== undefined && now.getTime() > windowEnd;
       return closed ? [problem('disputeWindowClosed', 'status', { days: DISPUTE_WINDOW_DAYS })] : [];
@@ -100,7 +101,9 @@ function stateProblems(claim: Claim, type: ClaimEventType, now?: Date): Problem[
     case 'windowClosed':
       return before(claim.windowClosesAt) ? [problem('notYetDue', 'windowClosesAt')] : [];
     case 'customerOptOut':
-      return now !== undefined && !before(claim.windowClosesAt) ? [problem('optOutWindowClosed', 'windowClosesAt')] : [];
+      return now !== undefined && !before(claim.windowClosesAt)
+        ? [problem('optOutWindowClosed', 'windowClosesAt')]
+        : [];
     // Allowed whenever the status and role allow them.
     case 'submit':
     case 'startReview':
@@ -134,7 +137,8 @@ function payloadProblems(claim: Claim, event: ClaimEvent, now: Date): Problem[] 
       const problems = optionalNote(event.note);
       if (event.reasonCodes.length === 0) problems.push(problem('reasonRequired', 'reasonCodes'));
       for (const code of event.reasonCodes) {
-        if (!(INFO_REQUEST_REASONS as readonly string[]).includes(code)) problems.push(problem('reasonCodeUnknown', 'reasonCodes', { code }));
+        if (!(INFO_REQUEST_REASONS as readonly string[]).includes(code))
+          problems.push(problem('reasonCodeUnknown', 'reasonCodes', { code }));
       }
       if (!isAfter(event.deadlineAt, now)) problems.push(problem('deadlineInvalid', 'deadlineAt'));
       return problems;
@@ -148,7 +152,8 @@ function payloadProblems(claim: Claim, event: ClaimEvent, now: Date): Problem[] 
       const problems = optionalNote(event.note);
       if (claim.status === 'dispute') return problems;
       if (event.reason === undefined) problems.push(problem('reasonRequired', 'reason'));
-      else if (!REVIEWER_REJECTION_REASONS.includes(event.reason)) problems.push(problem('reasonNotAllowed', 'reason', { reason: event.reason }));
+      else if (!REVIEWER_REJECTION_REASONS.includes(event.reason))
+        problems.push(problem('reasonNotAllowed', 'reason', { reason: event.reason }));
       else if (event.reason === 'other' && !event.note?.trim()) problems.push(problem('reasonRequired', 'note'));
       return problems;
     }
@@ -178,7 +183,11 @@ function rejection(reason: RejectionReason, now: Date, note?: string): NonNullab
 }
 
 /** The new status, the fields the event changes, and what the history says about it. */
-function effect(claim: Claim, event: ClaimEvent, now: Date): { to: ClaimStatus; changes: Partial<Claim>; reason?: string; reasonCodes?: string[]; note?: string } {
+function effect(
+  claim: Claim,
+  event: ClaimEvent,
+  now: Date,
+): { to: ClaimStatus; changes: Partial<Claim>; reason?: string; reasonCodes?: string[]; note?: string } {
   const at = now.toISOString();
   switch (event.type) {
     case 'submit':
@@ -190,14 +199,21 @@ function effect(claim: Claim, event: ClaimEvent, now: Date): { to: ClaimStatus; 
     case 'requestInfo': {
       const reasonCodes = [...new Set(event.reasonCodes)] as InfoRequestReason[];
       const note = trimmed(event.note);
-      const infoRequest: NonNullable<Claim['infoRequest']> = { reasonCodes, deadlineAt: event.deadlineAt.toISOString() };
+      const infoRequest: NonNullable<Claim['infoRequest']> = {
+        reasonCodes,
+        deadlineAt: event.deadlineAt.toISOString(),
+      };
       if (note !== undefined) infoRequest.note = note;
       return { to: 'partnerActionRequired', changes: { infoRequest }, reasonCodes, note };
     }
     case 'approve':
       return {
         to: 'approvedCustomerNotified',
-        changes: { windowClosesAt: event.windowClosesAt.toISOString(), heldKeys: associationKeys(claim), rejection: undefined },
+        changes: {
+          windowClosesAt: event.windowClosesAt.toISOString(),
+          heldKeys: associationKeys(claim),
+          rejection: undefined,
+        },
         note: trimmed(event.note),
       };
     case 'reject': {
@@ -211,18 +227,37 @@ function effect(claim: Claim, event: ClaimEvent, now: Date): { to: ClaimStatus; 
       };
     }
     case 'deadlineMissed':
-      return { to: 'rejected', changes: { rejection: rejection('noPartnerResponse', now), infoRequest: undefined }, reason: 'noPartnerResponse' };
+      return {
+        to: 'rejected',
+        changes: { rejection: rejection('noPartnerResponse', now), infoRequest: undefined },
+        reason: 'noPartnerResponse',
+      };
     case 'customerApprove':
     case 'windowClosed':
       return { to: 'associated', changes: {} };
     case 'customerOptOut':
-      return { to: 'rejected', changes: { rejection: rejection('customerDeclined', now, event.note), heldKeys: [] }, reason: 'customerDeclined', note: trimmed(event.note) };
+      return {
+        to: 'rejected',
+        changes: { rejection: rejection('customerDeclined', now, event.note), heldKeys: [] },
+        reason: 'customerDeclined',
+        note: trimmed(event.note),
+      };
     case 'withdraw':
-      return { to: 'rejected', changes: { rejection: rejection('partnerRequest', now, event.note), infoRequest: undefined }, reason: 'partnerRequest', note: trimmed(event.note) };
+      return {
+        to: 'rejected',
+        changes: { rejection: rejection('partnerRequest', now, event.note), infoRequest: undefined },
+        reason: 'partnerRequest',
+        note: trimmed(event.note),
+      };
     case 'dispute':
       return { to: 'dispute', changes: { disputed: true }, note: trimmed(event.justification) };
     case 'disassociate':
-      return { to: 'rejectedFinal', changes: { rejection: rejection('disassociated', now, event.reason), heldKeys: [] }, reason: 'disassociated', note: trimmed(event.reason) };
+      return {
+        to: 'rejectedFinal',
+        changes: { rejection: rejection('disassociated', now, event.reason), heldKeys: [] },
+        reason: 'disassociated',
+        note: trimmed(event.reason),
+      };
   }
 }
 
@@ -235,8 +270,10 @@ export function applyEvent(claim: Claim, event: ClaimEvent, actor: Actor, now: D
   const rule = TRANSITIONS[event.type];
   const problems: Problem[] = [];
   const statusAllows = rule.from.includes(claim.status);
-  if (!statusAllows) problems.push(problem('transitionNotAllowed', 'status', { event: event.type, status: claim.status }));
-  if (!rule.roles.includes(actor.role)) problems.push(problem('roleNotAllowed', 'actor', { event: event.type, role: actor.role }));
+  if (!statusAllows)
+    problems.push(problem('transitionNotAllowed', 'status', { event: event.type, status: claim.status }));
+  if (!rule.roles.includes(actor.role))
+    problems.push(problem('roleNotAllowed', 'actor', { event: event.type, role: actor.role }));
   if (problems.length > 0) return fail(problems);
   problems.push(...stateProblems(claim, event.type, now), ...payloadProblems(claim, event, now));
   if (problems.length > 0) return fail(problems);

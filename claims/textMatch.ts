@@ -8,7 +8,10 @@
 
 const CJK = '\\p{Script=Hangul}\\p{Script=Han}\\p{Script=Katakana}\\p{Script=Hiragana}';
 /** Where Latin letters or digits meet CJK: Korean particles and Japanese text attach to Latin names ("Power BI를"). */
-const SCRIPT_BOUNDARY = new RegExp(`(?<=[\\p{Script=Latin}\\p{N}])(?=[${CJK}])|(?<=[${CJK}])(?=[\\p{Script=Latin}\\p{N}])`, 'gu');
+const SCRIPT_BOUNDARY = new RegExp(
+  `(?<=[\\p{Script=Latin}\\p{N}])(?=[${CJK}])|(?<=[${CJK}])(?=[\\p{Script=Latin}\\p{N}])`,
+  'gu',
+);
 
 export function normaliseForMatch(text: string): string {
   return text
@@ -19,7 +22,8 @@ export function normaliseForMatch(text: string): string {
     .trim();
 }
 
-export const hasCjk = (s: string): boolean => /[\p{Script=Hangul}\p{Script=Han}\p{Script=Katakana}\p{Script=Hiragana}]/u.test(s);
+export const hasCjk = (s: string): boolean =>
+  /[\p{Script=Hangul}\p{Script=Han}\p{Script=Katakana}\p{Script=Hiragana}]/u.test(s);
 
 /** Text prepared once for many `containsTerm` calls. */
 export interface MatchableText {

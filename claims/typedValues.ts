@@ -25,7 +25,8 @@ export function readTypedValues(text: string): TypedValues {
       if (found.email === undefined && validateEmail(word) === undefined) found.email = word;
     } else if (/^\d+$/.test(word)) {
       if (found.mpnId === undefined && validateMpnId(word) === undefined) found.mpnId = normalizeMpnId(word);
-    } else if (found.domain === undefined && word.includes('.') && validateDomain(word) === undefined) found.domain = word;
+    } else if (found.domain === undefined && word.includes('.') && validateDomain(word) === undefined)
+      found.domain = word;
   }
   return found;
 }

@@ -193,7 +193,15 @@ export function validateRevenue(revenue: RevenueAssociationDetails | undefined):
 // ---------------------------------------------------------------- claim sections
 
 /** The parts of a claim in the order the conversation collects them. */
-export const CLAIM_SECTIONS = ['customer', 'areaActivity', 'details', 'products', 'contacts', 'subscriptions', 'poe'] as const;
+export const CLAIM_SECTIONS = [
+  'customer',
+  'areaActivity',
+  'details',
+  'products',
+  'contacts',
+  'subscriptions',
+  'poe',
+] as const;
 export type ClaimSection = (typeof CLAIM_SECTIONS)[number];
 
 const needsDynamicsRules = (claim: Pick<Claim, 'productIds'>): boolean =>
@@ -217,7 +225,12 @@ function validateAreaActivitySection(claim: Claim): Problem[] {
   if (!isSolutionArea(claim.solutionArea)) return [problem('solutionAreaInvalid', 'solutionArea')];
   if (claim.activity === undefined) return [problem('required', 'activity')];
   if (!isActivityAllowed(claim.solutionArea, claim.activity)) {
-    return [problem('activityNotAllowed', 'activity', { solutionArea: claim.solutionArea, allowed: ACTIVITIES_BY_AREA[claim.solutionArea].join(',') })];
+    return [
+      problem('activityNotAllowed', 'activity', {
+        solutionArea: claim.solutionArea,
+        allowed: ACTIVITIES_BY_AREA[claim.solutionArea].join(','),
+      }),
+    ];
   }
   return [];
 }
@@ -253,9 +266,11 @@ function validateContactsSection(claim: Claim): Problem[] {
     ...validateContact(claim.partnerContact, 'partnerContact', false),
   ];
   if (needsDynamicsRules(claim)) {
-    problems.push(...(claim.technicalContact
-      ? validateContact(claim.technicalContact, 'technicalContact', true)
-      : [problem('technicalContactRequired', 'technicalContact')]));
+    problems.push(
+      ...(claim.technicalContact
+        ? validateContact(claim.technicalContact, 'technicalContact', true)
+        : [problem('technicalContactRequired', 'technicalContact')]),
+    );
   } else if (claim.technicalContact) {
     // Optional outside Dynamics 365, but what is given must still be right.
     problems.push(...validateContact(claim.technicalContact, 'technicalContact', false));
@@ -277,7 +292,8 @@ function validateProductSubscriptions(entry: ProductSubscriptions, seen: Set<str
       return;
     }
     const canonical = normalizeGuid(id) ?? id;
-    if (seen.has(canonical)) problems.push(problem('subscriptionIdDuplicate', field, { productId: entry.productId, index }));
+    if (seen.has(canonical))
+      problems.push(problem('subscriptionIdDuplicate', field, { productId: entry.productId, index }));
     seen.add(canonical);
   });
   return problems;

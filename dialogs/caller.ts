@@ -45,7 +45,9 @@ export function resolvedCallerOf(context: TurnContext): Caller | undefined {
  */
 export function partnerOrgOf(caller: Caller): PartnerOrganisation | undefined {
   const org = caller.org;
-  return org !== undefined && org.type === 'partner' && org.suspended !== true && caller.roles.length > 0 ? org : undefined;
+  return org !== undefined && org.type === 'partner' && org.suspended !== true && caller.roles.length > 0
+    ? org
+    : undefined;
 }
 
 export function partnerActor(caller: Caller): Actor {

@@ -35,8 +35,10 @@ export class CardActionRouter {
     const action = asRecord(asRecord(context.activity.value)?.action);
     const verb = action?.verb;
     let response: AdaptiveCardInvokeResponse;
-    if (!action || action.type !== 'Action.Execute') response = cardActionError(400, 'BadRequest', 'expected an Action.Execute with a verb');
-    else if (typeof verb !== 'string' || !this.handlers.has(verb)) response = cardActionError(400, 'UnknownVerb', 'this card action is not known');
+    if (!action || action.type !== 'Action.Execute')
+      response = cardActionError(400, 'BadRequest', 'expected an Action.Execute with a verb');
+    else if (typeof verb !== 'string' || !this.handlers.has(verb))
+      response = cardActionError(400, 'UnknownVerb', 'this card action is not known');
     else response = await (this.handlers.get(verb) as CardActionHandler)(context, asRecord(action.data) ?? {});
     return { status: response.statusCode, body: response };
   }

@@ -61,7 +61,12 @@ export class CardPrompt extends Prompt<CardSubmission> {
     super(dialogId);
   }
 
-  protected async onPrompt(context: TurnContext, state: Record<string, unknown>, options: PromptOptions, isRetry: boolean): Promise<void> {
+  protected async onPrompt(
+    context: TurnContext,
+    state: Record<string, unknown>,
+    options: PromptOptions,
+    isRetry: boolean,
+  ): Promise<void> {
     const expectation = (options as CardPromptOptions).validations;
     if (isRetry) {
       const miss = state[MISS] as Miss | undefined;
@@ -82,16 +87,34 @@ export class CardPrompt extends Prompt<CardSubmission> {
     if (sent?.id) state[CARD_ID] = sent.id;
   }
 
-  protected async onRecognize(context: TurnContext, state: Record<string, unknown>, options: PromptOptions): Promise<PromptRecognizerResult<CardSubmission>> {
+  protected async onRecognize(
+    context: TurnContext,
+    state: Record<string, unknown>,
+    options: PromptOptions,
+  ): Promise<PromptRecognizerResult<CardSubmission>> {
     const expectation = (options as CardPromptOptions).validations;
     const activity = context.activity;
     const value = asRecord(activity.value);
     const sentCard = typeof state[CARD_ID] === 'string' ? state[CARD_ID] : undefined;
     if (value) {
       const { verb, nonce, claimId, ...values } = value;
-      const current = typeof verb === 'string' && expectation.verbs.includes(verb) && nonce === expectation.nonce && (expectation.claimId === undefined || claimId === expectation.claimId);
+      const current =
+        typeof verb === 'string' &&
+        expectation.verbs.includes(verb) &&
+        nonce === expectation.nonce &&
+        (expectation.claimId === undefined || claimId === expectation.claimId);
       const cardActivityId = activity.replyToId || sentCard;
-      if (current) return { succeeded: true, value: { verb: verb as string, values, files: [], nonce: expectation.nonce, ...(cardActivityId ? { cardActivityId } : {}) } };
+      if (current)
+        return {
+          succeeded: true,
+          value: {
+            verb: verb as string,
+            values,
+            files: [],
+            nonce: expectation.nonce,
+            ...(cardActivityId ? { cardActivityId } : {}),
+          },
+        };
       state[MISS] = 'stale';
       return { succeeded: false };
     }
@@ -102,7 +125,8 @@ export class CardPrompt extends Prompt<CardSubmission> {
       return { succeeded: true, value: { verb: 'file', values: {}, files, ...shown } };
     }
     const text = (activity.text ?? '').trim();
-    if (expectation.acceptTyped && text !== '') return { succeeded: true, value: { verb: 'typed', values: {}, files: [], text, ...shown } };
+    if (expectation.acceptTyped && text !== '')
+      return { succeeded: true, value: { verb: 'typed', values: {}, files: [], text, ...shown } };
     state[MISS] = 'typed';
     return { succeeded: false };
   }
@@ -120,7 +144,9 @@ async function updated(context: TurnContext, activity: Partial<Activity>): Promi
 }
 
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** Builds the message activity that shows a card. */

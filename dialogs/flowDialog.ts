@@ -13,7 +13,8 @@ import { ComponentDialog, Dialog, type DialogContext, type DialogTurnResult } fr
 import { commandFor } from '../locales/i18n';
 import { asRecord } from './cardPrompt';
 
-export type Interruption = { kind: 'help' } | { kind: 'cancel'; /** The claim of the card pressed; absent when typed. */ claimId?: string };
+export type Interruption =
+  { kind: 'help' } | { kind: 'cancel'; /** The claim of the card pressed; absent when typed. */ claimId?: string };
 
 /** Help or cancel, typed or pressed; undefined for anything else. */
 export function interruptionOf(activity: Partial<Activity>): Interruption | undefined {
@@ -21,7 +22,8 @@ export function interruptionOf(activity: Partial<Activity>): Interruption | unde
   const value = asRecord(activity.value);
   if (value) {
     if (value.verb === 'help') return { kind: 'help' };
-    if (value.verb === 'cancel') return { kind: 'cancel', claimId: typeof value.claimId === 'string' ? value.claimId : '' };
+    if (value.verb === 'cancel')
+      return { kind: 'cancel', claimId: typeof value.claimId === 'string' ? value.claimId : '' };
     return undefined;
   }
   const command = commandFor(activity.text);
@@ -67,7 +69,10 @@ export abstract class FlowDialog extends ComponentDialog {
       await innerDc.repromptDialog();
       return Dialog.EndOfTurn;
     }
-    if (interruption?.kind === 'cancel' && (interruption.claimId === undefined || interruption.claimId === this.claimIdOf(innerDc))) {
+    if (
+      interruption?.kind === 'cancel' &&
+      (interruption.claimId === undefined || interruption.claimId === this.claimIdOf(innerDc))
+    ) {
       return this.onCancel(innerDc);
     }
     return super.onContinueDialog(innerDc);

@@ -25,7 +25,10 @@ export function idField(data: CardActionData, key: string): string | undefined {
 
 /** A multi-select's value: Teams sends the chosen values comma-separated. */
 export function listField(data: CardActionData, key: string): string[] {
-  return (textField(data, key) ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
+  return (textField(data, key) ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 /** Replaces the clicked card, for the clicker, with this one. */
@@ -34,6 +37,10 @@ export function cardResponse(card: CardAttachment): AdaptiveCardInvokeResponse {
 }
 
 /** A card that only says something (a refusal, a claim that is gone). */
-export function noticeResponse(locale: Locale, tone: 'warning' | 'attention', lines: string[]): AdaptiveCardInvokeResponse {
+export function noticeResponse(
+  locale: Locale,
+  tone: 'warning' | 'attention',
+  lines: string[],
+): AdaptiveCardInvokeResponse {
   return cardResponse(renderNoticeCard({ tone, lines }, locale));
 }

@@ -8,7 +8,13 @@
  * of another organisation's claim is simply not found, with nothing said about it.
  */
 import type { TurnContext } from 'botbuilder';
-import { ComponentDialog, DialogTurnStatus, type Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import {
+  ComponentDialog,
+  DialogTurnStatus,
+  type Dialog,
+  type DialogContext,
+  type DialogTurnResult,
+} from 'botbuilder-dialogs';
 import type { Claim, PartnerOrganisation } from '../claims/model';
 import { plainTextMessage, renderDraftsListCard, renderHelpCard } from '../cards/render';
 import { formatDateTime, t, type MessageKey } from '../locales/i18n';
@@ -52,7 +58,8 @@ export class MainDialog extends ComponentDialog {
   ) {
     super(MAIN_DIALOG_ID);
     if (options.newClaim) {
-      if (options.newClaim.id !== NEW_CLAIM_DIALOG) throw new Error(`the new-claim flow must have the id "${NEW_CLAIM_DIALOG}"`);
+      if (options.newClaim.id !== NEW_CLAIM_DIALOG)
+        throw new Error(`the new-claim flow must have the id "${NEW_CLAIM_DIALOG}"`);
       this.addDialog(options.newClaim);
     }
     this.pageSize = options.pageSize ?? 10;
@@ -105,7 +112,18 @@ export class MainDialog extends ComponentDialog {
         return true;
       case 'help':
         if (!hasPlace) return false;
-        await context.sendActivity(cardMessage(renderHelpCard({ canCreate: caller.isIncentivesAdmin, isReviewer: caller.isReviewer, isOperatorAdmin: caller.roles.includes('operatorAdmin') }, caller.locale)));
+        await context.sendActivity(
+          cardMessage(
+            renderHelpCard(
+              {
+                canCreate: caller.isIncentivesAdmin,
+                isReviewer: caller.isReviewer,
+                isOperatorAdmin: caller.roles.includes('operatorAdmin'),
+              },
+              caller.locale,
+            ),
+          ),
+        );
         return true;
       case 'cancel':
         await this.say(context, caller, 'cancel.nothingToCancel');
@@ -128,7 +146,12 @@ export class MainDialog extends ComponentDialog {
   }
 
   /** A partner user's request about their organisation's claims. */
-  private async answer(innerDc: DialogContext, request: MainRequest, caller: Caller, org: PartnerOrganisation): Promise<DialogTurnResult> {
+  private async answer(
+    innerDc: DialogContext,
+    request: MainRequest,
+    caller: Caller,
+    org: PartnerOrganisation,
+  ): Promise<DialogTurnResult> {
     const context = innerDc.context;
     switch (request.kind) {
       case 'newClaim':
@@ -163,12 +186,17 @@ export class MainDialog extends ComponentDialog {
     }
   }
 
-  private async startNewClaim(innerDc: DialogContext, caller: Caller, begin: NewClaimOptions): Promise<DialogTurnResult> {
+  private async startNewClaim(
+    innerDc: DialogContext,
+    caller: Caller,
+    begin: NewClaimOptions,
+  ): Promise<DialogTurnResult> {
     if (!caller.isIncentivesAdmin) {
       await this.say(innerDc.context, caller, 'access.notAllowed');
       return DONE;
     }
-    if (!this.findDialog(NEW_CLAIM_DIALOG)) throw new Error('the new-claim flow is not registered with the main dialog');
+    if (!this.findDialog(NEW_CLAIM_DIALOG))
+      throw new Error('the new-claim flow is not registered with the main dialog');
     return innerDc.beginDialog(NEW_CLAIM_DIALOG, begin);
   }
 
@@ -177,13 +205,30 @@ export class MainDialog extends ComponentDialog {
       await this.say(context, caller, 'access.notAllowed');
       return DONE;
     }
-    const drafts = await this.services.claims.listByPartner(org.id, { statuses: ['draft'], createdBy: caller.aadObjectId }, DRAFTS_SHOWN);
+    const drafts = await this.services.claims.listByPartner(
+      org.id,
+      { statuses: ['draft'], createdBy: caller.aadObjectId },
+      DRAFTS_SHOWN,
+    );
     if (drafts.items.length === 0) await this.say(context, caller, 'drafts.none');
-    else await context.sendActivity(cardMessage(renderDraftsListCard({ drafts: drafts.items, timeZone: this.viewOf(context, caller).timeZone }, caller.locale)));
+    else
+      await context.sendActivity(
+        cardMessage(
+          renderDraftsListCard(
+            { drafts: drafts.items, timeZone: this.viewOf(context, caller).timeZone },
+            caller.locale,
+          ),
+        ),
+      );
     return DONE;
   }
 
-  private async resumeDraft(innerDc: DialogContext, caller: Caller, org: PartnerOrganisation, claimId: string): Promise<DialogTurnResult> {
+  private async resumeDraft(
+    innerDc: DialogContext,
+    caller: Caller,
+    org: PartnerOrganisation,
+    claimId: string,
+  ): Promise<DialogTurnResult> {
     if (!caller.isIncentivesAdmin) {
       await this.say(innerDc.context, caller, 'access.notAllowed');
       return DONE;
@@ -200,10 +245,18 @@ export class MainDialog extends ComponentDialog {
     return this.startNewClaim(innerDc, caller, { claimId: claim.id });
   }
 
-  private async showClaim(context: TurnContext, caller: Caller, org: PartnerOrganisation, request: { kind: 'status' | 'history'; claimId?: string; query?: string }): Promise<void> {
+  private async showClaim(
+    context: TurnContext,
+    caller: Caller,
+    org: PartnerOrganisation,
+    request: { kind: 'status' | 'history'; claimId?: string; query?: string },
+  ): Promise<void> {
     const view = this.viewOf(context, caller);
     const role = partnerActor(caller).role;
-    const show = (claim: Claim) => context.sendActivity(cardMessage(request.kind === 'status' ? statusCardOf(claim, view, role) : historyCardOf(claim, view)));
+    const show = (claim: Claim) =>
+      context.sendActivity(
+        cardMessage(request.kind === 'status' ? statusCardOf(claim, view, role) : historyCardOf(claim, view)),
+      );
     if (request.claimId !== undefined) {
       const claim = await this.claimOf(org, request.claimId);
       if (claim) await show(claim);
@@ -229,12 +282,21 @@ export class MainDialog extends ComponentDialog {
    * how to follow it), or is a draft to continue; a claim of another organisation is
    * not found, so it gets the same words as a card without a claim.
    */
-  private async explainStaleCard(context: TurnContext, caller: Caller, org: PartnerOrganisation, claimId: string | undefined): Promise<void> {
+  private async explainStaleCard(
+    context: TurnContext,
+    caller: Caller,
+    org: PartnerOrganisation,
+    claimId: string | undefined,
+  ): Promise<void> {
     const claim = claimId === undefined ? undefined : await this.claimOf(org, claimId);
     if (!claim) return this.say(context, caller, 'conversation.staleEnded');
     const name = claim.name.trim() || t(caller.locale, 'drafts.untitled');
     if (claim.status === 'draft') return this.say(context, caller, 'conversation.staleDraft', { name });
-    const when = formatDateTime(caller.locale, claim.submittedAt ?? claim.updatedAt, this.viewOf(context, caller).timeZone);
+    const when = formatDateTime(
+      caller.locale,
+      claim.submittedAt ?? claim.updatedAt,
+      this.viewOf(context, caller).timeZone,
+    );
     return this.say(context, caller, 'conversation.staleSubmitted', { name, when });
   }
 
@@ -252,7 +314,9 @@ export class MainDialog extends ComponentDialog {
     if (byCustomer.items.length > 0) return byCustomer.items;
     const wanted = query.normalize('NFKC').toLowerCase();
     const recent = await this.services.claims.listByPartner(org.id, {}, NAME_SEARCH_DEPTH);
-    return recent.items.filter((claim) => claim.name.normalize('NFKC').toLowerCase().includes(wanted)).slice(0, this.pageSize);
+    return recent.items
+      .filter((claim) => claim.name.normalize('NFKC').toLowerCase().includes(wanted))
+      .slice(0, this.pageSize);
   }
 
   private viewOf(context: TurnContext, caller: Caller): ViewContext {
@@ -264,7 +328,12 @@ export class MainDialog extends ComponentDialog {
     };
   }
 
-  private async say(context: TurnContext, caller: Caller, key: MessageKey, params?: Record<string, string>): Promise<void> {
+  private async say(
+    context: TurnContext,
+    caller: Caller,
+    key: MessageKey,
+    params?: Record<string, string>,
+  ): Promise<void> {
     await context.sendActivity(plainTextMessage(t(caller.locale, key, params)));
   }
 }

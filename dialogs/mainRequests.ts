@@ -31,7 +31,8 @@ export type MainRequest =
   | { kind: 'staleCard'; cardClaimId?: string }
   | { kind: 'notUnderstood' };
 
-const claimIdOf = (values: Record<string, unknown>): string => (typeof values.claimId === 'string' ? values.claimId : '');
+const claimIdOf = (values: Record<string, unknown>): string =>
+  typeof values.claimId === 'string' ? values.claimId : '';
 
 function staleCardOf(values: Record<string, unknown>): MainRequest {
   const claimId = claimIdOf(values);
@@ -67,7 +68,8 @@ function fromText(text: string | undefined): MainRequest {
   const parsed = parseCommand(text);
   if (!parsed) return { kind: 'notUnderstood' };
   const { command, argument } = parsed;
-  if (command === 'status' || command === 'history') return argument ? { kind: command, query: argument } : { kind: command };
+  if (command === 'status' || command === 'history')
+    return argument ? { kind: command, query: argument } : { kind: command };
   // The other commands take no argument: "new claim for contoso" is not a command.
   if (argument !== '') return { kind: 'notUnderstood' };
   switch (command) {

@@ -21,11 +21,19 @@ export async function readPoe(services: ClaimServices, file: PoeFile): Promise<E
 }
 
 /** The check of one stored file, or undefined when this deployment reads no files. */
-export async function checkPoe(services: ClaimServices, claim: Claim, file: PoeFile): Promise<PoeFileCheck | undefined> {
+export async function checkPoe(
+  services: ClaimServices,
+  claim: Claim,
+  file: PoeFile,
+): Promise<PoeFileCheck | undefined> {
   const text = await readPoe(services, file);
   if (!text) return undefined;
   const now = services.clock.now();
   if (text.status === 'unreadable') return { status: 'unreadable', checkedAt: now.toISOString(), why: text.why };
   const partnerNames = await partnerNamesOf(services, claim.partnerId);
-  return checkPoeText(text.text, claim, { now, partnerNames, ...(services.poeMaxAgeMonths ? { maxAgeMonths: services.poeMaxAgeMonths } : {}) });
+  return checkPoeText(text.text, claim, {
+    now,
+    partnerNames,
+    ...(services.poeMaxAgeMonths ? { maxAgeMonths: services.poeMaxAgeMonths } : {}),
+  });
 }

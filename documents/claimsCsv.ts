@@ -6,7 +6,16 @@
  */
 import { toCsv, UTF8_BOM } from '../claims/csv';
 import type { Claim } from '../claims/model';
-import { activityLabel, productName, rejectionReasonText, solutionAreaLabel, statusLabel, t, type Locale, type MessageKey } from '../locales/i18n';
+import {
+  activityLabel,
+  productName,
+  rejectionReasonText,
+  solutionAreaLabel,
+  statusLabel,
+  t,
+  type Locale,
+  type MessageKey,
+} from '../locales/i18n';
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 
@@ -26,7 +35,10 @@ const COLUMNS: readonly Column[] = [
   { header: 'csv.id', value: (c) => c.id },
   { header: 'csv.name', value: (c) => c.name },
   { header: 'csv.status', value: (c, locale) => statusLabel(locale, c.status) },
-  { header: 'csv.solutionArea', value: (c, locale) => (c.solutionArea ? solutionAreaLabel(locale, c.solutionArea) : undefined) },
+  {
+    header: 'csv.solutionArea',
+    value: (c, locale) => (c.solutionArea ? solutionAreaLabel(locale, c.solutionArea) : undefined),
+  },
   { header: 'csv.activity', value: (c, locale) => (c.activity ? activityLabel(locale, c.activity) : undefined) },
   { header: 'csv.customerDomain', value: (c) => c.customerDomain },
   { header: 'csv.customerTenantId', value: (c) => c.customerTenantId },
@@ -35,15 +47,34 @@ const COLUMNS: readonly Column[] = [
   { header: 'csv.createdAt', isDate: true, value: (c) => c.createdAt },
   { header: 'csv.submittedAt', isDate: true, value: (c) => c.submittedAt },
   { header: 'csv.updatedAt', isDate: true, value: (c) => c.updatedAt },
-  { header: 'csv.windowClosesAt', isDate: true, value: (c) => (c.status === 'approvedCustomerNotified' ? c.windowClosesAt : undefined) },
-  { header: 'csv.answerDueAt', isDate: true, value: (c) => (c.status === 'partnerActionRequired' ? c.infoRequest?.deadlineAt : undefined) },
-  { header: 'csv.rejectionReason', value: (c, locale) => (c.rejection ? rejectionReasonText(locale, c.rejection.reason) : undefined) },
+  {
+    header: 'csv.windowClosesAt',
+    isDate: true,
+    value: (c) => (c.status === 'approvedCustomerNotified' ? c.windowClosesAt : undefined),
+  },
+  {
+    header: 'csv.answerDueAt',
+    isDate: true,
+    value: (c) => (c.status === 'partnerActionRequired' ? c.infoRequest?.deadlineAt : undefined),
+  },
+  {
+    header: 'csv.rejectionReason',
+    value: (c, locale) => (c.rejection ? rejectionReasonText(locale, c.rejection.reason) : undefined),
+  },
 ];
 
 /** "YYYY-MM-DD HH:mm" in `timeZone`: unambiguous, sortable, and parsed as a date by spreadsheets. */
 export function spreadsheetDateTime(iso: string, timeZone: string): string {
   const parts: Record<string, string> = {};
-  const format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  const format = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
   for (const part of format.formatToParts(new Date(iso))) parts[part.type] = part.value;
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }

@@ -17,7 +17,8 @@ export interface TextLimits {
   maxPages: number;
 }
 
-export type DocumentText = { status: 'read'; text: string; truncated: boolean } | { status: 'unreadable'; why: PoeUnreadable };
+export type DocumentText =
+  { status: 'read'; text: string; truncated: boolean } | { status: 'unreadable'; why: PoeUnreadable };
 
 const read = (text: string, limits: TextLimits, truncated = false): DocumentText =>
   text.trim() === ''
@@ -47,7 +48,9 @@ async function pdfText(bytes: Buffer, limits: TextLimits): Promise<DocumentText>
     for (let number = 1; number <= last && length <= limits.maxChars; number++) {
       const page = await document.getPage(number);
       const content = await page.getTextContent();
-      const text = (content.items as PdfTextItem[]).map((item) => `${item.str ?? ''}${item.hasEOL ? '\n' : ''}`).join('');
+      const text = (content.items as PdfTextItem[])
+        .map((item) => `${item.str ?? ''}${item.hasEOL ? '\n' : ''}`)
+        .join('');
       page.cleanup();
       pages.push(text);
       length += text.length;
@@ -70,7 +73,11 @@ async function wordText(bytes: Buffer, limits: TextLimits): Promise<DocumentText
 const XML_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 const unescapeXml = (text: string): string =>
   text.replace(/&(#x[0-9a-fA-F]+|#\d+|amp|lt|gt|quot|apos);/g, (_w, entity: string) =>
-    entity.startsWith('#x') ? String.fromCodePoint(Number.parseInt(entity.slice(2), 16) % 0x110000) : entity.startsWith('#') ? String.fromCodePoint(Number(entity.slice(1)) % 0x110000) : (XML_ENTITIES[entity] ?? ''),
+    entity.startsWith('#x')
+      ? String.fromCodePoint(Number.parseInt(entity.slice(2), 16) % 0x110000)
+      : entity.startsWith('#')
+        ? String.fromCodePoint(Number(entity.slice(1)) % 0x110000)
+        : (XML_ENTITIES[entity] ?? ''),
   );
 
 /** The text runs of OOXML parts: `<a:t>` in slides, `<t>` in shared strings and inline cells. */
@@ -86,7 +93,9 @@ const naturalOrder = (a: string, b: string): number => a.localeCompare(b, 'en', 
 
 async function zipText(bytes: Buffer, limits: TextLimits, parts: RegExp, element: RegExp): Promise<DocumentText> {
   const zip = await JSZip.loadAsync(bytes);
-  const names = Object.keys(zip.files).filter((name) => parts.test(name)).sort(naturalOrder);
+  const names = Object.keys(zip.files)
+    .filter((name) => parts.test(name))
+    .sort(naturalOrder);
   const texts: string[] = [];
   let length = 0;
   for (const name of names) {
@@ -101,7 +110,9 @@ async function zipText(bytes: Buffer, limits: TextLimits, parts: RegExp, element
 
 async function outlookText(bytes: Buffer, limits: TextLimits): Promise<DocumentText> {
   const data = new MsgReader(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)).getFileData();
-  const recipients = (data.recipients ?? []).map((r) => [r.name, r.email ? `<${r.email}>` : ''].join(' ').trim()).join(', ');
+  const recipients = (data.recipients ?? [])
+    .map((r) => [r.name, r.email ? `<${r.email}>` : ''].join(' ').trim())
+    .join(', ');
   if (!data.subject && !data.body && !data.bodyHtml) return { status: 'unreadable', why: 'damaged' };
   const lines = [
     `From: ${data.senderName ?? ''} ${data.senderEmail ? `<${data.senderEmail}>` : ''}`,
@@ -114,11 +125,15 @@ async function outlookText(bytes: Buffer, limits: TextLimits): Promise<DocumentT
 }
 
 /** Readers by kind; images and the binary Office formats have none (a reviewer reads them). */
-const READERS: Readonly<Record<EvidenceKind, ((bytes: Buffer, limits: TextLimits) => Promise<DocumentText>) | PoeUnreadable>> = {
+const READERS: Readonly<
+  Record<EvidenceKind, ((bytes: Buffer, limits: TextLimits) => Promise<DocumentText>) | PoeUnreadable>
+> = {
   pdf: pdfText,
   docx: wordText,
-  xlsx: (bytes, limits) => zipText(bytes, limits, /^xl\/(sharedStrings|worksheets\/sheet\d+)\.xml$/, /<t(?:\s[^>]*)?>([^<]*)<\/t>/g),
-  pptx: (bytes, limits) => zipText(bytes, limits, /^ppt\/(slides\/slide|notesSlides\/notesSlide)\d+\.xml$/, /<a:t>([^<]*)<\/a:t>/g),
+  xlsx: (bytes, limits) =>
+    zipText(bytes, limits, /^xl\/(sharedStrings|worksheets\/sheet\d+)\.xml$/, /<t(?:\s[^>]*)?>([^<]*)<\/t>/g),
+  pptx: (bytes, limits) =>
+    zipText(bytes, limits, /^ppt\/(slides\/slide|notesSlides\/notesSlide)\d+\.xml$/, /<a:t>([^<]*)<\/a:t>/g),
   eml: async (bytes, limits) => read(mailText(bytes), limits),
   msg: outlookText,
   doc: 'legacyFormat',

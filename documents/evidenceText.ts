@@ -18,7 +18,12 @@ export interface ExtractionLimits extends TextLimits {
   maxHeapMb: number;
 }
 
-export const DEFAULT_EXTRACTION_LIMITS: ExtractionLimits = { maxChars: 1_000_000, maxPages: 300, timeoutMs: 20_000, maxHeapMb: 192 };
+export const DEFAULT_EXTRACTION_LIMITS: ExtractionLimits = {
+  maxChars: 1_000_000,
+  maxPages: 300,
+  timeoutMs: 20_000,
+  maxHeapMb: 192,
+};
 
 /** Next to this file, with this file's extension: `.ts` under tsx, `.js` once built. */
 const READER_FILE = path.join(__dirname, `textReaderProcess${path.extname(__filename)}`);
@@ -38,16 +43,28 @@ interface ReaderAnswer {
 export const lastReader = { peakRssKb: 0 };
 
 /** The text of a file held in memory. */
-export function extractText(kind: EvidenceKind, bytes: Uint8Array, limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS): Promise<DocumentText> {
+export function extractText(
+  kind: EvidenceKind,
+  bytes: Uint8Array,
+  limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS,
+): Promise<DocumentText> {
   return read({ kind, bytes }, limits);
 }
 
 /** The text of a stored file, fetched by the reader process itself from a read link of ours (at most `maxBytes`). */
-export function extractTextFromLink(kind: EvidenceKind, url: string, maxBytes: number, limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS): Promise<DocumentText> {
+export function extractTextFromLink(
+  kind: EvidenceKind,
+  url: string,
+  maxBytes: number,
+  limits: ExtractionLimits = DEFAULT_EXTRACTION_LIMITS,
+): Promise<DocumentText> {
   return read({ kind, url, maxBytes, timeoutMs: limits.timeoutMs }, limits);
 }
 
-function read(job: { kind: EvidenceKind } & ({ bytes: Uint8Array } | { url: string; maxBytes: number; timeoutMs: number }), limits: ExtractionLimits): Promise<DocumentText> {
+function read(
+  job: { kind: EvidenceKind } & ({ bytes: Uint8Array } | { url: string; maxBytes: number; timeoutMs: number }),
+  limits: ExtractionLimits,
+): Promise<DocumentText> {
   const { timeoutMs, maxHeapMb, ...textLimits } = limits;
   return new Promise<DocumentText>((resolve) => {
     let settled = false;
@@ -70,7 +87,12 @@ function read(job: { kind: EvidenceKind } & ({ bytes: Uint8Array } | { url: stri
     });
     child.once('error', () => settle({ status: 'unreadable', why: 'damaged' }));
     // Killed by V8 for its heap (SIGABRT, or exit 134) or by the system: the file is too large to read.
-    child.once('exit', (code, signal) => settle({ status: 'unreadable', why: signal === 'SIGABRT' || signal === 'SIGKILL' || code === 134 ? 'tooLarge' : 'damaged' }));
+    child.once('exit', (code, signal) =>
+      settle({
+        status: 'unreadable',
+        why: signal === 'SIGABRT' || signal === 'SIGKILL' || code === 134 ? 'tooLarge' : 'damaged',
+      }),
+    );
     child.send({ ...job, limits: textLimits });
   });
 }

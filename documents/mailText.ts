@@ -22,7 +22,10 @@ function splitPart(raw: Buffer): Part {
   const bodyStart = blank ? blank.index + blank[0].length : latin.length;
   const headers = new Map<string, string>();
   // Header bytes are kept as they are (UTF-8 per RFC 6532) until decoded below.
-  const unfolded = raw.subarray(0, headerEnd).toString('utf8').replace(/\r?\n[ \t]+/g, ' ');
+  const unfolded = raw
+    .subarray(0, headerEnd)
+    .toString('utf8')
+    .replace(/\r?\n[ \t]+/g, ' ');
   for (const line of unfolded.split(/\r?\n/)) {
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
@@ -78,7 +81,8 @@ export function decodeEncodedWords(value: string): string {
   return value
     .replace(/\?=\s+=\?/g, '?==?')
     .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_whole, charset: string, encoding: string, text: string) => {
-      const bytes = encoding.toUpperCase() === 'B' ? Buffer.from(text, 'base64') : quotedPrintable(text.replace(/_/g, ' '));
+      const bytes =
+        encoding.toUpperCase() === 'B' ? Buffer.from(text, 'base64') : quotedPrintable(text.replace(/_/g, ' '));
       return decodeCharset(bytes, charset.split('*')[0]);
     });
 }
@@ -116,9 +120,13 @@ function bodyText(part: Part, depth: number): string[] {
     if (type === 'multipart/alternative' && texts.length > 1) return texts.slice(0, 1);
     return texts;
   }
-  if (type === 'message/rfc822') return mailLines(transferDecoded(part.body, part.headers.get('content-transfer-encoding')), depth + 1);
+  if (type === 'message/rfc822')
+    return mailLines(transferDecoded(part.body, part.headers.get('content-transfer-encoding')), depth + 1);
   if (/^\s*attachment/i.test(disposition) || !type.startsWith('text/')) return [];
-  const decoded = decodeCharset(transferDecoded(part.body, part.headers.get('content-transfer-encoding')), parameter(part.headers.get('content-type'), 'charset'));
+  const decoded = decodeCharset(
+    transferDecoded(part.body, part.headers.get('content-transfer-encoding')),
+    parameter(part.headers.get('content-type'), 'charset'),
+  );
   return [type === 'text/html' ? htmlToText(decoded) : decoded];
 }
 

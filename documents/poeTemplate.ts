@@ -7,11 +7,32 @@
  * escapes: a claim name with markup or `${...}` reads in Word exactly as typed.
  */
 import { randomUUID } from 'node:crypto';
-import { AlignmentType, BorderStyle, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import {
+  AlignmentType,
+  BorderStyle,
+  Document,
+  HeadingLevel,
+  Packer,
+  Paragraph,
+  Table,
+  TableCell,
+  TableRow,
+  TextRun,
+  WidthType,
+} from 'docx';
 import type { Claim, Contact, PartnerOrganisation } from '../claims/model';
 import { systemClock, type Clock, type PartnerDirectory } from '../claims/ports';
 import type { DocumentWriter, GeneratedDocument } from '../claims/ports';
-import { activityLabel, formatDate, formatList, productName, solutionAreaLabel, t, type Locale, type MessageKey } from '../locales/i18n';
+import {
+  activityLabel,
+  formatDate,
+  formatList,
+  productName,
+  solutionAreaLabel,
+  t,
+  type Locale,
+  type MessageKey,
+} from '../locales/i18n';
 import { LANGUAGES } from '../locales/languages';
 
 export const DOCX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -33,8 +54,18 @@ export class WordPoeTemplate implements DocumentWriter<Locale> {
 
   async poeTemplate(claim: Claim, locale: Locale): Promise<GeneratedDocument> {
     const org = await this.options.partners.get(claim.partnerId);
-    const document = poeTemplateDocument({ claim, org, locale, preparedAt: this.clock.now(), timeZone: this.options.timeZone });
-    return { fileName: poeTemplateFileName(claim), contentType: DOCX_CONTENT_TYPE, bytes: await Packer.toBuffer(document) };
+    const document = poeTemplateDocument({
+      claim,
+      org,
+      locale,
+      preparedAt: this.clock.now(),
+      timeZone: this.options.timeZone,
+    });
+    return {
+      fileName: poeTemplateFileName(claim),
+      contentType: DOCX_CONTENT_TYPE,
+      bytes: await Packer.toBuffer(document),
+    };
   }
 }
 
@@ -68,7 +99,11 @@ export function poeTemplateDocument(input: TemplateInput): Document {
     styles: {
       default: {
         document: {
-          run: { font: { ascii: 'Calibri', hAnsi: 'Calibri', eastAsia: LANGUAGES[locale].eastAsianFont }, language: { value: locale, eastAsia: locale }, size: 22 },
+          run: {
+            font: { ascii: 'Calibri', hAnsi: 'Calibri', eastAsia: LANGUAGES[locale].eastAsianFont },
+            language: { value: locale, eastAsia: locale },
+            size: 22,
+          },
         },
       },
     },
@@ -100,7 +135,13 @@ export function poeTemplateDocument(input: TemplateInput): Document {
           new Paragraph({
             spacing: { before: 480 },
             alignment: AlignmentType.LEFT,
-            children: [new TextRun({ text: say('poeTemplate.preparedOn', { date: formatDate(locale, input.preparedAt, input.timeZone) }), italics: true, size: 18 })],
+            children: [
+              new TextRun({
+                text: say('poeTemplate.preparedOn', { date: formatDate(locale, input.preparedAt, input.timeZone) }),
+                italics: true,
+                size: 18,
+              }),
+            ],
           }),
         ],
       },
@@ -114,7 +155,15 @@ function heading(value: string): Paragraph {
 
 /** Lines to write on: empty paragraphs with a bottom rule. */
 function blankLines(count: number): Paragraph[] {
-  return Array.from({ length: count }, () => new Paragraph({ spacing: { before: 240 }, border: { bottom: { style: BorderStyle.SINGLE, size: 6, color: '808080', space: 1 } }, children: [] }));
+  return Array.from(
+    { length: count },
+    () =>
+      new Paragraph({
+        spacing: { before: 240 },
+        border: { bottom: { style: BorderStyle.SINGLE, size: 6, color: '808080', space: 1 } },
+        children: [],
+      }),
+  );
 }
 
 /** Two columns: label, then the value (one paragraph per line; empty values leave room to write). */
@@ -127,10 +176,15 @@ function labelledTable(rows: readonly Row[]): Table {
       const lines = typeof value === 'string' ? [value] : value;
       return new TableRow({
         children: [
-          new TableCell({ width: { size: 35, type: WidthType.PERCENTAGE }, children: [new Paragraph({ children: [bold(label)] })] }),
+          new TableCell({
+            width: { size: 35, type: WidthType.PERCENTAGE },
+            children: [new Paragraph({ children: [bold(label)] })],
+          }),
           new TableCell({
             width: { size: 65, type: WidthType.PERCENTAGE },
-            children: lines.map((line) => new Paragraph({ spacing: line === '' ? { before: 360 } : undefined, children: [text(line)] })),
+            children: lines.map(
+              (line) => new Paragraph({ spacing: line === '' ? { before: 360 } : undefined, children: [text(line)] }),
+            ),
           }),
         ],
       });
@@ -145,16 +199,30 @@ function detailRows({ claim, org, locale }: TemplateInput): Row[] {
   const rows: Row[] = [
     [say('fields.name'), orNone(claim.name)],
     [say('poeTemplate.partner'), orNone(org?.name)],
-    [say('mpn.title'), location ? say('mpn.option', { mpnId: claim.mpnId, location: location.name }) : orNone(claim.mpnId)],
+    [
+      say('mpn.title'),
+      location ? say('mpn.option', { mpnId: claim.mpnId, location: location.name }) : orNone(claim.mpnId),
+    ],
     [say('fields.customerDomain'), orNone(claim.customerDomain)],
     [say('fields.customerTenantId'), orNone(claim.customerTenantId)],
-    [say('fields.solutionArea'), claim.solutionArea ? solutionAreaLabel(locale, claim.solutionArea) : orNone(undefined)],
+    [
+      say('fields.solutionArea'),
+      claim.solutionArea ? solutionAreaLabel(locale, claim.solutionArea) : orNone(undefined),
+    ],
     [say('fields.activity'), claim.activity ? activityLabel(locale, claim.activity) : orNone(undefined)],
-    [say('fields.productIds'), claim.productIds.length > 0 ? formatList(locale, claim.productIds.map(productName)) : orNone(undefined)],
+    [
+      say('fields.productIds'),
+      claim.productIds.length > 0 ? formatList(locale, claim.productIds.map(productName)) : orNone(undefined),
+    ],
   ];
   const subscriptions = claim.subscriptions.filter((s) => s.subscriptionIds.length > 0);
   if (subscriptions.length > 0) {
-    rows.push([say('fields.subscriptions'), subscriptions.map((s) => say('summary.subscriptionIds', { product: productName(s.productId), ids: s.subscriptionIds.join(', ') }))]);
+    rows.push([
+      say('fields.subscriptions'),
+      subscriptions.map((s) =>
+        say('summary.subscriptionIds', { product: productName(s.productId), ids: s.subscriptionIds.join(', ') }),
+      ),
+    ]);
   }
   if (claim.revenue) {
     rows.push(
@@ -168,7 +236,9 @@ function detailRows({ claim, org, locale }: TemplateInput): Row[] {
 
 function contactRows(claim: Claim, locale: Locale): Row[] {
   const lines = (contact: Contact | undefined): string[] =>
-    contact ? [contact.name, contact.title ?? '', contact.email].filter((line) => line.trim() !== '') : [t(locale, 'common.notProvided')];
+    contact
+      ? [contact.name, contact.title ?? '', contact.email].filter((line) => line.trim() !== '')
+      : [t(locale, 'common.notProvided')];
   const rows: Row[] = [[t(locale, 'fields.customerContact'), lines(claim.customerContact)]];
   if (claim.technicalContact) rows.push([t(locale, 'fields.technicalContact'), lines(claim.technicalContact)]);
   rows.push([t(locale, 'fields.partnerContact'), lines(claim.partnerContact)]);

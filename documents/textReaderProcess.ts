@@ -8,7 +8,9 @@ import type { EvidenceKind } from '../claims/model';
 import { documentText, type DocumentText, type TextLimits } from './documentText';
 
 /** The bytes themselves, or a short-lived read link to our own storage and the most it may hold. */
-type Job = { kind: EvidenceKind; limits: TextLimits } & ({ bytes: Uint8Array } | { url: string; maxBytes: number; timeoutMs: number });
+type Job = { kind: EvidenceKind; limits: TextLimits } & (
+  { bytes: Uint8Array } | { url: string; maxBytes: number; timeoutMs: number }
+);
 
 /** The file from its read link, streamed into one buffer of at most `maxBytes`; undefined when it holds more. */
 async function download(url: string, maxBytes: number, timeoutMs: number): Promise<Buffer | undefined> {
@@ -25,7 +27,12 @@ async function download(url: string, maxBytes: number, timeoutMs: number): Promi
 }
 
 async function run(job: Job): Promise<DocumentText> {
-  if ('bytes' in job) return documentText(job.kind, Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength), job.limits);
+  if ('bytes' in job)
+    return documentText(
+      job.kind,
+      Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength),
+      job.limits,
+    );
   const bytes = await download(job.url, job.maxBytes, job.timeoutMs).catch(() => null);
   if (bytes === null) return { status: 'unreadable', why: 'damaged' };
   if (bytes === undefined) return { status: 'unreadable', why: 'tooLarge' };

@@ -69,7 +69,10 @@ interface Prefix {
 
 /** Longest words first so "claim status" wins over "claims"-like shorter prefixes. */
 const prefixes: Prefix[] = COMMANDS.flatMap((command) =>
-  commandWords(command).map((word) => ({ command, words: word.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim() })),
+  commandWords(command).map((word) => ({
+    command,
+    words: word.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim(),
+  })),
 ).sort((a, b) => b.words.length - a.words.length);
 
 /** A command word followed by an argument, e.g. "status Contoso rollout" or "상태 Contoso". */
@@ -80,7 +83,8 @@ export function parseCommand(text: string | undefined): ParsedCommand | undefine
   const normalized = text.normalize('NFKC').replace(/\s+/gu, ' ').trim();
   for (const { command, words } of prefixes) {
     const head = normalized.slice(0, words.length).toLowerCase();
-    if (head === words && normalized[words.length] === ' ') return { command, argument: normalized.slice(words.length).trim() };
+    if (head === words && normalized[words.length] === ' ')
+      return { command, argument: normalized.slice(words.length).trim() };
   }
   return undefined;
 }

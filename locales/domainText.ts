@@ -6,19 +6,29 @@
 import { parseAssociationKey } from '../claims/associations';
 import { coopProgramFor, productById, type ProgramId } from '../claims/catalog';
 import type { Problem } from '../claims/errors';
-import type { Activity, ActorRole, ClaimStatus, InfoRequestReason, RejectionReason, SolutionArea } from '../claims/model';
+import type {
+  Activity,
+  ActorRole,
+  ClaimStatus,
+  InfoRequestReason,
+  RejectionReason,
+  SolutionArea,
+} from '../claims/model';
 import { MPN_ID_MAX_DIGITS, MPN_ID_MIN_DIGITS } from '../claims/validation';
 import type { Locale } from './catalogs';
 import { languageOf } from './languages';
 import { hasMessage, t, type MessageParams } from './translator';
 
 /** The message under a computed key, or `fallback` when the catalogs have none. */
-const localizedOr = (locale: Locale, key: string, fallback: string): string => (hasMessage(key) ? t(locale, key) : fallback);
+const localizedOr = (locale: Locale, key: string, fallback: string): string =>
+  hasMessage(key) ? t(locale, key) : fallback;
 
 export const statusLabel = (locale: Locale, status: ClaimStatus): string => t(locale, `statuses.${status}`);
 export const statusHelp = (locale: Locale, status: ClaimStatus): string => t(locale, `statusHelp.${status}`);
-export const infoRequestReasonText = (locale: Locale, reason: InfoRequestReason): string => t(locale, `infoRequestReasons.${reason}`);
-export const rejectionReasonText = (locale: Locale, reason: RejectionReason): string => t(locale, `rejectionReasons.${reason}`);
+export const infoRequestReasonText = (locale: Locale, reason: InfoRequestReason): string =>
+  t(locale, `infoRequestReasons.${reason}`);
+export const rejectionReasonText = (locale: Locale, reason: RejectionReason): string =>
+  t(locale, `rejectionReasons.${reason}`);
 export const actorLabel = (locale: Locale, role: ActorRole): string => t(locale, `actors.${role}`);
 export const solutionAreaLabel = (locale: Locale, area: SolutionArea): string => t(locale, `solutionAreas.${area}`);
 export const activityLabel = (locale: Locale, activity: Activity): string => t(locale, `activities.${activity}`);
@@ -85,7 +95,8 @@ function problemParams(locale: Locale, problem: Problem): MessageParams {
   if (typeof given.key === 'string') params.item = associationItem(locale, given.key);
   if (typeof given.status === 'string') params.status = localizedOr(locale, `statuses.${given.status}`, given.status);
   if (typeof given.role === 'string') params.role = localizedOr(locale, `roles.${given.role}`, given.role);
-  if (typeof given.reason === 'string') params.reason = localizedOr(locale, `rejectionReasons.${given.reason}`, given.reason);
+  if (typeof given.reason === 'string')
+    params.reason = localizedOr(locale, `rejectionReasons.${given.reason}`, given.reason);
   if (problem.code === 'mpnIdInvalid') {
     params.min = MPN_ID_MIN_DIGITS;
     params.max = MPN_ID_MAX_DIGITS;

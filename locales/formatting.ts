@@ -50,13 +50,23 @@ function kept<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.ListForma
 /** A calendar date in the user's zone: "March 5, 2025", "2025년 3월 5일", "2025年3月5日". */
 export function formatDate(locale: Locale, date: DateInput, timeZone?: string): string {
   const zone = safeTimeZone(timeZone);
-  return kept(`date|${locale}|${zone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: zone })).format(toDate(date));
+  return kept(
+    `date|${locale}|${zone}`,
+    () => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: zone }),
+  ).format(toDate(date));
 }
 
 /** A date and time in the user's zone. */
 export function formatDateTime(locale: Locale, date: DateInput, timeZone?: string): string {
   const zone = safeTimeZone(timeZone);
-  return localDayPeriods(locale, kept(`dateTime|${locale}|${zone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: zone })), toDate(date));
+  return localDayPeriods(
+    locale,
+    kept(
+      `dateTime|${locale}|${zone}`,
+      () => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: zone }),
+    ),
+    toDate(date),
+  );
 }
 
 /** Korean says 오전/오후, whatever the ICU data at hand prints for the day period ("AM 1:51"). */
@@ -76,13 +86,23 @@ const MIB = 1024 * 1024;
 
 /** Binary sizes with the locale's decimal mark: "512 byte", "3.4 kB", "2.5 MB". */
 export function formatFileSize(locale: Locale, bytes: number): string {
-  const [unit, amount] = bytes < KIB ? (['byte', bytes] as const) : bytes < MIB ? (['kilobyte', bytes / KIB] as const) : (['megabyte', bytes / MIB] as const);
-  return kept(`size|${locale}|${unit}`, () => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 })).format(amount);
+  const [unit, amount] =
+    bytes < KIB
+      ? (['byte', bytes] as const)
+      : bytes < MIB
+        ? (['kilobyte', bytes / KIB] as const)
+        : (['megabyte', bytes / MIB] as const);
+  return kept(
+    `size|${locale}|${unit}`,
+    () => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }),
+  ).format(amount);
 }
 
 /** "A, B, and C" / "A, B 및 C" / "A、B、C". */
 export function formatList(locale: Locale, items: readonly string[]): string {
-  return kept(`list|${locale}`, () => new Intl.ListFormat(locale, { type: 'conjunction', style: 'long' })).format(items);
+  return kept(`list|${locale}`, () => new Intl.ListFormat(locale, { type: 'conjunction', style: 'long' })).format(
+    items,
+  );
 }
 
 export type CountdownKind = 'window' | 'deadline';

@@ -3,9 +3,33 @@
  * messages, command words, and locale-aware dates and sizes. Dialogs and cards
  * import from here, never from the JSON files directly.
  */
-export { DEFAULT_LOCALE, LOCALES, isLocale, resolveLocale, type Command, type Locale, type MessageKey } from './catalogs';
-export { configureTranslations, hasMessage, placeholdersOf, t, Translator, MissingMessageError, type MessageParams, type TranslatorOptions } from './translator';
-export { formatCountdown, formatDate, formatDateTime, formatFileSize, formatList, type CountdownKind } from './formatting';
+export {
+  DEFAULT_LOCALE,
+  LOCALES,
+  isLocale,
+  resolveLocale,
+  type Command,
+  type Locale,
+  type MessageKey,
+} from './catalogs';
+export {
+  configureTranslations,
+  hasMessage,
+  placeholdersOf,
+  t,
+  Translator,
+  MissingMessageError,
+  type MessageParams,
+  type TranslatorOptions,
+} from './translator';
+export {
+  formatCountdown,
+  formatDate,
+  formatDateTime,
+  formatFileSize,
+  formatList,
+  type CountdownKind,
+} from './formatting';
 export { COMMANDS, commandFor, commandWords, normalizeCommandText, parseCommand, type ParsedCommand } from './commands';
 export {
   activityHelp,

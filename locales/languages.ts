@@ -25,9 +25,33 @@ export interface LanguageTraits {
 }
 
 export const LANGUAGES = {
-  'en-US': { tag: 'en', nativeName: 'English', eastAsianFont: 'Calibri', sentenceGap: ' ', mailTlds: [], typedCommandSwitches: false, manifestFile: null },
-  'ko-KR': { tag: 'ko', nativeName: '한국어', eastAsianFont: 'Malgun Gothic', sentenceGap: ' ', mailTlds: ['kr'], typedCommandSwitches: true, manifestFile: 'ko.json' },
-  'ja-JP': { tag: 'ja', nativeName: '日本語', eastAsianFont: 'Yu Gothic', sentenceGap: '', mailTlds: ['jp'], typedCommandSwitches: true, manifestFile: 'ja.json' },
+  'en-US': {
+    tag: 'en',
+    nativeName: 'English',
+    eastAsianFont: 'Calibri',
+    sentenceGap: ' ',
+    mailTlds: [],
+    typedCommandSwitches: false,
+    manifestFile: null,
+  },
+  'ko-KR': {
+    tag: 'ko',
+    nativeName: '한국어',
+    eastAsianFont: 'Malgun Gothic',
+    sentenceGap: ' ',
+    mailTlds: ['kr'],
+    typedCommandSwitches: true,
+    manifestFile: 'ko.json',
+  },
+  'ja-JP': {
+    tag: 'ja',
+    nativeName: '日本語',
+    eastAsianFont: 'Yu Gothic',
+    sentenceGap: '',
+    mailTlds: ['jp'],
+    typedCommandSwitches: true,
+    manifestFile: 'ja.json',
+  },
 } as const satisfies Record<string, LanguageTraits>;
 
 export type Locale = keyof typeof LANGUAGES;

@@ -33,7 +33,11 @@ function lookup(tree: unknown, key: string): unknown {
 }
 
 export class MissingMessageError extends Error {
-  constructor(readonly locale: Locale, readonly key: string, detail: string) {
+  constructor(
+    readonly locale: Locale,
+    readonly key: string,
+    detail: string,
+  ) {
     super(`message ${key} (${locale}): ${detail}`);
     this.name = 'MissingMessageError';
   }

@@ -84,7 +84,8 @@ function parseHttpsUrl(key: string, value: string): URL {
   } catch {
     throw new PackageConfigError(key, `must be an https URL, got "${value}"`);
   }
-  if (url.protocol !== 'https:') throw new PackageConfigError(key, `must use https (Teams requires TLS), got "${value}"`);
+  if (url.protocol !== 'https:')
+    throw new PackageConfigError(key, `must use https (Teams requires TLS), got "${value}"`);
   return url;
 }
 
@@ -97,7 +98,10 @@ function publicOrigin(env: Env): URL {
   const key = 'PUBLIC_URL';
   const value = present(env, key);
   if (value === undefined) {
-    throw new PackageConfigError(key, 'is missing: set it to the https address of the deployed bot, e.g. https://<app>.azurewebsites.net');
+    throw new PackageConfigError(
+      key,
+      'is missing: set it to the https address of the deployed bot, e.g. https://<app>.azurewebsites.net',
+    );
   }
   const url = parseHttpsUrl(key, value);
   if (url.username || url.password || url.search || url.hash || url.pathname !== '/') {
@@ -120,11 +124,15 @@ export function deriveTeamsAppId(botId: string): string {
 export function packageSettingsFromEnv(env: Env, packageVersion: string): PackageSettings {
   const botId = guid(env, 'MicrosoftAppId', "the bot's Microsoft App ID");
   if (botId === undefined) {
-    throw new PackageConfigError('MicrosoftAppId', "is missing: set it to the bot's Microsoft App ID (a GUID; `azd env get-value MicrosoftAppId` prints it)");
+    throw new PackageConfigError(
+      'MicrosoftAppId',
+      "is missing: set it to the bot's Microsoft App ID (a GUID; `azd env get-value MicrosoftAppId` prints it)",
+    );
   }
   const origin = publicOrigin(env);
   const version = present(env, 'TEAMS_APP_VERSION') ?? packageVersion;
-  if (!SEMVER.test(version)) throw new PackageConfigError('TEAMS_APP_VERSION', `must be MAJOR.MINOR.PATCH, got "${version}"`);
+  if (!SEMVER.test(version))
+    throw new PackageConfigError('TEAMS_APP_VERSION', `must be MAJOR.MINOR.PATCH, got "${version}"`);
   return {
     teamsAppId: guid(env, 'TEAMS_APP_ID', 'the Teams app id') ?? deriveTeamsAppId(botId),
     botId,
@@ -184,7 +192,11 @@ export interface BuiltPackage {
 }
 
 /** Fills, validates and zips the package into `outDir`; `sourceDir` holds the template, icons and languages. */
-export async function buildPackage(settings: PackageSettings, outDir: string, sourceDir: string = __dirname): Promise<BuiltPackage> {
+export async function buildPackage(
+  settings: PackageSettings,
+  outDir: string,
+  sourceDir: string = __dirname,
+): Promise<BuiltPackage> {
   const manifest = fillTemplate(await readJson(join(sourceDir, TEMPLATE_FILE)), placeholderValues(settings));
   const manifestProblems = manifestSchemaErrors(manifest);
   if (manifestProblems.length) throw new PackageInvalidError('manifest.json', manifestProblems);
@@ -211,7 +223,10 @@ async function main(): Promise<void> {
   if (existsSync(envFile)) process.loadEnvFile(envFile);
   const packageJson: unknown = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const packageVersion =
-    typeof packageJson === 'object' && packageJson !== null && 'version' in packageJson && typeof packageJson.version === 'string'
+    typeof packageJson === 'object' &&
+    packageJson !== null &&
+    'version' in packageJson &&
+    typeof packageJson.version === 'string'
       ? packageJson.version
       : '';
   const settings = packageSettingsFromEnv(process.env, packageVersion);

@@ -49,7 +49,8 @@ const COLOR_TYPE_RGBA = 6;
 
 /** Encodes 8-bit RGBA pixels (row-major, 4 bytes each) as a PNG, every row with filter type 0. */
 export function encodePng(width: number, height: number, rgba: Uint8Array): Buffer {
-  if (rgba.length !== width * height * 4) throw new Error(`expected ${width * height * 4} bytes of RGBA, got ${rgba.length}`);
+  if (rgba.length !== width * height * 4)
+    throw new Error(`expected ${width * height * 4} bytes of RGBA, got ${rgba.length}`);
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
@@ -150,10 +151,20 @@ function hexToRgb(hex: string): Rgb {
  */
 const PAGE = { cx: 0.44, cy: 0.47, halfWidth: 0.25, halfHeight: 0.32, radius: 0.05 };
 const TEXT_LINES: readonly (readonly [number, number])[][] = [
-  [[0.3, 0.33], [0.58, 0.33]],
-  [[0.3, 0.45], [0.5, 0.45]],
+  [
+    [0.3, 0.33],
+    [0.58, 0.33],
+  ],
+  [
+    [0.3, 0.45],
+    [0.5, 0.45],
+  ],
 ];
-const CHECK: readonly (readonly [number, number])[] = [[0.5, 0.7], [0.6, 0.8], [0.8, 0.56]];
+const CHECK: readonly (readonly [number, number])[] = [
+  [0.5, 0.7],
+  [0.6, 0.8],
+  [0.8, 0.56],
+];
 
 function scaled(points: readonly (readonly [number, number])[], size: number): [number, number][] {
   return points.map(([x, y]) => [x * size, y * size]);

@@ -40,7 +40,9 @@ function compile(schemaFile: string): SchemaCheck {
   const validate = ajv.compile(schema);
   return (document) => {
     if (validate(document)) return [];
-    return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'} ${JSON.stringify(e.params)}`);
+    return (validate.errors ?? []).map(
+      (e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'} ${JSON.stringify(e.params)}`,
+    );
   };
 }
 

@@ -38,7 +38,13 @@ import type { AssociationHold, AssociationStore, Clock } from '../claims/ports';
 import { systemClock } from '../claims/ports';
 import { holdIsActive } from '../claims/associations';
 import { AssociationConflict, ConcurrencyConflict, DomainError } from '../claims/errors';
-import { cosmosErrorCode, fromStored, unlessStatus, type CosmosSystemFields, type OperationHook } from './cosmosConnection';
+import {
+  cosmosErrorCode,
+  fromStored,
+  unlessStatus,
+  type CosmosSystemFields,
+  type OperationHook,
+} from './cosmosConnection';
 
 export interface CosmosAssociationStoreOptions {
   clock?: Clock;
@@ -110,7 +116,10 @@ export class CosmosAssociationStore implements AssociationStore {
         // Missing: repair removed it as abandoned; the claim records it, so take it back if free.
         if (!holder) return (await this.createHold(held)) !== undefined;
         if (isHeldBy(holder.value, partnerId, claimId)) {
-          return holder.value.state === 'held' || (await this.replaceIfUnchanged({ ...holder.value, state: 'held' }, holder.etag)) !== undefined;
+          return (
+            holder.value.state === 'held' ||
+            (await this.replaceIfUnchanged({ ...holder.value, state: 'held' }, holder.etag)) !== undefined
+          );
         }
         if (this.blocks(holder.value, partnerId, claimId)) {
           contested.push(key);
@@ -140,7 +149,9 @@ export class CosmosAssociationStore implements AssociationStore {
     return holder ? toHold(holder.value) : undefined;
   }
 
-  async importLegacy(hold: Omit<AssociationHold, 'state' | 'createdAt' | 'legacy'> & { expiresAt?: string }): Promise<void> {
+  async importLegacy(
+    hold: Omit<AssociationHold, 'state' | 'createdAt' | 'legacy'> & { expiresAt?: string },
+  ): Promise<void> {
     assertKey(hold.key);
     const doc: HoldDocument = {
       id: hold.key,
@@ -162,7 +173,10 @@ export class CosmosAssociationStore implements AssociationStore {
     if (!done) throw new ConcurrencyConflict(`association ${hold.key}`);
   }
 
-  async repair(olderThan: Date, claimHolds: (partnerId: string, claimId: string, key: string) => Promise<boolean>): Promise<number> {
+  async repair(
+    olderThan: Date,
+    claimHolds: (partnerId: string, claimId: string, key: string) => Promise<boolean>,
+  ): Promise<number> {
     const stale = await this.query('SELECT * FROM c WHERE c.state = @pending AND c.createdAt < @olderThan', [
       { name: '@pending', value: 'pending' },
       { name: '@olderThan', value: olderThan.toISOString() },
@@ -182,9 +196,10 @@ export class CosmosAssociationStore implements AssociationStore {
 
   /** Deletes legacy holds whose subscription has ended; returns the keys set free. */
   async releaseExpiredLegacy(now: Date): Promise<string[]> {
-    const expired = await this.query('SELECT * FROM c WHERE c.legacy = true AND IS_DEFINED(c.expiresAt) AND c.expiresAt <= @now', [
-      { name: '@now', value: now.toISOString() },
-    ]);
+    const expired = await this.query(
+      'SELECT * FROM c WHERE c.legacy = true AND IS_DEFINED(c.expiresAt) AND c.expiresAt <= @now',
+      [{ name: '@now', value: now.toISOString() }],
+    );
     const released: string[] = [];
     for (const holder of expired) {
       if (await this.deleteIfUnchanged(holder)) released.push(holder.value.id);
@@ -199,7 +214,14 @@ export class CosmosAssociationStore implements AssociationStore {
    */
   private async take(key: string, partnerId: string, claimId: string): Promise<StoredHold | 'ours' | 'contested'> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
-      const pending: HoldDocument = { id: key, partnerId, claimId, state: 'pending', legacy: false, createdAt: this.now() };
+      const pending: HoldDocument = {
+        id: key,
+        partnerId,
+        claimId,
+        state: 'pending',
+        legacy: false,
+        createdAt: this.now(),
+      };
       const created = await this.createHold(pending);
       if (created) return created;
       const holder = await this.read(key);
@@ -251,7 +273,9 @@ export class CosmosAssociationStore implements AssociationStore {
   /** The stored hold, or undefined when the key is taken (409). */
   private async createHold(doc: HoldDocument): Promise<StoredHold | undefined> {
     this.onOperation('associations.create');
-    const response = await unlessStatus([409], () => this.container.items.create<HoldDocument & CosmosSystemFields>(doc));
+    const response = await unlessStatus([409], () =>
+      this.container.items.create<HoldDocument & CosmosSystemFields>(doc),
+    );
     return response?.resource ? fromStored<HoldDocument>(response.resource) : undefined;
   }
 
@@ -259,7 +283,9 @@ export class CosmosAssociationStore implements AssociationStore {
   private async replaceIfUnchanged(doc: HoldDocument, etag: string): Promise<StoredHold | undefined> {
     this.onOperation('associations.replace');
     const response = await unlessStatus([404, 412], () =>
-      this.container.item(doc.id, doc.id).replace<HoldDocument & CosmosSystemFields>(doc, { accessCondition: { type: 'IfMatch', condition: etag } }),
+      this.container
+        .item(doc.id, doc.id)
+        .replace<HoldDocument & CosmosSystemFields>(doc, { accessCondition: { type: 'IfMatch', condition: etag } }),
     );
     return response?.resource ? fromStored<HoldDocument>(response.resource) : undefined;
   }
@@ -268,7 +294,9 @@ export class CosmosAssociationStore implements AssociationStore {
   private async deleteIfUnchanged(holder: StoredHold): Promise<boolean> {
     this.onOperation('associations.delete');
     try {
-      await this.container.item(holder.value.id, holder.value.id).delete({ accessCondition: { type: 'IfMatch', condition: holder.etag } });
+      await this.container
+        .item(holder.value.id, holder.value.id)
+        .delete({ accessCondition: { type: 'IfMatch', condition: holder.etag } });
       return true;
     } catch (e) {
       const code = cosmosErrorCode(e);

@@ -7,7 +7,12 @@
 import type { TokenCredential } from '@azure/identity';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { isLoopbackEndpoint } from './cosmosConnection';
-import { SharedKeySigner, userDelegationSigner, type BlobReadSigner, type UserDelegationSignerOptions } from './blobSas';
+import {
+  SharedKeySigner,
+  userDelegationSigner,
+  type BlobReadSigner,
+  type UserDelegationSignerOptions,
+} from './blobSas';
 
 export interface BlobConnectionOptions {
   /** Local: an Azurite connection string with AccountName and AccountKey. */
@@ -60,7 +65,11 @@ function fromConnectionString(connectionString: string): BlobConnection {
     service = BlobServiceClient.fromConnectionString(connectionString);
   } catch {
     // The message never repeats the string: it holds the account key.
-    throw new BlobOptionsError('blobConnectionStringInvalid', 'connectionString', 'Blob connection string cannot be parsed');
+    throw new BlobOptionsError(
+      'blobConnectionStringInvalid',
+      'connectionString',
+      'Blob connection string cannot be parsed',
+    );
   }
   if (!(service.credential instanceof StorageSharedKeyCredential)) {
     throw new BlobOptionsError(
@@ -72,7 +81,11 @@ function fromConnectionString(connectionString: string): BlobConnection {
   return { service, signer: new SharedKeySigner(service.credential) };
 }
 
-function fromAccountUrl(accountUrl: string, credential: unknown, signerOptions?: UserDelegationSignerOptions): BlobConnection {
+function fromAccountUrl(
+  accountUrl: string,
+  credential: unknown,
+  signerOptions?: UserDelegationSignerOptions,
+): BlobConnection {
   let url: URL;
   try {
     url = new URL(accountUrl);
@@ -80,13 +93,25 @@ function fromAccountUrl(accountUrl: string, credential: unknown, signerOptions?:
     throw new BlobOptionsError('blobAccountUrlInvalid', 'accountUrl', `Blob account URL "${accountUrl}" is not a URL`);
   }
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '') {
-    throw new BlobOptionsError('blobAccountUrlInvalid', 'accountUrl', `Blob account URL "${url.origin}${url.pathname}" must be http(s) with no query (no SAS)`);
+    throw new BlobOptionsError(
+      'blobAccountUrlInvalid',
+      'accountUrl',
+      `Blob account URL "${url.origin}${url.pathname}" must be http(s) with no query (no SAS)`,
+    );
   }
   if (url.protocol === 'http:' && !isLoopbackEndpoint(accountUrl)) {
-    throw new BlobOptionsError('blobAccountUrlInsecure', 'accountUrl', `Blob account URL "${accountUrl}" must use https`);
+    throw new BlobOptionsError(
+      'blobAccountUrlInsecure',
+      'accountUrl',
+      `Blob account URL "${accountUrl}" must use https`,
+    );
   }
   if (!isTokenCredential(credential)) {
-    throw new BlobOptionsError('blobCredentialMissing', 'credential', 'Blob account URL needs a token credential (managed identity)');
+    throw new BlobOptionsError(
+      'blobCredentialMissing',
+      'credential',
+      'Blob account URL needs a token credential (managed identity)',
+    );
   }
   const service = new BlobServiceClient(accountUrl, credential);
   return { service, signer: userDelegationSigner(service, signerOptions) };
@@ -97,9 +122,17 @@ export function connectBlobStorage(options: BlobConnectionOptions): BlobConnecti
   const connectionString = options.connectionString?.trim() || undefined;
   const accountUrl = options.accountUrl?.trim() || undefined;
   if (connectionString && accountUrl) {
-    throw new BlobOptionsError('blobConnectionAmbiguous', 'connectionString', 'Blob storage got both a connection string and an account URL; give one');
+    throw new BlobOptionsError(
+      'blobConnectionAmbiguous',
+      'connectionString',
+      'Blob storage got both a connection string and an account URL; give one',
+    );
   }
   if (connectionString) return fromConnectionString(connectionString);
   if (accountUrl) return fromAccountUrl(accountUrl, options.credential, options.signer);
-  throw new BlobOptionsError('blobConnectionMissing', 'accountUrl', 'Blob storage needs an account URL with a credential, or a connection string');
+  throw new BlobOptionsError(
+    'blobConnectionMissing',
+    'accountUrl',
+    'Blob storage needs an account URL with a credential, or a connection string',
+  );
 }

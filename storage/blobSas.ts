@@ -86,7 +86,9 @@ export class UserDelegationSigner implements BlobReadSigner {
   ) {
     const lifetime = options.keyLifetimeSeconds ?? 6 * 3600;
     if (!Number.isInteger(lifetime) || lifetime < 600 || lifetime > MAX_KEY_LIFETIME_SECONDS) {
-      throw new RangeError(`keyLifetimeSeconds must be a whole number from 600 to ${MAX_KEY_LIFETIME_SECONDS}, got ${lifetime}`);
+      throw new RangeError(
+        `keyLifetimeSeconds must be a whole number from 600 to ${MAX_KEY_LIFETIME_SECONDS}, got ${lifetime}`,
+      );
     }
     this.keyLifetimeMs = lifetime * 1000;
     this.clock = options.clock ?? systemClock;
@@ -101,7 +103,12 @@ export class UserDelegationSigner implements BlobReadSigner {
   private keyValidUntil(linkExpiresOn: Date): Promise<UserDelegationKey> {
     if (this.cached && this.cached.expiresOn.getTime() >= linkExpiresOn.getTime()) return this.cached.key;
     const now = this.clock.now().getTime();
-    const expiresOn = new Date(Math.min(now + MAX_KEY_LIFETIME_SECONDS * 1000 - CLOCK_SKEW_MS, Math.max(now + this.keyLifetimeMs, linkExpiresOn.getTime())));
+    const expiresOn = new Date(
+      Math.min(
+        now + MAX_KEY_LIFETIME_SECONDS * 1000 - CLOCK_SKEW_MS,
+        Math.max(now + this.keyLifetimeMs, linkExpiresOn.getTime()),
+      ),
+    );
     if (expiresOn.getTime() < linkExpiresOn.getTime()) {
       return Promise.reject(new RangeError('a read link cannot outlive the longest user delegation key (7 days)'));
     }
@@ -117,6 +124,13 @@ export class UserDelegationSigner implements BlobReadSigner {
 }
 
 /** The user delegation signer for a client that authenticates with a token credential. */
-export function userDelegationSigner(service: BlobServiceClient, options: UserDelegationSignerOptions = {}): UserDelegationSigner {
-  return new UserDelegationSigner((startsOn, expiresOn) => service.getUserDelegationKey(startsOn, expiresOn), service.accountName, options);
+export function userDelegationSigner(
+  service: BlobServiceClient,
+  options: UserDelegationSignerOptions = {},
+): UserDelegationSigner {
+  return new UserDelegationSigner(
+    (startsOn, expiresOn) => service.getUserDelegationKey(startsOn, expiresOn),
+    service.accountName,
+    options,
+  );
 }

@@ -18,7 +18,11 @@ export interface BotStateStorageOptions extends CosmosConnectionOptions {
 export function createBotStateStorage(options: BotStateStorageOptions): CosmosDbPartitionedStorage {
   const clientOptions = cosmosClientOptions(options);
   const databaseId = options.databaseId?.trim();
-  if (!databaseId) throw new CosmosOptionsError('cosmosDatabaseMissing', 'Cosmos DB database id for bot state is missing (set COSMOS_DATABASE)');
+  if (!databaseId)
+    throw new CosmosOptionsError(
+      'cosmosDatabaseMissing',
+      'Cosmos DB database id for bot state is missing (set COSMOS_DATABASE)',
+    );
   return new CosmosDbPartitionedStorage({
     cosmosDbEndpoint: clientOptions.endpoint,
     authKey: clientOptions.key,

@@ -35,7 +35,8 @@ export class CosmosClaimRepository implements ClaimRepository {
       const { resource } = await this.container.items.create<ClaimDocument>(claim);
       return this.versioned(resource);
     } catch (e) {
-      if (cosmosErrorCode(e) === 409) throw new DomainError('claimExists', `claim ${claim.id} already exists`, { claimId: claim.id });
+      if (cosmosErrorCode(e) === 409)
+        throw new DomainError('claimExists', `claim ${claim.id} already exists`, { claimId: claim.id });
       throw e;
     }
   }
@@ -77,7 +78,12 @@ export class CosmosClaimRepository implements ClaimRepository {
     }
   }
 
-  listByPartner(partnerId: string, filter: ClaimListFilter, pageSize: number, continuationToken?: string): Promise<Page<Claim>> {
+  listByPartner(
+    partnerId: string,
+    filter: ClaimListFilter,
+    pageSize: number,
+    continuationToken?: string,
+  ): Promise<Page<Claim>> {
     const conditions = ['c.partnerId = @partnerId'];
     const parameters: SqlParameter[] = [{ name: '@partnerId', value: partnerId }];
     if (filter.statuses?.length) {
@@ -95,7 +101,9 @@ export class CosmosClaimRepository implements ClaimRepository {
     if (customer) {
       // LOWER on the stored value rather than STARTSWITH's case-insensitive flag:
       // the local stand-in knows only the two-argument form.
-      conditions.push('(STARTSWITH(LOWER(c.customerDomain), @customer) OR STARTSWITH(LOWER(c.customerTenantId), @customer))');
+      conditions.push(
+        '(STARTSWITH(LOWER(c.customerDomain), @customer) OR STARTSWITH(LOWER(c.customerTenantId), @customer))',
+      );
       parameters.push({ name: '@customer', value: customer });
     }
     if (filter.createdBy) {
@@ -165,7 +173,12 @@ export class CosmosClaimRepository implements ClaimRepository {
    * unless it is the last, and hand out the token wrapped with a fingerprint of the query
    * so a token from one list cannot be replayed against another.
    */
-  private async page(query: SqlQuerySpec, options: FeedOptions, pageSize: number, token: string | undefined): Promise<Page<Claim>> {
+  private async page(
+    query: SqlQuerySpec,
+    options: FeedOptions,
+    pageSize: number,
+    token: string | undefined,
+  ): Promise<Page<Claim>> {
     assertPageSize(pageSize);
     const fingerprint = queryFingerprint(query, options);
     let cosmosToken = token === undefined ? undefined : unwrapToken(token, fingerprint);
@@ -173,11 +186,16 @@ export class CosmosClaimRepository implements ClaimRepository {
     let first = true;
     do {
       this.onOperation('claims.query');
-      const request = this.container.items.query<ClaimDocument>(query, { ...options, maxItemCount: pageSize - items.length, continuationToken: cosmosToken });
+      const request = this.container.items.query<ClaimDocument>(query, {
+        ...options,
+        maxItemCount: pageSize - items.length,
+        continuationToken: cosmosToken,
+      });
       const response = await request.fetchNext().catch((e: unknown) => {
         // The fingerprint is no secret, so a forged card can pair the right one with a Cosmos
         // token Cosmos never gave out; Cosmos refuses that with a 400, which is the card's fault.
-        if (first && token !== undefined && cosmosErrorCode(e) === 400) throw new DomainError('invalidContinuationToken', 'Cosmos DB refused the continuation token');
+        if (first && token !== undefined && cosmosErrorCode(e) === 400)
+          throw new DomainError('invalidContinuationToken', 'Cosmos DB refused the continuation token');
         throw e;
       });
       first = false;
@@ -214,7 +232,8 @@ function wrapToken(cosmosToken: string, fingerprint: string): string {
 const MAX_TOKEN_CHARS = 16 * 1024;
 
 function unwrapToken(token: string, fingerprint: string): string {
-  if (token.length > MAX_TOKEN_CHARS) throw new DomainError('invalidContinuationToken', 'the continuation token is too long to be ours');
+  if (token.length > MAX_TOKEN_CHARS)
+    throw new DomainError('invalidContinuationToken', 'the continuation token is too long to be ours');
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));

@@ -26,7 +26,12 @@ export class CosmosConsentGrantStore implements ConsentGrantStore {
 
   async save(grantId: string, grant: ConsentGrant): Promise<void> {
     const untilExpiry = Math.ceil((Date.parse(grant.expiresAt) - this.clock.now().getTime()) / 1000);
-    const document: GrantDocument = { ...grant, id: documentId(grantId), type: 'consentGrant', ttl: Math.max(0, Number.isFinite(untilExpiry) ? untilExpiry : 0) + KEEP_AFTER_EXPIRY_SECONDS };
+    const document: GrantDocument = {
+      ...grant,
+      id: documentId(grantId),
+      type: 'consentGrant',
+      ttl: Math.max(0, Number.isFinite(untilExpiry) ? untilExpiry : 0) + KEEP_AFTER_EXPIRY_SECONDS,
+    };
     await this.container.items.upsert(document);
   }
 
@@ -35,6 +40,13 @@ export class CosmosConsentGrantStore implements ConsentGrantStore {
     const { resource } = await this.container.item(id, id).read<GrantDocument>();
     if (!resource || resource.type !== 'consentGrant') return undefined;
     const { value } = fromStored(resource);
-    return { claimId: value.claimId, partnerId: value.partnerId, contactEmail: value.contactEmail, purpose: value.purpose, expiresAt: value.expiresAt, nonce: value.nonce };
+    return {
+      claimId: value.claimId,
+      partnerId: value.partnerId,
+      contactEmail: value.contactEmail,
+      purpose: value.purpose,
+      expiresAt: value.expiresAt,
+      nonce: value.nonce,
+    };
   }
 }

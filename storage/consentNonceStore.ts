@@ -20,7 +20,13 @@
  */
 import type { Container } from '@azure/cosmos';
 import type { CustomerDecision } from '../claims/lifecycle';
-import { systemClock, type Clock, type ConsentNonceStore, type ConsentNonceUse, type UsedConsentNonce } from '../claims/ports';
+import {
+  systemClock,
+  type Clock,
+  type ConsentNonceStore,
+  type ConsentNonceUse,
+  type UsedConsentNonce,
+} from '../claims/ports';
 import { cosmosErrorCode, fromStored } from './cosmosConnection';
 
 export type { ConsentNonceStore, ConsentNonceUse, UsedConsentNonce } from '../claims/ports';
@@ -81,6 +87,12 @@ export class CosmosConsentNonceStore implements ConsentNonceStore {
     if (!resource) return undefined;
     const { value } = fromStored(resource);
     if (!DECISIONS.includes(value.decision)) return undefined;
-    return { nonce: value.id, claimId: value.claimId, partnerId: value.partnerId, decision: value.decision, usedAt: value.usedAt };
+    return {
+      nonce: value.id,
+      claimId: value.claimId,
+      partnerId: value.partnerId,
+      decision: value.decision,
+      usedAt: value.usedAt,
+    };
   }
 }

@@ -16,11 +16,17 @@ export class CosmosConversationReferenceStore implements ConversationReferenceSt
   async save(ref: StoredConversationReference): Promise<void> {
     const { email, ...rest } = ref;
     const normalised = normaliseEmail(email);
-    await this.container.items.upsert<ReferenceDocument>({ ...rest, id: ref.aadObjectId, ...(normalised ? { email: normalised } : {}) });
+    await this.container.items.upsert<ReferenceDocument>({
+      ...rest,
+      id: ref.aadObjectId,
+      ...(normalised ? { email: normalised } : {}),
+    });
   }
 
   async get(tenantId: string, aadObjectId: string): Promise<StoredConversationReference | undefined> {
-    const { resource } = await this.container.item(aadObjectId, tenantId).read<ReferenceDocument & CosmosSystemFields>();
+    const { resource } = await this.container
+      .item(aadObjectId, tenantId)
+      .read<ReferenceDocument & CosmosSystemFields>();
     return resource ? toReference(resource) : undefined;
   }
 
@@ -38,7 +44,10 @@ export class CosmosConversationReferenceStore implements ConversationReferenceSt
       .query<ReferenceDocument & CosmosSystemFields>(
         {
           query: `SELECT TOP 1 * FROM c WHERE c.email = @email AND c.dead = false${inTenant ? ' AND c.tenantId = @tenantId' : ''} ORDER BY c.updatedAt DESC`,
-          parameters: [{ name: '@email', value: wanted }, ...(inTenant ? [{ name: '@tenantId', value: tenantId }] : [])],
+          parameters: [
+            { name: '@email', value: wanted },
+            ...(inTenant ? [{ name: '@tenantId', value: tenantId }] : []),
+          ],
         },
         // One partition (the tenant) instead of a fan-out over all of them.
         inTenant ? { partitionKey: tenantId } : {},
@@ -50,7 +59,9 @@ export class CosmosConversationReferenceStore implements ConversationReferenceSt
   /** After Teams said the conversation is gone (403/404): stop trying. A missing reference is fine. */
   async markDead(tenantId: string, aadObjectId: string): Promise<void> {
     // A patch changes only `dead`, so it never overwrites a reference a concurrent save just stored.
-    await unlessStatus([404], () => this.container.item(aadObjectId, tenantId).patch([{ op: 'set', path: '/dead', value: true }]));
+    await unlessStatus([404], () =>
+      this.container.item(aadObjectId, tenantId).patch([{ op: 'set', path: '/dead', value: true }]),
+    );
   }
 }
 

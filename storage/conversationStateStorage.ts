@@ -37,7 +37,9 @@ interface StateDocument {
   _etag?: string;
 }
 
-const ILLEGAL = new Map(['\\', '?', '/', '#', '\t', '\n', '\r', '*'].map((c) => [c, `*${c.charCodeAt(0).toString(16)}`]));
+const ILLEGAL = new Map(
+  ['\\', '?', '/', '#', '\t', '\n', '\r', '*'].map((c) => [c, `*${c.charCodeAt(0).toString(16)}`]),
+);
 
 /** CosmosDbPartitionedStorage's key escaping (without truncation: long keys fail loudly instead). */
 export function escapeStateKey(key: string): string {
@@ -66,7 +68,9 @@ export class CosmosConversationStateStorage implements Storage {
         const id = escapeStateKey(key);
         try {
           const { resource } = await this.container.item(id, id).read<StateDocument>();
-          items[key] = resource ? tagged({ ...resource.document, eTag: resource._etag }, resource._etag ?? null) : tagged({}, null);
+          items[key] = resource
+            ? tagged({ ...resource.document, eTag: resource._etag }, resource._etag ?? null)
+            : tagged({}, null);
         } catch (e) {
           if (cosmosErrorCode(e) !== 404) throw e;
           items[key] = tagged({}, null);
@@ -77,16 +81,21 @@ export class CosmosConversationStateStorage implements Storage {
   }
 
   async write(changes: StoreItems): Promise<void> {
-    await Promise.all(Object.entries(changes).map(([key, item]) => this.writeOne(key, item as Record<string, unknown>)));
+    await Promise.all(
+      Object.entries(changes).map(([key, item]) => this.writeOne(key, item as Record<string, unknown>)),
+    );
   }
 
   async delete(keys: string[]): Promise<void> {
     await Promise.all(
       keys.map(async (key) => {
         const id = escapeStateKey(key);
-        await this.container.item(id, id).delete().catch((e: unknown) => {
-          if (cosmosErrorCode(e) !== 404) throw e;
-        });
+        await this.container
+          .item(id, id)
+          .delete()
+          .catch((e: unknown) => {
+            if (cosmosErrorCode(e) !== 404) throw e;
+          });
       }),
     );
   }
@@ -105,7 +114,9 @@ export class CosmosConversationStateStorage implements Storage {
         const { resource } = await this.container.items.create<StateDocument>(body);
         tagged(item, resource?._etag ?? null);
       } else {
-        const { resource } = await this.container.item(id, id).replace<StateDocument>(body, { accessCondition: { type: 'IfMatch', condition: read } });
+        const { resource } = await this.container
+          .item(id, id)
+          .replace<StateDocument>(body, { accessCondition: { type: 'IfMatch', condition: read } });
         tagged(item, resource?._etag ?? null);
       }
     } catch (e) {

@@ -58,7 +58,8 @@ export { isLoopbackEndpoint };
  */
 export function validateCosmosConnectionOptions(options: CosmosConnectionOptions): CosmosConnectionOptions {
   const endpoint = options.endpoint?.trim();
-  if (!endpoint) throw new CosmosOptionsError('cosmosEndpointMissing', 'Cosmos DB endpoint is missing (set COSMOS_ENDPOINT)');
+  if (!endpoint)
+    throw new CosmosOptionsError('cosmosEndpointMissing', 'Cosmos DB endpoint is missing (set COSMOS_ENDPOINT)');
   let url: URL;
   try {
     url = new URL(endpoint);
@@ -69,18 +70,30 @@ export function validateCosmosConnectionOptions(options: CosmosConnectionOptions
     throw new CosmosOptionsError('cosmosEndpointInvalid', `Cosmos DB endpoint "${endpoint}" must be http(s)`);
   }
   if (url.protocol === 'http:' && !isLoopbackEndpoint(endpoint)) {
-    throw new CosmosOptionsError('cosmosEndpointInsecure', `Cosmos DB endpoint "${endpoint}" must use https (http is for the local stand-in only)`);
+    throw new CosmosOptionsError(
+      'cosmosEndpointInsecure',
+      `Cosmos DB endpoint "${endpoint}" must use https (http is for the local stand-in only)`,
+    );
   }
   const key = options.key?.trim() || undefined;
   if (!key && !options.credential) {
-    throw new CosmosOptionsError('cosmosAuthMissing', 'Cosmos DB needs a key (COSMOS_KEY) or a token credential (managed identity); neither was given');
+    throw new CosmosOptionsError(
+      'cosmosAuthMissing',
+      'Cosmos DB needs a key (COSMOS_KEY) or a token credential (managed identity); neither was given',
+    );
   }
   if (key && options.credential) {
-    throw new CosmosOptionsError('cosmosAuthAmbiguous', 'Cosmos DB got both a key and a token credential; give exactly one');
+    throw new CosmosOptionsError(
+      'cosmosAuthAmbiguous',
+      'Cosmos DB got both a key and a token credential; give exactly one',
+    );
   }
   const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs < 1) {
-    throw new CosmosOptionsError('cosmosRequestTimeoutInvalid', `Cosmos DB request timeout must be a positive whole number of milliseconds, got ${requestTimeoutMs}`);
+    throw new CosmosOptionsError(
+      'cosmosRequestTimeoutInvalid',
+      `Cosmos DB request timeout must be a positive whole number of milliseconds, got ${requestTimeoutMs}`,
+    );
   }
   return { endpoint, key, credential: options.credential, requestTimeoutMs };
 }
@@ -96,7 +109,11 @@ export function cosmosClientOptions(options: CosmosConnectionOptions): CosmosCli
       // The stand-in is a single local endpoint with no regional replicas to discover;
       // discovery would follow its advertised address instead of the one we connected to.
       ...(isLoopbackEndpoint(valid.endpoint) ? { enableEndpointDiscovery: false } : {}),
-      retryOptions: { maxRetryAttemptCount: 9, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: THROTTLE_MAX_WAIT_SECONDS },
+      retryOptions: {
+        maxRetryAttemptCount: 9,
+        fixedRetryIntervalInMilliseconds: 0,
+        maxWaitTimeInSeconds: THROTTLE_MAX_WAIT_SECONDS,
+      },
     },
   };
 }

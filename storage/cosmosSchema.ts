@@ -6,7 +6,14 @@ import type { ContainerDefinition, CosmosClient, Database } from '@azure/cosmos'
 
 export interface ContainerSpec {
   /** Logical name used in code; the physical id comes from configuration. */
-  name: 'claims' | 'associations' | 'partners' | 'conversationReferences' | 'botState' | 'consentNonces' | 'idempotencyRecords';
+  name:
+    | 'claims'
+    | 'associations'
+    | 'partners'
+    | 'conversationReferences'
+    | 'botState'
+    | 'consentNonces'
+    | 'idempotencyRecords';
   id: string;
   partitionKeyPath: string;
   uniqueKeys: string[][];
@@ -23,9 +30,15 @@ export const CONTAINERS: readonly ContainerSpec[] = [
     uniqueKeys: [],
     compositeIndexes: [
       // reviewer queue: by status, oldest submission first
-      [{ path: '/status', order: 'ascending' }, { path: '/submittedAt', order: 'ascending' }],
+      [
+        { path: '/status', order: 'ascending' },
+        { path: '/submittedAt', order: 'ascending' },
+      ],
       // "my claims": newest first within a partner
-      [{ path: '/partnerId', order: 'ascending' }, { path: '/updatedAt', order: 'descending' }],
+      [
+        { path: '/partnerId', order: 'ascending' },
+        { path: '/updatedAt', order: 'descending' },
+      ],
     ],
   },
   // One document per association key (id = key), so creating it is the atomic claim on the key.
@@ -41,9 +54,23 @@ export const CONTAINERS: readonly ContainerSpec[] = [
   // CosmosDbPartitionedStorage requires /id as the partition key.
   { name: 'botState', id: 'botState', partitionKeyPath: '/id', uniqueKeys: [], compositeIndexes: [] },
   // Single-use consent token nonces; they expire by TTL once their window has closed.
-  { name: 'consentNonces', id: 'consentNonces', partitionKeyPath: '/id', uniqueKeys: [], compositeIndexes: [], defaultTtl: -1 },
+  {
+    name: 'consentNonces',
+    id: 'consentNonces',
+    partitionKeyPath: '/id',
+    uniqueKeys: [],
+    compositeIndexes: [],
+    defaultTtl: -1,
+  },
   // Work that must happen once: redelivered activities and sent outbox messages; expire by TTL.
-  { name: 'idempotencyRecords', id: 'idempotencyRecords', partitionKeyPath: '/id', uniqueKeys: [], compositeIndexes: [], defaultTtl: -1 },
+  {
+    name: 'idempotencyRecords',
+    id: 'idempotencyRecords',
+    partitionKeyPath: '/id',
+    uniqueKeys: [],
+    compositeIndexes: [],
+    defaultTtl: -1,
+  },
 ];
 
 export function containerSpec(name: ContainerSpec['name']): ContainerSpec {

@@ -65,9 +65,13 @@ export function parseSnapshot(text: string, source: string): CosmosSnapshot {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${source} is not valid JSON (${(e as Error).message}); move it away to start with empty local data`, { cause: e });
+    throw new Error(
+      `${source} is not valid JSON (${(e as Error).message}); move it away to start with empty local data`,
+      { cause: e },
+    );
   }
-  if (!isSnapshot(parsed)) throw new Error(`${source} is not a Cosmos snapshot (version 1); move it away to start with empty local data`);
+  if (!isSnapshot(parsed))
+    throw new Error(`${source} is not a Cosmos snapshot (version 1); move it away to start with empty local data`);
   return parsed;
 }
 

@@ -32,19 +32,28 @@ export class BlobDownloadLinks implements DownloadLinks {
 
   constructor(options: BlobDownloadLinksOptions) {
     if (options.signer.accountName !== options.container.accountName) {
-      throw new BlobOptionsError('blobSignerInvalid', 'signer', `the signer is for account "${options.signer.accountName}", the container is in "${options.container.accountName}"`);
+      throw new BlobOptionsError(
+        'blobSignerInvalid',
+        'signer',
+        `the signer is for account "${options.signer.accountName}", the container is in "${options.container.accountName}"`,
+      );
     }
     this.container = options.container;
     this.signer = options.signer;
     this.clock = options.clock ?? systemClock;
   }
 
-  async publish(document: { partnerId: string; fileName: string; contentType: string; bytes: Buffer }, ttlSeconds: number): Promise<string> {
+  async publish(
+    document: { partnerId: string; fileName: string; contentType: string; bytes: Buffer },
+    ttlSeconds: number,
+  ): Promise<string> {
     if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > MAX_TTL_SECONDS) {
       throw new RangeError(`ttlSeconds must be a whole number from 1 to ${MAX_TTL_SECONDS}, got ${ttlSeconds}`);
     }
-    if (!PARTNER_SEGMENT.test(document.partnerId)) throw new DomainError('invalidDocumentName', 'partnerId cannot name a blob', { field: 'partnerId' });
-    if (!FILE_NAME.test(document.fileName)) throw new DomainError('invalidDocumentName', 'the file name must be plain ASCII', { field: 'fileName' });
+    if (!PARTNER_SEGMENT.test(document.partnerId))
+      throw new DomainError('invalidDocumentName', 'partnerId cannot name a blob', { field: 'partnerId' });
+    if (!FILE_NAME.test(document.fileName))
+      throw new DomainError('invalidDocumentName', 'the file name must be plain ASCII', { field: 'fileName' });
     const blob = this.container.getBlockBlobClient(`${GENERATED_PREFIX}/${document.partnerId}/${randomUUID()}`);
     const contentDisposition = `attachment; filename="${document.fileName}"`;
     await blob.uploadData(document.bytes, {

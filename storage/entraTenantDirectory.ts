@@ -43,8 +43,13 @@ export class EntraTenantDirectory implements TenantDirectory {
 
   constructor(private readonly options: EntraTenantDirectoryOptions) {
     const url = new URL(options.authority);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))) {
-      throw new RangeError(`the Entra authority must be https (plain http only on loopback, for tests), got ${options.authority}`);
+    if (
+      url.protocol !== 'https:' &&
+      !(url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+    ) {
+      throw new RangeError(
+        `the Entra authority must be https (plain http only on loopback, for tests), got ${options.authority}`,
+      );
     }
     this.authority = url.origin;
     this.clock = options.clock ?? systemClock;
@@ -88,7 +93,11 @@ export class EntraTenantDirectory implements TenantDirectory {
     let response: Response;
     let body: string;
     try {
-      response = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(this.options.timeoutMs ?? 2000), headers: { accept: 'application/json' } });
+      response = await fetch(url, {
+        redirect: 'error',
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 2000),
+        headers: { accept: 'application/json' },
+      });
       body = await limitedText(response);
     } catch (e) {
       this.options.log?.(e instanceof Error && e.name === 'TimeoutError' ? 'timeout' : 'unreachable', domain);
@@ -142,7 +151,10 @@ function isUnknownTenant(body: string): boolean {
   const answer = jsonObject(body);
   const codes: unknown = answer ? Reflect.get(answer, 'error_codes') : undefined;
   const description: unknown = answer ? Reflect.get(answer, 'error_description') : undefined;
-  return (Array.isArray(codes) && codes.includes(90002)) || (typeof description === 'string' && /^AADSTS90002:/.test(description));
+  return (
+    (Array.isArray(codes) && codes.includes(90002)) ||
+    (typeof description === 'string' && /^AADSTS90002:/.test(description))
+  );
 }
 
 async function limitedText(response: Response): Promise<string> {

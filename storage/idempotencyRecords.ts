@@ -14,8 +14,20 @@
  * the record's ETag (of two claimants, one wins).
  */
 import type { Container } from '@azure/cosmos';
-import { systemClock, type BeginOutcome, type Clock, type IdempotencyKind, type IdempotencyRecords } from '../claims/ports';
-import { cosmosErrorCode, fromStored, unlessStatus, type CosmosSystemFields, type OperationHook } from './cosmosConnection';
+import {
+  systemClock,
+  type BeginOutcome,
+  type Clock,
+  type IdempotencyKind,
+  type IdempotencyRecords,
+} from '../claims/ports';
+import {
+  cosmosErrorCode,
+  fromStored,
+  unlessStatus,
+  type CosmosSystemFields,
+  type OperationHook,
+} from './cosmosConnection';
 
 export { recordId, type BeginOutcome, type IdempotencyKind } from '../claims/ports';
 
@@ -78,7 +90,13 @@ export class CosmosIdempotencyRecords implements IdempotencyRecords {
 
   /** Marks the work done for `keepSeconds` (created if `begin` was never called, e.g. a sent outbox message). */
   async complete(id: string, kind: IdempotencyKind, keepSeconds: number): Promise<void> {
-    const done: RecordDocument = { id, kind, state: 'done', at: this.clock.now().toISOString(), ttl: wholeSeconds(keepSeconds) };
+    const done: RecordDocument = {
+      id,
+      kind,
+      state: 'done',
+      at: this.clock.now().toISOString(),
+      ttl: wholeSeconds(keepSeconds),
+    };
     this.onOperation('idempotency.upsert');
     await this.container.items.upsert(done);
   }

@@ -43,18 +43,32 @@ export interface LegacyImportSummary {
 }
 
 /** Imports valid records; throws LegacyFileError (with lines) for unknown partners before writing anything. */
-export async function importLegacyAssociations(records: readonly LegacyRecord[], ports: LegacyImportPorts, source = 'legacy file'): Promise<LegacyImportSummary> {
+export async function importLegacyAssociations(
+  records: readonly LegacyRecord[],
+  ports: LegacyImportPorts,
+  source = 'legacy file',
+): Promise<LegacyImportSummary> {
   const now = (ports.clock ?? systemClock).now();
   await assertKnownPartners(records, ports.partners, source);
-  const summary: LegacyImportSummary = { held: 0, expired: [], reassociate: { customers: 0, partners: 0 }, conflicts: [] };
+  const summary: LegacyImportSummary = {
+    held: 0,
+    expired: [],
+    reassociate: { customers: 0, partners: 0 },
+    conflicts: [],
+  };
   const toReassociate = new Map<string, ReassociationCustomer[]>();
   for (const { line, association } of records) {
     const outcome = legacyOutcome(association, now);
     if (outcome.kind === 'expired') summary.expired.push(line);
-    else if (outcome.kind === 'reassociate') toReassociate.set(outcome.partnerId, [...(toReassociate.get(outcome.partnerId) ?? []), outcome.customer]);
+    else if (outcome.kind === 'reassociate')
+      toReassociate.set(outcome.partnerId, [...(toReassociate.get(outcome.partnerId) ?? []), outcome.customer]);
     else {
       try {
-        await ports.associations.importLegacy({ key: outcome.key, partnerId: outcome.partnerId, expiresAt: outcome.expiresAt });
+        await ports.associations.importLegacy({
+          key: outcome.key,
+          partnerId: outcome.partnerId,
+          expiresAt: outcome.expiresAt,
+        });
         summary.held += 1;
       } catch (e) {
         if (!(e instanceof AssociationConflict)) throw e;
@@ -70,13 +84,18 @@ export async function importLegacyAssociations(records: readonly LegacyRecord[],
   return summary;
 }
 
-async function assertKnownPartners(records: readonly LegacyRecord[], partners: Pick<PartnerDirectory, 'get'>, source: string): Promise<void> {
+async function assertKnownPartners(
+  records: readonly LegacyRecord[],
+  partners: Pick<PartnerDirectory, 'get'>,
+  source: string,
+): Promise<void> {
   const problems: string[] = [];
   const known = new Map<string, boolean>();
   for (const { line, association } of records) {
     const { partnerId } = association;
     if (!known.has(partnerId)) known.set(partnerId, (await partners.get(partnerId)) !== undefined);
-    if (!known.get(partnerId)) problems.push(`line ${line}: partner organisation ${partnerId} is not registered (run npm run seed first)`);
+    if (!known.get(partnerId))
+      problems.push(`line ${line}: partner organisation ${partnerId} is not registered (run npm run seed first)`);
   }
   if (problems.length > 0) throw new LegacyFileError(source, problems);
 }
@@ -87,8 +106,12 @@ export function describeSummary(summary: LegacyImportSummary): string {
     `${summary.held} Dynamics 365 / Power BI association(s) held until their subscription expires`,
     `${summary.reassociate.customers} Microsoft 365 customer(s) of ${summary.reassociate.partners} partner(s) to re-associate through a new claim (shown in "my claims")`,
   ];
-  if (summary.expired.length > 0) lines.push(`${summary.expired.length} skipped, subscription already expired: line(s) ${summary.expired.join(', ')}`);
-  for (const { line, key } of summary.conflicts) lines.push(`line ${line}: not imported, ${key} is held by another partner or a CPOR claim`);
+  if (summary.expired.length > 0)
+    lines.push(
+      `${summary.expired.length} skipped, subscription already expired: line(s) ${summary.expired.join(', ')}`,
+    );
+  for (const { line, key } of summary.conflicts)
+    lines.push(`line ${line}: not imported, ${key} is held by another partner or a CPOR claim`);
   return lines.join('\n');
 }
 

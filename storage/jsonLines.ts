@@ -38,7 +38,8 @@ class Scan {
 
   expect(ch: string): void {
     this.space();
-    if (this.text[this.i] !== ch) this.fail(this.i >= this.text.length ? `expected "${ch}" before the end` : `expected "${ch}"`);
+    if (this.text[this.i] !== ch)
+      this.fail(this.i >= this.text.length ? `expected "${ch}" before the end` : `expected "${ch}"`);
     this.i += 1;
   }
 
@@ -49,7 +50,8 @@ class Scan {
     else if (ch === '[') this.elements(depth);
     else if (ch === '"') this.string();
     else if (ch !== undefined && /[-0-9]/.test(ch)) this.number();
-    else if (!this.literal()) this.fail(ch === undefined ? 'the text ends where a value should be' : `unexpected "${ch}"`);
+    else if (!this.literal())
+      this.fail(ch === undefined ? 'the text ends where a value should be' : `unexpected "${ch}"`);
   }
 
   private literal(): boolean {

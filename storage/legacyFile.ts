@@ -36,7 +36,14 @@ export class LegacyFileError extends Error {
   }
 }
 
-const FIELDS = ['partnerId', 'customerTenantId', 'customerDomain', 'productId', 'subscriptionId', 'subscriptionExpiresAt'] as const;
+const FIELDS = [
+  'partnerId',
+  'customerTenantId',
+  'customerDomain',
+  'productId',
+  'subscriptionId',
+  'subscriptionExpiresAt',
+] as const;
 type Field = (typeof FIELDS)[number];
 const REQUIRED: readonly Field[] = ['partnerId', 'customerTenantId', 'productId'];
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -71,11 +78,14 @@ function readCsv(text: string, problems: string[]): RawRecord[] {
   if (!header) return [];
   const columns = header.cells.map((cell) => FIELDS.find((field) => field.toLowerCase() === cell.trim().toLowerCase()));
   header.cells.forEach((cell, i) => {
-    if (columns[i] === undefined) problems.push(`line ${header.line}: unknown column "${cell}" (expected ${FIELDS.join(', ')})`);
+    if (columns[i] === undefined)
+      problems.push(`line ${header.line}: unknown column "${cell}" (expected ${FIELDS.join(', ')})`);
   });
-  for (const field of REQUIRED) if (!columns.includes(field)) problems.push(`line ${header.line}: the column ${field} is missing`);
+  for (const field of REQUIRED)
+    if (!columns.includes(field)) problems.push(`line ${header.line}: the column ${field} is missing`);
   return body.map(({ line, cells }) => {
-    if (cells.length !== header.cells.length) problems.push(`line ${line}: ${cells.length} fields where the header has ${header.cells.length}`);
+    if (cells.length !== header.cells.length)
+      problems.push(`line ${line}: ${cells.length} fields where the header has ${header.cells.length}`);
     const values: RawRecord['values'] = {};
     cells.forEach((cell, i) => {
       const field = columns[i];
@@ -130,7 +140,9 @@ function productIdOf(value: string): string | undefined {
 function expiryOf(value: string): string | undefined {
   if (DATE_ONLY.test(value)) {
     const start = Date.parse(`${value}T00:00:00Z`);
-    return Number.isNaN(start) || new Date(start).toISOString().slice(0, 10) !== value ? undefined : new Date(start + 86_400_000).toISOString();
+    return Number.isNaN(start) || new Date(start).toISOString().slice(0, 10) !== value
+      ? undefined
+      : new Date(start + 86_400_000).toISOString();
   }
   return INSTANT.test(value) && !Number.isNaN(Date.parse(value)) ? new Date(value).toISOString() : undefined;
 }
@@ -150,16 +162,24 @@ function validate({ line, values }: RawRecord, problems: string[]): LegacyAssoci
   const customerTenantId = guid('customerTenantId');
   const subscriptionId = guid('subscriptionId');
   const customerDomain = values.customerDomain === undefined ? undefined : normalizeDomain(values.customerDomain);
-  if (values.customerDomain !== undefined && !customerDomain) say(`customerDomain "${values.customerDomain}" is not a domain name`);
+  if (values.customerDomain !== undefined && !customerDomain)
+    say(`customerDomain "${values.customerDomain}" is not a domain name`);
   const productId = values.productId === undefined ? undefined : productIdOf(values.productId);
-  if (values.productId !== undefined && !productId) say(`productId "${values.productId}" is not a product of the catalog`);
+  if (values.productId !== undefined && !productId)
+    say(`productId "${values.productId}" is not a product of the catalog`);
   const expiresAt = values.subscriptionExpiresAt === undefined ? undefined : expiryOf(values.subscriptionExpiresAt);
-  if (values.subscriptionExpiresAt !== undefined && !expiresAt) say(`subscriptionExpiresAt "${values.subscriptionExpiresAt}" is neither a date (YYYY-MM-DD) nor an ISO instant`);
+  if (values.subscriptionExpiresAt !== undefined && !expiresAt)
+    say(`subscriptionExpiresAt "${values.subscriptionExpiresAt}" is neither a date (YYYY-MM-DD) nor an ISO instant`);
   if (productId) {
     const heldUntilExpiry = legacyRuleFor(productId) === 'validUntilSubscriptionExpires';
-    if (heldUntilExpiry && values.subscriptionExpiresAt === undefined) say(`subscriptionExpiresAt is required for ${productById(productId)?.name ?? productId} (held until the subscription expires)`);
+    if (heldUntilExpiry && values.subscriptionExpiresAt === undefined)
+      say(
+        `subscriptionExpiresAt is required for ${productById(productId)?.name ?? productId} (held until the subscription expires)`,
+      );
     if (!heldUntilExpiry && (values.subscriptionId !== undefined || values.subscriptionExpiresAt !== undefined)) {
-      say(`${productById(productId)?.name ?? productId} must be re-associated: leave subscriptionId and subscriptionExpiresAt empty`);
+      say(
+        `${productById(productId)?.name ?? productId} must be re-associated: leave subscriptionId and subscriptionExpiresAt empty`,
+      );
     }
   }
   if (problems.length > before || !partnerId || !customerTenantId || !productId) return undefined;

@@ -73,7 +73,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     started.cosmos = await startCosmosStandIn(options.cosmosPort ?? DEFAULT_LOCAL_COSMOS_PORT).catch((e: unknown) => {
       throw portHint(e, 'Cosmos DB stand-in', 'LOCAL_COSMOS_PORT');
     });
-    started.azurite = await startAzurite({ port: options.blobPort ?? DEFAULT_LOCAL_BLOB_PORT, location: azuriteDir }).catch((e: unknown) => {
+    started.azurite = await startAzurite({
+      port: options.blobPort ?? DEFAULT_LOCAL_BLOB_PORT,
+      location: azuriteDir,
+    }).catch((e: unknown) => {
       throw portHint(e, 'Azurite', 'LOCAL_BLOB_PORT');
     });
     return await prepare(options, logger, started.cosmos, started.azurite);
@@ -83,7 +86,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-async function prepare(options: LocalStackOptions, logger: StackLogger, cosmosStandIn: CosmosStandIn, azurite: AzuriteStandIn): Promise<LocalStack> {
+async function prepare(
+  options: LocalStackOptions,
+  logger: StackLogger,
+  cosmosStandIn: CosmosStandIn,
+  azurite: AzuriteStandIn,
+): Promise<LocalStack> {
   const cosmos = createCosmosClient({ endpoint: cosmosStandIn.endpoint, key: cosmosStandIn.key });
   const file = snapshotFile(options.dataDir);
   const snapshot = await loadSnapshotFile(file);
@@ -105,9 +113,13 @@ async function prepare(options: LocalStackOptions, logger: StackLogger, cosmosSt
     return saved;
   };
   const interval = options.snapshotIntervalMs ?? 5000;
-  const timer = interval > 0
-    ? setInterval(() => void saveSnapshot().catch((e: unknown) => logger.error({ err: e }, 'local Cosmos snapshot failed')), interval)
-    : undefined;
+  const timer =
+    interval > 0
+      ? setInterval(
+          () => void saveSnapshot().catch((e: unknown) => logger.error({ err: e }, 'local Cosmos snapshot failed')),
+          interval,
+        )
+      : undefined;
   // A pending save must not keep the process alive after everything else has stopped.
   timer?.unref();
 
@@ -137,7 +149,9 @@ async function prepare(options: LocalStackOptions, logger: StackLogger, cosmosSt
  */
 export async function seedDemoPartners({ cosmos, databaseId }: SeedConnection): Promise<void> {
   // Only reads and writes entries: the operator tenant plays no part in seeding.
-  const directory = new CosmosPartnerDirectory(cosmos.database(databaseId).container(containerSpec('partners').id), { operatorTenantId: '' });
+  const directory = new CosmosPartnerDirectory(cosmos.database(databaseId).container(containerSpec('partners').id), {
+    operatorTenantId: '',
+  });
   const missing = [];
   for (const org of await readSeedFile()) if (!(await directory.get(org.id))) missing.push(org);
   await seedPartners(directory, missing);
@@ -147,7 +161,9 @@ function portHint(e: unknown, what: string, setting: string): Error {
   const code = typeof e === 'object' && e !== null ? Reflect.get(e, 'code') : undefined;
   const message = e instanceof Error ? e.message : String(e);
   if (code === 'EADDRINUSE' || /EADDRINUSE|address already in use/i.test(message)) {
-    return new Error(`${what} could not listen: its port is in use (is another local stack running on this DATA_DIR?). Set ${setting} to another port. (${message})`);
+    return new Error(
+      `${what} could not listen: its port is in use (is another local stack running on this DATA_DIR?). Set ${setting} to another port. (${message})`,
+    );
   }
   return e instanceof Error ? e : new Error(message);
 }

@@ -17,7 +17,10 @@ export interface PartnerDirectoryOptions {
 }
 
 /** Entries written before organisations had a type are partners. */
-const normalised = (org: PartnerOrganisation): PartnerOrganisation => ({ ...org, type: org.type === 'operator' ? 'operator' : 'partner' });
+const normalised = (org: PartnerOrganisation): PartnerOrganisation => ({
+  ...org,
+  type: org.type === 'operator' ? 'operator' : 'partner',
+});
 
 export class CosmosPartnerDirectory implements OrganisationStore {
   readonly operatorTenantId: string;
@@ -52,14 +55,17 @@ export class CosmosPartnerDirectory implements OrganisationStore {
       if (!resource) throw new Error(`organisation ${org.id} was not written`);
       return { value: normalised(fromStored<PartnerOrganisation>(resource).value), etag: resource._etag ?? '' };
     } catch (e) {
-      if (cosmosErrorCode(e) === 409) throw new DomainError('organisationExists', `organisation ${org.id} already exists`);
+      if (cosmosErrorCode(e) === 409)
+        throw new DomainError('organisationExists', `organisation ${org.id} already exists`);
       throw e;
     }
   }
 
   async replace(org: PartnerOrganisation, etag: string): Promise<Versioned<PartnerOrganisation>> {
     try {
-      const { resource } = await this.container.item(org.id, org.id).replace<PartnerOrganisation>(normalised(org), { accessCondition: { type: 'IfMatch', condition: etag } });
+      const { resource } = await this.container
+        .item(org.id, org.id)
+        .replace<PartnerOrganisation>(normalised(org), { accessCondition: { type: 'IfMatch', condition: etag } });
       if (!resource) throw new ConcurrencyConflict(`organisation ${org.id}`);
       return { value: normalised(fromStored<PartnerOrganisation>(resource).value), etag: resource._etag ?? '' };
     } catch (e) {
@@ -71,8 +77,12 @@ export class CosmosPartnerDirectory implements OrganisationStore {
 
   /** Every organisation, by name (the operator admin's list; a directory holds hundreds, not millions). */
   async list(): Promise<PartnerOrganisation[]> {
-    const { resources } = await this.container.items.query<PartnerOrganisation & CosmosSystemFields>('SELECT * FROM c').fetchAll();
-    return resources.map((doc) => normalised(fromStored<PartnerOrganisation>(doc).value)).sort((a, b) => a.name.localeCompare(b.name));
+    const { resources } = await this.container.items
+      .query<PartnerOrganisation & CosmosSystemFields>('SELECT * FROM c')
+      .fetchAll();
+    return resources
+      .map((doc) => normalised(fromStored<PartnerOrganisation>(doc).value))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Whether this user is a reviewer of the operator organisation, asking from its tenant. */

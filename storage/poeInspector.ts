@@ -36,7 +36,9 @@ export class PoeInspector extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.sizeBytes += chunk.length;
     if (this.sizeBytes > this.maxBytes) {
-      return callback(this.refuse(new EvidenceRejected('poeTooLarge', `the file is larger than ${this.maxBytes} bytes`)));
+      return callback(
+        this.refuse(new EvidenceRejected('poeTooLarge', `the file is larger than ${this.maxBytes} bytes`)),
+      );
     }
     this.hash.update(chunk);
     const typeProblem = this.typeChecked ? undefined : this.problemWith(this.sniffer.write(chunk));
@@ -49,7 +51,9 @@ export class PoeInspector extends Transform {
     const verdict = this.sniffer.finish();
     const typeProblem = this.problemWith(verdict);
     if (typeProblem || verdict.status !== 'recognised') {
-      return callback(this.refuse(typeProblem ?? new EvidenceRejected('poeTypeNotAllowed', 'the file type is not recognised')));
+      return callback(
+        this.refuse(typeProblem ?? new EvidenceRejected('poeTypeNotAllowed', 'the file type is not recognised')),
+      );
     }
     this.onInspected({ kind: verdict.kind, sha256: this.hash.digest('hex'), sizeBytes: this.sizeBytes });
     callback();
@@ -62,7 +66,10 @@ export class PoeInspector extends Transform {
     if (checked.ok) return undefined;
     const looksLike = verdict.status === 'recognised' ? verdict.kind : verdict.looksLike;
     return checked.error.code === 'poeTypeMismatch'
-      ? new EvidenceRejected('poeTypeMismatch', `the file is declared as ${this.declared} but its content is ${looksLike}`)
+      ? new EvidenceRejected(
+          'poeTypeMismatch',
+          `the file is declared as ${this.declared} but its content is ${looksLike}`,
+        )
       : new EvidenceRejected('poeTypeNotAllowed', `files of this kind (${looksLike}) are not accepted`);
   }
 

@@ -6,11 +6,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream';
-import { RestError, type BlobHTTPHeaders, type BlobServiceClient, type BlockBlobClient, type ContainerClient } from '@azure/storage-blob';
+import {
+  RestError,
+  type BlobHTTPHeaders,
+  type BlobServiceClient,
+  type BlockBlobClient,
+  type ContainerClient,
+} from '@azure/storage-blob';
 import { DomainError, EvidenceRejected } from '../claims/errors';
 import { contentTypeFor, declaredKindOf, downloadFileName, safeFileName } from '../claims/evidenceType';
 import type { Claim, PoeFile } from '../claims/model';
-import { systemClock, type ClaimRepository, type Clock, type EvidenceStore, type EvidenceUpload } from '../claims/ports';
+import {
+  systemClock,
+  type ClaimRepository,
+  type Clock,
+  type EvidenceStore,
+  type EvidenceUpload,
+} from '../claims/ports';
 import { BlobOptionsError } from './blobConnection';
 import type { BlobReadSigner } from './blobSas';
 import { PoeInspector, type InspectedFile } from './poeInspector';
@@ -50,21 +62,39 @@ export interface BlobEvidenceStoreOptions {
 
 /** The blob that holds one PoE file. */
 export function evidenceBlobName(partnerId: string, claimId: string, poeId: string): string {
-  for (const [name, value] of [['partnerId', partnerId], ['claimId', claimId], ['poeId', poeId]] as const) {
-    if (!ID_SEGMENT.test(value)) throw new DomainError('invalidEvidenceId', `${name} cannot name a blob`, { field: name });
+  for (const [name, value] of [
+    ['partnerId', partnerId],
+    ['claimId', claimId],
+    ['poeId', poeId],
+  ] as const) {
+    if (!ID_SEGMENT.test(value))
+      throw new DomainError('invalidEvidenceId', `${name} cannot name a blob`, { field: name });
   }
   return `${partnerId}/${claimId}/${poeId}`;
 }
 
 function resolveContainer(options: BlobEvidenceStoreOptions): ContainerClient {
   if (options.container && options.service) {
-    throw new BlobOptionsError('blobContainerInvalid', 'container', 'give either a container client or a service client with a container name, not both');
+    throw new BlobOptionsError(
+      'blobContainerInvalid',
+      'container',
+      'give either a container client or a service client with a container name, not both',
+    );
   }
   if (options.container) return options.container;
-  if (!options.service) throw new BlobOptionsError('blobContainerMissing', 'container', 'the PoE store needs a container client, or a service client and a container name');
+  if (!options.service)
+    throw new BlobOptionsError(
+      'blobContainerMissing',
+      'container',
+      'the PoE store needs a container client, or a service client and a container name',
+    );
   const name = options.containerName ?? '';
   if (!CONTAINER_NAME.test(name)) {
-    throw new BlobOptionsError('blobContainerInvalid', 'containerName', `"${name}" is not a Blob container name (3-63 lowercase letters, digits, single hyphens)`);
+    throw new BlobOptionsError(
+      'blobContainerInvalid',
+      'containerName',
+      `"${name}" is not a Blob container name (3-63 lowercase letters, digits, single hyphens)`,
+    );
   }
   return options.service.getContainerClient(name);
 }
@@ -72,12 +102,20 @@ function resolveContainer(options: BlobEvidenceStoreOptions): ContainerClient {
 /** RFC 6266: a plain-ASCII fallback name for old clients and the exact name in UTF-8. */
 function attachmentDisposition(fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]|["\\%]/g, '_');
-  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(fileName).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
 /** An abort signal, and a promise rejected with it, after `ms` without a call to `progress`. */
-function stallGuard(ms: number): { signal: AbortSignal; stalled: Promise<never>; progress: () => void; stop: () => void } {
+function stallGuard(ms: number): {
+  signal: AbortSignal;
+  stalled: Promise<never>;
+  progress: () => void;
+  stop: () => void;
+} {
   const controller = new AbortController();
   const stalled = new Promise<never>((_resolve, reject) => {
     controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
@@ -112,18 +150,31 @@ export class BlobEvidenceStore implements EvidenceStore {
   constructor(options: BlobEvidenceStoreOptions) {
     this.container = resolveContainer(options);
     if (!options.signer || typeof options.signer.readQuery !== 'function') {
-      throw new BlobOptionsError('blobSignerInvalid', 'signer', 'the PoE store needs a read-link signer (see connectBlobStorage)');
+      throw new BlobOptionsError(
+        'blobSignerInvalid',
+        'signer',
+        'the PoE store needs a read-link signer (see connectBlobStorage)',
+      );
     }
     if (options.signer.accountName !== this.container.accountName) {
-      throw new BlobOptionsError('blobSignerInvalid', 'signer', `the signer is for account "${options.signer.accountName}", the container is in "${this.container.accountName}"`);
+      throw new BlobOptionsError(
+        'blobSignerInvalid',
+        'signer',
+        `the signer is for account "${options.signer.accountName}", the container is in "${this.container.accountName}"`,
+      );
     }
     const maxBytes = options.maxBytes ?? DEFAULT_POE_MAX_BYTES;
     if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
-      throw new BlobOptionsError('poeMaxBytesInvalid', 'maxBytes', `maxBytes must be a positive whole number of bytes, got ${maxBytes}`);
+      throw new BlobOptionsError(
+        'poeMaxBytesInvalid',
+        'maxBytes',
+        `maxBytes must be a positive whole number of bytes, got ${maxBytes}`,
+      );
     }
     this.maxBytes = maxBytes;
     this.uploadStallMs = options.uploadStallMs ?? DEFAULT_UPLOAD_STALL_MS;
-    if (!Number.isSafeInteger(this.uploadStallMs) || this.uploadStallMs < 1) throw new RangeError(`uploadStallMs must be a positive whole number, got ${this.uploadStallMs}`);
+    if (!Number.isSafeInteger(this.uploadStallMs) || this.uploadStallMs < 1)
+      throw new RangeError(`uploadStallMs must be a positive whole number, got ${this.uploadStallMs}`);
     this.signer = options.signer;
     this.clock = options.clock ?? systemClock;
     this.claims = options.claims;
@@ -134,7 +185,11 @@ export class BlobEvidenceStore implements EvidenceStore {
     await this.container.createIfNotExists();
     const { blobPublicAccess } = await this.container.getProperties();
     if (blobPublicAccess) {
-      throw new BlobOptionsError('blobContainerPublic', 'containerName', `container "${this.container.containerName}" allows anonymous ${blobPublicAccess} access; PoE must be private`);
+      throw new BlobOptionsError(
+        'blobContainerPublic',
+        'containerName',
+        `container "${this.container.containerName}" allows anonymous ${blobPublicAccess} access; PoE must be private`,
+      );
     }
   }
 
@@ -153,7 +208,12 @@ export class BlobEvidenceStore implements EvidenceStore {
     // uploadStream reads these when it commits the block list, which is after the
     // inspector's flush has filled in what only the whole stream can tell.
     const headers: BlobHTTPHeaders = {};
-    const metadata: Record<string, string> = { partnerid: upload.partnerId, claimid: upload.claimId, poeid: upload.poeId, uploadid: uploadId };
+    const metadata: Record<string, string> = {
+      partnerid: upload.partnerId,
+      claimid: upload.claimId,
+      poeid: upload.poeId,
+      uploadid: uploadId,
+    };
     let inspected: InspectedFile | undefined;
     const inspector = new PoeInspector(this.maxBytes, declaredKindOf(fileName, upload.declaredType), (file) => {
       inspected = file;
@@ -164,7 +224,8 @@ export class BlobEvidenceStore implements EvidenceStore {
     upload.content.once('error', () => (sourceFailed = true));
     const stall = stallGuard(this.uploadStallMs);
     try {
-      if (await blob.exists({ abortSignal: stall.signal })) throw new EvidenceRejected('poeUploadFailed', 'a file with this id is already stored');
+      if (await blob.exists({ abortSignal: stall.signal }))
+        throw new EvidenceRejected('poeUploadFailed', 'a file with this id is already stored');
       pipeline(upload.content, inspector, () => undefined);
       const uploaded = blob.uploadStream(inspector, BLOCK_BYTES, UPLOAD_CONCURRENCY, {
         blobHTTPHeaders: headers,
@@ -207,7 +268,9 @@ export class BlobEvidenceStore implements EvidenceStore {
     }
     const [partnerId = '', claimId = '', poeId = '', ...rest] = file.blobName.split('/');
     if (rest.length > 0 || poeId !== file.id || evidenceBlobName(partnerId, claimId, poeId) !== file.blobName) {
-      throw new DomainError('invalidEvidenceId', 'the file record does not name one of our blobs', { field: 'blobName' });
+      throw new DomainError('invalidEvidenceId', 'the file record does not name one of our blobs', {
+        field: 'blobName',
+      });
     }
     const blob = this.container.getBlockBlobClient(file.blobName);
     const query = await this.signer.readQuery({
@@ -222,15 +285,21 @@ export class BlobEvidenceStore implements EvidenceStore {
   }
 
   async remove(claim: Claim, poeId: string): Promise<void> {
-    if (claim.status !== 'draft') throw new EvidenceRejected('poeLocked', 'files of a submitted claim cannot be removed');
+    if (claim.status !== 'draft')
+      throw new EvidenceRejected('poeLocked', 'files of a submitted claim cannot be removed');
     await this.container.getBlockBlobClient(evidenceBlobName(claim.partnerId, claim.id, poeId)).deleteIfExists();
   }
 
   async discardUnrecorded(partnerId: string, claimId: string, poeId: string): Promise<void> {
     const blob = this.container.getBlockBlobClient(evidenceBlobName(partnerId, claimId, poeId));
-    if (!this.claims) throw new EvidenceRejected('poeLocked', 'the PoE store cannot tell whether a claim records the file (no claim repository)');
+    if (!this.claims)
+      throw new EvidenceRejected(
+        'poeLocked',
+        'the PoE store cannot tell whether a claim records the file (no claim repository)',
+      );
     const claim = await this.claims.get(partnerId, claimId);
-    if (claim?.value.poe.some((file) => file.id === poeId)) throw new EvidenceRejected('poeLocked', 'the claim records this file');
+    if (claim?.value.poe.some((file) => file.id === poeId))
+      throw new EvidenceRejected('poeLocked', 'the claim records this file');
     await blob.deleteIfExists();
   }
 
@@ -242,13 +311,18 @@ export class BlobEvidenceStore implements EvidenceStore {
    */
   async removeUnrecorded(olderThan: Date): Promise<number> {
     const claims = this.claims;
-    if (!claims) throw new EvidenceRejected('poeLocked', 'the PoE store cannot tell whether a claim records a file (no claim repository)');
+    if (!claims)
+      throw new EvidenceRejected(
+        'poeLocked',
+        'the PoE store cannot tell whether a claim records a file (no claim repository)',
+      );
     const recorded = new Map<string, ReadonlySet<string>>();
     let removed = 0;
     for await (const blob of this.container.listBlobsFlat()) {
       if (blob.name.startsWith(`${GENERATED_PREFIX}/`) || !(blob.properties.lastModified < olderThan)) continue;
       const [partnerId = '', claimId = '', poeId = '', ...rest] = blob.name.split('/');
-      if (rest.length > 0 || !ID_SEGMENT.test(partnerId) || !ID_SEGMENT.test(claimId) || !ID_SEGMENT.test(poeId)) continue;
+      if (rest.length > 0 || !ID_SEGMENT.test(partnerId) || !ID_SEGMENT.test(claimId) || !ID_SEGMENT.test(poeId))
+        continue;
       const key = `${partnerId}/${claimId}`;
       let files = recorded.get(key);
       if (!files) {
@@ -280,7 +354,8 @@ export class BlobEvidenceStore implements EvidenceStore {
     const abortSignal = AbortSignal.timeout(this.uploadStallMs);
     try {
       const properties = await blob.getProperties({ abortSignal });
-      if (properties.metadata?.uploadid === uploadId) await blob.delete({ conditions: { ifMatch: properties.etag }, abortSignal });
+      if (properties.metadata?.uploadid === uploadId)
+        await blob.delete({ conditions: { ifMatch: properties.etag }, abortSignal });
     } catch {
       // Not there (the usual case), or storage unreachable.
     }

@@ -8,7 +8,11 @@
  */
 import type { Container } from '@azure/cosmos';
 import { ConcurrencyConflict } from '../claims/errors';
-import { mergeReassociations, type ReassociationCustomer, type ReassociationNotices } from '../claims/legacyAssociations';
+import {
+  mergeReassociations,
+  type ReassociationCustomer,
+  type ReassociationNotices,
+} from '../claims/legacyAssociations';
 import { systemClock, type Clock } from '../claims/ports';
 import { fromStored, unlessStatus, type CosmosSystemFields } from './cosmosConnection';
 
@@ -52,7 +56,9 @@ export class CosmosReassociationNotices implements ReassociationNotices {
         updatedAt: this.clock.now().toISOString(),
       };
       const written = current
-        ? await unlessStatus([404, 412], () => this.container.item(id, id).replace(doc, { accessCondition: { type: 'IfMatch', condition: current.etag } }))
+        ? await unlessStatus([404, 412], () =>
+            this.container.item(id, id).replace(doc, { accessCondition: { type: 'IfMatch', condition: current.etag } }),
+          )
         : await unlessStatus([409], () => this.container.items.create(doc));
       if (written) return;
     }

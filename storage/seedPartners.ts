@@ -27,7 +27,18 @@ export class SeedFileError extends Error {
   }
 }
 
-const ORG_FIELDS = new Set(['id', 'type', 'name', 'locations', 'owners', 'incentivesAdmins', 'viewers', 'reviewers', 'operatorAdmins', 'suspended']);
+const ORG_FIELDS = new Set([
+  'id',
+  'type',
+  'name',
+  'locations',
+  'owners',
+  'incentivesAdmins',
+  'viewers',
+  'reviewers',
+  'operatorAdmins',
+  'suspended',
+]);
 const LOCATION_FIELDS = new Set(['mpnId', 'name', 'country']);
 type MemberList = 'owners' | 'incentivesAdmins' | 'viewers' | 'reviewers' | 'operatorAdmins';
 
@@ -37,7 +48,8 @@ type MemberList = 'owners' | 'incentivesAdmins' | 'viewers' | 'reviewers' | 'ope
  * operator; throws SeedFileError listing every problem.
  */
 export function parsePartnerOrganisations(json: unknown, source = 'partner list'): PartnerOrganisation[] {
-  if (!Array.isArray(json) || json.length === 0) throw new SeedFileError(source, ['expected a non-empty JSON array of organisations']);
+  if (!Array.isArray(json) || json.length === 0)
+    throw new SeedFileError(source, ['expected a non-empty JSON array of organisations']);
   const problems: string[] = [];
   const orgs = json.map((item: unknown, i) => parseOrganisation(item, `[${i}]`, problems));
   const seen = new Set<string>();
@@ -46,7 +58,8 @@ export function parsePartnerOrganisations(json: unknown, source = 'partner list'
     seen.add(org.id);
     for (const p of organisationProblems(org)) problems.push(`[${i}].${p.field}: ${RULES[p.code] ?? p.code}`);
   });
-  if (orgs.filter((org) => org.type === 'operator').length > 1) problems.push('only one organisation may be the operator');
+  if (orgs.filter((org) => org.type === 'operator').length > 1)
+    problems.push('only one organisation may be the operator');
   if (problems.length > 0) throw new SeedFileError(source, problems);
   return orgs;
 }
@@ -55,7 +68,8 @@ export function parsePartnerOrganisations(json: unknown, source = 'partner list'
 const RULES: Readonly<Record<string, string>> = {
   organisationTenantInvalid: 'must be the tenant id (a GUID)',
   organisationNameInvalid: 'must be a name of at most 200 characters',
-  roleNotInOrganisation: 'this role does not exist in this type of organisation (reviewers and operator admins only in the operator; owners, incentives admins and viewers only in partners)',
+  roleNotInOrganisation:
+    'this role does not exist in this type of organisation (reviewers and operator admins only in the operator; owners, incentives admins and viewers only in partners)',
   memberInvalid: 'must be an AAD object id (GUID) or an email address',
   locationRequired: 'a partner needs at least one MPN location',
   ownerRequired: 'a partner needs at least one owner',
@@ -75,15 +89,23 @@ function parseOrganisation(item: unknown, at: string, problems: string[]): Partn
   unknownFields(item, ORG_FIELDS, at, problems);
   const id = text(item.id, `${at}.id`, problems);
   if (/[/\\?#]/.test(id)) problems.push(`${at}.id must not contain / \\ ? or #`);
-  if (item.type !== undefined && item.type !== 'partner' && item.type !== 'operator') problems.push(`${at}.type must be "partner" or "operator" when given`);
-  if (item.suspended !== undefined && typeof item.suspended !== 'boolean') problems.push(`${at}.suspended must be true or false when given`);
+  if (item.type !== undefined && item.type !== 'partner' && item.type !== 'operator')
+    problems.push(`${at}.type must be "partner" or "operator" when given`);
+  if (item.suspended !== undefined && typeof item.suspended !== 'boolean')
+    problems.push(`${at}.suspended must be true or false when given`);
   const members = (field: MemberList): string[] =>
-    item[field] === undefined ? [] : list(item[field], `${at}.${field}`, problems).map((v, j) => text(v, `${at}.${field}[${j}]`, problems).toLowerCase());
+    item[field] === undefined
+      ? []
+      : list(item[field], `${at}.${field}`, problems).map((v, j) =>
+          text(v, `${at}.${field}[${j}]`, problems).toLowerCase(),
+        );
   const org: PartnerOrganisation = {
     id: id.toLowerCase(),
     type: item.type === 'operator' ? 'operator' : 'partner',
     name: text(item.name, `${at}.name`, problems),
-    locations: (item.locations === undefined ? [] : list(item.locations, `${at}.locations`, problems)).map((location, j) => parseLocation(location, `${at}.locations[${j}]`, problems)),
+    locations: (item.locations === undefined ? [] : list(item.locations, `${at}.locations`, problems)).map(
+      (location, j) => parseLocation(location, `${at}.locations[${j}]`, problems),
+    ),
     owners: members('owners'),
     incentivesAdmins: members('incentivesAdmins'),
     viewers: members('viewers'),
@@ -101,7 +123,9 @@ function parseLocation(location: unknown, at: string, problems: string[]): Partn
   unknownFields(location, LOCATION_FIELDS, at, problems);
   const mpnId = text(location.mpnId, `${at}.mpnId`, problems);
   const name = text(location.name, `${at}.name`, problems);
-  return location.country === undefined ? { mpnId, name } : { mpnId, name, country: text(location.country, `${at}.country`, problems) };
+  return location.country === undefined
+    ? { mpnId, name }
+    : { mpnId, name, country: text(location.country, `${at}.country`, problems) };
 }
 
 export async function readSeedFile(file: string = DEFAULT_SEED_FILE): Promise<PartnerOrganisation[]> {
@@ -118,7 +142,11 @@ export async function readSeedFile(file: string = DEFAULT_SEED_FILE): Promise<Pa
  * Upserts each organisation (so seeding twice is harmless), adding to its audit trail
  * every role the import gave or took, by "seed"; returns how many.
  */
-export async function seedPartners(directory: PartnerDirectory, orgs: PartnerOrganisation[], clock: Clock = systemClock): Promise<number> {
+export async function seedPartners(
+  directory: PartnerDirectory,
+  orgs: PartnerOrganisation[],
+  clock: Clock = systemClock,
+): Promise<number> {
   for (const org of orgs) await directory.upsert(importChanges(await directory.get(org.id), org, 'seed', clock.now()));
   return orgs.length;
 }
@@ -159,7 +187,10 @@ async function main(): Promise<void> {
   // Azure's containers come from the Bicep template; only the stand-in may lack them.
   const database = local ? await ensureCosmosSchema(client, databaseId) : client.database(databaseId);
   // Only reads and writes entries: the operator tenant plays no part in seeding.
-  const count = await seedPartners(new CosmosPartnerDirectory(database.container(containerSpec('partners').id), { operatorTenantId: '' }), orgs);
+  const count = await seedPartners(
+    new CosmosPartnerDirectory(database.container(containerSpec('partners').id), { operatorTenantId: '' }),
+    orgs,
+  );
   console.log(`seeded ${count} partner organisation(s) from ${file} into ${endpoint} / ${databaseId}`);
 }
 

@@ -31,7 +31,11 @@ export interface CosmosStandInOptions {
   keepAlive?: boolean;
 }
 
-export async function startCosmosStandIn(port = 0, host = '127.0.0.1', options: CosmosStandInOptions = {}): Promise<CosmosStandIn> {
+export async function startCosmosStandIn(
+  port = 0,
+  host = '127.0.0.1',
+  options: CosmosStandInOptions = {},
+): Promise<CosmosStandIn> {
   const { createHttpServer } = await import('@vercel/cosmosdb-server');
   const server: Server = createHttpServer(options.keepAlive ? { keepAlive: true } : {});
   await new Promise<void>((resolve, reject) => {
@@ -73,8 +77,10 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   const main = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'blob', 'main.js');
   const args = [
     main,
-    '--blobHost', host,
-    '--blobPort', String(options.port ?? 0),
+    '--blobHost',
+    host,
+    '--blobPort',
+    String(options.port ?? 0),
     '--disableTelemetry',
     '--skipApiVersionCheck',
     '--loose',

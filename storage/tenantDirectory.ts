@@ -56,13 +56,16 @@ export class SeededTenantDirectory implements TenantDirectory {
   }
 }
 
-export async function loadSeededTenantDirectory(file: string = DEFAULT_TENANT_SEED_FILE): Promise<SeededTenantDirectory> {
+export async function loadSeededTenantDirectory(
+  file: string = DEFAULT_TENANT_SEED_FILE,
+): Promise<SeededTenantDirectory> {
   let json: unknown;
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (e) {
     throw new TenantSeedError(file, [e instanceof Error ? e.message : String(e)]);
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new TenantSeedError(file, ['expected a JSON object of domain → tenant id']);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new TenantSeedError(file, ['expected a JSON object of domain → tenant id']);
   return new SeededTenantDirectory(json as Record<string, unknown>, file);
 }

@@ -12,7 +12,10 @@ import { silentLog, type EngineLog } from '../../claims/notifications';
 import type { ClaimServices } from '../../dialogs/services';
 import type { WelcomeRecords } from '../teams/welcomeOnce';
 
-export type BotServices = Omit<ClaimServices, 'clock' | 'timeZone' | 'newId' | 'lifecycle' | 'evidenceMaxBytes' | 'log' | 'roles' | 'roleNotices'> & {
+export type BotServices = Omit<
+  ClaimServices,
+  'clock' | 'timeZone' | 'newId' | 'lifecycle' | 'evidenceMaxBytes' | 'log' | 'roles' | 'roleNotices'
+> & {
   conversationReferences: ConversationReferenceStore;
   /** User state (language choices). */
   botStorage: Storage;
@@ -38,10 +41,26 @@ export interface ClaimServicesOptions {
 const DEFAULT_POE_MAX_BYTES = 25 * 1024 * 1024;
 
 export function composeClaimServices(services: BotServices, options: ClaimServicesOptions): ClaimServices {
-  const { conversationReferences: _references, botStorage: _storage, conversationStorage: _conversations, idempotencyRecords: _records, ...ports } = services;
+  const {
+    conversationReferences: _references,
+    botStorage: _storage,
+    conversationStorage: _conversations,
+    idempotencyRecords: _records,
+    ...ports
+  } = services;
   const clock = options.clock ?? systemClock;
   const lifecycle = options.lifecycle ?? new ClaimLifecycle({ ...ports, clock });
   const evidenceMaxBytes = options.evidenceMaxBytes ?? DEFAULT_POE_MAX_BYTES;
   const roles = new RoleAdmin({ organisations: ports.partners, clock, newId: randomUUID });
-  return { ...ports, clock, lifecycle, roles, roleNotices: options.roleNotices, evidenceMaxBytes, log: options.log ?? silentLog, timeZone: options.timeZone, newId: randomUUID };
+  return {
+    ...ports,
+    clock,
+    lifecycle,
+    roles,
+    roleNotices: options.roleNotices,
+    evidenceMaxBytes,
+    log: options.log ?? silentLog,
+    timeZone: options.timeZone,
+    newId: randomUUID,
+  };
 }

@@ -30,13 +30,22 @@ export function composeBot(services: BotServices, options: ComposeBotOptions): C
   const claimServices = composeClaimServices(services, options);
   const languages = new LanguagePreferences(services.botStorage, options.clock);
   return new ClaimsBot({
-    callers: new CallerResolver({ partners: services.partners, emailOf: options.emailOf ?? teamsEmailLookup(), languages, clock: options.clock }),
+    callers: new CallerResolver({
+      partners: services.partners,
+      emailOf: options.emailOf ?? teamsEmailLookup(),
+      languages,
+      clock: options.clock,
+    }),
     language: new LanguageCommand(languages),
     conversationReferences: services.conversationReferences,
     storage: services.conversationStorage,
     welcomeRecords: services.idempotencyRecords,
     mainDialog: new MainDialog(claimServices, { newClaim: new NewClaimDialog(claimServices) }),
-    cardActions: new CardActionRouter([...reviewCardActions(claimServices), ...roleCardActions(claimServices), ...(options.cardActions ?? [])]),
+    cardActions: new CardActionRouter([
+      ...reviewCardActions(claimServices),
+      ...roleCardActions(claimServices),
+      ...(options.cardActions ?? []),
+    ]),
     logger: options.logger,
     clock: options.clock,
   });

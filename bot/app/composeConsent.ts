@@ -40,10 +40,17 @@ export function composeConsent(config: Config, deps: ConsentDeps): ConsentParts 
   const tokens = new ConsentTokens(config.consentSigningKey);
   // Links name an opaque grant id; the grant (claim, contact, window) stays here.
   const grants = new CosmosConsentGrantStore(deps.database.container(containerSpec('consentNonces').id));
-  const smtp = config.mail.smtpUrl ? new SmtpMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from }) : undefined;
+  const smtp = config.mail.smtpUrl
+    ? new SmtpMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from })
+    : undefined;
   const mailer =
     smtp ??
-    new OutboxFolderMailer({ directory: path.join(config.dataDir, 'outbox'), from: config.mail.from, log: deps.logger, logLinks: config.mode === 'local' });
+    new OutboxFolderMailer({
+      directory: path.join(config.dataDir, 'outbox'),
+      from: config.mail.from,
+      log: deps.logger,
+      logLinks: config.mode === 'local',
+    });
   const mail = new ConsentMailNotifier({
     mailer,
     tokens,

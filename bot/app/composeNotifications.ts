@@ -12,9 +12,23 @@ import type { Database } from '@azure/cosmos';
 import type { ConsentTokens } from '../../claims/consentToken';
 import type { ClaimLifecycle } from '../../claims/lifecycle';
 import type { Claim, OutboxMessage } from '../../claims/model';
-import { RECIPIENT_OF, errorName, isNotificationKind, silentLog, type DeliveryOutcome, type EngineLog, type Notifier } from '../../claims/notifications';
+import {
+  RECIPIENT_OF,
+  errorName,
+  isNotificationKind,
+  silentLog,
+  type DeliveryOutcome,
+  type EngineLog,
+  type Notifier,
+} from '../../claims/notifications';
 import { OutboxDispatcher, type DeliveryLedger, type RetryPolicy } from '../../claims/outboxDispatcher';
-import type { AssociationStore, ClaimRepository, Clock, ConversationReferenceStore, PartnerDirectory } from '../../claims/ports';
+import type {
+  AssociationStore,
+  ClaimRepository,
+  Clock,
+  ConversationReferenceStore,
+  PartnerDirectory,
+} from '../../claims/ports';
 import { Scheduler, type LegacyHoldExpiry, type SchedulerTimer, type UnrecordedEvidence } from '../../claims/scheduler';
 import { CosmosConsentNonceStore } from '../../storage/consentNonceStore';
 import { containerSpec } from '../../storage/cosmosSchema';
@@ -49,7 +63,8 @@ export class CompositeNotifier implements Notifier {
 
   async deliver(claim: Claim, message: OutboxMessage): Promise<DeliveryOutcome> {
     if (message.kind === 'customerConsentRequest') return this.consentRequest(claim, message);
-    if (isNotificationKind(message.kind) && RECIPIENT_OF[message.kind] === 'partner') return this.routes.partner.deliver(claim, message);
+    if (isNotificationKind(message.kind) && RECIPIENT_OF[message.kind] === 'partner')
+      return this.routes.partner.deliver(claim, message);
     this.log('warn', 'notify.unknownKind', { claimId: claim.id, messageId: message.id, kind: message.kind });
     return 'dead';
   }
@@ -76,14 +91,22 @@ export class CompositeNotifier implements Notifier {
 }
 
 /** The settings this part reads. */
-export type NotificationSettings = Pick<Config, 'mode' | 'bot' | 'calendar' | 'schedulerIntervalSeconds' | 'optOutWindow'>;
+export type NotificationSettings = Pick<
+  Config,
+  'mode' | 'bot' | 'calendar' | 'schedulerIntervalSeconds' | 'optOutWindow'
+>;
 
 /** Sweeps at most this far apart when the window is a plain duration (demos, tests): "two minutes" should mean two minutes. */
 const DURATION_WINDOW_MAX_INTERVAL_SECONDS = 5;
 
 /** How often the scheduler sweeps, in ms. */
-export function sweepIntervalMs(settings: Pick<NotificationSettings, 'schedulerIntervalSeconds' | 'optOutWindow'>): number {
-  const seconds = settings.optOutWindow.kind === 'duration' ? Math.min(settings.schedulerIntervalSeconds, DURATION_WINDOW_MAX_INTERVAL_SECONDS) : settings.schedulerIntervalSeconds;
+export function sweepIntervalMs(
+  settings: Pick<NotificationSettings, 'schedulerIntervalSeconds' | 'optOutWindow'>,
+): number {
+  const seconds =
+    settings.optOutWindow.kind === 'duration'
+      ? Math.min(settings.schedulerIntervalSeconds, DURATION_WINDOW_MAX_INTERVAL_SECONDS)
+      : settings.schedulerIntervalSeconds;
   return seconds * 1000;
 }
 
@@ -141,12 +164,30 @@ export function composeNotifications(settings: NotificationSettings, deps: Notif
   const notifier = new CompositeNotifier(
     {
       consentMail: deps.consent.mail,
-      consentCard: new TeamsConsentCardNotifier({ sender, references, tokens: deps.consent.tokens, grants: deps.consent.grants, partners: deps.partners, timeZone, clock: deps.clock, log }),
+      consentCard: new TeamsConsentCardNotifier({
+        sender,
+        references,
+        tokens: deps.consent.tokens,
+        grants: deps.consent.grants,
+        partners: deps.partners,
+        timeZone,
+        clock: deps.clock,
+        log,
+      }),
       partner: new TeamsNotifier({ sender, references, timeZone, log }),
     },
     log,
   );
-  const dispatcher = new OutboxDispatcher({ claims: deps.claims, notifier, associations: deps.associations, delivered: deps.delivered, clock: deps.clock, retry: deps.retry, random: deps.random, log });
+  const dispatcher = new OutboxDispatcher({
+    claims: deps.claims,
+    notifier,
+    associations: deps.associations,
+    delivered: deps.delivered,
+    clock: deps.clock,
+    retry: deps.retry,
+    random: deps.random,
+    log,
+  });
   deps.kick.attach(dispatcher);
   const scheduler = new Scheduler({
     claims: deps.claims,
@@ -165,7 +206,9 @@ export function composeNotifications(settings: NotificationSettings, deps: Notif
     grants: deps.consent.grants,
     claims: deps.claims,
     lifecycle: deps.lifecycle,
-    nonces: new CosmosConsentNonceStore(deps.database.container(containerSpec('consentNonces').id), { clock: deps.clock }),
+    nonces: new CosmosConsentNonceStore(deps.database.container(containerSpec('consentNonces').id), {
+      clock: deps.clock,
+    }),
     partners: deps.partners,
     references,
     timeZone,

@@ -28,37 +28,251 @@ export interface SettingSpec {
 }
 
 const SETTING_TABLE = [
-  { key: 'PORT', description: 'HTTP port the bot listens on', default: '3978', required: 'never', secret: false, localOnly: false },
-  { key: 'PUBLIC_URL', description: 'Public base URL of the bot (links in emails, HSTS when https)', default: 'http://localhost:<PORT>', required: 'azure', secret: false, localOnly: false },
-  { key: 'MicrosoftAppId', description: 'Azure Bot app (client) id; empty disables Bot Framework authentication (local only)', required: 'azure', secret: false, localOnly: false },
-  { key: 'MicrosoftAppType', description: 'SingleTenant or UserAssignedMSI', default: 'SingleTenant', required: 'never', secret: false, localOnly: false },
-  { key: 'MicrosoftAppTenantId', description: 'Tenant of the bot registration (required with MicrosoftAppId)', required: 'azure', secret: false, localOnly: false },
-  { key: 'MicrosoftAppPassword', description: 'Client secret of the bot registration (SingleTenant only; not used with UserAssignedMSI)', required: 'never', secret: true, localOnly: false },
-  { key: 'OPERATOR_TENANT_ID', description: "Entra tenant id of the program operator's organisation, the only one whose reviewers review (locally: the demo operator of storage/seed/partners.json)", default: '00000000-0000-0000-0000-0000000000090', required: 'azure', secret: false, localOnly: false },
-  { key: 'AZURE_CLIENT_ID', description: 'Client id of the user-assigned managed identity DefaultAzureCredential uses for Cosmos DB and Blob storage', required: 'never', secret: false, localOnly: false },
-  { key: 'COSMOS_ENDPOINT', description: 'Cosmos DB for NoSQL account endpoint; unset (with STORAGE_ACCOUNT_URL) = embedded local stack; a loopback one (with COSMOS_KEY and STORAGE_CONNECTION_STRING) = local mode on stand-ins you run yourself', required: 'azure', secret: false, localOnly: false },
-  { key: 'COSMOS_KEY', description: 'Account key for a Cosmos DB emulator or stand-in you run yourself (Azure uses managed identity)', required: 'never', secret: true, localOnly: true },
-  { key: 'COSMOS_DATABASE', description: 'Cosmos DB database id', default: 'cpor', required: 'never', secret: false, localOnly: false },
-  { key: 'STORAGE_ACCOUNT_URL', description: 'Blob service URL, e.g. https://ACCOUNT.blob.core.windows.net; unset (with COSMOS_ENDPOINT) = embedded local stack', required: 'azure', secret: false, localOnly: false },
-  { key: 'STORAGE_CONNECTION_STRING', description: 'Connection string for an Azurite you run yourself (Azure uses managed identity)', required: 'never', secret: true, localOnly: true },
-  { key: 'POE_CONTAINER', description: 'Private Blob container for proof-of-execution files', default: 'poe', required: 'never', secret: false, localOnly: false },
-  { key: 'POE_MAX_BYTES', description: 'Largest PoE file accepted, in bytes', default: '26214400', required: 'never', secret: false, localOnly: false },
-  { key: 'POE_DOWNLOAD_HOSTS', description: 'Hosts attached files may be downloaded from outside local mode, comma-separated (*.domain = any name under it)', default: '*.sharepoint.com,*.sharepoint.us,*.sharepoint-mil.us,*.sharepoint.cn,*.sharepoint.de,*.1drv.com,*.1drv.ms,onedrive.live.com,*.teams.microsoft.com', required: 'never', secret: false, localOnly: false },
-  { key: 'ENTRA_AUTHORITY_HOST', description: 'Microsoft Entra ID login host whose OpenID discovery documents name a domain\'s tenant (login.microsoftonline.us, login.partner.microsoftonline.cn for sovereign clouds)', default: 'login.microsoftonline.com', required: 'never', secret: false, localOnly: false },
-  { key: 'CONSENT_SIGNING_KEY', description: 'Key that signs customer consent links (at least 32 characters); generated under DATA_DIR locally', required: 'azure', secret: true, localOnly: false },
-  { key: 'CALENDAR_COUNTRY', description: 'Country whose public holidays are not business days (ISO 3166 code)', default: 'US', required: 'never', secret: false, localOnly: false },
-  { key: 'CALENDAR_TIME_ZONE', description: 'IANA time zone in which business days are counted', default: 'America/Los_Angeles', required: 'never', secret: false, localOnly: false },
-  { key: 'OPT_OUT_WINDOW', description: 'Customer opt-out window: business days, or an ISO-8601 duration such as PT2M for demos', default: '5', required: 'never', secret: false, localOnly: false },
-  { key: 'POE_MAX_AGE_MONTHS', description: 'How old the latest date in a PoE may be, in months, before the checklist warns', default: '12', required: 'never', secret: false, localOnly: false },
-  { key: 'INFO_DEADLINE_BUSINESS_DAYS', description: 'Business days a partner has to answer a request for more information', default: '14', required: 'never', secret: false, localOnly: false },
-  { key: 'SMTP_URL', description: 'SMTP server, e.g. smtps://user:pass@host:465; unset = emails written as .eml files under DATA_DIR/outbox', required: 'never', secret: true, localOnly: false },
-  { key: 'MAIL_FROM', description: 'Sender address of the emails the bot sends', default: 'CPOR Claims Bot <noreply@localhost>', required: 'never', secret: false, localOnly: false },
-  { key: 'APPLICATIONINSIGHTS_CONNECTION_STRING', description: 'Application Insights connection string; unset = no telemetry', required: 'never', secret: false, localOnly: false },
-  { key: 'LOG_LEVEL', description: 'fatal, error, warn, info, debug, trace or silent', default: 'info', required: 'never', secret: false, localOnly: false },
-  { key: 'DATA_DIR', description: 'Folder for local data (stand-in snapshots, Azurite files, generated keys, .eml files)', default: '.data', required: 'never', secret: false, localOnly: true },
-  { key: 'LOCAL_COSMOS_PORT', description: 'Loopback port of the embedded Cosmos DB stand-in', default: '8081', required: 'never', secret: false, localOnly: true },
-  { key: 'LOCAL_BLOB_PORT', description: 'Loopback port of the embedded Azurite Blob service', default: '10000', required: 'never', secret: false, localOnly: true },
-  { key: 'SCHEDULER_INTERVAL_SECONDS', description: 'How often the scheduler looks for closed opt-out windows and passed deadlines', default: '30', required: 'never', secret: false, localOnly: false },
+  {
+    key: 'PORT',
+    description: 'HTTP port the bot listens on',
+    default: '3978',
+    required: 'never',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'PUBLIC_URL',
+    description: 'Public base URL of the bot (links in emails, HSTS when https)',
+    default: 'http://localhost:<PORT>',
+    required: 'azure',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'MicrosoftAppId',
+    description: 'Azure Bot app (client) id; empty disables Bot Framework authentication (local only)',
+    required: 'azure',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'MicrosoftAppType',
+    description: 'SingleTenant or UserAssignedMSI',
+    default: 'SingleTenant',
+    required: 'never',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'MicrosoftAppTenantId',
+    description: 'Tenant of the bot registration (required with MicrosoftAppId)',
+    required: 'azure',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'MicrosoftAppPassword',
+    description: 'Client secret of the bot registration (SingleTenant only; not used with UserAssignedMSI)',
+    required: 'never',
+    secret: true,
+    localOnly: false,
+  },
+  {
+    key: 'OPERATOR_TENANT_ID',
+    description:
+      "Entra tenant id of the program operator's organisation, the only one whose reviewers review (locally: the demo operator of storage/seed/partners.json)",
+    default: '00000000-0000-0000-0000-0000000000090',
+    required: 'azure',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'AZURE_CLIENT_ID',
+    description:
+      'Client id of the user-assigned managed identity DefaultAzureCredential uses for Cosmos DB and Blob storage',
+    required: 'never',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'COSMOS_ENDPOINT',
+    description:
+      'Cosmos DB for NoSQL account endpoint; unset (with STORAGE_ACCOUNT_URL) = embedded local stack; a loopback one (with COSMOS_KEY and STORAGE_CONNECTION_STRING) = local mode on stand-ins you run yourself',
+    required: 'azure',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'COSMOS_KEY',
+    description: 'Account key for a Cosmos DB emulator or stand-in you run yourself (Azure uses managed identity)',
+    required: 'never',
+    secret: true,
+    localOnly: true,
+  },
+  {
+    key: 'COSMOS_DATABASE',
+    description: 'Cosmos DB database id',
+    default: 'cpor',
+    required: 'never',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'STORAGE_ACCOUNT_URL',
+    description:
+      'Blob service URL, e.g. https://ACCOUNT.blob.core.windows.net; unset (with COSMOS_ENDPOINT) = embedded local stack',
+    required: 'azure',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'STORAGE_CONNECTION_STRING',
+    description: 'Connection string for an Azurite you run yourself (Azure uses managed identity)',
+    required: 'never',
+    secret: true,
+    localOnly: true,
+  },
+  {
+    key: 'POE_CONTAINER',
+    description: 'Private Blob container for proof-of-execution files',
+    default: 'poe',
+    required: 'never',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'POE_MAX_BYTES',
+    description: 'Largest PoE file accepted, in bytes',
+    default: '26214400',
+    required: 'never',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'POE_DOWNLOAD_HOSTS',
+    description:
+      'Hosts attached files may be downloaded from outside local mode, comma-separated (*.domain = any name under it)',
+    default:
+      '*.sharepoint.com,*.sharepoint.us,*.sharepoint-mil.us,*.sharepoint.cn,*.sharepoint.de,*.1drv.com,*.1drv.ms,onedrive.live.com,*.teams.microsoft.com',
+    required: 'never',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'ENTRA_AUTHORITY_HOST',
+    description:
+      "Microsoft Entra ID login host whose OpenID discovery documents name a domain's tenant (login.microsoftonline.us, login.partner.microsoftonline.cn for sovereign clouds)",
+    default: 'login.microsoftonline.com',
+    required: 'never',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'CONSENT_SIGNING_KEY',
+    description: 'Key that signs customer consent links (at least 32 characters); generated under DATA_DIR locally',
+    required: 'azure',
+    secret: true,
+    localOnly: false,
+  },
+  {
+    key: 'CALENDAR_COUNTRY',
+    description: 'Country whose public holidays are not business days (ISO 3166 code)',
+    default: 'US',
+    required: 'never',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'CALENDAR_TIME_ZONE',
+    description: 'IANA time zone in which business days are counted',
+    default: 'America/Los_Angeles',
+    required: 'never',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'OPT_OUT_WINDOW',
+    description: 'Customer opt-out window: business days, or an ISO-8601 duration such as PT2M for demos',
+    default: '5',
+    required: 'never',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'POE_MAX_AGE_MONTHS',
+    description: 'How old the latest date in a PoE may be, in months, before the checklist warns',
+    default: '12',
+    required: 'never',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'INFO_DEADLINE_BUSINESS_DAYS',
+    description: 'Business days a partner has to answer a request for more information',
+    default: '14',
+    required: 'never',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'SMTP_URL',
+    description:
+      'SMTP server, e.g. smtps://user:pass@host:465; unset = emails written as .eml files under DATA_DIR/outbox',
+    required: 'never',
+    secret: true,
+    localOnly: false,
+  },
+  {
+    key: 'MAIL_FROM',
+    description: 'Sender address of the emails the bot sends',
+    default: 'CPOR Claims Bot <noreply@localhost>',
+    required: 'never',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'APPLICATIONINSIGHTS_CONNECTION_STRING',
+    description: 'Application Insights connection string; unset = no telemetry',
+    required: 'never',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'LOG_LEVEL',
+    description: 'fatal, error, warn, info, debug, trace or silent',
+    default: 'info',
+    required: 'never',
+    secret: false,
+    localOnly: false,
+  },
+  {
+    key: 'DATA_DIR',
+    description: 'Folder for local data (stand-in snapshots, Azurite files, generated keys, .eml files)',
+    default: '.data',
+    required: 'never',
+    secret: false,
+    localOnly: true,
+  },
+  {
+    key: 'LOCAL_COSMOS_PORT',
+    description: 'Loopback port of the embedded Cosmos DB stand-in',
+    default: '8081',
+    required: 'never',
+    secret: false,
+    localOnly: true,
+  },
+  {
+    key: 'LOCAL_BLOB_PORT',
+    description: 'Loopback port of the embedded Azurite Blob service',
+    default: '10000',
+    required: 'never',
+    secret: false,
+    localOnly: true,
+  },
+  {
+    key: 'SCHEDULER_INTERVAL_SECONDS',
+    description: 'How often the scheduler looks for closed opt-out windows and passed deadlines',
+    default: '30',
+    required: 'never',
+    secret: false,
+    localOnly: false,
+  },
 ] as const satisfies readonly SettingSpec[];
 
 /** Every setting the app reads, each key written once (here). */
@@ -74,7 +288,8 @@ const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debu
  * The opt-out window: business days in production, a plain duration for demos and
  * tests. `spec` is the setting as written, what `BusinessCalendar.parseWindow` takes.
  */
-export type WindowSetting = { kind: 'businessDays'; days: number; spec: string } | { kind: 'duration'; milliseconds: number; spec: string };
+export type WindowSetting =
+  { kind: 'businessDays'; days: number; spec: string } | { kind: 'duration'; milliseconds: number; spec: string };
 
 export interface Config {
   /**
@@ -90,7 +305,13 @@ export interface Config {
   operatorTenantId: string;
   azureClientId?: string;
   cosmos: { endpoint?: string; key?: string; databaseId: string; localPort: number };
-  blob: { accountUrl?: string; connectionString?: string; poeContainer: string; poeMaxBytes: number; localPort: number };
+  blob: {
+    accountUrl?: string;
+    connectionString?: string;
+    poeContainer: string;
+    poeMaxBytes: number;
+    localPort: number;
+  };
   /** Hosts attached files may come from outside local mode (patterns, `*.` for any name under a domain). */
   poeDownloadHosts: string[];
   /** The Entra ID login host asked which tenant a domain belongs to. */
@@ -176,15 +397,21 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
   const port = integer('PORT', 0, 65_535);
   const publicUrl = requireInAzure('PUBLIC_URL', 'links and HSTS need the real address') ?? `http://localhost:${port}`;
   checkUrl('PUBLIC_URL', publicUrl, problem);
-  if (mode === 'azure' && raw('PUBLIC_URL') && publicUrl.startsWith('http:')) problem('PUBLIC_URL', 'must be https outside local mode');
+  if (mode === 'azure' && raw('PUBLIC_URL') && publicUrl.startsWith('http:'))
+    problem('PUBLIC_URL', 'must be https outside local mode');
 
   const bot = parseBotIdentity(raw, problem, mode === 'azure' ? outsideLocal : undefined);
 
-  const operatorTenantId = (requireInAzure('OPERATOR_TENANT_ID', 'reviewers belong to the program operator\'s tenant') ?? text('OPERATOR_TENANT_ID')).toLowerCase();
-  if (!isTenantId(operatorTenantId)) problem('OPERATOR_TENANT_ID', 'must be a GUID (the Entra tenant id of the program operator)');
+  const operatorTenantId = (
+    requireInAzure('OPERATOR_TENANT_ID', "reviewers belong to the program operator's tenant") ??
+    text('OPERATOR_TENANT_ID')
+  ).toLowerCase();
+  if (!isTenantId(operatorTenantId))
+    problem('OPERATOR_TENANT_ID', 'must be a GUID (the Entra tenant id of the program operator)');
 
   const azureClientId = raw('AZURE_CLIENT_ID');
-  if (azureClientId && !GUID.test(azureClientId)) problem('AZURE_CLIENT_ID', 'must be a GUID (the managed identity client id)');
+  if (azureClientId && !GUID.test(azureClientId))
+    problem('AZURE_CLIENT_ID', 'must be a GUID (the managed identity client id)');
 
   const poeContainer = text('POE_CONTAINER');
   if (!/^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(poeContainer)) {
@@ -192,29 +419,39 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
   }
 
   const poeDownloadHosts = parseHostPatterns(text('POE_DOWNLOAD_HOSTS'));
-  if (!poeDownloadHosts) problem('POE_DOWNLOAD_HOSTS', 'must be comma-separated host names, each optionally starting with *. (e.g. *.sharepoint.com)');
+  if (!poeDownloadHosts)
+    problem(
+      'POE_DOWNLOAD_HOSTS',
+      'must be comma-separated host names, each optionally starting with *. (e.g. *.sharepoint.com)',
+    );
   const entraAuthorityHost = text('ENTRA_AUTHORITY_HOST').toLowerCase();
-  if (!/^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)+(:\d{1,5})?$/.test(entraAuthorityHost)) problem('ENTRA_AUTHORITY_HOST', 'must be a host name such as login.microsoftonline.com');
+  if (!/^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)+(:\d{1,5})?$/.test(entraAuthorityHost))
+    problem('ENTRA_AUTHORITY_HOST', 'must be a host name such as login.microsoftonline.com');
 
   const dataDir = path.resolve(options.cwd ?? process.cwd(), text('DATA_DIR'));
   let consentSigningKey = raw('CONSENT_SIGNING_KEY');
   if (!consentSigningKey) {
     if (mode === 'azure') problem('CONSENT_SIGNING_KEY', `is required outside local mode (${outsideLocal})`);
     else consentSigningKey = options.localSigningKey?.(dataDir);
-    if (mode === 'local' && !consentSigningKey) problem('CONSENT_SIGNING_KEY', 'is not set and no local key could be generated');
+    if (mode === 'local' && !consentSigningKey)
+      problem('CONSENT_SIGNING_KEY', 'is not set and no local key could be generated');
   } else if (consentSigningKey.length < MIN_SIGNING_KEY_LENGTH) {
     problem('CONSENT_SIGNING_KEY', `must be at least ${MIN_SIGNING_KEY_LENGTH} characters`);
   }
 
   const country = text('CALENDAR_COUNTRY').toUpperCase();
   if (!/^[A-Z]{2}$/.test(country) || !new Holidays().getCountries()[country]) {
-    problem('CALENDAR_COUNTRY', `"${country}" is not a country the holiday calendar knows (use an ISO 3166 code such as US, KR, JP)`);
+    problem(
+      'CALENDAR_COUNTRY',
+      `"${country}" is not a country the holiday calendar knows (use an ISO 3166 code such as US, KR, JP)`,
+    );
   }
   const timeZone = text('CALENDAR_TIME_ZONE');
   if (!isTimeZone(timeZone)) problem('CALENDAR_TIME_ZONE', `"${timeZone}" is not an IANA time zone`);
 
   const optOutWindow = parseWindow(text('OPT_OUT_WINDOW'));
-  if (!optOutWindow) problem('OPT_OUT_WINDOW', 'must be a number of business days (1-60) or an ISO-8601 duration such as PT2M or P3D');
+  if (!optOutWindow)
+    problem('OPT_OUT_WINDOW', 'must be a number of business days (1-60) or an ISO-8601 duration such as PT2M or P3D');
 
   const smtpUrl = raw('SMTP_URL');
   if (smtpUrl && !/^smtps?:\/\/[^/\s]+/i.test(smtpUrl)) problem('SMTP_URL', 'must be an smtp:// or smtps:// URL');
@@ -231,7 +468,12 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
     bot,
     operatorTenantId,
     azureClientId,
-    cosmos: { endpoint: cosmosEndpoint, key: raw('COSMOS_KEY'), databaseId: text('COSMOS_DATABASE'), localPort: integer('LOCAL_COSMOS_PORT', 0, 65_535) },
+    cosmos: {
+      endpoint: cosmosEndpoint,
+      key: raw('COSMOS_KEY'),
+      databaseId: text('COSMOS_DATABASE'),
+      localPort: integer('LOCAL_COSMOS_PORT', 0, 65_535),
+    },
     blob: {
       accountUrl,
       connectionString: raw('STORAGE_CONNECTION_STRING'),
@@ -263,20 +505,32 @@ function parseBotIdentity(
 ): BotIdentity {
   const appId = raw('MicrosoftAppId') ?? '';
   const typeText = raw('MicrosoftAppType') ?? 'SingleTenant';
-  const appType = (['SingleTenant', 'UserAssignedMSI'] as const).find((t) => t.toLowerCase() === typeText.toLowerCase());
+  const appType = (['SingleTenant', 'UserAssignedMSI'] as const).find(
+    (t) => t.toLowerCase() === typeText.toLowerCase(),
+  );
   if (!appType) problem('MicrosoftAppType', `must be SingleTenant or UserAssignedMSI, got "${typeText}"`);
   const tenantId = raw('MicrosoftAppTenantId') ?? '';
   const password = raw('MicrosoftAppPassword');
   if (!appId) {
-    if (requiredBecause) problem('MicrosoftAppId', `is required outside local mode (${requiredBecause}); without it anyone could post activities`);
+    if (requiredBecause)
+      problem(
+        'MicrosoftAppId',
+        `is required outside local mode (${requiredBecause}); without it anyone could post activities`,
+      );
     return { appId: '', appType: appType ?? 'SingleTenant', tenantId: '' };
   }
   if (!GUID.test(appId)) problem('MicrosoftAppId', 'must be a GUID (the bot registration client id)');
   if (!tenantId) problem('MicrosoftAppTenantId', 'is required when MicrosoftAppId is set');
   else if (!GUID.test(tenantId)) problem('MicrosoftAppTenantId', 'must be a GUID (the tenant id)');
   if (appType === 'SingleTenant' && !password) problem('MicrosoftAppPassword', 'is required for a SingleTenant bot');
-  if (appType === 'UserAssignedMSI' && password) problem('MicrosoftAppPassword', 'must not be set for UserAssignedMSI (the identity has no secret)');
-  return { appId, appType: appType ?? 'SingleTenant', tenantId, password: appType === 'SingleTenant' ? password : undefined };
+  if (appType === 'UserAssignedMSI' && password)
+    problem('MicrosoftAppPassword', 'must not be set for UserAssignedMSI (the identity has no secret)');
+  return {
+    appId,
+    appType: appType ?? 'SingleTenant',
+    tenantId,
+    password: appType === 'SingleTenant' ? password : undefined,
+  };
 }
 
 /**
@@ -284,12 +538,20 @@ function parseBotIdentity(
  * Blob storage must be theirs too, on loopback (never an Azure account in local mode,
  * where authentication may be off).
  */
-function checkOwnStandIns(raw: (key: SettingKey) => string | undefined, problem: (key: SettingKey, message: string) => undefined): void {
+function checkOwnStandIns(
+  raw: (key: SettingKey) => string | undefined,
+  problem: (key: SettingKey, message: string) => undefined,
+): void {
   const why = 'COSMOS_ENDPOINT is a stand-in on loopback';
   if (!raw('COSMOS_KEY')) problem('COSMOS_KEY', `is required when ${why}`);
   const connectionString = raw('STORAGE_CONNECTION_STRING');
-  if (!connectionString) problem('STORAGE_CONNECTION_STRING', `is required when ${why} (the connection string of an Azurite on loopback)`);
-  else if (!blobOnLoopback(connectionString)) problem('STORAGE_CONNECTION_STRING', `must point at an Azurite on loopback (BlobEndpoint=http://127.0.0.1:PORT/ACCOUNT) when ${why}`);
+  if (!connectionString)
+    problem('STORAGE_CONNECTION_STRING', `is required when ${why} (the connection string of an Azurite on loopback)`);
+  else if (!blobOnLoopback(connectionString))
+    problem(
+      'STORAGE_CONNECTION_STRING',
+      `must point at an Azurite on loopback (BlobEndpoint=http://127.0.0.1:PORT/ACCOUNT) when ${why}`,
+    );
 }
 
 function isLoopbackUrl(value: string): boolean {
@@ -302,10 +564,12 @@ function isLoopbackUrl(value: string): boolean {
 }
 
 function blobOnLoopback(connectionString: string): boolean {
-  const fields = new Map(connectionString.split(';').map((part) => {
-    const at = part.indexOf('=');
-    return [part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim()] as const;
-  }));
+  const fields = new Map(
+    connectionString.split(';').map((part) => {
+      const at = part.indexOf('=');
+      return [part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim()] as const;
+    }),
+  );
   if (fields.get('usedevelopmentstorage')?.toLowerCase() === 'true') return true;
   const blobEndpoint = fields.get('blobendpoint');
   return blobEndpoint !== undefined && isLoopbackUrl(blobEndpoint);
@@ -356,7 +620,9 @@ export function parseWindow(value: string): WindowSetting | undefined {
  * one `process.loadEnvFile` uses for `npm run package`, so both read a `.env` alike.
  */
 export function parseDotEnv(content: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(parseEnv(content)).flatMap(([key, value]) => (value === undefined ? [] : [[key, value]])));
+  return Object.fromEntries(
+    Object.entries(parseEnv(content)).flatMap(([key, value]) => (value === undefined ? [] : [[key, value]])),
+  );
 }
 
 /**

@@ -42,7 +42,8 @@ export class Lifecycle {
       const outcome = await withTimeout(Promise.resolve().then(step.run), this.stepTimeoutMs);
       if (outcome === 'done') continue;
       allOk = false;
-      if (outcome === 'timeout') this.logger.error({ step: step.name, timeoutMs: this.stepTimeoutMs }, 'stop step timed out');
+      if (outcome === 'timeout')
+        this.logger.error({ step: step.name, timeoutMs: this.stepTimeoutMs }, 'stop step timed out');
       else this.logger.error({ step: step.name, err: outcome.error }, 'stop step failed');
     }
     return allOk;

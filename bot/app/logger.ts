@@ -19,7 +19,14 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
       formatters: { level: (label) => ({ level: label }) },
       // Belt and braces: should a request or config object ever be logged whole.
       redact: {
-        paths: ['req.headers.authorization', 'headers.authorization', '*.password', '*.key', '*.connectionString', '*.consentSigningKey'],
+        paths: [
+          'req.headers.authorization',
+          'headers.authorization',
+          '*.password',
+          '*.key',
+          '*.connectionString',
+          '*.consentSigningKey',
+        ],
         censor: '[redacted]',
       },
     },

@@ -45,7 +45,12 @@ export async function connectStorage(config: Config, logger: Logger): Promise<St
       logger: logger.child({ component: 'localStack' }),
     });
     try {
-      return connections(config, { endpoint: localStack.cosmos.endpoint, key: localStack.cosmos.key }, { connectionString: localStack.blob.connectionString }, localStack);
+      return connections(
+        config,
+        { endpoint: localStack.cosmos.endpoint, key: localStack.cosmos.key },
+        { connectionString: localStack.blob.connectionString },
+        localStack,
+      );
     } catch (e) {
       await localStack.stop();
       throw e;
@@ -53,7 +58,8 @@ export async function connectStorage(config: Config, logger: Logger): Promise<St
   }
   // Keys only for an emulator or Azurite someone runs themselves; Azure uses the managed identity.
   let credential: TokenCredential | undefined;
-  const managedIdentity = () => (credential ??= new DefaultAzureCredential({ managedIdentityClientId: config.azureClientId }));
+  const managedIdentity = () =>
+    (credential ??= new DefaultAzureCredential({ managedIdentityClientId: config.azureClientId }));
   const cosmosConnection: CosmosConnectionOptions = config.cosmos.key
     ? { endpoint: config.cosmos.endpoint ?? '', key: config.cosmos.key }
     : { endpoint: config.cosmos.endpoint ?? '', credential: managedIdentity() };
@@ -108,7 +114,8 @@ async function reportMissingContainers(database: Database, logger: Logger): Prom
     const { resources } = await database.containers.readAll().fetchAll();
     const present = new Set(resources.map((c) => c.id));
     const missing = CONTAINERS.filter((c) => !present.has(c.id)).map((c) => c.id);
-    if (missing.length) logger.error({ database: database.id, missing }, 'Cosmos DB containers are missing; deploy infra/main.bicep');
+    if (missing.length)
+      logger.error({ database: database.id, missing }, 'Cosmos DB containers are missing; deploy infra/main.bicep');
   } catch (e) {
     logger.error({ err: e, database: database.id }, 'could not list the Cosmos DB containers at start-up');
   }

@@ -9,9 +9,13 @@ import { loadSeededTenantDirectory } from '../../storage/tenantDirectory';
 import type { Config } from './config';
 import type { Logger } from './logger';
 
-export async function tenantDirectoryFor(config: Pick<Config, 'mode' | 'entraAuthorityHost'>, logger: Logger): Promise<TenantDirectory> {
+export async function tenantDirectoryFor(
+  config: Pick<Config, 'mode' | 'entraAuthorityHost'>,
+  logger: Logger,
+): Promise<TenantDirectory> {
   if (config.mode === 'local') return loadSeededTenantDirectory();
   // A failed lookup is worth a warning (the partner goes on, the reviewer decides); never more than the domain.
-  const log = (reason: string, domain: string) => logger.warn({ reason, domain }, 'tenant lookup could not verify a domain');
+  const log = (reason: string, domain: string) =>
+    logger.warn({ reason, domain }, 'tenant lookup could not verify a domain');
   return new EntraTenantDirectory({ authority: `https://${config.entraAuthorityHost}`, log });
 }

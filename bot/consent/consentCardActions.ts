@@ -20,11 +20,23 @@ import type { Claim } from '../../claims/model';
 import { errorName, silentLog, type EngineLog } from '../../claims/notifications';
 import type { ConversationReferenceStore } from '../../claims/ports';
 import { renderNoticeCard } from '../../cards/generalCards';
-import { CONSENT_VERBS, decisionOfVerb, formatConsentDeadline, renderConsentCard, type ConsentVerb } from '../../cards/consentCard';
+import {
+  CONSENT_VERBS,
+  decisionOfVerb,
+  formatConsentDeadline,
+  renderConsentCard,
+  type ConsentVerb,
+} from '../../cards/consentCard';
 import { callerOf, type Caller } from '../../dialogs/caller';
 import { t, type Locale, type MessageKey } from '../../locales/i18n';
 import { cardActionError, type CardActionData, type CardActionHandler } from '../../dialogs/cardActions';
-import { answerInHistory, checkConsentLink, recordedAnswer, sameContactEmail, type ConsentAnswerDeps } from './consentLinkCheck';
+import {
+  answerInHistory,
+  checkConsentLink,
+  recordedAnswer,
+  sameContactEmail,
+  type ConsentAnswerDeps,
+} from './consentLinkCheck';
 import { partnerDisplayName } from './consentLinks';
 
 export interface ConsentCardActionDeps extends ConsentAnswerDeps {
@@ -56,11 +68,24 @@ function notice(text: string, locale: Locale): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: card.contentType, value: card.content };
 }
 
-async function answer(deps: ConsentCardActionDeps, log: EngineLog, caller: Caller, decision: CustomerDecision, data: CardActionData): Promise<AdaptiveCardInvokeResponse> {
+async function answer(
+  deps: ConsentCardActionDeps,
+  log: EngineLog,
+  caller: Caller,
+  decision: CustomerDecision,
+  data: CardActionData,
+): Promise<AdaptiveCardInvokeResponse> {
   const locale = caller.locale;
-  const refuse = (status: number, key: MessageKey, reason: string, grant?: ConsentGrant): AdaptiveCardInvokeResponse => {
+  const refuse = (
+    status: number,
+    key: MessageKey,
+    reason: string,
+    grant?: ConsentGrant,
+  ): AdaptiveCardInvokeResponse => {
     log('info', 'consentCard.refused', { reason, claimId: grant?.claimId, partnerId: grant?.partnerId });
-    return status === 200 ? notice(t(locale, key), locale) : cardActionError(status, status === 403 ? 'Forbidden' : 'BadRequest', t(locale, key));
+    return status === 200
+      ? notice(t(locale, key), locale)
+      : cardActionError(status, status === 403 ? 'Forbidden' : 'BadRequest', t(locale, key));
   };
   const checked = await checkConsentLink(deps, typeof data.token === 'string' ? data.token : '');
   if (checked.kind === 'refused') {
@@ -79,14 +104,19 @@ async function answer(deps: ConsentCardActionDeps, log: EngineLog, caller: Calle
     }
   }
   const { grant, claim } = checked;
-  if (!(await isTheContact(deps, caller, grant, claim))) return refuse(403, 'consent.errors.notYourCard', 'notTheContact', grant);
+  if (!(await isTheContact(deps, caller, grant, claim)))
+    return refuse(403, 'consent.errors.notYourCard', 'notTheContact', grant);
 
   const recorded = await recordedAnswer(deps.nonces, grant, claim);
   if (recorded) return outcomeCard(deps, locale, grant, claim, recorded.decision);
   if (claim.status !== 'approvedCustomerNotified') return refuse(200, 'consent.errors.closed', 'closed', grant);
 
   const ref = { partnerId: grant.partnerId, claimId: grant.claimId };
-  const result = await deps.lifecycle.customerDecision(ref, { actor: { role: 'customer', id: grant.contactEmail, name: caller.name } }, decision);
+  const result = await deps.lifecycle.customerDecision(
+    ref,
+    { actor: { role: 'customer', id: grant.contactEmail, name: caller.name } },
+    decision,
+  );
   if (!result.ok) {
     const code = result.error[0]?.code;
     if (code === 'customerAlreadyDecided') {
@@ -96,7 +126,16 @@ async function answer(deps: ConsentCardActionDeps, log: EngineLog, caller: Calle
       if (now && other) return outcomeCard(deps, locale, grant, now.value, other.decision);
     }
     if (code === 'optOutWindowClosed') return expiredMessage(deps, locale, grant);
-    return refuse(200, code === 'notFound' ? 'consent.errors.notFound' : code === 'transitionNotAllowed' ? 'consent.errors.closed' : 'consent.errors.busy', code ?? 'refused', grant);
+    return refuse(
+      200,
+      code === 'notFound'
+        ? 'consent.errors.notFound'
+        : code === 'transitionNotAllowed'
+          ? 'consent.errors.closed'
+          : 'consent.errors.busy',
+      code ?? 'refused',
+      grant,
+    );
   }
   try {
     await deps.nonces.consume(grant.nonce, grant.expiresAt, { ...ref, decision });
@@ -113,22 +152,45 @@ async function answer(deps: ConsentCardActionDeps, log: EngineLog, caller: Calle
  * lookup, server-side) or the reference we stored for them carries it, and they sign in
  * from the customer's tenant. Whatever the card's data says is not looked at.
  */
-async function isTheContact(deps: ConsentCardActionDeps, caller: Caller, grant: ConsentGrant, claim: Claim): Promise<boolean> {
+async function isTheContact(
+  deps: ConsentCardActionDeps,
+  caller: Caller,
+  grant: ConsentGrant,
+  claim: Claim,
+): Promise<boolean> {
   if (!caller.tenantId || caller.tenantId !== claim.customerTenantId || !caller.aadObjectId) return false;
   if (sameContactEmail(caller.email, grant.contactEmail)) return true;
   const stored = await deps.references.get(caller.tenantId, caller.aadObjectId);
   return sameContactEmail(stored?.email, grant.contactEmail);
 }
 
-async function outcomeCard(deps: ConsentCardActionDeps, locale: Locale, grant: ConsentGrant, claim: Claim, outcome: CustomerDecision): Promise<AdaptiveCardInvokeResponse> {
+async function outcomeCard(
+  deps: ConsentCardActionDeps,
+  locale: Locale,
+  grant: ConsentGrant,
+  claim: Claim,
+  outcome: CustomerDecision,
+): Promise<AdaptiveCardInvokeResponse> {
   const org = await deps.partners.get(claim.partnerId).catch(() => undefined);
   const card = renderConsentCard(
-    { claimId: claim.id, token: '', partnerName: partnerDisplayName(org, claim), customerDomain: claim.customerDomain, productIds: claim.productIds, closesAt: grant.expiresAt, timeZone: deps.timeZone, outcome },
+    {
+      claimId: claim.id,
+      token: '',
+      partnerName: partnerDisplayName(org, claim),
+      customerDomain: claim.customerDomain,
+      productIds: claim.productIds,
+      closesAt: grant.expiresAt,
+      timeZone: deps.timeZone,
+      outcome,
+    },
     locale,
   );
   return { statusCode: 200, type: card.contentType, value: card.content };
 }
 
 function expiredMessage(deps: ConsentCardActionDeps, locale: Locale, grant: ConsentGrant): AdaptiveCardInvokeResponse {
-  return notice(t(locale, 'consent.errors.expired', { date: formatConsentDeadline(locale, grant.expiresAt, deps.timeZone) }), locale);
+  return notice(
+    t(locale, 'consent.errors.expired', { date: formatConsentDeadline(locale, grant.expiresAt, deps.timeZone) }),
+    locale,
+  );
 }

@@ -34,9 +34,13 @@ export interface RecordedAnswer {
 }
 
 /** Grants carry the contact's email lowercased. */
-export const sameContactEmail = (email: string | undefined, grantEmail: string): boolean => email !== undefined && email.trim().toLowerCase() === grantEmail;
+export const sameContactEmail = (email: string | undefined, grantEmail: string): boolean =>
+  email !== undefined && email.trim().toLowerCase() === grantEmail;
 
-export async function checkConsentLink(deps: Pick<ConsentAnswerDeps, 'tokens' | 'claims' | 'grants'>, token: string): Promise<CheckedConsentLink> {
+export async function checkConsentLink(
+  deps: Pick<ConsentAnswerDeps, 'tokens' | 'claims' | 'grants'>,
+  token: string,
+): Promise<CheckedConsentLink> {
   const reference = deps.tokens.verifyReference(token);
   if (!reference.ok) return { kind: 'refused', ...reference.error };
   let grant: ConsentGrant;
@@ -52,8 +56,10 @@ export async function checkConsentLink(deps: Pick<ConsentAnswerDeps, 'tokens' | 
   const stored = await deps.claims.get(grant.partnerId, grant.claimId);
   if (!stored) return { kind: 'refused', reason: 'notFound', grant };
   const claim = stored.value;
-  const sameWindow = claim.windowClosesAt !== undefined && Date.parse(claim.windowClosesAt) === Date.parse(grant.expiresAt);
-  if (!sameContactEmail(claim.customerContact?.email, grant.contactEmail) || !sameWindow) return { kind: 'refused', reason: 'superseded', grant };
+  const sameWindow =
+    claim.windowClosesAt !== undefined && Date.parse(claim.windowClosesAt) === Date.parse(grant.expiresAt);
+  if (!sameContactEmail(claim.customerContact?.email, grant.contactEmail) || !sameWindow)
+    return { kind: 'refused', reason: 'superseded', grant };
   return { kind: 'valid', grant, claim };
 }
 
@@ -64,7 +70,11 @@ export function answerInHistory(claim: Claim): RecordedAnswer | undefined {
 }
 
 /** The answer given through this link: in the claim's history, else on the link's used nonce. */
-export async function recordedAnswer(nonces: Pick<ConsentNonceStore, 'find'>, grant: ConsentGrant, claim: Claim): Promise<RecordedAnswer | undefined> {
+export async function recordedAnswer(
+  nonces: Pick<ConsentNonceStore, 'find'>,
+  grant: ConsentGrant,
+  claim: Claim,
+): Promise<RecordedAnswer | undefined> {
   const answer = answerInHistory(claim);
   if (answer) return answer;
   const used = await nonces.find(grant.nonce);

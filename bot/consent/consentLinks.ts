@@ -12,10 +12,20 @@ import type { Claim, PartnerOrganisation } from '../../claims/model';
  * to ask. With a grant store (the app) the link names only an opaque grant id, the grant
  * kept on the server; the id is the link's nonce, the same for every re-send.
  */
-export async function issueConsentToken(tokens: ConsentTokens, claim: Claim, messageId: string, grants?: ConsentGrantStore): Promise<string | undefined> {
+export async function issueConsentToken(
+  tokens: ConsentTokens,
+  claim: Claim,
+  messageId: string,
+  grants?: ConsentGrantStore,
+): Promise<string | undefined> {
   const input = grantInputOf(tokens, claim, messageId);
   if (!input || !grants) return input && tokens.issue(input);
-  await grants.save(input.nonce, { ...input, contactEmail: input.contactEmail.toLowerCase(), purpose: CONSENT_PURPOSE, expiresAt: new Date(input.expiresAt).toISOString() });
+  await grants.save(input.nonce, {
+    ...input,
+    contactEmail: input.contactEmail.toLowerCase(),
+    purpose: CONSENT_PURPOSE,
+    expiresAt: new Date(input.expiresAt).toISOString(),
+  });
   return tokens.grantToken(input.nonce);
 }
 

@@ -54,7 +54,9 @@ function sectionIn(locale: Locale, content: ConsentMailContent): Section {
     greeting: t(locale, 'consent.mail.greeting', { name: content.contactName }),
     intro: t(locale, 'consent.mail.intro', { partner: content.partnerName, customer: content.customerDomain }),
     products: content.productIds.map(productName),
-    closes: t(locale, 'consent.mail.closes', { date: formatConsentDeadline(locale, content.closesAt, content.timeZone) }),
+    closes: t(locale, 'consent.mail.closes', {
+      date: formatConsentDeadline(locale, content.closesAt, content.timeZone),
+    }),
     button: t(locale, 'consent.mail.button'),
     linkHint: t(locale, 'consent.mail.linkHint'),
     footer: t(locale, 'consent.mail.footer'),
@@ -97,9 +99,17 @@ export function composeConsentMail(content: ConsentMailContent): MailMessage {
   const locales = mailLocalesFor(content.customerDomain);
   const sections = locales.map((locale) => sectionIn(locale, content));
   const divider = (locale: Locale) => `── ${t(locale, 'consent.mail.languageName')} ──`;
-  const text = sections.map((section, i) => (i === 0 ? '' : `\n\n${divider(section.locale)}\n\n`) + textOf(section, content.link)).join('');
+  const text = sections
+    .map((section, i) => (i === 0 ? '' : `\n\n${divider(section.locale)}\n\n`) + textOf(section, content.link))
+    .join('');
   const html = sections
-    .map((section, i) => (i === 0 ? '' : `<hr style="border:none;border-top:1px solid #d1d1d1;margin:24px 0"><p style="font-size:13px;color:#616161">${escapeHtml(divider(section.locale))}</p>\n`) + htmlOf(section, content.link))
+    .map(
+      (section, i) =>
+        (i === 0
+          ? ''
+          : `<hr style="border:none;border-top:1px solid #d1d1d1;margin:24px 0"><p style="font-size:13px;color:#616161">${escapeHtml(divider(section.locale))}</p>\n`) +
+        htmlOf(section, content.link),
+    )
     .join('\n');
   const primary = locales[0] ?? 'en-US';
   return {

@@ -10,7 +10,13 @@
 import type { ConsentTokens } from '../../claims/consentToken';
 import type { Claim, OutboxMessage } from '../../claims/model';
 import { errorName, silentLog, type DeliveryOutcome, type EngineLog, type Notifier } from '../../claims/notifications';
-import { systemClock, type Clock, type ConsentGrantStore, type Mailer, type PartnerDirectory } from '../../claims/ports';
+import {
+  systemClock,
+  type Clock,
+  type ConsentGrantStore,
+  type Mailer,
+  type PartnerDirectory,
+} from '../../claims/ports';
 import { MailRejected } from '../../claims/ports';
 import { consentLink, issueConsentToken, partnerDisplayName } from './consentLinks';
 import { composeConsentMail } from './consentMail';

@@ -28,7 +28,13 @@ import { decisionOfVerb, formatConsentDeadline, isConsentVerb, renderConsentCard
 import { t, type Locale } from '../../locales/i18n';
 import { checkConsentLink, recordedAnswer, type ConsentAnswerDeps } from './consentLinkCheck';
 import { partnerDisplayName } from './consentLinks';
-import { ADAPTIVE_CARDS_SCRIPT_PATH, consentCardPage, consentMessagePage, pageLocale, type MessagePageView } from './consentPages';
+import {
+  ADAPTIVE_CARDS_SCRIPT_PATH,
+  consentCardPage,
+  consentMessagePage,
+  pageLocale,
+  type MessagePageView,
+} from './consentPages';
 import { contentSecurityPolicy } from '../http/securityHeaders';
 
 /** What the routes log through: structurally a pino logger. */
@@ -72,7 +78,9 @@ type LinkState =
   | { kind: 'answered'; grant: ConsentGrant; claim: Claim; decision: CustomerDecision; at: string };
 
 export function createConsentRoutes(deps: ConsentRoutesDeps): (server: Server) => void {
-  const script = readFileSync(deps.adaptiveCardsScriptFile ?? require.resolve('adaptivecards/dist/adaptivecards.min.js'));
+  const script = readFileSync(
+    deps.adaptiveCardsScriptFile ?? require.resolve('adaptivecards/dist/adaptivecards.min.js'),
+  );
   const maxFormBytes = deps.maxFormBytes ?? DEFAULT_MAX_FORM_BYTES;
   const secureCookie = deps.publicUrl.startsWith('https:');
 
@@ -86,7 +94,9 @@ export function createConsentRoutes(deps: ConsentRoutesDeps): (server: Server) =
     outcome: 'expired',
     view: {
       title: t(locale, 'consent.errors.expiredTitle'),
-      paragraphs: [t(locale, 'consent.errors.expired', { date: formatConsentDeadline(locale, grant.expiresAt, deps.timeZone) })],
+      paragraphs: [
+        t(locale, 'consent.errors.expired', { date: formatConsentDeadline(locale, grant.expiresAt, deps.timeZone) }),
+      ],
       tone: 'neutral',
     },
   });
@@ -95,7 +105,11 @@ export function createConsentRoutes(deps: ConsentRoutesDeps): (server: Server) =
     outcome: 'alreadyAnswered',
     view: {
       title: t(locale, 'consent.page.usedTitle'),
-      paragraphs: [t(locale, decision === 'approve' ? 'consent.page.usedApproved' : 'consent.page.usedOptedOut', { date: formatConsentDeadline(locale, at, deps.timeZone) })],
+      paragraphs: [
+        t(locale, decision === 'approve' ? 'consent.page.usedApproved' : 'consent.page.usedOptedOut', {
+          date: formatConsentDeadline(locale, at, deps.timeZone),
+        }),
+      ],
       tone: 'neutral',
     },
   });
@@ -121,13 +135,21 @@ export function createConsentRoutes(deps: ConsentRoutesDeps): (server: Server) =
     const { grant, claim } = checked;
     const answer = await recordedAnswer(deps.nonces, grant, claim);
     if (answer) return { kind: 'answered', grant, claim, ...answer };
-    if (claim.status !== 'approvedCustomerNotified') return { kind: 'refused', refusal: refusalOf(locale, 'closed', 409), grant };
+    if (claim.status !== 'approvedCustomerNotified')
+      return { kind: 'refused', refusal: refusalOf(locale, 'closed', 409), grant };
     return { kind: 'open', grant, claim };
   }
 
   function respond(res: Response, locale: Locale, status: number, html: string, nonce: string): void {
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
-    res.setHeader('Content-Security-Policy', contentSecurityPolicy({ scriptSrc: [`'nonce-${nonce}'`], styleSrc: [`'nonce-${nonce}'`], formAction: ["'self'"] }));
+    res.setHeader(
+      'Content-Security-Policy',
+      contentSecurityPolicy({
+        scriptSrc: [`'nonce-${nonce}'`],
+        styleSrc: [`'nonce-${nonce}'`],
+        formAction: ["'self'"],
+      }),
+    );
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('Content-Language', locale);
@@ -140,27 +162,40 @@ export function createConsentRoutes(deps: ConsentRoutesDeps): (server: Server) =
   };
 
   function clientFacts(req: Request): Record<string, unknown> {
-    const forwarded = deps.trustForwardedFor ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
-    return { ip: forwarded || req.socket.remoteAddress, userAgent: String(req.headers['user-agent'] ?? '').slice(0, 256) };
+    const forwarded = deps.trustForwardedFor
+      ? String(req.headers['x-forwarded-for'] ?? '')
+          .split(',')[0]
+          ?.trim()
+      : '';
+    return {
+      ip: forwarded || req.socket.remoteAddress,
+      userAgent: String(req.headers['user-agent'] ?? '').slice(0, 256),
+    };
   }
 
-  const grantFacts = (grant: ConsentGrant | undefined) => (grant ? { claimId: grant.claimId, partnerId: grant.partnerId } : {});
+  const grantFacts = (grant: ConsentGrant | undefined) =>
+    grant ? { claimId: grant.claimId, partnerId: grant.partnerId } : {};
 
   /** Runs a page handler; a storage failure becomes a 503 page, never a stack trace. */
-  const page = (handler: (req: Request, res: Response, locale: Locale) => Promise<void>) => async (req: Request, res: Response) => {
-    // The server registers no query parser: read `lang` from the URL ourselves.
-    const lang = new URL(req.url ?? '/', 'http://consent.invalid').searchParams.get('lang') ?? undefined;
-    const locale = pageLocale(lang, req.headers['accept-language']);
-    try {
-      await handler(req, res, locale);
-    } catch (e) {
-      deps.log.error({ event: 'consent.failed', method: req.method, error: errorName(e), ...clientFacts(req) }, 'consent page failed');
-      if (!res.headersSent) {
-        res.setHeader('Retry-After', '30');
-        sendMessage(res, locale, 503, refusalOf(locale, 'busy', 503).view);
+  const page =
+    (handler: (req: Request, res: Response, locale: Locale) => Promise<void>) =>
+    async (req: Request, res: Response) => {
+      // The server registers no query parser: read `lang` from the URL ourselves.
+      const lang = new URL(req.url ?? '/', 'http://consent.invalid').searchParams.get('lang') ?? undefined;
+      const locale = pageLocale(lang, req.headers['accept-language']);
+      try {
+        await handler(req, res, locale);
+      } catch (e) {
+        deps.log.error(
+          { event: 'consent.failed', method: req.method, error: errorName(e), ...clientFacts(req) },
+          'consent page failed',
+        );
+        if (!res.headersSent) {
+          res.setHeader('Retry-After', '30');
+          sendMessage(res, locale, 503, refusalOf(locale, 'busy', 503).view);
+        }
       }
-    }
-  };
+    };
 
   async function showCard(req: Request, res: Response, locale: Locale): Promise<void> {
     const token = tokenOf(req);
@@ -178,15 +213,36 @@ export function createConsentRoutes(deps: ConsentRoutesDeps): (server: Server) =
     const { claim, grant } = state;
     const org = await deps.partners.get(claim.partnerId);
     const card = renderConsentCard(
-      { claimId: claim.id, token, partnerName: partnerDisplayName(org, claim), customerDomain: claim.customerDomain, productIds: claim.productIds, closesAt: grant.expiresAt, timeZone: deps.timeZone },
+      {
+        claimId: claim.id,
+        token,
+        partnerName: partnerDisplayName(org, claim),
+        customerDomain: claim.customerDomain,
+        productIds: claim.productIds,
+        closesAt: grant.expiresAt,
+        timeZone: deps.timeZone,
+      },
       locale,
     );
     const pageSecret = deps.tokens.newPageSecret();
-    const cookie = [`${deps.tokens.csrfCookieName(grant)}=${pageSecret}`, 'Path=/consent', `Max-Age=${CSRF_COOKIE_SECONDS}`, 'HttpOnly', 'SameSite=Strict', ...(secureCookie ? ['Secure'] : [])];
+    const cookie = [
+      `${deps.tokens.csrfCookieName(grant)}=${pageSecret}`,
+      'Path=/consent',
+      `Max-Age=${CSRF_COOKIE_SECONDS}`,
+      'HttpOnly',
+      'SameSite=Strict',
+      ...(secureCookie ? ['Secure'] : []),
+    ];
     res.setHeader('Set-Cookie', cookie.join('; '));
     const nonce = randomBytes(16).toString('base64');
     deps.log.info({ ...facts, outcome: 'shown' }, 'consent card shown');
-    respond(res, locale, 200, consentCardPage({ locale, nonce }, { card: card.content, csrf: deps.tokens.csrfToken(grant, pageSecret) }), nonce);
+    respond(
+      res,
+      locale,
+      200,
+      consentCardPage({ locale, nonce }, { card: card.content, csrf: deps.tokens.csrfToken(grant, pageSecret) }),
+      nonce,
+    );
   }
 
   async function recordAnswer(req: Request, res: Response, locale: Locale): Promise<void> {
@@ -194,7 +250,10 @@ export function createConsentRoutes(deps: ConsentRoutesDeps): (server: Server) =
     const form = formOf(req.body);
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxFormBytes || Buffer.byteLength(new URLSearchParams(form).toString()) > maxFormBytes) {
-      deps.log.info({ event: 'consent.answered', outcome: 'formTooLarge', ...clientFacts(req) }, 'consent answer refused');
+      deps.log.info(
+        { event: 'consent.answered', outcome: 'formTooLarge', ...clientFacts(req) },
+        'consent answer refused',
+      );
       return sendMessage(res, locale, 413, refusalOf(locale, 'badRequest', 413).view);
     }
     const state = await inspect(token, locale);
@@ -205,12 +264,18 @@ export function createConsentRoutes(deps: ConsentRoutesDeps): (server: Server) =
     };
     if (state.kind === 'refused') return refuse(state.refusal);
     const { grant, claim } = state;
-    if (!deps.tokens.verifyCsrf(grant, cookieValue(req, deps.tokens.csrfCookieName(grant)), form.csrf)) return refuse(refusalOf(locale, 'csrf', 403));
+    if (!deps.tokens.verifyCsrf(grant, cookieValue(req, deps.tokens.csrfCookieName(grant)), form.csrf))
+      return refuse(refusalOf(locale, 'csrf', 403));
     if (!isConsentVerb(form.verb)) return refuse(refusalOf(locale, 'badRequest', 400));
     const decision = decisionOfVerb(form.verb);
-    if (state.kind === 'answered' && state.decision !== decision) return refuse(answeredPage(locale, state.decision, state.at));
+    if (state.kind === 'answered' && state.decision !== decision)
+      return refuse(answeredPage(locale, state.decision, state.at));
 
-    const result = await deps.lifecycle.customerDecision({ partnerId: grant.partnerId, claimId: grant.claimId }, { actor: { role: 'customer', id: grant.contactEmail } }, decision);
+    const result = await deps.lifecycle.customerDecision(
+      { partnerId: grant.partnerId, claimId: grant.claimId },
+      { actor: { role: 'customer', id: grant.contactEmail } },
+      decision,
+    );
     if (!result.ok) {
       const problem = result.error[0];
       if (problem?.code === 'customerAlreadyDecided') {
@@ -224,12 +289,18 @@ export function createConsentRoutes(deps: ConsentRoutesDeps): (server: Server) =
     }
     await burn(grant, decision);
     deps.log.info({ ...facts, decision, outcome: 'recorded' }, 'consent answer recorded');
-    res.setHeader('Set-Cookie', `${deps.tokens.csrfCookieName(grant)}=; Path=/consent; Max-Age=0; HttpOnly; SameSite=Strict${secureCookie ? '; Secure' : ''}`);
+    res.setHeader(
+      'Set-Cookie',
+      `${deps.tokens.csrfCookieName(grant)}=; Path=/consent; Max-Age=0; HttpOnly; SameSite=Strict${secureCookie ? '; Secure' : ''}`,
+    );
     const org = await deps.partners.get(claim.partnerId).catch(() => undefined);
     const partner = partnerDisplayName(org, claim);
     sendMessage(res, locale, 200, {
       title: t(locale, decision === 'approve' ? 'consent.page.approvedTitle' : 'consent.page.optedOutTitle'),
-      paragraphs: [t(locale, decision === 'approve' ? 'consent.page.approvedBody' : 'consent.page.optedOutBody', { partner }), t(locale, 'consent.page.closeHint')],
+      paragraphs: [
+        t(locale, decision === 'approve' ? 'consent.page.approvedBody' : 'consent.page.optedOutBody', { partner }),
+        t(locale, 'consent.page.closeHint'),
+      ],
       tone: decision === 'approve' ? 'good' : 'neutral',
     });
   }
@@ -237,9 +308,16 @@ export function createConsentRoutes(deps: ConsentRoutesDeps): (server: Server) =
   /** Marks the link used. The decision is already recorded, so a failure here only loses the mark, which the claim's history makes up for. */
   async function burn(grant: ConsentGrant, decision: CustomerDecision): Promise<void> {
     try {
-      await deps.nonces.consume(grant.nonce, grant.expiresAt, { claimId: grant.claimId, partnerId: grant.partnerId, decision });
+      await deps.nonces.consume(grant.nonce, grant.expiresAt, {
+        claimId: grant.claimId,
+        partnerId: grant.partnerId,
+        decision,
+      });
     } catch (e) {
-      deps.log.warn({ event: 'consent.nonceNotBurnt', claimId: grant.claimId, error: errorName(e) }, 'consent link not marked used');
+      deps.log.warn(
+        { event: 'consent.nonceNotBurnt', claimId: grant.claimId, error: errorName(e) },
+        'consent link not marked used',
+      );
     }
   }
 
@@ -258,7 +336,9 @@ export function createConsentRoutes(deps: ConsentRoutesDeps): (server: Server) =
 /** The form's string fields; anything else (a JSON body, arrays) reads as absent. */
 function formOf(body: unknown): Record<string, string> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
-  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
 }
 
 function cookieValue(req: Request, name: string): string | undefined {

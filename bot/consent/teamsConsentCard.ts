@@ -12,7 +12,14 @@
 import type { ConsentTokens } from '../../claims/consentToken';
 import type { Claim, OutboxMessage } from '../../claims/model';
 import { silentLog, type DeliveryOutcome, type EngineLog, type Notifier } from '../../claims/notifications';
-import { systemClock, type Clock, type ConversationReferenceStore, type ConsentGrantStore, type PartnerDirectory, type StoredConversationReference } from '../../claims/ports';
+import {
+  systemClock,
+  type Clock,
+  type ConversationReferenceStore,
+  type ConsentGrantStore,
+  type PartnerDirectory,
+  type StoredConversationReference,
+} from '../../claims/ports';
 import { renderConsentCard } from '../../cards/consentCard';
 import { resolveLocale, t } from '../../locales/i18n';
 import { issueConsentToken, partnerDisplayName } from './consentLinks';
@@ -43,8 +50,14 @@ export class TeamsConsentCardNotifier implements Notifier {
   async deliver(claim: Claim, message: OutboxMessage): Promise<DeliveryOutcome> {
     const facts = { claimId: claim.id, partnerId: claim.partnerId, messageId: message.id };
     const closesAt = claim.windowClosesAt;
-    const stillAsking = message.kind === 'customerConsentRequest' && claim.status === 'approvedCustomerNotified' && closesAt !== undefined && Date.parse(closesAt) > this.clock.now().getTime();
-    const token = stillAsking ? await issueConsentToken(this.options.tokens, claim, message.id, this.options.grants) : undefined;
+    const stillAsking =
+      message.kind === 'customerConsentRequest' &&
+      claim.status === 'approvedCustomerNotified' &&
+      closesAt !== undefined &&
+      Date.parse(closesAt) > this.clock.now().getTime();
+    const token = stillAsking
+      ? await issueConsentToken(this.options.tokens, claim, message.id, this.options.grants)
+      : undefined;
     const contact = token ? await this.reachableContact(claim) : undefined;
     if (!token || !contact || !closesAt) {
       this.log('info', 'consentCard.notSent', { ...facts, reason: token ? 'notInTeams' : 'nothingToAsk' });
@@ -53,10 +66,22 @@ export class TeamsConsentCardNotifier implements Notifier {
     const locale = resolveLocale(contact.locale);
     const org = await this.options.partners.get(claim.partnerId);
     const card = renderConsentCard(
-      { claimId: claim.id, token, partnerName: partnerDisplayName(org, claim), customerDomain: claim.customerDomain, productIds: claim.productIds, closesAt, timeZone: this.options.timeZone },
+      {
+        claimId: claim.id,
+        token,
+        partnerName: partnerDisplayName(org, claim),
+        customerDomain: claim.customerDomain,
+        productIds: claim.productIds,
+        closesAt,
+        timeZone: this.options.timeZone,
+      },
       locale,
     );
-    const outcome = await this.options.sender.send(contact, proactiveCardActivity(card, t(locale, 'consent.card.title'), locale, cporMessageId(claim, message)), facts);
+    const outcome = await this.options.sender.send(
+      contact,
+      proactiveCardActivity(card, t(locale, 'consent.card.title'), locale, cporMessageId(claim, message)),
+      facts,
+    );
     if (outcome === 'sent') this.log('info', 'consentCard.sent', facts);
     return outcome === 'sent' || outcome === 'retry' ? outcome : 'dead';
   }

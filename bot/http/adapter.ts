@@ -36,13 +36,20 @@ export interface AdapterDeps {
   channelOpenIdMetadataUrl?: string;
 }
 
-export function botFrameworkAuthentication(identity: BotIdentity, channelOpenIdMetadataUrl?: string): ConfigurationBotFrameworkAuthentication {
+export function botFrameworkAuthentication(
+  identity: BotIdentity,
+  channelOpenIdMetadataUrl?: string,
+): ConfigurationBotFrameworkAuthentication {
   // Without an app id the SDK skips authentication (local Playground only; config
   // refuses that outside local mode). The SDK spells the MSI type "UserAssignedMsi".
   return new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: identity.appId,
     MicrosoftAppTenantId: identity.tenantId,
-    MicrosoftAppType: identity.appId ? (identity.appType === 'UserAssignedMSI' ? 'UserAssignedMsi' : 'SingleTenant') : undefined,
+    MicrosoftAppType: identity.appId
+      ? identity.appType === 'UserAssignedMSI'
+        ? 'UserAssignedMsi'
+        : 'SingleTenant'
+      : undefined,
     MicrosoftAppPassword: identity.password,
     // One URL overridden makes the SDK take every endpoint from here: the public cloud's, as its defaults.
     ...(channelOpenIdMetadataUrl
@@ -53,7 +60,8 @@ export function botFrameworkAuthentication(identity: BotIdentity, channelOpenIdM
           ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
           OAuthUrl: 'https://api.botframework.com',
           ToBotFromChannelOpenIdMetadataUrl: channelOpenIdMetadataUrl,
-          ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+          ToBotFromEmulatorOpenIdMetadataUrl:
+            'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
           CallerId: 'urn:botframework:azure',
         }
       : {}),
@@ -108,14 +116,20 @@ export class BotAdapter extends CloudAdapter {
   }
 
   /** Authenticates (when an app id is set) and runs `logic`; never throws. */
-  async handle(body: unknown, authorization: string | undefined, log: Logger, logic: (context: TurnContext) => Promise<void>): Promise<ActivityOutcome> {
+  async handle(
+    body: unknown,
+    authorization: string | undefined,
+    log: Logger,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<ActivityOutcome> {
     const activity = asActivity(body);
     if (!activity) return { status: 400, body: { code: 'BadRequest', message: 'the body is not an activity' } };
     const unauthorized = (reason: string): ActivityOutcome => {
       log.warn({ reason }, 'request refused: no valid Bot Framework token');
       return { status: 401, body: { code: 'Unauthorized', message: 'a valid Bot Framework token is required' } };
     };
-    if (this.authenticates && expiredBearer(authorization, Date.now() / 1000)) return unauthorized('the token has expired');
+    if (this.authenticates && expiredBearer(authorization, Date.now() / 1000))
+      return unauthorized('the token has expired');
     try {
       const invokeResponse = await this.processActivity(authorization ?? '', activity, logic);
       return { status: invokeResponse?.status ?? 200, body: invokeResponse?.body };
@@ -157,11 +171,19 @@ function keepWellTyped(activity: Activity): boolean {
   for (const key of ['text', 'locale', 'name', 'replyToId', 'textFormat'] as const) {
     if (key in fields && typeof fields[key] !== 'string') delete fields[key];
   }
-  if ('value' in fields && (fields.value === null || (typeof fields.value !== 'object' && typeof fields.value !== 'string'))) delete fields.value;
+  if (
+    'value' in fields &&
+    (fields.value === null || (typeof fields.value !== 'object' && typeof fields.value !== 'string'))
+  )
+    delete fields.value;
   if ('attachments' in fields) {
     const attachments = fields.attachments;
     if (!Array.isArray(attachments)) delete fields.attachments;
-    else fields.attachments = attachments.filter((a: unknown) => typeof a === 'object' && a !== null && !Array.isArray(a) && typeof Reflect.get(a, 'contentType') === 'string');
+    else
+      fields.attachments = attachments.filter(
+        (a: unknown) =>
+          typeof a === 'object' && a !== null && !Array.isArray(a) && typeof Reflect.get(a, 'contentType') === 'string',
+      );
   }
   // Who and where: without these as objects nothing can be answered, so it is no activity.
   return (['from', 'recipient', 'conversation', 'channelData'] as const).every((key) => {
@@ -176,12 +198,18 @@ function statusOf(e: unknown): number | undefined {
 }
 
 export function createAdapter(identity: BotIdentity, deps: AdapterDeps): BotAdapter {
-  const adapter = new BotAdapter(botFrameworkAuthentication(identity, deps.channelOpenIdMetadataUrl), identity.appId !== '');
+  const adapter = new BotAdapter(
+    botFrameworkAuthentication(identity, deps.channelOpenIdMetadataUrl),
+    identity.appId !== '',
+  );
   adapter.onTurnError = createTurnErrorHandler(deps);
   return adapter;
 }
 
-export function createTurnErrorHandler({ logger, telemetry }: AdapterDeps): (context: TurnContext, error: Error) => Promise<void> {
+export function createTurnErrorHandler({
+  logger,
+  telemetry,
+}: AdapterDeps): (context: TurnContext, error: Error) => Promise<void> {
   return async (context, error) => {
     const correlationId = turnCorrelationId(context) ?? randomUUID();
     const log = turnLogger(context, logger.child({ correlationId }));

@@ -10,7 +10,8 @@ export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
 export function refuseEncodedBodies(req: Request, res: Response, next: Next): void {
   const encoding = req.headers['content-encoding']?.trim().toLowerCase();
-  if (encoding && encoding !== 'identity') return refuse(res, next, 415, 'UnsupportedMediaType', 'compressed request bodies are not accepted');
+  if (encoding && encoding !== 'identity')
+    return refuse(res, next, 415, 'UnsupportedMediaType', 'compressed request bodies are not accepted');
   next();
 }
 

@@ -43,7 +43,12 @@ const PAGES: Readonly<Record<PageName, LegalPage>> = {
       { heading: 'legal.privacy.whereHeading', body: ['legal.privacy.where'] },
       {
         heading: 'legal.privacy.accessHeading',
-        body: ['legal.privacy.accessPartner', 'legal.privacy.accessReviewers', 'legal.privacy.accessCustomer', 'legal.privacy.accessOperator'],
+        body: [
+          'legal.privacy.accessPartner',
+          'legal.privacy.accessReviewers',
+          'legal.privacy.accessCustomer',
+          'legal.privacy.accessOperator',
+        ],
       },
       { heading: 'legal.privacy.retentionHeading', body: ['legal.privacy.retention'] },
       { heading: 'legal.privacy.noSaleHeading', body: ['legal.privacy.noSale'] },
@@ -54,7 +59,10 @@ const PAGES: Readonly<Record<PageName, LegalPage>> = {
     title: 'legal.terms.title',
     intro: 'legal.terms.intro',
     sections: [
-      { heading: 'legal.terms.useHeading', body: ['legal.terms.useTruthful', 'legal.terms.useContacts', 'legal.terms.useNoAbuse'] },
+      {
+        heading: 'legal.terms.useHeading',
+        body: ['legal.terms.useTruthful', 'legal.terms.useContacts', 'legal.terms.useNoAbuse'],
+      },
       { heading: 'legal.terms.operatorHeading', body: ['legal.terms.operator'] },
       { heading: 'legal.terms.warrantyHeading', body: ['legal.terms.warranty'] },
       { heading: 'legal.terms.contactHeading', body: ['legal.terms.contact'] },
@@ -67,7 +75,10 @@ const languageTag = (locale: Locale): string => locale.split('-')[0] ?? locale;
 
 function sectionHtml(locale: Locale, section: Section): string {
   const text = (key: MessageKey) => escapeHtml(t(locale, key));
-  const body = section.body.length === 1 ? `<p>${text(section.body[0]!)}</p>` : `<ul>${section.body.map((key) => `<li>${text(key)}</li>`).join('')}</ul>`;
+  const body =
+    section.body.length === 1
+      ? `<p>${text(section.body[0]!)}</p>`
+      : `<ul>${section.body.map((key) => `<li>${text(key)}</li>`).join('')}</ul>`;
   return `<h2>${text(section.heading)}</h2>${body}`;
 }
 

@@ -90,8 +90,9 @@ export function createServer(deps: ServerDeps): BotServer {
   });
 
   server.get('/', (_req: Request, res: Response, next: Next) => {
-    const html = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>CPOR Claims Bot</title></head>'
-      + '<body><h1>CPOR Claims Bot</h1><p>This is a Microsoft Teams bot. Chat with it in Teams; its endpoint is /api/messages.</p></body></html>';
+    const html =
+      '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>CPOR Claims Bot</title></head>' +
+      '<body><h1>CPOR Claims Bot</h1><p>This is a Microsoft Teams bot. Chat with it in Teams; its endpoint is /api/messages.</p></body></html>';
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     res.sendRaw(200, html);
     next();
@@ -143,7 +144,10 @@ export function createServer(deps: ServerDeps): BotServer {
 
 /** Why listening failed, in one line that names the setting to change. */
 export class ListenError extends Error {
-  constructor(message: string, readonly code: string | undefined) {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
     super(message);
     this.name = 'ListenError';
   }
@@ -152,8 +156,13 @@ export class ListenError extends Error {
 function listenError(e: unknown, port: number): ListenError {
   const code = typeof e === 'object' && e !== null ? Reflect.get(e, 'code') : undefined;
   const codeText = typeof code === 'string' ? code : undefined;
-  if (codeText === 'EADDRINUSE') return new ListenError(`port ${port} is already in use by another program; set PORT to a free port`, codeText);
-  if (codeText === 'EACCES') return new ListenError(`port ${port} needs privileges this process does not have; set PORT to a port above 1023`, codeText);
+  if (codeText === 'EADDRINUSE')
+    return new ListenError(`port ${port} is already in use by another program; set PORT to a free port`, codeText);
+  if (codeText === 'EACCES')
+    return new ListenError(
+      `port ${port} needs privileges this process does not have; set PORT to a port above 1023`,
+      codeText,
+    );
   return new ListenError(`could not listen on port ${port}: ${e instanceof Error ? e.message : String(e)}`, codeText);
 }
 

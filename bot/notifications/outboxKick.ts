@@ -84,7 +84,10 @@ export class OutboxKick {
     };
     // After the caller's own continuation: the answer to the user comes first.
     const started = new Promise<void>((resolve) => setImmediate(resolve)).then(() => run(claim));
-    this.running.set(key, started.finally(() => this.running.delete(key)));
+    this.running.set(
+      key,
+      started.finally(() => this.running.delete(key)),
+    );
   }
 
   /** Waits for the dispatches in flight (tests, and a draining stop). */

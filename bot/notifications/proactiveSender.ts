@@ -25,7 +25,11 @@ export type SendOutcome = 'sent' | 'gone' | 'refused' | 'retry';
 
 /** The one adapter call we need; CloudAdapter has it. */
 export interface ProactiveAdapter {
-  continueConversationAsync(botAppId: string, reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void>;
+  continueConversationAsync(
+    botAppId: string,
+    reference: Partial<ConversationReference>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<void>;
 }
 
 export interface ProactiveSenderOptions {
@@ -57,7 +61,8 @@ function statusOf(e: unknown): number | undefined {
   const direct: unknown = Reflect.get(e, 'statusCode');
   if (typeof direct === 'number') return direct;
   const response: unknown = Reflect.get(e, 'response');
-  const status: unknown = typeof response === 'object' && response !== null ? Reflect.get(response, 'status') : undefined;
+  const status: unknown =
+    typeof response === 'object' && response !== null ? Reflect.get(response, 'status') : undefined;
   return typeof status === 'number' ? status : undefined;
 }
 
@@ -88,7 +93,11 @@ export class ProactiveSender {
   }
 
   /** Sends `activity` to the user of `stored`; `facts` are ids for the log. Never throws. */
-  async send(stored: StoredConversationReference, activity: Partial<Activity>, facts: Record<string, string>): Promise<SendOutcome> {
+  async send(
+    stored: StoredConversationReference,
+    activity: Partial<Activity>,
+    facts: Record<string, string>,
+  ): Promise<SendOutcome> {
     if (!this.usable(stored)) {
       this.log('warn', 'proactive.unusableReference', { ...facts, dead: stored.dead });
       return 'refused';
@@ -100,17 +109,21 @@ export class ProactiveSender {
     });
     try {
       await Promise.race([
-        this.options.adapter.continueConversationAsync(this.options.botAppId, stored.reference as Partial<ConversationReference>, async (context) => {
-          // Caught here: an error escaping the callback would go to the adapter's
-          // turn-error handler, which answers a user turn, not a proactive send.
-          try {
-            await context.sendActivity(activity);
-            outcome = 'sent';
-          } catch (e) {
-            outcome = outcomeOfSendError(e);
-            this.log('warn', 'proactive.sendFailed', { ...facts, outcome, status: statusOf(e), error: errorName(e) });
-          }
-        }),
+        this.options.adapter.continueConversationAsync(
+          this.options.botAppId,
+          stored.reference as Partial<ConversationReference>,
+          async (context) => {
+            // Caught here: an error escaping the callback would go to the adapter's
+            // turn-error handler, which answers a user turn, not a proactive send.
+            try {
+              await context.sendActivity(activity);
+              outcome = 'sent';
+            } catch (e) {
+              outcome = outcomeOfSendError(e);
+              this.log('warn', 'proactive.sendFailed', { ...facts, outcome, status: statusOf(e), error: errorName(e) });
+            }
+          },
+        ),
         timeout,
       ]);
     } catch (e) {

@@ -36,8 +36,14 @@ export class RoleNotifier implements RoleNotices {
       if (!stored) continue;
       const locale = resolveLocale(stored.locale);
       const card = renderAccessRequestCard({ mode: 'decide', org, request, timeZone: this.options.timeZone }, locale);
-      const activity = proactiveCardActivity(card, t(locale, 'accessRequest.decideTitle'), locale, `access/${org.id}/${request.id}`);
-      if ((await this.options.sender.send(stored, activity, { partnerId: org.id, requestId: request.id })) === 'sent') reached += 1;
+      const activity = proactiveCardActivity(
+        card,
+        t(locale, 'accessRequest.decideTitle'),
+        locale,
+        `access/${org.id}/${request.id}`,
+      );
+      if ((await this.options.sender.send(stored, activity, { partnerId: org.id, requestId: request.id })) === 'sent')
+        reached += 1;
     }
     if (reached === 0) this.log('warn', 'access.noOwnerReached', { partnerId: org.id, requestId: request.id });
     return reached;
@@ -56,7 +62,9 @@ export class RoleNotifier implements RoleNotices {
   /** The member's live reference in the organisation's own tenant (by object id, or by email for one onboarded by email). */
   private async referenceOf(tenantId: string, member: string): Promise<StoredConversationReference | undefined> {
     try {
-      const stored = member.includes('@') ? await this.options.references.findByEmail(member, tenantId) : await this.options.references.get(tenantId, member);
+      const stored = member.includes('@')
+        ? await this.options.references.findByEmail(member, tenantId)
+        : await this.options.references.get(tenantId, member);
       return stored && stored.tenantId === tenantId && this.options.sender.usable(stored) ? stored : undefined;
     } catch (e) {
       this.log('warn', 'access.referenceUnreadable', { partnerId: tenantId, error: errorName(e) });

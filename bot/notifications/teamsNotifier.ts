@@ -15,11 +15,30 @@
  * so a connector or a reader of the logs can tell a repeat from a new message.
  */
 import type { Activity } from 'botbuilder';
-import { INFO_REQUEST_REASONS, REJECTION_REASONS, type Claim, type InfoRequestReason, type OutboxMessage, type RejectionReason } from '../../claims/model';
-import { RECIPIENT_OF, isNotificationKind, silentLog, type DeliveryOutcome, type EngineLog, type Notifier } from '../../claims/notifications';
+import {
+  INFO_REQUEST_REASONS,
+  REJECTION_REASONS,
+  type Claim,
+  type InfoRequestReason,
+  type OutboxMessage,
+  type RejectionReason,
+} from '../../claims/model';
+import {
+  RECIPIENT_OF,
+  isNotificationKind,
+  silentLog,
+  type DeliveryOutcome,
+  type EngineLog,
+  type Notifier,
+} from '../../claims/notifications';
 import type { ConversationReferenceStore, StoredConversationReference } from '../../claims/ports';
 import type { CardAttachment } from '../../cards/cardKit';
-import { partnerNotificationLines, renderPartnerNotificationCard, type PartnerNotificationKind, type PartnerNotificationModel } from '../../cards/partnerNotificationCard';
+import {
+  partnerNotificationLines,
+  renderPartnerNotificationCard,
+  type PartnerNotificationKind,
+  type PartnerNotificationModel,
+} from '../../cards/partnerNotificationCard';
 import { resolveLocale } from '../../locales/i18n';
 import type { ProactiveSender, SendOutcome } from './proactiveSender';
 
@@ -32,14 +51,27 @@ export interface TeamsNotifierOptions {
 }
 
 /** Identifies one outbox message across re-sends. */
-export const cporMessageId = (claim: Pick<Claim, 'partnerId' | 'id'>, message: Pick<OutboxMessage, 'id'>): string => `${claim.partnerId}/${claim.id}/${message.id}`;
+export const cporMessageId = (claim: Pick<Claim, 'partnerId' | 'id'>, message: Pick<OutboxMessage, 'id'>): string =>
+  `${claim.partnerId}/${claim.id}/${message.id}`;
 
 /** The proactive activity for a card: the feed alert, and the id that stays the same across re-sends. */
-export function proactiveCardActivity(card: CardAttachment, summary: string, locale: string, messageId: string): Partial<Activity> {
-  return { type: 'message', locale, summary, attachments: [card], channelData: { notification: { alert: true }, cporMessageId: messageId } };
+export function proactiveCardActivity(
+  card: CardAttachment,
+  summary: string,
+  locale: string,
+  messageId: string,
+): Partial<Activity> {
+  return {
+    type: 'message',
+    locale,
+    summary,
+    attachments: [card],
+    channelData: { notification: { alert: true }, cporMessageId: messageId },
+  };
 }
 
-const isPartnerKind = (kind: string): kind is PartnerNotificationKind => isNotificationKind(kind) && RECIPIENT_OF[kind] === 'partner';
+const isPartnerKind = (kind: string): kind is PartnerNotificationKind =>
+  isNotificationKind(kind) && RECIPIENT_OF[kind] === 'partner';
 const PARTNER_ROLES = new Set(['partnerAdmin', 'partnerUser']);
 const FILING_EVENTS = new Set(['submit', 'resubmit']);
 
@@ -61,11 +93,22 @@ export class TeamsNotifier implements Notifier {
     const outcomes: SendOutcome[] = [];
     for (const recipient of recipients) {
       const locale = resolveLocale(recipient.locale);
-      const activity = proactiveCardActivity(renderPartnerNotificationCard(model, locale), partnerNotificationLines(model, locale)[0] ?? '', locale, cporMessageId(claim, message));
-      outcomes.push(await this.options.sender.send(recipient, activity, { ...facts, recipient: recipient.aadObjectId }));
+      const activity = proactiveCardActivity(
+        renderPartnerNotificationCard(model, locale),
+        partnerNotificationLines(model, locale)[0] ?? '',
+        locale,
+        cporMessageId(claim, message),
+      );
+      outcomes.push(
+        await this.options.sender.send(recipient, activity, { ...facts, recipient: recipient.aadObjectId }),
+      );
     }
     if (outcomes.includes('sent')) {
-      this.log('info', 'teamsNotify.sent', { ...facts, recipients: recipients.length, reached: outcomes.filter((o) => o === 'sent').length });
+      this.log('info', 'teamsNotify.sent', {
+        ...facts,
+        recipients: recipients.length,
+        reached: outcomes.filter((o) => o === 'sent').length,
+      });
       return 'sent';
     }
     if (outcomes.includes('retry')) return 'retry';
@@ -77,30 +120,41 @@ export class TeamsNotifier implements Notifier {
   private async recipientsOf(claim: Claim): Promise<StoredConversationReference[]> {
     const filers = new Set<string>();
     if (PARTNER_ROLES.has(claim.createdBy.role)) filers.add(claim.createdBy.id);
-    for (const entry of claim.history) if (FILING_EVENTS.has(entry.event) && PARTNER_ROLES.has(entry.actor.role)) filers.add(entry.actor.id);
+    for (const entry of claim.history)
+      if (FILING_EVENTS.has(entry.event) && PARTNER_ROLES.has(entry.actor.role)) filers.add(entry.actor.id);
     const found: (StoredConversationReference | undefined)[] = [];
     for (const aadObjectId of filers) found.push(await this.options.references.get(claim.partnerId, aadObjectId));
     const contactEmail = claim.partnerContact?.email?.trim();
     // The partner contact is usually a filer (the contacts card prefills it from their Teams
     // profile): when a filer's usable reference has that address, it is the contact's, and
     // the query (two requests: the SDK asks for a query plan first) is not needed.
-    const contactReached = contactEmail !== undefined && found.some((ref) => ref !== undefined && this.options.sender.usable(ref) && sameAddress(ref.email, contactEmail));
+    const contactReached =
+      contactEmail !== undefined &&
+      found.some((ref) => ref !== undefined && this.options.sender.usable(ref) && sameAddress(ref.email, contactEmail));
     if (contactEmail && !contactReached) {
       // Only within the partner's own organisation: the same address elsewhere is someone else's chat.
       found.push(await this.options.references.findByEmail(contactEmail, claim.partnerId));
     }
     const unique = new Map<string, StoredConversationReference>();
-    for (const ref of found) if (ref && this.options.sender.usable(ref)) unique.set(`${ref.tenantId}|${ref.aadObjectId}`, ref);
+    for (const ref of found)
+      if (ref && this.options.sender.usable(ref)) unique.set(`${ref.tenantId}|${ref.aadObjectId}`, ref);
     return [...unique.values()];
   }
 }
 
-const sameAddress = (stored: string | undefined, typed: string): boolean => stored !== undefined && stored.trim().toLowerCase() === typed.trim().toLowerCase();
+const sameAddress = (stored: string | undefined, typed: string): boolean =>
+  stored !== undefined && stored.trim().toLowerCase() === typed.trim().toLowerCase();
 
 /** The card's facts: codes and dates from the message, names and notes from the claim as it is now. */
-function modelOf(claim: Claim, message: OutboxMessage, kind: PartnerNotificationKind, timeZone: string): PartnerNotificationModel {
+function modelOf(
+  claim: Claim,
+  message: OutboxMessage,
+  kind: PartnerNotificationKind,
+  timeZone: string,
+): PartnerNotificationModel {
   const payload = message.payload ?? {};
-  const text = (key: string): string | undefined => (typeof payload[key] === 'string' && payload[key] !== '' ? (payload[key] as string) : undefined);
+  const text = (key: string): string | undefined =>
+    typeof payload[key] === 'string' && payload[key] !== '' ? (payload[key] as string) : undefined;
   const codes = Array.isArray(payload.reasonCodes) ? payload.reasonCodes : [];
   const reason = text('reason');
   const rejected = kind === 'rejected' || (kind === 'disputeOutcome' && text('outcome') !== 'approved');
@@ -111,8 +165,11 @@ function modelOf(claim: Claim, message: OutboxMessage, kind: PartnerNotification
     customer: claim.customerDomain,
     windowClosesAt: text('windowClosesAt') ?? claim.windowClosesAt,
     deadlineAt: text('deadlineAt') ?? claim.infoRequest?.deadlineAt,
-    reasonCodes: codes.filter((code): code is InfoRequestReason => (INFO_REQUEST_REASONS as readonly string[]).includes(code)),
-    rejectionReason: reason && (REJECTION_REASONS as readonly string[]).includes(reason) ? (reason as RejectionReason) : undefined,
+    reasonCodes: codes.filter((code): code is InfoRequestReason =>
+      (INFO_REQUEST_REASONS as readonly string[]).includes(code),
+    ),
+    rejectionReason:
+      reason && (REJECTION_REASONS as readonly string[]).includes(reason) ? (reason as RejectionReason) : undefined,
     disputeOutcome: kind === 'disputeOutcome' ? (rejected ? 'rejectedFinal' : 'approved') : undefined,
     note: kind === 'infoRequested' ? claim.infoRequest?.note : rejected ? claim.rejection?.note : undefined,
     timeZone,

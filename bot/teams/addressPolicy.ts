@@ -17,7 +17,10 @@ export interface ResolvedAddress {
 export type HostResolver = (hostname: string) => Promise<readonly ResolvedAddress[]>;
 
 export const systemResolver: HostResolver = async (hostname) =>
-  (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => ({ address: entry.address, family: entry.family === 6 ? 6 : 4 }));
+  (await dnsLookup(hostname, { all: true, verbatim: true })).map((entry) => ({
+    address: entry.address,
+    family: entry.family === 6 ? 6 : 4,
+  }));
 
 /**
  * Ranges no download may reach: this network, private, carrier-grade NAT, loopback,
@@ -97,7 +100,10 @@ export function hostAllowed(hostname: string, patterns: readonly string[]): bool
 
 /** Parses the comma-separated allow-list setting; undefined when an entry is not a host pattern. */
 export function parseHostPatterns(text: string): string[] | undefined {
-  const patterns = text.split(',').map((p) => p.trim().toLowerCase()).filter((p) => p !== '');
+  const patterns = text
+    .split(',')
+    .map((p) => p.trim().toLowerCase())
+    .filter((p) => p !== '');
   const valid = patterns.every((p) => /^(\*\.)?(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(p));
   return valid && patterns.length > 0 ? patterns : undefined;
 }

@@ -34,7 +34,8 @@ export function tenantOf(activity: Partial<Activity>): string {
   const fromConversation = activity.conversation?.tenantId;
   if (typeof fromConversation === 'string' && fromConversation) return fromConversation;
   const channelData: unknown = activity.channelData;
-  const tenant: unknown = typeof channelData === 'object' && channelData !== null ? Reflect.get(channelData, 'tenant') : undefined;
+  const tenant: unknown =
+    typeof channelData === 'object' && channelData !== null ? Reflect.get(channelData, 'tenant') : undefined;
   const id: unknown = typeof tenant === 'object' && tenant !== null ? Reflect.get(tenant, 'id') : undefined;
   return typeof id === 'string' ? id : '';
 }
@@ -72,7 +73,11 @@ export class CallerResolver {
    * The entry with the caller bound to any email key naming them (see bindMember). A lost
    * race leaves it unbound this turn; the email still matches and the next turn binds it.
    */
-  private async bound(org: PartnerOrganisation, etag: string, who: { aadObjectId: string; email?: string }): Promise<PartnerOrganisation> {
+  private async bound(
+    org: PartnerOrganisation,
+    etag: string,
+    who: { aadObjectId: string; email?: string },
+  ): Promise<PartnerOrganisation> {
     const bound = bindMember(org, who);
     if (!bound) return org;
     try {
@@ -103,7 +108,8 @@ export class CallerResolver {
       languages?.preferredLocale(context),
     ]);
     // A directory entry under another tenant's id is not this caller's organisation.
-    const org = stored?.value.id === tenantId ? await this.bound(stored.value, stored.etag, { aadObjectId, email }) : undefined;
+    const org =
+      stored?.value.id === tenantId ? await this.bound(stored.value, stored.etag, { aadObjectId, email }) : undefined;
     const roles = aadObjectId ? rolesOf(org, { aadObjectId, email }, partners.operatorTenantId) : [];
     return {
       tenantId,

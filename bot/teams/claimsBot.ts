@@ -9,7 +9,14 @@
  * Conversation references are taken from activities the adapter has authenticated
  * (the bot runs only after that check), so their serviceUrl can be trusted later.
  */
-import { ConversationState, TeamsActivityHandler, TurnContext, type InvokeResponse, type StatePropertyAccessor, type Storage } from 'botbuilder';
+import {
+  ConversationState,
+  TeamsActivityHandler,
+  TurnContext,
+  type InvokeResponse,
+  type StatePropertyAccessor,
+  type Storage,
+} from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import { systemClock, type Clock, type ConversationReferenceStore } from '../../claims/ports';
 import { plainTextMessage, renderWelcomeCard } from '../../cards/render';
@@ -145,7 +152,9 @@ export class ClaimsBot extends TeamsActivityHandler {
   }
 
   private async sendOnboarding(context: TurnContext, caller: Caller): Promise<void> {
-    await context.sendActivity(plainTextMessage(t(caller.locale, 'access.unknownOrganisation', { tenantId: caller.tenantId || '—' })));
+    await context.sendActivity(
+      plainTextMessage(t(caller.locale, 'access.unknownOrganisation', { tenantId: caller.tenantId || '—' })),
+    );
   }
 
   /**
@@ -156,8 +165,17 @@ export class ClaimsBot extends TeamsActivityHandler {
   private async rememberConversation(context: TurnContext, caller: Caller): Promise<void> {
     const conversationType = context.activity.conversation?.conversationType;
     if (!caller.tenantId || !caller.aadObjectId || (conversationType && conversationType !== 'personal')) return;
-    const reference = JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as Record<string, unknown>;
-    const facts = { tenantId: caller.tenantId, aadObjectId: caller.aadObjectId, email: caller.email, locale: caller.locale, reference };
+    const reference = JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as Record<
+      string,
+      unknown
+    >;
+    const facts = {
+      tenantId: caller.tenantId,
+      aadObjectId: caller.aadObjectId,
+      email: caller.email,
+      locale: caller.locale,
+      reference,
+    };
     const now = this.clock.now();
     const fingerprint = referenceFingerprint(facts);
     if (!needsSaving(await this.referenceSaved.get(context), fingerprint, now)) return;
@@ -182,8 +200,11 @@ export class ClaimsBot extends TeamsActivityHandler {
       this.processed.saved(context);
     } catch (e) {
       if (!isWriteConflict(e)) throw e;
-      turnLogger(context, this.options.logger).warn('another turn of this conversation saved its state first; this turn keeps the earlier state');
-      if (context.activity.type === 'message') await context.sendActivity(t(callerOf(context).locale, 'conversation.alreadyHandled'));
+      turnLogger(context, this.options.logger).warn(
+        'another turn of this conversation saved its state first; this turn keeps the earlier state',
+      );
+      if (context.activity.type === 'message')
+        await context.sendActivity(t(callerOf(context).locale, 'conversation.alreadyHandled'));
     }
   }
 }

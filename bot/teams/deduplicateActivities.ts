@@ -78,7 +78,8 @@ export class DeduplicateActivities implements Middleware {
   constructor(private readonly options: DeduplicateActivitiesOptions) {
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.keepSeconds = options.keepSeconds ?? DEFAULT_KEEP_SECONDS;
-    if (!(this.leaseMs > 0) || !(this.keepSeconds > 0)) throw new RangeError('the activity lease and retention must be positive');
+    if (!(this.leaseMs > 0) || !(this.keepSeconds > 0))
+      throw new RangeError('the activity lease and retention must be positive');
   }
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
@@ -107,13 +108,19 @@ export class DeduplicateActivities implements Middleware {
         await next();
       }
     } catch (e) {
-      await records.abandon(id).catch((abandonError: unknown) => log.warn({ err: abandonError }, 'could not release the mark of a failed turn'));
+      await records
+        .abandon(id)
+        .catch((abandonError: unknown) =>
+          log.warn({ err: abandonError }, 'could not release the mark of a failed turn'),
+        );
       throw e;
     }
     if (skipped) {
       // A copy of a turn that was done, after its mark's lease ran out: the mark says so from now on.
       log.info({ activityType: context.activity.type, state: 'done' }, 'redelivered activity skipped');
-      await records.complete(id, 'activity', this.keepSeconds).catch((e: unknown) => log.warn({ err: e }, 'could not mark the activity processed'));
+      await records
+        .complete(id, 'activity', this.keepSeconds)
+        .catch((e: unknown) => log.warn({ err: e }, 'could not mark the activity processed'));
       return;
     }
     try {

@@ -11,7 +11,15 @@ import type { TurnContext } from 'botbuilder';
 import { LANGUAGE_NAMES, plainTextMessage, renderLanguageCard } from '../../cards/render';
 import { callerOf, setCaller } from '../../dialogs/caller';
 import { asRecord, cardMessage } from '../../dialogs/cardPrompt';
-import { COMMANDS, LOCALES, normalizeCommandText, parseCommand, resolveLocale, t, type Locale } from '../../locales/i18n';
+import {
+  COMMANDS,
+  LOCALES,
+  normalizeCommandText,
+  parseCommand,
+  resolveLocale,
+  t,
+  type Locale,
+} from '../../locales/i18n';
 import { LANGUAGES } from '../../locales/languages';
 import { messageList } from '../../locales/translator';
 import { isLanguageChoice, type LanguagePreferences } from './languagePreference';
@@ -28,7 +36,9 @@ export interface LanguageTurns {
 /** Languages a typed command may switch to (see the module comment). */
 const SWITCHING_LOCALES: readonly Locale[] = LOCALES.filter((locale) => LANGUAGES[locale].typedCommandSwitches);
 
-const languageWords = new Set(LOCALES.flatMap((locale) => messageList(locale, 'language.commands').map(normalizeCommandText)));
+const languageWords = new Set(
+  LOCALES.flatMap((locale) => messageList(locale, 'language.commands').map(normalizeCommandText)),
+);
 
 /** Which locales write each command word: a word of one locale only says which language was typed. */
 const localesOfWord = new Map<string, Set<Locale>>();
@@ -97,7 +107,9 @@ export class LanguageCommand implements LanguageTurns {
     // The rest of this turn (and the stored conversation reference) speaks the new language.
     setCaller(context, { ...caller, locale });
     const language = LANGUAGE_NAMES[locale];
-    await context.sendActivity(t(locale, choice === 'teams' ? 'language.followingTeams' : 'language.chosen', { language }));
+    await context.sendActivity(
+      t(locale, choice === 'teams' ? 'language.followingTeams' : 'language.chosen', { language }),
+    );
     if (await inFlow()) await context.sendActivity(t(locale, 'language.flowNote'));
   }
 

@@ -14,7 +14,8 @@ const KEPT = 8;
 const DIGEST_CHARS = 16;
 const SAVED = Symbol('cpor.processedActivities.saved');
 
-const digestOf = (recordId: string): string => recordId.slice(recordId.indexOf('.') + 1, recordId.indexOf('.') + 1 + DIGEST_CHARS);
+const digestOf = (recordId: string): string =>
+  recordId.slice(recordId.indexOf('.') + 1, recordId.indexOf('.') + 1 + DIGEST_CHARS);
 
 export class ProcessedActivities implements CompletionInState {
   private readonly ids: StatePropertyAccessor<string[]>;

@@ -22,7 +22,9 @@ export interface SavedReferenceMark {
 }
 
 /** Everything that matters for reaching the user; the activity id changes every turn and does not. */
-export function referenceFingerprint(ref: Pick<StoredConversationReference, 'tenantId' | 'aadObjectId' | 'email' | 'locale' | 'reference'>): string {
+export function referenceFingerprint(
+  ref: Pick<StoredConversationReference, 'tenantId' | 'aadObjectId' | 'email' | 'locale' | 'reference'>,
+): string {
   const { activityId: _everyTurn, ...reference } = ref.reference;
   const facts = [ref.tenantId, ref.aadObjectId, ref.email ?? '', ref.locale ?? '', reference];
   return createHash('sha256').update(JSON.stringify(facts)).digest('base64url');

@@ -65,7 +65,9 @@ export function samplePoePdf(claim: Pick<Claim, 'id' | 'customerDomain' | 'custo
     [11, `Customer: ${claim.customerDomain} (${claim.customerTenantId})`],
     [11, `Generated: ${at.toISOString()}`],
   ];
-  const content = lines.map(([size, text], i) => `BT /F1 ${size} Tf 56 ${760 - i * 28} Td (${pdfText(text)}) Tj ET`).join('\n');
+  const content = lines
+    .map(([size, text], i) => `BT /F1 ${size} Tf 56 ${760 - i * 28} Td (${pdfText(text)}) Tj ET`)
+    .join('\n');
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',

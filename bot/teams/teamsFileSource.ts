@@ -55,11 +55,15 @@ export interface TeamsFileSourceOptions {
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** The link itself is not allowed: the user is told the file must come from Teams. */
-const notAllowed = (why: string): EvidenceRejected => new EvidenceRejected('poeSourceRefused', `attachment download refused: ${why}`);
+const notAllowed = (why: string): EvidenceRejected =>
+  new EvidenceRejected('poeSourceRefused', `attachment download refused: ${why}`);
 
 /** The download went wrong on the way; the user sees the "could not store, attach again" message. */
 const failed = (why: string, cause?: unknown): EvidenceRejected =>
-  Object.assign(new EvidenceRejected('poeUploadFailed', `attachment download failed: ${why}`), cause === undefined ? {} : { cause });
+  Object.assign(
+    new EvidenceRejected('poeUploadFailed', `attachment download failed: ${why}`),
+    cause === undefined ? {} : { cause },
+  );
 
 /** Where one request goes: the URL, and outside local mode the address its host was checked at. */
 interface Hop {
@@ -91,7 +95,8 @@ export class TeamsFileSource implements FileSource {
         if (REDIRECT_STATUSES.has(status)) {
           response.destroy();
           const location = response.headers.location;
-          if (!location || redirects >= this.maxRedirects) throw failed(location ? 'too many redirects' : 'a redirect without a location');
+          if (!location || redirects >= this.maxRedirects)
+            throw failed(location ? 'too many redirects' : 'a redirect without a location');
           hop = await this.checkedHop(new URL(location, hop.url).href);
           continue;
         }
@@ -140,7 +145,8 @@ export class TeamsFileSource implements FileSource {
       throw failed('the host name did not resolve', e);
     }
     const standIn = this.options.loopbackStandIn !== undefined;
-    const publicAddress = (address: string): boolean => (standIn && address === '127.0.0.1') || isPublicAddress(address);
+    const publicAddress = (address: string): boolean =>
+      (standIn && address === '127.0.0.1') || isPublicAddress(address);
     if (addresses.length === 0) throw failed('the host name did not resolve');
     // One internal answer is enough to refuse: which of them a connection would use is not ours to pick.
     if (!addresses.every((a) => publicAddress(a.address))) throw notAllowed('the host resolves to an internal address');
@@ -163,7 +169,10 @@ export class TeamsFileSource implements FileSource {
     const announced = Number(response.headers['content-length'] ?? NaN);
     if (this.options.maxBytes !== undefined && Number.isFinite(announced) && announced > this.options.maxBytes) {
       response.destroy();
-      throw new EvidenceRejected('poeTooLarge', `the file announces ${announced} bytes, more than ${this.options.maxBytes}`);
+      throw new EvidenceRejected(
+        'poeTooLarge',
+        `the file announces ${announced} bytes, more than ${this.options.maxBytes}`,
+      );
     }
   }
 }

@@ -45,7 +45,10 @@ export class WelcomeOnce {
     try {
       return (await this.records.begin(id, 'welcome', LEASE_MS, KEEP_SECONDS)) === 'started';
     } catch (e) {
-      turnLogger(context, this.logger).warn({ err: e }, 'could not check whether the conversation was welcomed; welcoming');
+      turnLogger(context, this.logger).warn(
+        { err: e },
+        'could not check whether the conversation was welcomed; welcoming',
+      );
       return true;
     }
   }

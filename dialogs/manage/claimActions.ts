@@ -29,7 +29,12 @@ const DONE: DialogTurnResult = { status: DialogTurnStatus.complete };
 export class ClaimActions {
   constructor(private readonly services: ClaimServices) {}
 
-  async handle(dc: DialogContext, request: { action: ClaimAction; claimId: string; text: string }, caller: Caller, org: PartnerOrganisation): Promise<DialogTurnResult> {
+  async handle(
+    dc: DialogContext,
+    request: { action: ClaimAction; claimId: string; text: string },
+    caller: Caller,
+    org: PartnerOrganisation,
+  ): Promise<DialogTurnResult> {
     const context = dc.context;
     const claim = await claimInOrganisation(this.services, org, request.claimId);
     if (!claim) {
@@ -52,12 +57,22 @@ export class ClaimActions {
       case 'withdraw':
         return this.report(context, caller, await this.services.lifecycle.withdraw(ref, by), 'manage.withdrawn');
       case 'disassociate':
-        return this.report(context, caller, await this.services.lifecycle.disassociate(ref, by, request.text), 'status.disassociated');
+        return this.report(
+          context,
+          caller,
+          await this.services.lifecycle.disassociate(ref, by, request.text),
+          'status.disassociated',
+        );
     }
   }
 
   /** Partner action required: the new-claim flow, for the edits that status still allows, then resubmit. */
-  private async respond(dc: DialogContext, caller: Caller, claim: Claim, action: 'respond' | 'addPoe'): Promise<DialogTurnResult> {
+  private async respond(
+    dc: DialogContext,
+    caller: Caller,
+    claim: Claim,
+    action: 'respond' | 'addPoe',
+  ): Promise<DialogTurnResult> {
     if (!allowedEvents(claim, 'partnerAdmin', this.services.clock.now()).includes('resubmit')) {
       await dc.context.sendActivity(plainTextMessage(t(caller.locale, 'errors.notEditable')));
       return DONE;
@@ -70,16 +85,31 @@ export class ClaimActions {
    * Judges the dispute as it stands (once, within 30 days, a justification) before asking
    * for new PoE, so nobody uploads files for a dispute that cannot be filed.
    */
-  private async startDispute(dc: DialogContext, caller: Caller, writer: Writer, claim: Claim, justification: string): Promise<DialogTurnResult> {
+  private async startDispute(
+    dc: DialogContext,
+    caller: Caller,
+    writer: Writer,
+    claim: Claim,
+    justification: string,
+  ): Promise<DialogTurnResult> {
     const judged = applyEvent(claim, { type: 'dispute', justification }, writer.actor, this.services.clock.now());
     if (!judged.ok) {
       await sayProblems(dc.context, caller, judged.error);
       return DONE;
     }
-    return dc.beginDialog(DISPUTE_DIALOG, { claimId: claim.id, justification: justification.trim(), files: [] } satisfies DisputeOptions);
+    return dc.beginDialog(DISPUTE_DIALOG, {
+      claimId: claim.id,
+      justification: justification.trim(),
+      files: [],
+    } satisfies DisputeOptions);
   }
 
-  private async report(context: TurnContext, caller: Caller, result: LifecycleResult, done: MessageKey): Promise<DialogTurnResult> {
+  private async report(
+    context: TurnContext,
+    caller: Caller,
+    result: LifecycleResult,
+    done: MessageKey,
+  ): Promise<DialogTurnResult> {
     if (result.ok) await sayDone(context, caller, this.services, done, result.value.value);
     else await sayProblems(context, caller, result.error);
     return DONE;

@@ -34,8 +34,17 @@ export interface ViewContext {
 }
 
 /** How this turn shows claims: the caller's language, the user's zone when Teams sends it, now. */
-export function viewContextOf(context: TurnContext, caller: Pick<Caller, 'locale'>, services: Pick<ClaimServices, 'timeZone' | 'clock' | 'calendar'>): ViewContext {
-  return { locale: caller.locale, timeZone: context.activity.localTimezone || services.timeZone, now: services.clock.now(), calendar: services.calendar };
+export function viewContextOf(
+  context: TurnContext,
+  caller: Pick<Caller, 'locale'>,
+  services: Pick<ClaimServices, 'timeZone' | 'clock' | 'calendar'>,
+): ViewContext {
+  return {
+    locale: caller.locale,
+    timeZone: context.activity.localTimezone || services.timeZone,
+    now: services.clock.now(),
+    calendar: services.calendar,
+  };
 }
 
 /**
@@ -46,7 +55,9 @@ export function viewContextOf(context: TurnContext, caller: Pick<Caller, 'locale
 export function statusCardOf(claim: Claim, view: ViewContext, role: ActorRole = 'partnerUser'): CardAttachment {
   const allowed = allowedEvents(claim, role, view.now);
   const disputeUntil =
-    allowed.includes('dispute') && claim.rejection ? new Date(Date.parse(claim.rejection.at) + DISPUTE_WINDOW_DAYS * 86_400_000).toISOString() : undefined;
+    allowed.includes('dispute') && claim.rejection
+      ? new Date(Date.parse(claim.rejection.at) + DISPUTE_WINDOW_DAYS * 86_400_000).toISOString()
+      : undefined;
   return renderStatusCard(
     {
       claim,
@@ -68,9 +79,21 @@ export function historyCardOf(claim: Claim, view: ViewContext): CardAttachment {
   return renderHistoryCard({ claim, claimId: claim.id, nonce: '', timeZone: view.timeZone }, view.locale);
 }
 
-export function claimsListCardOf(page: Page<Claim>, pageNumber: number, view: ViewContext, options: { filter?: ClaimListFilter; canExport?: boolean } = {}): CardAttachment {
+export function claimsListCardOf(
+  page: Page<Claim>,
+  pageNumber: number,
+  view: ViewContext,
+  options: { filter?: ClaimListFilter; canExport?: boolean } = {},
+): CardAttachment {
   return renderClaimsListCard(
-    { claims: page.items, page: pageNumber, nextToken: page.continuationToken, canExport: options.canExport ?? false, timeZone: view.timeZone, filter: options.filter },
+    {
+      claims: page.items,
+      page: pageNumber,
+      nextToken: page.continuationToken,
+      canExport: options.canExport ?? false,
+      timeZone: view.timeZone,
+      filter: options.filter,
+    },
     view.locale,
   );
 }

@@ -43,20 +43,36 @@ export class ClaimsListing {
     private readonly pageSize: number,
   ) {}
 
-  async showPage(context: TurnContext, caller: Caller, org: PartnerOrganisation, request: ClaimsPageRequest): Promise<void> {
+  async showPage(
+    context: TurnContext,
+    caller: Caller,
+    org: PartnerOrganisation,
+    request: ClaimsPageRequest,
+  ): Promise<void> {
     const filter = request.filter ?? {};
     let claims: Page<Claim>;
     try {
-      claims = await this.services.claims.listByPartner(org.id, filter, this.pageSize, request.continuationToken || undefined);
+      claims = await this.services.claims.listByPartner(
+        org.id,
+        filter,
+        this.pageSize,
+        request.continuationToken || undefined,
+      );
     } catch (e) {
       // A token from an older list, another filter or a forged card is no reason to fail: start over.
-      if (!(e instanceof DomainError && e.code === 'invalidContinuationToken') || request.continuationToken === undefined) throw e;
+      if (
+        !(e instanceof DomainError && e.code === 'invalidContinuationToken') ||
+        request.continuationToken === undefined
+      )
+        throw e;
       return this.showPage(context, caller, org, { page: 1, filter });
     }
     const first = request.continuationToken === undefined;
     if (first) await this.sendReassociationNotice(context, caller, org);
     const view = viewContextOf(context, caller, this.services);
-    await context.sendActivity(cardMessage(claimsListCardOf(claims, first ? 1 : request.page, view, { filter, canExport: true })));
+    await context.sendActivity(
+      cardMessage(claimsListCardOf(claims, first ? 1 : request.page, view, { filter, canExport: true })),
+    );
   }
 
   /** Every claim the filter matches (up to MAX_EXPORT_ROWS), as CSV behind a short-lived link. */
@@ -86,7 +102,9 @@ export class ClaimsListing {
     );
     const lines = [t(caller.locale, 'claimsList.exportReady', { minutes: EXPORT_LINK_SECONDS / 60 })];
     if (truncated) lines.push(t(caller.locale, 'manage.exportTruncated', { count: MAX_EXPORT_ROWS }));
-    await context.sendActivity(cardMessage(renderNoticeCard({ lines, links: [{ label: 'claimsList.exportDownload', url }] }, caller.locale)));
+    await context.sendActivity(
+      cardMessage(renderNoticeCard({ lines, links: [{ label: 'claimsList.exportDownload', url }] }, caller.locale)),
+    );
   }
 
   /**
@@ -98,7 +116,9 @@ export class ClaimsListing {
     if (!notices) return;
     let pending;
     try {
-      pending = await pendingReassociations(org.id, await notices.list(org.id), (key) => this.services.associations.holderOf(key));
+      pending = await pendingReassociations(org.id, await notices.list(org.id), (key) =>
+        this.services.associations.holderOf(key),
+      );
     } catch (e) {
       this.services.log('warn', 'manage.reassociationNoticeFailed', { partnerId: org.id, error: errorName(e) });
       return;
@@ -108,11 +128,21 @@ export class ClaimsListing {
     const lines = [
       t(locale, 'legacy.noticeIntro'),
       ...pending.slice(0, NOTICE_CUSTOMERS_SHOWN).map((customer) =>
-        t(locale, 'legacy.customerLine', { customer: customer.customerDomain ?? customer.customerTenantId, products: formatList(locale, customer.productIds.map(productName)) }),
+        t(locale, 'legacy.customerLine', {
+          customer: customer.customerDomain ?? customer.customerTenantId,
+          products: formatList(locale, customer.productIds.map(productName)),
+        }),
       ),
     ];
-    if (pending.length > NOTICE_CUSTOMERS_SHOWN) lines.push(t(locale, 'legacy.more', { count: pending.length - NOTICE_CUSTOMERS_SHOWN }));
-    const actions = caller.isIncentivesAdmin ? [{ verb: 'newClaim' as const, label: 'welcome.newClaim' as const, style: 'positive' as const }] : [];
-    await context.sendActivity(cardMessage(renderNoticeCard({ tone: 'warning', title: t(locale, 'legacy.noticeTitle'), lines, actions }, locale)));
+    if (pending.length > NOTICE_CUSTOMERS_SHOWN)
+      lines.push(t(locale, 'legacy.more', { count: pending.length - NOTICE_CUSTOMERS_SHOWN }));
+    const actions = caller.isIncentivesAdmin
+      ? [{ verb: 'newClaim' as const, label: 'welcome.newClaim' as const, style: 'positive' as const }]
+      : [];
+    await context.sendActivity(
+      cardMessage(
+        renderNoticeCard({ tone: 'warning', title: t(locale, 'legacy.noticeTitle'), lines, actions }, locale),
+      ),
+    );
   }
 }

@@ -12,7 +12,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Attachment, TurnContext } from 'botbuilder';
-import { DialogTurnStatus, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import {
+  DialogTurnStatus,
+  WaterfallDialog,
+  type DialogContext,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
 import { plainTextMessage, renderHelpCard, renderNoticeCard } from '../../cards/render';
 import { DomainError, EvidenceRejected } from '../../claims/errors';
 import { errorName } from '../../claims/notifications';
@@ -76,7 +82,8 @@ export class DisputeDialog extends FlowDialog {
     const nonce = randomUUID();
     const count = options.files.length;
     const lines = [t(locale, 'manage.disputePoeIntro')];
-    if (count > 0) lines.push(count === 1 ? t(locale, 'manage.disputeFilesOne') : t(locale, 'manage.disputeFilesMany', { count }));
+    if (count > 0)
+      lines.push(count === 1 ? t(locale, 'manage.disputeFilesOne') : t(locale, 'manage.disputeFilesMany', { count }));
     const card = renderNoticeCard(
       {
         claimId: options.claimId,
@@ -130,7 +137,12 @@ export class DisputeDialog extends FlowDialog {
       return;
     }
     const ref = { partnerId: writer.org.id, claimId: options.claimId };
-    const result = await this.services.lifecycle.dispute(ref, lifecycleCallerOf(writer), options.justification, options.files);
+    const result = await this.services.lifecycle.dispute(
+      ref,
+      lifecycleCallerOf(writer),
+      options.justification,
+      options.files,
+    );
     if (result.ok) {
       await sayDone(context, caller, this.services, 'status.disputed', result.value.value);
       return;
@@ -170,10 +182,13 @@ export class DisputeDialog extends FlowDialog {
     const fileType = typeof content?.fileType === 'string' ? content.fileType : undefined;
     // An expired or refused Teams link concerns this file only.
     let refusal = 'poeUploadFailed';
-    const opened = downloadUrl === '' ? undefined : await this.services.files.open(downloadUrl, fileType).catch((e: unknown) => {
-      if (e instanceof DomainError) refusal = e.code;
-      return undefined;
-    });
+    const opened =
+      downloadUrl === ''
+        ? undefined
+        : await this.services.files.open(downloadUrl, fileType).catch((e: unknown) => {
+            if (e instanceof DomainError) refusal = e.code;
+            return undefined;
+          });
     if (!opened) {
       await this.sayFile(context, caller.locale, refusalKey(refusal), fileName);
       return undefined;
@@ -199,7 +214,13 @@ export class DisputeDialog extends FlowDialog {
     return stored;
   }
 
-  private async sayFile(context: TurnContext, locale: Locale, key: MessageKey, fileName: string, sizeBytes?: number): Promise<void> {
+  private async sayFile(
+    context: TurnContext,
+    locale: Locale,
+    key: MessageKey,
+    fileName: string,
+    sizeBytes?: number,
+  ): Promise<void> {
     const maxSize = formatFileSize(locale, this.services.evidenceMaxBytes);
     const size = sizeBytes === undefined ? '' : formatFileSize(locale, sizeBytes);
     await context.sendActivity(plainTextMessage(t(locale, key, { fileName, maxSize, size })));
@@ -207,7 +228,11 @@ export class DisputeDialog extends FlowDialog {
 
   protected async showHelp(context: TurnContext): Promise<void> {
     const caller: Caller = callerOf(context);
-    await context.sendActivity(cardMessage(renderHelpCard({ canCreate: caller.isIncentivesAdmin, isReviewer: caller.isReviewer }, caller.locale)));
+    await context.sendActivity(
+      cardMessage(
+        renderHelpCard({ canCreate: caller.isIncentivesAdmin, isReviewer: caller.isReviewer }, caller.locale),
+      ),
+    );
   }
 
   protected claimIdOf(innerDc: DialogContext): string {
@@ -219,7 +244,11 @@ export class DisputeDialog extends FlowDialog {
   protected async onCancel(innerDc: DialogContext): Promise<DialogTurnResult> {
     const memory = flowMemoryOf(innerDc, this.id);
     const fileIds = memory?.[FILE_IDS_KEY];
-    await this.discard(innerDc.context, this.claimIdOf(innerDc), Array.isArray(fileIds) ? fileIds.filter((id): id is string => typeof id === 'string') : []);
+    await this.discard(
+      innerDc.context,
+      this.claimIdOf(innerDc),
+      Array.isArray(fileIds) ? fileIds.filter((id): id is string => typeof id === 'string') : [],
+    );
     await innerDc.context.sendActivity(plainTextMessage(t(callerOf(innerDc.context).locale, 'manage.disputeStopped')));
     await innerDc.cancelAllDialogs();
     return { status: DialogTurnStatus.complete };

@@ -22,10 +22,17 @@ const OWN_SENTENCES: ReadonlyMap<string, MessageKey> = new Map<string, MessageKe
   ['roleNotAllowed', 'manage.notAllowed'],
 ]);
 
-export const lifecycleCallerOf = (writer: Writer): LifecycleCaller => ({ actor: writer.actor, tenantId: writer.caller.tenantId });
+export const lifecycleCallerOf = (writer: Writer): LifecycleCaller => ({
+  actor: writer.actor,
+  tenantId: writer.caller.tenantId,
+});
 
 /** The claim with this id in the organisation's partition, if there is one. */
-export async function claimInOrganisation(services: ClaimServices, org: PartnerOrganisation, claimId: string): Promise<Claim | undefined> {
+export async function claimInOrganisation(
+  services: ClaimServices,
+  org: PartnerOrganisation,
+  claimId: string,
+): Promise<Claim | undefined> {
   if (!CLAIM_ID.test(claimId)) return undefined;
   return (await services.claims.get(org.id, claimId))?.value;
 }
@@ -39,7 +46,15 @@ export async function sayProblems(context: TurnContext, caller: Caller, problems
 }
 
 /** After a write: what happened, then the claim's fresh status card. */
-export async function sayDone(context: TurnContext, caller: Caller, services: ClaimServices, key: MessageKey, claim: Claim): Promise<void> {
+export async function sayDone(
+  context: TurnContext,
+  caller: Caller,
+  services: ClaimServices,
+  key: MessageKey,
+  claim: Claim,
+): Promise<void> {
   await context.sendActivity(plainTextMessage(t(caller.locale, key)));
-  await context.sendActivity(cardMessage(statusCardOf(claim, viewContextOf(context, caller, services), 'partnerAdmin')));
+  await context.sendActivity(
+    cardMessage(statusCardOf(claim, viewContextOf(context, caller, services), 'partnerAdmin')),
+  );
 }

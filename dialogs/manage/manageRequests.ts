@@ -25,7 +25,8 @@ const ACTIONS: Readonly<Record<string, ClaimAction>> = {
   addPoe: 'addPoe',
 };
 
-const textOf = (values: Record<string, unknown>, key: string): string => (typeof values[key] === 'string' ? (values[key] as string) : '');
+const textOf = (values: Record<string, unknown>, key: string): string =>
+  typeof values[key] === 'string' ? (values[key] as string) : '';
 const isStatus = (value: string): value is ClaimStatus => (CLAIM_STATUSES as readonly string[]).includes(value);
 const isArea = (value: string): value is SolutionArea => (SOLUTION_AREAS as readonly string[]).includes(value);
 
@@ -37,12 +38,23 @@ const isArea = (value: string): value is SolutionArea => (SOLUTION_AREAS as read
  */
 export function readListFilter(values: Record<string, unknown>): ClaimListFilter {
   const filter: ClaimListFilter = {};
-  const statuses = [...new Set(textOf(values, 'filterStatus').split(',').map((s) => s.trim()).filter(isStatus))];
+  const statuses = [
+    ...new Set(
+      textOf(values, 'filterStatus')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(isStatus),
+    ),
+  ];
   if (statuses.length > 0) filter.statuses = statuses;
   const area = textOf(values, 'filterArea').trim();
   if (isArea(area)) filter.solutionArea = area;
   // Control characters have no place in a domain or a tenant id.
-  const customer = textOf(values, 'filterCustomer').normalize('NFKC').replace(/\p{Cc}/gu, '').trim().slice(0, CUSTOMER_FILTER_MAX);
+  const customer = textOf(values, 'filterCustomer')
+    .normalize('NFKC')
+    .replace(/\p{Cc}/gu, '')
+    .trim()
+    .slice(0, CUSTOMER_FILTER_MAX);
   if (customer !== '') filter.customer = customer;
   return filter;
 }
@@ -53,6 +65,7 @@ export function manageRequestOf(values: Record<string, unknown>): ManageRequest 
   if (verb === 'exportClaims') return { kind: 'export', filter: readListFilter(values) };
   const action = Object.hasOwn(ACTIONS, verb) ? ACTIONS[verb] : undefined;
   if (action === undefined) return undefined;
-  const text = action === 'dispute' ? textOf(values, 'justification') : action === 'disassociate' ? textOf(values, 'reason') : '';
+  const text =
+    action === 'dispute' ? textOf(values, 'justification') : action === 'disassociate' ? textOf(values, 'reason') : '';
   return { kind: 'claimAction', action, claimId: textOf(values, 'claimId'), text };
 }

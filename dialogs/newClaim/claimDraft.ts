@@ -17,7 +17,16 @@ import { hasRole } from '../../claims/organisations';
 import type { TurnContext } from 'botbuilder';
 import { applyEdit, createDraft, editableFields, type ClaimPatch } from '../../claims/statusMachine';
 import { ConcurrencyConflict, DomainError, fail, ok, type Problem, type Result } from '../../claims/errors';
-import type { Activity, Actor, Claim, PartnerOrganisation, PoeFile, RevenueAssociationDetails, SolutionArea, Versioned } from '../../claims/model';
+import type {
+  Activity,
+  Actor,
+  Claim,
+  PartnerOrganisation,
+  PoeFile,
+  RevenueAssociationDetails,
+  SolutionArea,
+  Versioned,
+} from '../../claims/model';
 import type { WorkProposal } from '../../claims/poePrefill';
 import type { SummarySection } from '../../cards/verbs';
 import { partnerActor, type Caller } from '../caller';
@@ -69,7 +78,8 @@ export function writerOf(caller: Caller): Writer | undefined {
 /** Why a write could not happen at all (as opposed to problems with what was typed). */
 export type WriteStop = 'notFound' | 'notEditable' | 'notAllowed';
 
-export type SaveOutcome = { ok: true; work: ClaimWork; claim: Claim } | { ok: false; problems: Problem[] } | { ok: false; stop: WriteStop };
+export type SaveOutcome =
+  { ok: true; work: ClaimWork; claim: Claim } | { ok: false; problems: Problem[] } | { ok: false; stop: WriteStop };
 
 const WRITE_ATTEMPTS = 3;
 const CACHE_KEY = Symbol('cpor.claimDraft.cache');
@@ -104,7 +114,10 @@ function fieldsOf(claim: Claim): DraftFields {
 }
 
 /** What a claim only gets once it exists: empty in a sketch. */
-const nothingYet = (): Pick<Claim, 'productIds' | 'subscriptions' | 'poe' | 'comments' | 'history' | 'heldKeys' | 'outbox' | 'disputed'> => ({
+const nothingYet = (): Pick<
+  Claim,
+  'productIds' | 'subscriptions' | 'poe' | 'comments' | 'history' | 'heldKeys' | 'outbox' | 'disputed'
+> => ({
   productIds: [],
   subscriptions: [],
   poe: [],
@@ -145,7 +158,12 @@ export class ClaimDraft {
    * The stored claim, read at most once per turn (every write refreshes the copy), in
    * the caller's own organisation's partition only.
    */
-  async load(context: TurnContext, writer: Writer, claimId: string, fresh = false): Promise<Versioned<Claim> | undefined> {
+  async load(
+    context: TurnContext,
+    writer: Writer,
+    claimId: string,
+    fresh = false,
+  ): Promise<Versioned<Claim> | undefined> {
     const cache = this.cacheOf(context);
     const cached = cache.get(claimId);
     if (cached && !fresh) return cached;
@@ -167,7 +185,13 @@ export class ClaimDraft {
   }
 
   /** Applies a partner's edit to the draft (or to the gathered fields before it exists). */
-  save(context: TurnContext, writer: Writer, work: ClaimWork, patch: ClaimPatch, also: (claim: Claim) => Claim = (claim) => claim): Promise<SaveOutcome> {
+  save(
+    context: TurnContext,
+    writer: Writer,
+    work: ClaimWork,
+    patch: ClaimPatch,
+    also: (claim: Claim) => Claim = (claim) => claim,
+  ): Promise<SaveOutcome> {
     return this.change(context, writer, work, (claim, now) => {
       const edited = applyEdit(claim, patch, writer.actor, now, writer.org);
       return edited.ok ? ok(also(edited.value)) : edited;
@@ -178,7 +202,12 @@ export class ClaimDraft {
    * Decides a change on the current claim and writes it with the ETag it was read
    * with; on a lost race, reads again and decides again.
    */
-  async change(context: TurnContext, writer: Writer, work: ClaimWork, decide: (claim: Claim, now: Date) => Result<Claim, Problem[]>): Promise<SaveOutcome> {
+  async change(
+    context: TurnContext,
+    writer: Writer,
+    work: ClaimWork,
+    decide: (claim: Claim, now: Date) => Result<Claim, Problem[]>,
+  ): Promise<SaveOutcome> {
     const now = this.services.clock.now();
     if (work.claimId === undefined) {
       const changed = decide(sketchClaim(work.fields, writer, now), now);
@@ -206,7 +235,13 @@ export class ClaimDraft {
    * and kept by the caller, so when an answer was lost and the partner retries, the
    * claim the first attempt created is taken instead of a twin.
    */
-  async create(context: TurnContext, writer: Writer, work: ClaimWork, name: string, id: string): Promise<Result<Versioned<Claim>, Problem[]>> {
+  async create(
+    context: TurnContext,
+    writer: Writer,
+    work: ClaimWork,
+    name: string,
+    id: string,
+  ): Promise<Result<Versioned<Claim>, Problem[]>> {
     const { fields } = work;
     const drafted = createDraft(
       {
@@ -233,7 +268,8 @@ export class ClaimDraft {
     } catch (e) {
       if (!(e instanceof DomainError && e.code === 'claimExists')) throw e;
       const earlier = await this.load(context, writer, id, true);
-      if (earlier && earlier.value.createdBy.id === writer.actor.id && earlier.value.status === 'draft') return ok(earlier);
+      if (earlier && earlier.value.createdBy.id === writer.actor.id && earlier.value.status === 'draft')
+        return ok(earlier);
       throw e;
     }
   }

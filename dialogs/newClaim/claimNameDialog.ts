@@ -24,11 +24,20 @@ export class ClaimNameDialog extends SectionDialog {
   protected ask(turn: Turn, options: SectionOptions): CardAsk {
     return {
       verbs: ['nameEntered'],
-      card: (step) => renderClaimNameCard({ ...step, name: options.form?.name ?? turn.claim.name, problems: options.problems ?? [] }, turn.locale),
+      card: (step) =>
+        renderClaimNameCard(
+          { ...step, name: options.form?.name ?? turn.claim.name, problems: options.problems ?? [] },
+          turn.locale,
+        ),
     };
   }
 
-  protected async answer(turn: Turn, options: SectionOptions, _stage: string | undefined, submission: CardSubmission): Promise<Next> {
+  protected async answer(
+    turn: Turn,
+    options: SectionOptions,
+    _stage: string | undefined,
+    submission: CardSubmission,
+  ): Promise<Next> {
     const { name } = readClaimName(submission.values);
     const invalid = validateClaimName(name);
     if (invalid) return this.askAgain(options, submission, [invalid]);
@@ -38,7 +47,13 @@ export class ClaimNameDialog extends SectionDialog {
     // instances) creates the same claim, and a retry after a lost answer (kept in the
     // step's options) finds the claim the first attempt created instead of a second one.
     // A claim started from its SOW has its id already: the file is stored under it.
-    options.memo = { ...options.memo, claimId: options.memo?.claimId ?? turn.work.reservedClaimId ?? (submission.nonce ? draftIdForCard(turn.writer.org.id, submission.nonce) : turn.services.newId()) };
+    options.memo = {
+      ...options.memo,
+      claimId:
+        options.memo?.claimId ??
+        turn.work.reservedClaimId ??
+        (submission.nonce ? draftIdForCard(turn.writer.org.id, submission.nonce) : turn.services.newId()),
+    };
     const claimId = options.memo.claimId ?? '';
     const created = await this.draft.create(turn.context, turn.writer, turn.work, name, claimId);
     if (created.ok) {

@@ -18,10 +18,14 @@ import type { ClaimServices } from '../services';
 
 export const CONTACTS_DIALOG = 'newClaim.contacts';
 
-const needsTechnicalContact = (claim: Pick<Claim, 'productIds'>): boolean => claim.productIds.some((id) => productById(id)?.dynamics365 === true);
+const needsTechnicalContact = (claim: Pick<Claim, 'productIds'>): boolean =>
+  claim.productIds.some((id) => productById(id)?.dynamics365 === true);
 
 /** Every field required: the partner's title is the one the card does not ask. */
-function problemsOf(contacts: { customerContact?: Contact; technicalContact?: Contact; partnerContact?: Contact }, technical: boolean) {
+function problemsOf(
+  contacts: { customerContact?: Contact; technicalContact?: Contact; partnerContact?: Contact },
+  technical: boolean,
+) {
   return [
     ...validateContact(contacts.customerContact, 'customerContact', true),
     ...(technical ? validateContact(contacts.technicalContact, 'technicalContact', true) : []),
@@ -32,7 +36,9 @@ function problemsOf(contacts: { customerContact?: Contact; technicalContact?: Co
 /** The n-th customer signer a statement of work named, as a contact to confirm. */
 function proposedContact(turn: Turn, index: number): Contact | undefined {
   const signer = turn.work.proposal?.contacts[index];
-  return signer ? { name: signer.name, email: signer.email, ...(signer.title ? { title: signer.title } : {}) } : undefined;
+  return signer
+    ? { name: signer.name, email: signer.email, ...(signer.title ? { title: signer.title } : {}) }
+    : undefined;
 }
 
 export class ContactsDialog extends SectionDialog {
@@ -45,23 +51,40 @@ export class ContactsDialog extends SectionDialog {
   }
 
   /** An email typed in the chat goes into the first empty email of the card (the customer's, then the technical contact's). */
-  protected override readTyped(turn: Turn, text: string, _stage: string | undefined, form: Record<string, string> | undefined): Record<string, string> | undefined {
+  protected override readTyped(
+    turn: Turn,
+    text: string,
+    _stage: string | undefined,
+    form: Record<string, string> | undefined,
+  ): Record<string, string> | undefined {
     const { email } = readTypedValues(text);
     if (email === undefined) return undefined;
     const technical = needsTechnicalContact(turn.claim);
     const shown = this.shown(turn, form);
     const filled: Record<string, string> = {};
-    for (const [prefix, contact] of [['customer', shown.customerContact], ['technical', technical ? shown.technicalContact : undefined], ['partner', shown.partnerContact]] as const) {
+    for (const [prefix, contact] of [
+      ['customer', shown.customerContact],
+      ['technical', technical ? shown.technicalContact : undefined],
+      ['partner', shown.partnerContact],
+    ] as const) {
       filled[`${prefix}Name`] = contact?.name ?? '';
       filled[`${prefix}Email`] = contact?.email ?? '';
       if (prefix !== 'partner') filled[`${prefix}Title`] = contact?.title ?? '';
     }
-    const target = filled.customerEmail === '' ? 'customerEmail' : technical && filled.technicalEmail === '' ? 'technicalEmail' : 'customerEmail';
+    const target =
+      filled.customerEmail === ''
+        ? 'customerEmail'
+        : technical && filled.technicalEmail === ''
+          ? 'technicalEmail'
+          : 'customerEmail';
     return { ...filled, [target]: email };
   }
 
   /** What the card shows: what was typed last, else the claim, the partner prefilled from the Teams profile. */
-  private shown(turn: Turn, form: Record<string, string> | undefined): { customerContact?: Contact; technicalContact?: Contact; partnerContact?: Contact } {
+  private shown(
+    turn: Turn,
+    form: Record<string, string> | undefined,
+  ): { customerContact?: Contact; technicalContact?: Contact; partnerContact?: Contact } {
     const { caller } = turn.writer;
     return form
       ? readContacts(form, needsTechnicalContact(turn.claim))
@@ -94,7 +117,12 @@ export class ContactsDialog extends SectionDialog {
     };
   }
 
-  protected async answer(turn: Turn, options: SectionOptions, _stage: string | undefined, submission: CardSubmission): Promise<Next> {
+  protected async answer(
+    turn: Turn,
+    options: SectionOptions,
+    _stage: string | undefined,
+    submission: CardSubmission,
+  ): Promise<Next> {
     const technical = needsTechnicalContact(turn.claim);
     const contacts = readContacts(submission.values, technical);
     const problems = problemsOf(contacts, technical);

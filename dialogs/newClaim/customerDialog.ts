@@ -29,7 +29,9 @@ const problemsOf = (domain: string, tenantId: string): Problem[] =>
 
 /** As typed on the first card: the tenant ID may be left empty, for the directory to fill in. */
 const typedProblemsOf = (domain: string, tenantId: string): Problem[] =>
-  [validateDomain(domain), tenantId.trim() === '' ? undefined : validateTenantId(tenantId)].filter((p): p is Problem => p !== undefined);
+  [validateDomain(domain), tenantId.trim() === '' ? undefined : validateTenantId(tenantId)].filter(
+    (p): p is Problem => p !== undefined,
+  );
 
 export class CustomerDialog extends SectionDialog {
   constructor(services: ClaimServices) {
@@ -41,7 +43,11 @@ export class CustomerDialog extends SectionDialog {
   }
 
   /** "fabrikam.com 3f2504e0-…" typed in the chat: both go into the card. */
-  protected override readTyped(_turn: Turn, text: string, stage: string | undefined): Record<string, string> | undefined {
+  protected override readTyped(
+    _turn: Turn,
+    text: string,
+    stage: string | undefined,
+  ): Record<string, string> | undefined {
     if (stage === CONFIRM) return undefined;
     const { domain, tenantId } = readTypedValues(text);
     if (domain === undefined && tenantId === undefined) return undefined;
@@ -68,7 +74,8 @@ export class CustomerDialog extends SectionDialog {
           {
             ...step,
             domain: options.form?.customerDomain ?? (turn.claim.customerDomain || (proposal?.customerDomain ?? '')),
-            tenantId: options.form?.customerTenantId ?? (turn.claim.customerTenantId || (proposal?.customerTenantId ?? '')),
+            tenantId:
+              options.form?.customerTenantId ?? (turn.claim.customerTenantId || (proposal?.customerTenantId ?? '')),
             problems: options.problems ?? [],
             proposal: proposalLines(turn.locale, proposal, 'customer'),
           },
@@ -77,9 +84,17 @@ export class CustomerDialog extends SectionDialog {
     };
   }
 
-  protected async answer(turn: Turn, options: SectionOptions, stage: string | undefined, submission: CardSubmission): Promise<Next> {
+  protected async answer(
+    turn: Turn,
+    options: SectionOptions,
+    stage: string | undefined,
+    submission: CardSubmission,
+  ): Promise<Next> {
     if (stage === CONFIRM || stage === FOUND) {
-      const held = { customerDomain: options.memo?.customerDomain ?? '', customerTenantId: options.memo?.customerTenantId ?? '' };
+      const held = {
+        customerDomain: options.memo?.customerDomain ?? '',
+        customerTenantId: options.memo?.customerTenantId ?? '',
+      };
       if (submission.verb === 'customerChange') {
         // A found tenant was the directory's, not typed: the card comes back with the domain only.
         const form = stage === FOUND ? { customerDomain: held.customerDomain, customerTenantId: '' } : held;
@@ -94,22 +109,39 @@ export class CustomerDialog extends SectionDialog {
 
     const shownDomain = typed.customerDomain.trim();
     const domain = normalizeDomain(typed.customerDomain) ?? typed.customerDomain;
-    const tenantId = typed.customerTenantId.trim() === '' ? undefined : (normalizeGuid(typed.customerTenantId) ?? typed.customerTenantId);
+    const tenantId =
+      typed.customerTenantId.trim() === ''
+        ? undefined
+        : (normalizeGuid(typed.customerTenantId) ?? typed.customerTenantId);
     const found = await turn.services.tenants.lookup(domain);
-    if (found.kind === 'consumer') return this.askAgain(options, submission, [t(turn.locale, 'customer.consumerDomain', { domain: shownDomain })]);
+    if (found.kind === 'consumer')
+      return this.askAgain(options, submission, [t(turn.locale, 'customer.consumerDomain', { domain: shownDomain })]);
     if (found.kind === 'tenant') {
       const directoryTenant = normalizeGuid(found.tenantId) ?? found.tenantId.toLowerCase();
       if (tenantId === undefined) {
-        return { kind: 'ask', options: { ...options, stage: FOUND, problems: [], form: {}, memo: { customerDomain: shownDomain, customerTenantId: directoryTenant } } };
+        return {
+          kind: 'ask',
+          options: {
+            ...options,
+            stage: FOUND,
+            problems: [],
+            form: {},
+            memo: { customerDomain: shownDomain, customerTenantId: directoryTenant },
+          },
+        };
       }
       if (directoryTenant !== tenantId) {
-        const mismatch = t(turn.locale, 'customer.mismatch', { domain: shownDomain, tenantId: typed.customerTenantId.trim() });
+        const mismatch = t(turn.locale, 'customer.mismatch', {
+          domain: shownDomain,
+          tenantId: typed.customerTenantId.trim(),
+        });
         return this.askAgain(options, submission, [mismatch]);
       }
       return this.saveAndFinish(turn, options, submission, typed);
     }
     // The directory cannot tell: the partner's own tenant ID, after a warning.
-    if (tenantId === undefined) return this.askAgain(options, submission, [t(turn.locale, 'customer.tenantNeeded', { domain: shownDomain })]);
+    if (tenantId === undefined)
+      return this.askAgain(options, submission, [t(turn.locale, 'customer.tenantNeeded', { domain: shownDomain })]);
     const shown = { customerDomain: shownDomain, customerTenantId: typed.customerTenantId.trim() };
     return { kind: 'ask', options: { ...options, stage: CONFIRM, problems: [], form: {}, memo: shown } };
   }

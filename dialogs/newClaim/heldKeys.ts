@@ -17,7 +17,12 @@ export interface HeldKey {
 type Keyed = Pick<Claim, 'id' | 'partnerId' | 'customerTenantId' | 'productIds' | 'subscriptions'>;
 
 /** The keys of `productIds` (default: all the claim's products) that another claim or partner holds. */
-export async function heldKeysOf(associations: AssociationStore, claim: Keyed, now: Date, productIds: readonly string[] = claim.productIds): Promise<HeldKey[]> {
+export async function heldKeysOf(
+  associations: AssociationStore,
+  claim: Keyed,
+  now: Date,
+  productIds: readonly string[] = claim.productIds,
+): Promise<HeldKey[]> {
   const held: HeldKey[] = [];
   for (const productId of productIds) {
     for (const key of associationKeys({ ...claim, productIds: [productId] })) {
@@ -34,7 +39,8 @@ export async function heldKeysOf(associations: AssociationStore, claim: Keyed, n
 
 /** What to tell the partner about one held key. */
 export function heldKeyMessage(locale: Locale, held: HeldKey): string {
-  if (held.byOwnClaim) return problemMessage(locale, { code: 'keyHeldByOwnClaim', field: 'productIds', params: { key: held.key } });
+  if (held.byOwnClaim)
+    return problemMessage(locale, { code: 'keyHeldByOwnClaim', field: 'productIds', params: { key: held.key } });
   const product = productName(held.productId);
   const parsed = parseAssociationKey(held.key);
   const bySubscriptionId = parsed?.basis === 'subscription' && parsed.ref !== held.productId;

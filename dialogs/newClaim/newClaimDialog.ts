@@ -11,7 +11,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
-import { Dialog, DialogTurnStatus, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import {
+  Dialog,
+  DialogTurnStatus,
+  WaterfallDialog,
+  type DialogContext,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
 import { renderCancelConfirmCard, renderCoopGuidanceCard, renderHelpCard } from '../../cards/render';
 import type { SummarySection } from '../../cards/verbs';
 import { editableFields } from '../../claims/statusMachine';
@@ -87,7 +94,9 @@ export class NewClaimDialog extends FlowDialog {
       ]),
     );
     this.addDialog(new CardPrompt(CANCEL_PROMPT));
-    this.addDialog(new WaterfallDialog(CANCEL_CONFIRM, [(step) => this.askCancelStep(step), (step) => this.cancelAnswerStep(step)]));
+    this.addDialog(
+      new WaterfallDialog(CANCEL_CONFIRM, [(step) => this.askCancelStep(step), (step) => this.cancelAnswerStep(step)]),
+    );
     this.initialDialogId = STEPS;
   }
 
@@ -99,7 +108,10 @@ export class NewClaimDialog extends FlowDialog {
     const writer = writerOf(caller);
     const end = async (outcome: WriteStop): Promise<DialogTurnResult> => {
       await step.context.sendActivity(t(caller.locale, STOP_MESSAGES[outcome]));
-      return step.endDialog({ outcome, ...(options.claimId ? { claimId: options.claimId } : {}) } satisfies NewClaimResult);
+      return step.endDialog({
+        outcome,
+        ...(options.claimId ? { claimId: options.claimId } : {}),
+      } satisfies NewClaimResult);
     };
     if (!writer) return end('notAllowed');
     const work: ClaimWork = { fields: options.fields ?? {} };
@@ -122,14 +134,21 @@ export class NewClaimDialog extends FlowDialog {
       case 'stop':
         return step.endDialog(result.result);
       case 'edit':
-        return step.replaceDialog(STEPS, { claimId: result.work.claimId, edit: result.section, quiet: true, commentAsked: result.work.commentAsked } satisfies StepsOptions);
+        return step.replaceDialog(STEPS, {
+          claimId: result.work.claimId,
+          edit: result.section,
+          quiet: true,
+          commentAsked: result.work.commentAsked,
+        } satisfies StepsOptions);
       case 'restart':
         // Before the draft exists the gathered fields go along; afterwards they are on the claim.
-        if (result.work.claimId === undefined) return step.replaceDialog(STEPS, { quiet: true, fields: result.work.fields } satisfies StepsOptions);
+        if (result.work.claimId === undefined)
+          return step.replaceDialog(STEPS, { quiet: true, fields: result.work.fields } satisfies StepsOptions);
         return step.replaceDialog(STEPS, { claimId: result.work.claimId, quiet: true } satisfies StepsOptions);
       case 'done': {
         this.remember(step, result.work);
-        if (next === undefined) return step.endDialog({ outcome: 'saved', claimId: result.work.claimId } satisfies NewClaimResult);
+        if (next === undefined)
+          return step.endDialog({ outcome: 'saved', claimId: result.work.claimId } satisfies NewClaimResult);
         return step.beginDialog(next, { work: result.work });
       }
     }
@@ -144,7 +163,11 @@ export class NewClaimDialog extends FlowDialog {
 
   protected async showHelp(context: TurnContext): Promise<void> {
     const caller = callerOf(context);
-    await context.sendActivity(cardMessage(renderHelpCard({ canCreate: caller.isIncentivesAdmin, isReviewer: caller.isReviewer }, caller.locale)));
+    await context.sendActivity(
+      cardMessage(
+        renderHelpCard({ canCreate: caller.isIncentivesAdmin, isReviewer: caller.isReviewer }, caller.locale),
+      ),
+    );
   }
 
   protected claimIdOf(innerDc: DialogContext): string {
@@ -193,7 +216,9 @@ export class NewClaimDialog extends FlowDialog {
     // No draft yet (or it is gone): nothing to keep. A claim past draft keeps what was saved; so
     // does a draft its author may no longer change.
     const kept = claim !== undefined || (claimId !== '' && !writer);
-    await innerDc.context.sendActivity(t(caller.locale, claim ? 'cancel.changesKept' : kept ? 'cancel.kept' : 'cancel.stopped'));
+    await innerDc.context.sendActivity(
+      t(caller.locale, claim ? 'cancel.changesKept' : kept ? 'cancel.kept' : 'cancel.stopped'),
+    );
     await innerDc.cancelAllDialogs();
     const result: NewClaimResult = kept ? { outcome: 'kept', claimId } : { outcome: 'stopped' };
     return { status: DialogTurnStatus.complete, result };
@@ -205,7 +230,10 @@ export class NewClaimDialog extends FlowDialog {
     const writer = writerOf(caller);
     const claim = writer ? await this.draft.load(step.context, writer, claimId) : undefined;
     const nonce = randomUUID();
-    const card = renderCancelConfirmCard({ claimId, nonce, ...(claim ? { claimName: claim.value.name } : {}) }, caller.locale);
+    const card = renderCancelConfirmCard(
+      { claimId, nonce, ...(claim ? { claimName: claim.value.name } : {}) },
+      caller.locale,
+    );
     const prompt: CardPromptOptions = {
       prompt: cardMessage(card),
       validations: {

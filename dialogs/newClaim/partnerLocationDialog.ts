@@ -42,7 +42,10 @@ export class PartnerLocationDialog extends SectionDialog {
     return {
       verbs: ['mpnChosen'],
       card: (step) =>
-        renderMpnChoiceCard({ ...step, locations, selected: options.form?.mpnId ?? turn.claim.mpnId, problems: options.problems ?? [] }, turn.locale),
+        renderMpnChoiceCard(
+          { ...step, locations, selected: options.form?.mpnId ?? turn.claim.mpnId, problems: options.problems ?? [] },
+          turn.locale,
+        ),
       // A signed SOW attached here starts the claim from the document.
       acceptFiles: acceptsSow(turn),
     };
@@ -54,7 +57,12 @@ export class PartnerLocationDialog extends SectionDialog {
     return mpnId && turn.writer.org.locations.some((l) => l.mpnId === mpnId) ? { mpnId } : undefined;
   }
 
-  protected async answer(turn: Turn, options: SectionOptions, _stage: string | undefined, submission: CardSubmission): Promise<Next> {
+  protected async answer(
+    turn: Turn,
+    options: SectionOptions,
+    _stage: string | undefined,
+    submission: CardSubmission,
+  ): Promise<Next> {
     if (submission.files.length > 0) return askAgainAfterSow(turn, options, submission.files);
     const { mpnId } = readMpnChoice(submission.values);
     const problem = this.problemOf(turn, mpnId);

@@ -37,7 +37,9 @@ export class PoeDialog extends SectionDialog {
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const activity = innerDc.context.activity;
     const attachments = activity.attachments ?? [];
-    const pastedImage = attachments.some((a) => a.contentType.startsWith('image/')) && !attachments.some((a) => a.contentType === FILE_DOWNLOAD_INFO);
+    const pastedImage =
+      attachments.some((a) => a.contentType.startsWith('image/')) &&
+      !attachments.some((a) => a.contentType === FILE_DOWNLOAD_INFO);
     if (activity.type === 'message' && activity.value === undefined && pastedImage) {
       await innerDc.context.sendActivity(t(callerOf(innerDc.context).locale, 'poe.inlineImage'));
       await innerDc.repromptDialog();
@@ -64,19 +66,31 @@ export class PoeDialog extends SectionDialog {
             ...(templateUrl ? { templateUrl } : {}),
             offerSample,
             problems: options.problems ?? [],
-            checklist: fileChecklists(turn.claim, turn.claim.poe, turn.locale, { evidence: true, fix: true, ...(turn.services.poeMaxAgeMonths ? { maxAgeMonths: turn.services.poeMaxAgeMonths } : {}) }),
+            checklist: fileChecklists(turn.claim, turn.claim.poe, turn.locale, {
+              evidence: true,
+              fix: true,
+              ...(turn.services.poeMaxAgeMonths ? { maxAgeMonths: turn.services.poeMaxAgeMonths } : {}),
+            }),
           },
           turn.locale,
         ),
     };
   }
 
-  protected async answer(turn: Turn, options: SectionOptions, _stage: string | undefined, submission: CardSubmission): Promise<Next> {
+  protected async answer(
+    turn: Turn,
+    options: SectionOptions,
+    _stage: string | undefined,
+    submission: CardSubmission,
+  ): Promise<Next> {
     if (submission.verb === 'poeDone') return this.done(turn);
     if (submission.verb === 'poeTemplate') {
       const document = await turn.services.documents.poeTemplate(turn.claim, turn.locale);
       const { fileName, contentType, bytes } = document;
-      const url = await turn.services.links.publish({ partnerId: turn.claim.partnerId, fileName, contentType, bytes }, TEMPLATE_LINK_SECONDS);
+      const url = await turn.services.links.publish(
+        { partnerId: turn.claim.partnerId, fileName, contentType, bytes },
+        TEMPLATE_LINK_SECONDS,
+      );
       await this.say(turn, 'poe.templateReady', { minutes: Math.round(TEMPLATE_LINK_SECONDS / 60) });
       return this.askAgain(options, undefined, [], { memo: { ...options.memo, templateUrl: url } });
     }
@@ -97,7 +111,9 @@ export class PoeDialog extends SectionDialog {
    * stands, and the card is asked again.
    */
   private async recordPending(turn: Turn, options: SectionOptions): Promise<Next> {
-    const pending = (turn.work.pendingPoe ?? []).filter((file) => !turn.claim.poe.some((recorded) => recorded.id === file.id));
+    const pending = (turn.work.pendingPoe ?? []).filter(
+      (file) => !turn.claim.poe.some((recorded) => recorded.id === file.id),
+    );
     const work = { ...turn.work, pendingPoe: undefined };
     if (pending.length === 0) return { kind: 'ask', options: { ...options, work } };
     const checked = await Promise.all(pending.map(async (file) => ({ ...file, ...(await this.checkOf(turn, file)) })));
@@ -129,17 +145,19 @@ export class PoeDialog extends SectionDialog {
   private async receive(turn: Turn, attachment: Attachment): Promise<WriteStop | undefined> {
     const stored = await storeAttachment(turn, attachment, turn.claim.id);
     if (!stored) return undefined;
-    const saved = await this.draft.save(turn.context, turn.writer, turn.work, { addPoe: [stored] }).catch(async (e: unknown) => {
-      // A write whose answer was lost (a timeout, a cut connection) may have gone
-      // through: then the claim records the file, which must stay. Only a file the
-      // claim is known not to record is an orphan to remove; when even that cannot be
-      // read, an orphan file is the lesser harm than a claim pointing at nothing.
-      const recorded = await this.recordedIn(turn, stored);
-      if (recorded === 'unknown') throw e;
-      if (recorded !== 'no') return { ok: true as const, work: turn.work, claim: recorded };
-      await this.removeQuietly(turn, stored);
-      throw e;
-    });
+    const saved = await this.draft
+      .save(turn.context, turn.writer, turn.work, { addPoe: [stored] })
+      .catch(async (e: unknown) => {
+        // A write whose answer was lost (a timeout, a cut connection) may have gone
+        // through: then the claim records the file, which must stay. Only a file the
+        // claim is known not to record is an orphan to remove; when even that cannot be
+        // read, an orphan file is the lesser harm than a claim pointing at nothing.
+        const recorded = await this.recordedIn(turn, stored);
+        if (recorded === 'unknown') throw e;
+        if (recorded !== 'no') return { ok: true as const, work: turn.work, claim: recorded };
+        await this.removeQuietly(turn, stored);
+        throw e;
+      });
     if (!saved.ok) {
       await this.removeQuietly(turn, stored);
       if ('stop' in saved) return saved.stop;
@@ -147,7 +165,13 @@ export class PoeDialog extends SectionDialog {
       return undefined;
     }
     turn.claim = saved.claim;
-    await this.sayPlain(turn, t(turn.locale, 'poe.received', { fileName: stored.fileName, size: formatFileSize(turn.locale, stored.sizeBytes) }));
+    await this.sayPlain(
+      turn,
+      t(turn.locale, 'poe.received', {
+        fileName: stored.fileName,
+        size: formatFileSize(turn.locale, stored.sizeBytes),
+      }),
+    );
     await this.recordCheck(turn, stored);
     return undefined;
   }
@@ -161,7 +185,9 @@ export class PoeDialog extends SectionDialog {
     const check = await checkPoe(turn.services, turn.claim, file);
     if (!check) return;
     try {
-      const saved = await this.draft.save(turn.context, turn.writer, turn.work, { poeChecks: [{ poeId: file.id, check }] });
+      const saved = await this.draft.save(turn.context, turn.writer, turn.work, {
+        poeChecks: [{ poeId: file.id, check }],
+      });
       if (saved.ok) turn.claim = saved.claim;
     } catch (e) {
       turn.services.log('warn', 'poeCheckNotRecorded', { claimId: turn.claim.id, poeId: file.id, error: errorName(e) });
@@ -189,4 +215,3 @@ export class PoeDialog extends SectionDialog {
     }
   }
 }
-

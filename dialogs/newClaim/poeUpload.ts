@@ -27,13 +27,18 @@ const looksLikeSharingPage = (declaredType: string | undefined): boolean => /htm
 
 async function refuse(turn: Turn, fileName: string, code: string, declaredType: string | undefined): Promise<void> {
   const typeRefused = code === 'poeTypeNotAllowed' || code === 'poeTypeMismatch';
-  const key = typeRefused && looksLikeSharingPage(declaredType) ? 'poe.sharePage' : (REFUSALS[code] ?? 'poe.uploadFailed');
+  const key =
+    typeRefused && looksLikeSharingPage(declaredType) ? 'poe.sharePage' : (REFUSALS[code] ?? 'poe.uploadFailed');
   const maxSize = formatFileSize(turn.locale, turn.services.evidenceMaxBytes);
   await turn.context.sendActivity(plainTextMessage(t(turn.locale, key, { fileName, maxSize })));
 }
 
 /** The stored file, or undefined when it was refused (and the partner told why). */
-export async function storeAttachment(turn: Turn, attachment: Attachment, claimId: string): Promise<PoeFile | undefined> {
+export async function storeAttachment(
+  turn: Turn,
+  attachment: Attachment,
+  claimId: string,
+): Promise<PoeFile | undefined> {
   const fileName = attachment.name ?? '';
   const content = asRecord(attachment.content);
   const downloadUrl = typeof content?.downloadUrl === 'string' ? content.downloadUrl : '';

@@ -31,18 +31,43 @@ export class ProductsDialog extends SectionDialog {
     const offered = productChoicesFor(area);
     // Products a statement of work names are selected for the partner to confirm, while none are chosen.
     const proposal = turn.claim.productIds.length === 0 ? turn.work.proposal : undefined;
-    const typed = options.form ? readProducts(options.form).productIds : turn.claim.productIds.length > 0 ? turn.claim.productIds : (proposal?.productIds ?? []);
+    const typed = options.form
+      ? readProducts(options.form).productIds
+      : turn.claim.productIds.length > 0
+        ? turn.claim.productIds
+        : (proposal?.productIds ?? []);
     const selected = typed.filter((id) => offered.some((p) => p.id === id));
-    const proposed = proposal ? { ...proposal, productIds: proposal.productIds.filter((id) => offered.some((p) => p.id === id)) } : undefined;
+    const proposed = proposal
+      ? { ...proposal, productIds: proposal.productIds.filter((id) => offered.some((p) => p.id === id)) }
+      : undefined;
     return {
       verbs: ['productsChosen'],
-      card: (step) => renderProductsCard({ ...step, solutionArea: area, products: offered, selected, problems: options.problems ?? [], proposal: proposalLines(turn.locale, proposed, 'products') }, turn.locale),
+      card: (step) =>
+        renderProductsCard(
+          {
+            ...step,
+            solutionArea: area,
+            products: offered,
+            selected,
+            problems: options.problems ?? [],
+            proposal: proposalLines(turn.locale, proposed, 'products'),
+          },
+          turn.locale,
+        ),
     };
   }
 
-  protected async answer(turn: Turn, options: SectionOptions, _stage: string | undefined, submission: CardSubmission): Promise<Next> {
+  protected async answer(
+    turn: Turn,
+    options: SectionOptions,
+    _stage: string | undefined,
+    submission: CardSubmission,
+  ): Promise<Next> {
     const { productIds } = readProducts(submission.values);
-    const coop = productIds.filter((id) => !productById(id)).map((id) => renderCoopGuidanceCard(id, turn.locale)).find((card) => card !== undefined);
+    const coop = productIds
+      .filter((id) => !productById(id))
+      .map((id) => renderCoopGuidanceCard(id, turn.locale))
+      .find((card) => card !== undefined);
     if (coop) {
       await turn.context.sendActivity(cardMessage(coop));
       const inScope = productIds.filter((id) => productById(id));
@@ -56,7 +81,12 @@ export class ProductsDialog extends SectionDialog {
     if (held.length > 0) {
       const refused = new Set(held.map((h) => h.productId));
       const kept = productIds.filter((id) => !refused.has(id));
-      return this.askAgain(options, undefined, held.map((h) => heldKeyMessage(turn.locale, h)), { form: { productIds: kept.join(',') } });
+      return this.askAgain(
+        options,
+        undefined,
+        held.map((h) => heldKeyMessage(turn.locale, h)),
+        { form: { productIds: kept.join(',') } },
+      );
     }
     // Subscription answers for products no longer chosen mean nothing any more.
     const subscriptions = turn.claim.subscriptions.filter((s) => productIds.includes(s.productId));

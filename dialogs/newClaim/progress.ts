@@ -7,9 +7,13 @@
 import { productById } from '../../claims/catalog';
 import type { Claim, PartnerOrganisation } from '../../claims/model';
 
-export type ProgressStep = 'location' | 'customer' | 'solution' | 'claimName' | 'products' | 'subscriptions' | 'contacts' | 'poe' | 'summary';
+export type ProgressStep =
+  'location' | 'customer' | 'solution' | 'claimName' | 'products' | 'subscriptions' | 'contacts' | 'poe' | 'summary';
 
-const STEPS: readonly { step: ProgressStep; shown: (claim: Pick<Claim, 'productIds'>, org: Pick<PartnerOrganisation, 'locations'>) => boolean }[] = [
+const STEPS: readonly {
+  step: ProgressStep;
+  shown: (claim: Pick<Claim, 'productIds'>, org: Pick<PartnerOrganisation, 'locations'>) => boolean;
+}[] = [
   // One location is taken without asking.
   { step: 'location', shown: (_claim, org) => org.locations.length > 1 },
   { step: 'customer', shown: () => true },
@@ -23,7 +27,11 @@ const STEPS: readonly { step: ProgressStep; shown: (claim: Pick<Claim, 'productI
 ];
 
 /** The step's number among the steps this claim shows, and how many there are. */
-export function progressOf(step: ProgressStep, claim: Pick<Claim, 'productIds'>, org: Pick<PartnerOrganisation, 'locations'>): { step: number; total: number } {
+export function progressOf(
+  step: ProgressStep,
+  claim: Pick<Claim, 'productIds'>,
+  org: Pick<PartnerOrganisation, 'locations'>,
+): { step: number; total: number } {
   const shown = STEPS.filter((s) => s.step === step || s.shown(claim, org));
   return { step: shown.findIndex((s) => s.step === step) + 1, total: shown.length };
 }

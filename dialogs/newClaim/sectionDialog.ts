@@ -15,7 +15,14 @@
 import { randomUUID } from 'node:crypto';
 import type { TurnContext } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { plainTextMessage, recapOf, renderAnsweredCard, type CardAttachment, type CardProblems, type StepContext } from '../../cards/render';
+import {
+  plainTextMessage,
+  recapOf,
+  renderAnsweredCard,
+  type CardAttachment,
+  type CardProblems,
+  type StepContext,
+} from '../../cards/render';
 import type { CardVerb, SummarySection } from '../../cards/verbs';
 import type { Problem } from '../../claims/errors';
 import type { Claim } from '../../claims/model';
@@ -29,7 +36,17 @@ import type { ClaimServices } from '../services';
 import { apologise } from '../apology';
 
 /** How a new-claim flow can end; MainDialog gets it as the flow's result. */
-export type NewClaimOutcome = 'submitted' | 'resubmitted' | 'saved' | 'kept' | 'discarded' | 'stopped' | 'notAllowed' | 'notFound' | 'notEditable' | 'noLocations';
+export type NewClaimOutcome =
+  | 'submitted'
+  | 'resubmitted'
+  | 'saved'
+  | 'kept'
+  | 'discarded'
+  | 'stopped'
+  | 'notAllowed'
+  | 'notFound'
+  | 'notEditable'
+  | 'noLocations';
 
 export interface NewClaimResult {
   outcome: NewClaimOutcome;
@@ -100,7 +117,8 @@ export function formOf(values: Readonly<Record<string, unknown>>): Record<string
 }
 
 /** A programming error is not a storage failure: let it surface instead of apologising forever. */
-const isFailure = (e: unknown): boolean => e instanceof Error && !(e instanceof ReferenceError || e instanceof SyntaxError);
+const isFailure = (e: unknown): boolean =>
+  e instanceof Error && !(e instanceof ReferenceError || e instanceof SyntaxError);
 
 export const STOP_MESSAGES: Readonly<Record<WriteStop, MessageKey>> = {
   notFound: 'errors.notFound',
@@ -135,10 +153,19 @@ export abstract class SectionDialog extends ComponentDialog {
   protected abstract isComplete(turn: Turn): boolean | Promise<boolean>;
 
   /** The card for the current stage, or what to do instead of asking. */
-  protected abstract ask(turn: Turn, options: SectionOptions, stage: string | undefined): CardAsk | Next | Promise<CardAsk | Next>;
+  protected abstract ask(
+    turn: Turn,
+    options: SectionOptions,
+    stage: string | undefined,
+  ): CardAsk | Next | Promise<CardAsk | Next>;
 
   /** Judges a submitted card. */
-  protected abstract answer(turn: Turn, options: SectionOptions, stage: string | undefined, submission: CardSubmission): Promise<Next>;
+  protected abstract answer(
+    turn: Turn,
+    options: SectionOptions,
+    stage: string | undefined,
+    submission: CardSubmission,
+  ): Promise<Next>;
 
   /** One line of what the section holds once answered (user text: shown as plain text). */
   protected recap(turn: Turn, claim: Claim, _stage: string | undefined): string {
@@ -150,7 +177,12 @@ export abstract class SectionDialog extends ComponentDialog {
    * Values read out of text typed while the card waits (a domain, a GUID, an email),
    * as the card's form fields; undefined when the text says nothing the card asks.
    */
-  protected readTyped(_turn: Turn, _text: string, _stage: string | undefined, _form: Record<string, string> | undefined): Record<string, string> | undefined {
+  protected readTyped(
+    _turn: Turn,
+    _text: string,
+    _stage: string | undefined,
+    _form: Record<string, string> | undefined,
+  ): Record<string, string> | undefined {
     return undefined;
   }
 
@@ -175,18 +207,35 @@ export abstract class SectionDialog extends ComponentDialog {
     return { kind: 'done', work: turn.editing ? { ...work, edit: undefined } : work };
   }
 
-  protected askAgain(options: SectionOptions, submission: CardSubmission | undefined, problems: CardProblems, changes: Partial<SectionOptions> = {}): Next {
-    return { kind: 'ask', options: { ...options, problems, form: submission ? formOf(submission.values) : options.form, ...changes } };
+  protected askAgain(
+    options: SectionOptions,
+    submission: CardSubmission | undefined,
+    problems: CardProblems,
+    changes: Partial<SectionOptions> = {},
+  ): Next {
+    return {
+      kind: 'ask',
+      options: { ...options, problems, form: submission ? formOf(submission.values) : options.form, ...changes },
+    };
   }
 
   protected async stop(turn: Turn, stop: WriteStop): Promise<Next> {
     await this.say(turn, STOP_MESSAGES[stop]);
-    return { kind: 'stop', result: turn.work.claimId ? { outcome: stop, claimId: turn.work.claimId } : { outcome: stop } };
+    return {
+      kind: 'stop',
+      result: turn.work.claimId ? { outcome: stop, claimId: turn.work.claimId } : { outcome: stop },
+    };
   }
 
   /** Saves the patch; done when it is stored, the card again with the problems otherwise. */
   /** `also` changes the edited claim further in the same write (marks that are not the partner's to edit). */
-  protected async saveAndFinish(turn: Turn, options: SectionOptions, submission: CardSubmission | undefined, patch: ClaimPatch, also?: (claim: Claim) => Claim): Promise<Next> {
+  protected async saveAndFinish(
+    turn: Turn,
+    options: SectionOptions,
+    submission: CardSubmission | undefined,
+    patch: ClaimPatch,
+    also?: (claim: Claim) => Claim,
+  ): Promise<Next> {
     const saved = await this.draft.save(turn.context, turn.writer, turn.work, patch, also);
     if (saved.ok) return this.done(turn, saved.work);
     if ('stop' in saved) return this.stop(turn, saved.stop);
@@ -231,7 +280,10 @@ export abstract class SectionDialog extends ComponentDialog {
     const nonce = randomUUID();
     const claimId = turn.work.claimId ?? '';
     const progress = progressOf(this.look.step, turn.claim, turn.writer.org);
-    const header = { claimName: turn.claim.name.trim() || t(turn.locale, 'progress.newClaim'), progress: t(turn.locale, 'progress.step', progress) };
+    const header = {
+      claimName: turn.claim.name.trim() || t(turn.locale, 'progress.newClaim'),
+      progress: t(turn.locale, 'progress.step', progress),
+    };
     const canUpdate = updatable(step.context);
     const prompt: CardPromptOptions = {
       prompt: cardMessage(asked.card({ claimId, nonce, header })),
@@ -243,7 +295,9 @@ export abstract class SectionDialog extends ComponentDialog {
         acceptTyped: true,
         staleNotice: t(turn.locale, 'conversation.staleCard'),
         typedNotice: t(turn.locale, asked.typedNotice ?? 'conversation.expectedCard'),
-        ...(canUpdate ? { supersededCard: cardMessage(this.answeredCard(turn, '', 'conversation.answeredBelow')) } : {}),
+        ...(canUpdate
+          ? { supersededCard: cardMessage(this.answeredCard(turn, '', 'conversation.answeredBelow')) }
+          : {}),
         ...(canUpdate && options.replaceCard ? { replaceActivityId: options.replaceCard } : {}),
       },
     };
@@ -259,7 +313,10 @@ export abstract class SectionDialog extends ComponentDialog {
     let next: Next;
     try {
       const typedNotice = (step.values as Record<string, unknown>).typedNotice as MessageKey | undefined;
-      next = submission.verb === 'typed' ? await this.typed(turn, { ...options, stage }, stage, submission.text ?? '', typedNotice) : await this.answer(turn, options, stage, submission);
+      next =
+        submission.verb === 'typed'
+          ? await this.typed(turn, { ...options, stage }, stage, submission.text ?? '', typedNotice)
+          : await this.answer(turn, options, stage, submission);
     } catch (e) {
       if (!isFailure(e)) throw e;
       // Nothing of this answer was stored, or it was stored whole (one write): the
@@ -272,7 +329,13 @@ export abstract class SectionDialog extends ComponentDialog {
   }
 
   /** Typed text while a card waits: what it holds goes into the card below, else a word about the card. */
-  private async typed(turn: Turn, options: SectionOptions, stage: string | undefined, text: string, notice: MessageKey = 'conversation.expectedCard'): Promise<Next> {
+  private async typed(
+    turn: Turn,
+    options: SectionOptions,
+    stage: string | undefined,
+    text: string,
+    notice: MessageKey = 'conversation.expectedCard',
+  ): Promise<Next> {
     const read = this.readTyped(turn, text, stage, options.form);
     if (read === undefined) {
       await this.say(turn, notice);
@@ -284,7 +347,14 @@ export abstract class SectionDialog extends ComponentDialog {
 
   /** The one read-only line an answered card becomes. */
   private answeredCard(turn: Turn, value: string, note?: MessageKey): CardAttachment {
-    return renderAnsweredCard({ section: t(turn.locale, this.look.title), value, ...(note ? { note: t(turn.locale, note), superseded: true } : {}) }, turn.locale);
+    return renderAnsweredCard(
+      {
+        section: t(turn.locale, this.look.title),
+        value,
+        ...(note ? { note: t(turn.locale, note), superseded: true } : {}),
+      },
+      turn.locale,
+    );
   }
 
   /**
@@ -297,7 +367,8 @@ export abstract class SectionDialog extends ComponentDialog {
     if (!id || !updatable(turn.context)) return;
     if (next.kind === 'ask' && next.options.replaceCard === id) return;
     let card: CardAttachment;
-    if (next.kind === 'ask' && next.options.stage === stage) card = this.answeredCard(turn, '', 'conversation.answeredBelow');
+    if (next.kind === 'ask' && next.options.stage === stage)
+      card = this.answeredCard(turn, '', 'conversation.answeredBelow');
     else {
       const work = next.kind === 'ask' ? next.options.work : next.kind === 'stop' ? turn.work : next.work;
       const claim = (await this.draft.view(turn.context, turn.writer, work).catch(() => undefined)) ?? turn.claim;

@@ -3,7 +3,13 @@
  * Applications) asks its own three fields on a second card; any other activity drops
  * revenue details a partner entered before changing their mind.
  */
-import { areaActivityValue, readAreaActivity, readRevenue, renderRevenueDetailsCard, renderSolutionCard } from '../../cards/render';
+import {
+  areaActivityValue,
+  readAreaActivity,
+  readRevenue,
+  renderRevenueDetailsCard,
+  renderSolutionCard,
+} from '../../cards/render';
 import { validateSection, validateRevenue } from '../../claims/validation';
 import { t } from '../../locales/i18n';
 import type { CardSubmission } from '../cardPrompt';
@@ -39,24 +45,40 @@ export class SolutionDialog extends SectionDialog {
       return {
         verbs: ['revenueEntered'],
         card: (step) =>
-          renderRevenueDetailsCard({ ...step, revenue: form ? readRevenue(form) : turn.claim.revenue, problems: options.problems ?? [] }, turn.locale),
+          renderRevenueDetailsCard(
+            { ...step, revenue: form ? readRevenue(form) : turn.claim.revenue, problems: options.problems ?? [] },
+            turn.locale,
+          ),
       };
     }
     const { solutionArea, activity } = turn.claim;
-    const selected = readAreaActivity(options.form ?? {}) ?? (solutionArea && activity ? { solutionArea, activity } : undefined);
+    const selected =
+      readAreaActivity(options.form ?? {}) ?? (solutionArea && activity ? { solutionArea, activity } : undefined);
     return {
       verbs: ['solutionChosen'],
-      card: (step) => renderSolutionCard({ ...step, ...(selected ? { selected } : {}), problems: options.problems ?? [] }, turn.locale),
+      card: (step) =>
+        renderSolutionCard(
+          { ...step, ...(selected ? { selected } : {}), problems: options.problems ?? [] },
+          turn.locale,
+        ),
     };
   }
 
-  protected async answer(turn: Turn, options: SectionOptions, stage: string | undefined, submission: CardSubmission): Promise<Next> {
+  protected async answer(
+    turn: Turn,
+    options: SectionOptions,
+    stage: string | undefined,
+    submission: CardSubmission,
+  ): Promise<Next> {
     if (stage === REVENUE) {
       const revenue = readRevenue(submission.values);
       const problems = validateRevenue(revenue);
       if (problems.length > 0) return this.askAgain(options, submission, problems);
       // The area and activity chosen on the first card, or the claim's when only the details are edited.
-      const chosen = readAreaActivity(options.memo ?? {}) ?? { solutionArea: turn.claim.solutionArea, activity: turn.claim.activity };
+      const chosen = readAreaActivity(options.memo ?? {}) ?? {
+        solutionArea: turn.claim.solutionArea,
+        activity: turn.claim.activity,
+      };
       return this.saveAndFinish(turn, options, submission, { ...chosen, revenue });
     }
     const chosen = readAreaActivity(submission.values);

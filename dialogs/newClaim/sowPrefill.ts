@@ -22,7 +22,10 @@ const domainOf = (email: string | undefined): string[] => {
 };
 
 /** The directory's word on the proposed domain and tenant (the same lookup the customer card makes). */
-async function withTenantCheck(turn: Turn, proposal: SowProposal): Promise<SowProposal & Pick<WorkProposal, 'tenantCheck'>> {
+async function withTenantCheck(
+  turn: Turn,
+  proposal: SowProposal,
+): Promise<SowProposal & Pick<WorkProposal, 'tenantCheck'>> {
   if (!proposal.customerDomain) return proposal;
   const found = await turn.services.tenants.lookup(proposal.customerDomain);
   // Personal mail domains, unknown domains and an unreachable directory all leave the tenant unchecked.
@@ -32,7 +35,11 @@ async function withTenantCheck(turn: Turn, proposal: SowProposal): Promise<SowPr
   return { ...proposal, tenantCheck: tenant === proposal.customerTenantId ? 'verified' : 'mismatch' };
 }
 
-const proposesAnything = (p: SowProposal): boolean => p.customerDomain !== undefined || p.customerTenantId !== undefined || p.contacts.length > 0 || p.productIds.length > 0;
+const proposesAnything = (p: SowProposal): boolean =>
+  p.customerDomain !== undefined ||
+  p.customerTenantId !== undefined ||
+  p.contacts.length > 0 ||
+  p.productIds.length > 0;
 
 /** Stores and reads the attached files; the work to go on with, carrying the files and the proposal. */
 export async function prefillFromAttachments(turn: Turn, attachments: readonly Attachment[]): Promise<ClaimWork> {
@@ -42,12 +49,21 @@ export async function prefillFromAttachments(turn: Turn, attachments: readonly A
     const stored: PoeFile | undefined = await storeAttachment(turn, attachment, claimId);
     if (!stored) continue;
     work = { ...work, reservedClaimId: claimId, pendingPoe: [...(work.pendingPoe ?? []), stored] };
-    await turn.context.sendActivity(plainTextMessage(t(turn.locale, 'poe.received', { fileName: stored.fileName, size: formatFileSize(turn.locale, stored.sizeBytes) })));
+    await turn.context.sendActivity(
+      plainTextMessage(
+        t(turn.locale, 'poe.received', {
+          fileName: stored.fileName,
+          size: formatFileSize(turn.locale, stored.sizeBytes),
+        }),
+      ),
+    );
     const text = await readPoe(turn.services, stored);
     const partnerDomains = [...domainOf(turn.writer.caller.email)];
     const proposal = text?.status === 'read' ? proposeFromText(text.text, { partnerDomains }) : undefined;
     if (!proposal || !proposesAnything(proposal)) {
-      await turn.context.sendActivity(plainTextMessage(t(turn.locale, 'prefill.nothingFound', { fileName: stored.fileName })));
+      await turn.context.sendActivity(
+        plainTextMessage(t(turn.locale, 'prefill.nothingFound', { fileName: stored.fileName })),
+      );
       continue;
     }
     work = { ...work, proposal: { ...(await withTenantCheck(turn, proposal)), fileName: stored.fileName } };
@@ -60,7 +76,11 @@ export async function prefillFromAttachments(turn: Turn, attachments: readonly A
 export const acceptsSow = (turn: Turn): boolean => turn.work.claimId === undefined;
 
 /** The same card again, with the files stored and the proposal in the flow's work. */
-export async function askAgainAfterSow(turn: Turn, options: SectionOptions, attachments: readonly Attachment[]): Promise<Next> {
+export async function askAgainAfterSow(
+  turn: Turn,
+  options: SectionOptions,
+  attachments: readonly Attachment[],
+): Promise<Next> {
   const work = await prefillFromAttachments(turn, attachments);
   return { kind: 'ask', options: { ...options, work, problems: [] } };
 }

@@ -16,7 +16,10 @@ export const SUBSCRIPTIONS_DIALOG = 'newClaim.subscriptions';
 /** The answers for `asked` products from a submitted form, one per product whatever the client sent. */
 function answersOf(values: Readonly<Record<string, unknown>>, asked: readonly string[]): ProductSubscriptions[] {
   const submitted = readSubscriptions(values);
-  return asked.map((productId) => submitted.find((s) => s.productId === productId) ?? { productId, multiple: false, subscriptionIds: [] });
+  return asked.map(
+    (productId) =>
+      submitted.find((s) => s.productId === productId) ?? { productId, multiple: false, subscriptionIds: [] },
+  );
 }
 
 export class SubscriptionsDialog extends SectionDialog {
@@ -38,7 +41,13 @@ export class SubscriptionsDialog extends SectionDialog {
     if (asked.length === 0) return this.done(turn);
     const form = options.form;
     const products = form
-      ? subscriptionProductsOf({ productIds: turn.claim.productIds, subscriptions: answersOf({ ...form, productIds: asked.map((p) => p.id).join(',') }, asked.map((p) => p.id)) })
+      ? subscriptionProductsOf({
+          productIds: turn.claim.productIds,
+          subscriptions: answersOf(
+            { ...form, productIds: asked.map((p) => p.id).join(',') },
+            asked.map((p) => p.id),
+          ),
+        })
       : asked;
     return {
       verbs: ['subscriptionsEntered'],
@@ -46,7 +55,12 @@ export class SubscriptionsDialog extends SectionDialog {
     };
   }
 
-  protected async answer(turn: Turn, options: SectionOptions, _stage: string | undefined, submission: CardSubmission): Promise<Next> {
+  protected async answer(
+    turn: Turn,
+    options: SectionOptions,
+    _stage: string | undefined,
+    submission: CardSubmission,
+  ): Promise<Next> {
     const asked = subscriptionProductsOf(turn.claim).map((p) => p.id);
     const answers = answersOf(submission.values, asked);
     const subscriptions = [...turn.claim.subscriptions.filter((s) => !asked.includes(s.productId)), ...answers];
@@ -55,7 +69,12 @@ export class SubscriptionsDialog extends SectionDialog {
     if (problems.length > 0) return this.askAgain(options, submission, problems);
 
     const held = await heldKeysOf(turn.services.associations, candidate, turn.services.clock.now(), asked);
-    if (held.length > 0) return this.askAgain(options, submission, held.map((h) => heldKeyMessage(turn.locale, h)));
+    if (held.length > 0)
+      return this.askAgain(
+        options,
+        submission,
+        held.map((h) => heldKeyMessage(turn.locale, h)),
+      );
     return this.saveAndFinish(turn, options, submission, { subscriptions });
   }
 }

@@ -4,7 +4,14 @@
  * it is final (docs/RULES.md, rule 2), and goes through the claim lifecycle service, which
  * checks role and organisation again and validates the whole claim.
  */
-import { readComment, readEditSection, renderCommentsCard, renderSummaryCard, renderSubmitConfirmCard, type CardProblems } from '../../cards/render';
+import {
+  readComment,
+  readEditSection,
+  renderCommentsCard,
+  renderSummaryCard,
+  renderSubmitConfirmCard,
+  type CardProblems,
+} from '../../cards/render';
 import type { SummarySection } from '../../cards/verbs';
 import type { Problem } from '../../claims/errors';
 import type { ClaimLifecycle } from '../../claims/lifecycle';
@@ -69,18 +76,35 @@ export class SummaryDialog extends SectionDialog {
         card: (step) => renderCommentsCard({ ...step, comment: options.form?.comment ?? '', problems }, turn.locale),
       };
     }
-    if (stage === CONFIRM) return { verbs: ['confirmSubmit', 'backToReview'], card: (step) => renderSubmitConfirmCard(step, turn.locale) };
+    if (stage === CONFIRM)
+      return { verbs: ['confirmSubmit', 'backToReview'], card: (step) => renderSubmitConfirmCard(step, turn.locale) };
     const location = turn.writer.org.locations.find((l) => l.mpnId === turn.claim.mpnId);
     const all = uniqueSentences(turn, [...problems, ...validateClaimForSubmission(turn.claim, turn.writer.org)]);
     return {
       verbs: ['editSection', 'saveDraft', 'submitClaim'],
-      card: (step) => renderSummaryCard({ ...step, claim: turn.claim, problems: all, ...(location ? { locationName: location.name } : {}), ...(turn.services.poeMaxAgeMonths ? { poeMaxAgeMonths: turn.services.poeMaxAgeMonths } : {}) }, turn.locale),
+      card: (step) =>
+        renderSummaryCard(
+          {
+            ...step,
+            claim: turn.claim,
+            problems: all,
+            ...(location ? { locationName: location.name } : {}),
+            ...(turn.services.poeMaxAgeMonths ? { poeMaxAgeMonths: turn.services.poeMaxAgeMonths } : {}),
+          },
+          turn.locale,
+        ),
     };
   }
 
-  protected async answer(turn: Turn, options: SectionOptions, stage: string | undefined, submission: CardSubmission): Promise<Next> {
+  protected async answer(
+    turn: Turn,
+    options: SectionOptions,
+    stage: string | undefined,
+    submission: CardSubmission,
+  ): Promise<Next> {
     if (stage === COMMENT) return this.commented(turn, options, submission);
-    if (stage === CONFIRM) return submission.verb === 'confirmSubmit' ? this.submit(turn, options) : this.summary(options, turn.work);
+    if (stage === CONFIRM)
+      return submission.verb === 'confirmSubmit' ? this.submit(turn, options) : this.summary(options, turn.work);
     if (submission.verb === 'saveDraft') {
       await this.say(turn, turn.claim.status === 'draft' ? 'drafts.saved' : 'cancel.changesKept');
       return { kind: 'stop', result: { outcome: 'saved', claimId: turn.claim.id } };
@@ -105,8 +129,11 @@ export class SummaryDialog extends SectionDialog {
     const invalid = validateComment(comment);
     if (invalid) return this.askAgain(options, submission, [invalid]);
     const { actor } = turn.writer;
-    const saved = await this.draft.change(turn.context, turn.writer, turn.work, (claim, now) => addComment(claim, comment, actor, now, turn.services.newId()));
-    if (!saved.ok) return 'stop' in saved ? this.stop(turn, saved.stop) : this.askAgain(options, submission, saved.problems);
+    const saved = await this.draft.change(turn.context, turn.writer, turn.work, (claim, now) =>
+      addComment(claim, comment, actor, now, turn.services.newId()),
+    );
+    if (!saved.ok)
+      return 'stop' in saved ? this.stop(turn, saved.stop) : this.askAgain(options, submission, saved.problems);
     await this.say(turn, 'comments.added');
     return this.summary(options, work);
   }
@@ -142,6 +169,10 @@ export class SummaryDialog extends SectionDialog {
     if (codes.has('roleNotAllowed')) return this.stop(turn, 'notAllowed');
     if (codes.has('transitionNotAllowed')) return this.stop(turn, 'notEditable');
     await this.say(turn, codes.has('concurrencyConflict') ? 'errors.concurrency' : 'submit.blocked');
-    return this.summary(options, turn.work, result.error.filter((p) => p.code !== 'concurrencyConflict'));
+    return this.summary(
+      options,
+      turn.work,
+      result.error.filter((p) => p.code !== 'concurrencyConflict'),
+    );
   }
 }

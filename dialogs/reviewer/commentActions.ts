@@ -21,7 +21,10 @@ import { cardResponse, idField, noticeResponse, textField } from '../invokeData'
 import { ReviewActions } from './reviewActions';
 
 const added = (locale: Locale): CardNotice => ({ tone: 'good', lines: [t(locale, 'comments.added')] });
-const refused = (locale: Locale, problems: Problem[]): CardNotice => ({ tone: 'attention', lines: problemMessages(locale, problems) });
+const refused = (locale: Locale, problems: Problem[]): CardNotice => ({
+  tone: 'attention',
+  lines: problemMessages(locale, problems),
+});
 
 export class CommentActions {
   constructor(
@@ -32,7 +35,13 @@ export class CommentActions {
   handlers(): [ExecuteVerb, CardActionHandler][] {
     return [
       ['viewComments', (context, data) => this.view(context, data)],
-      ['addComment', (context, data) => (textField(data, 'audience') === 'reviewer' ? this.addAsReviewer(context, data) : this.addAsPartner(context, data))],
+      [
+        'addComment',
+        (context, data) =>
+          textField(data, 'audience') === 'reviewer'
+            ? this.addAsReviewer(context, data)
+            : this.addAsPartner(context, data),
+      ],
     ];
   }
 
@@ -48,7 +57,9 @@ export class CommentActions {
     const caller = callerOf(context);
     const claim = await this.ownClaim(caller, data);
     if (!claim) return noticeResponse(caller.locale, 'warning', [t(caller.locale, 'errors.notFound')]);
-    return cardResponse(commentsCardFor(claim, caller, { timeZone: viewContextOf(context, caller, this.services).timeZone }));
+    return cardResponse(
+      commentsCardFor(claim, caller, { timeZone: viewContextOf(context, caller, this.services).timeZone }),
+    );
   }
 
   private async addAsPartner(context: TurnContext, data: CardActionData): Promise<AdaptiveCardInvokeResponse> {
@@ -56,10 +67,18 @@ export class CommentActions {
     const claim = await this.ownClaim(caller, data);
     if (!claim) return noticeResponse(caller.locale, 'warning', [t(caller.locale, 'errors.notFound')]);
     const ref = { partnerId: claim.partnerId, claimId: claim.id };
-    const result = await this.services.lifecycle.comment(ref, { actor: partnerActor(caller), tenantId: caller.tenantId }, textField(data, 'comment') ?? '', idField(data, 'commentId'));
+    const result = await this.services.lifecycle.comment(
+      ref,
+      { actor: partnerActor(caller), tenantId: caller.tenantId },
+      textField(data, 'comment') ?? '',
+      idField(data, 'commentId'),
+    );
     const timeZone = viewContextOf(context, caller, this.services).timeZone;
-    if (result.ok) return cardResponse(commentsCardFor(result.value.value, caller, { timeZone, notice: added(caller.locale) }));
-    const notice = result.error.some((p) => p.code === 'roleNotAllowed') ? { tone: 'attention' as const, lines: [t(caller.locale, 'comments.viewOnly')] } : refused(caller.locale, result.error);
+    if (result.ok)
+      return cardResponse(commentsCardFor(result.value.value, caller, { timeZone, notice: added(caller.locale) }));
+    const notice = result.error.some((p) => p.code === 'roleNotAllowed')
+      ? { tone: 'attention' as const, lines: [t(caller.locale, 'comments.viewOnly')] }
+      : refused(caller.locale, result.error);
     const latest = (await this.services.claims.get(ref.partnerId, ref.claimId))?.value ?? claim;
     return cardResponse(commentsCardFor(latest, caller, { timeZone, notice }));
   }
@@ -68,7 +87,12 @@ export class CommentActions {
     return this.reviews.asReviewer(context, async (caller, view) => {
       const found = await this.reviews.current(data, view);
       if (!('claim' in found)) return found;
-      const result = await this.services.lifecycle.comment(found.ref, { actor: reviewerActor(caller), tenantId: caller.tenantId }, textField(data, 'comment') ?? '', idField(data, 'commentId'));
+      const result = await this.services.lifecycle.comment(
+        found.ref,
+        { actor: reviewerActor(caller), tenantId: caller.tenantId },
+        textField(data, 'comment') ?? '',
+        idField(data, 'commentId'),
+      );
       if (result.ok) return this.reviews.detail(result.value.value, view, added(view.locale));
       const latest = (await this.services.claims.get(found.ref.partnerId, found.ref.claimId))?.value ?? found.claim;
       return this.reviews.detail(latest, view, refused(view.locale, result.error));

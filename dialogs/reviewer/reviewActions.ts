@@ -20,12 +20,18 @@ import { formatDateTime, problemMessages, statusLabel, t, type Locale, type Mess
 import type { CardActionData, CardActionHandler } from '../cardActions';
 import { cardResponse, idField, listField, noticeResponse, textField } from '../invokeData';
 
-type Act = (lifecycle: ClaimLifecycle, ref: ClaimRef, by: LifecycleCaller, data: CardActionData) => Promise<LifecycleResult>;
+type Act = (
+  lifecycle: ClaimLifecycle,
+  ref: ClaimRef,
+  by: LifecycleCaller,
+  data: CardActionData,
+) => Promise<LifecycleResult>;
 
 /** Problems that mean "someone else got there first", not "this input is wrong". */
 const MOVED_ON = new Set(['transitionNotAllowed', 'concurrencyConflict']);
 
-const isRejectionReason = (value: string | undefined): value is RejectionReason => (REJECTION_REASONS as readonly string[]).includes(value ?? '');
+const isRejectionReason = (value: string | undefined): value is RejectionReason =>
+  (REJECTION_REASONS as readonly string[]).includes(value ?? '');
 
 export const claimRefOf = (data: CardActionData): ClaimRef | undefined => {
   const claimId = idField(data, 'claimId');
@@ -39,9 +45,13 @@ function doneLine(claim: Claim, locale: Locale, timeZone: string): string {
     case 'underReview':
       return t(locale, 'reviewer.started');
     case 'partnerActionRequired':
-      return t(locale, 'reviewer.infoRequested', { date: formatDateTime(locale, claim.infoRequest?.deadlineAt ?? claim.updatedAt, timeZone) });
+      return t(locale, 'reviewer.infoRequested', {
+        date: formatDateTime(locale, claim.infoRequest?.deadlineAt ?? claim.updatedAt, timeZone),
+      });
     case 'approvedCustomerNotified':
-      return t(locale, 'reviewer.approved', { date: formatDateTime(locale, claim.windowClosesAt ?? claim.updatedAt, timeZone) });
+      return t(locale, 'reviewer.approved', {
+        date: formatDateTime(locale, claim.windowClosesAt ?? claim.updatedAt, timeZone),
+      });
     case 'rejectedFinal':
       return t(locale, 'reviewer.rejectedFinal');
     case 'rejected':
@@ -55,7 +65,10 @@ function doneLine(claim: Claim, locale: Locale, timeZone: string): string {
   }
 }
 
-export const staleNotice = (claim: Claim, locale: Locale): CardNotice => ({ tone: 'warning', lines: [t(locale, 'reviewer.stale', { status: statusLabel(locale, claim.status) })] });
+export const staleNotice = (claim: Claim, locale: Locale): CardNotice => ({
+  tone: 'warning',
+  lines: [t(locale, 'reviewer.stale', { status: statusLabel(locale, claim.status) })],
+});
 
 export class ReviewActions {
   constructor(private readonly services: ClaimServices) {}
@@ -66,26 +79,55 @@ export class ReviewActions {
       ['reviewQueue', (context, data) => this.asReviewer(context, (_caller, view) => this.queue(view, data))],
       ['reviewOpen', (context, data) => this.asReviewer(context, (_caller, view) => this.open(view, data))],
       ['reviewStart', this.transition((lifecycle, ref, by) => lifecycle.startReview(ref, by))],
-      ['reviewRequestInfo', this.transition((lifecycle, ref, by, data) => lifecycle.requestInfo(ref, by, listField(data, 'infoReasons'), textField(data, 'infoNote')))],
-      ['reviewApprove', this.transition((lifecycle, ref, by, data) => lifecycle.approve(ref, by, textField(data, 'approveNote')))],
-      ['reviewReject', this.transition((lifecycle, ref, by, data) => {
-        const reason = textField(data, 'rejectReason');
-        return lifecycle.reject(ref, by, isRejectionReason(reason) ? reason : undefined, textField(data, 'rejectNote'));
-      })],
+      [
+        'reviewRequestInfo',
+        this.transition((lifecycle, ref, by, data) =>
+          lifecycle.requestInfo(ref, by, listField(data, 'infoReasons'), textField(data, 'infoNote')),
+        ),
+      ],
+      [
+        'reviewApprove',
+        this.transition((lifecycle, ref, by, data) => lifecycle.approve(ref, by, textField(data, 'approveNote'))),
+      ],
+      [
+        'reviewReject',
+        this.transition((lifecycle, ref, by, data) => {
+          const reason = textField(data, 'rejectReason');
+          return lifecycle.reject(
+            ref,
+            by,
+            isRejectionReason(reason) ? reason : undefined,
+            textField(data, 'rejectNote'),
+          );
+        }),
+      ],
       // An address the directory could not verify, confirmed by hand before the consent request may go to it.
-      ['reviewConfirmContact', this.transition((lifecycle, ref, by) => lifecycle.confirmContact(ref, by, 'customerContact'), 'reviewer.contactConfirmedDone')],
+      [
+        'reviewConfirmContact',
+        this.transition(
+          (lifecycle, ref, by) => lifecycle.confirmContact(ref, by, 'customerContact'),
+          'reviewer.contactConfirmedDone',
+        ),
+      ],
     ];
   }
 
   /** Runs `answer` only for someone the partner directory lists as a reviewer now; anyone else gets a refusal and nothing changes. */
-  async asReviewer(context: TurnContext, answer: (caller: Caller, view: ViewContext) => Promise<AdaptiveCardInvokeResponse>): Promise<AdaptiveCardInvokeResponse> {
+  async asReviewer(
+    context: TurnContext,
+    answer: (caller: Caller, view: ViewContext) => Promise<AdaptiveCardInvokeResponse>,
+  ): Promise<AdaptiveCardInvokeResponse> {
     const caller = callerOf(context);
-    if (!(await isReviewerNow(this.services, caller))) return noticeResponse(caller.locale, 'attention', [t(caller.locale, 'access.notReviewer')]);
+    if (!(await isReviewerNow(this.services, caller)))
+      return noticeResponse(caller.locale, 'attention', [t(caller.locale, 'access.notReviewer')]);
     return answer(caller, viewContextOf(context, caller, this.services));
   }
 
   /** The claim the data names, as stored now, or a "not found" answer. */
-  async current(data: CardActionData, view: ViewContext): Promise<{ ref: ClaimRef; claim: Claim } | AdaptiveCardInvokeResponse> {
+  async current(
+    data: CardActionData,
+    view: ViewContext,
+  ): Promise<{ ref: ClaimRef; claim: Claim } | AdaptiveCardInvokeResponse> {
     const ref = claimRefOf(data);
     const stored = ref && (await this.services.claims.get(ref.partnerId, ref.claimId));
     if (!ref || !stored) return noticeResponse(view.locale, 'warning', [t(view.locale, 'errors.notFound')]);
@@ -99,7 +141,9 @@ export class ReviewActions {
   private async queue(view: ViewContext, data: CardActionData): Promise<AdaptiveCardInvokeResponse> {
     const page = Number(data.page);
     const token = textField(data, 'continuationToken');
-    return cardResponse(await reviewQueueCard(this.services, view, Number.isInteger(page) && page > 0 ? page : 1, token));
+    return cardResponse(
+      await reviewQueueCard(this.services, view, Number.isInteger(page) && page > 0 ? page : 1, token),
+    );
   }
 
   private async open(view: ViewContext, data: CardActionData): Promise<AdaptiveCardInvokeResponse> {
@@ -114,13 +158,28 @@ export class ReviewActions {
         const found = await this.current(data, view);
         if (!('claim' in found)) return found;
         const { ref, claim } = found;
-        if (textField(data, 'seenStatus') !== claim.status) return this.detail(claim, view, staleNotice(claim, view.locale));
-        const result = await act(this.services.lifecycle, ref, { actor: reviewerActor(caller), tenantId: caller.tenantId }, data);
-        if (result.ok) return this.detail(result.value.value, view, { tone: 'good', lines: [done ? t(view.locale, done) : doneLine(result.value.value, view.locale, view.timeZone)] });
+        if (textField(data, 'seenStatus') !== claim.status)
+          return this.detail(claim, view, staleNotice(claim, view.locale));
+        const result = await act(
+          this.services.lifecycle,
+          ref,
+          { actor: reviewerActor(caller), tenantId: caller.tenantId },
+          data,
+        );
+        if (result.ok)
+          return this.detail(result.value.value, view, {
+            tone: 'good',
+            lines: [done ? t(view.locale, done) : doneLine(result.value.value, view.locale, view.timeZone)],
+          });
         const latest = (await this.services.claims.get(ref.partnerId, ref.claimId))?.value ?? claim;
-        if (result.error.some((p) => MOVED_ON.has(p.code))) return this.detail(latest, view, staleNotice(latest, view.locale));
-        if (result.error.some((p) => p.code === 'roleNotAllowed')) return noticeResponse(view.locale, 'attention', [t(view.locale, 'access.notReviewer')]);
-        return this.detail(latest, view, { tone: 'attention', lines: [t(view.locale, 'reviewer.refused'), ...problemMessages(view.locale, result.error)] });
+        if (result.error.some((p) => MOVED_ON.has(p.code)))
+          return this.detail(latest, view, staleNotice(latest, view.locale));
+        if (result.error.some((p) => p.code === 'roleNotAllowed'))
+          return noticeResponse(view.locale, 'attention', [t(view.locale, 'access.notReviewer')]);
+        return this.detail(latest, view, {
+          tone: 'attention',
+          lines: [t(view.locale, 'reviewer.refused'), ...problemMessages(view.locale, result.error)],
+        });
       });
   }
 }

@@ -26,7 +26,10 @@ export const REVIEW_PAGE_SIZE = 10;
 export const POE_LINK_SECONDS = 300;
 
 /** Whether the partner directory lists the caller as a reviewer now. */
-export async function isReviewerNow(services: ClaimServices, caller: Pick<Caller, 'tenantId' | 'aadObjectId'>): Promise<boolean> {
+export async function isReviewerNow(
+  services: ClaimServices,
+  caller: Pick<Caller, 'tenantId' | 'aadObjectId'>,
+): Promise<boolean> {
   if (!caller.tenantId || !caller.aadObjectId) return false;
   return services.partners.isReviewer(caller.tenantId, caller.aadObjectId);
 }
@@ -46,7 +49,12 @@ const ageOf = (claim: Claim, view: ViewContext): number | undefined =>
   claim.submittedAt ? view.calendar.businessDaysBetween(new Date(claim.submittedAt), view.now) : undefined;
 
 /** One page of the queue; a token from an older or forged list starts over at page 1. */
-export async function reviewQueueCard(services: ClaimServices, view: ViewContext, page = 1, continuationToken?: string): Promise<CardAttachment> {
+export async function reviewQueueCard(
+  services: ClaimServices,
+  view: ViewContext,
+  page = 1,
+  continuationToken?: string,
+): Promise<CardAttachment> {
   let claims: Page<Claim>;
   try {
     claims = await services.claims.reviewQueue(REVIEW_PAGE_SIZE, continuationToken || undefined);
@@ -66,7 +74,10 @@ export async function reviewQueueCard(services: ClaimServices, view: ViewContext
       conflicts: [...conflictLines(view.locale, claim, conflicts, known), ...contactLines(view.locale, claim)],
     });
   }
-  return renderReviewQueueCard({ rows, page: continuationToken ? page : 1, nextToken: claims.continuationToken }, view.locale);
+  return renderReviewQueueCard(
+    { rows, page: continuationToken ? page : 1, nextToken: claims.continuationToken },
+    view.locale,
+  );
 }
 
 /** The typed "review queue" command: the first page for reviewers, a clear refusal for anyone else. */
@@ -93,7 +104,12 @@ async function poeLinks(services: ClaimServices, files: readonly PoeFile[]): Pro
   return links.filter((link): link is { file: PoeFile; url: string } => link !== undefined);
 }
 
-export async function reviewDetailCard(services: ClaimServices, claim: Claim, view: ViewContext, notice?: CardNotice): Promise<CardAttachment> {
+export async function reviewDetailCard(
+  services: ClaimServices,
+  claim: Claim,
+  view: ViewContext,
+  notice?: CardNotice,
+): Promise<CardAttachment> {
   const conflicts = await findConflicts(claim, services, view.now);
   const names = await partnerNames(services)([claim.partnerId, ...conflicts.map((c) => c.partnerId)]);
   return renderReviewDetailCard(

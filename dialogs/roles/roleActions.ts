@@ -9,11 +9,23 @@
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import type { Problem } from '../../claims/errors';
 import type { OrganisationRole, PartnerOrganisation } from '../../claims/model';
-import { isOrganisationRole, isPartnerRole, REQUESTABLE_ROLES, type OnboardingInput, type RoleActor } from '../../claims/organisations';
+import {
+  isOrganisationRole,
+  isPartnerRole,
+  REQUESTABLE_ROLES,
+  type OnboardingInput,
+  type RoleActor,
+} from '../../claims/organisations';
 import type { CardNotice } from '../../cards/commentsThreadCard';
 import { plainTextMessage, renderNoticeCard, type CardAttachment } from '../../cards/render';
 import { cardMessage } from '../cardPrompt';
-import { renderAccessRequestCard, renderMembersCard, renderOnboardingCard, renderOrganisationsCard, type OnboardingCardModel } from '../../cards/rolesCards';
+import {
+  renderAccessRequestCard,
+  renderMembersCard,
+  renderOnboardingCard,
+  renderOrganisationsCard,
+  type OnboardingCardModel,
+} from '../../cards/rolesCards';
 import type { ExecuteVerb } from '../../cards/verbs';
 import { problemMessages, t, type Locale } from '../../locales/i18n';
 import { callerOf, type Caller } from '../caller';
@@ -22,9 +34,17 @@ import { cardResponse, idField, noticeResponse, textField } from '../invokeData'
 import { viewContextOf } from '../manage/claimViews';
 import type { ClaimServices } from '../services';
 
-const roleActorOf = (caller: Caller): RoleActor => ({ tenantId: caller.tenantId, aadObjectId: caller.aadObjectId, email: caller.email, name: caller.name });
+const roleActorOf = (caller: Caller): RoleActor => ({
+  tenantId: caller.tenantId,
+  aadObjectId: caller.aadObjectId,
+  email: caller.email,
+  name: caller.name,
+});
 const good = (...lines: string[]): CardNotice => ({ tone: 'good', lines });
-const refused = (locale: Locale, problems: readonly Problem[]): CardNotice => ({ tone: 'attention', lines: problemMessages(locale, problems) });
+const refused = (locale: Locale, problems: readonly Problem[]): CardNotice => ({
+  tone: 'attention',
+  lines: problemMessages(locale, problems),
+});
 const roleWord = (locale: Locale, role: OrganisationRole): string => t(locale, `roles.${role}`);
 
 /** "1234567, Contoso Seattle, US" a line; the line numbers of those that are not. */
@@ -35,7 +55,10 @@ export function parseLocationLines(text: string): { locations: OnboardingInput['
     if (line.trim() === '') return;
     const parts = line.split(/[,;\t]/).map((part) => part.trim());
     if (parts.length < 2 || parts.length > 3 || parts[0] === '' || parts[1] === '') badLines.push(i + 1);
-    else locations.push(parts[2] ? { mpnId: parts[0], name: parts[1], country: parts[2] } : { mpnId: parts[0], name: parts[1] });
+    else
+      locations.push(
+        parts[2] ? { mpnId: parts[0], name: parts[1], country: parts[2] } : { mpnId: parts[0], name: parts[1] },
+      );
   });
   return { locations, badLines };
 }
@@ -53,21 +76,31 @@ export class RoleActions {
       ['accessRequest', (context, data) => this.request(context, data)],
       ['accessDecide', (context, data) => this.decide(context, data)],
       ['orgList', (context) => this.asOperatorAdmin(context, (caller) => this.organisations(caller))],
-      ['orgOnboardForm', (context) => this.asOperatorAdmin(context, async () => cardResponse(renderOnboardingCard({}, callerOf(context).locale)))],
+      [
+        'orgOnboardForm',
+        (context) =>
+          this.asOperatorAdmin(context, async () => cardResponse(renderOnboardingCard({}, callerOf(context).locale))),
+      ],
       ['orgOnboard', (context, data) => this.asOperatorAdmin(context, (caller) => this.onboard(caller, data))],
       ['orgSuspend', (context, data) => this.asOperatorAdmin(context, (caller) => this.suspend(caller, data))],
     ];
   }
 
   /** The members card of the caller's own organisation, for anyone holding a role in it. */
-  membersCard(context: TurnContext, caller: Caller, org: PartnerOrganisation, extra: Partial<Parameters<typeof renderMembersCard>[0]> = {}): AdaptiveCardInvokeResponse {
+  membersCard(
+    context: TurnContext,
+    caller: Caller,
+    org: PartnerOrganisation,
+    extra: Partial<Parameters<typeof renderMembersCard>[0]> = {},
+  ): AdaptiveCardInvokeResponse {
     const timeZone = viewContextOf(context, caller, this.services).timeZone;
     return cardResponse(renderMembersCard({ org, viewerRoles: caller.roles, timeZone, ...extra }, caller.locale));
   }
 
   private async members(context: TurnContext, data: CardActionData): Promise<AdaptiveCardInvokeResponse> {
     const caller = callerOf(context);
-    if (!caller.org || caller.roles.length === 0 || !this.ownOrganisation(caller, data)) return noticeResponse(caller.locale, 'attention', [t(caller.locale, 'members.notAllowed')]);
+    if (!caller.org || caller.roles.length === 0 || !this.ownOrganisation(caller, data))
+      return noticeResponse(caller.locale, 'attention', [t(caller.locale, 'members.notAllowed')]);
     return this.membersCard(context, caller, caller.org);
   }
 
@@ -82,12 +115,27 @@ export class RoleActions {
     if (!org) return noticeResponse(caller.locale, 'attention', [t(caller.locale, 'members.notAllowed')]);
     const whom = textField(data, 'memberToAdd') ?? '';
     const role = textField(data, 'roleToGrant');
-    if (!isOrganisationRole(role)) return this.membersCard(context, caller, org, { notice: refused(caller.locale, [{ code: 'roleNotInOrganisation', field: 'role', params: { role: role ?? '' } }]), memberValue: whom });
+    if (!isOrganisationRole(role))
+      return this.membersCard(context, caller, org, {
+        notice: refused(caller.locale, [
+          { code: 'roleNotInOrganisation', field: 'role', params: { role: role ?? '' } },
+        ]),
+        memberValue: whom,
+      });
     const before = org.roleLog?.length ?? 0;
     const result = await this.services.roles.grant(org.id, role, whom, roleActorOf(caller));
-    if (!result.ok) return this.membersCard(context, caller, org, { notice: refused(caller.locale, result.error), memberValue: whom, roleValue: role });
+    if (!result.ok)
+      return this.membersCard(context, caller, org, {
+        notice: refused(caller.locale, result.error),
+        memberValue: whom,
+        roleValue: role,
+      });
     const changed = (result.value.roleLog?.length ?? 0) > before;
-    const notice = changed ? good(t(caller.locale, 'members.granted', { whom: whom.trim().toLowerCase(), role: roleWord(caller.locale, role) })) : good(t(caller.locale, 'members.unchanged'));
+    const notice = changed
+      ? good(
+          t(caller.locale, 'members.granted', { whom: whom.trim().toLowerCase(), role: roleWord(caller.locale, role) }),
+        )
+      : good(t(caller.locale, 'members.unchanged'));
     return this.membersCard(context, caller, result.value, { notice });
   }
 
@@ -97,14 +145,27 @@ export class RoleActions {
     const role = textField(data, 'role');
     const whom = textField(data, 'whom') ?? '';
     if (!org) return noticeResponse(caller.locale, 'attention', [t(caller.locale, 'members.notAllowed')]);
-    if (!isOrganisationRole(role)) return this.membersCard(context, caller, org, { notice: refused(caller.locale, [{ code: 'roleNotInOrganisation', field: 'role', params: { role: role ?? '' } }]) });
+    if (!isOrganisationRole(role))
+      return this.membersCard(context, caller, org, {
+        notice: refused(caller.locale, [
+          { code: 'roleNotInOrganisation', field: 'role', params: { role: role ?? '' } },
+        ]),
+      });
     const result = await this.services.roles.revoke(org.id, role, whom, roleActorOf(caller));
     if (!result.ok) return this.membersCard(context, caller, org, { notice: refused(caller.locale, result.error) });
     // Taking one's own last management role leaves a card one may no longer act from: it is drawn with the roles now held.
-    const roles = result.value.id === caller.org?.id && whom.toLowerCase() === caller.aadObjectId.toLowerCase() ? caller.roles.filter((r) => r !== role) : caller.roles;
+    const roles =
+      result.value.id === caller.org?.id && whom.toLowerCase() === caller.aadObjectId.toLowerCase()
+        ? caller.roles.filter((r) => r !== role)
+        : caller.roles;
     return cardResponse(
       renderMembersCard(
-        { org: result.value, viewerRoles: roles, timeZone: viewContextOf(context, caller, this.services).timeZone, notice: good(t(caller.locale, 'members.revoked', { whom, role: roleWord(caller.locale, role) })) },
+        {
+          org: result.value,
+          viewerRoles: roles,
+          timeZone: viewContextOf(context, caller, this.services).timeZone,
+          notice: good(t(caller.locale, 'members.revoked', { whom, role: roleWord(caller.locale, role) })),
+        },
         caller.locale,
       ),
     );
@@ -113,7 +174,10 @@ export class RoleActions {
   private async request(context: TurnContext, data: CardActionData): Promise<AdaptiveCardInvokeResponse> {
     const caller = callerOf(context);
     const org = this.ownOrganisation(caller, data);
-    if (!org) return noticeResponse(caller.locale, 'attention', [problemMessages(caller.locale, [{ code: 'accessRequestNotAllowed', field: 'organisation' }])[0]]);
+    if (!org)
+      return noticeResponse(caller.locale, 'attention', [
+        problemMessages(caller.locale, [{ code: 'accessRequestNotAllowed', field: 'organisation' }])[0],
+      ]);
     const asked = textField(data, 'requestedRole');
     const role = isPartnerRole(asked) && REQUESTABLE_ROLES.includes(asked) ? asked : 'viewer';
     const result = await this.services.roles.requestAccess(org.id, role, roleActorOf(caller));
@@ -135,14 +199,20 @@ export class RoleActions {
     const { request } = result.value;
     await this.services.roleNotices?.accessDecided(result.value.org, request, grant);
     const whom = request.name ?? request.email ?? request.aadObjectId;
-    const line = grant ? t(caller.locale, 'members.requestGranted', { whom, role: roleWord(caller.locale, request.role) }) : t(caller.locale, 'members.requestDeclined', { whom });
+    const line = grant
+      ? t(caller.locale, 'members.requestGranted', { whom, role: roleWord(caller.locale, request.role) })
+      : t(caller.locale, 'members.requestDeclined', { whom });
     return this.membersCard(context, caller, result.value.org, { notice: good(line) });
   }
 
   /** Runs `answer` only for an operator admin (as the directory says this turn); anyone else gets a refusal. */
-  private async asOperatorAdmin(context: TurnContext, answer: (caller: Caller) => Promise<AdaptiveCardInvokeResponse>): Promise<AdaptiveCardInvokeResponse> {
+  private async asOperatorAdmin(
+    context: TurnContext,
+    answer: (caller: Caller) => Promise<AdaptiveCardInvokeResponse>,
+  ): Promise<AdaptiveCardInvokeResponse> {
     const caller = callerOf(context);
-    if (!caller.roles.includes('operatorAdmin')) return noticeResponse(caller.locale, 'attention', [t(caller.locale, 'organisations.notAllowed')]);
+    if (!caller.roles.includes('operatorAdmin'))
+      return noticeResponse(caller.locale, 'attention', [t(caller.locale, 'organisations.notAllowed')]);
     return answer(caller);
   }
 
@@ -159,13 +229,21 @@ export class RoleActions {
     };
     const { locations, badLines } = parseLocationLines(typed.locations ?? '');
     const lineProblems = badLines.map((line) => t(caller.locale, 'onboarding.locationLineInvalid', { line }));
-    const input: OnboardingInput = { name: typed.name ?? '', tenantId: typed.tenantId ?? '', locations, owners: ownerList(typed.owners ?? '') };
+    const input: OnboardingInput = {
+      name: typed.name ?? '',
+      tenantId: typed.tenantId ?? '',
+      locations,
+      owners: ownerList(typed.owners ?? ''),
+    };
     const result = lineProblems.length > 0 ? undefined : await this.services.roles.onboard(input, roleActorOf(caller));
     if (!result?.ok) {
       const problems = [...lineProblems, ...(result && !result.ok ? problemMessages(caller.locale, result.error) : [])];
       return cardResponse(renderOnboardingCard({ ...typed, problems: [...new Set(problems)] }, caller.locale));
     }
-    return this.organisations(caller, good(t(caller.locale, 'organisations.onboarded', { organisation: result.value.name })));
+    return this.organisations(
+      caller,
+      good(t(caller.locale, 'organisations.onboarded', { organisation: result.value.name })),
+    );
   }
 
   private async suspend(caller: Caller, data: CardActionData): Promise<AdaptiveCardInvokeResponse> {
@@ -174,12 +252,23 @@ export class RoleActions {
     const suspend = textField(data, 'suspend') === 'true';
     const result = await this.services.roles.setSuspended(orgId, suspend, roleActorOf(caller));
     if (!result.ok) return this.organisations(caller, refused(caller.locale, result.error));
-    return this.organisations(caller, good(t(caller.locale, suspend ? 'organisations.suspended' : 'organisations.reinstated', { organisation: result.value.name })));
+    return this.organisations(
+      caller,
+      good(
+        t(caller.locale, suspend ? 'organisations.suspended' : 'organisations.reinstated', {
+          organisation: result.value.name,
+        }),
+      ),
+    );
   }
 }
 
 /** The operator admin's list of partner organisations. */
-export async function organisationsCard(services: ClaimServices, caller: Caller, notice?: CardNotice): Promise<CardAttachment> {
+export async function organisationsCard(
+  services: ClaimServices,
+  caller: Caller,
+  notice?: CardNotice,
+): Promise<CardAttachment> {
   const partners = (await services.partners.list()).filter((org) => org.type === 'partner');
   return renderOrganisationsCard({ operatorId: services.partners.operatorTenantId, partners, notice }, caller.locale);
 }
@@ -191,12 +280,15 @@ export async function sendMembers(context: TurnContext, services: ClaimServices,
     return;
   }
   const timeZone = viewContextOf(context, caller, services).timeZone;
-  await context.sendActivity(cardMessage(renderMembersCard({ org: caller.org, viewerRoles: caller.roles, timeZone }, caller.locale)));
+  await context.sendActivity(
+    cardMessage(renderMembersCard({ org: caller.org, viewerRoles: caller.roles, timeZone }, caller.locale)),
+  );
 }
 
 /** The typed "organisations" command, for operator admins only. */
 export async function sendOrganisations(context: TurnContext, services: ClaimServices, caller: Caller): Promise<void> {
-  if (!caller.roles.includes('operatorAdmin')) await context.sendActivity(plainTextMessage(t(caller.locale, 'organisations.notAllowed')));
+  if (!caller.roles.includes('operatorAdmin'))
+    await context.sendActivity(plainTextMessage(t(caller.locale, 'organisations.notAllowed')));
   else await context.sendActivity(cardMessage(await organisationsCard(services, caller)));
 }
 
@@ -206,4 +298,5 @@ export async function sendAccessOffer(context: TurnContext, caller: Caller, org:
 }
 
 /** Every Action.Execute handler of the role cards, for the composition root. */
-export const roleCardActions = (services: ClaimServices): [ExecuteVerb, CardActionHandler][] => new RoleActions(services).handlers();
+export const roleCardActions = (services: ClaimServices): [ExecuteVerb, CardActionHandler][] =>
+  new RoleActions(services).handlers();

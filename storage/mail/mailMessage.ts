@@ -17,7 +17,8 @@ export class MailerOptionsError extends Error {
 }
 
 export function checkedSender(from: string): string {
-  if (!/[^\s@<>]+@[^\s@<>]+/.test(from)) throw new MailerOptionsError('mailSenderInvalid', 'the sender (MAIL_FROM) must contain an email address');
+  if (!/[^\s@<>]+@[^\s@<>]+/.test(from))
+    throw new MailerOptionsError('mailSenderInvalid', 'the sender (MAIL_FROM) must contain an email address');
   return from;
 }
 

@@ -28,7 +28,9 @@ export interface OutboxFolderMailerOptions {
 
 const LINK = /https?:\/\/[^\s<>"']+/g;
 /** A sentence's full stop or closing bracket right after a link is not part of it. */
-const linksIn = (text: string): string[] => [...new Set((text.match(LINK) ?? []).map((link) => link.replace(/[.,;:!?)]+$/, '')))];
+const linksIn = (text: string): string[] => [
+  ...new Set((text.match(LINK) ?? []).map((link) => link.replace(/[.,;:!?)]+$/, ''))),
+];
 
 /** nodemailer building the whole message in memory (CRLF, as on the wire) instead of sending it. */
 const bufferTransport = () => nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
@@ -40,7 +42,8 @@ export class OutboxFolderMailer implements Mailer {
 
   constructor(private readonly options: OutboxFolderMailerOptions) {
     this.from = checkedSender(options.from);
-    if (!path.isAbsolute(options.directory)) throw new MailerOptionsError('outboxDirectoryInvalid', 'the mail outbox folder must be an absolute path');
+    if (!path.isAbsolute(options.directory))
+      throw new MailerOptionsError('outboxDirectoryInvalid', 'the mail outbox folder must be an absolute path');
     this.clock = options.clock ?? systemClock;
   }
 

@@ -36,9 +36,15 @@ export class SmtpMailer implements Mailer {
     } catch {
       throw new MailerOptionsError('smtpUrlInvalid', 'SMTP_URL is not a URL');
     }
-    if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new MailerOptionsError('smtpUrlInvalid', 'SMTP_URL must be an smtp:// or smtps:// URL');
+    if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+      throw new MailerOptionsError('smtpUrlInvalid', 'SMTP_URL must be an smtp:// or smtps:// URL');
     const timeout = options.timeoutMs ?? 20_000;
-    this.transport = nodemailer.createTransport({ url: options.smtpUrl, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout });
+    this.transport = nodemailer.createTransport({
+      url: options.smtpUrl,
+      connectionTimeout: timeout,
+      greetingTimeout: timeout,
+      socketTimeout: timeout,
+    });
   }
 
   async send(message: MailMessage): Promise<void> {

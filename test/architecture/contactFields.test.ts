@@ -19,22 +19,33 @@ const PARTNER_OMITS: readonly ContactField[] = ['title'];
 const ROLES = ['customer', 'technical', 'partner'] as const;
 type Role = (typeof ROLES)[number];
 
-const fieldsOf = (role: Role): readonly ContactField[] => CONTACT_FIELDS.filter((f) => role !== 'partner' || !PARTNER_OMITS.includes(f));
+const fieldsOf = (role: Role): readonly ContactField[] =>
+  CONTACT_FIELDS.filter((f) => role !== 'partner' || !PARTNER_OMITS.includes(f));
 const inputId = (role: Role, field: ContactField): string => `${role}${field.charAt(0).toUpperCase()}${field.slice(1)}`;
 /** A value that passes every field's check and is unique to the role and field. */
-const marker = (role: Role, field: ContactField): string => (field === 'email' ? `${role}.${field}@contoso.com` : `${role}-${field}-mark`);
-const contactOf = (role: Role): Contact => Object.fromEntries(fieldsOf(role).map((f) => [f, marker(role, f)])) as unknown as Contact;
+const marker = (role: Role, field: ContactField): string =>
+  field === 'email' ? `${role}.${field}@contoso.com` : `${role}-${field}-mark`;
+const contactOf = (role: Role): Contact =>
+  Object.fromEntries(fieldsOf(role).map((f) => [f, marker(role, f)])) as unknown as Contact;
 
 describe('contact fields', () => {
   it('asks every field on the contacts card', () => {
     const template = readFileSync(path.join(__dirname, '../../cards/contacts.json'), 'utf8');
-    for (const role of ROLES) for (const field of fieldsOf(role)) assert.ok(template.includes(`"id": "${inputId(role, field)}"`), inputId(role, field));
+    for (const role of ROLES)
+      for (const field of fieldsOf(role))
+        assert.ok(template.includes(`"id": "${inputId(role, field)}"`), inputId(role, field));
   });
 
   it('reads every field back from the card', () => {
-    const values = Object.fromEntries(ROLES.flatMap((role) => fieldsOf(role).map((f) => [inputId(role, f), marker(role, f)])));
+    const values = Object.fromEntries(
+      ROLES.flatMap((role) => fieldsOf(role).map((f) => [inputId(role, f), marker(role, f)])),
+    );
     const read = readContacts(values, true);
-    assert.deepEqual(read, { customerContact: contactOf('customer'), technicalContact: contactOf('technical'), partnerContact: contactOf('partner') });
+    assert.deepEqual(read, {
+      customerContact: contactOf('customer'),
+      technicalContact: contactOf('technical'),
+      partnerContact: contactOf('partner'),
+    });
   });
 
   it('checks every field: an over-long value is refused, naming the field', () => {
@@ -55,16 +66,26 @@ describe('contact fields', () => {
   });
   const shows = (card: unknown, what: string): void => {
     const json = JSON.stringify(card);
-    for (const role of ROLES) for (const field of fieldsOf(role)) assert.ok(json.includes(marker(role, field)), `${what} shows ${role} ${field}`);
+    for (const role of ROLES)
+      for (const field of fieldsOf(role))
+        assert.ok(json.includes(marker(role, field)), `${what} shows ${role} ${field}`);
   };
 
-  it('shows every field on the partner\'s summary', () => {
+  it("shows every field on the partner's summary", () => {
     shows(renderSummaryCard({ claimId: claim.id, nonce: 'n', claim, problems: [] }, 'en-US'), 'summary');
   });
 
   it('shows every field to the reviewer', () => {
     const card = renderReviewDetailCard(
-      { claim: { ...claim, status: 'underReview' }, partnerName: 'Fabrikam', poe: [], linkMinutes: 15, conflicts: [], allowedEvents: [], commentId: 'c1' },
+      {
+        claim: { ...claim, status: 'underReview' },
+        partnerName: 'Fabrikam',
+        poe: [],
+        linkMinutes: 15,
+        conflicts: [],
+        allowedEvents: [],
+        commentId: 'c1',
+      },
       'en-US',
     );
     shows(card, 'reviewer detail');

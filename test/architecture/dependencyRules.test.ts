@@ -29,7 +29,19 @@ const CORE_PACKAGES = new Set(['date-holidays']);
 
 /** What each area may not import (by area); `claims` is also held to CORE_PACKAGES. */
 const FORBIDDEN: Readonly<Record<(typeof PRODUCT_DIRS)[number] | 'bot/app' | 'entry', readonly Area[]>> = {
-  claims: ['bot', 'bot/app', 'entry', 'cards', 'dialogs', 'documents', 'locales', 'manifest', 'storage', 'test', 'bench'],
+  claims: [
+    'bot',
+    'bot/app',
+    'entry',
+    'cards',
+    'dialogs',
+    'documents',
+    'locales',
+    'manifest',
+    'storage',
+    'test',
+    'bench',
+  ],
   locales: ['bot', 'bot/app', 'entry', 'cards', 'dialogs', 'documents', 'manifest', 'storage', 'test', 'bench'],
   cards: ['bot', 'bot/app', 'entry', 'dialogs', 'documents', 'manifest', 'storage', 'test', 'bench'],
   documents: ['bot', 'bot/app', 'entry', 'cards', 'dialogs', 'manifest', 'storage', 'test', 'bench'],
@@ -64,7 +76,9 @@ function violations(repoPath: string, source: string): string[] {
       return forbidden.includes(to) ? [`${specifier} (${from} → ${to})`] : [];
     }
     if (from !== 'claims' || specifier.startsWith('node:')) return [];
-    const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] ?? '');
+    const name = specifier.startsWith('@')
+      ? specifier.split('/').slice(0, 2).join('/')
+      : (specifier.split('/')[0] ?? '');
     return CORE_PACKAGES.has(name) ? [] : [`${specifier} (claims → package)`];
   });
 }
@@ -91,22 +105,37 @@ describe('dependency rules', () => {
       'pino (claims → package)',
       '../storage/standIns (claims → storage)',
     ]);
-    assert.deepEqual(violations('cards/example.ts', `import { a } from '../storage/poeStore';\nimport { b } from '../dialogs/caller';\nimport { c } from '../claims/model';`), [
-      '../storage/poeStore (cards → storage)',
-      '../dialogs/caller (cards → dialogs)',
+    assert.deepEqual(
+      violations(
+        'cards/example.ts',
+        `import { a } from '../storage/poeStore';\nimport { b } from '../dialogs/caller';\nimport { c } from '../claims/model';`,
+      ),
+      ['../storage/poeStore (cards → storage)', '../dialogs/caller (cards → dialogs)'],
+    );
+    assert.deepEqual(
+      violations(
+        'bot/teams/example.ts',
+        `import { a } from '../../storage/idempotencyRecords';\nimport { b } from '../app/logger';\nimport { c } from '../http/turnLog';`,
+      ),
+      ['../../storage/idempotencyRecords (bot → storage)', '../app/logger (bot → bot/app)'],
+    );
+    assert.deepEqual(violations('dialogs/newClaim/example.ts', `import { a } from '../../bot/app/config';`), [
+      '../../bot/app/config (dialogs → bot/app)',
     ]);
-    assert.deepEqual(violations('bot/teams/example.ts', `import { a } from '../../storage/idempotencyRecords';\nimport { b } from '../app/logger';\nimport { c } from '../http/turnLog';`), [
-      '../../storage/idempotencyRecords (bot → storage)',
-      '../app/logger (bot → bot/app)',
-    ]);
-    assert.deepEqual(violations('dialogs/newClaim/example.ts', `import { a } from '../../bot/app/config';`), ['../../bot/app/config (dialogs → bot/app)']);
-    assert.deepEqual(violations('bot/index.ts', `import { a } from './app/config';\nimport { b } from '../storage/claimRepository';`), []);
+    assert.deepEqual(
+      violations('bot/index.ts', `import { a } from './app/config';\nimport { b } from '../storage/claimRepository';`),
+      [],
+    );
     assert.deepEqual(violations('test/example.test.ts', `import { a } from '../bot/app/config';`), []);
   });
 
   const files = PRODUCT_DIRS.flatMap((dir) => productFiles(dir));
   it('has files to check in every area', () => {
-    for (const dir of PRODUCT_DIRS) assert.ok(files.some((file) => file.startsWith(`${dir}/`)), dir);
+    for (const dir of PRODUCT_DIRS)
+      assert.ok(
+        files.some((file) => file.startsWith(`${dir}/`)),
+        dir,
+      );
     assert.ok(files.some((file) => areaOf(file) === 'bot/app'));
   });
   for (const file of files) {

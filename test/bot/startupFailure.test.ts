@@ -32,15 +32,29 @@ describe('start-up with the HTTP port in use', function () {
     const port = (taken.address() as { port: number }).port;
     const dataDir = mkdtempSync(path.join(tmpdir(), 'cpor-port-in-use-'));
     try {
-      const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !SETTINGS.some((s) => s.key === key)));
-      Object.assign(env, { PORT: String(port), LOCAL_COSMOS_PORT: String(cosmosPort), LOCAL_BLOB_PORT: String(blobPort), DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
-      const child = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const env: NodeJS.ProcessEnv = Object.fromEntries(
+        Object.entries(process.env).filter(([key]) => !SETTINGS.some((s) => s.key === key)),
+      );
+      Object.assign(env, {
+        PORT: String(port),
+        LOCAL_COSMOS_PORT: String(cosmosPort),
+        LOCAL_BLOB_PORT: String(blobPort),
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'silent',
+      });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
+        cwd: REPO_ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       child.stdout.resume();
       const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
       assert.equal(code, 1);
-      const lines = stderr.split('\n').filter((line) => line.trim() !== '' && !/DeprecationWarning|--trace-deprecation/.test(line));
+      const lines = stderr
+        .split('\n')
+        .filter((line) => line.trim() !== '' && !/DeprecationWarning|--trace-deprecation/.test(line));
       assert.equal(lines.length, 1, stderr);
       assert.match(lines[0] ?? '', new RegExp(`^start-up failed: port ${port} is already in use .*set PORT`));
       // Azurite and the Cosmos stand-in were stopped: their ports can be taken again.

@@ -53,7 +53,10 @@ describe('card templates', () => {
         for (const action of objectsOfType(json, 'Action.Submit')) {
           const data = action.data as Record<string, unknown>;
           assert.ok(data, 'data');
-          assert.ok((CARD_VERBS as readonly string[]).includes(String(data.verb)) || data.verb === '${verb}', `verb ${String(data.verb)}`);
+          assert.ok(
+            (CARD_VERBS as readonly string[]).includes(String(data.verb)) || data.verb === '${verb}',
+            `verb ${String(data.verb)}`,
+          );
           assert.ok('claimId' in data && 'nonce' in data, 'claimId and nonce');
           if (BACK_VERBS.has(String(data.verb))) assert.equal(action.associatedInputs, 'none', String(data.verb));
         }
@@ -61,7 +64,8 @@ describe('card templates', () => {
 
       it('gives every input an id that cannot overwrite the routing fields', () => {
         for (const visit of walk(json)) {
-          if (visit.key === 'id' && visit.owner.startsWith('Input.')) assert.ok(!RESERVED_INPUT_IDS.includes(String(visit.value)), String(visit.value));
+          if (visit.key === 'id' && visit.owner.startsWith('Input.'))
+            assert.ok(!RESERVED_INPUT_IDS.includes(String(visit.value)), String(visit.value));
         }
       });
     });
@@ -91,7 +95,10 @@ describe('rendered cards', () => {
   const covered = new Set(sampleCards('en-US').map((s) => s.name.split(' ')[0]));
 
   it('the samples cover every template', () => {
-    assert.deepEqual(CARD_NAMES.filter((name) => !covered.has(name)), []);
+    assert.deepEqual(
+      CARD_NAMES.filter((name) => !covered.has(name)),
+      [],
+    );
   });
 
   for (const locale of LOCALES) {
@@ -141,7 +148,9 @@ describe('user text is data', () => {
     const probe = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: '${labels.shown}' }] };
     const { Template } = require('adaptivecards-templating') as typeof import('adaptivecards-templating');
     for (const value of ['${$root.secret}', "${if(true,'x','y')}", '${labels.shown}']) {
-      const out = new Template(probe).expand({ $root: { labels: { shown: value }, secret: 'LEAKED' } }) as { body: { text: string }[] };
+      const out = new Template(probe).expand({ $root: { labels: { shown: value }, secret: 'LEAKED' } }) as {
+        body: { text: string }[];
+      };
       assert.equal(out.body[0]?.text, value);
     }
   });
@@ -167,11 +176,18 @@ describe('user text is data', () => {
   }
 
   it('text messages carrying user text are sent as plain text, not markdown', () => {
-    assert.deepEqual(plainTextMessage('Draft [x](https://evil) saved'), { type: 'message', text: 'Draft [x](https://evil) saved', textFormat: 'plain' });
+    assert.deepEqual(plainTextMessage('Draft [x](https://evil) saved'), {
+      type: 'message',
+      text: 'Draft [x](https://evil) saved',
+      textFormat: 'plain',
+    });
   });
 
   it('shows the customer name exactly as typed in the review card', () => {
-    const card = renderSummaryCard({ claimId: 'c', nonce: 'n', claim: sampleClaim('${$root.labels.title}'), problems: [] }, 'en-US');
+    const card = renderSummaryCard(
+      { claimId: 'c', nonce: 'n', claim: sampleClaim('${$root.labels.title}'), problems: [] },
+      'en-US',
+    );
     const runs = [...objectsOfType(card.content, 'TextRun')].map((run) => String(run.text));
     assert.ok(runs.includes('${$root.labels.title}'));
     assert.ok(runs.includes('Customer domain name: ${$root.labels.title}'));
@@ -180,11 +196,18 @@ describe('user text is data', () => {
 });
 
 describe('card behaviour', () => {
-  const submits = (card: CardAttachment) => [...objectsOfType(card.content, 'Action.Submit')].map((a) => a.data as Record<string, unknown>);
+  const submits = (card: CardAttachment) =>
+    [...objectsOfType(card.content, 'Action.Submit')].map((a) => a.data as Record<string, unknown>);
   const verbs = (card: CardAttachment) => submits(card).map((d) => d.verb);
 
   it('offers new claim and continue draft only to incentives admins', () => {
-    assert.deepEqual(verbs(renderWelcomeCard({ canCreate: true }, 'en-US')), ['newClaim', 'continueDraft', 'myClaims', 'help', 'chooseLanguage']);
+    assert.deepEqual(verbs(renderWelcomeCard({ canCreate: true }, 'en-US')), [
+      'newClaim',
+      'continueDraft',
+      'myClaims',
+      'help',
+      'chooseLanguage',
+    ]);
     assert.deepEqual(verbs(renderWelcomeCard({ canCreate: false }, 'en-US')), ['myClaims', 'help', 'chooseLanguage']);
   });
 
@@ -192,68 +215,160 @@ describe('card behaviour', () => {
     const card = renderCustomerCard({ claimId: '', nonce: 'step-7', domain: 'contoso.com', tenantId: 'x' }, 'ja-JP');
     const inputs = [...objectsOfType(card.content, 'Input.Text')];
     // The tenant ID is optional: the directory finds it from the domain.
-    assert.deepEqual(inputs.map((i) => [i.id, i.value, i.isRequired]), [['customerDomain', 'contoso.com', true], ['customerTenantId', 'x', false]]);
-    assert.ok(inputs.every((i) => typeof i.regex === 'string' && typeof i.errorMessage === 'string' && typeof i.label === 'string'));
-    assert.deepEqual(submits(card).map((d) => d.nonce), ['step-7', 'step-7']);
+    assert.deepEqual(
+      inputs.map((i) => [i.id, i.value, i.isRequired]),
+      [
+        ['customerDomain', 'contoso.com', true],
+        ['customerTenantId', 'x', false],
+      ],
+    );
+    assert.ok(
+      inputs.every(
+        (i) => typeof i.regex === 'string' && typeof i.errorMessage === 'string' && typeof i.label === 'string',
+      ),
+    );
+    assert.deepEqual(
+      submits(card).map((d) => d.nonce),
+      ['step-7', 'step-7'],
+    );
   });
 
   it('client-side regexes accept what the validators accept, full-width digits included', () => {
-    const [domain, tenant] = [...objectsOfType(renderCustomerCard({ claimId: '', nonce: '' }, 'en-US').content, 'Input.Text')].map((i) => new RegExp(String(i.regex)));
-    for (const ok of ['contoso.onmicrosoft.com', ' contoso.co.kr ', 'bücher.de', '例え.jp']) assert.ok(domain?.test(ok), ok);
+    const [domain, tenant] = [
+      ...objectsOfType(renderCustomerCard({ claimId: '', nonce: '' }, 'en-US').content, 'Input.Text'),
+    ].map((i) => new RegExp(String(i.regex)));
+    for (const ok of ['contoso.onmicrosoft.com', ' contoso.co.kr ', 'bücher.de', '例え.jp'])
+      assert.ok(domain?.test(ok), ok);
     for (const bad of ['contoso', 'https://contoso.com', 'a@contoso.com']) assert.ok(!domain?.test(bad), bad);
-    for (const ok of ['72f988bf-86f1-41af-91ab-2d7cd011db47', '{72F988BF-86F1-41AF-91AB-2D7CD011DB47}', '７２f988bf-86f1-41af-91ab-2d7cd011db47']) assert.ok(tenant?.test(ok), ok);
+    for (const ok of [
+      '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      '{72F988BF-86F1-41AF-91AB-2D7CD011DB47}',
+      '７２f988bf-86f1-41af-91ab-2d7cd011db47',
+    ])
+      assert.ok(tenant?.test(ok), ok);
     assert.ok(!tenant?.test('72f988bf86f141af91ab2d7cd011db47'));
     assert.ok(tenant?.test('') && tenant.test('  '), 'left empty for the directory');
   });
 
   it('offers the products given as a multi-select with the current choice preselected', () => {
     const card = renderProductsCard(
-      { claimId: 'c', nonce: 'n', solutionArea: 'businessApplications', products: [{ id: 'powerBI', title: 'Power BI' }, { id: 'powerApps', title: 'Power Apps' }], selected: ['powerBI', 'powerApps'] },
+      {
+        claimId: 'c',
+        nonce: 'n',
+        solutionArea: 'businessApplications',
+        products: [
+          { id: 'powerBI', title: 'Power BI' },
+          { id: 'powerApps', title: 'Power Apps' },
+        ],
+        selected: ['powerBI', 'powerApps'],
+      },
       'ko-KR',
     );
     const [choiceSet] = [...objectsOfType(card.content, 'Input.ChoiceSet')];
     assert.equal(choiceSet?.isMultiSelect, true);
     assert.equal(choiceSet?.value, 'powerBI,powerApps');
-    assert.deepEqual(choiceSet?.choices, [{ title: 'Power BI', value: 'powerBI' }, { title: 'Power Apps', value: 'powerApps' }]);
+    assert.deepEqual(choiceSet?.choices, [
+      { title: 'Power BI', value: 'powerBI' },
+      { title: 'Power Apps', value: 'powerApps' },
+    ]);
   });
 
   it('builds the product choices from the catalog and the subscription questions from the claim', () => {
-    assert.deepEqual(productChoicesFor('microsoft365').slice(0, 2), [{ id: 'exchangeOnline', title: 'Exchange Online' }, { id: 'sharePointOnline', title: 'SharePoint Online' }]);
+    assert.deepEqual(productChoicesFor('microsoft365').slice(0, 2), [
+      { id: 'exchangeOnline', title: 'Exchange Online' },
+      { id: 'sharePointOnline', title: 'SharePoint Online' },
+    ]);
     assert.ok(productChoicesFor('businessApplications').every((p) => !p.title.startsWith('Exchange')));
     const claim = sampleClaim('C', { productIds: ['dynamics365Sales', 'powerBI', 'dynamics365Finance'] });
-    assert.deepEqual(subscriptionProductsOf(claim).map((p) => [p.id, p.multiple, p.subscriptionIds.length]), [['dynamics365Sales', true, 2], ['dynamics365Finance', false, 0]]);
+    assert.deepEqual(
+      subscriptionProductsOf(claim).map((p) => [p.id, p.multiple, p.subscriptionIds.length]),
+      [
+        ['dynamics365Sales', true, 2],
+        ['dynamics365Finance', false, 0],
+      ],
+    );
   });
 
   it('summary: an Edit button per section shown, revenue only for revenue association, Submit only without problems', () => {
     const claim = sampleClaim('Contoso');
-    const withProblems = renderSummaryCard({ claimId: 'c', nonce: 'n', claim, problems: [{ code: 'poeRequired', field: 'poe' }] }, 'en-US');
-    const sections = submits(withProblems).filter((d) => d.verb === 'editSection').map((d) => d.section);
+    const withProblems = renderSummaryCard(
+      { claimId: 'c', nonce: 'n', claim, problems: [{ code: 'poeRequired', field: 'poe' }] },
+      'en-US',
+    );
+    const sections = submits(withProblems)
+      .filter((d) => d.verb === 'editSection')
+      .map((d) => d.section);
     assert.deepEqual(sections, [...SUMMARY_SECTIONS]);
     assert.ok(!verbs(withProblems).includes('submitClaim'));
     assert.match(JSON.stringify(withProblems.content), /Attach at least one proof of execution/);
-    const m365 = renderSummaryCard({ claimId: 'c', nonce: 'n', claim: sampleClaim('C', { activity: 'usage', solutionArea: 'microsoft365', productIds: ['exchangeOnline'] }), problems: [] }, 'en-US');
-    const m365Sections = submits(m365).filter((d) => d.verb === 'editSection').map((d) => d.section);
+    const m365 = renderSummaryCard(
+      {
+        claimId: 'c',
+        nonce: 'n',
+        claim: sampleClaim('C', { activity: 'usage', solutionArea: 'microsoft365', productIds: ['exchangeOnline'] }),
+        problems: [],
+      },
+      'en-US',
+    );
+    const m365Sections = submits(m365)
+      .filter((d) => d.verb === 'editSection')
+      .map((d) => d.section);
     assert.ok(!m365Sections.includes('revenue') && !m365Sections.includes('subscriptions'));
     assert.deepEqual(verbs(m365).slice(-3), ['submitClaim', 'saveDraft', 'cancel']);
   });
 
   it('status: the partner gets exactly the actions the status machine allows, with the countdown', () => {
-    const rejected = sampleClaim('C', { status: 'rejected', rejection: { reason: 'insufficientPoe', at: '2025-03-06T09:00:00.000Z' } });
-    const allowed = renderStatusCard({ claimId: 'c', nonce: 'n', claim: rejected, allowedEvents: ['dispute'], canComment: false, disputeUntil: '2025-04-05T00:00:00Z' }, 'en-US');
-    assert.deepEqual([...objectsOfType(allowed.content, 'Action.ShowCard')].map((a) => a.title), ['Dispute']);
+    const rejected = sampleClaim('C', {
+      status: 'rejected',
+      rejection: { reason: 'insufficientPoe', at: '2025-03-06T09:00:00.000Z' },
+    });
+    const allowed = renderStatusCard(
+      {
+        claimId: 'c',
+        nonce: 'n',
+        claim: rejected,
+        allowedEvents: ['dispute'],
+        canComment: false,
+        disputeUntil: '2025-04-05T00:00:00Z',
+      },
+      'en-US',
+    );
+    assert.deepEqual(
+      [...objectsOfType(allowed.content, 'Action.ShowCard')].map((a) => a.title),
+      ['Dispute'],
+    );
     assert.ok(verbs(allowed).includes('disputeClaim'));
     assert.match(JSON.stringify(allowed.content), /You can dispute this rejection once, until April 5, 2025/);
-    const closed = renderStatusCard({ claimId: 'c', nonce: 'n', claim: rejected, allowedEvents: [], canComment: false }, 'en-US');
+    const closed = renderStatusCard(
+      { claimId: 'c', nonce: 'n', claim: rejected, allowedEvents: [], canComment: false },
+      'en-US',
+    );
     assert.ok(!verbs(closed).includes('disputeClaim'));
-    const window = renderStatusCard({ claimId: 'c', nonce: 'n', claim: sampleClaim('C', { status: 'approvedCustomerNotified', windowClosesAt: '2025-03-12T09:00:00Z' }), businessDaysLeft: 3, allowedEvents: [], canComment: false }, 'ko-KR');
+    const window = renderStatusCard(
+      {
+        claimId: 'c',
+        nonce: 'n',
+        claim: sampleClaim('C', { status: 'approvedCustomerNotified', windowClosesAt: '2025-03-12T09:00:00Z' }),
+        businessDaysLeft: 3,
+        allowedEvents: [],
+        canComment: false,
+      },
+      'ko-KR',
+    );
     assert.match(JSON.stringify(window.content), /옵트아웃 기간이 3영업일 후에 종료됩니다/);
   });
 
   it('a domain–tenant mismatch can only be changed; an unknown domain may go on with a warning', () => {
     const base = { claimId: '', nonce: 'n', domain: 'contoso.com', tenantId: 't' };
     assert.deepEqual(verbs(renderTenantCheckCard({ ...base, kind: 'mismatch' }, 'en-US')), ['customerChange']);
-    assert.deepEqual(verbs(renderTenantCheckCard({ ...base, kind: 'unknownDomain' }, 'en-US')), ['customerConfirmed', 'customerChange']);
-    assert.match(JSON.stringify(renderTenantCheckCard({ ...base, kind: 'mismatch' }, 'ja-JP').content), /ディレクトリ \(テナント\) ID t は contoso\.com に属していません/);
+    assert.deepEqual(verbs(renderTenantCheckCard({ ...base, kind: 'unknownDomain' }, 'en-US')), [
+      'customerConfirmed',
+      'customerChange',
+    ]);
+    assert.match(
+      JSON.stringify(renderTenantCheckCard({ ...base, kind: 'mismatch' }, 'ja-JP').content),
+      /ディレクトリ \(テナント\) ID t は contoso\.com に属していません/,
+    );
   });
 
   it('co-op guidance only for programs outside CPOR', () => {
@@ -264,12 +379,37 @@ describe('card behaviour', () => {
   it('claims list pages forward with the continuation token and back to the first page', () => {
     const rows = [sampleClaim('A')];
     const middle = renderClaimsListCard({ claims: rows, page: 2, nextToken: 'tok', canExport: false }, 'en-US');
-    assert.deepEqual(submits(middle).filter((d) => d.verb === 'claimsPage').map((d) => [d.continuationToken, d.page]), [['tok', 3], ['', 1]]);
+    assert.deepEqual(
+      submits(middle)
+        .filter((d) => d.verb === 'claimsPage')
+        .map((d) => [d.continuationToken, d.page]),
+      [
+        ['tok', 3],
+        ['', 1],
+      ],
+    );
     const last = renderClaimsListCard({ claims: rows, page: 1, canExport: true }, 'en-US');
-    assert.deepEqual(verbs(last), ['viewClaim', 'exportClaims', 'filterClaims'], 'the filter is applied from its own show-card');
+    assert.deepEqual(
+      verbs(last),
+      ['viewClaim', 'exportClaims', 'filterClaims'],
+      'the filter is applied from its own show-card',
+    );
   });
 
   it('expandCard refuses nothing silently: a template must expand to an object', () => {
-    assert.equal(typeof expandCard('notice', { labels: { fallback: 'f' }, claimId: '', nonce: '', containerStyle: 'default', hasTitle: false, title: '', lines: [], actions: [], links: [] }).content, 'object');
+    assert.equal(
+      typeof expandCard('notice', {
+        labels: { fallback: 'f' },
+        claimId: '',
+        nonce: '',
+        containerStyle: 'default',
+        hasTitle: false,
+        title: '',
+        lines: [],
+        actions: [],
+        links: [],
+      }).content,
+      'object',
+    );
   });
 });

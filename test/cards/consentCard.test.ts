@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { CONSENT_VERBS, decisionOfVerb, formatConsentDeadline, isConsentVerb, renderConsentCard, type ConsentCardModel } from '../../cards/consentCard';
+import {
+  CONSENT_VERBS,
+  decisionOfVerb,
+  formatConsentDeadline,
+  isConsentVerb,
+  renderConsentCard,
+  type ConsentCardModel,
+} from '../../cards/consentCard';
 import { objectsOfType, parseFindings } from './cardChecks';
 
 const model: ConsentCardModel = {
@@ -18,34 +25,56 @@ describe('customer consent card', () => {
   it('offers Approve and Opt out as Action.Execute with their verbs, the claim id and the token', () => {
     const card = renderConsentCard(model, 'en-US');
     const actions = [...objectsOfType(card.content, 'Action.Execute')];
-    assert.deepEqual(actions.map((a) => [a.title, a.verb, a.data]), [
-      ['Approve', 'customerApprove', { claimId: 'claim-1', token: 'v1.payload.signature' }],
-      ['Opt out', 'customerOptOut', { claimId: 'claim-1', token: 'v1.payload.signature' }],
-    ]);
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.verb, a.data]),
+      [
+        ['Approve', 'customerApprove', { claimId: 'claim-1', token: 'v1.payload.signature' }],
+        ['Opt out', 'customerOptOut', { claimId: 'claim-1', token: 'v1.payload.signature' }],
+      ],
+    );
     assert.deepEqual([...objectsOfType(card.content, 'Action.Submit')], []);
     assert.deepEqual(parseFindings(card.content), []);
   });
 
   it('names the partner as given, the products by name and the window close with its zone', () => {
     const text = runs(renderConsentCard(model, 'en-US').content);
-    assert.ok(text.includes('Fabrikam <b>Consulting</b> has asked Microsoft to record it as the partner that helped your organisation with these products:'));
+    assert.ok(
+      text.includes(
+        'Fabrikam <b>Consulting</b> has asked Microsoft to record it as the partner that helped your organisation with these products:',
+      ),
+    );
     assert.ok(text.includes('• Exchange Online') && text.includes('• Microsoft Teams'));
     assert.ok(text.includes('Your organisation: contoso.com'));
-    assert.ok(text.includes('If you do nothing, the association becomes official on March 9, 2026 at 10:00 AM PDT.'), text.join('\n'));
+    assert.ok(
+      text.includes('If you do nothing, the association becomes official on March 9, 2026 at 10:00 AM PDT.'),
+      text.join('\n'),
+    );
   });
 
   it('speaks Korean and Japanese, dates included', () => {
-    assert.match(JSON.stringify(renderConsentCard(model, 'ko-KR').content), /2026년 3월 9일 .*10:00.*고객 연결이 공식적으로 적용됩니다/);
+    assert.match(
+      JSON.stringify(renderConsentCard(model, 'ko-KR').content),
+      /2026년 3월 9일 .*10:00.*고객 연결이 공식적으로 적용됩니다/,
+    );
     const ja = renderConsentCard(model, 'ja-JP').content;
     assert.match(JSON.stringify(ja), /2026年3月9日.*10:00.*顧客の関連付けが正式なものになります/);
-    assert.deepEqual([...objectsOfType(ja, 'Action.Execute')].map((a) => a.title), ['承認', 'オプトアウト']);
+    assert.deepEqual(
+      [...objectsOfType(ja, 'Action.Execute')].map((a) => a.title),
+      ['承認', 'オプトアウト'],
+    );
   });
 
   it('once answered shows the outcome and no buttons, and no closing date', () => {
-    for (const [outcome, expected] of [['approve', 'You approved this association. It is now official.'], ['optOut', "You opted out of this association. The partner's claim was rejected."]] as const) {
+    for (const [outcome, expected] of [
+      ['approve', 'You approved this association. It is now official.'],
+      ['optOut', "You opted out of this association. The partner's claim was rejected."],
+    ] as const) {
       const card = renderConsentCard({ ...model, outcome }, 'en-US');
       assert.deepEqual([...objectsOfType(card.content, 'Action.Execute')], [], outcome);
-      assert.ok([...objectsOfType(card.content, 'TextBlock')].some((b) => b.text === expected), outcome);
+      assert.ok(
+        [...objectsOfType(card.content, 'TextBlock')].some((b) => b.text === expected),
+        outcome,
+      );
       assert.ok(!JSON.stringify(card.content).includes('becomes official on'), outcome);
       assert.deepEqual(parseFindings(card.content), [], outcome);
     }
@@ -58,6 +87,9 @@ describe('customer consent card', () => {
   });
 
   it('shows the closing time in UTC when the zone is not one Intl knows', () => {
-    assert.equal(formatConsentDeadline('en-US', '2026-03-09T17:00:00.000Z', 'Mars/Olympus'), 'March 9, 2026 at 5:00 PM UTC');
+    assert.equal(
+      formatConsentDeadline('en-US', '2026-03-09T17:00:00.000Z', 'Mars/Olympus'),
+      'March 9, 2026 at 5:00 PM UTC',
+    );
   });
 });

@@ -34,9 +34,16 @@ function submit(card: CardAttachment, verb: string, inputs: Record<string, strin
     for (const input of objectsOfType(card.content, type)) ids.add(String(input.id));
   }
   for (const id of Object.keys(inputs)) assert.ok(ids.has(id), `the card has no input ${id}`);
-  const action = [...objectsOfType(card.content, 'Action.Submit')].find((a) => (a.data as Record<string, unknown>).verb === verb);
+  const action = [...objectsOfType(card.content, 'Action.Submit')].find(
+    (a) => (a.data as Record<string, unknown>).verb === verb,
+  );
   assert.ok(action, `no ${verb} button`);
-  const { verb: _verb, claimId: _claimId, nonce: _nonce, ...data } = { ...(action.data as Record<string, unknown>), ...inputs };
+  const {
+    verb: _verb,
+    claimId: _claimId,
+    nonce: _nonce,
+    ...data
+  } = { ...(action.data as Record<string, unknown>), ...inputs };
   return data;
 }
 
@@ -53,27 +60,42 @@ describe('reading card submits', () => {
     const card = renderSolutionCard(step, 'en-US');
     const [choices] = [...objectsOfType(card.content, 'Input.ChoiceSet')];
     const values = (choices?.choices as { value: string }[]).map((c) => c.value);
-    assert.deepEqual(values.map((value) => readAreaActivity(submit(card, 'solutionChosen', { areaActivity: value }))), [
-      { solutionArea: 'microsoft365', activity: 'usage' },
-      { solutionArea: 'businessApplications', activity: 'usageOrPresales' },
-      { solutionArea: 'businessApplications', activity: 'revenueAssociation' },
-    ]);
+    assert.deepEqual(
+      values.map((value) => readAreaActivity(submit(card, 'solutionChosen', { areaActivity: value }))),
+      [
+        { solutionArea: 'microsoft365', activity: 'usage' },
+        { solutionArea: 'businessApplications', activity: 'usageOrPresales' },
+        { solutionArea: 'businessApplications', activity: 'revenueAssociation' },
+      ],
+    );
     for (const forged of ['microsoft365/revenueAssociation', 'azure/usage', '', 'microsoft365']) {
       assert.equal(readAreaActivity({ areaActivity: forged }), undefined, forged);
     }
   });
 
   it('products: the multi-select string becomes ids, duplicates kept for the validator', () => {
-    const card = renderProductsCard({ ...step, solutionArea: 'microsoft365', products: [{ id: 'exchangeOnline', title: 'Exchange Online' }] }, 'en-US');
-    assert.deepEqual(readProducts(submit(card, 'productsChosen', { productIds: 'exchangeOnline,intune,exchangeOnline' })), {
-      productIds: ['exchangeOnline', 'intune', 'exchangeOnline'],
-    });
+    const card = renderProductsCard(
+      { ...step, solutionArea: 'microsoft365', products: [{ id: 'exchangeOnline', title: 'Exchange Online' }] },
+      'en-US',
+    );
+    assert.deepEqual(
+      readProducts(submit(card, 'productsChosen', { productIds: 'exchangeOnline,intune,exchangeOnline' })),
+      {
+        productIds: ['exchangeOnline', 'intune', 'exchangeOnline'],
+      },
+    );
     assert.deepEqual(readProducts({}), { productIds: [] });
   });
 
   it('subscriptions: one entry per product the card asked about, ids split however they were typed', () => {
     const card = renderSubscriptionsCard(
-      { ...step, products: [{ id: 'dynamics365Sales', title: 'Sales', multiple: false, subscriptionIds: [] }, { id: 'dynamics365Finance', title: 'Finance', multiple: false, subscriptionIds: [] }] },
+      {
+        ...step,
+        products: [
+          { id: 'dynamics365Sales', title: 'Sales', multiple: false, subscriptionIds: [] },
+          { id: 'dynamics365Finance', title: 'Finance', multiple: false, subscriptionIds: [] },
+        ],
+      },
       'en-US',
     );
     const values = submit(card, 'subscriptionsEntered', {
@@ -90,41 +112,67 @@ describe('reading card submits', () => {
 
   it('contacts: the technical contact only when the card asked for it', () => {
     const typed = {
-      customerName: 'Dana', customerTitle: 'CIO', customerEmail: 'dana@contoso.com',
-      technicalName: 'Tae', technicalTitle: 'Admin', technicalEmail: 'tae@contoso.com',
-      partnerName: 'Alex', partnerEmail: 'alex@fabrikam.com',
+      customerName: 'Dana',
+      customerTitle: 'CIO',
+      customerEmail: 'dana@contoso.com',
+      technicalName: 'Tae',
+      technicalTitle: 'Admin',
+      technicalEmail: 'tae@contoso.com',
+      partnerName: 'Alex',
+      partnerEmail: 'alex@fabrikam.com',
     };
-    const withTech = readContacts(submit(renderContactsCard({ ...step, needsTechnicalContact: true }, 'en-US'), 'contactsEntered', typed), true);
+    const withTech = readContacts(
+      submit(renderContactsCard({ ...step, needsTechnicalContact: true }, 'en-US'), 'contactsEntered', typed),
+      true,
+    );
     assert.deepEqual(withTech.technicalContact, { name: 'Tae', title: 'Admin', email: 'tae@contoso.com' });
     assert.deepEqual(withTech.partnerContact, { name: 'Alex', email: 'alex@fabrikam.com' });
     const { technicalName: _n, technicalTitle: _t, technicalEmail: _e, ...withoutTechInputs } = typed;
-    const withoutTech = readContacts(submit(renderContactsCard({ ...step, needsTechnicalContact: false }, 'en-US'), 'contactsEntered', withoutTechInputs), false);
+    const withoutTech = readContacts(
+      submit(
+        renderContactsCard({ ...step, needsTechnicalContact: false }, 'en-US'),
+        'contactsEntered',
+        withoutTechInputs,
+      ),
+      false,
+    );
     assert.equal(withoutTech.technicalContact, undefined);
     assert.deepEqual(withoutTech.customerContact, { name: 'Dana', title: 'CIO', email: 'dana@contoso.com' });
   });
 
   it('summary: the Edit button names its section; forged sections are refused', () => {
     const card = renderSummaryCard({ ...step, claim: sampleClaim('C'), problems: [] }, 'en-US');
-    const edit = [...objectsOfType(card.content, 'Action.Submit')].map((a) => a.data as Record<string, unknown>).find((d) => d.verb === 'editSection' && d.section === 'contacts');
+    const edit = [...objectsOfType(card.content, 'Action.Submit')]
+      .map((a) => a.data as Record<string, unknown>)
+      .find((d) => d.verb === 'editSection' && d.section === 'contacts');
     assert.equal(readEditSection(edit ?? {}), 'contacts');
     assert.equal(readEditSection({ section: '__proto__' }), undefined);
   });
 
   it('claims list: the next page carries its token and number; a forged page number falls back to 1', () => {
-    const card = renderClaimsListCard({ claims: [sampleClaim('A')], page: 1, nextToken: 'token-2', canExport: false }, 'en-US');
+    const card = renderClaimsListCard(
+      { claims: [sampleClaim('A')], page: 1, nextToken: 'token-2', canExport: false },
+      'en-US',
+    );
     assert.deepEqual(readClaimsPage(submit(card, 'claimsPage')), { continuationToken: 'token-2', page: 2 });
     assert.deepEqual(readClaimsPage({ continuationToken: '', page: -4 }), { page: 1 });
   });
 
   it('never trusts the type of a submitted value: anything but a string reads as empty (property)', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string()), fc.object())), (values) => {
-        for (const key of ['customerDomain', 'customerTenantId']) if (key in values) return;
-        assert.deepEqual(readCustomer(values), { customerDomain: '', customerTenantId: '' });
-        assert.equal(readClaimName(values).name, '');
-        assert.deepEqual(readRevenue(values), { solutionSellerName: '', customerName: '', isvSolutionName: '' });
-        assert.equal(readReason(values, 'justification'), '');
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.string(),
+          fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string()), fc.object()),
+        ),
+        (values) => {
+          for (const key of ['customerDomain', 'customerTenantId']) if (key in values) return;
+          assert.deepEqual(readCustomer(values), { customerDomain: '', customerTenantId: '' });
+          assert.equal(readClaimName(values).name, '');
+          assert.deepEqual(readRevenue(values), { solutionSellerName: '', customerName: '', isvSolutionName: '' });
+          assert.equal(readReason(values, 'justification'), '');
+        },
+      ),
     );
   });
 });

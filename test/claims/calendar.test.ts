@@ -107,29 +107,42 @@ describe('claims/calendar', () => {
   });
 
   describe('properties', () => {
-    const instant = fc.date({ min: new Date('2024-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true });
+    const instant = fc.date({
+      min: new Date('2024-01-01T00:00:00Z'),
+      max: new Date('2030-12-31T00:00:00Z'),
+      noInvalidDate: true,
+    });
     const days = fc.integer({ min: 1, max: 40 });
     const calendars = fc.constantFrom(us, kr);
 
     it('ends on a local midnight that closes a business day', () => {
-      fc.assert(fc.property(calendars, instant, days, (calendar, from, n) => {
-        const deadline = calendar.addBusinessDays(from, n);
-        assert.equal(deadline.getTime(), calendar.startOfLocalDate(calendar.localDate(deadline)));
-        assert.equal(calendar.isBusinessDay(new Date(deadline.getTime() - 1)), true);
-        assert.ok(deadline.getTime() > from.getTime());
-      }), { numRuns: 150 });
+      fc.assert(
+        fc.property(calendars, instant, days, (calendar, from, n) => {
+          const deadline = calendar.addBusinessDays(from, n);
+          assert.equal(deadline.getTime(), calendar.startOfLocalDate(calendar.localDate(deadline)));
+          assert.equal(calendar.isBusinessDay(new Date(deadline.getTime() - 1)), true);
+          assert.ok(deadline.getTime() > from.getTime());
+        }),
+        { numRuns: 150 },
+      );
     });
 
     it('is strictly monotonic in n', () => {
-      fc.assert(fc.property(calendars, instant, days, (calendar, from, n) => {
-        assert.ok(calendar.addBusinessDays(from, n + 1).getTime() > calendar.addBusinessDays(from, n).getTime());
-      }), { numRuns: 100 });
+      fc.assert(
+        fc.property(calendars, instant, days, (calendar, from, n) => {
+          assert.ok(calendar.addBusinessDays(from, n + 1).getTime() > calendar.addBusinessDays(from, n).getTime());
+        }),
+        { numRuns: 100 },
+      );
     });
 
     it('skips exactly n business days', () => {
-      fc.assert(fc.property(calendars, instant, days, (calendar, from, n) => {
-        assert.equal(calendar.businessDaysBetween(from, calendar.addBusinessDays(from, n)), n);
-      }), { numRuns: 100 });
+      fc.assert(
+        fc.property(calendars, instant, days, (calendar, from, n) => {
+          assert.equal(calendar.businessDaysBetween(from, calendar.addBusinessDays(from, n)), n);
+        }),
+        { numRuns: 100 },
+      );
     });
   });
 });

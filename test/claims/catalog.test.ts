@@ -39,9 +39,26 @@ describe('claims/catalog', () => {
   });
 
   it('names the products the spec lists', () => {
-    for (const id of ['exchangeOnline', 'sharePointOnline', 'microsoftTeams', 'oneDrive', 'microsoft365Apps', 'intune', 'entraId',
-      'defenderForOffice365', 'defenderForEndpoint', 'dynamics365Sales', 'dynamics365CustomerService', 'dynamics365FieldService',
-      'dynamics365Finance', 'dynamics365SupplyChainManagement', 'dynamics365BusinessCentral', 'powerBI', 'powerApps', 'powerAutomate']) {
+    for (const id of [
+      'exchangeOnline',
+      'sharePointOnline',
+      'microsoftTeams',
+      'oneDrive',
+      'microsoft365Apps',
+      'intune',
+      'entraId',
+      'defenderForOffice365',
+      'defenderForEndpoint',
+      'dynamics365Sales',
+      'dynamics365CustomerService',
+      'dynamics365FieldService',
+      'dynamics365Finance',
+      'dynamics365SupplyChainManagement',
+      'dynamics365BusinessCentral',
+      'powerBI',
+      'powerApps',
+      'powerAutomate',
+    ]) {
       assert.ok(productById(id), id);
     }
     assert.equal(productById('azure'), undefined);

@@ -1,5 +1,13 @@
 import assert from 'node:assert/strict';
-import { MAX_POE_FILES, addComment, applyEdit, createDraft, editableFields, type ClaimPatch, type DraftInput } from '../../claims/claimEdits';
+import {
+  MAX_POE_FILES,
+  addComment,
+  applyEdit,
+  createDraft,
+  editableFields,
+  type ClaimPatch,
+  type DraftInput,
+} from '../../claims/claimEdits';
 import type { Problem, Result } from '../../claims/errors';
 import type { Claim, ClaimStatus } from '../../claims/model';
 import { SUBSCRIPTION_A, TENANT, T0, admin, org, partnerUser, poeFile, reviewer, validClaim } from './fixtures';
@@ -21,8 +29,10 @@ function value(result: Result<Claim, Problem[]>): Claim {
   if (!result.ok) assert.fail(`refused: ${JSON.stringify(result.error)}`);
   return result.value;
 }
-const codes = (result: Result<Claim, Problem[]>): string[] => (result.ok ? [] : result.error.map((p) => `${p.code}@${p.field}`));
-const frozen = (claim: Claim): Claim => JSON.parse(JSON.stringify(claim), (_k, v: unknown) => (v && typeof v === 'object' ? Object.freeze(v) : v)) as Claim;
+const codes = (result: Result<Claim, Problem[]>): string[] =>
+  result.ok ? [] : result.error.map((p) => `${p.code}@${p.field}`);
+const frozen = (claim: Claim): Claim =>
+  JSON.parse(JSON.stringify(claim), (_k, v: unknown) => (v && typeof v === 'object' ? Object.freeze(v) : v)) as Claim;
 
 describe('claims/claimEdits', () => {
   describe('createDraft', () => {
@@ -33,7 +43,9 @@ describe('claims/claimEdits', () => {
       assert.equal(draft.mpnId, '1234567');
       assert.equal(draft.customerDomain, 'xn--bcher-kva.de');
       assert.equal(draft.customerTenantId, TENANT);
-      assert.deepEqual(draft.history, [{ at: T0.toISOString(), actor: admin, event: 'created', from: null, to: 'draft' }]);
+      assert.deepEqual(draft.history, [
+        { at: T0.toISOString(), actor: admin, event: 'created', from: null, to: 'draft' },
+      ]);
       assert.equal(draft.createdAt, T0.toISOString());
       assert.equal(draft.dueAt, undefined);
     });
@@ -47,13 +59,33 @@ describe('claims/claimEdits', () => {
     });
 
     it('reports every problem in the first steps at once', () => {
-      const result = createDraft({ ...draftInput, customerTenantId: 'nope', customerDomain: 'contoso', solutionArea: 'microsoft365', activity: 'revenueAssociation', name: '' }, admin, T0);
-      assert.deepEqual(codes(result), ['domainNotQualified@customerDomain', 'tenantIdInvalid@customerTenantId', 'activityNotAllowed@activity', 'required@name']);
+      const result = createDraft(
+        {
+          ...draftInput,
+          customerTenantId: 'nope',
+          customerDomain: 'contoso',
+          solutionArea: 'microsoft365',
+          activity: 'revenueAssociation',
+          name: '',
+        },
+        admin,
+        T0,
+      );
+      assert.deepEqual(codes(result), [
+        'domainNotQualified@customerDomain',
+        'tenantIdInvalid@customerTenantId',
+        'activityNotAllowed@activity',
+        'required@name',
+      ]);
     });
 
     it('asks revenue associations for their three names', () => {
       const result = createDraft({ ...draftInput, activity: 'revenueAssociation' }, admin, T0);
-      assert.deepEqual(codes(result), ['required@revenue.solutionSellerName', 'required@revenue.customerName', 'required@revenue.isvSolutionName']);
+      assert.deepEqual(codes(result), [
+        'required@revenue.solutionSellerName',
+        'required@revenue.customerName',
+        'required@revenue.isvSolutionName',
+      ]);
     });
 
     it('lets only the incentives admin create a claim', () => {
@@ -64,7 +96,9 @@ describe('claims/claimEdits', () => {
   describe('applyEdit', () => {
     it('changes anything in a draft, without history noise', () => {
       const before = frozen(validClaim());
-      const after = value(applyEdit(before, { name: 'Renamed', productIds: ['dynamics365Finance'], subscriptions: [] }, admin, NOW));
+      const after = value(
+        applyEdit(before, { name: 'Renamed', productIds: ['dynamics365Finance'], subscriptions: [] }, admin, NOW),
+      );
       assert.equal(after.name, 'Renamed');
       assert.deepEqual(after.productIds, ['dynamics365Finance']);
       assert.equal(after.history.length, before.history.length);
@@ -73,10 +107,19 @@ describe('claims/claimEdits', () => {
     });
 
     it('stores contacts trimmed and subscription ids canonical', () => {
-      const after = value(applyEdit(validClaim(), {
-        customerContact: { name: ' Chris ', title: ' CIO ', email: 'chris@CONTOSO.com ' },
-        subscriptions: [{ productId: 'dynamics365Sales', multiple: true, subscriptionIds: [SUBSCRIPTION_A.toUpperCase()] }],
-      }, admin, NOW));
+      const after = value(
+        applyEdit(
+          validClaim(),
+          {
+            customerContact: { name: ' Chris ', title: ' CIO ', email: 'chris@CONTOSO.com ' },
+            subscriptions: [
+              { productId: 'dynamics365Sales', multiple: true, subscriptionIds: [SUBSCRIPTION_A.toUpperCase()] },
+            ],
+          },
+          admin,
+          NOW,
+        ),
+      );
       assert.deepEqual(after.customerContact, { name: 'Chris', title: 'CIO', email: 'chris@contoso.com' });
       assert.deepEqual(after.subscriptions[0]?.subscriptionIds, [SUBSCRIPTION_A]);
     });
@@ -84,14 +127,31 @@ describe('claims/claimEdits', () => {
     it('keeps a contact field it does not know on save (contacts are copied, not rebuilt)', () => {
       // A field added to Contact later (a phone number, say) must survive without a change to the edit code.
       const withPhone = { name: ' Chris ', title: 'CIO', email: 'chris@contoso.com', phone: '+82 2 1234 5678' };
-      const after = value(applyEdit(validClaim(), { customerContact: withPhone, technicalContact: withPhone }, admin, NOW));
-      assert.deepEqual(after.customerContact, { name: 'Chris', title: 'CIO', email: 'chris@contoso.com', phone: '+82 2 1234 5678' });
-      assert.deepEqual(after.technicalContact, { name: 'Chris', title: 'CIO', email: 'chris@contoso.com', phone: '+82 2 1234 5678' });
+      const after = value(
+        applyEdit(validClaim(), { customerContact: withPhone, technicalContact: withPhone }, admin, NOW),
+      );
+      assert.deepEqual(after.customerContact, {
+        name: 'Chris',
+        title: 'CIO',
+        email: 'chris@contoso.com',
+        phone: '+82 2 1234 5678',
+      });
+      assert.deepEqual(after.technicalContact, {
+        name: 'Chris',
+        title: 'CIO',
+        email: 'chris@contoso.com',
+        phone: '+82 2 1234 5678',
+      });
     });
 
     it('reports malformed values only in the fields it was given', () => {
       const claim = validClaim({ partnerContact: undefined, poe: [] });
-      const result = applyEdit(claim, { customerContact: { name: 'Chris', title: 'CIO', email: 'not-an-email' }, mpnId: '12' }, admin, NOW);
+      const result = applyEdit(
+        claim,
+        { customerContact: { name: 'Chris', title: 'CIO', email: 'not-an-email' }, mpnId: '12' },
+        admin,
+        NOW,
+      );
       assert.deepEqual(codes(result), ['mpnIdInvalid@mpnId', 'emailInvalid@customerContact.email']);
     });
 
@@ -105,25 +165,50 @@ describe('claims/claimEdits', () => {
 
     it('allows the info-request fields while partner action is required, and records the edit', () => {
       const claim = frozen(validClaim({ status: 'partnerActionRequired' }));
-      const patch: ClaimPatch = { mpnId: '7654321', productIds: ['dynamics365Sales'], addPoe: [poeFile('poe-2')],
-        partnerContact: { name: 'Pat', email: 'pat@fabrikam.com' } };
+      const patch: ClaimPatch = {
+        mpnId: '7654321',
+        productIds: ['dynamics365Sales'],
+        addPoe: [poeFile('poe-2')],
+        partnerContact: { name: 'Pat', email: 'pat@fabrikam.com' },
+      };
       const after = value(applyEdit(claim, patch, admin, NOW, org));
       assert.equal(after.mpnId, '7654321');
-      assert.deepEqual(after.poe.map((f) => f.id), ['poe-1', 'poe-2']);
-      assert.deepEqual(after.history.at(-1), { at: NOW.toISOString(), actor: admin, event: 'edited', from: 'partnerActionRequired',
-        to: 'partnerActionRequired', reasonCodes: ['mpnId', 'productIds', 'partnerContact', 'addPoe'] });
+      assert.deepEqual(
+        after.poe.map((f) => f.id),
+        ['poe-1', 'poe-2'],
+      );
+      assert.deepEqual(after.history.at(-1), {
+        at: NOW.toISOString(),
+        actor: admin,
+        event: 'edited',
+        from: 'partnerActionRequired',
+        to: 'partnerActionRequired',
+        reasonCodes: ['mpnId', 'productIds', 'partnerContact', 'addPoe'],
+      });
     });
 
     it('locks everything else while partner action is required', () => {
       const claim = validClaim({ status: 'partnerActionRequired' });
-      assert.deepEqual(codes(applyEdit(claim, { name: 'x', customerTenantId: TENANT, removePoeIds: ['poe-1'] }, admin, NOW)),
-        ['claimLocked@name', 'claimLocked@customerTenantId', 'claimLocked@removePoeIds']);
+      assert.deepEqual(
+        codes(applyEdit(claim, { name: 'x', customerTenantId: TENANT, removePoeIds: ['poe-1'] }, admin, NOW)),
+        ['claimLocked@name', 'claimLocked@customerTenantId', 'claimLocked@removePoeIds'],
+      );
     });
 
-    const lockedStatuses: ClaimStatus[] = ['submitted', 'underReview', 'approvedCustomerNotified', 'associated', 'rejected', 'dispute', 'rejectedFinal'];
+    const lockedStatuses: ClaimStatus[] = [
+      'submitted',
+      'underReview',
+      'approvedCustomerNotified',
+      'associated',
+      'rejected',
+      'dispute',
+      'rejectedFinal',
+    ];
     for (const status of lockedStatuses) {
       it(`locks a claim that is ${status}`, () => {
-        assert.deepEqual(codes(applyEdit(validClaim({ status }), { mpnId: '7654321' }, admin, NOW)), ['claimLocked@mpnId']);
+        assert.deepEqual(codes(applyEdit(validClaim({ status }), { mpnId: '7654321' }, admin, NOW)), [
+          'claimLocked@mpnId',
+        ]);
         assert.deepEqual(editableFields(status), []);
       });
     }
@@ -133,7 +218,9 @@ describe('claims/claimEdits', () => {
     });
 
     it('refuses a PoE id twice and more than the PoE limit', () => {
-      assert.deepEqual(codes(applyEdit(validClaim(), { addPoe: [poeFile('poe-1')] }, admin, NOW)), ['poeDuplicate@poe']);
+      assert.deepEqual(codes(applyEdit(validClaim(), { addPoe: [poeFile('poe-1')] }, admin, NOW)), [
+        'poeDuplicate@poe',
+      ]);
       const many = Array.from({ length: MAX_POE_FILES }, (_, i) => poeFile(`extra-${i}`));
       assert.deepEqual(codes(applyEdit(validClaim(), { addPoe: many }, admin, NOW)), ['tooManyPoe@poe']);
     });
@@ -177,7 +264,10 @@ describe('claims/claimEdits: the machine check of a recorded PoE file', () => {
     const claim = validClaim({ poe: [poeFile('a'), poeFile('b')] });
     const edited = applyEdit(claim, { poeChecks: [{ poeId: 'b', check }] }, admin, T0);
     assert.ok(edited.ok);
-    assert.deepEqual(edited.value.poe.map((f) => f.check), [undefined, check]);
+    assert.deepEqual(
+      edited.value.poe.map((f) => f.check),
+      [undefined, check],
+    );
   });
 
   it('is not a partner edit: no history entry while the partner answers an information request', () => {

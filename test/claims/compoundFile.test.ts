@@ -21,10 +21,24 @@ describe('compound file scanner', () => {
   });
 
   it("lets the root's class id decide over names from embedded objects", () => {
-    assert.equal(kindOf(compoundFile({ names: ['WordDocument', 'ObjectPool', 'Workbook'], rootClassId: CLASS_IDS.word })), 'doc');
-    assert.equal(kindOf(compoundFile({ names: ['MBD0001', 'WordDocument', 'Workbook'], rootClassId: CLASS_IDS.excel })), 'xls');
+    assert.equal(
+      kindOf(compoundFile({ names: ['WordDocument', 'ObjectPool', 'Workbook'], rootClassId: CLASS_IDS.word })),
+      'doc',
+    );
+    assert.equal(
+      kindOf(compoundFile({ names: ['MBD0001', 'WordDocument', 'Workbook'], rootClassId: CLASS_IDS.excel })),
+      'xls',
+    );
     assert.equal(kindOf(compoundFile({ names: [], rootClassId: CLASS_IDS.powerPoint })), 'ppt');
-    assert.equal(kindOf(compoundFile({ names: ['__attach_version1.0_#00000000', 'WordDocument'], rootClassId: CLASS_IDS.outlookMessage })), 'msg');
+    assert.equal(
+      kindOf(
+        compoundFile({
+          names: ['__attach_version1.0_#00000000', 'WordDocument'],
+          rootClassId: CLASS_IDS.outlookMessage,
+        }),
+      ),
+      'msg',
+    );
   });
 
   it('without a class id, prefers the container stream: a message attaching a document is a message', () => {

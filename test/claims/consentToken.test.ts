@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { CONSENT_PURPOSE, ConsentTokens, MAX_TOKEN_LENGTH, type ConsentGrant, type ConsentTokenRejection } from '../../claims/consentToken';
+import {
+  CONSENT_PURPOSE,
+  ConsentTokens,
+  MAX_TOKEN_LENGTH,
+  type ConsentGrant,
+  type ConsentTokenRejection,
+} from '../../claims/consentToken';
 import type { Clock } from '../../claims/ports';
 
 const SECRET = 'a-test-signing-key-that-is-long-enough-0123456789';
@@ -27,7 +33,8 @@ function parts(token: string): [string, string, string] {
 }
 
 const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const decode = (payload: string) => JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+const decode = (payload: string) =>
+  JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
 
 describe('consent tokens', () => {
   let clock: SettableClock;
@@ -66,8 +73,14 @@ describe('consent tokens', () => {
     });
 
     it('derives the same nonce from the same seed, and a different one from another seed or key', () => {
-      assert.equal(tokens.nonceFor('claim-1/5.customerConsentRequest'), tokens.nonceFor('claim-1/5.customerConsentRequest'));
-      assert.notEqual(tokens.nonceFor('claim-1/5.customerConsentRequest'), tokens.nonceFor('claim-1/6.customerConsentRequest'));
+      assert.equal(
+        tokens.nonceFor('claim-1/5.customerConsentRequest'),
+        tokens.nonceFor('claim-1/5.customerConsentRequest'),
+      );
+      assert.notEqual(
+        tokens.nonceFor('claim-1/5.customerConsentRequest'),
+        tokens.nonceFor('claim-1/6.customerConsentRequest'),
+      );
       assert.notEqual(tokens.nonceFor('seed'), new ConsentTokens(`${SECRET}-other`, clock).nonceFor('seed'));
     });
 
@@ -89,8 +102,17 @@ describe('consent tokens', () => {
     it('a payload changed to another claim, contact or later expiry, keeping the signature, is a bad signature', () => {
       const [version, payload, signature] = parts(tokens.issue(input));
       const grant = decode(payload);
-      for (const change of [{ claimId: 'claim-2' }, { contactEmail: 'mallory@evil.example' }, { expiresAt: '2099-01-01T00:00:00.000Z' }, { partnerId: 'p2' }]) {
-        assert.equal(reasonOf(tokens, `${version}.${encode({ ...grant, ...change })}.${signature}`), 'tokenBadSignature', JSON.stringify(change));
+      for (const change of [
+        { claimId: 'claim-2' },
+        { contactEmail: 'mallory@evil.example' },
+        { expiresAt: '2099-01-01T00:00:00.000Z' },
+        { partnerId: 'p2' },
+      ]) {
+        assert.equal(
+          reasonOf(tokens, `${version}.${encode({ ...grant, ...change })}.${signature}`),
+          'tokenBadSignature',
+          JSON.stringify(change),
+        );
       }
     });
 
@@ -103,14 +125,29 @@ describe('consent tokens', () => {
     it('an unknown version, a missing part or an extra part is malformed', () => {
       const token = tokens.issue(input);
       const [, payload, signature] = parts(token);
-      for (const bad of [`v2.${payload}.${signature}`, `${payload}.${signature}`, `${token}.x`, `v1..${signature}`, `v1.${payload}.`, '', 'v1', '...']) {
+      for (const bad of [
+        `v2.${payload}.${signature}`,
+        `${payload}.${signature}`,
+        `${token}.x`,
+        `v1..${signature}`,
+        `v1.${payload}.`,
+        '',
+        'v1',
+        '...',
+      ]) {
         assert.equal(reasonOf(tokens, bad), 'tokenMalformed', bad);
       }
     });
 
     it('characters outside base64url, padding and whitespace are malformed, not ignored', () => {
       const [version, payload, signature] = parts(tokens.issue(input));
-      for (const bad of [`${version}.${payload}=.${signature}`, `${version}.${payload}.${signature}=`, `${version}.${payload} .${signature}`, `${version}.${payload}.${signature}\n`, `${version}.${payload.replace(/.$/, '+')}.${signature}`]) {
+      for (const bad of [
+        `${version}.${payload}=.${signature}`,
+        `${version}.${payload}.${signature}=`,
+        `${version}.${payload} .${signature}`,
+        `${version}.${payload}.${signature}\n`,
+        `${version}.${payload.replace(/.$/, '+')}.${signature}`,
+      ]) {
         assert.equal(reasonOf(tokens, bad), 'tokenMalformed', JSON.stringify(bad));
       }
     });
@@ -121,7 +158,14 @@ describe('consent tokens', () => {
 
     it('a correctly signed payload that is not a complete grant is malformed', () => {
       const grant = decode(parts(tokens.issue(input))[1]);
-      for (const payload of [{ ...grant, nonce: '' }, { ...grant, claimId: 42 }, { ...grant, expiresAt: 'soon' }, ['a'], 'text', null]) {
+      for (const payload of [
+        { ...grant, nonce: '' },
+        { ...grant, claimId: 42 },
+        { ...grant, expiresAt: 'soon' },
+        ['a'],
+        'text',
+        null,
+      ]) {
         assert.equal(reasonOf(tokens, tokens.sign(payload)), 'tokenMalformed', JSON.stringify(payload));
       }
       const { nonce: _dropped, ...withoutNonce } = grant;
@@ -222,7 +266,10 @@ describe('consent tokens', () => {
         const result = tokens.verifyReference(t);
         return result.ok ? 'accepted' : result.error.reason;
       };
-      assert.equal(refusal(`${version}.${id.slice(0, -1)}${id.endsWith('A') ? 'B' : 'A'}.${signature}`), 'tokenBadSignature');
+      assert.equal(
+        refusal(`${version}.${id.slice(0, -1)}${id.endsWith('A') ? 'B' : 'A'}.${signature}`),
+        'tokenBadSignature',
+      );
       assert.equal(refusal(other.grantToken(grantId)), 'tokenBadSignature');
       assert.equal(refusal(`v3.${id}.${signature}`), 'tokenMalformed');
       assert.equal(refusal(`${version}.${id}`), 'tokenMalformed');
@@ -230,10 +277,17 @@ describe('consent tokens', () => {
       assert.throws(() => tokens.grantToken('no dots.allowed'), RangeError);
     });
 
-    it('still verify v1 tokens whole, and check a looked-up grant\'s purpose and expiry', () => {
+    it("still verify v1 tokens whole, and check a looked-up grant's purpose and expiry", () => {
       const v1 = tokens.verifyReference(tokens.issue(input));
       assert.ok(v1.ok && v1.value.kind === 'grant' && v1.value.grant.contactEmail === 'chris@contoso.com');
-      const grant: ConsentGrant = { claimId: 'c', partnerId: 'p', contactEmail: 'x@y.example', purpose: CONSENT_PURPOSE, expiresAt: CLOSES.toISOString(), nonce: grantId };
+      const grant: ConsentGrant = {
+        claimId: 'c',
+        partnerId: 'p',
+        contactEmail: 'x@y.example',
+        purpose: CONSENT_PURPOSE,
+        expiresAt: CLOSES.toISOString(),
+        nonce: grantId,
+      };
       assert.ok(tokens.checkGrant(grant).ok);
       const late = new ConsentTokens(SECRET, new SettableClock(new Date(CLOSES.getTime() + 1)));
       const expired = late.checkGrant(grant);

@@ -13,13 +13,28 @@ import type { Claim } from '../../claims/model';
 import type { TenantDirectory } from '../../claims/ports';
 import { isConsumerDomain, type TenantLookup } from '../../claims/tenants';
 import { freshCosmosDatabase } from '../support/cosmosTestDatabase';
-import { REVIEWER, calendar, codes, draft, engineOn, newPartner, refOf, value, type Engine, type Partner } from './engineHarness';
+import {
+  REVIEWER,
+  calendar,
+  codes,
+  draft,
+  engineOn,
+  newPartner,
+  refOf,
+  value,
+  type Engine,
+  type Partner,
+} from './engineHarness';
 
 const CUSTOMER = randomUUID();
 
 /** The directory as the test's world knows it: the customer's domain, a rival's, and nothing else. */
 function directory(partnerTenant: string): TenantDirectory {
-  const known: Record<string, string> = { 'customer.example': CUSTOMER, 'rival.example': randomUUID(), 'partner.example': partnerTenant };
+  const known: Record<string, string> = {
+    'customer.example': CUSTOMER,
+    'rival.example': randomUUID(),
+    'partner.example': partnerTenant,
+  };
   return {
     lookup: async (domain: string): Promise<TenantLookup> => {
       if (isConsumerDomain(domain)) return { kind: 'consumer' };
@@ -37,7 +52,14 @@ describe('claims/contactCheck', () => {
   beforeEach(async () => {
     engine = await engineOn(await freshCosmosDatabase());
     partner = await newPartner(engine);
-    lifecycle = new ClaimLifecycle({ claims: engine.claims, associations: engine.associations, partners: engine.partners, calendar, clock: engine.clock, contactTenants: directory(partner.org.id) });
+    lifecycle = new ClaimLifecycle({
+      claims: engine.claims,
+      associations: engine.associations,
+      partners: engine.partners,
+      calendar,
+      clock: engine.clock,
+      contactTenants: directory(partner.org.id),
+    });
   });
 
   const contacts = (customer: string, partnerEmail = 'pat@partner.example'): Partial<Claim> => ({
@@ -48,19 +70,34 @@ describe('claims/contactCheck', () => {
   });
 
   it('tells verified, refused and unverified addresses apart, for each contact against its own tenant', async () => {
-    const claim = { partnerId: partner.org.id, ...contacts('chris@customer.example', 'pat@rival.example'), technicalContact: { name: 'T', title: 'IT', email: 'tess@unknown.example' } } as Claim;
+    const claim = {
+      partnerId: partner.org.id,
+      ...contacts('chris@customer.example', 'pat@rival.example'),
+      technicalContact: { name: 'T', title: 'IT', email: 'tess@unknown.example' },
+    } as Claim;
     const checked = await checkContacts(claim, directory(partner.org.id));
-    assert.deepEqual(checked.problems.map((p) => [p.code, p.field]), [['contactNotPartner', 'partnerContact.email']]);
+    assert.deepEqual(
+      checked.problems.map((p) => [p.code, p.field]),
+      [['contactNotPartner', 'partnerContact.email']],
+    );
     assert.deepEqual(checked.unverified, ['technicalContact']);
-    const personal = await checkContacts({ ...claim, customerContact: { name: 'C', email: 'chris@gmail.com' }, partnerContact: undefined } as Claim, directory(partner.org.id));
-    assert.deepEqual(personal.problems.map((p) => p.code), ['contactPersonalMailbox']);
+    const personal = await checkContacts(
+      { ...claim, customerContact: { name: 'C', email: 'chris@gmail.com' }, partnerContact: undefined } as Claim,
+      directory(partner.org.id),
+    );
+    assert.deepEqual(
+      personal.problems.map((p) => p.code),
+      ['contactPersonalMailbox'],
+    );
   });
 
   it('refuses submission with a customer contact of another tenant or a personal mailbox, and changes nothing', async () => {
     for (const email of ['dana@rival.example', 'dana@outlook.com']) {
       const claim = await draft(engine, partner, contacts(email));
       const refused = await lifecycle.submit(refOf(claim), partner.admin);
-      assert.deepEqual(codes(refused), [email.endsWith('outlook.com') ? 'contactPersonalMailbox' : 'contactNotCustomer']);
+      assert.deepEqual(codes(refused), [
+        email.endsWith('outlook.com') ? 'contactPersonalMailbox' : 'contactNotCustomer',
+      ]);
       assert.equal((await engine.claims.get(claim.partnerId, claim.id))?.value.status, 'draft');
     }
   });
@@ -89,7 +126,13 @@ describe('claims/contactCheck', () => {
     value(await lifecycle.startReview(ref, REVIEWER));
     value(await lifecycle.confirmContact(ref, REVIEWER, 'customerContact'));
     const stored = (await engine.claims.get(claim.partnerId, claim.id)) ?? assert.fail('stored');
-    await engine.claims.replace({ ...stored.value, customerContact: { name: 'Chris Customer', title: 'CIO', email: 'someone@other-unknown.example' } }, stored.etag);
+    await engine.claims.replace(
+      {
+        ...stored.value,
+        customerContact: { name: 'Chris Customer', title: 'CIO', email: 'someone@other-unknown.example' },
+      },
+      stored.etag,
+    );
     assert.deepEqual(codes(await lifecycle.approve(ref, REVIEWER)), ['contactUnconfirmed']);
   });
 
@@ -100,7 +143,10 @@ describe('claims/contactCheck', () => {
     value(await lifecycle.startReview(ref, REVIEWER));
     // Changed behind the lifecycle's back to a rival's address: approval checks again.
     const stored = (await engine.claims.get(claim.partnerId, claim.id)) ?? assert.fail('stored');
-    await engine.claims.replace({ ...stored.value, customerContact: { name: 'Mallory', email: 'mallory@rival.example' } }, stored.etag);
+    await engine.claims.replace(
+      { ...stored.value, customerContact: { name: 'Mallory', email: 'mallory@rival.example' } },
+      stored.etag,
+    );
     assert.deepEqual(codes(await lifecycle.approve(ref, REVIEWER)), ['contactNotCustomer']);
   });
 });

@@ -62,7 +62,10 @@ export class RecordingNotifier implements Notifier {
 }
 
 export const OPERATOR_TENANT = '0e9e7a70-0000-4000-8000-00000000000e';
-export const REVIEWER: Caller = { actor: { role: 'reviewer', id: 'aad-reviewer', name: 'Rita Reviewer' }, tenantId: OPERATOR_TENANT };
+export const REVIEWER: Caller = {
+  actor: { role: 'reviewer', id: 'aad-reviewer', name: 'Rita Reviewer' },
+  tenantId: OPERATOR_TENANT,
+};
 
 export interface Partner {
   org: PartnerOrganisation;
@@ -104,7 +107,14 @@ export async function engineOn(db: TestDatabase, options: EngineOptions = {}): P
   const claims = new CosmosClaimRepository(db.container('claims'));
   const associations = new CosmosAssociationStore(db.container('associations'), { clock });
   const partners = new CosmosPartnerDirectory(db.container('partners'), { operatorTenantId: OPERATOR_TENANT });
-  await partners.upsert({ id: OPERATOR_TENANT, type: 'operator', name: 'Program operator', locations: [], incentivesAdmins: [], reviewers: ['aad-reviewer'] });
+  await partners.upsert({
+    id: OPERATOR_TENANT,
+    type: 'operator',
+    name: 'Program operator',
+    locations: [],
+    incentivesAdmins: [],
+    reviewers: ['aad-reviewer'],
+  });
   const logs: LogEntry[] = [];
   const log: EngineLog = (level, event, facts) => logs.push({ level, event, facts });
   const notifier = new RecordingNotifier();
@@ -182,22 +192,35 @@ export function codes(result: Result<unknown, Problem[]>): string[] {
 
 /** A draft Microsoft 365 claim of `partner` for a customer tenant of its own (so keys never collide across tests). */
 export async function draft(engine: Engine, partner: Partner, overrides: Partial<Claim> = {}): Promise<Claim> {
-  const claim = validM365Claim({ id: randomUUID(), partnerId: partner.org.id, customerTenantId: randomUUID(), createdBy: partner.admin.actor, ...overrides });
+  const claim = validM365Claim({
+    id: randomUUID(),
+    partnerId: partner.org.id,
+    customerTenantId: randomUUID(),
+    createdBy: partner.admin.actor,
+    ...overrides,
+  });
   return (await engine.claims.create(claim)).value;
 }
 
 /** Files a draft and takes it through review to `status` (approval through the lifecycle, keys and all). */
-export async function claimIn(engine: Engine, partner: Partner, status: 'submitted' | 'underReview' | 'approvedCustomerNotified' | 'associated' | 'rejected', overrides: Partial<Claim> = {}): Promise<Claim> {
+export async function claimIn(
+  engine: Engine,
+  partner: Partner,
+  status: 'submitted' | 'underReview' | 'approvedCustomerNotified' | 'associated' | 'rejected',
+  overrides: Partial<Claim> = {},
+): Promise<Claim> {
   const ref = refOf(await draft(engine, partner, overrides));
   const path: ClaimStatus[] = ['submitted', 'underReview', 'approvedCustomerNotified', 'associated'];
   let claim = value(await engine.lifecycle.submit(ref, partner.admin)).value;
   if (status === 'submitted') return claim;
   claim = value(await engine.lifecycle.startReview(ref, REVIEWER)).value;
-  if (status === 'rejected') return value(await engine.lifecycle.reject(ref, REVIEWER, 'insufficientPoe', 'unsigned')).value;
+  if (status === 'rejected')
+    return value(await engine.lifecycle.reject(ref, REVIEWER, 'insufficientPoe', 'unsigned')).value;
   for (const next of path.slice(2, path.indexOf(status) + 1)) {
-    claim = next === 'approvedCustomerNotified'
-      ? value(await engine.lifecycle.approve(ref, REVIEWER)).value
-      : value(await engine.lifecycle.customerDecision(ref, customerOf(claim), 'approve')).value;
+    claim =
+      next === 'approvedCustomerNotified'
+        ? value(await engine.lifecycle.approve(ref, REVIEWER)).value
+        : value(await engine.lifecycle.customerDecision(ref, customerOf(claim), 'approve')).value;
   }
   return claim;
 }

@@ -52,7 +52,8 @@ describe('EvidenceSniffer', () => {
 
   it('copes with one byte at a time', () => {
     const sniffer = new EvidenceSniffer();
-    for (const byte of compoundFile({ names: ['PowerPoint Document'], sectorsBeforeDirectory: 1 })) sniffer.write(Buffer.of(byte));
+    for (const byte of compoundFile({ names: ['PowerPoint Document'], sectorsBeforeDirectory: 1 }))
+      sniffer.write(Buffer.of(byte));
     assert.deepEqual(sniffer.finish(), { status: 'recognised', kind: 'ppt' });
   });
 
@@ -60,7 +61,10 @@ describe('EvidenceSniffer', () => {
     const sniffer = new EvidenceSniffer();
     const exe = Buffer.concat([windowsExecutable(), Buffer.alloc(SNIFF_PREFIX_BYTES)]);
     assert.deepEqual(sniffer.write(exe.subarray(0, SNIFF_PREFIX_BYTES - 1)), { status: 'pending' });
-    assert.deepEqual(sniffer.write(exe.subarray(SNIFF_PREFIX_BYTES - 1)), { status: 'unrecognised', looksLike: 'executable' });
+    assert.deepEqual(sniffer.write(exe.subarray(SNIFF_PREFIX_BYTES - 1)), {
+      status: 'unrecognised',
+      looksLike: 'executable',
+    });
     const pdf = new EvidenceSniffer();
     assert.deepEqual(pdf.write(pdfLike(SNIFF_PREFIX_BYTES + 10)), { status: 'recognised', kind: 'pdf' });
   });
@@ -68,7 +72,10 @@ describe('EvidenceSniffer', () => {
   it('finds a legacy directory that lies past the prefix, which the prefix alone cannot', () => {
     const sectorsPastPrefix = SNIFF_PREFIX_BYTES / 512 + 20;
     const doc = compoundFile({ names: ['WordDocument'], sectorsBeforeDirectory: sectorsPastPrefix });
-    assert.deepEqual(sniffEvidence(doc.subarray(0, SNIFF_PREFIX_BYTES)), { status: 'unrecognised', looksLike: 'compoundFile' });
+    assert.deepEqual(sniffEvidence(doc.subarray(0, SNIFF_PREFIX_BYTES)), {
+      status: 'unrecognised',
+      looksLike: 'compoundFile',
+    });
     const sniffer = new EvidenceSniffer();
     assert.deepEqual(sniffer.write(doc), { status: 'pending' }, 'a compound file is judged only at the end');
     assert.deepEqual(sniffer.finish(), { status: 'recognised', kind: 'doc' });

@@ -64,7 +64,11 @@ describe('evidence type', () => {
       assert.equal(sniffEvidenceKind(Buffer.concat([PLAIN_EML, Buffer.from([0])])), undefined);
       const latin1Header = Buffer.concat([Buffer.from('From: Ren\xe9 <r@x.com>\r\n', 'latin1'), PLAIN_EML]);
       assert.equal(sniffEvidenceKind(latin1Header), undefined);
-      assert.equal(sniffEvidenceKind(Buffer.from('Dear Dana,\r\nFrom: us\r\nTo: you\r\n\r\n')), undefined, 'prose first');
+      assert.equal(
+        sniffEvidenceKind(Buffer.from('Dear Dana,\r\nFrom: us\r\nTo: you\r\n\r\n')),
+        undefined,
+        'prose first',
+      );
     });
 
     it('refuses executables, HTML pages, plain text and empty files, saying what they look like', () => {
@@ -79,12 +83,23 @@ describe('evidence type', () => {
       assert.equal(sniffEvidenceKind(compoundFile({ names: ['Workbook'] })), 'xls');
       assert.equal(sniffEvidenceKind(compoundFile({ names: ['Book'] })), 'xls');
       assert.equal(sniffEvidenceKind(compoundFile({ names: ['Current User', 'PowerPoint Document'] })), 'ppt');
-      assert.equal(sniffEvidenceKind(compoundFile({ names: ['__nameid_version1.0', '__substg1.0_0037001F', '__properties_version1.0'] })), 'msg');
+      assert.equal(
+        sniffEvidenceKind(
+          compoundFile({ names: ['__nameid_version1.0', '__substg1.0_0037001F', '__properties_version1.0'] }),
+        ),
+        'msg',
+      );
     });
 
     it('refuses a compound file whose kind cannot be told (an installer, or no known names)', () => {
-      assert.deepEqual(sniffEvidence(compoundFile({ names: ['SummaryInformation'] })), { status: 'unrecognised', looksLike: 'compoundFile' });
-      assert.equal(sniffEvidenceKind(compoundFile({ names: ['WordDocument'], rootClassId: CLASS_IDS.installer })), undefined);
+      assert.deepEqual(sniffEvidence(compoundFile({ names: ['SummaryInformation'] })), {
+        status: 'unrecognised',
+        looksLike: 'compoundFile',
+      });
+      assert.equal(
+        sniffEvidenceKind(compoundFile({ names: ['WordDocument'], rootClassId: CLASS_IDS.installer })),
+        undefined,
+      );
     });
   });
 
@@ -137,7 +152,10 @@ describe('evidence type', () => {
 
     it('calls unrecognised content that claimed nothing of ours not allowed', () => {
       for (const declared of ['unspecified', 'foreign'] as const) {
-        assert.deepEqual(checkDeclaredType(undefined, declared), { ok: false, error: { code: 'poeTypeNotAllowed', field: 'poe' } });
+        assert.deepEqual(checkDeclaredType(undefined, declared), {
+          ok: false,
+          error: { code: 'poeTypeNotAllowed', field: 'poe' },
+        });
       }
     });
   });
@@ -187,7 +205,11 @@ describe('evidence type', () => {
     for (const file of ['evidenceType.ts', 'evidenceSniffer.ts', 'compoundFile.ts']) {
       const source = readFileSync(path.join(__dirname, '../../claims', file), 'utf8');
       const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
-      assert.deepEqual(imports.filter((name) => !name.startsWith('./') && !name.startsWith('node:')), [], file);
+      assert.deepEqual(
+        imports.filter((name) => !name.startsWith('./') && !name.startsWith('node:')),
+        [],
+        file,
+      );
     }
   });
 });

@@ -16,7 +16,10 @@ export const org: PartnerOrganisation = {
   id: 'partner-tenant',
   type: 'partner',
   name: 'Fabrikam Consulting',
-  locations: [{ mpnId: '1234567', name: 'Seattle' }, { mpnId: '7654321', name: 'Seoul' }],
+  locations: [
+    { mpnId: '1234567', name: 'Seattle' },
+    { mpnId: '7654321', name: 'Seoul' },
+  ],
   incentivesAdmins: ['aad-admin'],
   reviewers: [],
 };

@@ -26,7 +26,10 @@ import {
 } from './engineHarness';
 import { poeFile } from './fixtures';
 
-const keysOf = (claim: Claim): string[] => [`m365|${claim.customerTenantId}|exchangeOnline`, `m365|${claim.customerTenantId}|microsoftTeams`];
+const keysOf = (claim: Claim): string[] => [
+  `m365|${claim.customerTenantId}|exchangeOnline`,
+  `m365|${claim.customerTenantId}|microsoftTeams`,
+];
 const outboxKinds = (claim: Claim): string[] => claim.outbox.map((m) => m.kind);
 
 describe('claims/lifecycle on the Cosmos stand-in', () => {
@@ -37,10 +40,12 @@ describe('claims/lifecycle on the Cosmos stand-in', () => {
   useEngine((fixture) => ({ db, engine, partner } = fixture));
 
   async function holders(keys: string[]): Promise<(string | undefined)[]> {
-    return Promise.all(keys.map(async (key) => {
-      const hold = await engine.associations.holderOf(key);
-      return hold && `${hold.claimId ?? 'legacy'}:${hold.state}`;
-    }));
+    return Promise.all(
+      keys.map(async (key) => {
+        const hold = await engine.associations.holderOf(key);
+        return hold && `${hold.claimId ?? 'legacy'}:${hold.state}`;
+      }),
+    );
   }
 
   describe('who may act', () => {
@@ -49,7 +54,13 @@ describe('claims/lifecycle on the Cosmos stand-in', () => {
       engine.clock.advance(MINUTE);
       const submitted = value(await engine.lifecycle.submit(refOf(claim), partner.admin)).value;
       assert.equal(submitted.status, 'submitted');
-      assert.deepEqual(submitted.history.at(-1), { at: engine.clock.now().toISOString(), actor: partner.admin.actor, event: 'submit', from: 'draft', to: 'submitted' });
+      assert.deepEqual(submitted.history.at(-1), {
+        at: engine.clock.now().toISOString(),
+        actor: partner.admin.actor,
+        event: 'submit',
+        from: 'draft',
+        to: 'submitted',
+      });
       assert.deepEqual(submitted.outbox, []);
       assert.equal(submitted.dueAt, undefined);
     });
@@ -71,21 +82,35 @@ describe('claims/lifecycle on the Cosmos stand-in', () => {
       assert.deepEqual(codes(await engine.lifecycle.withdraw(refOf(claim), user)), ['roleNotAllowed']);
       const stranger = { actor: { role: 'reviewer' as const, id: 'aad-someone' }, tenantId: 'program-operator-tenant' };
       assert.deepEqual(codes(await engine.lifecycle.startReview(refOf(claim), stranger)), ['roleNotAllowed']);
-      assert.deepEqual(codes(await engine.lifecycle.startReview(refOf(claim), { ...REVIEWER, tenantId: partner.org.id })), ['roleNotAllowed']);
+      assert.deepEqual(
+        codes(await engine.lifecycle.startReview(refOf(claim), { ...REVIEWER, tenantId: partner.org.id })),
+        ['roleNotAllowed'],
+      );
       const wrongCustomer = { actor: { role: 'customer' as const, id: 'someone@else.com' } };
-      assert.deepEqual(codes(await engine.lifecycle.customerDecision(refOf(claim), wrongCustomer, 'approve')), ['notFound']);
-      assert.deepEqual(codes(await engine.lifecycle.startReview(refOf(claim), { actor: { role: 'system', id: 'scheduler' } })), ['roleNotAllowed']);
+      assert.deepEqual(codes(await engine.lifecycle.customerDecision(refOf(claim), wrongCustomer, 'approve')), [
+        'notFound',
+      ]);
+      assert.deepEqual(
+        codes(await engine.lifecycle.startReview(refOf(claim), { actor: { role: 'system', id: 'scheduler' } })),
+        ['roleNotAllowed'],
+      );
       assert.equal((await read(engine, claim)).value.status, 'submitted');
     });
 
     it('answers notFound for a claim that does not exist', async () => {
-      assert.deepEqual(codes(await engine.lifecycle.startReview({ partnerId: partner.org.id, claimId: randomUUID() }, REVIEWER)), ['notFound']);
+      assert.deepEqual(
+        codes(await engine.lifecycle.startReview({ partnerId: partner.org.id, claimId: randomUUID() }, REVIEWER)),
+        ['notFound'],
+      );
     });
 
     it('accepts the customer contact email in any case', async () => {
       const claim = await claimIn(engine, partner, 'approvedCustomerNotified');
       const shouting = { actor: { role: 'customer' as const, id: 'CHRIS@Contoso.com' } };
-      assert.equal(value(await engine.lifecycle.customerDecision(refOf(claim), shouting, 'approve')).value.status, 'associated');
+      assert.equal(
+        value(await engine.lifecycle.customerDecision(refOf(claim), shouting, 'approve')).value.status,
+        'associated',
+      );
     });
   });
 
@@ -101,9 +126,15 @@ describe('claims/lifecycle on the Cosmos stand-in', () => {
 
     it('asks for information with a deadline ten business days out on the configured calendar, and takes the answer', async () => {
       const claim = await claimIn(engine, partner, 'underReview');
-      const asked = value(await engine.lifecycle.requestInfo(refOf(claim), REVIEWER, ['missingOrOldDates'], 'Please date the SOW')).value;
+      const asked = value(
+        await engine.lifecycle.requestInfo(refOf(claim), REVIEWER, ['missingOrOldDates'], 'Please date the SOW'),
+      ).value;
       const deadline = calendar.addBusinessDays(START, 10).toISOString();
-      assert.deepEqual(asked.infoRequest, { reasonCodes: ['missingOrOldDates'], note: 'Please date the SOW', deadlineAt: deadline });
+      assert.deepEqual(asked.infoRequest, {
+        reasonCodes: ['missingOrOldDates'],
+        note: 'Please date the SOW',
+        deadlineAt: deadline,
+      });
       assert.equal(asked.outbox.at(-1)?.kind, 'infoRequested');
       assert.deepEqual(asked.outbox.at(-1)?.payload, { reasonCodes: ['missingOrOldDates'], deadlineAt: deadline });
       const answered = value(await engine.lifecycle.resubmit(refOf(claim), partner.admin)).value;
@@ -115,7 +146,9 @@ describe('claims/lifecycle on the Cosmos stand-in', () => {
 
     it('refuses an unknown reason code and keeps the claim under review', async () => {
       const claim = await claimIn(engine, partner, 'underReview');
-      assert.deepEqual(codes(await engine.lifecycle.requestInfo(refOf(claim), REVIEWER, ['tooLazy'])), ['reasonCodeUnknown']);
+      assert.deepEqual(codes(await engine.lifecycle.requestInfo(refOf(claim), REVIEWER, ['tooLazy'])), [
+        'reasonCodeUnknown',
+      ]);
       assert.equal((await read(engine, claim)).value.status, 'underReview');
     });
 
@@ -151,15 +184,24 @@ describe('claims/lifecycle on the Cosmos stand-in', () => {
       const before = await read(engine, claim);
       const refused = await engine.lifecycle.approve(refOf(claim), REVIEWER);
       assert.equal(refused.ok, false);
-      assert.deepEqual(!refused.ok && refused.error, [{ code: 'keyHeldByAnotherPartner', field: 'productIds', params: { key: `m365|${first.customerTenantId}|microsoftTeams` } }]);
+      assert.deepEqual(!refused.ok && refused.error, [
+        {
+          code: 'keyHeldByAnotherPartner',
+          field: 'productIds',
+          params: { key: `m365|${first.customerTenantId}|microsoftTeams` },
+        },
+      ]);
       assert.ok(!JSON.stringify(refused).includes(partner.org.id), 'the holder is never named');
       assert.equal((await read(engine, claim)).etag, before.etag);
       assert.deepEqual(await holders(keysOf(claim)), [undefined, `${first.id}:held`]);
     });
 
-    it("tells a partner its own other claim holds the key", async () => {
+    it('tells a partner its own other claim holds the key', async () => {
       const first = await claimIn(engine, partner, 'approvedCustomerNotified');
-      const second = await claimIn(engine, partner, 'underReview', { customerTenantId: first.customerTenantId, productIds: ['exchangeOnline'] });
+      const second = await claimIn(engine, partner, 'underReview', {
+        customerTenantId: first.customerTenantId,
+        productIds: ['exchangeOnline'],
+      });
       assert.deepEqual(codes(await engine.lifecycle.approve(refOf(second), REVIEWER)), ['keyHeldByOwnClaim']);
     });
 
@@ -168,8 +210,14 @@ describe('claims/lifecycle on the Cosmos stand-in', () => {
       const rival = await newPartner(engine);
       for (let round = 0; round < 8; round += 1) {
         const a = await claimIn(engine, partner, 'underReview');
-        const b = await claimIn(engine, rival, 'underReview', { customerTenantId: a.customerTenantId, productIds: ['microsoftTeams', 'intune'] });
-        const results = await Promise.all([engine.lifecycle.approve(refOf(a), REVIEWER), engine.lifecycle.approve(refOf(b), REVIEWER)]);
+        const b = await claimIn(engine, rival, 'underReview', {
+          customerTenantId: a.customerTenantId,
+          productIds: ['microsoftTeams', 'intune'],
+        });
+        const results = await Promise.all([
+          engine.lifecycle.approve(refOf(a), REVIEWER),
+          engine.lifecycle.approve(refOf(b), REVIEWER),
+        ]);
         assert.equal(results.filter((r) => r.ok).length, 1, `round ${round}`);
         const winner = results[0]?.ok ? a : b;
         const loser = winner === a ? b : a;
@@ -185,7 +233,10 @@ describe('claims/lifecycle on the Cosmos stand-in', () => {
 
     it('keeps the holds when a double-clicked approval loses to itself', async () => {
       const claim = await claimIn(engine, partner, 'underReview');
-      const results = await Promise.all([engine.lifecycle.approve(refOf(claim), REVIEWER), engine.lifecycle.approve(refOf(claim), REVIEWER)]);
+      const results = await Promise.all([
+        engine.lifecycle.approve(refOf(claim), REVIEWER),
+        engine.lifecycle.approve(refOf(claim), REVIEWER),
+      ]);
       assert.equal(results.filter((r) => r.ok).length, 1);
       const stored = (await read(engine, claim)).value;
       assert.equal(stored.status, 'approvedCustomerNotified');
@@ -218,7 +269,13 @@ describe('claims/lifecycle on the Cosmos stand-in', () => {
               // Someone else comments between our read and our write.
               const current = await inner.get(next.partnerId, next.id);
               assert.ok(current);
-              await inner.replace({ ...current.value, comments: [{ id: 'c1', author: REVIEWER.actor, text: 'checking', at: START.toISOString() }] }, current.etag);
+              await inner.replace(
+                {
+                  ...current.value,
+                  comments: [{ id: 'c1', author: REVIEWER.actor, text: 'checking', at: START.toISOString() }],
+                },
+                current.etag,
+              );
             }
             return inner.replace(next, etag);
           },
@@ -226,18 +283,31 @@ describe('claims/lifecycle on the Cosmos stand-in', () => {
       const racing = await engineOn(db, { clock: engine.clock, claims: interfering });
       const approved = value(await racing.lifecycle.approve(refOf(claim), REVIEWER)).value;
       assert.equal(approved.status, 'approvedCustomerNotified');
-      assert.deepEqual(approved.comments.map((c) => c.id), ['c1']);
+      assert.deepEqual(
+        approved.comments.map((c) => c.id),
+        ['c1'],
+      );
       assert.deepEqual(await holders(keysOf(claim)), [`${claim.id}:held`, `${claim.id}:held`]);
     });
 
     it('still approves when confirming the holds fails, leaving them pending for the repair pass', async () => {
       const failingConfirm = (inner: AssociationStore): AssociationStore =>
-        Object.assign(Object.create(inner) as AssociationStore, { confirm: async () => { throw new Error('outage'); } });
+        Object.assign(Object.create(inner) as AssociationStore, {
+          confirm: async () => {
+            throw new Error('outage');
+          },
+        });
       const flaky = await engineOn(db, { clock: engine.clock, associations: failingConfirm });
       const claim = await claimIn(engine, partner, 'underReview');
-      assert.equal(value(await flaky.lifecycle.approve(refOf(claim), REVIEWER)).value.status, 'approvedCustomerNotified');
+      assert.equal(
+        value(await flaky.lifecycle.approve(refOf(claim), REVIEWER)).value.status,
+        'approvedCustomerNotified',
+      );
       assert.deepEqual(await holders(keysOf(claim)), [`${claim.id}:pending`, `${claim.id}:pending`]);
-      assert.deepEqual(flaky.logs.map((l) => l.event), ['lifecycle.confirmDeferred']);
+      assert.deepEqual(
+        flaky.logs.map((l) => l.event),
+        ['lifecycle.confirmDeferred'],
+      );
     });
   });
 
@@ -251,34 +321,54 @@ describe('claims/lifecycle on the Cosmos stand-in', () => {
       assert.equal(associated.value.history.at(-1)?.actor.role, 'customer');
       const again = value(await engine.lifecycle.customerDecision(refOf(claim), customerOf(claim), 'approve'));
       assert.equal(again.etag, associated.etag);
-      assert.deepEqual(codes(await engine.lifecycle.customerDecision(refOf(claim), customerOf(claim), 'optOut')), ['customerAlreadyDecided']);
+      assert.deepEqual(codes(await engine.lifecycle.customerDecision(refOf(claim), customerOf(claim), 'optOut')), [
+        'customerAlreadyDecided',
+      ]);
       assert.deepEqual(await holders(keysOf(claim)), [`${claim.id}:held`, `${claim.id}:held`]);
     });
 
     it('opts out: rejected as customer declined, keys released, partner told; repeating is a no-op, changing is refused', async () => {
       const claim = await claimIn(engine, partner, 'approvedCustomerNotified');
-      const declined = value(await engine.lifecycle.customerDecision(refOf(claim), customerOf(claim), 'optOut', 'We never met them'));
+      const declined = value(
+        await engine.lifecycle.customerDecision(refOf(claim), customerOf(claim), 'optOut', 'We never met them'),
+      );
       assert.deepEqual([declined.value.status, declined.value.rejection?.reason], ['rejected', 'customerDeclined']);
       assert.deepEqual(declined.value.heldKeys, []);
       assert.deepEqual(await holders(keysOf(claim)), [undefined, undefined]);
       assert.deepEqual(outboxKinds(declined.value).slice(-2), ['customerOptedOut', 'releaseHolds']);
-      assert.equal(value(await engine.lifecycle.customerDecision(refOf(claim), customerOf(claim), 'optOut')).etag, declined.etag);
-      assert.deepEqual(codes(await engine.lifecycle.customerDecision(refOf(claim), customerOf(claim), 'approve')), ['customerAlreadyDecided']);
+      assert.equal(
+        value(await engine.lifecycle.customerDecision(refOf(claim), customerOf(claim), 'optOut')).etag,
+        declined.etag,
+      );
+      assert.deepEqual(codes(await engine.lifecycle.customerDecision(refOf(claim), customerOf(claim), 'approve')), [
+        'customerAlreadyDecided',
+      ]);
       // the customer's opt-out cannot be disputed away
-      assert.deepEqual(codes(await engine.lifecycle.dispute(refOf(claim), partner.admin, 'please')), ['disputeNotAllowed']);
+      assert.deepEqual(codes(await engine.lifecycle.dispute(refOf(claim), partner.admin, 'please')), [
+        'disputeNotAllowed',
+      ]);
     });
 
     it('cannot opt out once the window made the association official, but may still approve (no-op)', async () => {
       const claim = await claimIn(engine, partner, 'approvedCustomerNotified');
       engine.clock.advance(8 * DAY);
       value(await engine.lifecycle.closeDue(await read(engine, claim)));
-      assert.deepEqual(codes(await engine.lifecycle.customerDecision(refOf(claim), customerOf(claim), 'optOut')), ['optOutWindowClosed']);
-      assert.equal(value(await engine.lifecycle.customerDecision(refOf(claim), customerOf(claim), 'approve')).value.status, 'associated');
+      assert.deepEqual(codes(await engine.lifecycle.customerDecision(refOf(claim), customerOf(claim), 'optOut')), [
+        'optOutWindowClosed',
+      ]);
+      assert.equal(
+        value(await engine.lifecycle.customerDecision(refOf(claim), customerOf(claim), 'approve')).value.status,
+        'associated',
+      );
     });
 
     it('keeps the keys recorded and queues their release when releasing them fails right after an opt-out', async () => {
       const failingRelease = (inner: AssociationStore): AssociationStore =>
-        Object.assign(Object.create(inner) as AssociationStore, { release: async () => { throw new Error('outage'); } });
+        Object.assign(Object.create(inner) as AssociationStore, {
+          release: async () => {
+            throw new Error('outage');
+          },
+        });
       const flaky = await engineOn(db, { clock: engine.clock, associations: failingRelease });
       const claim = await claimIn(engine, partner, 'approvedCustomerNotified');
       const declined = value(await flaky.lifecycle.customerDecision(refOf(claim), customerOf(claim), 'optOut')).value;
@@ -318,8 +408,13 @@ describe('claims/lifecycle on the Cosmos stand-in', () => {
     it('a dispute with new proof that the reviewer upholds reopens the approval and the customer window', async () => {
       const claim = await claimIn(engine, partner, 'rejected');
       engine.clock.advance(29 * DAY);
-      const disputed = value(await engine.lifecycle.dispute(refOf(claim), partner.admin, 'The SOW is signed on page 3', [poeFile('poe-2')])).value;
-      assert.deepEqual([disputed.status, disputed.disputed, disputed.poe.map((p) => p.id)], ['dispute', true, ['poe-1', 'poe-2']]);
+      const disputed = value(
+        await engine.lifecycle.dispute(refOf(claim), partner.admin, 'The SOW is signed on page 3', [poeFile('poe-2')]),
+      ).value;
+      assert.deepEqual(
+        [disputed.status, disputed.disputed, disputed.poe.map((p) => p.id)],
+        ['dispute', true, ['poe-1', 'poe-2']],
+      );
       const approved = value(await engine.lifecycle.approve(refOf(claim), REVIEWER)).value;
       assert.equal(approved.status, 'approvedCustomerNotified');
       assert.deepEqual(outboxKinds(approved).slice(-2), ['disputeOutcome', 'customerConsentRequest']);
@@ -332,19 +427,27 @@ describe('claims/lifecycle on the Cosmos stand-in', () => {
       const final = value(await engine.lifecycle.reject(refOf(claim), REVIEWER, undefined, 'Still unsigned')).value;
       assert.deepEqual([final.status, final.rejection?.reason], ['rejectedFinal', 'disputeLost']);
       assert.deepEqual(final.outbox.at(-1)?.payload, { outcome: 'rejectedFinal', reason: 'disputeLost' });
-      assert.deepEqual(codes(await engine.lifecycle.dispute(refOf(claim), partner.admin, 'again')), ['transitionNotAllowed']);
+      assert.deepEqual(codes(await engine.lifecycle.dispute(refOf(claim), partner.admin, 'again')), [
+        'transitionNotAllowed',
+      ]);
     });
 
     it('refuses a dispute after 30 days, and duplicate proof files', async () => {
       const claim = await claimIn(engine, partner, 'rejected');
-      assert.deepEqual(codes(await engine.lifecycle.dispute(refOf(claim), partner.admin, 'more', [poeFile('poe-1')])), ['poeDuplicate']);
+      assert.deepEqual(codes(await engine.lifecycle.dispute(refOf(claim), partner.admin, 'more', [poeFile('poe-1')])), [
+        'poeDuplicate',
+      ]);
       engine.clock.advance(31 * DAY);
-      assert.deepEqual(codes(await engine.lifecycle.dispute(refOf(claim), partner.admin, 'late')), ['disputeWindowClosed']);
+      assert.deepEqual(codes(await engine.lifecycle.dispute(refOf(claim), partner.admin, 'late')), [
+        'disputeWindowClosed',
+      ]);
     });
 
     it('disassociates an official association with a reason: rejected final, keys released', async () => {
       const claim = await claimIn(engine, partner, 'associated');
-      assert.deepEqual(codes(await engine.lifecycle.disassociate(refOf(claim), partner.admin, '   ')), ['reasonRequired']);
+      assert.deepEqual(codes(await engine.lifecycle.disassociate(refOf(claim), partner.admin, '   ')), [
+        'reasonRequired',
+      ]);
       const ended = value(await engine.lifecycle.disassociate(refOf(claim), partner.admin, 'Customer moved on')).value;
       assert.deepEqual([ended.status, ended.rejection?.reason, ended.heldKeys], ['rejectedFinal', 'disassociated', []]);
       assert.equal(ended.history.at(-1)?.note, 'Customer moved on');

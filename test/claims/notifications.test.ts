@@ -10,7 +10,13 @@ const at = (days: number): Date => new Date(T0.getTime() + days * DAY);
 const KEY = `sub|${TENANT}|${SUBSCRIPTION_A}`;
 
 function message(id: string, nextAttemptAt: Date, leaseUntil?: Date): OutboxMessage {
-  const m: OutboxMessage = { id, kind: 'rejected', createdAt: T0.toISOString(), attempts: 0, nextAttemptAt: nextAttemptAt.toISOString() };
+  const m: OutboxMessage = {
+    id,
+    kind: 'rejected',
+    createdAt: T0.toISOString(),
+    attempts: 0,
+    nextAttemptAt: nextAttemptAt.toISOString(),
+  };
   if (leaseUntil) m.leaseUntil = leaseUntil.toISOString();
   return m;
 }
@@ -27,12 +33,27 @@ const kinds = (messages: OutboxMessage[]): string[] => messages.map((m) => m.kin
 describe('claims/notifications', () => {
   describe('outboxFor', () => {
     const underReview = validClaim({ status: 'underReview', submittedAt: T0.toISOString() });
-    const approved = validClaim({ status: 'approvedCustomerNotified', windowClosesAt: at(8).toISOString(), heldKeys: [KEY] });
-    const disputed = validClaim({ status: 'dispute', disputed: true, rejection: { reason: 'insufficientPoe', at: T0.toISOString() } });
+    const approved = validClaim({
+      status: 'approvedCustomerNotified',
+      windowClosesAt: at(8).toISOString(),
+      heldKeys: [KEY],
+    });
+    const disputed = validClaim({
+      status: 'dispute',
+      disputed: true,
+      rejection: { reason: 'insufficientPoe', at: T0.toISOString() },
+    });
 
     it('tells the partner when review starts, and the answer deadline and reasons when information is requested', () => {
-      assert.deepEqual(kinds(messagesOf(validClaim({ status: 'submitted' }), { type: 'startReview' })), ['reviewStarted']);
-      const [info] = messagesOf(underReview, { type: 'requestInfo', reasonCodes: ['missingAllPoe'], note: 'free text stays on the claim', deadlineAt: at(10) });
+      assert.deepEqual(kinds(messagesOf(validClaim({ status: 'submitted' }), { type: 'startReview' })), [
+        'reviewStarted',
+      ]);
+      const [info] = messagesOf(underReview, {
+        type: 'requestInfo',
+        reasonCodes: ['missingAllPoe'],
+        note: 'free text stays on the claim',
+        deadlineAt: at(10),
+      });
       assert.deepEqual(info?.payload, { reasonCodes: ['missingAllPoe'], deadlineAt: at(10).toISOString() });
     });
 
@@ -44,9 +65,15 @@ describe('claims/notifications', () => {
     });
 
     it('reports a dispute outcome, approved or final, instead of the plain approval or rejection', () => {
-      assert.deepEqual(kinds(messagesOf(disputed, { type: 'approve', windowClosesAt: at(8) })), ['disputeOutcome', 'customerConsentRequest']);
+      assert.deepEqual(kinds(messagesOf(disputed, { type: 'approve', windowClosesAt: at(8) })), [
+        'disputeOutcome',
+        'customerConsentRequest',
+      ]);
       const [lost] = messagesOf(disputed, { type: 'reject' });
-      assert.deepEqual([lost?.kind, lost?.payload], ['disputeOutcome', { outcome: 'rejectedFinal', reason: 'disputeLost' }]);
+      assert.deepEqual(
+        [lost?.kind, lost?.payload],
+        ['disputeOutcome', { outcome: 'rejectedFinal', reason: 'disputeLost' }],
+      );
     });
 
     it('tells the partner about the customer decision and the window closing, and gives back keys on an opt-out', () => {
@@ -62,7 +89,9 @@ describe('claims/notifications', () => {
       assert.deepEqual(rejected?.payload, { reason: 'insufficientPoe' });
       assert.deepEqual(messagesOf(underReview, { type: 'withdraw' }, admin), []);
       const associated = validClaim({ status: 'associated', heldKeys: [KEY] });
-      assert.deepEqual(kinds(messagesOf(associated, { type: 'disassociate', reason: 'moved on' }, admin)), ['releaseHolds']);
+      assert.deepEqual(kinds(messagesOf(associated, { type: 'disassociate', reason: 'moved on' }, admin)), [
+        'releaseHolds',
+      ]);
     });
 
     it('derives ids from the history entry: stable for the same transition, distinct across transitions', () => {

@@ -55,15 +55,26 @@ describe('claims/outboxDispatcher with a delivery ledger', () => {
   it('tells apart the same kind of message from a later transition (ids are per transition)', async () => {
     const claim = await claimIn(engine, partner, 'approvedCustomerNotified');
     await engine.dispatcher({ delivered: ledger }).dispatch(await read(engine, claim));
-    assert.deepEqual(engine.notifier.kindsFor(claim.id), ['reviewStarted', 'approvedCustomerNotified', 'customerConsentRequest']);
+    assert.deepEqual(engine.notifier.kindsFor(claim.id), [
+      'reviewStarted',
+      'approvedCustomerNotified',
+      'customerConsentRequest',
+    ]);
     const other = await claimIn(engine, partner, 'approvedCustomerNotified');
     await engine.dispatcher({ delivered: ledger }).dispatch(await read(engine, other));
-    assert.deepEqual(engine.notifier.kindsFor(other.id), ['reviewStarted', 'approvedCustomerNotified', 'customerConsentRequest']);
+    assert.deepEqual(engine.notifier.kindsFor(other.id), [
+      'reviewStarted',
+      'approvedCustomerNotified',
+      'customerConsentRequest',
+    ]);
   });
 
   it('still settles a sent message when its record cannot be written, and says so', async () => {
     const claim = await claimIn(engine, partner, 'underReview');
-    const forgetful: DeliveryLedger = { wasDelivered: async () => false, recordDelivered: async () => Promise.reject(new Error('503')) };
+    const forgetful: DeliveryLedger = {
+      wasDelivered: async () => false,
+      recordDelivered: async () => Promise.reject(new Error('503')),
+    };
     const report = await engine.dispatcher({ delivered: forgetful }).dispatch(await read(engine, claim));
     assert.equal(report.sent, 1);
     assert.deepEqual((await read(engine, claim)).value.outbox, []);
@@ -72,7 +83,10 @@ describe('claims/outboxDispatcher with a delivery ledger', () => {
 
   it('sends nothing and retries later when the ledger cannot be read', async () => {
     const claim = await claimIn(engine, partner, 'underReview');
-    const unreadable: DeliveryLedger = { wasDelivered: async () => Promise.reject(new Error('503')), recordDelivered: async () => undefined };
+    const unreadable: DeliveryLedger = {
+      wasDelivered: async () => Promise.reject(new Error('503')),
+      recordDelivered: async () => undefined,
+    };
     const report = await engine.dispatcher({ delivered: unreadable }).dispatch(await read(engine, claim));
     assert.deepEqual([report.sent, report.retried], [0, 1]);
     assert.deepEqual(engine.notifier.deliveries, []);

@@ -55,7 +55,11 @@ describe('claims/outboxDispatcher on the Cosmos stand-in', () => {
   it('delivers every due message once, in order, removes them and leaves dueAt to the status timer', async () => {
     const claim = await claimIn(engine, partner, 'approvedCustomerNotified');
     const report = await engine.dispatcher().dispatch(await read(engine, claim));
-    assert.deepEqual(engine.notifier.kindsFor(claim.id), ['reviewStarted', 'approvedCustomerNotified', 'customerConsentRequest']);
+    assert.deepEqual(engine.notifier.kindsFor(claim.id), [
+      'reviewStarted',
+      'approvedCustomerNotified',
+      'customerConsentRequest',
+    ]);
     assert.deepEqual([report.sent, report.retried, report.dead, report.skipped], [3, 0, 0, 0]);
     const stored = (await read(engine, claim)).value;
     assert.deepEqual(stored.outbox, []);
@@ -72,7 +76,10 @@ describe('claims/outboxDispatcher on the Cosmos stand-in', () => {
       return 'sent';
     };
     await engine.dispatcher({ leaseMs: LEASE }).dispatch(await read(engine, claim));
-    assert.deepEqual(seen.map((m) => [m.kind, m.attempts, m.leaseUntil]), [['reviewStarted', 1, new Date(START.getTime() + LEASE).toISOString()]]);
+    assert.deepEqual(
+      seen.map((m) => [m.kind, m.attempts, m.leaseUntil]),
+      [['reviewStarted', 1, new Date(START.getTime() + LEASE).toISOString()]],
+    );
   });
 
   it('leaves messages that are not yet due alone', async () => {
@@ -89,7 +96,9 @@ describe('claims/outboxDispatcher on the Cosmos stand-in', () => {
   it('two dispatchers on the same claims send each message exactly once', async function () {
     this.timeout(30_000);
     const other = await secondInstance();
-    const claims = await Promise.all(Array.from({ length: 6 }, () => claimIn(engine, partner, 'approvedCustomerNotified')));
+    const claims = await Promise.all(
+      Array.from({ length: 6 }, () => claimIn(engine, partner, 'approvedCustomerNotified')),
+    );
     engine.notifier.sendMs = 5;
     const dispatchers = [engine.dispatcher(), other.dispatcher({ notifier: engine.notifier })];
     const versions = await Promise.all(claims.map((c) => read(engine, c)));
@@ -97,7 +106,10 @@ describe('claims/outboxDispatcher on the Cosmos stand-in', () => {
     const sent = engine.notifier.deliveries.map((d) => `${d.claimId}/${d.messageId}`);
     assert.equal(sent.length, claims.length * 3);
     assert.equal(new Set(sent).size, sent.length, 'a message was sent twice');
-    assert.equal(reports.reduce((n, r) => n + r.sent, 0), sent.length);
+    assert.equal(
+      reports.reduce((n, r) => n + r.sent, 0),
+      sent.length,
+    );
     for (const claim of claims) assert.deepEqual((await read(engine, claim)).value.outbox, []);
   });
 
@@ -109,7 +121,11 @@ describe('claims/outboxDispatcher on the Cosmos stand-in', () => {
     const notifier = new RecordingNotifier();
     await restarted.dispatcher({ notifier }).dispatch(await read(restarted, claim));
     await restarted.dispatcher({ notifier }).dispatch(await read(restarted, claim));
-    assert.deepEqual(notifier.kindsFor(claim.id), ['reviewStarted', 'approvedCustomerNotified', 'customerConsentRequest']);
+    assert.deepEqual(notifier.kindsFor(claim.id), [
+      'reviewStarted',
+      'approvedCustomerNotified',
+      'customerConsentRequest',
+    ]);
   });
 
   it('a dispatcher that dies holding a lease blocks others only until the lease ends; then the message goes once', async () => {
@@ -156,7 +172,10 @@ describe('claims/outboxDispatcher on the Cosmos stand-in', () => {
     await dispatcher.dispatch(await read(engine, claim));
     let message = (await read(engine, claim)).value.outbox[0];
     // first retry: 1 s, half fixed and half random (random pinned at 0.5) = 750 ms
-    assert.deepEqual([message?.attempts, message?.leaseUntil, message?.nextAttemptAt], [1, undefined, new Date(START.getTime() + 750).toISOString()]);
+    assert.deepEqual(
+      [message?.attempts, message?.leaseUntil, message?.nextAttemptAt],
+      [1, undefined, new Date(START.getTime() + 750).toISOString()],
+    );
     assert.equal((await read(engine, claim)).value.dueAt, message?.nextAttemptAt);
 
     engine.clock.advance(749);
@@ -166,7 +185,11 @@ describe('claims/outboxDispatcher on the Cosmos stand-in', () => {
     engine.clock.advance(1);
     await dispatcher.dispatch(await read(engine, claim));
     message = (await read(engine, claim)).value.outbox[0];
-    assert.equal(message?.nextAttemptAt, new Date(engine.clock.now().getTime() + 1_500).toISOString(), 'second retry: 2 s × 0.75');
+    assert.equal(
+      message?.nextAttemptAt,
+      new Date(engine.clock.now().getTime() + 1_500).toISOString(),
+      'second retry: 2 s × 0.75',
+    );
 
     engine.clock.advance(1_500);
     await dispatcher.dispatch(await read(engine, claim));
@@ -185,7 +208,14 @@ describe('claims/outboxDispatcher on the Cosmos stand-in', () => {
     const stored = (await read(engine, claim)).value;
     assert.deepEqual([stored.outbox, stored.history.length], [[], claim.history.length]);
     const [entry] = engine.logs.filter((l) => l.event === 'outbox.dead');
-    assert.deepEqual(entry?.facts, { claimId: claim.id, partnerId: claim.partnerId, messageId: ids(claim.outbox)[0], kind: 'reviewStarted', attempts: 1, gaveUp: false });
+    assert.deepEqual(entry?.facts, {
+      claimId: claim.id,
+      partnerId: claim.partnerId,
+      messageId: ids(claim.outbox)[0],
+      kind: 'reviewStarted',
+      attempts: 1,
+      gaveUp: false,
+    });
   });
 
   it('gives up as dead after the last allowed attempt, and treats a throwing Notifier as a retry', async () => {
@@ -200,7 +230,10 @@ describe('claims/outboxDispatcher on the Cosmos stand-in', () => {
     }
     assert.equal(engine.notifier.deliveries.length, 3);
     assert.deepEqual((await read(engine, claim)).value.outbox, []);
-    assert.deepEqual(engine.logs.map((l) => l.event), ['outbox.deliveryFailed', 'outbox.deliveryFailed', 'outbox.deliveryFailed', 'outbox.dead']);
+    assert.deepEqual(
+      engine.logs.map((l) => l.event),
+      ['outbox.deliveryFailed', 'outbox.deliveryFailed', 'outbox.deliveryFailed', 'outbox.dead'],
+    );
     assert.equal(engine.logs[0]?.facts.error, 'Error');
   });
 
@@ -220,7 +253,10 @@ describe('claims/outboxDispatcher on the Cosmos stand-in', () => {
     const stored = (await read(engine, claim)).value;
     assert.equal(stored.status, 'associated');
     // the three messages read at the start went; the customer's approval added its own, still due
-    assert.deepEqual(stored.outbox.map((m) => m.kind), ['customerApproved']);
+    assert.deepEqual(
+      stored.outbox.map((m) => m.kind),
+      ['customerApproved'],
+    );
     assert.equal(engine.notifier.deliveries.length, 3);
   });
 
@@ -235,8 +271,14 @@ describe('claims/outboxDispatcher on the Cosmos stand-in', () => {
 
   it('backoff doubles from the base, caps at the maximum, and jitters within the upper half', () => {
     const policy = { ...DEFAULT_RETRY, baseMs: 1_000, maxMs: 8_000 };
-    assert.deepEqual([1, 2, 3, 4, 5, 9].map((n) => backoffMs(n, policy, () => 1)), [1_000, 2_000, 4_000, 8_000, 8_000, 8_000]);
-    assert.equal(backoffMs(3, policy, () => 0), 2_000);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 9].map((n) => backoffMs(n, policy, () => 1)),
+      [1_000, 2_000, 4_000, 8_000, 8_000, 8_000],
+    );
+    assert.equal(
+      backoffMs(3, policy, () => 0),
+      2_000,
+    );
     for (let i = 0; i < 50; i += 1) {
       const ms = backoffMs(4, policy, Math.random);
       assert.ok(ms >= 4_000 && ms <= 8_000, String(ms));

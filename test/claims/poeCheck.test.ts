@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import type { PoeFile, PoeFileCheck, PoeFinding } from '../../claims/model';
-import { checkPoeText, combineChecks, customerTerms, domainLabel, evidencePhrase, EVIDENCE_MAX_CHARS, type PoeCheckContext } from '../../claims/poeCheck';
+import {
+  checkPoeText,
+  combineChecks,
+  customerTerms,
+  domainLabel,
+  evidencePhrase,
+  EVIDENCE_MAX_CHARS,
+  type PoeCheckContext,
+} from '../../claims/poeCheck';
 import { findDates } from '../../claims/poeDates';
 import { org, poeFile, validClaim } from './fixtures';
 
@@ -36,7 +44,10 @@ describe('PoE check: dates as partners write them', () => {
   ];
   for (const [text, day] of rows) {
     it(`${text} → ${day ?? 'no date'}`, () => {
-      assert.deepEqual(findDates(text).map((d) => d.day), day ? [day] : []);
+      assert.deepEqual(
+        findDates(text).map((d) => d.day),
+        day ? [day] : [],
+      );
     });
   }
 });
@@ -53,37 +64,116 @@ describe('PoE check: one result per reason over the text and the claim', () => {
 
   it('a complete statement of work passes every reason, each with its evidence phrase', () => {
     const check = checkPoeText(complete, claim, context);
-    assert.deepEqual(
-      check.status === 'checked' ? check.findings.map((f) => [f.reason, f.found]) : [],
-      [['customerAcknowledgement', true], ['dates', true], ['partnerSolution', true], ['products', true]],
+    assert.deepEqual(check.status === 'checked' ? check.findings.map((f) => [f.reason, f.found]) : [], [
+      ['customerAcknowledgement', true],
+      ['dates', true],
+      ['partnerSolution', true],
+      ['products', true],
+    ]);
+    assert.match(
+      finding(check, 'customerAcknowledgement').evidence ?? '',
+      /Chris Customer|chris@contoso\.com|Signature/,
     );
-    assert.match(finding(check, 'customerAcknowledgement').evidence ?? '', /Chris Customer|chris@contoso\.com|Signature/);
     assert.equal(finding(check, 'dates').latestDay, '2026-11-15');
     assert.match(finding(check, 'partnerSolution').evidence ?? '', /^(Statement of Work — )?Fabrikam Consulting/);
   });
 
   const cases: { name: string; text: string; reason: PoeFinding['reason']; found: boolean; detail?: string }[] = [
-    { name: 'no signature block at all', text: complete.replace('Customer acceptance', 'Contacts').replace('Signature:', 'Phone:'), reason: 'customerAcknowledgement', found: false },
     {
-      name: 'a second, unrelated customer signed',
-      text: ['Fabrikam Consulting deployed Dynamics 365 Sales for Contoso.', '', '', '', '', 'Northwind Traders — accepted by', 'Name: Nina North', 'nina@northwind.example', 'Signature: ______ 2026-11-15'].join('\n'),
+      name: 'no signature block at all',
+      text: complete.replace('Customer acceptance', 'Contacts').replace('Signature:', 'Phone:'),
       reason: 'customerAcknowledgement',
       found: false,
     },
-    { name: 'Korean: 고객 서명 beside the customer contact', text: '고객 확인\n담당자: Chris Customer\n서명: ________', reason: 'customerAcknowledgement', found: true },
-    { name: 'Japanese: 承認 with the customer domain', text: '承認欄\ncontoso.onmicrosoft.com 情報システム部\n印', reason: 'customerAcknowledgement', found: true },
-    { name: 'only a 2019 date', text: 'Signed by Chris Customer on 15 March 2019', reason: 'dates', found: false, detail: 'tooOld' },
+    {
+      name: 'a second, unrelated customer signed',
+      text: [
+        'Fabrikam Consulting deployed Dynamics 365 Sales for Contoso.',
+        '',
+        '',
+        '',
+        '',
+        'Northwind Traders — accepted by',
+        'Name: Nina North',
+        'nina@northwind.example',
+        'Signature: ______ 2026-11-15',
+      ].join('\n'),
+      reason: 'customerAcknowledgement',
+      found: false,
+    },
+    {
+      name: 'Korean: 고객 서명 beside the customer contact',
+      text: '고객 확인\n담당자: Chris Customer\n서명: ________',
+      reason: 'customerAcknowledgement',
+      found: true,
+    },
+    {
+      name: 'Japanese: 承認 with the customer domain',
+      text: '承認欄\ncontoso.onmicrosoft.com 情報システム部\n印',
+      reason: 'customerAcknowledgement',
+      found: true,
+    },
+    {
+      name: 'only a 2019 date',
+      text: 'Signed by Chris Customer on 15 March 2019',
+      reason: 'dates',
+      found: false,
+      detail: 'tooOld',
+    },
     { name: 'no date at all', text: 'Signed by Chris Customer', reason: 'dates', found: false, detail: 'none' },
-    { name: 'the latest of several dates decides', text: 'Kick-off 2019-01-10\nSign-off 2026年11月15日', reason: 'dates', found: true },
+    {
+      name: 'the latest of several dates decides',
+      text: 'Kick-off 2019-01-10\nSign-off 2026年11月15日',
+      reason: 'dates',
+      found: true,
+    },
     { name: 'dates just inside the 12 months', text: 'Signed 2025-12-01', reason: 'dates', found: true },
-    { name: 'dates a day outside the 12 months', text: 'Signed 2025-11-30', reason: 'dates', found: false, detail: 'tooOld' },
-    { name: 'the partner is named but no work described', text: 'Fabrikam Consulting\nContoso', reason: 'partnerSolution', found: false, detail: 'noWorkDescription' },
-    { name: 'work described but no partner named', text: 'Contoso migrated to Dynamics 365 Sales', reason: 'partnerSolution', found: false, detail: 'noPartnerName' },
-    { name: 'Korean work description by a partner location', text: 'Seoul 지사에서 Dynamics 365 Sales 구축', reason: 'partnerSolution', found: true },
-    { name: 'Japanese work description', text: 'Fabrikam Consulting による Power BI の導入支援', reason: 'partnerSolution', found: true },
-    { name: 'one claimed product not named', text: 'Fabrikam deployed Dynamics 365 Sales', reason: 'products', found: false },
+    {
+      name: 'dates a day outside the 12 months',
+      text: 'Signed 2025-11-30',
+      reason: 'dates',
+      found: false,
+      detail: 'tooOld',
+    },
+    {
+      name: 'the partner is named but no work described',
+      text: 'Fabrikam Consulting\nContoso',
+      reason: 'partnerSolution',
+      found: false,
+      detail: 'noWorkDescription',
+    },
+    {
+      name: 'work described but no partner named',
+      text: 'Contoso migrated to Dynamics 365 Sales',
+      reason: 'partnerSolution',
+      found: false,
+      detail: 'noPartnerName',
+    },
+    {
+      name: 'Korean work description by a partner location',
+      text: 'Seoul 지사에서 Dynamics 365 Sales 구축',
+      reason: 'partnerSolution',
+      found: true,
+    },
+    {
+      name: 'Japanese work description',
+      text: 'Fabrikam Consulting による Power BI の導入支援',
+      reason: 'partnerSolution',
+      found: true,
+    },
+    {
+      name: 'one claimed product not named',
+      text: 'Fabrikam deployed Dynamics 365 Sales',
+      reason: 'products',
+      found: false,
+    },
     { name: 'products by alias', text: 'D365 Sales and PowerBI dashboards', reason: 'products', found: true },
-    { name: 'products named in Korean and Japanese text', text: 'Dynamics 365 Sales 구축 및 パワー BI 導入', reason: 'products', found: true },
+    {
+      name: 'products named in Korean and Japanese text',
+      text: 'Dynamics 365 Sales 구축 및 パワー BI 導入',
+      reason: 'products',
+      found: true,
+    },
   ];
   for (const c of cases) {
     it(`${c.name}: ${c.reason} ${c.found ? 'found' : 'not found'}`, () => {
@@ -122,20 +212,47 @@ describe('PoE check: one result per reason over the text and the claim', () => {
     assert.equal(domainLabel('contoso.co.kr'), 'contoso');
     assert.equal(domainLabel('www.contoso.com'), 'contoso');
     assert.equal(domainLabel('localhost'), undefined);
-    const terms = customerTerms(validClaim({ revenue: { customerName: 'Contoso Ltd', solutionSellerName: 's', isvSolutionName: 'i' } }));
-    assert.ok(['contoso', 'contoso.onmicrosoft.com', 'Chris Customer', 'chris@contoso.com', 'Tess Tech', 'Contoso Ltd'].every((t) => terms.includes(t)), terms.join());
+    const terms = customerTerms(
+      validClaim({ revenue: { customerName: 'Contoso Ltd', solutionSellerName: 's', isvSolutionName: 'i' } }),
+    );
+    assert.ok(
+      ['contoso', 'contoso.onmicrosoft.com', 'Chris Customer', 'chris@contoso.com', 'Tess Tech', 'Contoso Ltd'].every(
+        (t) => terms.includes(t),
+      ),
+      terms.join(),
+    );
   });
 });
 
 describe('PoE check: combined over all files', () => {
-  const withCheck = (id: string, fileName: string, check: PoeFileCheck): PoeFile => ({ ...poeFile(id), fileName, check });
+  const withCheck = (id: string, fileName: string, check: PoeFileCheck): PoeFile => ({
+    ...poeFile(id),
+    fileName,
+    check,
+  });
 
   it('a reason found in any file is found; products are the union; unreadable files are listed', () => {
-    const sow = withCheck('a', 'sow.pdf', checkPoeText('Fabrikam Consulting deployed Dynamics 365 Sales\nSignature Chris Customer 2026-11-15', claim, context));
+    const sow = withCheck(
+      'a',
+      'sow.pdf',
+      checkPoeText(
+        'Fabrikam Consulting deployed Dynamics 365 Sales\nSignature Chris Customer 2026-11-15',
+        claim,
+        context,
+      ),
+    );
     const mail = withCheck('b', 'approval.eml', checkPoeText('Power BI reports', claim, context));
     const photo = withCheck('c', 'photo.png', { status: 'unreadable', checkedAt: NOW.toISOString(), why: 'image' });
     const combined = combineChecks([sow, mail, photo], claim.productIds);
-    assert.deepEqual(combined.findings.map((f) => [f.reason, f.found]), [['customerAcknowledgement', true], ['dates', true], ['partnerSolution', true], ['products', true]]);
+    assert.deepEqual(
+      combined.findings.map((f) => [f.reason, f.found]),
+      [
+        ['customerAcknowledgement', true],
+        ['dates', true],
+        ['partnerSolution', true],
+        ['products', true],
+      ],
+    );
     assert.equal(combined.findings[0].fileName, 'sow.pdf');
     assert.deepEqual(combined.unreadable, [{ fileName: 'photo.png', why: 'image' }]);
   });
@@ -143,7 +260,9 @@ describe('PoE check: combined over all files', () => {
   it('products chosen after the file was read are judged against what it names', () => {
     const sow = withCheck('a', 'sow.pdf', checkPoeText('Dynamics 365 Sales', validClaim({ productIds: [] }), context));
     assert.deepEqual(combineChecks([sow], ['dynamics365Sales']).findings[3].missingProductIds, []);
-    assert.deepEqual(combineChecks([sow], ['dynamics365Sales', 'powerApps']).findings[3].missingProductIds, ['powerApps']);
+    assert.deepEqual(combineChecks([sow], ['dynamics365Sales', 'powerApps']).findings[3].missingProductIds, [
+      'powerApps',
+    ]);
   });
 
   it('an old date stays "too old" over all files', () => {

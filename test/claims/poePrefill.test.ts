@@ -30,12 +30,30 @@ describe('prefill from a statement of work', () => {
     },
     {
       name: 'Korean SOW: the domain from the signer, name on the same line',
-      text: ['작업 기술서', 'Exchange Online 및 Microsoft Teams 도입', '고객 승인', '김민수 <minsu.kim@contoso.co.kr>', '서명: ______'].join('\n'),
-      expected: { customerDomain: 'contoso.co.kr', contacts: [{ name: '김민수', email: 'minsu.kim@contoso.co.kr' }], productIds: ['exchangeOnline', 'microsoftTeams'] },
+      text: [
+        '작업 기술서',
+        'Exchange Online 및 Microsoft Teams 도입',
+        '고객 승인',
+        '김민수 <minsu.kim@contoso.co.kr>',
+        '서명: ______',
+      ].join('\n'),
+      expected: {
+        customerDomain: 'contoso.co.kr',
+        contacts: [{ name: '김민수', email: 'minsu.kim@contoso.co.kr' }],
+        productIds: ['exchangeOnline', 'microsoftTeams'],
+      },
     },
     {
       name: 'Japanese SOW: labelled name above the email, a GUID without a label',
-      text: ['作業範囲記述書', 'テナント: 3f2504e0-4f89-41d3-9a0c-0305e82c3301', 'Power BI の導入', 'お客様承認', '氏名: 山田 太郎', '役職: 情報システム部長', 'taro.yamada@contoso.co.jp'].join('\n'),
+      text: [
+        '作業範囲記述書',
+        'テナント: 3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+        'Power BI の導入',
+        'お客様承認',
+        '氏名: 山田 太郎',
+        '役職: 情報システム部長',
+        'taro.yamada@contoso.co.jp',
+      ].join('\n'),
       expected: {
         customerDomain: 'contoso.co.jp',
         customerTenantId: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
@@ -44,7 +62,11 @@ describe('prefill from a statement of work', () => {
       },
     },
     { name: 'nothing to propose', text: 'Meeting notes', expected: { contacts: [], productIds: [] } },
-    { name: 'only the partner signed', text: 'Signature\nName: Pat Partner\npat@fabrikam.com', expected: { contacts: [], productIds: [] } },
+    {
+      name: 'only the partner signed',
+      text: 'Signature\nName: Pat Partner\npat@fabrikam.com',
+      expected: { contacts: [], productIds: [] },
+    },
   ];
   for (const row of rows) {
     it(row.name, () => assert.deepEqual(proposeFromText(row.text, context), row.expected));

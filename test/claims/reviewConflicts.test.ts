@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { findConflicts } from '../../claims/reviewConflicts';
-import { claimIn, draft, newPartner, useEngine, value, refOf, REVIEWER, type Engine, type Partner } from './engineHarness';
+import {
+  claimIn,
+  draft,
+  newPartner,
+  useEngine,
+  value,
+  refOf,
+  REVIEWER,
+  type Engine,
+  type Partner,
+} from './engineHarness';
 import { SUBSCRIPTION_A, validClaim } from './fixtures';
 
 describe('review conflicts', () => {
@@ -9,7 +19,8 @@ describe('review conflicts', () => {
   let partner: Partner;
   useEngine((fixture) => ({ engine, partner } = fixture));
 
-  const conflictsOf = async (claim: Parameters<typeof findConflicts>[0]) => findConflicts(claim, engine, engine.clock.now());
+  const conflictsOf = async (claim: Parameters<typeof findConflicts>[0]) =>
+    findConflicts(claim, engine, engine.clock.now());
 
   it('finds none for a claim alone on its keys, and none with its own holds once approved', async () => {
     const claim = await claimIn(engine, partner, 'submitted');
@@ -18,31 +29,58 @@ describe('review conflicts', () => {
     assert.deepEqual(await conflictsOf(approved), []);
   });
 
-  it("flags each key another partner holds, naming that partner and claim by id", async () => {
+  it('flags each key another partner holds, naming that partner and claim by id', async () => {
     const rival = await newPartner(engine);
     const tenant = randomUUID();
-    const held = await claimIn(engine, rival, 'approvedCustomerNotified', { customerTenantId: tenant, productIds: ['exchangeOnline'] });
-    const mine = await claimIn(engine, partner, 'underReview', { customerTenantId: tenant, productIds: ['exchangeOnline', 'microsoftTeams'] });
-    assert.deepEqual(await conflictsOf(mine), [{ key: `m365|${tenant}|exchangeOnline`, kind: 'heldByAnotherPartner', partnerId: rival.org.id, claimId: held.id }]);
+    const held = await claimIn(engine, rival, 'approvedCustomerNotified', {
+      customerTenantId: tenant,
+      productIds: ['exchangeOnline'],
+    });
+    const mine = await claimIn(engine, partner, 'underReview', {
+      customerTenantId: tenant,
+      productIds: ['exchangeOnline', 'microsoftTeams'],
+    });
+    assert.deepEqual(await conflictsOf(mine), [
+      { key: `m365|${tenant}|exchangeOnline`, kind: 'heldByAnotherPartner', partnerId: rival.org.id, claimId: held.id },
+    ]);
   });
 
   it("tells the partner's own other claim apart", async () => {
     const tenant = randomUUID();
-    const first = await claimIn(engine, partner, 'associated', { customerTenantId: tenant, productIds: ['microsoftTeams'] });
-    const second = await claimIn(engine, partner, 'submitted', { customerTenantId: tenant, productIds: ['microsoftTeams'] });
-    assert.deepEqual(await conflictsOf(second), [{ key: `m365|${tenant}|microsoftTeams`, kind: 'heldByOwnClaim', partnerId: partner.org.id, claimId: first.id }]);
+    const first = await claimIn(engine, partner, 'associated', {
+      customerTenantId: tenant,
+      productIds: ['microsoftTeams'],
+    });
+    const second = await claimIn(engine, partner, 'submitted', {
+      customerTenantId: tenant,
+      productIds: ['microsoftTeams'],
+    });
+    assert.deepEqual(await conflictsOf(second), [
+      { key: `m365|${tenant}|microsoftTeams`, kind: 'heldByOwnClaim', partnerId: partner.org.id, claimId: first.id },
+    ]);
   });
 
   it('flags open claims of any partner that want the same key, but not the claim itself nor decided claims', async () => {
     const rival = await newPartner(engine);
     const tenant = ` ${randomUUID().toUpperCase()} `;
     const canonical = tenant.trim().toLowerCase();
-    const competitor = await claimIn(engine, rival, 'submitted', { customerTenantId: canonical, productIds: ['exchangeOnline', 'intune'] });
+    const competitor = await claimIn(engine, rival, 'submitted', {
+      customerTenantId: canonical,
+      productIds: ['exchangeOnline', 'intune'],
+    });
     await claimIn(engine, rival, 'rejected', { customerTenantId: canonical, productIds: ['exchangeOnline'] });
     await draft(engine, rival, { customerTenantId: canonical, productIds: ['exchangeOnline'] });
-    const mine = await claimIn(engine, partner, 'underReview', { customerTenantId: canonical, productIds: ['exchangeOnline', 'microsoftTeams'] });
+    const mine = await claimIn(engine, partner, 'underReview', {
+      customerTenantId: canonical,
+      productIds: ['exchangeOnline', 'microsoftTeams'],
+    });
     assert.deepEqual(await conflictsOf({ ...mine, customerTenantId: tenant }), [
-      { key: `m365|${canonical}|exchangeOnline`, kind: 'claimedByAnotherClaim', partnerId: rival.org.id, claimId: competitor.id },
+      {
+        key: `m365|${canonical}|exchangeOnline`,
+        kind: 'claimedByAnotherClaim',
+        partnerId: rival.org.id,
+        claimId: competitor.id,
+      },
     ]);
   });
 
@@ -50,13 +88,22 @@ describe('review conflicts', () => {
     const rival = await newPartner(engine);
     const tenant = randomUUID();
     const key = `sub|${tenant}|${SUBSCRIPTION_A}`;
-    const claim = validClaim({ id: randomUUID(), partnerId: partner.org.id, customerTenantId: tenant, status: 'underReview' });
+    const claim = validClaim({
+      id: randomUUID(),
+      partnerId: partner.org.id,
+      customerTenantId: tenant,
+      status: 'underReview',
+    });
     const future = new Date(engine.clock.now().getTime() + 86_400_000 * 90).toISOString();
     await engine.associations.importLegacy({ key, partnerId: rival.org.id, expiresAt: future });
     assert.deepEqual(await conflictsOf(claim), [{ key, kind: 'heldByAnotherPartner', partnerId: rival.org.id }]);
 
     const ownTenant = randomUUID();
-    await engine.associations.importLegacy({ key: `sub|${ownTenant}|${SUBSCRIPTION_A}`, partnerId: partner.org.id, expiresAt: future });
+    await engine.associations.importLegacy({
+      key: `sub|${ownTenant}|${SUBSCRIPTION_A}`,
+      partnerId: partner.org.id,
+      expiresAt: future,
+    });
     assert.deepEqual(await conflictsOf({ ...claim, customerTenantId: ownTenant }), [], 'own legacy');
 
     engine.clock.advance(86_400_000 * 91);
@@ -99,8 +146,16 @@ describe('ClaimLifecycle.comment', () => {
       empty: await engine.lifecycle.comment(ref, partner.admin, '   '),
       onDraft: await engine.lifecycle.comment(refOf(await draft(engine, partner)), REVIEWER, 'hi'),
     };
-    const codes = Object.fromEntries(Object.entries(results).map(([k, r]) => [k, r.ok ? [] : r.error.map((p) => p.code)]));
-    assert.deepEqual(codes, { user: ['roleNotAllowed'], otherOrganisation: ['notFound'], unlistedReviewer: ['roleNotAllowed'], empty: ['required'], onDraft: ['roleNotAllowed'] });
+    const codes = Object.fromEntries(
+      Object.entries(results).map(([k, r]) => [k, r.ok ? [] : r.error.map((p) => p.code)]),
+    );
+    assert.deepEqual(codes, {
+      user: ['roleNotAllowed'],
+      otherOrganisation: ['notFound'],
+      unlistedReviewer: ['roleNotAllowed'],
+      empty: ['required'],
+      onDraft: ['roleNotAllowed'],
+    });
     assert.deepEqual((await engine.claims.get(claim.partnerId, claim.id))?.value.comments, []);
   });
 });

@@ -27,7 +27,15 @@ import { SUBSCRIPTION_A, validClaim } from './fixtures';
 class SimulatedCrash extends Error {}
 
 /** The scheduler of one bot instance; `claims` may wrap the repository it queries. */
-function schedulerOf(engine: Engine, options: { claims?: ClaimRepository; dispatcher?: OutboxDispatcher; batchSize?: number; associations?: AssociationStore } = {}): Scheduler {
+function schedulerOf(
+  engine: Engine,
+  options: {
+    claims?: ClaimRepository;
+    dispatcher?: OutboxDispatcher;
+    batchSize?: number;
+    associations?: AssociationStore;
+  } = {},
+): Scheduler {
   return new Scheduler({
     claims: options.claims ?? engine.claims,
     associations: engine.associations,
@@ -41,7 +49,11 @@ function schedulerOf(engine: Engine, options: { claims?: ClaimRepository; dispat
 }
 
 /** Counts what the scheduler reads, at our port: documents returned by listDue, and point reads. */
-function countingReads(inner: ClaimRepository): { repository: ClaimRepository; listed: string[]; pointReads: () => number } {
+function countingReads(inner: ClaimRepository): {
+  repository: ClaimRepository;
+  listed: string[];
+  pointReads: () => number;
+} {
   const listed: string[] = [];
   let reads = 0;
   const repository = Object.assign(Object.create(inner) as ClaimRepository, {
@@ -91,7 +103,12 @@ describe('claims/scheduler on the Cosmos stand-in', () => {
     assert.deepEqual([closing.due, closing.closed, closing.sent], [1, 1, 1]);
     const stored = (await read(engine, claim)).value;
     assert.deepEqual([stored.status, stored.dueAt, stored.outbox], ['associated', undefined, []]);
-    assert.deepEqual(engine.notifier.kindsFor(claim.id), ['reviewStarted', 'approvedCustomerNotified', 'customerConsentRequest', 'associationOfficial']);
+    assert.deepEqual(engine.notifier.kindsFor(claim.id), [
+      'reviewStarted',
+      'approvedCustomerNotified',
+      'customerConsentRequest',
+      'associationOfficial',
+    ]);
     assert.equal((await engine.associations.holderOf(`m365|${claim.customerTenantId}|exchangeOnline`))?.state, 'held');
   });
 
@@ -120,7 +137,8 @@ describe('claims/scheduler on the Cosmos stand-in', () => {
   it('reads only the due claims, however many others there are', async function () {
     this.timeout(30_000);
     const idle: Claim[] = [];
-    for (let i = 0; i < 12; i += 1) idle.push(await claimIn(engine, partner, i % 2 === 0 ? 'approvedCustomerNotified' : 'submitted'));
+    for (let i = 0; i < 12; i += 1)
+      idle.push(await claimIn(engine, partner, i % 2 === 0 ? 'approvedCustomerNotified' : 'submitted'));
     await schedulerOf(engine).sweepOnce(); // delivers their outboxes: now none of them is due
     const due: Claim[] = [];
     for (let i = 0; i < 3; i += 1) due.push(await claimIn(engine, partner, 'underReview'));
@@ -141,7 +159,10 @@ describe('claims/scheduler on the Cosmos stand-in', () => {
     const counting = countingReads(engine.claims);
     const scheduler = schedulerOf(engine, { claims: counting.repository, batchSize: 2 });
     assert.equal((await scheduler.sweepOnce()).sent, 2);
-    assert.deepEqual(counting.listed, claims.slice(0, 2).map((c) => c.id));
+    assert.deepEqual(
+      counting.listed,
+      claims.slice(0, 2).map((c) => c.id),
+    );
     await scheduler.sweepOnce();
     await scheduler.sweepOnce();
     assert.equal((await scheduler.sweepOnce()).due, 0);
@@ -169,13 +190,20 @@ describe('claims/scheduler on the Cosmos stand-in', () => {
     engine.clock.advance(8 * DAY);
     const other = await engineOn(reconnect(db), { clock: engine.clock });
     engine.notifier.sendMs = 2;
-    const schedulers = [schedulerOf(engine), schedulerOf(other, { dispatcher: other.dispatcher({ notifier: engine.notifier }) })];
+    const schedulers = [
+      schedulerOf(engine),
+      schedulerOf(other, { dispatcher: other.dispatcher({ notifier: engine.notifier }) }),
+    ];
     await Promise.all(schedulers.map((s) => s.sweepOnce()));
     await Promise.all(schedulers.map((s) => s.sweepOnce()));
 
     const sent = engine.notifier.deliveries.map((d) => `${d.claimId}/${d.kind}`);
     assert.equal(new Set(sent).size, sent.length, 'a notification went twice');
-    const expected = claims.flatMap((c) => ['reviewStarted', 'approvedCustomerNotified', 'customerConsentRequest', 'associationOfficial'].map((k) => `${c.id}/${k}`));
+    const expected = claims.flatMap((c) =>
+      ['reviewStarted', 'approvedCustomerNotified', 'customerConsentRequest', 'associationOfficial'].map(
+        (k) => `${c.id}/${k}`,
+      ),
+    );
     assert.deepEqual([...sent].sort(), expected.sort());
     for (const claim of claims) {
       const stored = (await read(engine, claim)).value;
@@ -186,7 +214,10 @@ describe('claims/scheduler on the Cosmos stand-in', () => {
   });
 
   it('counts a closed window in the report of the instance that wrote it only, not of one that lost the race', async () => {
-    const claims = [await claimIn(engine, partner, 'approvedCustomerNotified'), await claimIn(engine, partner, 'approvedCustomerNotified')];
+    const claims = [
+      await claimIn(engine, partner, 'approvedCustomerNotified'),
+      await claimIn(engine, partner, 'approvedCustomerNotified'),
+    ];
     await schedulerOf(engine).sweepOnce();
     engine.clock.advance(8 * DAY);
     // The late instance lists the due claims, then the early one closes them all before it goes on.
@@ -203,15 +234,23 @@ describe('claims/scheduler on the Cosmos stand-in', () => {
         return due;
       },
     });
-    const late = schedulerOf(other, { claims: listsFirst, dispatcher: other.dispatcher({ notifier: engine.notifier }) }).sweepOnce();
+    const late = schedulerOf(other, {
+      claims: listsFirst,
+      dispatcher: other.dispatcher({ notifier: engine.notifier }),
+    }).sweepOnce();
     await lateListed;
     const earlyReport = await schedulerOf(engine).sweepOnce();
     release();
     const lateReport = await late;
 
     assert.deepEqual([earlyReport.due, earlyReport.closed], [2, 2]);
-    assert.deepEqual([lateReport.due, lateReport.closed, lateReport.failed], [2, 0, 0], 'the windows were listed as due and found closed by the other instance');
-    for (const claim of claims) assert.equal((await read(engine, claim)).value.history.filter((h) => h.event === 'windowClosed').length, 1);
+    assert.deepEqual(
+      [lateReport.due, lateReport.closed, lateReport.failed],
+      [2, 0, 0],
+      'the windows were listed as due and found closed by the other instance',
+    );
+    for (const claim of claims)
+      assert.equal((await read(engine, claim)).value.history.filter((h) => h.event === 'windowClosed').length, 1);
   });
 
   it('survives a crash between closing a window and sending: the next instance sends the notice exactly once', async () => {
@@ -225,21 +264,36 @@ describe('claims/scheduler on the Cosmos stand-in', () => {
         throw new SimulatedCrash('process died');
       },
     });
-    const report = await schedulerOf(crashing, { dispatcher: crashing.dispatcher({ claims: dying, notifier: engine.notifier }) }).sweepOnce();
+    const report = await schedulerOf(crashing, {
+      dispatcher: crashing.dispatcher({ claims: dying, notifier: engine.notifier }),
+    }).sweepOnce();
     assert.deepEqual([report.closed, report.failed], [1, 1]);
     assert.equal((await read(engine, claim)).value.status, 'associated');
-    assert.deepEqual(crashing.logs.map((l) => [l.event, l.facts.error]), [['scheduler.claimFailed', 'Error'], ['scheduler.swept', undefined]]);
+    assert.deepEqual(
+      crashing.logs.map((l) => [l.event, l.facts.error]),
+      [
+        ['scheduler.claimFailed', 'Error'],
+        ['scheduler.swept', undefined],
+      ],
+    );
 
     const restarted = await engineOn(reconnect(db), { clock: engine.clock });
     await schedulerOf(restarted, { dispatcher: restarted.dispatcher({ notifier: engine.notifier }) }).sweepOnce();
     await schedulerOf(restarted, { dispatcher: restarted.dispatcher({ notifier: engine.notifier }) }).sweepOnce();
-    assert.deepEqual(engine.notifier.kindsFor(claim.id).filter((k) => k === 'associationOfficial'), ['associationOfficial']);
+    assert.deepEqual(
+      engine.notifier.kindsFor(claim.id).filter((k) => k === 'associationOfficial'),
+      ['associationOfficial'],
+    );
   });
 
   it('releases a legacy Dynamics 365 hold when its subscription expires, and the key can then be claimed', async () => {
     const claim = await claimIn(engine, partner, 'underReview', dynamics365());
     const key = `sub|${claim.customerTenantId}|${SUBSCRIPTION_A}`;
-    await engine.associations.importLegacy({ key, partnerId: `legacy-${randomUUID()}`, expiresAt: new Date(START.getTime() + DAY).toISOString() });
+    await engine.associations.importLegacy({
+      key,
+      partnerId: `legacy-${randomUUID()}`,
+      expiresAt: new Date(START.getTime() + DAY).toISOString(),
+    });
     assert.deepEqual(codes(await engine.lifecycle.approve(refOf(claim), REVIEWER)), ['keyHeldByAnotherPartner']);
     assert.equal((await schedulerOf(engine).sweepOnce()).legacyReleased, 0);
     assert.equal((await engine.associations.holderOf(key))?.legacy, true);
@@ -247,7 +301,10 @@ describe('claims/scheduler on the Cosmos stand-in', () => {
     engine.clock.advance(DAY);
     assert.equal((await schedulerOf(engine).sweepOnce()).legacyReleased, 1);
     assert.equal(await engine.associations.holderOf(key), undefined);
-    assert.equal(value(await engine.lifecycle.approve(refOf(claim), REVIEWER)).value.status, 'approvedCustomerNotified');
+    assert.equal(
+      value(await engine.lifecycle.approve(refOf(claim), REVIEWER)).value.status,
+      'approvedCustomerNotified',
+    );
   });
 
   it('repairs holds a crash left pending: drops those no claim records, confirms those it does, leaves young ones', async () => {
@@ -256,13 +313,21 @@ describe('claims/scheduler on the Cosmos stand-in', () => {
     await engine.associations.acquire(partner.org.id, abandoned.id, [abandonedKey]); // the approval died right after
 
     const confirmFails = (inner: AssociationStore): AssociationStore =>
-      Object.assign(Object.create(inner) as AssociationStore, { confirm: async () => { throw new SimulatedCrash('died before confirm'); } });
+      Object.assign(Object.create(inner) as AssociationStore, {
+        confirm: async () => {
+          throw new SimulatedCrash('died before confirm');
+        },
+      });
     const flaky = await engineOn(db, { clock: engine.clock, associations: confirmFails });
     const approved = await claimIn(engine, partner, 'underReview');
     value(await flaky.lifecycle.approve(refOf(approved), REVIEWER));
     const approvedKey = `m365|${approved.customerTenantId}|exchangeOnline`;
 
-    assert.equal((await schedulerOf(engine).sweepOnce()).repaired, 0, 'within the grace period an approval may still be running');
+    assert.equal(
+      (await schedulerOf(engine).sweepOnce()).repaired,
+      0,
+      'within the grace period an approval may still be running',
+    );
     engine.clock.advance(11 * MINUTE);
     assert.equal((await schedulerOf(engine).sweepOnce()).repaired, 3);
     assert.equal(await engine.associations.holderOf(abandonedKey), undefined);
@@ -270,7 +335,11 @@ describe('claims/scheduler on the Cosmos stand-in', () => {
   });
 
   it('never throws out of a sweep: a failing query is logged and the other passes still run', async () => {
-    await engine.associations.importLegacy({ key: `sub|${randomUUID()}|${SUBSCRIPTION_A}`, partnerId: 'legacy', expiresAt: START.toISOString() });
+    await engine.associations.importLegacy({
+      key: `sub|${randomUUID()}|${SUBSCRIPTION_A}`,
+      partnerId: 'legacy',
+      expiresAt: START.toISOString(),
+    });
     const broken: ClaimRepository = Object.assign(Object.create(engine.claims) as ClaimRepository, {
       listDue: async () => {
         throw new Error('503 from Cosmos');
@@ -309,7 +378,10 @@ describe('claims/scheduler on the Cosmos stand-in', () => {
     await claimIn(engine, partner, 'underReview');
     scheduler.start(30_000);
     scheduler.start(30_000); // a second start is ignored
-    assert.deepEqual(timers.map((t) => t.ms), [0]);
+    assert.deepEqual(
+      timers.map((t) => t.ms),
+      [0],
+    );
     timers[0]?.callback();
     await waitUntil(() => timers.length === 2);
     assert.equal(timers[1]?.ms, 30_000);
@@ -347,7 +419,15 @@ describe('claims/scheduler on the Cosmos stand-in', () => {
   it('sweeps unrecorded PoE files at once, then only every six hours, with the grace period as the cut-off', async () => {
     const cutOffs: Date[] = [];
     const evidence = { removeUnrecorded: async (olderThan: Date) => (cutOffs.push(olderThan), 2) };
-    const scheduler = new Scheduler({ claims: engine.claims, associations: engine.associations, lifecycle: engine.lifecycle, dispatcher: engine.dispatcher(), clock: engine.clock, log: engine.log, evidence });
+    const scheduler = new Scheduler({
+      claims: engine.claims,
+      associations: engine.associations,
+      lifecycle: engine.lifecycle,
+      dispatcher: engine.dispatcher(),
+      clock: engine.clock,
+      log: engine.log,
+      evidence,
+    });
     const at = (ms: number) => new Date(START.getTime() + ms);
     assert.equal((await scheduler.sweepOnce(at(0))).evidenceRemoved, 2);
     assert.equal((await scheduler.sweepOnce(at(6 * 60 * MINUTE - 1))).evidenceRemoved, 0);
@@ -358,7 +438,15 @@ describe('claims/scheduler on the Cosmos stand-in', () => {
 
   it('goes on with the rest of the sweep when the PoE sweep fails', async () => {
     const evidence = { removeUnrecorded: async (): Promise<number> => Promise.reject(new Error('blob storage down')) };
-    const scheduler = new Scheduler({ claims: engine.claims, associations: engine.associations, lifecycle: engine.lifecycle, dispatcher: engine.dispatcher(), clock: engine.clock, log: engine.log, evidence });
+    const scheduler = new Scheduler({
+      claims: engine.claims,
+      associations: engine.associations,
+      lifecycle: engine.lifecycle,
+      dispatcher: engine.dispatcher(),
+      clock: engine.clock,
+      log: engine.log,
+      evidence,
+    });
     const claim = await claimIn(engine, partner, 'approvedCustomerNotified');
     const report = await scheduler.sweepOnce(engine.clock.now());
     assert.equal(report.evidenceRemoved, 0);

@@ -7,7 +7,12 @@ import { buildClaim } from '../support/claimFactory';
 const NOW = new Date('2025-03-10T09:00:00.000Z');
 const dueClaims = (count: number): Versioned<Claim>[] =>
   Array.from({ length: count }, (_, i) => ({
-    value: buildClaim({ status: 'approvedCustomerNotified', windowClosesAt: '2025-03-10T08:00:00.000Z', dueAt: '2025-03-10T08:00:00.000Z', name: `claim ${i}` }),
+    value: buildClaim({
+      status: 'approvedCustomerNotified',
+      windowClosesAt: '2025-03-10T08:00:00.000Z',
+      dueAt: '2025-03-10T08:00:00.000Z',
+      name: `claim ${i}`,
+    }),
     etag: `etag-${i}`,
   }));
 
@@ -35,7 +40,15 @@ function closingLifecycle() {
         await new Promise((resolve) => setTimeout(resolve, 2));
         state.running -= 1;
         state.closed += 1;
-        return { ok: true as const, value: { ...claim, value: { ...claim.value, status: 'associated' as const, outbox: [] }, etag: 'new', transitioned: true } };
+        return {
+          ok: true as const,
+          value: {
+            ...claim,
+            value: { ...claim.value, status: 'associated' as const, outbox: [] },
+            etag: 'new',
+            transitioned: true,
+          },
+        };
       },
     },
   };
@@ -48,7 +61,15 @@ describe('claims/scheduler throughput', () => {
   it('handles the claims of a sweep several at a time, never more than its concurrency', async () => {
     const { state, lifecycle } = closingLifecycle();
     const claims = backlogOf(dueClaims(20));
-    const scheduler = new Scheduler({ claims: claims as unknown as ClaimRepository, associations: idle, lifecycle, dispatcher: noDispatch, clock: { now: () => NOW }, batchSize: 20, concurrency: 4 });
+    const scheduler = new Scheduler({
+      claims: claims as unknown as ClaimRepository,
+      associations: idle,
+      lifecycle,
+      dispatcher: noDispatch,
+      clock: { now: () => NOW },
+      batchSize: 20,
+      concurrency: 4,
+    });
     const report = await scheduler.sweepOnce();
     assert.equal(report.closed, 20);
     assert.equal(state.most, 4);
@@ -67,7 +88,15 @@ describe('claims/scheduler throughput', () => {
       },
       clearTimeout: () => undefined,
     };
-    const scheduler = new Scheduler({ claims: claims as unknown as ClaimRepository, associations: idle, lifecycle, dispatcher: noDispatch, clock: { now: () => NOW }, batchSize: 10, timer });
+    const scheduler = new Scheduler({
+      claims: claims as unknown as ClaimRepository,
+      associations: idle,
+      lifecycle,
+      dispatcher: noDispatch,
+      clock: { now: () => NOW },
+      batchSize: 10,
+      timer,
+    });
     scheduler.start(30_000);
     for (let sweep = 0; sweep < 3; sweep++) {
       const scheduled = delays.length;
@@ -83,7 +112,12 @@ describe('claims/scheduler throughput', () => {
 
   it('refuses a concurrency outside 1 to 32', () => {
     const { lifecycle } = closingLifecycle();
-    const options = { claims: backlogOf([]) as unknown as ClaimRepository, associations: idle, lifecycle, dispatcher: noDispatch };
+    const options = {
+      claims: backlogOf([]) as unknown as ClaimRepository,
+      associations: idle,
+      lifecycle,
+      dispatcher: noDispatch,
+    };
     assert.throws(() => new Scheduler({ ...options, concurrency: 0 }), RangeError);
     assert.throws(() => new Scheduler({ ...options, concurrency: 33 }), RangeError);
   });

@@ -1,7 +1,24 @@
 import assert from 'node:assert/strict';
 import { CLAIM_STATUSES, type Actor, type ActorRole, type Claim, type ClaimStatus } from '../../claims/model';
-import { TRANSITIONS, allowedEvents, applyEvent, type ClaimEvent, type ClaimEventType } from '../../claims/statusMachine';
-import { TENANT, SUBSCRIPTION_A, T0, admin, customer, org, partnerUser, reviewer, system, validClaim } from './fixtures';
+import {
+  TRANSITIONS,
+  allowedEvents,
+  applyEvent,
+  type ClaimEvent,
+  type ClaimEventType,
+} from '../../claims/statusMachine';
+import {
+  TENANT,
+  SUBSCRIPTION_A,
+  T0,
+  admin,
+  customer,
+  org,
+  partnerUser,
+  reviewer,
+  system,
+  validClaim,
+} from './fixtures';
 
 const DAY = 86_400_000;
 const later = (ms: number): Date => new Date(T0.getTime() + ms);
@@ -29,7 +46,8 @@ function claimIn(status: ClaimStatus, overrides: Partial<Claim> = {}): Claim {
     implied.heldKeys = [`sub|${TENANT}|${SUBSCRIPTION_A}`];
     if (status === 'approvedCustomerNotified') implied.dueAt = WINDOW.toISOString();
   }
-  if (status === 'rejected' || status === 'rejectedFinal') implied.rejection = { reason: 'insufficientPoe', at: T0.toISOString() };
+  if (status === 'rejected' || status === 'rejectedFinal')
+    implied.rejection = { reason: 'insufficientPoe', at: T0.toISOString() };
   if (status === 'dispute') {
     implied.rejection = { reason: 'insufficientPoe', at: T0.toISOString() };
     implied.disputed = true;
@@ -40,7 +58,12 @@ function claimIn(status: ClaimStatus, overrides: Partial<Claim> = {}): Claim {
 const EVENTS: Record<ClaimEventType, ClaimEvent> = {
   submit: { type: 'submit', organisation: org },
   startReview: { type: 'startReview' },
-  requestInfo: { type: 'requestInfo', reasonCodes: ['missingOrOldDates', 'missingProducts'], note: 'Please date the SOW', deadlineAt: DEADLINE },
+  requestInfo: {
+    type: 'requestInfo',
+    reasonCodes: ['missingOrOldDates', 'missingProducts'],
+    note: 'Please date the SOW',
+    deadlineAt: DEADLINE,
+  },
   resubmit: { type: 'resubmit', organisation: org },
   approve: { type: 'approve', windowClosesAt: WINDOW },
   reject: { type: 'reject', reason: 'insufficientPoe', note: 'Unsigned' },
@@ -98,8 +121,10 @@ describe('claims/statusMachine', () => {
         assert.equal(after.updatedAt, now.toISOString());
         assert.equal(after.history.length, before.history.length + 1);
         const entry = after.history.at(-1);
-        assert.deepEqual({ event: entry?.event, from: entry?.from, to: entry?.to, at: entry?.at, actor: entry?.actor },
-          { event: type, from, to, at: now.toISOString(), actor });
+        assert.deepEqual(
+          { event: entry?.event, from: entry?.from, to: entry?.to, at: entry?.at, actor: entry?.actor },
+          { event: type, from, to, at: now.toISOString(), actor },
+        );
         assert.equal(JSON.stringify(before), snapshot, 'the input claim changed');
         assert.notEqual(after, before);
       });
@@ -131,33 +156,165 @@ describe('claims/statusMachine', () => {
     }
 
     it('reports a wrong status and a wrong role together', () => {
-      assert.deepEqual(refusal(claimIn('draft'), EVENTS.approve, partnerUser), ['transitionNotAllowed@status', 'roleNotAllowed@actor']);
+      assert.deepEqual(refusal(claimIn('draft'), EVENTS.approve, partnerUser), [
+        'transitionNotAllowed@status',
+        'roleNotAllowed@actor',
+      ]);
     });
 
     const cases: [string, Claim, ClaimEvent, Actor, Date, string[]][] = [
-      ['submitting an incomplete claim', claimIn('draft', { poe: [], technicalContact: undefined }), EVENTS.submit, admin, NOW,
-        ['technicalContactRequired@technicalContact', 'poeRequired@poe']],
-      ['submitting from an unknown MPN location', claimIn('draft', { mpnId: '9999999' }), EVENTS.submit, admin, NOW, ['mpnIdUnknown@mpnId']],
-      ['resubmitting a claim still missing PoE', claimIn('partnerActionRequired', { poe: [] }), EVENTS.resubmit, admin, NOW, ['poeRequired@poe']],
-      ['asking for information without a reason', claimIn('underReview'), { type: 'requestInfo', reasonCodes: [], deadlineAt: DEADLINE }, reviewer, NOW,
-        ['reasonRequired@reasonCodes']],
-      ['an unknown reason code', claimIn('underReview'), { type: 'requestInfo', reasonCodes: ['vibes'], deadlineAt: DEADLINE }, reviewer, NOW,
-        ['reasonCodeUnknown@reasonCodes']],
-      ['a deadline in the past', claimIn('underReview'), { ...EVENTS.requestInfo, deadlineAt: T0 } as ClaimEvent, reviewer, NOW, ['deadlineInvalid@deadlineAt']],
-      ['an invalid window date', claimIn('underReview'), { type: 'approve', windowClosesAt: new Date(Number.NaN) }, reviewer, NOW, ['deadlineInvalid@windowClosesAt']],
-      ['rejecting without a reason', claimIn('underReview'), { type: 'reject' }, reviewer, NOW, ['reasonRequired@reason']],
-      ['rejecting for "other" without a note', claimIn('underReview'), { type: 'reject', reason: 'other', note: ' ' }, reviewer, NOW, ['reasonRequired@note']],
-      ['a reviewer using the customer\'s reason', claimIn('underReview'), { type: 'reject', reason: 'customerDeclined' }, reviewer, NOW, ['reasonNotAllowed@reason']],
-      ['a second dispute', claimIn('rejected', { disputed: true }), EVENTS.dispute, admin, NOW, ['disputeAlreadyUsed@status']],
-      ['a dispute after 30 days', claimIn('rejected'), EVENTS.dispute, admin, later(30 * DAY + 1), ['disputeWindowClosed@status']],
-      ['disputing an own withdrawal', claimIn('rejected', { rejection: { reason: 'partnerRequest', at: T0.toISOString() } }), EVENTS.dispute, admin, NOW,
-        ['disputeNotAllowed@status']],
-      ['a dispute without justification', claimIn('rejected'), { type: 'dispute', justification: '  ' }, admin, NOW, ['reasonRequired@justification']],
-      ['disassociating without a reason', claimIn('associated'), { type: 'disassociate', reason: '' }, admin, NOW, ['reasonRequired@reason']],
-      ['a deadline missed too early', claimIn('partnerActionRequired'), EVENTS.deadlineMissed, system, NOW, ['notYetDue@deadlineAt']],
-      ['a window closed too early', claimIn('approvedCustomerNotified'), EVENTS.windowClosed, system, NOW, ['notYetDue@windowClosesAt']],
-      ['an opt-out after the window', claimIn('approvedCustomerNotified'), EVENTS.customerOptOut, customer, WINDOW, ['optOutWindowClosed@windowClosesAt']],
-      ['a note over 2000 characters', claimIn('submitted'), { type: 'withdraw', note: 'x'.repeat(2001) }, admin, NOW, ['tooLong@note']],
+      [
+        'submitting an incomplete claim',
+        claimIn('draft', { poe: [], technicalContact: undefined }),
+        EVENTS.submit,
+        admin,
+        NOW,
+        ['technicalContactRequired@technicalContact', 'poeRequired@poe'],
+      ],
+      [
+        'submitting from an unknown MPN location',
+        claimIn('draft', { mpnId: '9999999' }),
+        EVENTS.submit,
+        admin,
+        NOW,
+        ['mpnIdUnknown@mpnId'],
+      ],
+      [
+        'resubmitting a claim still missing PoE',
+        claimIn('partnerActionRequired', { poe: [] }),
+        EVENTS.resubmit,
+        admin,
+        NOW,
+        ['poeRequired@poe'],
+      ],
+      [
+        'asking for information without a reason',
+        claimIn('underReview'),
+        { type: 'requestInfo', reasonCodes: [], deadlineAt: DEADLINE },
+        reviewer,
+        NOW,
+        ['reasonRequired@reasonCodes'],
+      ],
+      [
+        'an unknown reason code',
+        claimIn('underReview'),
+        { type: 'requestInfo', reasonCodes: ['vibes'], deadlineAt: DEADLINE },
+        reviewer,
+        NOW,
+        ['reasonCodeUnknown@reasonCodes'],
+      ],
+      [
+        'a deadline in the past',
+        claimIn('underReview'),
+        { ...EVENTS.requestInfo, deadlineAt: T0 } as ClaimEvent,
+        reviewer,
+        NOW,
+        ['deadlineInvalid@deadlineAt'],
+      ],
+      [
+        'an invalid window date',
+        claimIn('underReview'),
+        { type: 'approve', windowClosesAt: new Date(Number.NaN) },
+        reviewer,
+        NOW,
+        ['deadlineInvalid@windowClosesAt'],
+      ],
+      [
+        'rejecting without a reason',
+        claimIn('underReview'),
+        { type: 'reject' },
+        reviewer,
+        NOW,
+        ['reasonRequired@reason'],
+      ],
+      [
+        'rejecting for "other" without a note',
+        claimIn('underReview'),
+        { type: 'reject', reason: 'other', note: ' ' },
+        reviewer,
+        NOW,
+        ['reasonRequired@note'],
+      ],
+      [
+        "a reviewer using the customer's reason",
+        claimIn('underReview'),
+        { type: 'reject', reason: 'customerDeclined' },
+        reviewer,
+        NOW,
+        ['reasonNotAllowed@reason'],
+      ],
+      [
+        'a second dispute',
+        claimIn('rejected', { disputed: true }),
+        EVENTS.dispute,
+        admin,
+        NOW,
+        ['disputeAlreadyUsed@status'],
+      ],
+      [
+        'a dispute after 30 days',
+        claimIn('rejected'),
+        EVENTS.dispute,
+        admin,
+        later(30 * DAY + 1),
+        ['disputeWindowClosed@status'],
+      ],
+      [
+        'disputing an own withdrawal',
+        claimIn('rejected', { rejection: { reason: 'partnerRequest', at: T0.toISOString() } }),
+        EVENTS.dispute,
+        admin,
+        NOW,
+        ['disputeNotAllowed@status'],
+      ],
+      [
+        'a dispute without justification',
+        claimIn('rejected'),
+        { type: 'dispute', justification: '  ' },
+        admin,
+        NOW,
+        ['reasonRequired@justification'],
+      ],
+      [
+        'disassociating without a reason',
+        claimIn('associated'),
+        { type: 'disassociate', reason: '' },
+        admin,
+        NOW,
+        ['reasonRequired@reason'],
+      ],
+      [
+        'a deadline missed too early',
+        claimIn('partnerActionRequired'),
+        EVENTS.deadlineMissed,
+        system,
+        NOW,
+        ['notYetDue@deadlineAt'],
+      ],
+      [
+        'a window closed too early',
+        claimIn('approvedCustomerNotified'),
+        EVENTS.windowClosed,
+        system,
+        NOW,
+        ['notYetDue@windowClosesAt'],
+      ],
+      [
+        'an opt-out after the window',
+        claimIn('approvedCustomerNotified'),
+        EVENTS.customerOptOut,
+        customer,
+        WINDOW,
+        ['optOutWindowClosed@windowClosesAt'],
+      ],
+      [
+        'a note over 2000 characters',
+        claimIn('submitted'),
+        { type: 'withdraw', note: 'x'.repeat(2001) },
+        admin,
+        NOW,
+        ['tooLong@note'],
+      ],
     ];
     for (const [label, claim, event, actor, now, expected] of cases) {
       it(`refuses ${label}`, () => {
@@ -172,8 +329,16 @@ describe('claims/statusMachine', () => {
 
   describe('what transitions record', () => {
     it('records an information request with its reasons, note and deadline', () => {
-      const after = applied(claimIn('underReview'), { ...EVENTS.requestInfo, reasonCodes: ['missingProducts', 'missingProducts'] } as ClaimEvent, reviewer);
-      assert.deepEqual(after.infoRequest, { reasonCodes: ['missingProducts'], note: 'Please date the SOW', deadlineAt: DEADLINE.toISOString() });
+      const after = applied(
+        claimIn('underReview'),
+        { ...EVENTS.requestInfo, reasonCodes: ['missingProducts', 'missingProducts'] } as ClaimEvent,
+        reviewer,
+      );
+      assert.deepEqual(after.infoRequest, {
+        reasonCodes: ['missingProducts'],
+        note: 'Please date the SOW',
+        deadlineAt: DEADLINE.toISOString(),
+      });
       assert.deepEqual(after.history.at(-1)?.reasonCodes, ['missingProducts']);
       assert.equal(after.history.at(-1)?.note, 'Please date the SOW');
     });
@@ -191,7 +356,11 @@ describe('claims/statusMachine', () => {
       assert.equal(approved.windowClosesAt, WINDOW.toISOString());
       const optedOut = applied(approved, EVENTS.customerOptOut, customer);
       assert.deepEqual(optedOut.heldKeys, []);
-      assert.deepEqual(optedOut.rejection, { reason: 'customerDeclined', note: 'We do not know them', at: NOW.toISOString() });
+      assert.deepEqual(optedOut.rejection, {
+        reason: 'customerDeclined',
+        note: 'We do not know them',
+        at: NOW.toISOString(),
+      });
       assert.equal(optedOut.history.at(-1)?.reason, 'customerDeclined');
     });
 
@@ -209,9 +378,13 @@ describe('claims/statusMachine', () => {
       assert.equal(won.disputed, true);
     });
 
-    it('records the partner\'s reason for disassociating and releases the keys', () => {
+    it("records the partner's reason for disassociating and releases the keys", () => {
       const after = applied(claimIn('associated'), EVENTS.disassociate, admin);
-      assert.deepEqual(after.rejection, { reason: 'disassociated', note: 'Customer moved to another partner', at: NOW.toISOString() });
+      assert.deepEqual(after.rejection, {
+        reason: 'disassociated',
+        note: 'Customer moved to another partner',
+        at: NOW.toISOString(),
+      });
       assert.deepEqual(after.heldKeys, []);
       assert.equal(after.dueAt, undefined);
     });
@@ -225,14 +398,20 @@ describe('claims/statusMachine', () => {
     it('walks a claim from draft to official and records every step', () => {
       let claim = claimIn('draft');
       const steps: [ClaimEvent, Actor, Date][] = [
-        [EVENTS.submit, admin, NOW], [EVENTS.startReview, reviewer, NOW], [EVENTS.requestInfo, reviewer, NOW],
-        [EVENTS.resubmit, admin, NOW], [EVENTS.startReview, reviewer, NOW], [EVENTS.approve, reviewer, NOW],
+        [EVENTS.submit, admin, NOW],
+        [EVENTS.startReview, reviewer, NOW],
+        [EVENTS.requestInfo, reviewer, NOW],
+        [EVENTS.resubmit, admin, NOW],
+        [EVENTS.startReview, reviewer, NOW],
+        [EVENTS.approve, reviewer, NOW],
         [EVENTS.windowClosed, system, WINDOW],
       ];
       for (const [event, actor, now] of steps) claim = applied(deepFreeze(claim), event, actor, now);
       assert.equal(claim.status, 'associated');
-      assert.deepEqual(claim.history.map((h) => h.event),
-        ['created', 'submit', 'startReview', 'requestInfo', 'resubmit', 'startReview', 'approve', 'windowClosed']);
+      assert.deepEqual(
+        claim.history.map((h) => h.event),
+        ['created', 'submit', 'startReview', 'requestInfo', 'resubmit', 'startReview', 'approve', 'windowClosed'],
+      );
     });
   });
 
@@ -240,7 +419,13 @@ describe('claims/statusMachine', () => {
     const cases: [string, Claim, ActorRole, Date | undefined, ClaimEventType[]][] = [
       ['a draft for its admin', claimIn('draft'), 'partnerAdmin', undefined, ['submit']],
       ['a draft for a reviewer', claimIn('draft'), 'reviewer', undefined, []],
-      ['a claim under review for a reviewer', claimIn('underReview'), 'reviewer', undefined, ['requestInfo', 'approve', 'reject']],
+      [
+        'a claim under review for a reviewer',
+        claimIn('underReview'),
+        'reviewer',
+        undefined,
+        ['requestInfo', 'approve', 'reject'],
+      ],
       ['a claim under review for its admin', claimIn('underReview'), 'partnerAdmin', undefined, ['withdraw']],
       ['any claim for a partner user', claimIn('rejected'), 'partnerUser', undefined, []],
       ['a fresh rejection', claimIn('rejected'), 'partnerAdmin', NOW, ['dispute']],
@@ -248,7 +433,13 @@ describe('claims/statusMachine', () => {
       ['a rejection already disputed', claimIn('rejected', { disputed: true }), 'partnerAdmin', undefined, []],
       ['an open window, for the scheduler', claimIn('approvedCustomerNotified'), 'system', NOW, []],
       ['a closed window, for the scheduler', claimIn('approvedCustomerNotified'), 'system', WINDOW, ['windowClosed']],
-      ['an open window, for the customer', claimIn('approvedCustomerNotified'), 'customer', NOW, ['customerApprove', 'customerOptOut']],
+      [
+        'an open window, for the customer',
+        claimIn('approvedCustomerNotified'),
+        'customer',
+        NOW,
+        ['customerApprove', 'customerOptOut'],
+      ],
     ];
     for (const [label, claim, role, now, expected] of cases) {
       it(`offers ${JSON.stringify(expected)} on ${label}`, () => {

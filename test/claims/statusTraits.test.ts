@@ -18,9 +18,16 @@ describe('claims/statusTraits', () => {
   });
 
   it('runs a clock only where the status has one, read from the field it names', () => {
-    const claim = { windowClosesAt: '2025-01-10T00:00:00.000Z', infoRequest: { deadlineAt: '2025-01-20T00:00:00.000Z', reasonCodes: [], requestedAt: '' } };
+    const claim = {
+      windowClosesAt: '2025-01-10T00:00:00.000Z',
+      infoRequest: { deadlineAt: '2025-01-20T00:00:00.000Z', reasonCodes: [], requestedAt: '' },
+    };
     for (const status of CLAIM_STATUSES) {
-      const expected = { optOutWindow: claim.windowClosesAt, answerDeadline: claim.infoRequest.deadlineAt, none: undefined }[STATUS_TRAITS[status].timer ?? 'none'];
+      const expected = {
+        optOutWindow: claim.windowClosesAt,
+        answerDeadline: claim.infoRequest.deadlineAt,
+        none: undefined,
+      }[STATUS_TRAITS[status].timer ?? 'none'];
       assert.equal(statusTimerOf({ ...claim, status } as Parameters<typeof statusTimerOf>[0]), expected, status);
     }
   });

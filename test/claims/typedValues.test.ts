@@ -3,8 +3,14 @@ import { readTypedValues } from '../../claims/typedValues';
 
 describe('readTypedValues', () => {
   it('reads a domain and a tenant ID typed together, whatever the punctuation', () => {
-    assert.deepEqual(readTypedValues('fabrikam.com 3f2504e0-4f89-41d3-9a0c-0305e82c3301'), { domain: 'fabrikam.com', tenantId: '3f2504e0-4f89-41d3-9a0c-0305e82c3301' });
-    assert.deepEqual(readTypedValues('“contoso.com”, tenant: {aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee}.'), { domain: 'contoso.com', tenantId: '{aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee}' });
+    assert.deepEqual(readTypedValues('fabrikam.com 3f2504e0-4f89-41d3-9a0c-0305e82c3301'), {
+      domain: 'fabrikam.com',
+      tenantId: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+    });
+    assert.deepEqual(readTypedValues('“contoso.com”, tenant: {aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee}.'), {
+      domain: 'contoso.com',
+      tenantId: '{aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee}',
+    });
   });
 
   it('reads an email and an MPN ID, full-width digits included', () => {

@@ -70,7 +70,12 @@ describe('claims/validation', () => {
       ['email with a space', validateEmail, 'chris o@contoso.com', 'emailInvalid'],
       ['email with a single-label domain', validateEmail, 'chris@contoso', 'emailInvalid'],
       ['email with a 65-character local part', validateEmail, `${'a'.repeat(65)}@contoso.com`, 'emailInvalid'],
-      ['email over 254 characters', validateEmail, `${'a'.repeat(64)}@${Array(4).fill('b'.repeat(60)).join('.')}.com`, 'tooLong'],
+      [
+        'email over 254 characters',
+        validateEmail,
+        `${'a'.repeat(64)}@${Array(4).fill('b'.repeat(60)).join('.')}.com`,
+        'tooLong',
+      ],
       ['claim name', validateClaimName, 'Contoso 2026 🚀', undefined],
       ['claim name of 100 emoji', validateClaimName, '🚀'.repeat(100), undefined],
       ['claim name of 101 characters', validateClaimName, 'x'.repeat(101), 'tooLong'],
@@ -88,7 +93,9 @@ describe('claims/validation', () => {
 
     it('names the field it was given and the limit it broke', () => {
       assert.deepEqual(validateClaimName('x'.repeat(101), 'draftName'), {
-        code: 'tooLong', field: 'draftName', params: { max: 100, length: 101 },
+        code: 'tooLong',
+        field: 'draftName',
+        params: { max: 100, length: 101 },
       });
       assert.deepEqual(validateTenantId('nope'), { code: 'tenantIdInvalid', field: 'customerTenantId' });
     });
@@ -108,34 +115,100 @@ describe('claims/validation', () => {
     });
 
     const claimCases: [string, Partial<Claim>, string[]][] = [
-      ['an empty claim, all at once', {
-        name: '', mpnId: '', customerDomain: '', customerTenantId: '', solutionArea: undefined, productIds: [],
-        subscriptions: [], customerContact: undefined, partnerContact: undefined, technicalContact: undefined, poe: [],
-      }, ['required@mpnId', 'required@customerDomain', 'required@customerTenantId', 'required@solutionArea', 'required@name',
-        'productsRequired@productIds', 'required@customerContact', 'required@partnerContact', 'poeRequired@poe']],
+      [
+        'an empty claim, all at once',
+        {
+          name: '',
+          mpnId: '',
+          customerDomain: '',
+          customerTenantId: '',
+          solutionArea: undefined,
+          productIds: [],
+          subscriptions: [],
+          customerContact: undefined,
+          partnerContact: undefined,
+          technicalContact: undefined,
+          poe: [],
+        },
+        [
+          'required@mpnId',
+          'required@customerDomain',
+          'required@customerTenantId',
+          'required@solutionArea',
+          'required@name',
+          'productsRequired@productIds',
+          'required@customerContact',
+          'required@partnerContact',
+          'poeRequired@poe',
+        ],
+      ],
       ['no activity', { activity: undefined }, ['required@activity']],
-      ['revenue association under Microsoft 365', { solutionArea: 'microsoft365', activity: 'revenueAssociation', productIds: ['exchangeOnline'] },
-        ['activityNotAllowed@activity']],
-      ['a Microsoft 365 product in a Business Applications claim', { productIds: ['dynamics365Sales', 'exchangeOnline'] },
-        ['productNotInArea@productIds']],
+      [
+        'revenue association under Microsoft 365',
+        { solutionArea: 'microsoft365', activity: 'revenueAssociation', productIds: ['exchangeOnline'] },
+        ['activityNotAllowed@activity'],
+      ],
+      [
+        'a Microsoft 365 product in a Business Applications claim',
+        { productIds: ['dynamics365Sales', 'exchangeOnline'] },
+        ['productNotInArea@productIds'],
+      ],
       ['an unknown product', { productIds: ['dynamics365Sales', 'azureSentinel'] }, ['productUnknown@productIds']],
       ['a product twice', { productIds: ['dynamics365Sales', 'dynamics365Sales'] }, ['productDuplicate@productIds']],
-      ['Dynamics 365 without a technical contact', { technicalContact: undefined }, ['technicalContactRequired@technicalContact']],
-      ['a technical contact without a title', { technicalContact: { name: 'Tess', email: 'tess@contoso.com' } },
-        ['required@technicalContact.title']],
-      ['a customer contact with a bad email and no title', { customerContact: { name: 'Chris', email: 'chris(at)contoso.com' } },
-        ['required@customerContact.title', 'emailInvalid@customerContact.email']],
-      ['a partner contact without a name', { partnerContact: { name: ' ', email: 'pat@fabrikam.com' } }, ['required@partnerContact.name']],
-      ['several subscriptions and no ids', { subscriptions: [{ productId: 'dynamics365Sales', multiple: true, subscriptionIds: [] }] },
-        ['subscriptionIdsRequired@subscriptions.dynamics365Sales']],
-      ['a malformed subscription id', { subscriptions: [{ productId: 'dynamics365Sales', multiple: true, subscriptionIds: [SUBSCRIPTION_A, 'abc'] }] },
-        ['subscriptionIdInvalid@subscriptions.dynamics365Sales']],
-      ['the same subscription twice in different case', {
-        subscriptions: [{ productId: 'dynamics365Sales', multiple: true, subscriptionIds: [SUBSCRIPTION_A, SUBSCRIPTION_A.toUpperCase()] }],
-      }, ['subscriptionIdDuplicate@subscriptions.dynamics365Sales']],
+      [
+        'Dynamics 365 without a technical contact',
+        { technicalContact: undefined },
+        ['technicalContactRequired@technicalContact'],
+      ],
+      [
+        'a technical contact without a title',
+        { technicalContact: { name: 'Tess', email: 'tess@contoso.com' } },
+        ['required@technicalContact.title'],
+      ],
+      [
+        'a customer contact with a bad email and no title',
+        { customerContact: { name: 'Chris', email: 'chris(at)contoso.com' } },
+        ['required@customerContact.title', 'emailInvalid@customerContact.email'],
+      ],
+      [
+        'a partner contact without a name',
+        { partnerContact: { name: ' ', email: 'pat@fabrikam.com' } },
+        ['required@partnerContact.name'],
+      ],
+      [
+        'several subscriptions and no ids',
+        { subscriptions: [{ productId: 'dynamics365Sales', multiple: true, subscriptionIds: [] }] },
+        ['subscriptionIdsRequired@subscriptions.dynamics365Sales'],
+      ],
+      [
+        'a malformed subscription id',
+        {
+          subscriptions: [{ productId: 'dynamics365Sales', multiple: true, subscriptionIds: [SUBSCRIPTION_A, 'abc'] }],
+        },
+        ['subscriptionIdInvalid@subscriptions.dynamics365Sales'],
+      ],
+      [
+        'the same subscription twice in different case',
+        {
+          subscriptions: [
+            {
+              productId: 'dynamics365Sales',
+              multiple: true,
+              subscriptionIds: [SUBSCRIPTION_A, SUBSCRIPTION_A.toUpperCase()],
+            },
+          ],
+        },
+        ['subscriptionIdDuplicate@subscriptions.dynamics365Sales'],
+      ],
       ['an MPN id of another partner', { mpnId: '9999999' }, ['mpnIdUnknown@mpnId']],
-      ['revenue association without its details', { activity: 'revenueAssociation', revenue: { solutionSellerName: 'Seller', customerName: '', isvSolutionName: '' } },
-        ['required@revenue.customerName', 'required@revenue.isvSolutionName']],
+      [
+        'revenue association without its details',
+        {
+          activity: 'revenueAssociation',
+          revenue: { solutionSellerName: 'Seller', customerName: '', isvSolutionName: '' },
+        },
+        ['required@revenue.customerName', 'required@revenue.isvSolutionName'],
+      ],
       ['no proof of execution', { poe: [] }, ['poeRequired@poe']],
     ];
     for (const [label, overrides, expected] of claimCases) {
@@ -145,18 +218,25 @@ describe('claims/validation', () => {
     }
 
     it('does not need subscription ids for a single subscription or for non-Dynamics products', () => {
-      const single = validClaim({ subscriptions: [{ productId: 'dynamics365Sales', multiple: false, subscriptionIds: [] }] });
+      const single = validClaim({
+        subscriptions: [{ productId: 'dynamics365Sales', multiple: false, subscriptionIds: [] }],
+      });
       assert.deepEqual(validateClaimForSubmission(single, org), []);
-      const powerBi = validClaim({ productIds: ['powerBI'], technicalContact: undefined,
-        subscriptions: [{ productId: 'powerBI', multiple: true, subscriptionIds: [] }] });
+      const powerBi = validClaim({
+        productIds: ['powerBI'],
+        technicalContact: undefined,
+        subscriptions: [{ productId: 'powerBI', multiple: true, subscriptionIds: [] }],
+      });
       assert.deepEqual(validateClaimForSubmission(powerBi, org), []);
     });
 
     it('ignores subscription entries of products no longer claimed', () => {
-      const stale = validClaim({ subscriptions: [
-        { productId: 'dynamics365Sales', multiple: false, subscriptionIds: [] },
-        { productId: 'dynamics365Finance', multiple: true, subscriptionIds: ['junk'] },
-      ] });
+      const stale = validClaim({
+        subscriptions: [
+          { productId: 'dynamics365Sales', multiple: false, subscriptionIds: [] },
+          { productId: 'dynamics365Finance', multiple: true, subscriptionIds: ['junk'] },
+        ],
+      });
       assert.deepEqual(validateClaimForSubmission(stale, org), []);
     });
 
@@ -165,11 +245,16 @@ describe('claims/validation', () => {
     });
 
     it('finds duplicates across products', () => {
-      const claim = validClaim({ productIds: ['dynamics365Sales', 'dynamics365Finance'], subscriptions: [
-        { productId: 'dynamics365Sales', multiple: true, subscriptionIds: [SUBSCRIPTION_A] },
-        { productId: 'dynamics365Finance', multiple: true, subscriptionIds: [SUBSCRIPTION_B, SUBSCRIPTION_A] },
-      ] });
-      assert.deepEqual(brief(validateClaimForSubmission(claim, org)), ['subscriptionIdDuplicate@subscriptions.dynamics365Finance']);
+      const claim = validClaim({
+        productIds: ['dynamics365Sales', 'dynamics365Finance'],
+        subscriptions: [
+          { productId: 'dynamics365Sales', multiple: true, subscriptionIds: [SUBSCRIPTION_A] },
+          { productId: 'dynamics365Finance', multiple: true, subscriptionIds: [SUBSCRIPTION_B, SUBSCRIPTION_A] },
+        ],
+      });
+      assert.deepEqual(brief(validateClaimForSubmission(claim, org)), [
+        'subscriptionIdDuplicate@subscriptions.dynamics365Finance',
+      ]);
     });
 
     it('validates one section at a time', () => {
@@ -185,34 +270,61 @@ describe('claims/validation', () => {
     const hostile = fc.oneof(
       fc.string({ unit: 'grapheme', maxLength: 300 }),
       fc.string({ unit: 'binary', maxLength: 300 }),
-      fc.constantFrom('${process.exit(1)}', '{{name}}', '<script>alert(1)</script>', 'مرحبا\u202eabc', '👨‍👩‍👧‍👦'.repeat(60), '\u0000'),
+      fc.constantFrom(
+        '${process.exit(1)}',
+        '{{name}}',
+        '<script>alert(1)</script>',
+        'مرحبا\u202eabc',
+        '👨‍👩‍👧‍👦'.repeat(60),
+        '\u0000',
+      ),
     );
-    const validators = [validateTenantId, validateSubscriptionId, validateMpnId, validateDomain, validateEmail, validateClaimName, validateComment];
+    const validators = [
+      validateTenantId,
+      validateSubscriptionId,
+      validateMpnId,
+      validateDomain,
+      validateEmail,
+      validateClaimName,
+      validateComment,
+    ];
 
     it('never throws on arbitrary text and answers with a problem or nothing', () => {
-      fc.assert(fc.property(hostile, (text) => {
-        for (const validate of validators) {
-          const result = validate(text);
-          assert.ok(result === undefined || (typeof result.code === 'string' && typeof result.field === 'string'));
-        }
-      }));
+      fc.assert(
+        fc.property(hostile, (text) => {
+          for (const validate of validators) {
+            const result = validate(text);
+            assert.ok(result === undefined || (typeof result.code === 'string' && typeof result.field === 'string'));
+          }
+        }),
+      );
     });
 
     it('never throws on a claim full of arbitrary text', () => {
-      fc.assert(fc.property(hostile, hostile, hostile, (a, b, c) => {
-        const claim = validClaim({ name: a, mpnId: b, customerDomain: c, customerTenantId: a,
-          customerContact: { name: b, title: c, email: a }, subscriptions: [{ productId: 'dynamics365Sales', multiple: true, subscriptionIds: [b, c] }] });
-        assert.ok(Array.isArray(validateClaimForSubmission(claim, org)));
-      }));
+      fc.assert(
+        fc.property(hostile, hostile, hostile, (a, b, c) => {
+          const claim = validClaim({
+            name: a,
+            mpnId: b,
+            customerDomain: c,
+            customerTenantId: a,
+            customerContact: { name: b, title: c, email: a },
+            subscriptions: [{ productId: 'dynamics365Sales', multiple: true, subscriptionIds: [b, c] }],
+          });
+          assert.ok(Array.isArray(validateClaimForSubmission(claim, org)));
+        }),
+      );
     });
 
     it('accepts every GUID except the nil GUID, in any case', () => {
-      fc.assert(fc.property(fc.uuid({ version: [1, 2, 3, 4, 5, 6, 7, 8] }), fc.boolean(), (uuid, upper) => {
-        const typed = upper ? uuid.toUpperCase() : uuid;
-        assert.equal(validateTenantId(typed), undefined);
-        assert.equal(validateSubscriptionId(`{${typed}}`), undefined);
-        assert.equal(normalizeGuid(typed), uuid.toLowerCase());
-      }));
+      fc.assert(
+        fc.property(fc.uuid({ version: [1, 2, 3, 4, 5, 6, 7, 8] }), fc.boolean(), (uuid, upper) => {
+          const typed = upper ? uuid.toUpperCase() : uuid;
+          assert.equal(validateTenantId(typed), undefined);
+          assert.equal(validateSubscriptionId(`{${typed}}`), undefined);
+          assert.equal(normalizeGuid(typed), uuid.toLowerCase());
+        }),
+      );
     });
   });
 });

@@ -4,7 +4,10 @@ import { DialogTestClient } from 'botbuilder-testing';
 import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { CardPrompt, FILE_DOWNLOAD_INFO, type CardSubmission } from '../../dialogs/cardPrompt';
 
-const card = { contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', version: '1.5', body: [] } };
+const card = {
+  contentType: 'application/vnd.microsoft.card.adaptive',
+  content: { type: 'AdaptiveCard', version: '1.5', body: [] },
+};
 
 class AskDialog extends ComponentDialog {
   constructor(acceptFiles = false) {
@@ -16,11 +19,20 @@ class AskDialog extends ComponentDialog {
         (step: WaterfallStepContext) =>
           step.prompt('card', {
             prompt: { type: 'message', attachments: [card] },
-            validations: { verbs: ['pick'], nonce: 'n2', claimId: 'c1', acceptFiles, staleNotice: 'STALE', typedNotice: 'USE THE CARD' },
+            validations: {
+              verbs: ['pick'],
+              nonce: 'n2',
+              claimId: 'c1',
+              acceptFiles,
+              staleNotice: 'STALE',
+              typedNotice: 'USE THE CARD',
+            },
           }),
         async (step: WaterfallStepContext) => {
           const answer = step.result as CardSubmission;
-          await step.context.sendActivity(`got ${answer.verb} ${JSON.stringify(answer.values)} files=${answer.files.length}`);
+          await step.context.sendActivity(
+            `got ${answer.verb} ${JSON.stringify(answer.values)} files=${answer.files.length}`,
+          );
           return step.endDialog(answer);
         },
       ]),
@@ -65,7 +77,11 @@ describe('CardPrompt', () => {
   }
 
   it('takes a Teams file attachment only when files are accepted, ignoring the html body attachment', async () => {
-    const file = { contentType: FILE_DOWNLOAD_INFO, name: 'sow.pdf', content: { downloadUrl: 'https://x/y', uniqueId: 'u', fileType: 'pdf' } };
+    const file = {
+      contentType: FILE_DOWNLOAD_INFO,
+      name: 'sow.pdf',
+      content: { downloadUrl: 'https://x/y', uniqueId: 'u', fileType: 'pdf' },
+    };
     const html = { contentType: 'text/html', content: '<p>here</p>' };
     const accepting = new DialogTestClient('msteams', new AskDialog(true));
     await accepting.sendActivity('hi');

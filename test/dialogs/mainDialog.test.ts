@@ -5,9 +5,25 @@ import { DialogTestClient } from 'botbuilder-testing';
 import type { Claim } from '../../claims/model';
 import type { Caller } from '../../dialogs/caller';
 import { MainDialog } from '../../dialogs/mainDialog';
-import { formatCountdown, formatDateTime, historyEventLabel, LOCALES, t, type Command, type Locale } from '../../locales/i18n';
+import {
+  formatCountdown,
+  formatDateTime,
+  historyEventLabel,
+  LOCALES,
+  t,
+  type Command,
+  type Locale,
+} from '../../locales/i18n';
 import { messageList } from '../../locales/translator';
-import { botHarness, callerFor, callerMiddleware, OTHER_ORG, ORG, TIME_ZONE, type Harness } from '../support/botHarness';
+import {
+  botHarness,
+  callerFor,
+  callerMiddleware,
+  OTHER_ORG,
+  ORG,
+  TIME_ZONE,
+  type Harness,
+} from '../support/botHarness';
 import { buildClaim } from '../support/claimFactory';
 
 const NOW = new Date('2026-03-02T17:00:00.000Z'); // a Monday, 9:00 in Seattle
@@ -33,7 +49,10 @@ class FlowStub extends Dialog {
 
 type Reply = Partial<Activity> | undefined;
 
-const cardJson = (reply: Reply): string => JSON.stringify(reply?.attachments?.[0]?.content ?? assert.fail(`expected a card, got ${JSON.stringify(reply?.text)}`));
+const cardJson = (reply: Reply): string =>
+  JSON.stringify(
+    reply?.attachments?.[0]?.content ?? assert.fail(`expected a card, got ${JSON.stringify(reply?.text)}`),
+  );
 
 /** The `data` of every Action.Submit in a card. */
 function submitData(reply: Reply): Record<string, unknown>[] {
@@ -42,7 +61,8 @@ function submitData(reply: Reply): Record<string, unknown>[] {
     if (Array.isArray(node)) node.forEach(walk);
     else if (node && typeof node === 'object') {
       const record = node as Record<string, unknown>;
-      if (record.type === 'Action.Submit' && record.data && typeof record.data === 'object') found.push(record.data as Record<string, unknown>);
+      if (record.type === 'Action.Submit' && record.data && typeof record.data === 'object')
+        found.push(record.data as Record<string, unknown>);
       Object.values(record).forEach(walk);
     }
   };
@@ -50,7 +70,10 @@ function submitData(reply: Reply): Record<string, unknown>[] {
   return found;
 }
 
-const idsFor = (reply: Reply, verb: string): unknown[] => submitData(reply).filter((d) => d.verb === verb).map((d) => d.claimId);
+const idsFor = (reply: Reply, verb: string): unknown[] =>
+  submitData(reply)
+    .filter((d) => d.verb === verb)
+    .map((d) => d.claimId);
 
 describe('MainDialog', () => {
   let h: Harness;
@@ -63,8 +86,18 @@ describe('MainDialog', () => {
   before(async () => {
     h = await botHarness({ clock: { now: () => NOW } });
     const admin = { role: 'partnerAdmin' as const, id: ADMIN, name: 'Ada Admin' };
-    mine = buildClaim({ partnerId: ORG.id, name: 'Contoso Exchange rollout', createdBy: admin, updatedAt: '2026-03-01T10:00:00.000Z' });
-    colleagues = buildClaim({ partnerId: ORG.id, name: 'Contoso SharePoint', createdBy: { role: 'partnerAdmin', id: 'aad-colleague' }, updatedAt: '2026-02-27T10:00:00.000Z' });
+    mine = buildClaim({
+      partnerId: ORG.id,
+      name: 'Contoso Exchange rollout',
+      createdBy: admin,
+      updatedAt: '2026-03-01T10:00:00.000Z',
+    });
+    colleagues = buildClaim({
+      partnerId: ORG.id,
+      name: 'Contoso SharePoint',
+      createdBy: { role: 'partnerAdmin', id: 'aad-colleague' },
+      updatedAt: '2026-02-27T10:00:00.000Z',
+    });
     approved = buildClaim({
       partnerId: ORG.id,
       name: 'Fabrikam Teams adoption',
@@ -81,7 +114,11 @@ describe('MainDialog', () => {
       infoRequest: { reasonCodes: ['missingAllPoe'], deadlineAt: '2026-02-27T08:00:00.000Z' },
       updatedAt: '2026-02-20T08:00:00.000Z',
     });
-    foreign = buildClaim({ partnerId: OTHER_ORG.id, name: 'Secret rival claim', createdBy: { role: 'partnerAdmin', id: ADMIN } });
+    foreign = buildClaim({
+      partnerId: OTHER_ORG.id,
+      name: 'Secret rival claim',
+      createdBy: { role: 'partnerAdmin', id: ADMIN },
+    });
     for (const claim of [mine, colleagues, approved, overdue, foreign]) await h.claims.create(claim);
   });
 
@@ -90,15 +127,26 @@ describe('MainDialog', () => {
     return { client: new DialogTestClient('msteams', dialog, undefined, [callerMiddleware(() => caller)]), flow };
   }
 
-  const press = (value: Record<string, unknown>): Partial<Activity> => ({ type: 'message', value: { claimId: '', nonce: '', ...value } });
+  const press = (value: Record<string, unknown>): Partial<Activity> => ({
+    type: 'message',
+    value: { claimId: '', nonce: '', ...value },
+  });
 
   describe('typed commands, in each language', () => {
-    const outcomes: Record<Exclude<Command, 'export'>, (client: DialogTestClient, reply: Reply, locale: Locale) => void> = {
+    const outcomes: Record<
+      Exclude<Command, 'export'>,
+      (client: DialogTestClient, reply: Reply, locale: Locale) => void
+    > = {
       newClaim: (_client, reply) => assert.equal(reply?.text, 'flow begun {}'),
-      continueDraft: (_client, reply) => assert.deepEqual(idsFor(reply, 'resumeDraft'), [mine.id], "only the caller's own drafts"),
+      continueDraft: (_client, reply) =>
+        assert.deepEqual(idsFor(reply, 'resumeDraft'), [mine.id], "only the caller's own drafts"),
       myClaims: (_client, reply) => {
         assert.deepEqual(idsFor(reply, 'viewClaim'), [approved.id, mine.id], 'newest first, a page at a time');
-        assert.ok(submitData(reply).some((d) => d.verb === 'claimsPage' && typeof d.continuationToken === 'string' && d.continuationToken !== ''));
+        assert.ok(
+          submitData(reply).some(
+            (d) => d.verb === 'claimsPage' && typeof d.continuationToken === 'string' && d.continuationToken !== '',
+          ),
+        );
       },
       status: (client, reply, locale) => {
         assert.equal(reply?.text, t(locale, 'conversation.whichClaim'));
@@ -110,12 +158,17 @@ describe('MainDialog', () => {
       },
       help: (_client, reply, locale) => assert.ok(cardJson(reply).includes(t(locale, 'help.title'))),
       cancel: (_client, reply, locale) => assert.equal(reply?.text, t(locale, 'cancel.nothingToCancel')),
-      reviewQueue: (_client, reply, locale) => assert.equal(reply?.text, t(locale, 'access.notReviewer'), 'an incentives admin is no reviewer'),
+      reviewQueue: (_client, reply, locale) =>
+        assert.equal(reply?.text, t(locale, 'access.notReviewer'), 'an incentives admin is no reviewer'),
       members: (_client, reply, locale) => assert.ok(cardJson(reply).includes(t(locale, 'members.title'))),
-      organisations: (_client, reply, locale) => assert.equal(reply?.text, t(locale, 'organisations.notAllowed'), 'a partner is no operator admin'),
+      organisations: (_client, reply, locale) =>
+        assert.equal(reply?.text, t(locale, 'organisations.notAllowed'), 'a partner is no operator admin'),
     };
     for (const locale of LOCALES) {
-      for (const [command, check] of Object.entries(outcomes) as [keyof typeof outcomes, (typeof outcomes)[keyof typeof outcomes]][]) {
+      for (const [command, check] of Object.entries(outcomes) as [
+        keyof typeof outcomes,
+        (typeof outcomes)[keyof typeof outcomes],
+      ][]) {
         const word = messageList(locale, `commands.${command}`)[0];
         it(`"${word}" (${locale}) → ${command}`, async () => {
           const { client } = chat(callerFor(ORG, ADMIN, locale));
@@ -132,7 +185,10 @@ describe('MainDialog', () => {
 
     it('takes only whole commands: a sentence around one, or other text, is not understood', async () => {
       const { client, flow } = chat(callerFor(ORG, ADMIN));
-      assert.equal((await client.sendActivity('new claim for contoso please')).text, t('en-US', 'conversation.notUnderstood'));
+      assert.equal(
+        (await client.sendActivity('new claim for contoso please')).text,
+        t('en-US', 'conversation.notUnderstood'),
+      );
       assert.equal((await client.sendActivity('${$root} **hello**')).text, t('en-US', 'conversation.notUnderstood'));
       assert.deepEqual(flow.begun, []);
     });
@@ -143,13 +199,19 @@ describe('MainDialog', () => {
       const { client, flow } = chat(callerFor(ORG, ADMIN));
       assert.equal((await client.sendActivity(press({ verb: 'newClaim' }))).text, 'flow begun {}');
       await client.sendActivity('done');
-      assert.equal((await client.sendActivity(press({ verb: 'resumeDraft', claimId: mine.id }))).text, `flow begun {"claimId":"${mine.id}"}`);
+      assert.equal(
+        (await client.sendActivity(press({ verb: 'resumeDraft', claimId: mine.id }))).text,
+        `flow begun {"claimId":"${mine.id}"}`,
+      );
       assert.deepEqual(flow.begun, [{}, { claimId: mine.id }]);
     });
 
     it('refuse to continue a claim that is no longer a draft', async () => {
       const { client, flow } = chat(callerFor(ORG, ADMIN));
-      assert.equal((await client.sendActivity(press({ verb: 'resumeDraft', claimId: approved.id }))).text, t('en-US', 'errors.notEditable'));
+      assert.equal(
+        (await client.sendActivity(press({ verb: 'resumeDraft', claimId: approved.id }))).text,
+        t('en-US', 'errors.notEditable'),
+      );
       assert.deepEqual(flow.begun, []);
     });
 
@@ -160,7 +222,13 @@ describe('MainDialog', () => {
       const second = await client.sendActivity(press({ ...next }));
       assert.deepEqual(idsFor(second, 'viewClaim'), [colleagues.id, overdue.id]);
       assert.ok(cardJson(second).includes(t('en-US', 'claimsList.page', { page: 2 })));
-      const forged = await client.sendActivity(press({ verb: 'claimsPage', continuationToken: Buffer.from('{"f":"x","c":"y"}').toString('base64url'), page: '7' }));
+      const forged = await client.sendActivity(
+        press({
+          verb: 'claimsPage',
+          continuationToken: Buffer.from('{"f":"x","c":"y"}').toString('base64url'),
+          page: '7',
+        }),
+      );
       assert.deepEqual(idsFor(forged, 'viewClaim'), [approved.id, mine.id], 'the first page again');
     });
 
@@ -168,18 +236,37 @@ describe('MainDialog', () => {
       const { client } = chat(callerFor(ORG, ADMIN, 'ja-JP'));
       const reply = await client.sendActivity(press({ verb: 'viewHistory', claimId: mine.id }));
       const card = cardJson(reply);
-      assert.ok(card.includes(t('ja-JP', 'history.title')) && card.includes(historyEventLabel('ja-JP', 'created')) && card.includes(mine.name));
+      assert.ok(
+        card.includes(t('ja-JP', 'history.title')) &&
+          card.includes(historyEventLabel('ja-JP', 'created')) &&
+          card.includes(mine.name),
+      );
     });
 
-    it('say why a button from a finished flow does nothing (its claim submitted, a draft, another organisation\'s), and an unknown verb not understood', async () => {
+    it("say why a button from a finished flow does nothing (its claim submitted, a draft, another organisation's), and an unknown verb not understood", async () => {
       const { client } = chat(callerFor(ORG, ADMIN, 'ko-KR'));
-      assert.equal((await client.sendActivity(press({ verb: 'productsChosen', nonce: 'old' }))).text, t('ko-KR', 'conversation.staleEnded'));
+      assert.equal(
+        (await client.sendActivity(press({ verb: 'productsChosen', nonce: 'old' }))).text,
+        t('ko-KR', 'conversation.staleEnded'),
+      );
       const when = formatDateTime('ko-KR', approved.submittedAt ?? approved.updatedAt, TIME_ZONE);
-      assert.equal((await client.sendActivity(press({ verb: 'submitClaim', nonce: 'old', claimId: approved.id }))).text, t('ko-KR', 'conversation.staleSubmitted', { name: approved.name, when }));
-      assert.equal((await client.sendActivity(press({ verb: 'contactsEntered', nonce: 'old', claimId: mine.id }))).text, t('ko-KR', 'conversation.staleDraft', { name: mine.name }));
+      assert.equal(
+        (await client.sendActivity(press({ verb: 'submitClaim', nonce: 'old', claimId: approved.id }))).text,
+        t('ko-KR', 'conversation.staleSubmitted', { name: approved.name, when }),
+      );
+      assert.equal(
+        (await client.sendActivity(press({ verb: 'contactsEntered', nonce: 'old', claimId: mine.id }))).text,
+        t('ko-KR', 'conversation.staleDraft', { name: mine.name }),
+      );
       // Another organisation's claim is not found: the same words as a card without a claim.
-      assert.equal((await client.sendActivity(press({ verb: 'submitClaim', nonce: 'old', claimId: foreign.id }))).text, t('ko-KR', 'conversation.staleEnded'));
-      assert.equal((await client.sendActivity(press({ verb: 'launchMissiles' }))).text, t('ko-KR', 'conversation.notUnderstood'));
+      assert.equal(
+        (await client.sendActivity(press({ verb: 'submitClaim', nonce: 'old', claimId: foreign.id }))).text,
+        t('ko-KR', 'conversation.staleEnded'),
+      );
+      assert.equal(
+        (await client.sendActivity(press({ verb: 'launchMissiles' }))).text,
+        t('ko-KR', 'conversation.notUnderstood'),
+      );
     });
   });
 
@@ -188,7 +275,10 @@ describe('MainDialog', () => {
       it(`counts the opt-out window down in business days (${locale})`, async () => {
         const { client } = chat(callerFor(ORG, ADMIN, locale));
         const card = cardJson(await client.sendActivity(press({ verb: 'viewClaim', claimId: approved.id })));
-        assert.ok(card.includes(formatCountdown(locale, 'window', 3)), `expected "${formatCountdown(locale, 'window', 3)}"`);
+        assert.ok(
+          card.includes(formatCountdown(locale, 'window', 3)),
+          `expected "${formatCountdown(locale, 'window', 3)}"`,
+        );
         assert.ok(card.includes(t(locale, 'statusHelp.approvedCustomerNotified')), 'what the status means');
       });
     }
@@ -240,15 +330,24 @@ describe('MainDialog', () => {
       assert.equal((await client.sendActivity(press({ verb: 'resumeDraft', claimId: mine.id }))).text, notAllowed);
       assert.deepEqual(flow.begun, []);
       assert.equal(idsFor(await client.sendActivity('my claims'), 'viewClaim').length, 2);
-      assert.deepEqual(idsFor(await client.sendActivity(press({ verb: 'viewClaim', claimId: approved.id })), 'viewHistory'), [approved.id]);
-      assert.ok(!cardJson(await client.sendActivity('help')).includes('"verb":"newClaim"'), 'help offers no New claim button');
+      assert.deepEqual(
+        idsFor(await client.sendActivity(press({ verb: 'viewClaim', claimId: approved.id })), 'viewHistory'),
+        [approved.id],
+      );
+      assert.ok(
+        !cardJson(await client.sendActivity('help')).includes('"verb":"newClaim"'),
+        'help offers no New claim button',
+      );
     });
 
     it('tells an organisation that is not onboarded how to get onboarded, whatever it asks', async () => {
       const caller = callerFor(undefined, 'aad-stranger');
       const { client } = chat(caller);
       for (const text of ['my claims', 'new claim']) {
-        assert.equal((await client.sendActivity(text)).text, t('en-US', 'access.unknownOrganisation', { tenantId: caller.tenantId }));
+        assert.equal(
+          (await client.sendActivity(text)).text,
+          t('en-US', 'access.unknownOrganisation', { tenantId: caller.tenantId }),
+        );
       }
     });
 

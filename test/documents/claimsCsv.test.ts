@@ -31,7 +31,9 @@ describe('claims CSV', () => {
   it('has localized headers naming the time zone of its dates, and localized words', () => {
     const [header, row] = claimsCsvRows([rejected], { locale: 'ja-JP', timeZone: 'Asia/Tokyo' });
     assert.equal(header?.[0], t('ja-JP', 'csv.id'));
-    assert.ok(header?.includes(t('ja-JP', 'csv.dateColumn', { column: t('ja-JP', 'csv.createdAt'), timeZone: 'Asia/Tokyo' })));
+    assert.ok(
+      header?.includes(t('ja-JP', 'csv.dateColumn', { column: t('ja-JP', 'csv.createdAt'), timeZone: 'Asia/Tokyo' })),
+    );
     assert.ok(row?.includes(statusLabel('ja-JP', 'rejected')));
     assert.ok(row?.includes(t('ja-JP', 'rejectionReasons.insufficientPoe')));
     assert.ok(row?.includes('Exchange Online; Microsoft Teams'));
@@ -49,7 +51,10 @@ describe('claims CSV', () => {
 
   it('fills the window column only while the window runs, and dates the way spreadsheets parse them', () => {
     const [header, row] = claimsCsvRows([waiting], { locale: 'en-US', timeZone: 'America/Los_Angeles' });
-    const column = header?.indexOf(t('en-US', 'csv.dateColumn', { column: t('en-US', 'csv.windowClosesAt'), timeZone: 'America/Los_Angeles' })) ?? -1;
+    const column =
+      header?.indexOf(
+        t('en-US', 'csv.dateColumn', { column: t('en-US', 'csv.windowClosesAt'), timeZone: 'America/Los_Angeles' }),
+      ) ?? -1;
     assert.equal(row?.[column], '2026-03-10 01:00');
     assert.equal(claimsCsvRows([rejected], { locale: 'en-US', timeZone: 'UTC' })[1]?.[column], '');
     assert.equal(spreadsheetDateTime('2026-11-01T09:30:00.000Z', 'America/Los_Angeles'), '2026-11-01 01:30');

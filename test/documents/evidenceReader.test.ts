@@ -22,7 +22,14 @@ describe('StoredEvidenceReader: a stored PoE read back from Blob storage', funct
   });
 
   const put = (bytes: Buffer) =>
-    store.put({ partnerId: DEMO_PARTNER, claimId: randomUUID(), poeId: randomUUID(), fileName: 'SOW.pdf', content: streamOf(bytes, 1000), uploadedBy: DEMO_ADMIN });
+    store.put({
+      partnerId: DEMO_PARTNER,
+      claimId: randomUUID(),
+      poeId: randomUUID(),
+      fileName: 'SOW.pdf',
+      content: streamOf(bytes, 1000),
+      uploadedBy: DEMO_ADMIN,
+    });
 
   it('reads the text of the stored file', async () => {
     const file = await put(textPdf([{ lines: ['Signed by Chris Customer 2026-11-15'] }]));
@@ -32,7 +39,16 @@ describe('StoredEvidenceReader: a stored PoE read back from Blob storage', funct
 
   it('refuses a blob holding more than its record says, and a record over the limit', async () => {
     const file = await put(textPdf([{ lines: ['Signed by Chris Customer 2026-11-15'] }]));
-    assert.deepEqual(await new StoredEvidenceReader({ evidence: store, maxBytes: store.maxBytes }).textOf({ ...file, sizeBytes: file.sizeBytes - 10 }), { status: 'unreadable', why: 'tooLarge' });
-    assert.deepEqual(await new StoredEvidenceReader({ evidence: store, maxBytes: 100 }).textOf(file), { status: 'unreadable', why: 'tooLarge' });
+    assert.deepEqual(
+      await new StoredEvidenceReader({ evidence: store, maxBytes: store.maxBytes }).textOf({
+        ...file,
+        sizeBytes: file.sizeBytes - 10,
+      }),
+      { status: 'unreadable', why: 'tooLarge' },
+    );
+    assert.deepEqual(await new StoredEvidenceReader({ evidence: store, maxBytes: 100 }).textOf(file), {
+      status: 'unreadable',
+      why: 'tooLarge',
+    });
   });
 });

@@ -30,8 +30,17 @@ const ROWS: Row[] = [
     kind: 'pdf',
     file: () =>
       textPdf([
-        { lines: ['Statement of Work', 'Fabrikam Consulting will deploy Dynamics 365 Sales and Power BI for Contoso.'] },
-        { lines: ['Customer acceptance', 'Name: Chris Customer', 'Title: CIO', 'Signature: ____________  Date: November 15, 2026'] },
+        {
+          lines: ['Statement of Work', 'Fabrikam Consulting will deploy Dynamics 365 Sales and Power BI for Contoso.'],
+        },
+        {
+          lines: [
+            'Customer acceptance',
+            'Name: Chris Customer',
+            'Title: CIO',
+            'Signature: ____________  Date: November 15, 2026',
+          ],
+        },
       ]),
     expected: ALL,
   },
@@ -49,7 +58,19 @@ const ROWS: Row[] = [
     name: 'Japanese SOW (PDF), complete, Reiwa date',
     kind: 'pdf',
     file: () =>
-      textPdf([{ lines: ['作業範囲記述書', 'Fabrikam Consulting は Contoso 様に Dynamics 365 Sales と Power BI を導入します。', '', 'お客様承認', '氏名: Chris Customer', '署名: ________', '令和8年11月15日'] }]),
+      textPdf([
+        {
+          lines: [
+            '作業範囲記述書',
+            'Fabrikam Consulting は Contoso 様に Dynamics 365 Sales と Power BI を導入します。',
+            '',
+            'お客様承認',
+            '氏名: Chris Customer',
+            '署名: ________',
+            '令和8年11月15日',
+          ],
+        },
+      ]),
     expected: ALL,
   },
   {
@@ -57,7 +78,10 @@ const ROWS: Row[] = [
     kind: 'pdf',
     file: () =>
       textPdf([
-        { lines: ['Fabrikam Consulting implemented Dynamics 365 Sales and Power BI.', 'Approved by Chris Customer'], footer: 'Contoso — signed 2026-11-15 — page 1 of 1' },
+        {
+          lines: ['Fabrikam Consulting implemented Dynamics 365 Sales and Power BI.', 'Approved by Chris Customer'],
+          footer: 'Contoso — signed 2026-11-15 — page 1 of 1',
+        },
       ]),
     expected: ALL,
   },
@@ -66,26 +90,48 @@ const ROWS: Row[] = [
     kind: 'pdf',
     file: () =>
       textPdf([
-        { lines: ['Fabrikam Consulting deployed Dynamics 365 Sales and Power BI at Contoso and Northwind.', '', 'Northwind Traders', 'Accepted by: Nina North', 'nina@northwind.example', 'Date: 2026-11-15'] },
+        {
+          lines: [
+            'Fabrikam Consulting deployed Dynamics 365 Sales and Power BI at Contoso and Northwind.',
+            '',
+            'Northwind Traders',
+            'Accepted by: Nina North',
+            'nina@northwind.example',
+            'Date: 2026-11-15',
+          ],
+        },
       ]),
     expected: { ...ALL, customerAcknowledgement: false },
   },
   {
     name: 'PDF without the customer signature',
     kind: 'pdf',
-    file: () => textPdf([{ lines: ['Fabrikam Consulting deployed Dynamics 365 Sales and Power BI for Contoso.', 'Date: 2026-11-15'] }]),
+    file: () =>
+      textPdf([
+        { lines: ['Fabrikam Consulting deployed Dynamics 365 Sales and Power BI for Contoso.', 'Date: 2026-11-15'] },
+      ]),
     expected: { ...ALL, customerAcknowledgement: false },
   },
   {
     name: 'PDF carrying only a 2019 date',
     kind: 'pdf',
-    file: () => textPdf([{ lines: ['Fabrikam Consulting deployed Dynamics 365 Sales and Power BI.', 'Signed by Chris Customer', '15 March 2019'] }]),
+    file: () =>
+      textPdf([
+        {
+          lines: [
+            'Fabrikam Consulting deployed Dynamics 365 Sales and Power BI.',
+            'Signed by Chris Customer',
+            '15 March 2019',
+          ],
+        },
+      ]),
     expected: { ...ALL, dates: false },
   },
   {
     name: 'PDF naming none of the claimed products',
     kind: 'pdf',
-    file: () => textPdf([{ lines: ['Fabrikam Consulting deployed Exchange Online.', 'Signed by Chris Customer 2026-11-15'] }]),
+    file: () =>
+      textPdf([{ lines: ['Fabrikam Consulting deployed Exchange Online.', 'Signed by Chris Customer 2026-11-15'] }]),
     expected: { ...ALL, products: false },
   },
   {
@@ -93,8 +139,16 @@ const ROWS: Row[] = [
     kind: 'docx',
     file: () =>
       wordDocument({
-        paragraphs: ['Statement of Work', 'Fabrikam Consulting provides implementation services to Contoso.', 'Products in scope:'],
-        table: [['Product', 'Seats'], ['Dynamics 365 Sales', '120'], ['Power BI', '40']],
+        paragraphs: [
+          'Statement of Work',
+          'Fabrikam Consulting provides implementation services to Contoso.',
+          'Products in scope:',
+        ],
+        table: [
+          ['Product', 'Seats'],
+          ['Dynamics 365 Sales', '120'],
+          ['Power BI', '40'],
+        ],
         closing: ['Customer signature', 'Chris Customer, CIO', 'Date: 11/15/2026'],
       }),
     expected: ALL,
@@ -104,7 +158,12 @@ const ROWS: Row[] = [
     kind: 'docx',
     file: () =>
       wordDocument({
-        paragraphs: ['Fabrikam Consulting은 Dynamics 365 Sales와 Power BI 도입을 지원했습니다.', '고객 확인', '담당자: Chris Customer (chris@contoso.com)', '서명: ________'],
+        paragraphs: [
+          'Fabrikam Consulting은 Dynamics 365 Sales와 Power BI 도입을 지원했습니다.',
+          '고객 확인',
+          '담당자: Chris Customer (chris@contoso.com)',
+          '서명: ________',
+        ],
         footer: '2026. 11. 15. Contoso',
       }),
     expected: ALL,
@@ -112,7 +171,14 @@ const ROWS: Row[] = [
   {
     name: 'Japanese Word SOW, old date',
     kind: 'docx',
-    file: () => wordDocument({ paragraphs: ['Fabrikam Consulting による Dynamics 365 Sales と Power BI の構築', '承認: Chris Customer', '平成31年4月1日'] }),
+    file: () =>
+      wordDocument({
+        paragraphs: [
+          'Fabrikam Consulting による Dynamics 365 Sales と Power BI の構築',
+          '承認: Chris Customer',
+          '平成31年4月1日',
+        ],
+      }),
     expected: { ...ALL, dates: false },
   },
   {
@@ -184,8 +250,18 @@ describe('PoE text: what cannot be read, and the limits', function () {
     ['an image', 'png', () => PNG_1X1, 'image'],
     ['a scanned PDF (pages without text)', 'pdf', () => minimalPdf(), 'noText'],
     ['a damaged PDF', 'pdf', () => Buffer.from('%PDF-1.7\nthis is not a PDF'), 'damaged'],
-    ['a Word 97 document', 'doc', () => compoundFile({ names: ['WordDocument'], rootClassId: CLASS_IDS.word }), 'legacyFormat'],
-    ['a damaged Outlook message', 'msg', () => compoundFile({ names: ['__substg1.0_0037001F'], rootClassId: CLASS_IDS.outlookMessage }), 'damaged'],
+    [
+      'a Word 97 document',
+      'doc',
+      () => compoundFile({ names: ['WordDocument'], rootClassId: CLASS_IDS.word }),
+      'legacyFormat',
+    ],
+    [
+      'a damaged Outlook message',
+      'msg',
+      () => compoundFile({ names: ['__substg1.0_0037001F'], rootClassId: CLASS_IDS.outlookMessage }),
+      'damaged',
+    ],
   ];
   for (const [name, kind, file, why] of cases) {
     it(`${name}: unreadable (${why}), a reviewer reads it`, async () => {
@@ -194,7 +270,8 @@ describe('PoE text: what cannot be read, and the limits', function () {
   }
 
   it('reads slides and spreadsheet cells', async () => {
-    const slide = '<p:sld xmlns:a="a" xmlns:p="p"><a:p><a:r><a:t>Power BI &amp; Dynamics 365 Sales</a:t></a:r></a:p></p:sld>';
+    const slide =
+      '<p:sld xmlns:a="a" xmlns:p="p"><a:p><a:r><a:t>Power BI &amp; Dynamics 365 Sales</a:t></a:r></a:p></p:sld>';
     const pptx = await extractText('pptx', await officeOpenXml('pptx', { 'ppt/slides/slide1.xml': slide }));
     assert.deepEqual(pptx, { status: 'read', text: 'Power BI & Dynamics 365 Sales', truncated: false });
     const strings = '<sst><si><t>Customer sign-off</t></si><si><t xml:space="preserve">2026-11-15</t></si></sst>';
@@ -215,10 +292,17 @@ describe('PoE text: what cannot be read, and the limits', function () {
   it('reads at most the page limit', async () => {
     const pdf = textPdf(Array.from({ length: 4 }, (_, i) => ({ lines: [`page ${i + 1}`] })));
     const text = await extractText('pdf', pdf, { ...DEFAULT_EXTRACTION_LIMITS, maxPages: 2 });
-    assert.equal(text.status === 'read' && text.text.includes('page 2') && !text.text.includes('page 3') && text.truncated, true, JSON.stringify(text));
+    assert.equal(
+      text.status === 'read' && text.text.includes('page 2') && !text.text.includes('page 3') && text.truncated,
+      true,
+      JSON.stringify(text),
+    );
   });
 
   it('stops a reader that runs over its time', async () => {
-    assert.deepEqual(await extractText('pdf', textPdf([{ lines: ['x'] }]), { ...DEFAULT_EXTRACTION_LIMITS, timeoutMs: 1 }), { status: 'unreadable', why: 'timeout' });
+    assert.deepEqual(
+      await extractText('pdf', textPdf([{ lines: ['x'] }]), { ...DEFAULT_EXTRACTION_LIMITS, timeoutMs: 1 }),
+      { status: 'unreadable', why: 'timeout' },
+    );
   });
 });

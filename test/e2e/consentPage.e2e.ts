@@ -83,15 +83,24 @@ describe('consent page in the browser', function () {
     assert.match(cardText, /If you do nothing, the association becomes official on/);
     assert.equal(await page.locator('#plain-buttons').isHidden(), true, 'the plain buttons give way to the card');
 
-    await Promise.all([page.waitForURL(/\/consent\//, { waitUntil: 'load' }), card.getByRole('button', { name: 'Opt out' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/consent\//, { waitUntil: 'load' }),
+      card.getByRole('button', { name: 'Opt out' }).click(),
+    ]);
     await page.getByRole('heading', { name: 'You opted out' }).waitFor();
-    assert.match(await page.locator('main').innerText(), /You opted out of the association with Fabrikam Consulting\. The claim was rejected/);
+    assert.match(
+      await page.locator('main').innerText(),
+      /You opted out of the association with Fabrikam Consulting\. The claim was rejected/,
+    );
 
     const stored = (await read(engine, claim)).value;
     assert.equal(stored.status, 'rejected');
     assert.equal(stored.rejection?.reason, 'customerDeclined');
     assert.deepEqual(stored.heldKeys, []);
-    assert.deepEqual(stored.history.filter((h) => h.event.startsWith('customer')).map((h) => [h.event, h.actor.role]), [['customerOptOut', 'customer']]);
+    assert.deepEqual(
+      stored.history.filter((h) => h.event.startsWith('customer')).map((h) => [h.event, h.actor.role]),
+      [['customerOptOut', 'customer']],
+    );
 
     assert.deepEqual(problems, [], 'no CSP violation or script error');
 
@@ -113,7 +122,10 @@ describe('consent page in the browser', function () {
     const card = page.locator('#card-host .ac-adaptiveCard');
     await card.waitFor();
     assert.match(await card.innerText(), /고객 연결이 공식적으로 적용됩니다/);
-    await Promise.all([page.waitForURL(/\/consent\//, { waitUntil: 'load' }), card.getByRole('button', { name: '승인' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/consent\//, { waitUntil: 'load' }),
+      card.getByRole('button', { name: '승인' }).click(),
+    ]);
     await page.getByRole('heading', { name: '고객 연결이 승인되었습니다' }).waitFor();
     assert.equal((await read(engine, claim)).value.status, 'associated');
     assert.deepEqual(problems, [], 'no CSP violation or script error');

@@ -27,9 +27,17 @@ import { usePlaygroundSession } from './support/session';
 
 const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
 /** The seeded demo partner (storage/seed/partners.json), whose admin is the Playground's default user. */
-const DEMO_PARTNER = { id: '00000000-0000-0000-0000-0000000000001', mpnId: '7654321', location: 'Contoso Partners Seoul' };
+const DEMO_PARTNER = {
+  id: '00000000-0000-0000-0000-0000000000001',
+  mpnId: '7654321',
+  location: 'Contoso Partners Seoul',
+};
 /** The Playground's default user, as its mocked Teams profile describes them. */
-const PLAYGROUND_USER = { name: 'Alex Wilber', email: 'alexw@example.com', aadObjectId: '00000000-0000-0000-0000-0000000000020' };
+const PLAYGROUND_USER = {
+  name: 'Alex Wilber',
+  email: 'alexw@example.com',
+  aadObjectId: '00000000-0000-0000-0000-0000000000020',
+};
 
 interface ClaimPlan {
   locale: Locale;
@@ -73,7 +81,11 @@ const PLANS: Record<Locale, ClaimPlan> = {
     customer: { domain: 'northwindtraders.com', tenantId: '6f9619ff-8b86-4d01-b42d-00cf4fc964ff' },
     area: 'businessApplications',
     activity: 'revenueAssociation',
-    revenue: { solutionSellerName: '株式会社ダイナミクス販売', customerName: 'ノースウィンド商事', isvSolutionName: '自動化スイート' },
+    revenue: {
+      solutionSellerName: '株式会社ダイナミクス販売',
+      customerName: 'ノースウィンド商事',
+      isvSolutionName: '自動化スイート',
+    },
     productIds: ['powerAutomate'],
     contact: { name: '山田 花子', title: '情報システム部長', email: 'hanako.yamada@northwindtraders.com' },
     fileName: '作業範囲記述書_署名済み.pdf',
@@ -87,8 +99,14 @@ describe('a complete claim in the Agents Playground (the real bot)', function ()
   afterEach(function () {
     // An unexpected failure inside a turn reaches the user as this apology.
     const apology = t('en-US', 'errors.generic', { reference: '' }).split('(')[0].trim();
-    const texts = session().chat.botActivities().map((activity) => String(activity.text ?? ''));
-    assert.deepEqual(texts.filter((text) => text.includes(apology)), [], 'no turn failed');
+    const texts = session()
+      .chat.botActivities()
+      .map((activity) => String(activity.text ?? ''));
+    assert.deepEqual(
+      texts.filter((text) => text.includes(apology)),
+      [],
+      'no turn failed',
+    );
   });
 
   it('files a Microsoft 365 claim in English, the language the Playground sends', async function () {
@@ -125,7 +143,10 @@ async function fileClaim(chat: PlaygroundChat, bot: RealBot, plan: ClaimPlan): P
   await chat.sendText(messageList(locale, 'commands.newClaim')[0]);
 
   const location = await cardTitled('mpn.title');
-  await location.chooseOption(say('mpn.label'), say('mpn.option', { mpnId: DEMO_PARTNER.mpnId, location: DEMO_PARTNER.location }));
+  await location.chooseOption(
+    say('mpn.label'),
+    say('mpn.option', { mpnId: DEMO_PARTNER.mpnId, location: DEMO_PARTNER.location }),
+  );
   await next(location);
 
   const customer = await cardTitled('customer.title');
@@ -134,7 +155,10 @@ async function fileClaim(chat: PlaygroundChat, bot: RealBot, plan: ClaimPlan): P
   await next(customer);
 
   const solution = await cardTitled('solution.title');
-  const areaActivity = say('solution.option', { area: solutionAreaLabel(locale, plan.area), activity: activityLabel(locale, plan.activity) });
+  const areaActivity = say('solution.option', {
+    area: solutionAreaLabel(locale, plan.area),
+    activity: activityLabel(locale, plan.activity),
+  });
   await solution.chooseOption(say('solution.label'), areaActivity);
   await next(solution);
 
@@ -167,17 +191,26 @@ async function fileClaim(chat: PlaygroundChat, bot: RealBot, plan: ClaimPlan): P
   const pdf = Buffer.concat([minimalPdf(), Buffer.from(`% ${plan.name} ${randomUUID()}\n`)]);
   const files = await startFileServer(pdf, { fileName: plan.fileName });
   try {
-    await chat.injectActivity({
-      type: 'message',
-      text: '',
-      attachments: [
-        { contentType: FILE_DOWNLOAD_INFO, name: plan.fileName, content: { downloadUrl: files.downloadUrl, uniqueId: randomUUID(), fileType: 'pdf', etag: '"1"' } },
-        { contentType: 'text/html', content: '<div></div>' },
-      ],
-      // Posted to the Playground's custom-activity endpoint directly: its editor dialog (proven in
-      // playgroundHarness.e2e.ts) is typed into key by key, which proved flaky under load here.
-    }, 'http');
-    await chat.waitForBotText(say('poe.received', { fileName: plan.fileName, size: formatFileSize(locale, pdf.length) }));
+    await chat.injectActivity(
+      {
+        type: 'message',
+        text: '',
+        attachments: [
+          {
+            contentType: FILE_DOWNLOAD_INFO,
+            name: plan.fileName,
+            content: { downloadUrl: files.downloadUrl, uniqueId: randomUUID(), fileType: 'pdf', etag: '"1"' },
+          },
+          { contentType: 'text/html', content: '<div></div>' },
+        ],
+        // Posted to the Playground's custom-activity endpoint directly: its editor dialog (proven in
+        // playgroundHarness.e2e.ts) is typed into key by key, which proved flaky under load here.
+      },
+      'http',
+    );
+    await chat.waitForBotText(
+      say('poe.received', { fileName: plan.fileName, size: formatFileSize(locale, pdf.length) }),
+    );
     assert.equal(files.downloads(), 1, 'the bot fetched the file once, in the turn it arrived');
   } finally {
     await files.close();
@@ -186,7 +219,11 @@ async function fileClaim(chat: PlaygroundChat, bot: RealBot, plan: ClaimPlan): P
   assert.match(await poe.text(), new RegExp(escapeRegExp(plan.fileName)));
   if (plan.addSample) {
     await poe.clickAction(say('poe.sampleAttach'));
-    await chat.waitForBotText(new RegExp(`^${escapeRegExp(say('poe.received', { fileName: SAMPLE_POE_FILE_NAME, size: '@' })).replace('@', '.+')}$`));
+    await chat.waitForBotText(
+      new RegExp(
+        `^${escapeRegExp(say('poe.received', { fileName: SAMPLE_POE_FILE_NAME, size: '@' })).replace('@', '.+')}$`,
+      ),
+    );
     poe = await cardTitled('poe.title');
   }
   await poe.clickAction(say('poe.done'));
@@ -196,7 +233,13 @@ async function fileClaim(chat: PlaygroundChat, bot: RealBot, plan: ClaimPlan): P
 
   const review = await cardTitled('summary.title');
   const reviewText = await review.text();
-  for (const shown of [plan.name, plan.customer.domain, plan.contact.email, plan.fileName, ...plan.productIds.map(productName)]) {
+  for (const shown of [
+    plan.name,
+    plan.customer.domain,
+    plan.contact.email,
+    plan.fileName,
+    ...plan.productIds.map(productName),
+  ]) {
     assert.ok(reviewText.includes(shown), `the review shows ${shown}`);
   }
   assert.ok(reviewText.includes(say('summary.ready')));
@@ -213,7 +256,10 @@ async function assertStored(bot: RealBot, plan: ClaimPlan, pdf: Buffer): Promise
   const { storage } = bot.app;
   const { resources } = await storage.database
     .container(containerSpec('claims').id)
-    .items.query<Claim>({ query: 'SELECT * FROM c WHERE c.name = @name', parameters: [{ name: '@name', value: plan.name }] })
+    .items.query<Claim>({
+      query: 'SELECT * FROM c WHERE c.name = @name',
+      parameters: [{ name: '@name', value: plan.name }],
+    })
     .fetchAll();
   assert.equal(resources.length, 1, 'one claim with this name');
   const claim = resources[0];
@@ -254,13 +300,25 @@ async function assertStored(bot: RealBot, plan: ClaimPlan, pdf: Buffer): Promise
   );
   const first = claim.history[0];
   const last = claim.history.at(-1);
-  assert.deepEqual([first.event, first.to, last?.event, last?.from, last?.to], ['created', 'draft', 'submit', 'draft', 'submitted']);
+  assert.deepEqual(
+    [first.event, first.to, last?.event, last?.from, last?.to],
+    ['created', 'draft', 'submit', 'draft', 'submitted'],
+  );
 
   const sha256 = createHash('sha256').update(pdf).digest('hex');
-  assert.deepEqual(claim.poe.map((f) => f.fileName), plan.addSample ? [plan.fileName, SAMPLE_POE_FILE_NAME] : [plan.fileName]);
+  assert.deepEqual(
+    claim.poe.map((f) => f.fileName),
+    plan.addSample ? [plan.fileName, SAMPLE_POE_FILE_NAME] : [plan.fileName],
+  );
   const [file, sample] = claim.poe;
   assert.deepEqual(
-    { fileName: file.fileName, kind: file.kind, contentType: file.contentType, sizeBytes: file.sizeBytes, sha256: file.sha256 },
+    {
+      fileName: file.fileName,
+      kind: file.kind,
+      contentType: file.contentType,
+      sizeBytes: file.sizeBytes,
+      sha256: file.sha256,
+    },
     { fileName: plan.fileName, kind: 'pdf', contentType: 'application/pdf', sizeBytes: pdf.length, sha256 },
   );
   const stored = await storage.poeContainer.getBlockBlobClient(file.blobName).downloadToBuffer();

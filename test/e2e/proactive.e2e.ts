@@ -20,8 +20,14 @@ import { usePlaygroundSession } from './support/session';
 /** The seeded demo partner and operator (storage/seed/partners.json): the Playground's user is the partner's admin; the operator holds the reviewer. */
 const DEMO_PARTNER = '00000000-0000-0000-0000-0000000000001';
 const PLAYGROUND_USER = '00000000-0000-0000-0000-0000000000020';
-const ADMIN: Caller = { actor: { role: 'partnerAdmin', id: PLAYGROUND_USER, name: 'Alex Wilber' }, tenantId: DEMO_PARTNER };
-const REVIEWER: Caller = { actor: { role: 'reviewer', id: '00000000-0000-0000-0000-0000000000091', name: 'Rae Reviewer' }, tenantId: DEMO_OPERATOR };
+const ADMIN: Caller = {
+  actor: { role: 'partnerAdmin', id: PLAYGROUND_USER, name: 'Alex Wilber' },
+  tenantId: DEMO_PARTNER,
+};
+const REVIEWER: Caller = {
+  actor: { role: 'reviewer', id: '00000000-0000-0000-0000-0000000000091', name: 'Rae Reviewer' },
+  tenantId: DEMO_OPERATOR,
+};
 
 describe('proactive messages in the Agents Playground', () => {
   let bot: BotProcess | undefined;
@@ -51,21 +57,29 @@ describe('proactive messages in the Agents Playground', () => {
     });
     await claims.create({ ...draft, history: [{ ...draft.history[0], actor: ADMIN.actor }] });
     const ref = { partnerId: DEMO_PARTNER, claimId: draft.id };
-    for (const step of [() => lifecycle.submit(ref, ADMIN), () => lifecycle.startReview(ref, REVIEWER), () => lifecycle.approve(ref, REVIEWER)]) {
+    for (const step of [
+      () => lifecycle.submit(ref, ADMIN),
+      () => lifecycle.startReview(ref, REVIEWER),
+      () => lifecycle.approve(ref, REVIEWER),
+    ]) {
       const result = await step();
       assert.ok(result.ok, JSON.stringify(result));
     }
 
     const params = { name: draft.name, customer: draft.customerDomain };
     await chat.waitForCardContaining(t('en-US', 'notify.reviewStarted', { name: draft.name }), { timeoutMs: 30_000 });
-    const official = await chat.waitForCardContaining(t('en-US', 'notify.associationOfficial', params), { timeoutMs: 45_000 });
+    const official = await chat.waitForCardContaining(t('en-US', 'notify.associationOfficial', params), {
+      timeoutMs: 45_000,
+    });
     assert.equal((await claims.get(DEMO_PARTNER, draft.id))?.value.status, 'associated');
 
     // One more sweep later, still exactly one "official" message (the outbox is leased and settled).
     await new Promise((resolve) => setTimeout(resolve, 6_000));
     // The Playground does not pass channelData on to the page: count the cards by their text.
     const officialSentence = t('en-US', 'notify.associationOfficial', params);
-    const officialCards = chat.botActivities().filter((a) => JSON.stringify(a.attachments ?? []).includes(officialSentence));
+    const officialCards = chat
+      .botActivities()
+      .filter((a) => JSON.stringify(a.attachments ?? []).includes(officialSentence));
     assert.equal(officialCards.length, 1);
 
     await chat.markAction();

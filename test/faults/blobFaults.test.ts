@@ -6,7 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { formatFileSize, LOCALES, t, type Locale } from '../../locales/i18n';
-import { Chat, adminCaller, blobBytes, newClaimSetting, onlyClaimOf, sha256, textsOf } from '../dialogs/newClaim/newClaimHarness';
+import {
+  Chat,
+  adminCaller,
+  blobBytes,
+  newClaimSetting,
+  onlyClaimOf,
+  sha256,
+  textsOf,
+} from '../dialogs/newClaim/newClaimHarness';
 import { assertCard, upToPoe } from '../dialogs/newClaim/newClaimSteps';
 import { minimalPdf } from '../support/evidenceSamples';
 import type { FaultRule, ProxiedRequest } from '../support/faultProxy';
@@ -31,8 +39,10 @@ describe('Blob storage failing mid-upload of a PoE', function () {
     await proxied?.close();
   });
 
-  const attachLarge = (chat: Chat) => chat.attach({ name: FILE_NAME, url: s.world.files.serve(LARGE_SOW), fileType: 'pdf' });
-  const uploadFailed = (locale: Locale) => t(locale, 'poe.uploadFailed', { fileName: FILE_NAME, maxSize: formatFileSize(locale, PROXIED_POE_MAX_BYTES) });
+  const attachLarge = (chat: Chat) =>
+    chat.attach({ name: FILE_NAME, url: s.world.files.serve(LARGE_SOW), fileType: 'pdf' });
+  const uploadFailed = (locale: Locale) =>
+    t(locale, 'poe.uploadFailed', { fileName: FILE_NAME, maxSize: formatFileSize(locale, PROXIED_POE_MAX_BYTES) });
 
   /** Fails one attachment with `rules`, then checks the refusal, the claim and the blobs, and that a retry records it. */
   async function failThenRetry(locale: Locale, rules: FaultRule[]): Promise<void> {
@@ -40,7 +50,10 @@ describe('Blob storage failing mid-upload of a PoE', function () {
     await upToPoe(chat);
     const struck = rules.map((rule) => proxied.proxy.inject(rule));
     const replies = await attachLarge(chat);
-    assert.ok(struck.every((rule) => rule.struck > 0), 'every fault struck');
+    assert.ok(
+      struck.every((rule) => rule.struck > 0),
+      'every fault struck',
+    );
     assert.deepEqual(textsOf(replies), [uploadFailed(locale)]);
     assertCard(chat, 'poe.title');
     assert.deepEqual((await onlyClaimOf(s.world, s.org)).poe, []);
@@ -48,7 +61,10 @@ describe('Blob storage failing mid-upload of a PoE', function () {
 
     proxied.proxy.clear();
     const retried = await attachLarge(chat);
-    assert.equal(textsOf(retried)[0], t(locale, 'poe.received', { fileName: FILE_NAME, size: formatFileSize(locale, LARGE_SOW.length) }));
+    assert.equal(
+      textsOf(retried)[0],
+      t(locale, 'poe.received', { fileName: FILE_NAME, size: formatFileSize(locale, LARGE_SOW.length) }),
+    );
     const [file] = (await onlyClaimOf(s.world, s.org)).poe;
     assert.ok(file);
     assert.equal(file.sha256, sha256(LARGE_SOW));
@@ -58,7 +74,9 @@ describe('Blob storage failing mid-upload of a PoE', function () {
 
   for (const locale of LOCALES) {
     it(`${locale}: a connection cut while a block is being sent (every try) is told as a failed upload; the retry works`, async () => {
-      await failThenRetry(locale, [{ when: blockUpload, skip: 1, times: Infinity, fault: { kind: 'cut', afterBytes: 1024 * 1024 } }]);
+      await failThenRetry(locale, [
+        { when: blockUpload, skip: 1, times: Infinity, fault: { kind: 'cut', afterBytes: 1024 * 1024 } },
+      ]);
     });
   }
 

@@ -6,7 +6,16 @@
  */
 import assert from 'node:assert/strict';
 import { t } from '../../locales/i18n';
-import { Chat, adminCaller, claimsOf, inputOf, newClaimSetting, onlyClaimOf, textsOf, type Reply } from '../dialogs/newClaim/newClaimHarness';
+import {
+  Chat,
+  adminCaller,
+  claimsOf,
+  inputOf,
+  newClaimSetting,
+  onlyClaimOf,
+  textsOf,
+  type Reply,
+} from '../dialogs/newClaim/newClaimHarness';
 import {
   CONTACTS,
   assertCard,
@@ -54,7 +63,11 @@ describe('Cosmos DB faults under the new-claim conversation', function () {
     await chooseLocation(c);
     await enterCustomer(c);
     await chooseSolution(c, 'microsoft365', 'usage');
-    const throttled = proxied.proxy.inject({ ...claimCreate, fault: { kind: 'status', status: 429, retryAfterMs: 25 }, times: 3 });
+    const throttled = proxied.proxy.inject({
+      ...claimCreate,
+      fault: { kind: 'status', status: 429, retryAfterMs: 25 },
+      times: 3,
+    });
     const replies = await enterName(c, 'Throttled rollout');
     assert.equal(throttled.struck, 3);
     assert.equal(apologised(replies), false);
@@ -63,14 +76,21 @@ describe('Cosmos DB faults under the new-claim conversation', function () {
   });
 
   it('files and submits a whole claim through a seeded storm of 429s on every request without one apology', async () => {
-    const storm = proxied.proxy.random({ seed: 20_260_302, rate: 0.3, faults: [{ kind: 'status', status: 429, retryAfterMs: 5 }] });
+    const storm = proxied.proxy.random({
+      seed: 20_260_302,
+      rate: 0.3,
+      faults: [{ kind: 'status', status: 429, retryAfterMs: 5 }],
+    });
     const c = chat();
     await upToReview(c);
     await submitAndConfirm(c);
     assert.ok(storm.struck >= 5, `only ${storm.struck} requests were throttled`);
     assert.equal(apologised(c.transcript), false);
     const claim = await onlyClaimOf(s.world, s.org);
-    assert.deepEqual([claim.status, claim.poe.length, claim.customerContact?.email], ['submitted', 1, CONTACTS.customerEmail]);
+    assert.deepEqual(
+      [claim.status, claim.poe.length, claim.customerContact?.email],
+      ['submitted', 1, CONTACTS.customerEmail],
+    );
   });
 
   it('answers a 503 on a write with the apology, keeps every typed value, and the same card then goes through', async () => {
@@ -135,7 +155,12 @@ describe('Cosmos DB faults under the new-claim conversation', function () {
   });
 
   it('files exactly one claim with every typed value through seeded random write failures, pressing again after each apology', async () => {
-    const faults: Fault[] = [{ kind: 'status', status: 503 }, { kind: 'statusAfter', status: 503 }, { kind: 'holdAfter' }, { kind: 'cutAfter' }];
+    const faults: Fault[] = [
+      { kind: 'status', status: 503 },
+      { kind: 'statusAfter', status: 503 },
+      { kind: 'holdAfter' },
+      { kind: 'cutAfter' },
+    ];
     const chaos = proxied.proxy.random({ seed: 6, rate: 0.25, faults, ...claimWrites });
     const c = chat();
     const persist = async (step: () => Promise<Reply[]>): Promise<void> => {

@@ -31,13 +31,19 @@ export interface ProxiedWorld {
 export async function proxiedCosmos(world: World): Promise<ProxiedWorld> {
   const { cosmos } = standIns();
   const proxy = await startFaultProxy(cosmos.endpoint);
-  const client = createCosmosClient({ endpoint: proxy.endpoint, key: cosmos.key, requestTimeoutMs: PROXIED_REQUEST_TIMEOUT_MS });
+  const client = createCosmosClient({
+    endpoint: proxy.endpoint,
+    key: cosmos.key,
+    requestTimeoutMs: PROXIED_REQUEST_TIMEOUT_MS,
+  });
   const database = client.database(world.db.databaseId);
   const container = (name: Parameters<typeof containerSpec>[0]) => database.container(containerSpec(name).id);
   const { clock, calendar } = world.services;
   const claims = new CosmosClaimRepository(container('claims'));
   const associations = new CosmosAssociationStore(container('associations'), { clock });
-  const partners = new CosmosPartnerDirectory(container('partners'), { operatorTenantId: world.services.partners.operatorTenantId });
+  const partners = new CosmosPartnerDirectory(container('partners'), {
+    operatorTenantId: world.services.partners.operatorTenantId,
+  });
   const lifecycle = new ClaimLifecycle({ claims, associations, partners, calendar, clock });
   return {
     world: { ...world, services: { ...world.services, claims, associations, partners, lifecycle } },
@@ -86,10 +92,15 @@ export async function assertPoeConsistent(world: World, partnerId: string): Prom
   for (const claim of page.items) {
     for (const file of claim.poe) {
       recorded.add(file.blobName);
-      assert.ok(await world.evidence.exists(file.blobName), `claim ${claim.id} records ${file.blobName}, which is not stored`);
+      assert.ok(
+        await world.evidence.exists(file.blobName),
+        `claim ${claim.id} records ${file.blobName}, which is not stored`,
+      );
     }
   }
-  for await (const blob of world.blobs.getContainerClient(world.containerName).listBlobsFlat({ prefix: `${partnerId}/` })) {
+  for await (const blob of world.blobs
+    .getContainerClient(world.containerName)
+    .listBlobsFlat({ prefix: `${partnerId}/` })) {
     assert.ok(recorded.has(blob.name), `${blob.name} is stored but no claim records it`);
   }
 }

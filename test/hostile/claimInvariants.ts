@@ -34,7 +34,12 @@ export function claimViolations(claim: Claim, org: PartnerOrganisation): string[
   }
   if (claim.customerDomain !== '') problems.push(validateDomain(claim.customerDomain));
   if (claim.customerTenantId !== '') problems.push(validateTenantId(claim.customerTenantId));
-  if (claim.solutionArea !== undefined && (!isSolutionArea(claim.solutionArea) || claim.activity === undefined || !isActivityAllowed(claim.solutionArea, claim.activity))) {
+  if (
+    claim.solutionArea !== undefined &&
+    (!isSolutionArea(claim.solutionArea) ||
+      claim.activity === undefined ||
+      !isActivityAllowed(claim.solutionArea, claim.activity))
+  ) {
     problems.push({ code: 'areaActivity', field: 'solutionArea' });
   }
   if (claim.revenue !== undefined) problems.push(...validateRevenue(claim.revenue));
@@ -44,9 +49,14 @@ export function claimViolations(claim: Claim, org: PartnerOrganisation): string[
   if (claim.technicalContact) problems.push(...validateContact(claim.technicalContact, 'technicalContact', true));
   if (claim.partnerContact) problems.push(...validateContact(claim.partnerContact, 'partnerContact', false));
   for (const comment of claim.comments) problems.push(validateComment(comment.text));
-  problems.push(noteProblem(claim.infoRequest?.note, 'infoRequest.note'), noteProblem(claim.rejection?.note, 'rejection.note'));
-  for (const code of claim.infoRequest?.reasonCodes ?? []) if (!(INFO_REQUEST_REASONS as readonly string[]).includes(code)) problems.push({ code: 'reasonCode', field: code });
-  if (claim.rejection && !(REJECTION_REASONS as readonly string[]).includes(claim.rejection.reason)) problems.push({ code: 'rejectionReason', field: claim.rejection.reason });
+  problems.push(
+    noteProblem(claim.infoRequest?.note, 'infoRequest.note'),
+    noteProblem(claim.rejection?.note, 'rejection.note'),
+  );
+  for (const code of claim.infoRequest?.reasonCodes ?? [])
+    if (!(INFO_REQUEST_REASONS as readonly string[]).includes(code)) problems.push({ code: 'reasonCode', field: code });
+  if (claim.rejection && !(REJECTION_REASONS as readonly string[]).includes(claim.rejection.reason))
+    problems.push({ code: 'rejectionReason', field: claim.rejection.reason });
   for (const entry of claim.history) problems.push(noteProblem(entry.note, `history.${entry.event}.note`));
   return problems.filter((p): p is Problem => p !== undefined).map((p) => `${p.field}: ${p.code}`);
 }

@@ -16,7 +16,17 @@ import { consentTokenFor } from '../../bot/consent/consentLinks';
 import { LOCALES, t } from '../../locales/i18n';
 import { freshCosmosDatabase } from '../support/cosmosTestDatabase';
 import { startConsentApp, type ConsentApp } from '../support/consentApp';
-import { claimIn, DAY, engineOn, newPartner, read, SettableClock, START, type Engine, type Partner } from '../claims/engineHarness';
+import {
+  claimIn,
+  DAY,
+  engineOn,
+  newPartner,
+  read,
+  SettableClock,
+  START,
+  type Engine,
+  type Partner,
+} from '../claims/engineHarness';
 import { fuzzRuns, hostileString, wrongType } from './hostileArbitraries';
 import { HOME, MONDAY, useHostileWorld, type User } from './hostileWorld';
 
@@ -35,8 +45,20 @@ describe('hostile input: consent tokens on the Teams consent card', function () 
       windowClosesAt: WINDOW_CLOSES,
       customerContact: { name: 'Chris Customer', title: 'CIO', email },
     });
-    const contact: User = { id: `29:${randomUUID()}`, aadObjectId: `aad-${randomUUID()}`, name: 'Chris Customer', tenantId: claim.customerTenantId };
-    await world().h.references.save({ tenantId: contact.tenantId, aadObjectId: contact.aadObjectId, email, reference: {}, updatedAt: MONDAY.toISOString(), dead: false });
+    const contact: User = {
+      id: `29:${randomUUID()}`,
+      aadObjectId: `aad-${randomUUID()}`,
+      name: 'Chris Customer',
+      tenantId: claim.customerTenantId,
+    };
+    await world().h.references.save({
+      tenantId: contact.tenantId,
+      aadObjectId: contact.aadObjectId,
+      email,
+      reference: {},
+      updatedAt: MONDAY.toISOString(),
+      dead: false,
+    });
     const token = consentTokenFor(world().tokens, claim, 'customerConsentRequest');
     assert.ok(token);
     return { claim, contact, token };
@@ -47,12 +69,22 @@ describe('hostile input: consent tokens on the Teams consent card', function () 
     const b = await awaitingCustomer();
     const bBefore = await world().read(b.claim);
 
-    const byB = await world().invoke(b.contact, 'customerOptOut', { claimId: b.claim.id, partnerId: b.claim.partnerId, token: a.token }, 'ko-KR');
+    const byB = await world().invoke(
+      b.contact,
+      'customerOptOut',
+      { claimId: b.claim.id, partnerId: b.claim.partnerId, token: a.token },
+      'ko-KR',
+    );
     assert.equal(byB.status, 403);
     assert.deepEqual(byB.body.value, { code: 'Forbidden', message: t('ko-KR', 'consent.errors.notYourCard') });
     assert.equal((await world().read(a.claim)).value.status, 'approvedCustomerNotified', "B's contact cannot answer A");
 
-    const byA = await world().invoke(a.contact, 'customerOptOut', { claimId: b.claim.id, partnerId: b.claim.partnerId, token: a.token }, 'en-US');
+    const byA = await world().invoke(
+      a.contact,
+      'customerOptOut',
+      { claimId: b.claim.id, partnerId: b.claim.partnerId, token: a.token },
+      'en-US',
+    );
     assert.equal(byA.status, 200);
     assert.equal((await world().read(a.claim)).value.status, 'rejected', 'the token decides which claim is answered');
     assert.deepEqual(await world().read(b.claim), bBefore, 'B is exactly as it was');
@@ -64,7 +96,12 @@ describe('hostile input: consent tokens on the Teams consent card', function () 
     const verified = world().tokens.verify(a.token);
     assert.ok(verified.ok);
     const otherPurpose = world().tokens.sign({ ...verified.value, purpose: 'passwordReset' });
-    const answer = await world().invoke(a.contact, 'customerApprove', { claimId: a.claim.id, token: otherPurpose }, 'ja-JP');
+    const answer = await world().invoke(
+      a.contact,
+      'customerApprove',
+      { claimId: a.claim.id, token: otherPurpose },
+      'ja-JP',
+    );
     assert.equal(answer.status, 403);
     assert.deepEqual(answer.body.value, { code: 'Forbidden', message: t('ja-JP', 'consent.errors.forged') });
     assert.equal((await world().read(a.claim)).value.status, 'approvedCustomerNotified');
@@ -77,19 +114,38 @@ describe('hostile input: consent tokens on the Teams consent card', function () 
     const mangled = fc.oneof(
       hostileString,
       wrongType,
-      fc.constantFrom(`${version}.${payload}`, `${version}.${payload}.${signature}.x`, `v2.${payload}.${signature}`, `${version}.${payload}.${signature.slice(0, -1)}`, ` ${a.token}`, `${a.token}\u0000`, a.token.toUpperCase()),
+      fc.constantFrom(
+        `${version}.${payload}`,
+        `${version}.${payload}.${signature}.x`,
+        `v2.${payload}.${signature}`,
+        `${version}.${payload}.${signature.slice(0, -1)}`,
+        ` ${a.token}`,
+        `${a.token}\u0000`,
+        a.token.toUpperCase(),
+      ),
       // One character changed anywhere, to another base64url character or to one outside the alphabet.
       fc.nat({ max: a.token.length - 1 }).chain((at) =>
-        fc.constantFrom(...'AQgw_-09.=+/ é').filter((c) => c !== a.token[at]).map((c) => `${a.token.slice(0, at)}${c}${a.token.slice(at + 1)}`),
+        fc
+          .constantFrom(...'AQgw_-09.=+/ é')
+          .filter((c) => c !== a.token[at])
+          .map((c) => `${a.token.slice(0, at)}${c}${a.token.slice(at + 1)}`),
       ),
     );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...LOCALES), fc.constantFrom('customerApprove', 'customerOptOut'), mangled, async (locale, verb, token) => {
-        const answer = await world().invoke(a.contact, verb, { claimId: a.claim.id, token }, locale);
-        assert.ok([400, 403].includes(answer.status), `${JSON.stringify(token).slice(0, 80)}: ${answer.status}`);
-        const { message } = answer.body.value as { message: string };
-        assert.ok([t(locale, 'consent.errors.malformed'), t(locale, 'consent.errors.forged')].includes(message), message);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...LOCALES),
+        fc.constantFrom('customerApprove', 'customerOptOut'),
+        mangled,
+        async (locale, verb, token) => {
+          const answer = await world().invoke(a.contact, verb, { claimId: a.claim.id, token }, locale);
+          assert.ok([400, 403].includes(answer.status), `${JSON.stringify(token).slice(0, 80)}: ${answer.status}`);
+          const { message } = answer.body.value as { message: string };
+          assert.ok(
+            [t(locale, 'consent.errors.malformed'), t(locale, 'consent.errors.forged')].includes(message),
+            message,
+          );
+        },
+      ),
       fuzzRuns(40),
     );
     assert.deepEqual(await world().read(a.claim), before);
@@ -112,9 +168,14 @@ describe('hostile input: consent links on the consent page', function () {
     await app?.close();
   });
 
-  const get = (token: string) => fetch(`${app.url}/consent/${token}`).then(async (r) => ({ status: r.status, html: await r.text() }));
+  const get = (token: string) =>
+    fetch(`${app.url}/consent/${token}`).then(async (r) => ({ status: r.status, html: await r.text() }));
   const post = (token: string, body: string, type = 'application/x-www-form-urlencoded', cookie = '') =>
-    fetch(`${app.url}/consent/${token}`, { method: 'POST', headers: { 'content-type': type, ...(cookie ? { cookie } : {}) }, body }).then(async (r) => ({ status: r.status, html: await r.text() }));
+    fetch(`${app.url}/consent/${token}`, {
+      method: 'POST',
+      headers: { 'content-type': type, ...(cookie ? { cookie } : {}) },
+      body,
+    }).then(async (r) => ({ status: r.status, html: await r.text() }));
 
   it('the link of an earlier window, after a new approval, is superseded: 410, and nothing is recorded', async () => {
     const claim = await claimIn(engine, partner, 'approvedCustomerNotified');
@@ -128,7 +189,12 @@ describe('hostile input: consent links on the consent page', function () {
     const moved = await engine.claims.replace({ ...current.value, windowClosesAt: later }, current.etag);
 
     assert.equal((await get(oldToken)).status, 410);
-    assert.equal((await post(oldToken, new URLSearchParams({ csrf, verb: 'customerOptOut' }).toString(), undefined, cookie)).status, 410, 'even with the CSRF of the page it opened before');
+    assert.equal(
+      (await post(oldToken, new URLSearchParams({ csrf, verb: 'customerOptOut' }).toString(), undefined, cookie))
+        .status,
+      410,
+      'even with the CSRF of the page it opened before',
+    );
     const after = await read(engine, claim);
     assert.equal(after.etag, moved.etag);
     assert.equal(after.value.status, 'approvedCustomerNotified');
@@ -151,14 +217,22 @@ describe('hostile input: consent links on the consent page', function () {
     const claim = await claimIn(engine, partner, 'approvedCustomerNotified');
     const genuine = app.tokenFor(claim);
     const before = await read(engine, claim);
-    const token = fc.oneof(fc.constant(genuine), hostileString.map(percentEncoded), fc.constant(`${genuine}x`), fc.constant(genuine.slice(0, -2)));
+    const token = fc.oneof(
+      fc.constant(genuine),
+      hostileString.map(percentEncoded),
+      fc.constant(`${genuine}x`),
+      fc.constant(genuine.slice(0, -2)),
+    );
     const field = fc.oneof(hostileString, wrongType, fc.constantFrom('customerApprove', 'customerOptOut'));
     await fc.assert(
       fc.asyncProperty(token, field, field, fc.boolean(), async (link, verb, csrf, asJson) => {
         const answer = asJson
           ? await post(link, JSON.stringify({ verb, csrf }), 'application/json')
           : await post(link, new URLSearchParams({ verb: asText(verb), csrf: asText(csrf) }).toString());
-        assert.ok(answer.status >= 400 && answer.status < 500, `${answer.status} for ${JSON.stringify({ verb, csrf }).slice(0, 100)}`);
+        assert.ok(
+          answer.status >= 400 && answer.status < 500,
+          `${answer.status} for ${JSON.stringify({ verb, csrf }).slice(0, 100)}`,
+        );
         assert.doesNotMatch(answer.html, /at .*\.ts:\d+/, 'no stack trace');
       }),
       fuzzRuns(40),
@@ -169,7 +243,8 @@ describe('hostile input: consent links on the consent page', function () {
 });
 
 /** A form field's text: strings as they are, anything else as its JSON. */
-const asText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value) ?? '');
+const asText = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
 
 /** Every UTF-8 byte percent-encoded: a valid URL path segment for any text, lone surrogates included. */
-const percentEncoded = (text: string): string => [...Buffer.from(text, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
+const percentEncoded = (text: string): string =>
+  [...Buffer.from(text, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');

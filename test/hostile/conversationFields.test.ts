@@ -33,35 +33,57 @@ describe('hostile input: commands, card buttons and the status card forms', func
   before(async () => {
     world = await hostileWorld();
     // Enough claims for a second page, in several statuses, and a rival's.
-    for (let i = 0; i < 12; i++) own.push(await world.seed(HOME, { status: i % 3 === 0 ? 'draft' : 'submitted', createdBy: { role: 'partnerAdmin', id: ADMIN.aadObjectId } }));
-    foreign = [await world.seed(FOREIGN, { status: 'submitted', name: 'Rival secret deal' }), await world.seed(FOREIGN, { status: 'draft' })];
+    for (let i = 0; i < 12; i++)
+      own.push(
+        await world.seed(HOME, {
+          status: i % 3 === 0 ? 'draft' : 'submitted',
+          createdBy: { role: 'partnerAdmin', id: ADMIN.aadObjectId },
+        }),
+      );
+    foreign = [
+      await world.seed(FOREIGN, { status: 'submitted', name: 'Rival secret deal' }),
+      await world.seed(FOREIGN, { status: 'draft' }),
+    ];
     tokens = await pagingTokens(world);
   });
   after(async () => {
     await world?.close();
   });
 
-  async function checkRun(replies: Awaited<ReturnType<HostileWorld['message']>>, locale: Locale, where: string): Promise<void> {
+  async function checkRun(
+    replies: Awaited<ReturnType<HostileWorld['message']>>,
+    locale: Locale,
+    where: string,
+  ): Promise<void> {
     assert.deepEqual(world.takeFailures(), [], where);
     assertLocalizedReplies(replies, locale, where);
     assertUnpolluted(prototypes, where);
     for (const claim of own) assertClaimValid((await world.read(claim)).value, HOME, where);
-    for (const claim of foreign) assert.deepEqual((await world.read(claim)).value, claim, `${where}: the other organisation's claim changed`);
+    for (const claim of foreign)
+      assert.deepEqual((await world.read(claim)).value, claim, `${where}: the other organisation's claim changed`);
   }
 
   it('typed text, alone or after a command word, gets a localized answer', async () => {
     const typed = (locale: Locale) =>
       fc.oneof(
         hostileString,
-        fc.tuple(fc.constantFrom(...COMMANDS.flatMap((c) => messageList(locale, `commands.${c}`))), hostileString).map(([word, rest]) => `${word} ${rest}`),
+        fc
+          .tuple(fc.constantFrom(...COMMANDS.flatMap((c) => messageList(locale, `commands.${c}`))), hostileString)
+          .map(([word, rest]) => `${word} ${rest}`),
       );
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(...LOCALES).chain((locale) => fc.tuple(fc.constant(locale), fc.constantFrom(ADMIN, VIEWER), typed(locale))),
+        fc
+          .constantFrom(...LOCALES)
+          .chain((locale) => fc.tuple(fc.constant(locale), fc.constantFrom(ADMIN, VIEWER), typed(locale))),
         async ([locale, user, text]) => {
           const who = userIn(user, locale);
           world.newConversation(who);
-          await checkRun(await world.message(who, { text }, locale), locale, `typed ${JSON.stringify(text.slice(0, 80))} (${locale})`);
+          await checkRun(
+            await world.message(who, { text }, locale),
+            locale,
+            `typed ${JSON.stringify(text.slice(0, 80))} (${locale})`,
+          );
         },
       ),
       fuzzRuns(40),
@@ -72,7 +94,10 @@ describe('hostile input: commands, card buttons and the status card forms', func
     const ids = () => [...own, ...foreign].map((c) => c.id);
     const submit = fc.record(
       {
-        verb: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...CARD_VERBS) }, { weight: 1, arbitrary: fc.oneof(hostileString, wrongType) }),
+        verb: fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom(...CARD_VERBS) },
+          { weight: 1, arbitrary: fc.oneof(hostileString, wrongType) },
+        ),
         claimId: fc.oneof(fc.constantFrom(...ids()), hostileString, wrongType),
         nonce: fieldValue(),
         filterStatus: fieldValue(['submitted,draft', 'rejected,bogus', 'draft,draft']),
@@ -88,12 +113,17 @@ describe('hostile input: commands, card buttons and the status card forms', func
       { requiredKeys: ['verb'] },
     );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...LOCALES), fc.constantFrom(ADMIN, VIEWER), submit, async (locale, user, value) => {
-        const who = userIn(user, locale);
-        world.newConversation(who);
-        const replies = await world.message(who, { value }, locale);
-        await checkRun(replies, locale, `${JSON.stringify(value).slice(0, 200)} (${locale})`);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...LOCALES),
+        fc.constantFrom(ADMIN, VIEWER),
+        submit,
+        async (locale, user, value) => {
+          const who = userIn(user, locale);
+          world.newConversation(who);
+          const replies = await world.message(who, { value }, locale);
+          await checkRun(replies, locale, `${JSON.stringify(value).slice(0, 200)} (${locale})`);
+        },
+      ),
       fuzzRuns(50),
     );
   });
@@ -103,7 +133,11 @@ describe('hostile input: commands, card buttons and the status card forms', func
       for (const token of tokens.slice(1, 4)) {
         const who = userIn(VIEWER, locale);
         world.newConversation(who);
-        const replies = await world.message(who, { value: { verb: 'claimsPage', continuationToken: token, page: 2 } }, locale);
+        const replies = await world.message(
+          who,
+          { value: { verb: 'claimsPage', continuationToken: token, page: 2 } },
+          locale,
+        );
         await checkRun(replies, locale, `claimsPage with ${token.slice(0, 40)}… (${locale})`);
       }
     }
@@ -116,13 +150,24 @@ describe('hostile input: commands, card buttons and the status card forms', func
         fc.constantFrom('disputeClaim', 'disassociateClaim'),
         fieldValue(['The customer signed the SOW in January; see the new PoE.', 'Customer moved to another partner.']),
         async (locale, verb, text) => {
-          const rejected = { status: 'rejected' as const, submittedAt: MONDAY.toISOString(), rejection: { reason: 'insufficientPoe' as const, at: MONDAY.toISOString() } };
-          const claim = await world.seed(HOME, verb === 'disputeClaim' ? rejected : { status: 'associated', submittedAt: MONDAY.toISOString() });
+          const rejected = {
+            status: 'rejected' as const,
+            submittedAt: MONDAY.toISOString(),
+            rejection: { reason: 'insufficientPoe' as const, at: MONDAY.toISOString() },
+          };
+          const claim = await world.seed(
+            HOME,
+            verb === 'disputeClaim' ? rejected : { status: 'associated', submittedAt: MONDAY.toISOString() },
+          );
           own.push(claim);
           const who = userIn(ADMIN, locale);
           world.newConversation(who);
           const where = `${verb} ${JSON.stringify(text).slice(0, 100)} (${locale})`;
-          const replies = await world.message(who, { value: { verb, claimId: claim.id, [verb === 'disputeClaim' ? 'justification' : 'reason']: text } }, locale);
+          const replies = await world.message(
+            who,
+            { value: { verb, claimId: claim.id, [verb === 'disputeClaim' ? 'justification' : 'reason']: text } },
+            locale,
+          );
           await checkRun(replies, locale, where);
           const after = (await world.read(claim)).value;
           if (verb === 'disputeClaim' && textsOf(replies).length === 0) {
@@ -153,5 +198,11 @@ async function pagingTokens(world: HostileWorld): Promise<string[]> {
   const { f } = JSON.parse(Buffer.from(real, 'base64url').toString('utf8')) as { f: string };
   const forged = (c: string) => Buffer.from(JSON.stringify({ f, c })).toString('base64url');
   const rival = (await world.h.claims.listByPartner(FOREIGN.id, {}, 1)).continuationToken ?? 'none';
-  return [real, forged('garbage'), forged('{"token":null,"range":{"min":"","max":"FF"}}'), forged('x'.repeat(20_000)), rival];
+  return [
+    real,
+    forged('garbage'),
+    forged('{"token":null,"range":{"min":"","max":"FF"}}'),
+    forged('x'.repeat(20_000)),
+    rival,
+  ];
 }

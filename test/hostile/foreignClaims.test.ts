@@ -20,13 +20,40 @@ import { mainRequestOf } from '../../dialogs/mainRequests';
 import { COMMANDS, LOCALES, productName, t, type Locale } from '../../locales/i18n';
 import { messageList } from '../../locales/translator';
 import { HostileChat } from './hostileChat';
-import { ADMIN, FOREIGN, HOME, MONDAY, VIEWER, hostileWorld, type HostileWorld, type InvokeAnswer, type Reply, type User } from './hostileWorld';
-import { assertLocalizedCard, assertLocalizedReplies, cardsOf, textBlocks, textRuns, textsOf, type Card } from './replies';
+import {
+  ADMIN,
+  FOREIGN,
+  HOME,
+  MONDAY,
+  VIEWER,
+  hostileWorld,
+  type HostileWorld,
+  type InvokeAnswer,
+  type Reply,
+  type User,
+} from './hostileWorld';
+import {
+  assertLocalizedCard,
+  assertLocalizedReplies,
+  cardsOf,
+  textBlocks,
+  textRuns,
+  textsOf,
+  type Card,
+} from './replies';
 
 const WEEK_LATER = new Date(MONDAY.getTime() + 7 * 86_400_000).toISOString();
 
 /** The rival's claims: one in each status a verb could act on, with names and a customer nobody else has. */
-const STATUSES: readonly ClaimStatus[] = ['draft', 'submitted', 'underReview', 'partnerActionRequired', 'approvedCustomerNotified', 'associated', 'rejected'];
+const STATUSES: readonly ClaimStatus[] = [
+  'draft',
+  'submitted',
+  'underReview',
+  'partnerActionRequired',
+  'approvedCustomerNotified',
+  'associated',
+  'rejected',
+];
 
 const rivalClaim = (status: ClaimStatus): Partial<Claim> => ({
   status,
@@ -38,9 +65,13 @@ const rivalClaim = (status: ClaimStatus): Partial<Claim> => ({
   customerContact: { name: 'Rita Rivalcustomer', title: 'CFO', email: 'rita@rival-secret-customer.example' },
   technicalContact: { name: 'Tom Rivaltech', title: 'IT', email: 'tom@rival-secret-customer.example' },
   ...(status === 'draft' ? {} : { submittedAt: MONDAY.toISOString() }),
-  ...(status === 'partnerActionRequired' ? { infoRequest: { reasonCodes: ['missingAllPoe'], note: 'Rival note', deadlineAt: WEEK_LATER } } : {}),
+  ...(status === 'partnerActionRequired'
+    ? { infoRequest: { reasonCodes: ['missingAllPoe'], note: 'Rival note', deadlineAt: WEEK_LATER } }
+    : {}),
   ...(status === 'approvedCustomerNotified' ? { windowClosesAt: WEEK_LATER } : {}),
-  ...(status === 'rejected' ? { rejection: { reason: 'insufficientPoe', at: MONDAY.toISOString(), note: 'Rival rejection note' } } : {}),
+  ...(status === 'rejected'
+    ? { rejection: { reason: 'insufficientPoe', at: MONDAY.toISOString(), note: 'Rival rejection note' } }
+    : {}),
 });
 
 describe("hostile input: another organisation's claim ids on every command and card action", function () {
@@ -71,14 +102,16 @@ describe("hostile input: another organisation's claim ids on every command and c
   });
 
   /** The genuine consent token of a rival claim awaiting its customer (what the customer's email link carries). */
-  const rivalToken = (claim: Claim): string | undefined => consentTokenFor(world.tokens, claim, 'customerConsentRequest');
+  const rivalToken = (claim: Claim): string | undefined =>
+    consentTokenFor(world.tokens, claim, 'customerConsentRequest');
 
   /** Every text and card of the answers, as one string to search. */
   const shown = (replies: readonly (Reply | Card)[]): string => JSON.stringify(replies);
 
   function assertNothingLeaks(answer: readonly (Reply | Card)[], where: string): void {
     const text = shown(answer);
-    for (const secret of secrets) assert.ok(!text.includes(secret), `${where}: the answer shows ${JSON.stringify(secret)}`);
+    for (const secret of secrets)
+      assert.ok(!text.includes(secret), `${where}: the answer shows ${JSON.stringify(secret)}`);
   }
 
   async function assertRivalsUntouched(where: string): Promise<void> {
@@ -115,7 +148,9 @@ describe("hostile input: another organisation's claim ids on every command and c
           const target = rivals[1] as Claim;
           const candidates = [target.id, target.name, target.customerDomain];
           for (const [i, word] of messageList(locale, `commands.${command}`).entries()) {
-            for (const argument of command === 'status' || command === 'history' ? candidates : [candidates[i % candidates.length]]) {
+            for (const argument of command === 'status' || command === 'history'
+              ? candidates
+              : [candidates[i % candidates.length]]) {
               world.newConversation(who);
               const where = `"${word} ${argument}" (${locale})`;
               const replies = await world.message(who, { text: `${word} ${argument}` }, locale);
@@ -143,10 +178,14 @@ describe("hostile input: another organisation's claim ids on every command and c
           const request = mainRequestOf({ value });
           const notFoundOrRefused = ['errors.notFound', 'access.notAllowed', 'manage.notAllowed'] as const;
           if ('claimId' in request && request.claimId === claim.id) {
-            assert.ok(notFoundOrRefused.some((key) => textsOf(replies).join('|') === t(locale, key)), `${where}: ${textsOf(replies).join('|')}`);
+            assert.ok(
+              notFoundOrRefused.some((key) => textsOf(replies).join('|') === t(locale, key)),
+              `${where}: ${textsOf(replies).join('|')}`,
+            );
             assert.equal(cardsOf(replies).length, 0, `${where}: a card about it`);
           }
-          if (['newClaim', 'resumeDraft'].includes(verb)) await world.message(who, { text: messageList(locale, 'commands.cancel')[0] }, locale);
+          if (['newClaim', 'resumeDraft'].includes(verb))
+            await world.message(who, { text: messageList(locale, 'commands.cancel')[0] }, locale);
         }
       }
       await assertRivalsUntouched('Action.Submit verbs');
@@ -165,7 +204,9 @@ describe("hostile input: another organisation's claim ids on every command and c
         assertNothingLeaks(replies, where);
         // Help and the language card work at any moment; anything else from another claim's card is out of date.
         // The help and welcome cards' buttons that start a flow wait for this one instead.
-        const expected = ['newClaim', 'continueDraft', 'myClaims'].includes(verb) ? 'conversation.flowRunning' : 'conversation.staleCard';
+        const expected = ['newClaim', 'continueDraft', 'myClaims'].includes(verb)
+          ? 'conversation.flowRunning'
+          : 'conversation.staleCard';
         if (!['help', 'chooseLanguage'].includes(verb)) assert.equal(textsOf(replies)[0], t(locale, expected), where);
         if (!verb.endsWith('Language')) assert.ok(chat.isOn('summary.title'), `${where}: the review card again`);
       }
@@ -181,7 +222,9 @@ describe("hostile input: another organisation's claim ids on every command and c
     t(locale, 'members.notAllowed'),
     t(locale, 'organisations.notAllowed'),
     t(locale, 'problems.accessRequestNotAllowed'),
-    ...['malformed', 'forged', 'notFound', 'superseded', 'closed', 'notYourCard'].map((key) => t(locale, `consent.errors.${key}` as Parameters<typeof t>[1])),
+    ...['malformed', 'forged', 'notFound', 'superseded', 'closed', 'notYourCard'].map((key) =>
+      t(locale, `consent.errors.${key}` as Parameters<typeof t>[1]),
+    ),
   ];
 
   function assertRefused(answer: InvokeAnswer, locale: Locale, where: string): void {
@@ -190,7 +233,10 @@ describe("hostile input: another organisation's claim ids on every command and c
     const card = answer.body.value as Card;
     assertLocalizedCard(card, locale, where);
     const said = [...textBlocks(card), ...textRuns(card)];
-    assert.ok(said.some((line) => refusals(locale).includes(line)), `${where}: ${JSON.stringify(said).slice(0, 300)}`);
+    assert.ok(
+      said.some((line) => refusals(locale).includes(line)),
+      `${where}: ${JSON.stringify(said).slice(0, 300)}`,
+    );
   }
 
   for (const user of [ADMIN, VIEWER]) {
@@ -202,7 +248,12 @@ describe("hostile input: another organisation's claim ids on every command and c
           for (const audience of ['partner', 'reviewer']) {
             const locale: Locale = LOCALES[verbs.indexOf(verb) % LOCALES.length] ?? 'en-US';
             const where = `${verb} (${audience}) on the rival's ${claim.status} claim (${locale})`;
-            const answer = await world.invoke(user, verb, { ...claimData(claim), audience, token: rivalToken(claim) }, locale);
+            const answer = await world.invoke(
+              user,
+              verb,
+              { ...claimData(claim), audience, token: rivalToken(claim) },
+              locale,
+            );
             assertRefused(answer, locale, where);
             assertNothingLeaks([answer.body as Card], where);
           }
@@ -219,10 +270,18 @@ describe("hostile input: another organisation's claim ids on every command and c
       for (const locale of LOCALES) {
         const answer = await world.invoke(ADMIN, verb, { ...claimData(own), partnerId: HOME.id }, locale);
         assertRefused(answer, locale, `${verb} by a partner (${locale})`);
-        assert.ok(JSON.stringify(answer.body).includes(JSON.stringify(t(locale, 'access.notReviewer')).slice(1, -1)), verb);
+        assert.ok(
+          JSON.stringify(answer.body).includes(JSON.stringify(t(locale, 'access.notReviewer')).slice(1, -1)),
+          verb,
+        );
       }
     }
-    const reviewerComment = await world.invoke(ADMIN, 'addComment', { ...claimData(own), partnerId: HOME.id, audience: 'reviewer' }, 'en-US');
+    const reviewerComment = await world.invoke(
+      ADMIN,
+      'addComment',
+      { ...claimData(own), partnerId: HOME.id, audience: 'reviewer' },
+      'en-US',
+    );
     assertRefused(reviewerComment, 'en-US', 'a comment as reviewer by a partner');
     assert.deepEqual(await world.read(own), before);
   });

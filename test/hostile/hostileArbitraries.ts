@@ -39,7 +39,17 @@ export const NASTY_TEXTS: readonly string[] = [
   '',
 ];
 
-const FRAGMENTS = [...NASTY_TEXTS.filter((t) => t.length < 100), 'Contoso', '한국어', '日本語', ' ', '\n', '.', '@', '-'];
+const FRAGMENTS = [
+  ...NASTY_TEXTS.filter((t) => t.length < 100),
+  'Contoso',
+  '한국어',
+  '日本語',
+  ' ',
+  '\n',
+  '.',
+  '@',
+  '-',
+];
 
 /** More than 10,000 characters of one kind (ASCII, Hangul, emoji, template). */
 const long: fc.Arbitrary<string> = fc
@@ -48,10 +58,19 @@ const long: fc.Arbitrary<string> = fc
 
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...NASTY_TEXTS) },
-  { weight: 3, arbitrary: fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 6 }).map((parts) => parts.join('')) },
+  {
+    weight: 3,
+    arbitrary: fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 6 }).map((parts) => parts.join('')),
+  },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 120 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 120 }) },
-  { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom('\u0000', '\u0007', '\u001b', '\u007f', '\u0085', '\u202e', '\u2066', '\ufffe', '\ud83d'), maxLength: 20 }) },
+  {
+    weight: 1,
+    arbitrary: fc.string({
+      unit: fc.constantFrom('\u0000', '\u0007', '\u001b', '\u007f', '\u0085', '\u202e', '\u2066', '\ufffe', '\ud83d'),
+      maxLength: 20,
+    }),
+  },
   { weight: 1, arbitrary: long },
 );
 
@@ -59,7 +78,12 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
 export const pollutingObject: fc.Arbitrary<Record<string, unknown>> = fc.constantFrom(
   Object.fromEntries([['__proto__', { [POLLUTION_MARKER]: 'yes' }]]),
   Object.fromEntries([['constructor', { prototype: { [POLLUTION_MARKER]: 'yes' } }]]),
-  Object.fromEntries([['prototype', { [POLLUTION_MARKER]: 'yes' }], ['toString', 'x'], ['valueOf', 1], ['hasOwnProperty', null]]),
+  Object.fromEntries([
+    ['prototype', { [POLLUTION_MARKER]: 'yes' }],
+    ['toString', 'x'],
+    ['valueOf', 1],
+    ['hasOwnProperty', null],
+  ]),
 );
 
 /** Anything but a string, where a card sends a string. */
@@ -85,7 +109,20 @@ export function fieldValue(valid: readonly string[] = []): fc.Arbitrary<unknown>
 }
 
 /** Keys a hostile submit may carry besides the card's inputs. */
-const EXTRA_KEYS = ['__proto__', 'constructor', 'prototype', 'verb', 'claimId', 'nonce', 'partnerId', 'section', 'createdBy', 'status', 'id', 'toString'];
+const EXTRA_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'verb',
+  'claimId',
+  'nonce',
+  'partnerId',
+  'section',
+  'createdBy',
+  'status',
+  'id',
+  'toString',
+];
 
 /** Extra entries to add to a submit (made with Object.fromEntries, so `__proto__` stays an own key, as JSON.parse leaves it). */
 export const extraEntries: fc.Arbitrary<[string, unknown][]> = fc.array(
@@ -94,7 +131,14 @@ export const extraEntries: fc.Arbitrary<[string, unknown][]> = fc.array(
 );
 
 /** A submit value that is not an object at all. */
-export const notAnObject: fc.Arbitrary<unknown> = fc.oneof(fc.constant(null), fc.integer(), fc.string({ maxLength: 20 }), fc.array(fc.anything({ maxDepth: 2 }), { maxLength: 3 }), fc.boolean());
+export const notAnObject: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constant(null),
+  fc.integer(),
+  fc.string({ maxLength: 20 }),
+  fc.array(fc.anything({ maxDepth: 2 }), { maxLength: 3 }),
+  fc.boolean(),
+);
 
 /** Builds an object from entries as JSON.parse would: every key an own data property. */
-export const recordOf = (entries: Iterable<readonly [string, unknown]>): Record<string, unknown> => Object.fromEntries(entries);
+export const recordOf = (entries: Iterable<readonly [string, unknown]>): Record<string, unknown> =>
+  Object.fromEntries(entries);

@@ -74,8 +74,15 @@ export class HostileChat {
 
   /** The data of the latest card's Action.Submit with this verb (and, when given, these data fields). */
   actionData(verb: string, match: Record<string, unknown> = {}): Record<string, unknown> {
-    const action = submitActions(this.lastCard()).find((a) => a.data.verb === verb && Object.entries(match).every(([k, v]) => a.data[k] === v));
-    assert.ok(action, `the card "${titleOf(this.card)}" has no ${verb} button; it has ${submitActions(this.lastCard()).map((a) => String(a.data.verb)).join(', ')}`);
+    const action = submitActions(this.lastCard()).find(
+      (a) => a.data.verb === verb && Object.entries(match).every(([k, v]) => a.data[k] === v),
+    );
+    assert.ok(
+      action,
+      `the card "${titleOf(this.card)}" has no ${verb} button; it has ${submitActions(this.lastCard())
+        .map((a) => String(a.data.verb))
+        .join(', ')}`,
+    );
     return action.data;
   }
 
@@ -88,7 +95,11 @@ export class HostileChat {
     return this.send({
       attachments: [
         { contentType: 'text/html', content: '<p>attached</p>' },
-        { contentType: FILE_DOWNLOAD_INFO, name, content: { downloadUrl, uniqueId: randomUUID(), fileType, etag: '1' } },
+        {
+          contentType: FILE_DOWNLOAD_INFO,
+          name,
+          content: { downloadUrl, uniqueId: randomUUID(), fileType, etag: '1' },
+        },
       ],
     });
   }
@@ -103,20 +114,34 @@ export class HostileChat {
     await this.expectCard('mpn.title', () => this.say(t(this.locale, 'welcome.newClaim')));
     await this.expectCard('customer.title', () => this.click('mpnChosen', { mpnId: '1234567' }));
     if (kind === 'microsoft365') {
-      await this.expectCard('solution.title', () => this.click('customerEntered', { customerDomain: CUSTOMER_DOMAIN, customerTenantId: CUSTOMER_TENANT }));
-      await this.expectCard('claimName.title', () => this.click('solutionChosen', { areaActivity: 'microsoft365/usage' }));
+      await this.expectCard('solution.title', () =>
+        this.click('customerEntered', { customerDomain: CUSTOMER_DOMAIN, customerTenantId: CUSTOMER_TENANT }),
+      );
+      await this.expectCard('claimName.title', () =>
+        this.click('solutionChosen', { areaActivity: 'microsoft365/usage' }),
+      );
       await this.expectCard('products.title', () => this.click('nameEntered', { name: 'Contoso rollout' }));
       await this.expectCard('contacts.title', () => this.click('productsChosen', { productIds: 'exchangeOnline' }));
     } else {
-      await this.expectCard('solution.title', () => this.click('customerEntered', { customerDomain: CUSTOMER_DOMAIN, customerTenantId: CUSTOMER_TENANT }));
-      await this.expectCard('revenue.title', () => this.click('solutionChosen', { areaActivity: 'businessApplications/revenueAssociation' }));
+      await this.expectCard('solution.title', () =>
+        this.click('customerEntered', { customerDomain: CUSTOMER_DOMAIN, customerTenantId: CUSTOMER_TENANT }),
+      );
+      await this.expectCard('revenue.title', () =>
+        this.click('solutionChosen', { areaActivity: 'businessApplications/revenueAssociation' }),
+      );
       await this.expectCard('claimName.title', () => this.click('revenueEntered', REVENUE));
       await this.expectCard('products.title', () => this.click('nameEntered', { name: 'Contoso CRM revenue' }));
-      await this.expectCard('subscriptions.title', () => this.click('productsChosen', { productIds: 'dynamics365Sales' }));
-      await this.expectCard('contacts.title', () => this.click('subscriptionsEntered', { multiple_dynamics365Sales: 'true', ids_dynamics365Sales: SUBSCRIPTION }));
+      await this.expectCard('subscriptions.title', () =>
+        this.click('productsChosen', { productIds: 'dynamics365Sales' }),
+      );
+      await this.expectCard('contacts.title', () =>
+        this.click('subscriptionsEntered', { multiple_dynamics365Sales: 'true', ids_dynamics365Sales: SUBSCRIPTION }),
+      );
     }
     await this.expectCard('poe.title', () => this.click('contactsEntered', CONTACTS));
-    await this.expectCard('poe.title', () => this.attach('Signed SOW.pdf', this.world.files.serve(minimalPdf(), 'application/pdf')));
+    await this.expectCard('poe.title', () =>
+      this.attach('Signed SOW.pdf', this.world.files.serve(minimalPdf(), 'application/pdf')),
+    );
     await this.expectCard('comments.title', () => this.click('poeDone'));
     await this.expectCard('summary.title', () => this.click('commentSkipped'));
   }

@@ -34,7 +34,16 @@ import { BlobEvidenceStore } from '../../storage/poeStore';
 import { botHarness, ORG, OTHER_ORG, TIME_ZONE, type Harness } from '../support/botHarness';
 import { buildClaim } from '../support/claimFactory';
 import { standIns } from '../support/rootHooks';
-import { ADMIN, MONDAY, OPERATOR, OTHER_ADMIN, REVIEWER, SettableClock, VIEWER, type User } from '../support/reviewHarness';
+import {
+  ADMIN,
+  MONDAY,
+  OPERATOR,
+  OTHER_ADMIN,
+  REVIEWER,
+  SettableClock,
+  VIEWER,
+  type User,
+} from '../support/reviewHarness';
 
 export { ADMIN, MONDAY, OPERATOR, OTHER_ADMIN, REVIEWER, TIME_ZONE, VIEWER, type User };
 
@@ -66,7 +75,8 @@ export interface InvokeAnswer {
 class LogSink extends Writable {
   readonly lines: Record<string, unknown>[] = [];
   override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) this.lines.push(JSON.parse(line) as Record<string, unknown>);
+    for (const line of chunk.toString().split('\n').filter(Boolean))
+      this.lines.push(JSON.parse(line) as Record<string, unknown>);
     done();
   }
 }
@@ -155,12 +165,31 @@ export async function hostileWorld(): Promise<HostileWorld> {
   const poeContainer = service.getContainerClient(`poe-hostile-${randomUUID()}`);
   const evidence = new BlobEvidenceStore({ container: poeContainer, signer, claims: h.claims });
   await evidence.ensureContainer();
-  const botServices = { ...h.botServices, evidence, evidenceText: new StoredEvidenceReader({ evidence, maxBytes: evidence.maxBytes }) };
+  const botServices = {
+    ...h.botServices,
+    evidence,
+    evidenceText: new StoredEvidenceReader({ evidence, maxBytes: evidence.maxBytes }),
+  };
   const lifecycle = new ClaimLifecycle({ ...botServices, clock });
   const tokens = new ConsentTokens(CONSENT_KEY, clock);
   const nonces = new CosmosConsentNonceStore(h.db.container('consentNonces'), { clock });
-  const consentActions = consentCardActions({ tokens, claims: h.claims, lifecycle, nonces, partners: h.partners, references: h.references, timeZone: TIME_ZONE });
-  const bot = composeBot(botServices, { timeZone: TIME_ZONE, logger, clock, lifecycle, emailOf: async () => undefined, cardActions: consentActions });
+  const consentActions = consentCardActions({
+    tokens,
+    claims: h.claims,
+    lifecycle,
+    nonces,
+    partners: h.partners,
+    references: h.references,
+    timeZone: TIME_ZONE,
+  });
+  const bot = composeBot(botServices, {
+    timeZone: TIME_ZONE,
+    logger,
+    clock,
+    lifecycle,
+    emailOf: async () => undefined,
+    cardActions: consentActions,
+  });
   const server: BotServer = createServer({
     publicUrl: 'http://localhost',
     logger,
@@ -172,7 +201,8 @@ export async function hostileWorld(): Promise<HostileWorld> {
   const url = `http://127.0.0.1:${port}`;
 
   const rejections: string[] = [];
-  const onRejection = (reason: unknown) => rejections.push(`unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}`);
+  const onRejection = (reason: unknown) =>
+    rejections.push(`unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}`);
   process.on('unhandledRejection', onRejection);
 
   const conversations = new Map<string, string>();
@@ -188,10 +218,18 @@ export async function hostileWorld(): Promise<HostileWorld> {
     localTimezone: TIME_ZONE,
     from: { id: user.id, aadObjectId: user.aadObjectId, name: user.name },
     recipient: { id: '28:bot', name: 'CPOR Claims' },
-    conversation: { id: conversationId ?? conversations.get(user.aadObjectId) ?? newConversation(user), tenantId: user.tenantId, conversationType: 'personal' },
+    conversation: {
+      id: conversationId ?? conversations.get(user.aadObjectId) ?? newConversation(user),
+      tenantId: user.tenantId,
+      conversationType: 'personal',
+    },
   });
   const post = (body: Record<string, unknown>) =>
-    fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   let seen = 0;
   return {
@@ -204,29 +242,57 @@ export async function hostileWorld(): Promise<HostileWorld> {
     nonces,
     newConversation,
     async message(user, activity, locale, conversationId) {
-      const response = await post({ type: 'message', id: randomUUID(), ...envelope(user, locale, conversationId), deliveryMode: 'expectReplies', ...activity });
+      const response = await post({
+        type: 'message',
+        id: randomUUID(),
+        ...envelope(user, locale, conversationId),
+        deliveryMode: 'expectReplies',
+        ...activity,
+      });
       const text = await response.text();
       assert.equal(response.status, 200, `the activity was not processed: ${response.status} ${text.slice(0, 300)}`);
       return (JSON.parse(text) as { activities: Reply[] }).activities;
     },
     async invoke(user, verb, data, locale) {
-      const response = await post({ type: 'invoke', name: 'adaptiveCard/action', id: randomUUID(), ...envelope(user, locale), value: { action: { type: 'Action.Execute', verb, data } } });
+      const response = await post({
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        id: randomUUID(),
+        ...envelope(user, locale),
+        value: { action: { type: 'Action.Execute', verb, data } },
+      });
       const text = await response.text();
       return { status: response.status, body: text === '' ? {} : (JSON.parse(text) as InvokeAnswer['body']) };
     },
     takeFailures() {
-      const failed = logs.lines.slice(seen).filter((l) => l.level === 'error' || l.msg === 'turn failed' || l.msg === 'activity processing failed');
+      const failed = logs.lines
+        .slice(seen)
+        .filter((l) => l.level === 'error' || l.msg === 'turn failed' || l.msg === 'activity processing failed');
       seen = logs.lines.length;
-      const out = [...failed.map((l) => `${String(l.msg)}: ${JSON.stringify(l.err ?? l).slice(0, 600)}`), ...rejections.splice(0)];
+      const out = [
+        ...failed.map((l) => `${String(l.msg)}: ${JSON.stringify(l.err ?? l).slice(0, 600)}`),
+        ...rejections.splice(0),
+      ];
       return out;
     },
     async blobsOf(claim) {
       const names: string[] = [];
-      for await (const blob of poeContainer.listBlobsFlat({ prefix: `${claim.partnerId}/${claim.id}/` })) names.push(blob.name);
+      for await (const blob of poeContainer.listBlobsFlat({ prefix: `${claim.partnerId}/${claim.id}/` }))
+        names.push(blob.name);
       return names;
     },
     seed: async (org, overrides = {}) =>
-      (await h.claims.create(buildClaim({ partnerId: org.id, customerTenantId: randomUUID(), createdAt: MONDAY.toISOString(), updatedAt: MONDAY.toISOString(), ...overrides }))).value,
+      (
+        await h.claims.create(
+          buildClaim({
+            partnerId: org.id,
+            customerTenantId: randomUUID(),
+            createdAt: MONDAY.toISOString(),
+            updatedAt: MONDAY.toISOString(),
+            ...overrides,
+          }),
+        )
+      ).value,
     async read(claim) {
       const stored = await h.claims.get(claim.partnerId, claim.id);
       assert.ok(stored, `claim ${claim.id} is gone`);

@@ -13,7 +13,15 @@ import type { CardVerb, SummarySection } from '../../cards/verbs';
 import { FILE_DOWNLOAD_INFO } from '../../dialogs/cardPrompt';
 import { LOCALES, type Locale, type MessageKey } from '../../locales/i18n';
 import { assertClaimValid } from './claimInvariants';
-import { extraEntries, fieldValue, fuzzRuns, hostileString, notAnObject, recordOf, wrongType } from './hostileArbitraries';
+import {
+  extraEntries,
+  fieldValue,
+  fuzzRuns,
+  hostileString,
+  notAnObject,
+  recordOf,
+  wrongType,
+} from './hostileArbitraries';
 import { CONTACTS, CUSTOMER_TENANT, HostileChat, REVENUE, SUBSCRIPTION } from './hostileChat';
 import { ADMIN, HOME, hostileWorld, type HostileWorld, type Reply } from './hostileWorld';
 import { assertLocalizedReplies, assertUnpolluted, cardOf, prototypeSnapshot } from './replies';
@@ -35,7 +43,16 @@ interface Target {
 }
 
 const TARGETS: Target[] = [
-  { name: 'partner location', claim: 'microsoft365', section: 'location', title: 'mpn.title', verb: 'mpnChosen', inputs: { mpnId: '1234567' }, fields: ['mpnId'], valid: { mpnId: ['7654321', '１２３４５６７', '5550001'] } },
+  {
+    name: 'partner location',
+    claim: 'microsoft365',
+    section: 'location',
+    title: 'mpn.title',
+    verb: 'mpnChosen',
+    inputs: { mpnId: '1234567' },
+    fields: ['mpnId'],
+    valid: { mpnId: ['7654321', '１２３４５６７', '5550001'] },
+  },
   {
     name: 'customer domain and tenant id',
     claim: 'microsoft365',
@@ -44,11 +61,38 @@ const TARGETS: Target[] = [
     verb: 'customerEntered',
     inputs: { customerDomain: 'contoso.onmicrosoft.com', customerTenantId: CUSTOMER_TENANT },
     fields: ['customerDomain', 'customerTenantId'],
-    valid: { customerDomain: ['contoso.com', 'unknown-customer.example', 'fabrikam.com'], customerTenantId: [`{${CUSTOMER_TENANT.toUpperCase()}}`] },
+    valid: {
+      customerDomain: ['contoso.com', 'unknown-customer.example', 'fabrikam.com'],
+      customerTenantId: [`{${CUSTOMER_TENANT.toUpperCase()}}`],
+    },
   },
-  { name: 'solution area and activity', claim: 'microsoft365', section: 'solution', title: 'solution.title', verb: 'solutionChosen', inputs: { areaActivity: 'microsoft365/usage' }, fields: ['areaActivity'] },
-  { name: 'revenue association details', claim: 'revenue', section: 'revenue', title: 'revenue.title', verb: 'revenueEntered', inputs: REVENUE, fields: Object.keys(REVENUE) },
-  { name: 'claim name', claim: 'microsoft365', section: 'claimName', title: 'claimName.title', verb: 'nameEntered', inputs: { name: 'Contoso rollout' }, fields: ['name'] },
+  {
+    name: 'solution area and activity',
+    claim: 'microsoft365',
+    section: 'solution',
+    title: 'solution.title',
+    verb: 'solutionChosen',
+    inputs: { areaActivity: 'microsoft365/usage' },
+    fields: ['areaActivity'],
+  },
+  {
+    name: 'revenue association details',
+    claim: 'revenue',
+    section: 'revenue',
+    title: 'revenue.title',
+    verb: 'revenueEntered',
+    inputs: REVENUE,
+    fields: Object.keys(REVENUE),
+  },
+  {
+    name: 'claim name',
+    claim: 'microsoft365',
+    section: 'claimName',
+    title: 'claimName.title',
+    verb: 'nameEntered',
+    inputs: { name: 'Contoso rollout' },
+    fields: ['name'],
+  },
   {
     name: 'products',
     claim: 'microsoft365',
@@ -69,12 +113,36 @@ const TARGETS: Target[] = [
     fields: ['multiple_dynamics365Sales', 'ids_dynamics365Sales', 'productIds'],
     valid: { multiple_dynamics365Sales: ['false'], ids_dynamics365Sales: [`${SUBSCRIPTION}\n${SUBSCRIPTION}`, ''] },
   },
-  { name: 'contacts (customer, technical, partner)', claim: 'revenue', section: 'contacts', title: 'contacts.title', verb: 'contactsEntered', inputs: CONTACTS, fields: Object.keys(CONTACTS) },
-  { name: 'comment', claim: 'microsoft365', section: 'comments', title: 'comments.title', verb: 'commentEntered', inputs: { comment: 'Signed by the CIO.' }, fields: ['comment'] },
+  {
+    name: 'contacts (customer, technical, partner)',
+    claim: 'revenue',
+    section: 'contacts',
+    title: 'contacts.title',
+    verb: 'contactsEntered',
+    inputs: CONTACTS,
+    fields: Object.keys(CONTACTS),
+  },
+  {
+    name: 'comment',
+    claim: 'microsoft365',
+    section: 'comments',
+    title: 'comments.title',
+    verb: 'commentEntered',
+    inputs: { comment: 'Signed by the CIO.' },
+    fields: ['comment'],
+  },
 ];
 
 /** The PoE card, reached with the review's Edit button like the others (its card has no text fields). */
-const POE: Target = { name: 'PoE', claim: 'microsoft365', section: 'poe', title: 'poe.title', verb: 'poeDone', inputs: {}, fields: [] };
+const POE: Target = {
+  name: 'PoE',
+  claim: 'microsoft365',
+  section: 'poe',
+  title: 'poe.title',
+  verb: 'poeDone',
+  inputs: {},
+  fields: [],
+};
 
 /** How a run shapes the submit: the card's data with fuzzed fields, data whose routing is broken, or no object. */
 type Shape = 'card' | 'routing' | 'notAnObject';
@@ -92,9 +160,18 @@ const runOf = (target: Target): fc.Arbitrary<Run> =>
   fc.record({
     locale: fc.constantFrom(...LOCALES),
     shape: fc.constantFrom<Shape>('card', 'card', 'card', 'card', 'routing', 'notAnObject'),
-    overrides: fc.record(Object.fromEntries(target.fields.map((f) => [f, fieldValue(target.valid?.[f])])), { requiredKeys: [] }),
+    overrides: fc.record(Object.fromEntries(target.fields.map((f) => [f, fieldValue(target.valid?.[f])])), {
+      requiredKeys: [],
+    }),
     extra: extraEntries,
-    routing: fc.record({ verb: fc.oneof(wrongType, hostileString, fc.constant(target.verb)), claimId: fc.oneof(wrongType, hostileString), nonce: fc.oneof(wrongType, hostileString) }, { requiredKeys: [] }),
+    routing: fc.record(
+      {
+        verb: fc.oneof(wrongType, hostileString, fc.constant(target.verb)),
+        claimId: fc.oneof(wrongType, hostileString),
+        nonce: fc.oneof(wrongType, hostileString),
+      },
+      { requiredKeys: [] },
+    ),
     raw: notAnObject,
   });
 
@@ -125,7 +202,8 @@ class Chats {
   }
 }
 
-const hasVerb = (chat: HostileChat, verb: string): boolean => JSON.stringify(chat.lastCard()).includes(`"verb":"${verb}"`);
+const hasVerb = (chat: HostileChat, verb: string): boolean =>
+  JSON.stringify(chat.lastCard()).includes(`"verb":"${verb}"`);
 
 describe('hostile input: every field of the new-claim cards', function () {
   this.timeout(120_000);
@@ -157,9 +235,11 @@ describe('hostile input: every field of the new-claim cards', function () {
           const { chat, claimId } = await chats.on(target, run.locale);
           const data = chat.actionData(target.verb);
           const value =
-            run.shape === 'notAnObject' ? run.raw
-            : run.shape === 'routing' ? { ...target.inputs, ...run.routing }
-            : { ...data, ...target.inputs, ...run.overrides, ...recordOf(run.extra) };
+            run.shape === 'notAnObject'
+              ? run.raw
+              : run.shape === 'routing'
+                ? { ...target.inputs, ...run.routing }
+                : { ...data, ...target.inputs, ...run.overrides, ...recordOf(run.extra) };
           const replies = await chat.submitValue(value);
           await checkRun(replies, run.locale, claimId, `${target.name} (${run.locale}, ${run.shape})`);
         }),
@@ -170,32 +250,62 @@ describe('hostile input: every field of the new-claim cards', function () {
 
   it('PoE: attachments of every wrong shape are refused one by one, and nothing is stored', async () => {
     const attachment = fc.oneof(
-      fc.record({ contentType: fc.constant(FILE_DOWNLOAD_INFO), name: fc.oneof(hostileString, wrongType), content: fc.oneof(wrongType, hostileString) }),
+      fc.record({
+        contentType: fc.constant(FILE_DOWNLOAD_INFO),
+        name: fc.oneof(hostileString, wrongType),
+        content: fc.oneof(wrongType, hostileString),
+      }),
       fc.record({
         contentType: fc.constant(FILE_DOWNLOAD_INFO),
         name: fc.oneof(hostileString, wrongType),
         content: fc.record(
           {
-            downloadUrl: fc.oneof(wrongType, hostileString, fc.constantFrom('file:///etc/passwd', 'ftp://127.0.0.1/x', 'data:application/pdf;base64,JVBERi0=', 'javascript:alert(1)', 'http://127.0.0.1:1/x', 'https://user:pw@127.0.0.1:1/x', 'https://[::1]:1/x')),
+            downloadUrl: fc.oneof(
+              wrongType,
+              hostileString,
+              fc.constantFrom(
+                'file:///etc/passwd',
+                'ftp://127.0.0.1/x',
+                'data:application/pdf;base64,JVBERi0=',
+                'javascript:alert(1)',
+                'http://127.0.0.1:1/x',
+                'https://user:pw@127.0.0.1:1/x',
+                'https://[::1]:1/x',
+              ),
+            ),
             fileType: fc.oneof(wrongType, hostileString, fc.constant('pdf')),
             uniqueId: fc.oneof(wrongType, hostileString),
           },
           { requiredKeys: [] },
         ),
       }),
-      fc.record({ contentType: fc.oneof(hostileString, fc.constantFrom('image/png', 'text/html', 'application/vnd.microsoft.card.adaptive')), content: fc.oneof(wrongType, hostileString), contentUrl: fc.oneof(wrongType, hostileString) }, { requiredKeys: ['contentType'] }),
+      fc.record(
+        {
+          contentType: fc.oneof(
+            hostileString,
+            fc.constantFrom('image/png', 'text/html', 'application/vnd.microsoft.card.adaptive'),
+          ),
+          content: fc.oneof(wrongType, hostileString),
+          contentUrl: fc.oneof(wrongType, hostileString),
+        },
+        { requiredKeys: ['contentType'] },
+      ),
     );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...LOCALES), fc.array(attachment, { minLength: 1, maxLength: 3 }), async (locale, attachments) => {
-        const { chat, claimId } = await chats.on(POE, locale);
-        const ref = { partnerId: HOME.id, id: claimId };
-        const [recorded, stored] = [(await world.read(ref)).value.poe, await world.blobsOf(ref)];
-        const replies = await chat.send({ attachments });
-        const where = `PoE attachments (${locale})`;
-        await checkRun(replies, locale, claimId, where);
-        assert.deepEqual((await world.read(ref)).value.poe, recorded, `${where}: a file was recorded`);
-        assert.deepEqual(await world.blobsOf(ref), stored, `${where}: a file was stored`);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...LOCALES),
+        fc.array(attachment, { minLength: 1, maxLength: 3 }),
+        async (locale, attachments) => {
+          const { chat, claimId } = await chats.on(POE, locale);
+          const ref = { partnerId: HOME.id, id: claimId };
+          const [recorded, stored] = [(await world.read(ref)).value.poe, await world.blobsOf(ref)];
+          const replies = await chat.send({ attachments });
+          const where = `PoE attachments (${locale})`;
+          await checkRun(replies, locale, claimId, where);
+          assert.deepEqual((await world.read(ref)).value.poe, recorded, `${where}: a file was recorded`);
+          assert.deepEqual(await world.blobsOf(ref), stored, `${where}: a file was stored`);
+        },
+      ),
       fuzzRuns(30),
     );
   });

@@ -24,7 +24,11 @@ const EVALUATED = 'EVALUATED';
 const expr = "${concat('EVAL','UATED')}";
 
 const NAME = `${expr} [click](https://evil.example) **b** \${$root.labels.title}`;
-const REVENUE = { solutionSellerName: `[Seller](https://evil.example) ${expr}`, customerName: '<script>alert(1)</script> @{x} {name}', isvSolutionName: '${$root.secret} _it_ `code`' };
+const REVENUE = {
+  solutionSellerName: `[Seller](https://evil.example) ${expr}`,
+  customerName: '<script>alert(1)</script> @{x} {name}',
+  isvSolutionName: '${$root.secret} _it_ `code`',
+};
 const CONTACTS = {
   customerName: `[Dana](https://evil.example) ${expr}`,
   customerTitle: '<b>CIO</b> ${$root.labels.title}',
@@ -56,8 +60,16 @@ function shownLiterally(card: Card, text: string, where: string, as: 'run' | 'in
     if (typeof visit.value !== 'string') continue;
     assert.ok(!visit.value.includes(EVALUATED), `${where}: a template was evaluated in ${visit.owner}.${visit.key}`);
     if (!visit.value.includes(text)) continue;
-    if (as === 'run' ? visit.owner === 'TextRun' && visit.key === 'text' : visit.owner.startsWith('Input.') && visit.key === 'value' && visit.value === text) runs++;
-    const plain = (visit.owner === 'TextRun' && visit.key === 'text') || (visit.owner.startsWith('Input.') && ['value', 'title'].includes(visit.key)) || visit.owner.startsWith('Action.');
+    if (
+      as === 'run'
+        ? visit.owner === 'TextRun' && visit.key === 'text'
+        : visit.owner.startsWith('Input.') && visit.key === 'value' && visit.value === text
+    )
+      runs++;
+    const plain =
+      (visit.owner === 'TextRun' && visit.key === 'text') ||
+      (visit.owner.startsWith('Input.') && ['value', 'title'].includes(visit.key)) ||
+      visit.owner.startsWith('Action.');
     assert.ok(plain, `${where}: user text in ${visit.owners.join(' > ')}.${visit.key}`);
   }
   assert.deepEqual(parseFindings(card), [], `${where}: the official renderer complains`);
@@ -69,11 +81,20 @@ function assertShows(cards: Card[], texts: readonly string[], where: string, as:
   assert.ok(cards.length > 0, `${where}: no card`);
   for (const text of texts) {
     const found = cards.reduce((sum, card) => sum + shownLiterally(card, text, where, as), 0);
-    assert.ok(found > 0, `${where}: ${JSON.stringify(text.slice(0, 60))} is not shown in ${as === 'run' ? 'a text run' : 'an input'}`);
+    assert.ok(
+      found > 0,
+      `${where}: ${JSON.stringify(text.slice(0, 60))} is not shown in ${as === 'run' ? 'a text run' : 'an input'}`,
+    );
   }
 }
 
-const invokeCard = async (world: HostileWorld, user: User, verb: string, data: Record<string, unknown>, locale: Locale): Promise<Card> => {
+const invokeCard = async (
+  world: HostileWorld,
+  user: User,
+  verb: string,
+  data: Record<string, unknown>,
+  locale: Locale,
+): Promise<Card> => {
   const answer = await world.invoke(user, verb, data, locale);
   assert.equal(answer.status, 200, JSON.stringify(answer.body).slice(0, 300));
   return answer.body.value as Card;
@@ -87,55 +108,182 @@ describe('hostile input: user text rendered literally in every card that shows i
     it(`${locale}: from the partner's cards to the reviewer's and back`, async () => {
       const partner: User = { ...ADMIN, id: `${ADMIN.id}-literal-${locale}`, name: DISPLAY_NAME };
       const chat = new HostileChat(world(), partner, locale);
-      const welcome = cardsOf(await world().message(partner, { type: 'installationUpdate', action: 'add' }, locale, chat.conversationId));
+      const welcome = cardsOf(
+        await world().message(partner, { type: 'installationUpdate', action: 'add' }, locale, chat.conversationId),
+      );
       assertShows(welcome, [DISPLAY_NAME], 'welcome');
 
       await chat.say(t(locale, 'welcome.newClaim'));
       await chat.click('mpnChosen', { mpnId: '1234567' });
       await chat.click('customerEntered', { customerDomain: CUSTOMER_DOMAIN, customerTenantId: CUSTOMER_TENANT });
       await chat.click('solutionChosen', { areaActivity: 'businessApplications/revenueAssociation' });
-      assertShows(cardsOf(await chat.click('revenueEntered', { ...REVENUE, customerName: `${REVENUE.customerName}${'y'.repeat(100)}` })), [`${REVENUE.customerName}${'y'.repeat(100)}`], 'revenue over its limit, re-shown', 'input');
+      assertShows(
+        cardsOf(
+          await chat.click('revenueEntered', { ...REVENUE, customerName: `${REVENUE.customerName}${'y'.repeat(100)}` }),
+        ),
+        [`${REVENUE.customerName}${'y'.repeat(100)}`],
+        'revenue over its limit, re-shown',
+        'input',
+      );
       await chat.click('revenueEntered', REVENUE);
       const tooLong = `${NAME}${'z'.repeat(100)}`;
-      assertShows(cardsOf(await chat.click('nameEntered', { name: tooLong })), [tooLong], 'name over its limit, re-shown', 'input');
+      assertShows(
+        cardsOf(await chat.click('nameEntered', { name: tooLong })),
+        [tooLong],
+        'name over its limit, re-shown',
+        'input',
+      );
       await chat.click('nameEntered', { name: NAME });
       await chat.click('productsChosen', { productIds: 'dynamics365Sales' });
       await chat.click('subscriptionsEntered', { multiple_dynamics365Sales: 'false', ids_dynamics365Sales: '' });
       const prefilled = chat.lastCard();
-      assert.ok(JSON.stringify(prefilled).includes(JSON.stringify(DISPLAY_NAME).slice(1, -1)), 'the partner contact is prefilled with the display name');
+      assert.ok(
+        JSON.stringify(prefilled).includes(JSON.stringify(DISPLAY_NAME).slice(1, -1)),
+        'the partner contact is prefilled with the display name',
+      );
       shownLiterally(prefilled, DISPLAY_NAME, 'contacts prefilled');
       await chat.click('contactsEntered', CONTACTS);
-      const poeCards = cardsOf(await chat.attach(FILE_NAME, world().files.serve(textPdf([{ lines: [DOCUMENT_LINE] }]), 'application/pdf'), 'pdf'));
+      const poeCards = cardsOf(
+        await chat.attach(
+          FILE_NAME,
+          world().files.serve(textPdf([{ lines: [DOCUMENT_LINE] }]), 'application/pdf'),
+          'pdf',
+        ),
+      );
       assertShows(poeCards, [DOCUMENT_LINE, FILE_NAME], 'PoE card with the checklist');
       await chat.click('poeDone');
       const overComment = `${COMMENT}!`;
-      assertShows(cardsOf(await chat.click('commentEntered', { comment: overComment })), [overComment], 'comment over its limit, re-shown', 'input');
+      assertShows(
+        cardsOf(await chat.click('commentEntered', { comment: overComment })),
+        [overComment],
+        'comment over its limit, re-shown',
+        'input',
+      );
       const review = cardsOf(await chat.click('commentEntered', { comment: COMMENT }));
-      const partnerTexts = [NAME, ...Object.values(REVENUE), ...Object.values(CONTACTS).filter((v) => !v.endsWith('.example') && !v.startsWith('sam@')), COMMENT, FILE_NAME, DOCUMENT_LINE];
+      const partnerTexts = [
+        NAME,
+        ...Object.values(REVENUE),
+        ...Object.values(CONTACTS).filter((v) => !v.endsWith('.example') && !v.startsWith('sam@')),
+        COMMENT,
+        FILE_NAME,
+        DOCUMENT_LINE,
+      ];
       assertShows(review, partnerTexts, 'review card');
-      assertShows(cardsOf(await chat.say(messageList(locale, 'commands.cancel')[0] ?? 'cancel')), [NAME], 'cancel question');
+      assertShows(
+        cardsOf(await chat.say(messageList(locale, 'commands.cancel')[0] ?? 'cancel')),
+        [NAME],
+        'cancel question',
+      );
       await chat.click('cancelBack');
       const claimId = String(chat.actionData('saveDraft').claimId);
-      assertShows(cardsOf(await world().message(partner, { value: { verb: 'continueDraft' } }, locale, world().newConversation(partner))), [NAME], 'drafts list');
+      assertShows(
+        cardsOf(
+          await world().message(
+            partner,
+            { value: { verb: 'continueDraft' } },
+            locale,
+            world().newConversation(partner),
+          ),
+        ),
+        [NAME],
+        'drafts list',
+      );
       await chat.click('submitClaim');
       await chat.click('confirmSubmit');
 
       const claim = { partnerId: ADMIN.tenantId, id: claimId };
-      const reviewerData = async () => ({ claimId, partnerId: claim.partnerId, seenStatus: (await world().read(claim)).value.status });
+      const reviewerData = async () => ({
+        claimId,
+        partnerId: claim.partnerId,
+        seenStatus: (await world().read(claim)).value.status,
+      });
       assertShows([await invokeCard(world(), REVIEWER, 'reviewQueue', {}, locale)], [NAME], 'review queue');
-      assertShows([await invokeCard(world(), REVIEWER, 'reviewOpen', await reviewerData(), locale)], partnerTexts, 'reviewer card');
+      assertShows(
+        [await invokeCard(world(), REVIEWER, 'reviewOpen', await reviewerData(), locale)],
+        partnerTexts,
+        'reviewer card',
+      );
       await invokeCard(world(), REVIEWER, 'reviewStart', await reviewerData(), locale);
-      assertShows([await invokeCard(world(), REVIEWER, 'addComment', { ...(await reviewerData()), audience: 'reviewer', comment: REVIEWER_COMMENT, commentId: `c-${locale}` }, locale)], [REVIEWER_COMMENT, COMMENT], 'reviewer card with comments');
-      assertShows([await invokeCard(world(), REVIEWER, 'reviewRequestInfo', { ...(await reviewerData()), infoReasons: 'missingAllPoe', infoNote: INFO_NOTE }, locale)], [INFO_NOTE], 'reviewer card after the request');
+      assertShows(
+        [
+          await invokeCard(
+            world(),
+            REVIEWER,
+            'addComment',
+            { ...(await reviewerData()), audience: 'reviewer', comment: REVIEWER_COMMENT, commentId: `c-${locale}` },
+            locale,
+          ),
+        ],
+        [REVIEWER_COMMENT, COMMENT],
+        'reviewer card with comments',
+      );
+      assertShows(
+        [
+          await invokeCard(
+            world(),
+            REVIEWER,
+            'reviewRequestInfo',
+            { ...(await reviewerData()), infoReasons: 'missingAllPoe', infoNote: INFO_NOTE },
+            locale,
+          ),
+        ],
+        [INFO_NOTE],
+        'reviewer card after the request',
+      );
 
-      assertShows(cardsOf(await world().message(partner, { value: { verb: 'viewClaim', claimId } }, locale, chat.conversationId)), [NAME, INFO_NOTE], 'status card');
-      assertShows(cardsOf(await world().message(partner, { value: { verb: 'viewHistory', claimId } }, locale, chat.conversationId)), [NAME, INFO_NOTE], 'history card');
-      assertShows(cardsOf(await world().message(partner, { value: { verb: 'myClaims' } }, locale, chat.conversationId)), [NAME], 'claims list');
-      assertShows([await invokeCard(world(), partner, 'viewComments', { claimId }, locale)], [COMMENT, REVIEWER_COMMENT], 'comments thread');
+      assertShows(
+        cardsOf(await world().message(partner, { value: { verb: 'viewClaim', claimId } }, locale, chat.conversationId)),
+        [NAME, INFO_NOTE],
+        'status card',
+      );
+      assertShows(
+        cardsOf(
+          await world().message(partner, { value: { verb: 'viewHistory', claimId } }, locale, chat.conversationId),
+        ),
+        [NAME, INFO_NOTE],
+        'history card',
+      );
+      assertShows(
+        cardsOf(await world().message(partner, { value: { verb: 'myClaims' } }, locale, chat.conversationId)),
+        [NAME],
+        'claims list',
+      );
+      assertShows(
+        [await invokeCard(world(), partner, 'viewComments', { claimId }, locale)],
+        [COMMENT, REVIEWER_COMMENT],
+        'comments thread',
+      );
 
-      const rejected = await world().seed(HOME, { status: 'underReview', name: NAME, submittedAt: new Date().toISOString() });
-      await invokeCard(world(), REVIEWER, 'reviewReject', { claimId: rejected.id, partnerId: rejected.partnerId, seenStatus: 'underReview', rejectReason: 'other', rejectNote: REJECT_NOTE }, locale);
-      assertShows(cardsOf(await world().message(partner, { value: { verb: 'viewClaim', claimId: rejected.id } }, locale, chat.conversationId)), [NAME, REJECT_NOTE], 'status card of the rejection');
+      const rejected = await world().seed(HOME, {
+        status: 'underReview',
+        name: NAME,
+        submittedAt: new Date().toISOString(),
+      });
+      await invokeCard(
+        world(),
+        REVIEWER,
+        'reviewReject',
+        {
+          claimId: rejected.id,
+          partnerId: rejected.partnerId,
+          seenStatus: 'underReview',
+          rejectReason: 'other',
+          rejectNote: REJECT_NOTE,
+        },
+        locale,
+      );
+      assertShows(
+        cardsOf(
+          await world().message(
+            partner,
+            { value: { verb: 'viewClaim', claimId: rejected.id } },
+            locale,
+            chat.conversationId,
+          ),
+        ),
+        [NAME, REJECT_NOTE],
+        'status card of the rejection',
+      );
       assert.deepEqual(world().takeFailures(), []);
     });
   }

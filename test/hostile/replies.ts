@@ -18,7 +18,8 @@ const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/
 /** Every message of a catalog (arrays are command words, not messages). */
 function messagesOf(tree: unknown, out: string[] = []): string[] {
   if (typeof tree === 'string') out.push(tree);
-  else if (tree !== null && typeof tree === 'object' && !Array.isArray(tree)) for (const value of Object.values(tree)) messagesOf(value, out);
+  else if (tree !== null && typeof tree === 'object' && !Array.isArray(tree))
+    for (const value of Object.values(tree)) messagesOf(value, out);
   return out;
 }
 
@@ -36,7 +37,9 @@ function patternsOf(locale: Locale): RegExp[] {
     .map((message) => new RegExp(`^${message.split(PLACEHOLDER).map(escapeRegExp).join('[\\s\\S]*')}$`, 'u'));
 }
 
-const PATTERNS: Readonly<Record<Locale, RegExp[]>> = Object.fromEntries(LOCALES.map((locale) => [locale, patternsOf(locale)])) as Record<Locale, RegExp[]>;
+const PATTERNS: Readonly<Record<Locale, RegExp[]>> = Object.fromEntries(
+  LOCALES.map((locale) => [locale, patternsOf(locale)]),
+) as Record<Locale, RegExp[]>;
 
 /** Text one message of the locale's catalog says (whole, or one message per line). */
 export function isCatalogText(locale: Locale, text: string): boolean {
@@ -45,7 +48,13 @@ export function isCatalogText(locale: Locale, text: string): boolean {
 }
 
 /** The apology a failed turn sends (errors.generic), in any language. */
-const APOLOGIES = LOCALES.map((locale) => new RegExp(`^${t(locale, 'errors.generic', { reference: '\u0000' }).split('\u0000').map(escapeRegExp).join('.*')}$`, 'su'));
+const APOLOGIES = LOCALES.map(
+  (locale) =>
+    new RegExp(
+      `^${t(locale, 'errors.generic', { reference: '\u0000' }).split('\u0000').map(escapeRegExp).join('.*')}$`,
+      'su',
+    ),
+);
 export const isApology = (text: string): boolean => APOLOGIES.some((pattern) => pattern.test(text));
 
 export const cardOf = (reply: Reply | undefined): Card | undefined => {
@@ -53,8 +62,10 @@ export const cardOf = (reply: Reply | undefined): Card | undefined => {
   return content !== null && typeof content === 'object' && !Array.isArray(content) ? (content as Card) : undefined;
 };
 
-export const cardsOf = (replies: readonly Reply[]): Card[] => replies.map(cardOf).filter((c): c is Card => c !== undefined);
-export const textsOf = (replies: readonly Reply[]): string[] => replies.map((r) => r.text).filter((x): x is string => typeof x === 'string');
+export const cardsOf = (replies: readonly Reply[]): Card[] =>
+  replies.map(cardOf).filter((c): c is Card => c !== undefined);
+export const textsOf = (replies: readonly Reply[]): string[] =>
+  replies.map((r) => r.text).filter((x): x is string => typeof x === 'string');
 export const textBlocks = (card: unknown): string[] => [...objectsOfType(card, 'TextBlock')].map((b) => String(b.text));
 export const textRuns = (card: unknown): string[] => [...objectsOfType(card, 'TextRun')].map((r) => String(r.text));
 /** The card's heading: its first TextBlock. */
@@ -66,8 +77,13 @@ export const titleOf = (card: unknown): string | undefined => textBlocks(card)[0
  */
 export function assertLocalizedCard(card: Card, locale: Locale, where = ''): void {
   assert.equal(card.fallbackText, t(locale, 'app.cardFallback'), `${where}: the card is not in ${locale}`);
-  for (const text of textBlocks(card)) assert.ok(isCatalogText(locale, text), `${where}: the TextBlock ${JSON.stringify(text.slice(0, 200))} is not ${locale} catalog text`);
-  for (const facts of objectsOfType(card, 'FactSet')) assert.fail(`${where}: a FactSet (${JSON.stringify(facts).slice(0, 200)}) could carry user text as markdown`);
+  for (const text of textBlocks(card))
+    assert.ok(
+      isCatalogText(locale, text),
+      `${where}: the TextBlock ${JSON.stringify(text.slice(0, 200))} is not ${locale} catalog text`,
+    );
+  for (const facts of objectsOfType(card, 'FactSet'))
+    assert.fail(`${where}: a FactSet (${JSON.stringify(facts).slice(0, 200)}) could carry user text as markdown`);
 }
 
 /**
@@ -82,15 +98,21 @@ export function assertLocalizedReplies(replies: readonly Reply[], locale: Locale
     if (card) assertLocalizedCard(card, locale, where);
     if (typeof reply.text === 'string' && reply.text !== '') {
       assert.ok(!isApology(reply.text), `${where}: the turn failed (${reply.text})`);
-      assert.ok(isCatalogText(locale, reply.text), `${where}: ${JSON.stringify(reply.text.slice(0, 300))} is not ${locale} catalog text`);
+      assert.ok(
+        isCatalogText(locale, reply.text),
+        `${where}: ${JSON.stringify(reply.text.slice(0, 300))} is not ${locale} catalog text`,
+      );
     }
-    if (!card && (typeof reply.text !== 'string' || reply.text === '')) assert.fail(`${where}: an empty message ${JSON.stringify(reply).slice(0, 300)}`);
+    if (!card && (typeof reply.text !== 'string' || reply.text === ''))
+      assert.fail(`${where}: an empty message ${JSON.stringify(reply).slice(0, 300)}`);
   }
 }
 
 /** The own property names of the prototypes a hostile merge could pollute. */
 export function prototypeSnapshot(): string[] {
-  return [Object.prototype, Array.prototype, Function.prototype, String.prototype].flatMap((proto, i) => Object.getOwnPropertyNames(proto).map((name) => `${i}:${name}`)).sort();
+  return [Object.prototype, Array.prototype, Function.prototype, String.prototype]
+    .flatMap((proto, i) => Object.getOwnPropertyNames(proto).map((name) => `${i}:${name}`))
+    .sort();
 }
 
 /** The marker key the fuzzers put under `__proto__`, `constructor` and `prototype`. */

@@ -42,7 +42,9 @@ const appSettings = objectEntries(blockAfter(bicep, /^var\s+appSettings\s*=\s*/m
 describe('infra/main.bicep', () => {
   describe('app settings', () => {
     it('sets every setting the app reads in Azure, and nothing the app ignores', () => {
-      const expected = SETTINGS.filter((s) => !s.localOnly).map((s) => s.key).sort();
+      const expected = SETTINGS.filter((s) => !s.localOnly)
+        .map((s) => s.key)
+        .sort();
       const set = [...appSettings.keys()].filter((k) => !PLATFORM_SETTINGS.has(k)).sort();
       assert.deepEqual(set, expected);
     });
@@ -66,11 +68,17 @@ describe('infra/main.bicep', () => {
       const deliberatelyDifferent = new Set<string>();
       const declared = params(bicep);
       let compared = 0;
-      for (const setting of SETTINGS.filter((s) => s.default !== undefined && appSettings.has(s.key) && !deliberatelyDifferent.has(s.key))) {
+      for (const setting of SETTINGS.filter(
+        (s) => s.default !== undefined && appSettings.has(s.key) && !deliberatelyDifferent.has(s.key),
+      )) {
         const source = /^(?:string\((\w+)\)|(\w+))$/.exec(appSettings.get(setting.key)!);
         const param = source && declared.get(source[1] ?? source[2]!);
         if (!param?.defaultValue) continue;
-        assert.equal(String(parseLiteral(param.defaultValue)), setting.default, `${setting.key}: Bicep default differs from bot/app/config.ts`);
+        assert.equal(
+          String(parseLiteral(param.defaultValue)),
+          setting.default,
+          `${setting.key}: Bicep default differs from bot/app/config.ts`,
+        );
         compared++;
       }
       assert.ok(compared >= 5, `only ${compared} defaults compared: the check has stopped seeing the parameters`);
@@ -82,8 +90,14 @@ describe('infra/main.bicep', () => {
       assert.equal(parseLiteral(simpleVar(bicep, 'poeContainerName')), defaultOf('POE_CONTAINER'));
       assert.equal(appSettings.get('COSMOS_DATABASE'), 'cosmosDatabaseName');
       assert.equal(appSettings.get('POE_CONTAINER'), 'poeContainerName');
-      assert.equal(propertyOf(onlyResource('Microsoft.DocumentDB/databaseAccounts/sqlDatabases'), 'name'), 'cosmosDatabaseName');
-      assert.equal(propertyOf(onlyResource('Microsoft.Storage/storageAccounts/blobServices/containers'), 'name'), 'poeContainerName');
+      assert.equal(
+        propertyOf(onlyResource('Microsoft.DocumentDB/databaseAccounts/sqlDatabases'), 'name'),
+        'cosmosDatabaseName',
+      );
+      assert.equal(
+        propertyOf(onlyResource('Microsoft.Storage/storageAccounts/blobServices/containers'), 'name'),
+        'poeContainerName',
+      );
     });
 
     it('applies the settings to the web app', () => {
@@ -134,15 +148,20 @@ describe('infra/main.bicep', () => {
       name: string;
       enabled: boolean;
       type: string;
-      definition: { filters: { blobTypes: string[]; prefixMatch?: string[] }; actions: Record<string, { delete?: Record<string, number> }> };
+      definition: {
+        filters: { blobTypes: string[]; prefixMatch?: string[] };
+        actions: Record<string, { delete?: Record<string, number> }>;
+      };
     }
     const policy = onlyResource('Microsoft.Storage/storageAccounts/managementPolicies');
     // The prefix is written as '${poeContainerName}/…': resolve the variable, whose value another test ties to POE_CONTAINER.
     const poeContainer = String(parseLiteral(simpleVar(bicep, 'poeContainerName')));
-    const rules = parseLiteral(blockAfter(policy.replaceAll('${poeContainerName}', poeContainer), /rules\s*:\s*/)) as unknown as LifecycleRule[];
+    const rules = parseLiteral(
+      blockAfter(policy.replaceAll('${poeContainerName}', poeContainer), /rules\s*:\s*/),
+    ) as unknown as LifecycleRule[];
     const generatedPrefix = `${SETTINGS.find((s) => s.key === 'POE_CONTAINER')?.default}/${GENERATED_PREFIX}/`;
 
-    it('is the storage account\'s one lifecycle policy', () => {
+    it("is the storage account's one lifecycle policy", () => {
       assert.equal(propertyOf(policy, 'parent'), 'storage');
       assert.equal(propertyOf(policy, 'name'), "'default'");
     });
@@ -171,12 +190,20 @@ describe('infra/main.bicep', () => {
   });
 
   describe('security posture', () => {
-    const infraFiles = readdirSync(INFRA).map((file) => join(INFRA, file)).concat(join(ROOT, 'azure.yaml'));
+    const infraFiles = readdirSync(INFRA)
+      .map((file) => join(INFRA, file))
+      .concat(join(ROOT, 'azure.yaml'));
 
     it('reads no account keys and builds no key-bearing connection strings', () => {
       for (const file of infraFiles) {
         const text = readFileSync(file, 'utf8');
-        for (const forbidden of [/listKeys\(/i, /AccountKey=/i, /primaryMasterKey/i, /listConnectionStrings/i, /SharedAccessKey/i]) {
+        for (const forbidden of [
+          /listKeys\(/i,
+          /AccountKey=/i,
+          /primaryMasterKey/i,
+          /listConnectionStrings/i,
+          /SharedAccessKey/i,
+        ]) {
           assert.doesNotMatch(text, forbidden, `${file} contains ${forbidden}`);
         }
       }
@@ -191,7 +218,10 @@ describe('infra/main.bicep', () => {
       assert.equal(propertyOf(storage, 'allowSharedKeyAccess'), 'false');
       assert.equal(propertyOf(storage, 'minimumTlsVersion'), "'TLS1_2'");
       assert.equal(propertyOf(storage, 'supportsHttpsTrafficOnly'), 'true');
-      assert.equal(propertyOf(onlyResource('Microsoft.Storage/storageAccounts/blobServices/containers'), 'publicAccess'), "'None'");
+      assert.equal(
+        propertyOf(onlyResource('Microsoft.Storage/storageAccounts/blobServices/containers'), 'publicAccess'),
+        "'None'",
+      );
     });
 
     it('keeps PoE and claims recoverable: blob versioning and soft delete, Cosmos continuous backup', () => {
@@ -199,7 +229,10 @@ describe('infra/main.bicep', () => {
       assert.equal(propertyOf(blobs, 'isVersioningEnabled'), 'true');
       assert.match(propertyOf(blobs, 'deleteRetentionPolicy')!, /enabled:\s*true/);
       assert.match(propertyOf(blobs, 'containerDeleteRetentionPolicy')!, /enabled:\s*true/);
-      assert.match(blockAfter(onlyResource('Microsoft.DocumentDB/databaseAccounts'), /backupPolicy\s*:\s*/), /type:\s*'Continuous'/);
+      assert.match(
+        blockAfter(onlyResource('Microsoft.DocumentDB/databaseAccounts'), /backupPolicy\s*:\s*/),
+        /type:\s*'Continuous'/,
+      );
     });
 
     it('runs the web app on Node 24 over https only, with its health check and the identity', () => {
@@ -220,8 +253,13 @@ describe('infra/main.bicep', () => {
 
     it('keeps Key Vault on RBAC with soft delete and purge protection', () => {
       const vault = onlyResource('Microsoft.KeyVault/vaults');
-      for (const key of ['enableRbacAuthorization', 'enableSoftDelete', 'enablePurgeProtection']) assert.equal(propertyOf(vault, key), 'true', key);
-      assert.ok(resourcesOfType('Microsoft.KeyVault/vaults/secrets').some((s) => propertyOf(s.body, 'name') === 'consentSigningKeySecretName'));
+      for (const key of ['enableRbacAuthorization', 'enableSoftDelete', 'enablePurgeProtection'])
+        assert.equal(propertyOf(vault, key), 'true', key);
+      assert.ok(
+        resourcesOfType('Microsoft.KeyVault/vaults/secrets').some(
+          (s) => propertyOf(s.body, 'name') === 'consentSigningKeySecretName',
+        ),
+      );
     });
 
     it('grants the managed identity exactly the data roles it needs', () => {
@@ -231,9 +269,14 @@ describe('infra/main.bicep', () => {
         cosmosDataContributorRoleId: '00000000-0000-0000-0000-000000000002',
       };
       for (const [name, id] of Object.entries(roleIds)) assert.equal(parseLiteral(simpleVar(bicep, name)), id, name);
-      const assignments = [...resourcesOfType('Microsoft.Authorization/roleAssignments'), ...resourcesOfType('Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments')];
+      const assignments = [
+        ...resourcesOfType('Microsoft.Authorization/roleAssignments'),
+        ...resourcesOfType('Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments'),
+      ];
       for (const name of Object.keys(roleIds)) {
-        const forIdentity = assignments.filter((a) => a.body.includes(name) && propertyOf(a.body, 'principalId') === 'identity.properties.principalId');
+        const forIdentity = assignments.filter(
+          (a) => a.body.includes(name) && propertyOf(a.body, 'principalId') === 'identity.properties.principalId',
+        );
         assert.equal(forIdentity.length, 1, `one assignment of ${name} to the managed identity`);
       }
     });
@@ -247,23 +290,32 @@ describe('infra/main.bicep', () => {
       const channel = onlyResource('Microsoft.BotService/botServices/channels');
       assert.equal(propertyOf(channel, 'name'), "'MsTeamsChannel'");
       assert.equal(propertyOf(channel, 'channelName'), "'MsTeamsChannel'");
-      assert.equal(appSettings.get('PUBLIC_URL'), "'https://${publicHost}'", 'the app and the bot must agree on the host');
+      assert.equal(
+        appSettings.get('PUBLIC_URL'),
+        "'https://${publicHost}'",
+        'the app and the bot must agree on the host',
+      );
       assert.equal(appSettings.get('MicrosoftAppType'), 'botAppType');
     });
 
     it('uses only dated, non-preview API versions', () => {
       assert.ok(resources.length >= 20, `found only ${resources.length} resources`);
-      for (const r of resources) assert.match(r.apiVersion, /^\d{4}-\d{2}-\d{2}$/, `${r.name}: ${r.type}@${r.apiVersion}`);
+      for (const r of resources)
+        assert.match(r.apiVersion, /^\d{4}-\d{2}-\d{2}$/, `${r.name}: ${r.type}@${r.apiVersion}`);
     });
   });
 
   describe('azd wiring', () => {
     it('maps every parameter in main.parameters.json to a Bicep parameter, and supplies every required one', () => {
-      const file = JSON.parse(readFileSync(join(INFRA, 'main.parameters.json'), 'utf8')) as { parameters: Record<string, unknown> };
+      const file = JSON.parse(readFileSync(join(INFRA, 'main.parameters.json'), 'utf8')) as {
+        parameters: Record<string, unknown>;
+      };
       const declared = params(bicep);
-      for (const name of Object.keys(file.parameters)) assert.ok(declared.has(name), `${name} is not a parameter of main.bicep`);
+      for (const name of Object.keys(file.parameters))
+        assert.ok(declared.has(name), `${name} is not a parameter of main.bicep`);
       for (const [name, param] of declared) {
-        if (param.defaultValue === undefined) assert.ok(name in file.parameters, `required parameter ${name} is not supplied`);
+        if (param.defaultValue === undefined)
+          assert.ok(name in file.parameters, `required parameter ${name} is not supplied`);
       }
     });
 
@@ -278,25 +330,40 @@ describe('infra/main.bicep', () => {
     it('defaults to a bot other organisations can install: SingleTenant on the multi-tenant app registration given, documented', () => {
       const declared = params(bicep);
       assert.equal(parseLiteral(declared.get('botAppType')?.defaultValue ?? "''"), 'SingleTenant');
-      const file = JSON.parse(readFileSync(join(INFRA, 'main.parameters.json'), 'utf8')) as { parameters: Record<string, { value: string }> };
+      const file = JSON.parse(readFileSync(join(INFRA, 'main.parameters.json'), 'utf8')) as {
+        parameters: Record<string, { value: string }>;
+      };
       assert.equal(file.parameters.botAppType?.value, '${BOT_APP_TYPE=SingleTenant}');
       assert.equal(file.parameters.botAppId?.value, '${BOT_APP_ID}');
       assert.equal(file.parameters.botAppPassword?.value, '${BOT_APP_PASSWORD}');
       const bot = onlyResource('Microsoft.BotService/botServices');
       assert.match(propertyOf(bot, 'msaAppId')!, /: botAppId$/, 'a SingleTenant bot is the app registration');
-      assert.match(propertyOf(bot, 'msaAppTenantId')!, /: tenant\(\)\.tenantId$/, "registered in the deployment's tenant");
+      assert.match(
+        propertyOf(bot, 'msaAppTenantId')!,
+        /: tenant\(\)\.tenantId$/,
+        "registered in the deployment's tenant",
+      );
       assert.match(appSettings.get('MicrosoftAppId')!, /: botAppId$/);
       assert.match(appSettings.get('MicrosoftAppPassword')!, /keyVaultReference/);
       const deploy = readFileSync(join(ROOT, 'docs', 'deploy.md'), 'utf8');
-      assert.match(deploy, /--sign-in-audience AzureADMultipleOrgs/, 'the one manual step: a multi-tenant app registration');
+      assert.match(
+        deploy,
+        /--sign-in-audience AzureADMultipleOrgs/,
+        'the one manual step: a multi-tenant app registration',
+      );
       assert.match(deploy, /azd env set BOT_APP_ID/);
       assert.match(deploy, /Manage apps → Upload new app/, "how a partner's Teams admin installs it");
     });
 
     it("gives the app the operator's tenant: the parameter, else the deployment's own tenant", () => {
-      assert.equal(appSettings.get('OPERATOR_TENANT_ID'), 'empty(operatorTenantId) ? tenant().tenantId : operatorTenantId');
+      assert.equal(
+        appSettings.get('OPERATOR_TENANT_ID'),
+        'empty(operatorTenantId) ? tenant().tenantId : operatorTenantId',
+      );
       assert.equal(params(bicep).get('operatorTenantId')?.defaultValue, "''");
-      const file = JSON.parse(readFileSync(join(INFRA, 'main.parameters.json'), 'utf8')) as { parameters: Record<string, { value: string }> };
+      const file = JSON.parse(readFileSync(join(INFRA, 'main.parameters.json'), 'utf8')) as {
+        parameters: Record<string, { value: string }>;
+      };
       assert.equal(file.parameters.operatorTenantId?.value, '${OPERATOR_TENANT_ID}');
     });
 

@@ -81,7 +81,12 @@ export function resourceBlocks(text: string): { name: string; type: string; apiV
   const declaration = /^resource\s+(\w+)\s+'([^'@]+)@([^']+)'\s*=\s*/gm;
   for (let match = declaration.exec(text); match; match = declaration.exec(text)) {
     const open = text.slice(declaration.lastIndex).search(/[{[]/) + declaration.lastIndex;
-    found.push({ name: match[1]!, type: match[2]!, apiVersion: match[3]!, body: text.slice(open, closingIndex(text, open)) });
+    found.push({
+      name: match[1]!,
+      type: match[2]!,
+      apiVersion: match[3]!,
+      body: text.slice(open, closingIndex(text, open)),
+    });
   }
   return found;
 }

@@ -22,9 +22,19 @@ import {
 
 describe('resolveLocale', () => {
   const cases: [string | undefined, string][] = [
-    ['ko', 'ko-KR'], ['ko-KR', 'ko-KR'], ['KO-KR', 'ko-KR'], ['ko_kr', 'ko-KR'],
-    ['ja', 'ja-JP'], ['ja-JP', 'ja-JP'], ['JA-jp', 'ja-JP'],
-    ['en-GB', 'en-US'], ['fr-FR', 'en-US'], ['kok-IN', 'en-US'], ['jav', 'en-US'], ['', 'en-US'], [undefined, 'en-US'],
+    ['ko', 'ko-KR'],
+    ['ko-KR', 'ko-KR'],
+    ['KO-KR', 'ko-KR'],
+    ['ko_kr', 'ko-KR'],
+    ['ja', 'ja-JP'],
+    ['ja-JP', 'ja-JP'],
+    ['JA-jp', 'ja-JP'],
+    ['en-GB', 'en-US'],
+    ['fr-FR', 'en-US'],
+    ['kok-IN', 'en-US'],
+    ['jav', 'en-US'],
+    ['', 'en-US'],
+    [undefined, 'en-US'],
   ];
   for (const [input, expected] of cases) {
     it(`${String(input)} → ${expected}`, () => assert.equal(resolveLocale(input), expected));
@@ -32,20 +42,27 @@ describe('resolveLocale', () => {
 });
 
 describe('t', () => {
-  it('fills placeholders, formatting numbers the locale\'s way', () => {
+  it("fills placeholders, formatting numbers the locale's way", () => {
     assert.equal(t('en-US', 'dates.windowClosesInDays', { days: 3 }), 'The opt-out window closes in 3 business days.');
     assert.equal(t('ko-KR', 'dates.windowClosesInDays', { days: 3 }), '옵트아웃 기간이 3영업일 후에 종료됩니다.');
     assert.equal(t('ja-JP', 'poe.countMany', { count: 1200 }).startsWith('1,200 個'), true);
   });
 
   it('inserts parameters as plain text: template syntax, replacement patterns and markdown stay literal', () => {
-    const hostile = ["${$root.secret}", "${if(true,'x','y')}", '{size}', '$& $1 $$', '[click](https://evil)', '**bold** <b>x</b>'];
+    const hostile = [
+      '${$root.secret}',
+      "${if(true,'x','y')}",
+      '{size}',
+      '$& $1 $$',
+      '[click](https://evil)',
+      '**bold** <b>x</b>',
+    ];
     for (const fileName of hostile) {
       assert.equal(t('en-US', 'poe.received', { fileName, size: '1 MB' }), `Received ${fileName} (1 MB).`);
     }
   });
 
-  it('never lets one parameter\'s value be read as another placeholder (property)', () => {
+  it("never lets one parameter's value be read as another placeholder (property)", () => {
     fc.assert(
       fc.property(fc.string(), fc.string(), (fileName, size) => {
         assert.equal(t('en-US', 'poe.received', { fileName, size }), `Received ${fileName} (${size}).`);
@@ -72,21 +89,52 @@ describe('t', () => {
 
 describe('commandFor', () => {
   const table: [string, string][] = [
-    ['new claim', 'newClaim'], ['New Claim', 'newClaim'], ['  NEW   claim  ', 'newClaim'], ['ｎｅｗ　ｃｌａｉｍ', 'newClaim'],
-    ['새 클레임', 'newClaim'], ['새클레임', 'newClaim'], ['新しい申請', 'newClaim'], ['新しい申請。', 'newClaim'],
-    ['continue draft', 'continueDraft'], ['초안 계속', 'continueDraft'], ['下書きを続ける', 'continueDraft'],
-    ['my claims', 'myClaims'], ['내 클레임', 'myClaims'], ['自分の申請', 'myClaims'],
-    ['status', 'status'], ['상태', 'status'], ['ステータス', 'status'], ['ｽﾃｰﾀｽ', 'status'],
-    ['history', 'history'], ['기록', 'history'], ['履歴', 'history'],
-    ['help', 'help'], ['Help!', 'help'], ['?', 'help'], ['？', 'help'], ['도움말', 'help'], ['ヘルプ', 'help'], ['ﾍﾙﾌﾟ', 'help'],
-    ['cancel', 'cancel'], ['취소', 'cancel'], ['キャンセル', 'cancel'],
+    ['new claim', 'newClaim'],
+    ['New Claim', 'newClaim'],
+    ['  NEW   claim  ', 'newClaim'],
+    ['ｎｅｗ　ｃｌａｉｍ', 'newClaim'],
+    ['새 클레임', 'newClaim'],
+    ['새클레임', 'newClaim'],
+    ['新しい申請', 'newClaim'],
+    ['新しい申請。', 'newClaim'],
+    ['continue draft', 'continueDraft'],
+    ['초안 계속', 'continueDraft'],
+    ['下書きを続ける', 'continueDraft'],
+    ['my claims', 'myClaims'],
+    ['내 클레임', 'myClaims'],
+    ['自分の申請', 'myClaims'],
+    ['status', 'status'],
+    ['상태', 'status'],
+    ['ステータス', 'status'],
+    ['ｽﾃｰﾀｽ', 'status'],
+    ['history', 'history'],
+    ['기록', 'history'],
+    ['履歴', 'history'],
+    ['help', 'help'],
+    ['Help!', 'help'],
+    ['?', 'help'],
+    ['？', 'help'],
+    ['도움말', 'help'],
+    ['ヘルプ', 'help'],
+    ['ﾍﾙﾌﾟ', 'help'],
+    ['cancel', 'cancel'],
+    ['취소', 'cancel'],
+    ['キャンセル', 'cancel'],
   ];
   for (const [text, command] of table) {
     it(`"${text}" → ${command}`, () => assert.equal(commandFor(text), command));
   }
 
   it('matches whole messages only, not words inside other text', () => {
-    for (const text of ['new claims please', 'my claim name is help', 'Contoso rollout', '', '   ', '.', 'claimstatus?']) {
+    for (const text of [
+      'new claims please',
+      'my claim name is help',
+      'Contoso rollout',
+      '',
+      '   ',
+      '.',
+      'claimstatus?',
+    ]) {
       assert.equal(commandFor(text), undefined, text);
     }
     assert.equal(commandFor(undefined), undefined);
@@ -118,7 +166,7 @@ describe('dates, sizes and countdowns', () => {
   // 23:30 UTC on 4 March is already 5 March in Seoul and Tokyo.
   const instant = new Date('2025-03-04T23:30:00Z');
 
-  it('formats dates in the user\'s zone and language', () => {
+  it("formats dates in the user's zone and language", () => {
     assert.equal(formatDate('en-US', instant, 'America/New_York'), 'March 4, 2025');
     assert.equal(formatDate('ko-KR', instant, 'Asia/Seoul'), '2025년 3월 5일');
     assert.equal(formatDate('ja-JP', instant, 'Asia/Tokyo'), '2025年3月5日');
@@ -130,7 +178,7 @@ describe('dates, sizes and countdowns', () => {
     assert.throws(() => formatDate('en-US', 'not a date'), TypeError);
   });
 
-  it('counts business days down to the window\'s close and past a deadline', () => {
+  it("counts business days down to the window's close and past a deadline", () => {
     assert.equal(formatCountdown('en-US', 'window', 5), 'The opt-out window closes in 5 business days.');
     assert.equal(formatCountdown('en-US', 'window', 1), 'The opt-out window closes in 1 business day.');
     assert.equal(formatCountdown('en-US', 'window', 0), 'The opt-out window closes today.');
@@ -152,28 +200,47 @@ describe('problemMessage', () => {
       problemMessage('en-US', { code: 'domainInvalid', field: 'customerDomain', params: { hint: 'email' } }),
       "Customer domain name isn't a valid domain name. Enter something like contoso.onmicrosoft.com. Enter only the domain, not an email address.",
     );
-    assert.equal(problemMessage('ko-KR', { code: 'required', field: 'customerContact.email' }), '고객 연락처 전자 메일 주소 항목은 필수입니다.');
+    assert.equal(
+      problemMessage('ko-KR', { code: 'required', field: 'customerContact.email' }),
+      '고객 연락처 전자 메일 주소 항목은 필수입니다.',
+    );
   });
 
   it('turns ids into names: products, solution areas, statuses, limits', () => {
     assert.equal(
-      problemMessage('ja-JP', { code: 'productNotInArea', field: 'productIds', params: { productId: 'powerBI', solutionArea: 'microsoft365' } }),
+      problemMessage('ja-JP', {
+        code: 'productNotInArea',
+        field: 'productIds',
+        params: { productId: 'powerBI', solutionArea: 'microsoft365' },
+      }),
       'Power BI は Microsoft 365 に含まれていません。',
     );
     assert.equal(problemMessage('en-US', { code: 'mpnIdInvalid', field: 'mpnId' }), 'MPN ID must be 6 to 10 digits.');
     assert.equal(
-      problemMessage('en-US', { code: 'transitionNotAllowed', field: 'status', params: { event: 'submit', status: 'underReview' } }),
+      problemMessage('en-US', {
+        code: 'transitionNotAllowed',
+        field: 'status',
+        params: { event: 'submit', status: 'underReview' },
+      }),
       "That isn't possible while the claim is Under review.",
     );
   });
 
   it('names the workload or subscription another partner holds, never the partner', () => {
     assert.equal(
-      problemMessage('en-US', { code: 'keyHeldByAnotherPartner', field: 'productIds', params: { key: 'm365|aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee|exchangeOnline' } }),
+      problemMessage('en-US', {
+        code: 'keyHeldByAnotherPartner',
+        field: 'productIds',
+        params: { key: 'm365|aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee|exchangeOnline' },
+      }),
       'Exchange Online is already associated with another partner for this customer.',
     );
     assert.equal(
-      problemMessage('ko-KR', { code: 'keyHeldByAnotherPartner', field: 'productIds', params: { key: 'sub|t|11111111-2222-4333-8444-555555555555' } }),
+      problemMessage('ko-KR', {
+        code: 'keyHeldByAnotherPartner',
+        field: 'productIds',
+        params: { key: 'sub|t|11111111-2222-4333-8444-555555555555' },
+      }),
       '구독 11111111-2222-4333-8444-555555555555은(는) 이 고객에 대해 이미 다른 파트너와 연결되어 있습니다.',
     );
   });
@@ -182,8 +249,11 @@ describe('problemMessage', () => {
     assert.equal(problemMessage('en-US', { code: 'brandNewCode', field: 'mpnId' }), "MPN ID isn't valid.");
   });
 
-  it('explains the co-op process for programs outside CPOR, in the partner\'s words', () => {
-    assert.match(coopGuidance('en-US', 'CSP') ?? '', /Cloud Solution Provider \(CSP\) program follow the co-op claim process/);
+  it("explains the co-op process for programs outside CPOR, in the partner's words", () => {
+    assert.match(
+      coopGuidance('en-US', 'CSP') ?? '',
+      /Cloud Solution Provider \(CSP\) program follow the co-op claim process/,
+    );
     assert.match(coopGuidance('ko-KR', '호스팅') ?? '', /^.*호스팅 프로그램의 클레임은 Co-op 클레임 프로세스/);
     assert.match(coopGuidance('ja-JP', 'ｓｕｒｆａｃｅ') ?? '', /Surface プログラムの申請は Co-op 申請プロセス/);
     assert.equal(coopGuidance('en-US', 'Dynamics 365 Sales'), undefined);

@@ -49,13 +49,13 @@ describe('locale catalogs', () => {
         assert.deepEqual(placeholdersOf(message).sort(), placeholdersOf(String(english)).sort(), `${locale} ${key}`);
       }
     });
-
   }
 
   it('has no empty message and no empty command list', () => {
     for (const locale of LOCALES) {
       for (const [key, value] of catalogs.get(locale) ?? []) {
-        if (Array.isArray(value)) assert.ok(value.length > 0 && value.every((w) => w.trim() !== ''), `${locale} ${key}`);
+        if (Array.isArray(value))
+          assert.ok(value.length > 0 && value.every((w) => w.trim() !== ''), `${locale} ${key}`);
         else assert.notEqual(value.trim(), '', `${locale} ${key}`);
       }
     }
@@ -65,13 +65,15 @@ describe('locale catalogs', () => {
     const sentence = /[a-z]+ [a-z]+ [a-z]+ [a-z]+/;
     for (const locale of ['ko-KR', 'ja-JP'] as const) {
       for (const [key, message] of strings(locale)) {
-        if (sentence.test(message.replace(/\{[A-Za-z]+\}/g, ''))) assert.fail(`${locale} ${key} looks untranslated: ${message}`);
+        if (sentence.test(message.replace(/\{[A-Za-z]+\}/g, '')))
+          assert.fail(`${locale} ${key} looks untranslated: ${message}`);
       }
     }
   });
 
   it('keeps Korean and Japanese apart (no kana in ko-KR, no Hangul in ja-JP)', () => {
-    for (const [key, message] of strings('ko-KR')) assert.doesNotMatch(message, /[\p{Script=Hiragana}\p{Script=Katakana}]/u, key);
+    for (const [key, message] of strings('ko-KR'))
+      assert.doesNotMatch(message, /[\p{Script=Hiragana}\p{Script=Katakana}]/u, key);
     for (const [key, message] of strings('ja-JP')) assert.doesNotMatch(message, /\p{Script=Hangul}/u, key);
   });
 
@@ -86,17 +88,39 @@ describe('locale catalogs', () => {
   it('writes Japanese sentences in the です・ます register', () => {
     for (const [key, message] of strings('ja-JP')) {
       const core = message.replace(/\s*\([^()]*\)(?=。$)/, '');
-      if (core.endsWith('。')) assert.match(core, /(です|ます|ください|ません|した|こんにちは)。$/, `ja-JP ${key}: ${message}`);
+      if (core.endsWith('。'))
+        assert.match(core, /(です|ます|ください|ません|した|こんにちは)。$/, `ja-JP ${key}: ${message}`);
       assert.doesNotMatch(message, /(である。|だ。)/, `ja-JP ${key} is not polite: ${message}`);
     }
   });
 
-  it('uses the program\'s own terms for claims, associations, PoE, opt-out and business days', () => {
-    const text = (locale: Locale) => strings(locale).map(([, m]) => m).join('\n');
-    for (const term of ['클레임', '고객 연결', '실행 증명', '옵트아웃', '영업일', '솔루션 영역', '수익 연결', '기술 담당자']) {
+  it("uses the program's own terms for claims, associations, PoE, opt-out and business days", () => {
+    const text = (locale: Locale) =>
+      strings(locale)
+        .map(([, m]) => m)
+        .join('\n');
+    for (const term of [
+      '클레임',
+      '고객 연결',
+      '실행 증명',
+      '옵트아웃',
+      '영업일',
+      '솔루션 영역',
+      '수익 연결',
+      '기술 담당자',
+    ]) {
       assert.ok(text('ko-KR').includes(term), term);
     }
-    for (const term of ['申請', '顧客の関連付け', '実行の証拠 (PoE)', 'オプトアウト', '営業日', 'ソリューション領域', '収益の関連付け', '技術担当者']) {
+    for (const term of [
+      '申請',
+      '顧客の関連付け',
+      '実行の証拠 (PoE)',
+      'オプトアウト',
+      '営業日',
+      'ソリューション領域',
+      '収益の関連付け',
+      '技術担当者',
+    ]) {
       assert.ok(text('ja-JP').includes(term), term);
     }
   });
@@ -107,7 +131,8 @@ describe('words for domain codes', () => {
     for (const locale of LOCALES) {
       const labels = CLAIM_STATUSES.map((status) => statusLabel(locale, status));
       assert.equal(new Set(labels).size, CLAIM_STATUSES.length, `${locale} statuses must be distinguishable`);
-      for (const status of CLAIM_STATUSES) assert.ok(statusHelp(locale, status).length > statusLabel(locale, status).length);
+      for (const status of CLAIM_STATUSES)
+        assert.ok(statusHelp(locale, status).length > statusLabel(locale, status).length);
     }
   });
 
@@ -129,19 +154,46 @@ describe('words for domain codes', () => {
 
   it('has a partner message for every notification kind the outbox sends to partners', () => {
     for (const kind of NOTIFICATION_KINDS.filter((k) => RECIPIENT_OF[k] === 'partner')) {
-      for (const locale of LOCALES) assert.equal(typeof (catalogs.get(locale) ?? new Map()).get(`notify.${kind}`), 'string', `${locale} notify.${kind}`);
+      for (const locale of LOCALES)
+        assert.equal(
+          typeof (catalogs.get(locale) ?? new Map()).get(`notify.${kind}`),
+          'string',
+          `${locale} notify.${kind}`,
+        );
     }
   });
 
   it('labels the field paths the validators report', () => {
     const paths = [
-      'mpnId', 'customerDomain', 'customerTenantId', 'solutionArea', 'activity', 'name', 'comment', 'productIds', 'poe',
-      'revenue.solutionSellerName', 'revenue.customerName', 'revenue.isvSolutionName', 'technicalContact', 'email',
-      ...['customerContact', 'technicalContact', 'partnerContact'].flatMap((c) => [`${c}.name`, `${c}.title`, `${c}.email`]),
-      'reasonCodes', 'note', 'justification', 'reason', 'deadlineAt', 'windowClosesAt',
+      'mpnId',
+      'customerDomain',
+      'customerTenantId',
+      'solutionArea',
+      'activity',
+      'name',
+      'comment',
+      'productIds',
+      'poe',
+      'revenue.solutionSellerName',
+      'revenue.customerName',
+      'revenue.isvSolutionName',
+      'technicalContact',
+      'email',
+      ...['customerContact', 'technicalContact', 'partnerContact'].flatMap((c) => [
+        `${c}.name`,
+        `${c}.title`,
+        `${c}.email`,
+      ]),
+      'reasonCodes',
+      'note',
+      'justification',
+      'reason',
+      'deadlineAt',
+      'windowClosesAt',
     ];
     for (const locale of LOCALES) {
-      for (const field of paths) assert.notEqual(fieldLabel(locale, field), t(locale, 'fields.generic'), `${locale} ${field}`);
+      for (const field of paths)
+        assert.notEqual(fieldLabel(locale, field), t(locale, 'fields.generic'), `${locale} ${field}`);
     }
     assert.equal(fieldLabel('en-US', 'subscriptions.dynamics365Sales'), 'Dynamics 365 Sales subscription IDs');
     assert.equal(fieldLabel('ja-JP', 'no.such.path'), 'この項目');
@@ -175,7 +227,24 @@ describe('problem codes', () => {
   it('problem messages only use parameters the message builder can supply', () => {
     // email and domain: the contact check passes the address and the customer's domain as they are; `role` is
     // worded by the builder; `value` is the offending input as the producer passes it.
-    const supplied = new Set(['field', 'product', 'solutionArea', 'position', 'status', 'reason', 'min', 'max', 'length', 'days', 'code', 'item', 'email', 'domain', 'role', 'value']);
+    const supplied = new Set([
+      'field',
+      'product',
+      'solutionArea',
+      'position',
+      'status',
+      'reason',
+      'min',
+      'max',
+      'length',
+      'days',
+      'code',
+      'item',
+      'email',
+      'domain',
+      'role',
+      'value',
+    ]);
     for (const [key, message] of strings('en-US').filter(([key]) => key.startsWith('problems.'))) {
       for (const name of placeholdersOf(message)) assert.ok(supplied.has(name), `${key} uses {${name}}`);
     }

@@ -55,7 +55,13 @@ function codeFactories(source: string): Map<string, number> {
   for (const match of source.matchAll(declaration)) {
     const name = match[1] ?? match[2] ?? '';
     const open = (match.index ?? 0) + match[0].length - 1;
-    const params = splitArguments(source, open).map((param) => param.replace(/^readonly\s+/, '').split(/[?:=]/)[0]?.trim() ?? '');
+    const params = splitArguments(source, open).map(
+      (param) =>
+        param
+          .replace(/^readonly\s+/, '')
+          .split(/[?:=]/)[0]
+          ?.trim() ?? '',
+    );
     const position = params.findIndex((param) => /^(code|\w+Code)$/.test(param));
     if (position >= 0) factories.set(name, position);
   }
@@ -68,7 +74,7 @@ function codeFactories(source: string): Map<string, number> {
  */
 export function codesInSource(source: string, factories: ReadonlyMap<string, number> = new Map()): Set<string> {
   const codes = new Set<string>();
-  for (const match of source.matchAll(/\bcode\s*:\s*((?:'[A-Za-z][A-Za-z0-9]*'\s*\|?\s*)+)/g)) {
+  for (const match of source.matchAll(/\bcode\s*:\s*\|?\s*((?:'[A-Za-z][A-Za-z0-9]*'\s*\|?\s*)+)/g)) {
     for (const literal of (match[1] ?? '').matchAll(/'([A-Za-z][A-Za-z0-9]*)'/g)) codes.add(literal[1] ?? '');
   }
   for (const match of source.matchAll(/\bsuper\(\s*'([A-Za-z][A-Za-z0-9]*)'/g)) codes.add(match[1] ?? '');

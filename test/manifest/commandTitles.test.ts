@@ -11,14 +11,19 @@ import { messageList } from '../../locales/translator';
  * command is picked from the menu: a title the bot does not recognise is a dead button.
  */
 const MANIFEST_DIR = join(__dirname, '..', '..', 'manifest');
-const LOCALE_OF_FILE: Readonly<Record<(typeof LOCALIZATION_FILES)[number], Locale>> = { 'ko.json': 'ko-KR', 'ja.json': 'ja-JP' };
+const LOCALE_OF_FILE: Readonly<Record<(typeof LOCALIZATION_FILES)[number], Locale>> = {
+  'ko.json': 'ko-KR',
+  'ja.json': 'ja-JP',
+};
 const MAX_COMMANDS = 10;
 
 function readJson(file: string): unknown {
   return JSON.parse(readFileSync(join(MANIFEST_DIR, file), 'utf8'));
 }
 
-const template = readJson('manifest.template.json') as { bots: { commandLists: { commands: { title: string }[] }[] }[] };
+const template = readJson('manifest.template.json') as {
+  bots: { commandLists: { commands: { title: string }[] }[] }[];
+};
 const englishTitles = template.bots[0]!.commandLists[0]!.commands.map((c) => c.title);
 
 function localizedTitles(file: string): string[] {
@@ -60,7 +65,10 @@ describe('manifest command titles', () => {
       localizedTitles(file).forEach((title, i) => {
         const expected = recognisedAs(englishTitles[i]!);
         assert.equal(recognisedAs(title), expected, `${file} command ${i} "${title}" should mean ${expected}`);
-        assert.ok(wordsOf(LOCALE_OF_FILE[file], expected!).includes(title), `${file} "${title}" is not written exactly as in ${LOCALE_OF_FILE[file]}`);
+        assert.ok(
+          wordsOf(LOCALE_OF_FILE[file], expected!).includes(title),
+          `${file} "${title}" is not written exactly as in ${LOCALE_OF_FILE[file]}`,
+        );
       });
     });
   }

@@ -37,8 +37,13 @@ describe('Teams app icons', () => {
     it('draws a mark: some pixels opaque, the corners transparent', () => {
       let opaque = 0;
       for (let i = 3; i < image.rgba.length; i += 4) if (image.rgba[i] === 255) opaque++;
-      assert.ok(opaque > 40 && opaque < 32 * 32 / 2, `opaque pixels: ${opaque}`);
-      for (const [x, y] of [[0, 0], [31, 0], [0, 31], [31, 31]] as const) {
+      assert.ok(opaque > 40 && opaque < (32 * 32) / 2, `opaque pixels: ${opaque}`);
+      for (const [x, y] of [
+        [0, 0],
+        [31, 0],
+        [0, 31],
+        [31, 31],
+      ] as const) {
         assert.equal(pixelAt(image.rgba, 32, x, y)[3], 0, `corner (${x},${y}) must be transparent`);
       }
     });
@@ -55,10 +60,15 @@ describe('Teams app icons', () => {
     });
 
     it('is fully opaque, with the manifest accent colour as background and a white mark', () => {
-      for (let i = 3; i < image.rgba.length; i += 4) assert.equal(image.rgba[i], 255, `pixel ${(i - 3) / 4} is not opaque`);
+      for (let i = 3; i < image.rgba.length; i += 4)
+        assert.equal(image.rgba[i], 255, `pixel ${(i - 3) / 4} is not opaque`);
       const accent = [1, 3, 5].map((at) => parseInt(ACCENT_COLOR.slice(at, at + 2), 16));
       assert.deepEqual(pixelAt(image.rgba, 192, 2, 2).slice(0, 3), accent);
-      assert.deepEqual(pixelAt(image.rgba, 192, 96, 70).slice(0, 3), [255, 255, 255], 'the page in the middle is white');
+      assert.deepEqual(
+        pixelAt(image.rgba, 192, 96, 70).slice(0, 3),
+        [255, 255, 255],
+        'the page in the middle is white',
+      );
       const template: unknown = JSON.parse(readFileSync(join(MANIFEST_DIR, 'manifest.template.json'), 'utf8'));
       assert.equal((template as { accentColor?: unknown }).accentColor, ACCENT_COLOR);
     });

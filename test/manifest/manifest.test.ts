@@ -27,7 +27,18 @@ const MANIFEST_DIR = join(__dirname, '..', '..', 'manifest');
 const BOT_ID = '0b5ec7f1-3c1d-4e5a-9f2b-7d8e6a4c2b10';
 const TEAMS_APP_ID = '9a7c1e55-2b3d-4f60-8e1a-5c4b3a2d1e0f';
 const TEST_ENV = { MicrosoftAppId: BOT_ID, PUBLIC_URL: 'https://cpor-test.azurewebsites.net', TEAMS_APP_ID };
-const MAIN_COMMANDS = ['new claim', 'continue draft', 'my claims', 'status', 'history', 'export', 'review queue', 'language', 'help', 'cancel'];
+const MAIN_COMMANDS = [
+  'new claim',
+  'continue draft',
+  'my claims',
+  'status',
+  'history',
+  'export',
+  'review queue',
+  'language',
+  'help',
+  'cancel',
+];
 
 interface Command {
   title: string;
@@ -41,7 +52,13 @@ interface Manifest {
   validDomains: string[];
   developer: Record<string, string>;
   localizationInfo: { defaultLanguageTag: string; additionalLanguages: { languageTag: string; file: string }[] };
-  bots: { botId: string; scopes: string[]; supportsFiles: boolean; isNotificationOnly: boolean; commandLists: { scopes: string[]; commands: Command[] }[] }[];
+  bots: {
+    botId: string;
+    scopes: string[];
+    supportsFiles: boolean;
+    isNotificationOnly: boolean;
+    commandLists: { scopes: string[]; commands: Command[] }[];
+  }[];
 }
 
 function readManifestFile(file: string): unknown {
@@ -55,7 +72,11 @@ function settings(env: Record<string, string> = TEST_ENV): PackageSettings {
 function expectConfigError(env: Record<string, string>, key: string, pattern: RegExp): void {
   assert.throws(
     () => settings(env),
-    (error: unknown) => error instanceof PackageConfigError && error.key === key && error.message.startsWith(key) && pattern.test(error.message),
+    (error: unknown) =>
+      error instanceof PackageConfigError &&
+      error.key === key &&
+      error.message.startsWith(key) &&
+      pattern.test(error.message),
   );
 }
 
@@ -85,8 +106,14 @@ describe('Teams app package', () => {
     it('is checked by a live validator: a broken manifest is rejected', () => {
       const broken = { ...manifest, id: 'not-a-guid', accentColor: 'blue' };
       const errors = manifestSchemaErrors(broken);
-      assert.ok(errors.some((e) => e.startsWith('/id')), errors.join('\n'));
-      assert.ok(errors.some((e) => e.startsWith('/accentColor')), errors.join('\n'));
+      assert.ok(
+        errors.some((e) => e.startsWith('/id')),
+        errors.join('\n'),
+      );
+      assert.ok(
+        errors.some((e) => e.startsWith('/accentColor')),
+        errors.join('\n'),
+      );
     });
 
     it('carries the configured ids, version and domain', () => {
@@ -104,9 +131,15 @@ describe('Teams app package', () => {
       assert.deepEqual(bot.scopes, ['personal']);
       assert.equal(bot.supportsFiles, true, 'without supportsFiles Teams hides the attach button (PoE upload)');
       assert.equal(bot.isNotificationOnly, false);
-      assert.deepEqual(bot.commandLists.map((l) => l.scopes), [['personal']]);
+      assert.deepEqual(
+        bot.commandLists.map((l) => l.scopes),
+        [['personal']],
+      );
       const commands = bot.commandLists[0]!.commands;
-      assert.deepEqual(commands.map((c) => c.title), MAIN_COMMANDS);
+      assert.deepEqual(
+        commands.map((c) => c.title),
+        MAIN_COMMANDS,
+      );
       for (const command of commands) assert.ok(command.description, `"${command.title}" needs a description`);
     });
 
@@ -120,7 +153,10 @@ describe('Teams app package', () => {
   });
 
   describe('the localization files', () => {
-    const scripts: Record<string, RegExp> = { 'ko.json': /\p{Script=Hangul}/u, 'ja.json': /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u };
+    const scripts: Record<string, RegExp> = {
+      'ko.json': /\p{Script=Hangul}/u,
+      'ja.json': /[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}]/u,
+    };
 
     for (const file of LOCALIZATION_FILES) {
       describe(file, () => {
@@ -135,10 +171,19 @@ describe('Teams app package', () => {
           const commands = manifest.bots[0]!.commandLists[0]!.commands;
           const expected = ['name.short', 'name.full', 'description.short', 'description.full'];
           commands.forEach((_, i) => {
-            expected.push(`bots[0].commandLists[0].commands[${i}].title`, `bots[0].commandLists[0].commands[${i}].description`);
+            expected.push(
+              `bots[0].commandLists[0].commands[${i}].title`,
+              `bots[0].commandLists[0].commands[${i}].description`,
+            );
           });
-          assert.deepEqual(Object.keys(localization).filter((k) => k !== '$schema').sort(), expected.sort());
-          for (const key of expected) assert.match(localization[key]!, scripts[file]!, `${file} ${key} is not translated`);
+          assert.deepEqual(
+            Object.keys(localization)
+              .filter((k) => k !== '$schema')
+              .sort(),
+            expected.sort(),
+          );
+          for (const key of expected)
+            assert.match(localization[key]!, scripts[file]!, `${file} ${key} is not translated`);
           const titles = commands.map((_, i) => localization[`bots[0].commandLists[0].commands[${i}].title`]);
           assert.equal(new Set(titles).size, titles.length, 'command titles must be distinct to be told apart');
         });
@@ -146,7 +191,10 @@ describe('Teams app package', () => {
     }
 
     it('rejects a file with an unknown key (the schema is live)', () => {
-      assert.notDeepEqual(localizationSchemaErrors({ 'name.short': 'x', 'description.short': 'y', 'description.full': 'z', color: 1 }), []);
+      assert.notDeepEqual(
+        localizationSchemaErrors({ 'name.short': 'x', 'description.short': 'y', 'description.full': 'z', color: 1 }),
+        [],
+      );
     });
   });
 
@@ -181,13 +229,21 @@ describe('Teams app package', () => {
       expectConfigError({ MicrosoftAppId: BOT_ID }, 'PUBLIC_URL', /missing/);
       expectConfigError({ ...TEST_ENV, PUBLIC_URL: 'http://cpor-test.azurewebsites.net' }, 'PUBLIC_URL', /https/);
       expectConfigError({ ...TEST_ENV, PUBLIC_URL: 'cpor-test.azurewebsites.net' }, 'PUBLIC_URL', /https URL/);
-      expectConfigError({ ...TEST_ENV, PUBLIC_URL: 'https://cpor-test.azurewebsites.net/api/messages' }, 'PUBLIC_URL', /origin only/);
+      expectConfigError(
+        { ...TEST_ENV, PUBLIC_URL: 'https://cpor-test.azurewebsites.net/api/messages' },
+        'PUBLIC_URL',
+        /origin only/,
+      );
     });
 
     it('names TEAMS_APP_ID, TEAMS_APP_VERSION and the publisher URLs when malformed', () => {
       expectConfigError({ ...TEST_ENV, TEAMS_APP_ID: '1234' }, 'TEAMS_APP_ID', /GUID/);
       expectConfigError({ ...TEST_ENV, TEAMS_APP_VERSION: '1.0' }, 'TEAMS_APP_VERSION', /MAJOR\.MINOR\.PATCH/);
-      expectConfigError({ ...TEST_ENV, TEAMS_APP_PRIVACY_URL: 'http://example.com/privacy' }, 'TEAMS_APP_PRIVACY_URL', /https/);
+      expectConfigError(
+        { ...TEST_ENV, TEAMS_APP_PRIVACY_URL: 'http://example.com/privacy' },
+        'TEAMS_APP_PRIVACY_URL',
+        /https/,
+      );
     });
 
     it('derives the Teams app id from the bot id when TEAMS_APP_ID is not set', () => {
@@ -211,7 +267,10 @@ describe('Teams app package', () => {
 
   describe('template filling', () => {
     it('substitutes inside strings only, so quotes in a value cannot break the JSON', () => {
-      const filled = fillTemplate({ name: '${{DEVELOPER_NAME}} Ltd', list: ['${{X}}'], n: 3 }, { DEVELOPER_NAME: 'A "quoted" }', X: 'x' });
+      const filled = fillTemplate(
+        { name: '${{DEVELOPER_NAME}} Ltd', list: ['${{X}}'], n: 3 },
+        { DEVELOPER_NAME: 'A "quoted" }', X: 'x' },
+      );
       assert.deepEqual(filled, { name: 'A "quoted" } Ltd', list: ['x'], n: 3 });
     });
 

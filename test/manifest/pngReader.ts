@@ -85,7 +85,8 @@ export function decodePng(png: Buffer): PngImage {
   const colorType = header.data[9]!;
   if (header.data[12] !== 0) throw new Error('interlaced PNGs are not supported here');
   const channels = colorType === 6 ? 4 : colorType === 2 ? 3 : 0;
-  if (bitDepth !== 8 || channels === 0) throw new Error(`unsupported format: depth ${bitDepth}, colour type ${colorType}`);
+  if (bitDepth !== 8 || channels === 0)
+    throw new Error(`unsupported format: depth ${bitDepth}, colour type ${colorType}`);
   const compressed = Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => c.data));
   const raw = unfilter(inflateSync(compressed), height, width * channels, channels);
   const rgba = new Uint8Array(width * height * 4);

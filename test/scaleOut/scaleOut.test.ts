@@ -38,13 +38,32 @@ const PARTNER: TeamsUser = { tenantId: randomUUID(), aadObjectId: randomUUID(), 
 const REVIEWER: TeamsUser = { tenantId: randomUUID(), aadObjectId: randomUUID(), name: 'Rae Reviewer' };
 
 const organisations: PartnerOrganisation[] = [
-  { id: PARTNER.tenantId, type: 'partner', name: 'Fabrikam', locations: [{ mpnId: '1234567', name: 'Fabrikam Seattle' }, { mpnId: '7654321', name: 'Fabrikam Seoul' }], incentivesAdmins: [PARTNER.aadObjectId], reviewers: [] },
-  { id: REVIEWER.tenantId, type: 'operator', name: 'CPOR program operator', locations: [], incentivesAdmins: [], reviewers: [REVIEWER.aadObjectId] },
+  {
+    id: PARTNER.tenantId,
+    type: 'partner',
+    name: 'Fabrikam',
+    locations: [
+      { mpnId: '1234567', name: 'Fabrikam Seattle' },
+      { mpnId: '7654321', name: 'Fabrikam Seoul' },
+    ],
+    incentivesAdmins: [PARTNER.aadObjectId],
+    reviewers: [],
+  },
+  {
+    id: REVIEWER.tenantId,
+    type: 'operator',
+    name: 'CPOR program operator',
+    locations: [],
+    incentivesAdmins: [],
+    reviewers: [REVIEWER.aadObjectId],
+  },
 ];
 
 /** The scheduler's query for claims whose timer or outbox is due (storage/claimRepository.ts listDue). */
 const isDueQuery = (request: ForwardedRequest): boolean =>
-  /\/colls\/claims\/docs$/.test(request.path) && String(request.headers['x-ms-documentdb-isquery']).toLowerCase() === 'true' && request.body.toString('utf8').includes('c.dueAt <= @now');
+  /\/colls\/claims\/docs$/.test(request.path) &&
+  String(request.headers['x-ms-documentdb-isquery']).toLowerCase() === 'true' &&
+  request.body.toString('utf8').includes('c.dueAt <= @now');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -83,7 +102,9 @@ describe('scale-out: two bot processes behind a round-robin proxy on one store',
     // Prepared by whoever runs the stores, as the Bicep template does in Azure: the bots only connect.
     database = await ensureCosmosSchema(createCosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key }), databaseId);
     await BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(poeContainer).create();
-    const directory = new CosmosPartnerDirectory(database.container(containerSpec('partners').id), { operatorTenantId: REVIEWER.tenantId });
+    const directory = new CosmosPartnerDirectory(database.container(containerSpec('partners').id), {
+      operatorTenantId: REVIEWER.tenantId,
+    });
     for (const org of organisations) await directory.upsert(org);
     claims = new CosmosClaimRepository(database.container(containerSpec('claims').id));
 
@@ -107,7 +128,9 @@ describe('scale-out: two bot processes behind a round-robin proxy on one store',
       LOG_LEVEL: 'info',
       OPERATOR_TENANT_ID: REVIEWER.tenantId,
     };
-    const started = await Promise.allSettled(taps.map((tap) => startBotProcess({ ...settings, COSMOS_ENDPOINT: tap.url })));
+    const started = await Promise.allSettled(
+      taps.map((tap) => startBotProcess({ ...settings, COSMOS_ENDPOINT: tap.url })),
+    );
     for (const result of started) if (result.status === 'fulfilled') stops.push(() => result.value.stop());
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -127,7 +150,8 @@ describe('scale-out: two bot processes behind a round-robin proxy on one store',
   });
 
   afterEach(function () {
-    if (this.currentTest?.state === 'failed') bots.forEach((bot, i) => console.error(`--- bot ${i} output ---\n${bot.output()}`));
+    if (this.currentTest?.state === 'failed')
+      bots.forEach((bot, i) => console.error(`--- bot ${i} output ---\n${bot.output()}`));
   });
 
   /** The bot process whose log has this request's correlation id (exactly one must). */
@@ -135,11 +159,15 @@ describe('scale-out: two bot processes behind a round-robin proxy on one store',
     assert.ok(turn.correlationId, 'the bot sets X-Correlation-Id on every answer');
     const marker = `"correlationId":"${turn.correlationId}"`;
     // The request line is written when the answer finishes: it may trail the answer by a moment.
-    return eventually(`the log line of ${turn.correlationId}`, () => {
-      const logged = bots.map((bot, i) => (bot.output().includes(marker) ? i : -1)).filter((i) => i >= 0);
-      assert.ok(logged.length <= 1, `request ${turn.correlationId} logged by both processes`);
-      return logged[0];
-    }, 5_000);
+    return eventually(
+      `the log line of ${turn.correlationId}`,
+      () => {
+        const logged = bots.map((bot, i) => (bot.output().includes(marker) ? i : -1)).filter((i) => i >= 0);
+        assert.ok(logged.length <= 1, `request ${turn.correlationId} logged by both processes`);
+        return logged[0];
+      },
+      5_000,
+    );
   }
 
   it('one conversation files a whole claim, each turn served by the other process', async () => {
@@ -163,11 +191,18 @@ describe('scale-out: two bot processes behind a round-robin proxy on one store',
     assert.equal(claim.customerTenantId, customerTenantId);
     assert.deepEqual(claim.productIds, ['exchangeOnline']);
     assert.equal(claim.poe.length, 1);
-    assert.equal(claim.poe[0]?.sha256, sha256(steps.SIGNED_SOW), 'the PoE downloaded by one process, stored in the shared Azurite');
+    assert.equal(
+      claim.poe[0]?.sha256,
+      sha256(steps.SIGNED_SOW),
+      'the PoE downloaded by one process, stored in the shared Azurite',
+    );
 
     const served = await Promise.all(partner.turns.map(processOf));
     assert.ok(served.length >= 12, `a whole claim takes a dozen turns, got ${served.length}`);
-    served.forEach((process, i) => i > 0 && assert.notEqual(process, served[i - 1], `turn ${i + 1} landed on the same process as turn ${i}`));
+    served.forEach(
+      (process, i) =>
+        i > 0 && assert.notEqual(process, served[i - 1], `turn ${i + 1} landed on the same process as turn ${i}`),
+    );
     assert.deepEqual(new Set(served), new Set([0, 1]));
   });
 
@@ -180,47 +215,84 @@ describe('scale-out: two bot processes behind a round-robin proxy on one store',
     tappedAtApproval = taps.map((tap) => tap.forwarded.length);
     claim = (await claims.get(claim.partnerId, claim.id))?.value ?? assert.fail('the claim is gone');
     assert.equal(claim.status, 'approvedCustomerNotified');
-    const closes = t('en-US', 'reviewer.approved', { date: formatDateTime('en-US', claim.windowClosesAt ?? '', TIME_ZONE) });
+    const closes = t('en-US', 'reviewer.approved', {
+      date: formatDateTime('en-US', claim.windowClosesAt ?? '', TIME_ZONE),
+    });
     assert.ok(cardStrings(approved.value).includes(closes), JSON.stringify(approved));
 
     const served = await Promise.all([...partner.turns, ...reviewer.turns].map(processOf));
-    served.forEach((process, i) => i > 0 && assert.notEqual(process, served[i - 1], `turn ${i + 1} landed on the same process as turn ${i}`));
+    served.forEach(
+      (process, i) =>
+        i > 0 && assert.notEqual(process, served[i - 1], `turn ${i + 1} landed on the same process as turn ${i}`),
+    );
   });
 
   it('the window closes while both schedulers sweep: associated once, every notification delivered once', async function () {
     if (claim?.status !== 'approvedCustomerNotified') this.skip();
     const prefix = `${claim.partnerId}/${claim.id}/`;
-    const ours = () => connector.received.map((r) => String(messageIdOf(r.activity) ?? '')).filter((id) => id.startsWith(prefix));
+    const ours = () =>
+      connector.received.map((r) => String(messageIdOf(r.activity) ?? '')).filter((id) => id.startsWith(prefix));
     const kindOf = (id: string) => id.split('.').pop();
-    await eventually('"association official" at the partner\'s connector', () => (ours().some((id) => kindOf(id) === 'associationOfficial') ? true : undefined), 30_000);
+    await eventually(
+      '"association official" at the partner\'s connector',
+      () => (ours().some((id) => kindOf(id) === 'associationOfficial') ? true : undefined),
+      30_000,
+    );
     // A few more sweeps of both processes: nothing may arrive twice late either.
     await sleep(3_500);
 
     const ids = ours();
-    assert.deepEqual(ids.map(kindOf).sort(), ['approvedCustomerNotified', 'associationOfficial', 'reviewStarted'], `partner messages: ${ids.join(', ')}`);
+    assert.deepEqual(
+      ids.map(kindOf).sort(),
+      ['approvedCustomerNotified', 'associationOfficial', 'reviewStarted'],
+      `partner messages: ${ids.join(', ')}`,
+    );
     assert.equal(new Set(ids).size, ids.length, 'each cporMessageId once');
-    const conversations = new Set(connector.received.filter((r) => ids.includes(String(messageIdOf(r.activity)))).map((r) => r.conversationId));
-    assert.deepEqual([...conversations], [partner.conversationId], 'to the chat the partner filed from (its stored reference)');
+    const conversations = new Set(
+      connector.received.filter((r) => ids.includes(String(messageIdOf(r.activity)))).map((r) => r.conversationId),
+    );
+    assert.deepEqual(
+      [...conversations],
+      [partner.conversationId],
+      'to the chat the partner filed from (its stored reference)',
+    );
     const consentMails = bots.flatMap((bot) => {
       const outbox = path.join(bot.dataDir, 'outbox');
       return existsSync(outbox) ? readdirSync(outbox).filter((f) => f.endsWith('.eml')) : [];
     });
-    assert.equal(consentMails.length, 1, 'the customer\'s consent request mailed once, by one of the two');
+    assert.equal(consentMails.length, 1, "the customer's consent request mailed once, by one of the two");
 
     const final = (await claims.get(claim.partnerId, claim.id))?.value ?? assert.fail('the claim is gone');
     assert.equal(final.status, 'associated');
     assert.deepEqual(final.outbox, [], 'nothing left to deliver');
     const transitions = final.history.filter((h) => h.from !== h.to).map((h) => `${h.from ?? 'none'}→${h.to}`);
-    assert.deepEqual(transitions, ['none→draft', 'draft→submitted', 'submitted→underReview', 'underReview→approvedCustomerNotified', 'approvedCustomerNotified→associated']);
+    assert.deepEqual(transitions, [
+      'none→draft',
+      'draft→submitted',
+      'submitted→underReview',
+      'underReview→approvedCustomerNotified',
+      'approvedCustomerNotified→associated',
+    ]);
     const { resources: holds } = await database
       .container(containerSpec('associations').id)
-      .items.query<{ id: string; state: string }>({ query: 'SELECT * FROM c WHERE c.claimId = @claimId', parameters: [{ name: '@claimId', value: claim.id }] })
+      .items.query<{ id: string; state: string }>({
+        query: 'SELECT * FROM c WHERE c.claimId = @claimId',
+        parameters: [{ name: '@claimId', value: claim.id }],
+      })
       .fetchAll();
-    assert.deepEqual(holds.map((h) => [h.id, h.state]), final.heldKeys.map((key) => [key, 'held']));
+    assert.deepEqual(
+      holds.map((h) => [h.id, h.state]),
+      final.heldKeys.map((key) => [key, 'held']),
+    );
     assert.equal(holds.length, 1, 'one workload, held once');
 
-    const sweepsAfterApproval = taps.map((tap, i) => tap.forwarded.slice(tappedAtApproval[i]).filter(isDueQuery).length);
-    assert.ok(sweepsAfterApproval.every((n) => n >= 2), `both processes swept while the window closed: ${sweepsAfterApproval.join(' and ')} due-claim queries`);
+    const sweepsAfterApproval = taps.map(
+      (tap, i) => tap.forwarded.slice(tappedAtApproval[i]).filter(isDueQuery).length,
+    );
+    assert.ok(
+      sweepsAfterApproval.every((n) => n >= 2),
+      `both processes swept while the window closed: ${sweepsAfterApproval.join(' and ')} due-claim queries`,
+    );
   });
 });
 

@@ -48,13 +48,17 @@ describe('CosmosAssociationStore', () => {
 
   async function holdsOfThisTest(): Promise<AssociationHold[]> {
     const { resources } = await container.items
-      .query<{ id: string }>({ query: 'SELECT c.id FROM c WHERE CONTAINS(c.id, @tenant)', parameters: [{ name: '@tenant', value: `|${tenant}|` }] })
+      .query<{ id: string }>({
+        query: 'SELECT c.id FROM c WHERE CONTAINS(c.id, @tenant)',
+        parameters: [{ name: '@tenant', value: `|${tenant}|` }],
+      })
       .fetchAll();
     const holds = await Promise.all(resources.map((r) => store.holderOf(r.id)));
     return holds.filter((h): h is AssociationHold => h !== undefined).sort((a, b) => a.key.localeCompare(b.key));
   }
 
-  const storeWith = (onOperation?: (op: string) => void) => new CosmosAssociationStore(container, { clock, onOperation });
+  const storeWith = (onOperation?: (op: string) => void) =>
+    new CosmosAssociationStore(container, { clock, onOperation });
 
   before(async () => {
     container = (await freshCosmosDatabase()).container('associations');
@@ -76,7 +80,10 @@ describe('CosmosAssociationStore', () => {
       createdAt: T0.toISOString(),
     });
     await store.confirm('partner-a', 'claim-1', [key('teams'), key('exchangeOnline')]);
-    assert.deepEqual((await holdsOfThisTest()).map((h) => h.state), ['held', 'held']);
+    assert.deepEqual(
+      (await holdsOfThisTest()).map((h) => h.state),
+      ['held', 'held'],
+    );
     await store.release('partner-a', 'claim-1', [key('teams'), key('exchangeOnline')]);
     assert.deepEqual(await holdsOfThisTest(), []);
   });
@@ -84,7 +91,10 @@ describe('CosmosAssociationStore', () => {
   it('treats a retried acquire of its own keys as success, and a repeated release as harmless', async () => {
     await store.acquire('partner-a', 'claim-1', [key('teams')]);
     await store.acquire('partner-a', 'claim-1', [key('teams'), key('sharePointOnline')]);
-    assert.deepEqual((await holdsOfThisTest()).map((h) => h.claimId), ['claim-1', 'claim-1']);
+    assert.deepEqual(
+      (await holdsOfThisTest()).map((h) => h.claimId),
+      ['claim-1', 'claim-1'],
+    );
     await store.release('partner-a', 'claim-1', [key('teams'), key('sharePointOnline')]);
     await store.release('partner-a', 'claim-1', [key('teams'), key('sharePointOnline')]);
     assert.deepEqual(await holdsOfThisTest(), []);
@@ -94,10 +104,17 @@ describe('CosmosAssociationStore', () => {
     await store.acquire('partner-a', 'claim-1', [key('teams'), key('intune')]);
     await assert.rejects(
       store.acquire('partner-b', 'claim-2', [key('exchangeOnline'), key('intune'), key('teams'), key('zzz')]),
-      (e: unknown) => e instanceof AssociationConflict && JSON.stringify(e.keys) === JSON.stringify([key('intune'), key('teams')]),
+      (e: unknown) =>
+        e instanceof AssociationConflict && JSON.stringify(e.keys) === JSON.stringify([key('intune'), key('teams')]),
     );
     const holds = await holdsOfThisTest();
-    assert.deepEqual(holds.map((h) => [h.key, h.partnerId]), [[key('intune'), 'partner-a'], [key('teams'), 'partner-a']]);
+    assert.deepEqual(
+      holds.map((h) => [h.key, h.partnerId]),
+      [
+        [key('intune'), 'partner-a'],
+        [key('teams'), 'partner-a'],
+      ],
+    );
   });
 
   it("does not let the same partner's other claim take a key, nor release someone else's", async () => {
@@ -119,7 +136,10 @@ describe('CosmosAssociationStore', () => {
       const keysA = workloads.slice(0, 3 + (round % 3)).map(key);
       const keysB = workloads.slice(1 + (round % 3), 6).map(key);
       const overlap = keysA.filter((k) => keysB.includes(k));
-      const results = await Promise.allSettled([first.acquire('partner-a', `a-${round}`, keysA), second.acquire('partner-b', `b-${round}`, keysB)]);
+      const results = await Promise.allSettled([
+        first.acquire('partner-a', `a-${round}`, keysA),
+        second.acquire('partner-b', `b-${round}`, keysB),
+      ]);
       const winners = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
       assert.equal(winners.length, 1, `round ${round}: ${winners.length} winners`);
       const [winner] = winners;
@@ -128,11 +148,21 @@ describe('CosmosAssociationStore', () => {
       const reason: unknown = loser.reason;
       assert.ok(reason instanceof AssociationConflict, `round ${round}: ${String(reason)}`);
       assert.ok(reason.keys.includes([...overlap].sort()[0]), `round ${round}: the first shared key is contested`);
-      assert.ok(reason.keys.every((k) => overlap.includes(k)), `round ${round}: only shared keys are named`);
+      assert.ok(
+        reason.keys.every((k) => overlap.includes(k)),
+        `round ${round}: only shared keys are named`,
+      );
       const holds = await holdsOfThisTest();
       const [winnerPartner, winnerKeys] = winner === 0 ? ['partner-a', keysA] : ['partner-b', keysB];
-      assert.deepEqual(holds.map((h) => h.key), [...winnerKeys].sort(), `round ${round}: holds`);
-      assert.ok(holds.every((h) => h.partnerId === winnerPartner), `round ${round}: the loser holds nothing`);
+      assert.deepEqual(
+        holds.map((h) => h.key),
+        [...winnerKeys].sort(),
+        `round ${round}: holds`,
+      );
+      assert.ok(
+        holds.every((h) => h.partnerId === winnerPartner),
+        `round ${round}: the loser holds nothing`,
+      );
     }
   });
 
@@ -165,7 +195,10 @@ describe('CosmosAssociationStore', () => {
           if (taken.length === 0) for (const k of keys) model.set(k, claim);
         }
         const stored = (await holdsOfThisTest()).map((h) => [h.key, h.claimId, h.partnerId]);
-        assert.deepEqual(stored, [...model].sort().map(([k, claim]) => [k, claim, partnerOf(claim)]));
+        assert.deepEqual(
+          stored,
+          [...model].sort().map(([k, claim]) => [k, claim, partnerOf(claim)]),
+        );
       }),
       { numRuns: 30 },
     );
@@ -182,7 +215,13 @@ describe('CosmosAssociationStore', () => {
 
     it('undoes pending holds the claim does not record', async () => {
       await assert.rejects(storeWith(crashAfterWrites(2)).acquire('partner-a', 'claim-1', keys()), SimulatedCrash);
-      assert.deepEqual((await holdsOfThisTest()).map((h) => [h.key, h.state]), [[key('a'), 'pending'], [key('b'), 'pending']]);
+      assert.deepEqual(
+        (await holdsOfThisTest()).map((h) => [h.key, h.state]),
+        [
+          [key('a'), 'pending'],
+          [key('b'), 'pending'],
+        ],
+      );
       const asked: string[] = [];
       const fixed = await store.repair(minutesLater(10), async (partnerId, claimId, k) => {
         asked.push(`${partnerId}/${claimId}/${k}`);
@@ -197,10 +236,19 @@ describe('CosmosAssociationStore', () => {
       const crashing = storeWith(crashAfterWrites(4)); // 3 creates, then 1 of 3 confirms
       await crashing.acquire('partner-a', 'claim-1', keys());
       await assert.rejects(crashing.confirm('partner-a', 'claim-1', keys()), SimulatedCrash);
-      assert.deepEqual((await holdsOfThisTest()).map((h) => h.state), ['held', 'pending', 'pending']);
-      const fixed = await store.repair(minutesLater(10), async (_p, claimId, k) => claimId === 'claim-1' && keys().includes(k));
+      assert.deepEqual(
+        (await holdsOfThisTest()).map((h) => h.state),
+        ['held', 'pending', 'pending'],
+      );
+      const fixed = await store.repair(
+        minutesLater(10),
+        async (_p, claimId, k) => claimId === 'claim-1' && keys().includes(k),
+      );
       assert.equal(fixed, 2);
-      assert.deepEqual((await holdsOfThisTest()).map((h) => h.state), ['held', 'held', 'held']);
+      assert.deepEqual(
+        (await holdsOfThisTest()).map((h) => h.state),
+        ['held', 'held', 'held'],
+      );
     });
 
     it('leaves holds younger than the cut-off alone, since their acquire may still be running', async () => {
@@ -209,7 +257,7 @@ describe('CosmosAssociationStore', () => {
       assert.equal((await store.holderOf(key('a')))?.state, 'pending');
     });
 
-    it("blocks another partner with an abandoned hold only until repair", async () => {
+    it('blocks another partner with an abandoned hold only until repair', async () => {
       await assert.rejects(storeWith(crashAfterWrites(2)).acquire('partner-a', 'claim-1', keys()), SimulatedCrash);
       await assert.rejects(store.acquire('partner-b', 'claim-2', [key('b')]), AssociationConflict);
       await store.repair(minutesLater(10), async () => false);
@@ -257,7 +305,7 @@ describe('CosmosAssociationStore', () => {
     await store.acquire('partner-b', 'claim-2', [sub]);
   });
 
-  it('lets a claim take over legacy holds that no longer count, or that are its own partner\'s', async () => {
+  it("lets a claim take over legacy holds that no longer count, or that are its own partner's", async () => {
     const m365Legacy = key('exchangeOnline'); // Microsoft 365: must be re-associated, keeps nothing
     const expired = `sub|${tenant}|sub-expired`;
     const own = `sub|${tenant}|sub-own`;
@@ -266,11 +314,14 @@ describe('CosmosAssociationStore', () => {
     await store.importLegacy({ key: own, partnerId: 'partner-b', expiresAt: minutesLater(600).toISOString() });
     await store.acquire('partner-b', 'claim-2', [m365Legacy, expired, own]);
     const holds = await holdsOfThisTest();
-    assert.deepEqual(holds.map((h) => [h.partnerId, h.claimId, h.state, h.legacy]), [
-      ['partner-b', 'claim-2', 'pending', false],
-      ['partner-b', 'claim-2', 'pending', false],
-      ['partner-b', 'claim-2', 'pending', false],
-    ]);
+    assert.deepEqual(
+      holds.map((h) => [h.partnerId, h.claimId, h.state, h.legacy]),
+      [
+        ['partner-b', 'claim-2', 'pending', false],
+        ['partner-b', 'claim-2', 'pending', false],
+        ['partner-b', 'claim-2', 'pending', false],
+      ],
+    );
     // an active legacy hold of another partner still blocks
     const active = `sub|${tenant}|sub-active`;
     await store.importLegacy({ key: active, partnerId: 'partner-a', expiresAt: minutesLater(600).toISOString() });

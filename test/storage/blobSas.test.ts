@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { StorageSharedKeyCredential, type UserDelegationKey } from '@azure/storage-blob';
 import type { Clock } from '../../claims/ports';
-import { SharedKeySigner, UserDelegationSigner, type ReadLinkRequest, type UserDelegationKeySource } from '../../storage/blobSas';
+import {
+  SharedKeySigner,
+  UserDelegationSigner,
+  type ReadLinkRequest,
+  type UserDelegationKeySource,
+} from '../../storage/blobSas';
 import { AZURITE_ACCOUNT, AZURITE_KEY } from '../../storage/standIns';
 
 const START = new Date('2025-03-03T09:00:00.000Z');
@@ -74,7 +79,10 @@ describe('blob read-link signers', () => {
       clock.advance(30 * MINUTE);
       await signer.readQuery(linkRequest(clock));
       assert.equal(keys.requests.length, 1);
-      assert.deepEqual(keys.requests[0], { startsOn: new Date(START.getTime() - 5 * MINUTE), expiresOn: new Date(START.getTime() + 60 * MINUTE) });
+      assert.deepEqual(keys.requests[0], {
+        startsOn: new Date(START.getTime() - 5 * MINUTE),
+        expiresOn: new Date(START.getTime() + 60 * MINUTE),
+      });
     });
 
     it('replaces the key shortly before it expires, so no link outlives its key', async () => {
@@ -104,7 +112,10 @@ describe('blob read-link signers', () => {
     it('refuses key lifetimes Azure would not grant, and links longer than the longest key', async () => {
       const keys = keySource();
       assert.throws(() => new UserDelegationSigner(keys.source, 'a', { keyLifetimeSeconds: 60 }), RangeError);
-      assert.throws(() => new UserDelegationSigner(keys.source, 'a', { keyLifetimeSeconds: 8 * 24 * 3600 }), RangeError);
+      assert.throws(
+        () => new UserDelegationSigner(keys.source, 'a', { keyLifetimeSeconds: 8 * 24 * 3600 }),
+        RangeError,
+      );
       const clock = manualClock();
       const signer = new UserDelegationSigner(keys.source, 'a', { clock });
       await assert.rejects(signer.readQuery(linkRequest(clock, 7 * 24 * 60 * MINUTE)), RangeError);

@@ -15,7 +15,10 @@ describe('createBotStateStorage', () => {
   it('writes, reads and deletes state items under Teams-style keys', async () => {
     const state = await storage();
     const longKey = `msteams/conversations/a:1${'Qx9-'.repeat(30)}`;
-    await state.write({ 'msteams/users/u1': { locale: 'ja-JP', eTag: '*' }, [longKey]: { dialogStack: [{ id: 'newClaim' }] } });
+    await state.write({
+      'msteams/users/u1': { locale: 'ja-JP', eTag: '*' },
+      [longKey]: { dialogStack: [{ id: 'newClaim' }] },
+    });
     const read = await state.read(['msteams/users/u1', longKey, 'missing']);
     assert.equal(read['msteams/users/u1'].locale, 'ja-JP');
     assert.equal(typeof read['msteams/users/u1'].eTag, 'string');
@@ -39,7 +42,14 @@ describe('createBotStateStorage', () => {
   it('through BotState never sees an eTag (saveChanges sets it to *): the last writer wins, which is why conversation state has its own storage', async () => {
     const storageUnderTest = await storage();
     const userState = new UserState(storageUnderTest);
-    const turn = () => new TurnContext(new TestAdapter(), { type: 'message', channelId: 'msteams', conversation: { id: 'c' }, from: { id: 'u1' }, recipient: { id: 'b' } } as Activity);
+    const turn = () =>
+      new TurnContext(new TestAdapter(), {
+        type: 'message',
+        channelId: 'msteams',
+        conversation: { id: 'c' },
+        from: { id: 'u1' },
+        recipient: { id: 'b' },
+      } as Activity);
     const language = userState.createProperty<string>('language');
     const [first, second] = [turn(), turn()];
     await userState.load(first);
@@ -53,7 +63,13 @@ describe('createBotStateStorage', () => {
 
   it('fails fast on a missing database id or endpoint, before any request', () => {
     const isCode = (code: string) => (e: unknown) => e instanceof CosmosOptionsError && e.code === code;
-    assert.throws(() => createBotStateStorage({ endpoint: 'http://127.0.0.1:1', key: 'k', databaseId: ' ' }), isCode('cosmosDatabaseMissing'));
-    assert.throws(() => createBotStateStorage({ endpoint: '', key: 'k', databaseId: 'db' }), isCode('cosmosEndpointMissing'));
+    assert.throws(
+      () => createBotStateStorage({ endpoint: 'http://127.0.0.1:1', key: 'k', databaseId: ' ' }),
+      isCode('cosmosDatabaseMissing'),
+    );
+    assert.throws(
+      () => createBotStateStorage({ endpoint: '', key: 'k', databaseId: 'db' }),
+      isCode('cosmosEndpointMissing'),
+    );
   });
 });

@@ -11,7 +11,9 @@ async function freshRepository(onOperation?: (op: string) => void): Promise<Cosm
   return new CosmosClaimRepository(db.container('claims'), { onOperation });
 }
 
-async function allPages(list: (token?: string) => Promise<{ items: Claim[]; continuationToken?: string }>): Promise<Claim[][]> {
+async function allPages(
+  list: (token?: string) => Promise<{ items: Claim[]; continuationToken?: string }>,
+): Promise<Claim[][]> {
   const pages: Claim[][] = [];
   let token: string | undefined;
   do {
@@ -35,7 +37,10 @@ describe('CosmosClaimRepository', () => {
   });
 
   it('creates and reads back exactly the claim it was given, with an etag and no Cosmos fields', async () => {
-    const claim = buildClaim({ partnerId, comments: [{ id: 'k1', author: { role: 'reviewer', id: 'r1' }, text: 'hi', at: minutesAfterBase(1) }] });
+    const claim = buildClaim({
+      partnerId,
+      comments: [{ id: 'k1', author: { role: 'reviewer', id: 'r1' }, text: 'hi', at: minutesAfterBase(1) }],
+    });
     const created = await repo.create(claim);
     const read = await repo.get(partnerId, claim.id);
     assert.ok(read);
@@ -43,13 +48,17 @@ describe('CosmosClaimRepository', () => {
     assert.deepEqual(created.value, claim);
     assert.ok(read.etag.length > 0);
     assert.equal(read.etag, created.etag);
-    for (const field of ['_rid', '_self', '_ts', '_etag', '_attachments']) assert.equal(field in read.value, false, field);
+    for (const field of ['_rid', '_self', '_ts', '_etag', '_attachments'])
+      assert.equal(field in read.value, false, field);
   });
 
   it('refuses to create a claim whose id is taken, with claimExists', async () => {
     const claim = buildClaim({ partnerId });
     await repo.create(claim);
-    await assert.rejects(repo.create({ ...claim, name: 'other' }), (e: unknown) => e instanceof DomainError && e.code === 'claimExists');
+    await assert.rejects(
+      repo.create({ ...claim, name: 'other' }),
+      (e: unknown) => e instanceof DomainError && e.code === 'claimExists',
+    );
     assert.equal((await repo.get(partnerId, claim.id))?.value.name, claim.name);
   });
 
@@ -92,7 +101,10 @@ describe('CosmosClaimRepository', () => {
     assert.equal(await repo.get(other, claim.id), undefined);
     const page = await repo.listByPartner(other, {}, 10);
     assert.deepEqual(page.items, []);
-    assert.deepEqual((await repo.listByPartner(partnerId, {}, 10)).items.map((c) => c.id), [claim.id]);
+    assert.deepEqual(
+      (await repo.listByPartner(partnerId, {}, 10)).items.map((c) => c.id),
+      [claim.id],
+    );
   });
 
   it('pages through 25 claims 10 at a time, newest first, each claim exactly once', async () => {
@@ -103,17 +115,34 @@ describe('CosmosClaimRepository', () => {
       await repo.create(claim);
     }
     const pages = await allPages((token) => repo.listByPartner(partnerId, {}, 10, token));
-    assert.deepEqual(pages.map((p) => p.length), [10, 10, 5]);
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [10, 10, 5],
+    );
     const seen = pages.flat().map((c) => c.id);
     assert.deepEqual(seen, [...ids].reverse());
   });
 
   it('filters by status, solution area, customer prefix (case-insensitive, domain or tenant) and creator', async () => {
-    const make = (name: string, overrides: Partial<Claim>) => repo.create(buildClaim({ partnerId, name, ...overrides }));
+    const make = (name: string, overrides: Partial<Claim>) =>
+      repo.create(buildClaim({ partnerId, name, ...overrides }));
     await make('a', { status: 'draft', customerDomain: 'Contoso.onmicrosoft.com' });
-    await make('b', { status: 'submitted', solutionArea: 'businessApplications', activity: 'usageOrPresales', customerDomain: 'fabrikam.com' });
-    await make('c', { status: 'rejected', customerTenantId: 'ABCDEF12-0000-4000-8000-000000000000', customerDomain: 'tailspin.com' });
-    await make('d', { status: 'draft', createdBy: { role: 'partnerAdmin', id: 'someone-else' }, customerDomain: 'contoso.com' });
+    await make('b', {
+      status: 'submitted',
+      solutionArea: 'businessApplications',
+      activity: 'usageOrPresales',
+      customerDomain: 'fabrikam.com',
+    });
+    await make('c', {
+      status: 'rejected',
+      customerTenantId: 'ABCDEF12-0000-4000-8000-000000000000',
+      customerDomain: 'tailspin.com',
+    });
+    await make('d', {
+      status: 'draft',
+      createdBy: { role: 'partnerAdmin', id: 'someone-else' },
+      customerDomain: 'contoso.com',
+    });
     const names = async (filter: Parameters<CosmosClaimRepository['listByPartner']>[1]) =>
       (await repo.listByPartner(partnerId, filter, 10)).items.map((c) => c.name).sort();
     assert.deepEqual(await names({ statuses: ['submitted', 'rejected'] }), ['b', 'c']);
@@ -137,7 +166,10 @@ describe('CosmosClaimRepository', () => {
     assert.ok(first.continuationToken);
     const isBadToken = (e: unknown) => e instanceof DomainError && e.code === 'invalidContinuationToken';
     await assert.rejects(repo.listByPartner(randomUUID(), {}, 2, first.continuationToken), isBadToken);
-    await assert.rejects(repo.listByPartner(partnerId, { statuses: ['draft'] }, 2, first.continuationToken), isBadToken);
+    await assert.rejects(
+      repo.listByPartner(partnerId, { statuses: ['draft'] }, 2, first.continuationToken),
+      isBadToken,
+    );
     await assert.rejects(repo.listByPartner(partnerId, {}, 2, 'not-a-token'), isBadToken);
     assert.equal((await repo.listByPartner(partnerId, {}, 2, first.continuationToken)).items.length, 1);
   });
@@ -157,7 +189,11 @@ describe('CosmosClaimRepository across partners', () => {
     const submittedMinutes = [40, 5, 90, 12, 77, 3, 58, 21, 66, 8, 35, 99];
     for (let i = 0; i < submittedMinutes.length; i += 1) {
       const status = statuses[i % statuses.length];
-      const claim = buildClaim({ partnerId: `partner-${i % 3}`, status, submittedAt: minutesAfterBase(submittedMinutes[i]) });
+      const claim = buildClaim({
+        partnerId: `partner-${i % 3}`,
+        status,
+        submittedAt: minutesAfterBase(submittedMinutes[i]),
+      });
       await repo.create(claim);
       if (i % statuses.length < 3) expected.push(claim.id);
     }
@@ -174,7 +210,11 @@ describe('CosmosClaimRepository across partners', () => {
     const now = new Date(minutesAfterBase(60));
     const dueIds: string[] = [];
     for (const offset of [50, -30, 0, 45, -5, 61, 120]) {
-      const claim = buildClaim({ partnerId: `p-${offset}`, status: 'approvedCustomerNotified', dueAt: minutesAfterBase(offset) });
+      const claim = buildClaim({
+        partnerId: `p-${offset}`,
+        status: 'approvedCustomerNotified',
+        dueAt: minutesAfterBase(offset),
+      });
       await repo.create(claim);
       if (offset <= 60) dueIds.push(claim.id);
     }

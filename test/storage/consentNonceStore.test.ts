@@ -24,7 +24,10 @@ describe('CosmosConsentNonceStore', () => {
     assert.equal(await store.find(nonce), undefined);
     assert.equal(await store.consume(nonce, '2026-03-09T17:00:00.000Z', use), 'consumed');
     assert.equal(await store.consume(nonce, '2026-03-09T17:00:00.000Z', use), 'alreadyUsed');
-    assert.equal(await store.consume(nonce, '2026-03-09T17:00:00.000Z', { ...use, decision: 'approve' }), 'alreadyUsed');
+    assert.equal(
+      await store.consume(nonce, '2026-03-09T17:00:00.000Z', { ...use, decision: 'approve' }),
+      'alreadyUsed',
+    );
   });
 
   it('remembers what the nonce was used for (ids and the answer, never an address) and keeps the first answer', async () => {
@@ -53,7 +56,11 @@ describe('CosmosConsentNonceStore', () => {
 
   it('lets exactly one of many simultaneous consumes through', async () => {
     const nonce = randomUUID();
-    const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => store.consume(nonce, '2026-03-09T17:00:00.000Z', { ...use, decision: i % 2 ? 'approve' : 'optOut' })));
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        store.consume(nonce, '2026-03-09T17:00:00.000Z', { ...use, decision: i % 2 ? 'approve' : 'optOut' }),
+      ),
+    );
     assert.equal(outcomes.filter((o) => o === 'consumed').length, 1);
   });
 

@@ -65,16 +65,31 @@ describe('CosmosConversationReferenceStore', () => {
     const email = `${randomUUID()}@contoso.com`;
     const contact = reference({ tenantId: 'tenant-contoso', email, updatedAt: '2025-03-01T00:00:00.000Z' });
     const older = reference({ tenantId: 'tenant-contoso', email, updatedAt: '2025-02-01T00:00:00.000Z' });
-    const stranger = reference({ tenantId: 'tenant-elsewhere', email: email.toUpperCase(), updatedAt: '2025-03-09T00:00:00.000Z' });
+    const stranger = reference({
+      tenantId: 'tenant-elsewhere',
+      email: email.toUpperCase(),
+      updatedAt: '2025-03-09T00:00:00.000Z',
+    });
     for (const ref of [contact, older, stranger]) await store.save(ref);
-    assert.equal((await store.findByEmail(email))?.aadObjectId, stranger.aadObjectId, 'without a tenant: the latest anywhere');
+    assert.equal(
+      (await store.findByEmail(email))?.aadObjectId,
+      stranger.aadObjectId,
+      'without a tenant: the latest anywhere',
+    );
     assert.equal((await store.findByEmail(email, 'tenant-contoso'))?.aadObjectId, contact.aadObjectId);
-    assert.equal((await store.findByEmail(` ${email.toUpperCase()}`, 'tenant-elsewhere'))?.aadObjectId, stranger.aadObjectId);
+    assert.equal(
+      (await store.findByEmail(` ${email.toUpperCase()}`, 'tenant-elsewhere'))?.aadObjectId,
+      stranger.aadObjectId,
+    );
     assert.equal(await store.findByEmail(email, 'tenant-nobody'), undefined);
     await store.markDead(contact.tenantId, contact.aadObjectId);
-    assert.equal((await store.findByEmail(email, 'tenant-contoso'))?.aadObjectId, older.aadObjectId, 'the next live one in that tenant');
+    assert.equal(
+      (await store.findByEmail(email, 'tenant-contoso'))?.aadObjectId,
+      older.aadObjectId,
+      'the next live one in that tenant',
+    );
     await store.markDead(older.tenantId, older.aadObjectId);
-    assert.equal(await store.findByEmail(email, 'tenant-contoso'), undefined, 'never the other tenant\'s');
+    assert.equal(await store.findByEmail(email, 'tenant-contoso'), undefined, "never the other tenant's");
   });
 
   it('marks a reference dead without touching the rest, and a new save revives it', async () => {
@@ -87,7 +102,7 @@ describe('CosmosConversationReferenceStore', () => {
     await store.markDead('tenant-1', 'nobody'); // unknown user: nothing to do, no error
   });
 
-  it("treats an email that looks like query syntax as plain data", async () => {
+  it('treats an email that looks like query syntax as plain data', async () => {
     await store.save(reference({ email: 'x@contoso.com' }));
     assert.equal(await store.findByEmail("x@contoso.com' OR '1'='1"), undefined);
   });

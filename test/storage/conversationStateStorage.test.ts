@@ -8,7 +8,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { ConversationState, TestAdapter, TurnContext, type Activity } from 'botbuilder';
 import { createBotStateStorage } from '../../storage/botState';
-import { CosmosConversationStateStorage, escapeStateKey, isStateConflict } from '../../storage/conversationStateStorage';
+import {
+  CosmosConversationStateStorage,
+  escapeStateKey,
+  isStateConflict,
+} from '../../storage/conversationStateStorage';
 import { freshCosmosDatabase, type TestDatabase } from '../support/cosmosTestDatabase';
 import { standIns } from '../support/rootHooks';
 
@@ -25,14 +29,20 @@ describe('CosmosConversationStateStorage through ConversationState', () => {
 
   /** A turn of `conversationId`, as the adapter would make it (no replies needed). */
   const turn = (conversationId: string): TurnContext =>
-    new TurnContext(new TestAdapter(), { type: 'message', channelId: 'msteams', conversation: { id: conversationId }, from: { id: 'u' }, recipient: { id: 'b' } } as Activity);
+    new TurnContext(new TestAdapter(), {
+      type: 'message',
+      channelId: 'msteams',
+      conversation: { id: conversationId },
+      from: { id: 'u' },
+      recipient: { id: 'b' },
+    } as Activity);
 
   async function write(context: TurnContext, value: string): Promise<void> {
     await state.createProperty<string>('step').set(context, value);
     await state.saveChanges(context);
   }
 
-  it('refuses the second of two turns that read the same state, and keeps the first one\'s', async () => {
+  it("refuses the second of two turns that read the same state, and keeps the first one's", async () => {
     const id = `a:${randomUUID()}`;
     await write(turn(id), 'customer');
     const first = turn(id);

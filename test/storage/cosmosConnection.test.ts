@@ -24,9 +24,13 @@ describe('cosmosConnection', () => {
     rejectsWith('cosmosEndpointMissing', () => createCosmosClient({ endpoint: ' ', key: 'k' }));
     rejectsWith('cosmosEndpointInvalid', () => createCosmosClient({ endpoint: 'not a url', key: 'k' }));
     rejectsWith('cosmosEndpointInvalid', () => createCosmosClient({ endpoint: 'ftp://127.0.0.1', key: 'k' }));
-    rejectsWith('cosmosEndpointInsecure', () => createCosmosClient({ endpoint: 'http://acct.documents.azure.com', key: 'k' }));
+    rejectsWith('cosmosEndpointInsecure', () =>
+      createCosmosClient({ endpoint: 'http://acct.documents.azure.com', key: 'k' }),
+    );
     rejectsWith('cosmosAuthMissing', () => createCosmosClient({ endpoint: 'https://acct.documents.azure.com' }));
-    rejectsWith('cosmosAuthAmbiguous', () => createCosmosClient({ endpoint: 'https://acct.documents.azure.com', key: 'k', credential }));
+    rejectsWith('cosmosAuthAmbiguous', () =>
+      createCosmosClient({ endpoint: 'https://acct.documents.azure.com', key: 'k', credential }),
+    );
   });
 
   it('turns endpoint discovery off only for the loopback stand-in, and picks key or credential', () => {
@@ -44,9 +48,15 @@ describe('cosmosConnection', () => {
     assert.equal(defaults.connectionPolicy?.requestTimeout, DEFAULT_REQUEST_TIMEOUT_MS);
     assert.ok(DEFAULT_REQUEST_TIMEOUT_MS < 15_000);
     assert.equal(defaults.connectionPolicy?.retryOptions?.maxWaitTimeInSeconds, THROTTLE_MAX_WAIT_SECONDS);
-    assert.equal(cosmosClientOptions({ endpoint: 'http://127.0.0.1:8081', key: 'k', requestTimeoutMs: 800 }).connectionPolicy?.requestTimeout, 800);
+    assert.equal(
+      cosmosClientOptions({ endpoint: 'http://127.0.0.1:8081', key: 'k', requestTimeoutMs: 800 }).connectionPolicy
+        ?.requestTimeout,
+      800,
+    );
     for (const requestTimeoutMs of [0, -1, 1.5, Number.NaN]) {
-      rejectsWith('cosmosRequestTimeoutInvalid', () => createCosmosClient({ endpoint: 'http://127.0.0.1:8081', key: 'k', requestTimeoutMs }));
+      rejectsWith('cosmosRequestTimeoutInvalid', () =>
+        createCosmosClient({ endpoint: 'http://127.0.0.1:8081', key: 'k', requestTimeoutMs }),
+      );
     }
   });
 
@@ -54,7 +64,12 @@ describe('cosmosConnection', () => {
     for (const endpoint of ['http://127.0.0.1:1', 'http://localhost:2', 'http://[::1]:3', 'http://127.8.9.10']) {
       assert.equal(isLoopbackEndpoint(endpoint), true, endpoint);
     }
-    for (const endpoint of ['https://acct.documents.azure.com', 'http://127.0.0.1.evil.example', 'http://10.0.0.1', 'nonsense']) {
+    for (const endpoint of [
+      'https://acct.documents.azure.com',
+      'http://127.0.0.1.evil.example',
+      'http://10.0.0.1',
+      'nonsense',
+    ]) {
       assert.equal(isLoopbackEndpoint(endpoint), false, endpoint);
     }
   });
@@ -62,10 +77,13 @@ describe('cosmosConnection', () => {
   it('reads the status code of a real SDK error, and nothing from other errors', async () => {
     const { cosmos } = standIns();
     const client = createCosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key });
-    const error = await client.database(`missing-${Date.now()}`).read().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await client
+      .database(`missing-${Date.now()}`)
+      .read()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     assert.equal(cosmosErrorCode(error), 404);
     assert.equal(cosmosErrorCode(new Error('boom')), undefined);
     assert.equal(cosmosErrorCode({ code: 'ECONNREFUSED' }), undefined);

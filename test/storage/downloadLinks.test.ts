@@ -46,8 +46,16 @@ describe('BlobDownloadLinks', () => {
     const first = new URL(await links.publish(document(), 300));
     const second = new URL(await links.publish(document(), 300));
     assert.notEqual(first.pathname, second.pathname);
-    assert.equal((await fetch(`${first.origin}${first.pathname}`)).status >= 400, true, 'no link, no read: the container is private');
-    assert.equal((await fetch(`${first.origin}${second.pathname}${first.search}`)).status, 403, 'one link does not open another blob');
+    assert.equal(
+      (await fetch(`${first.origin}${first.pathname}`)).status >= 400,
+      true,
+      'no link, no read: the container is private',
+    );
+    assert.equal(
+      (await fetch(`${first.origin}${second.pathname}${first.search}`)).status,
+      403,
+      'one link does not open another blob',
+    );
   });
 
   it('stops working when it expires', async () => {
@@ -69,7 +77,11 @@ describe('BlobDownloadLinks', () => {
 
   it('refuses a signer for another account', () => {
     assert.throws(
-      () => new BlobDownloadLinks({ container, signer: { ...signer, accountName: 'elsewhere', readQuery: signer.readQuery } }),
+      () =>
+        new BlobDownloadLinks({
+          container,
+          signer: { ...signer, accountName: 'elsewhere', readQuery: signer.readQuery },
+        }),
       (e: unknown) => e instanceof BlobOptionsError && e.code === 'blobSignerInvalid',
     );
   });

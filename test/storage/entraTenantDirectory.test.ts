@@ -33,7 +33,27 @@ function discoveryDocument(tenantId: string): Record<string, unknown> {
     http_logout_supported: true,
     frontchannel_logout_supported: true,
     end_session_endpoint: `https://login.microsoftonline.com/${tenantId}/oauth2/v2.0/logout`,
-    claims_supported: ['sub', 'iss', 'cloud_instance_name', 'cloud_instance_host_name', 'cloud_graph_host_name', 'msgraph_host', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email'],
+    claims_supported: [
+      'sub',
+      'iss',
+      'cloud_instance_name',
+      'cloud_instance_host_name',
+      'cloud_graph_host_name',
+      'msgraph_host',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'acr',
+      'nonce',
+      'preferred_username',
+      'name',
+      'tid',
+      'ver',
+      'at_hash',
+      'c_hash',
+      'email',
+    ],
     kerberos_endpoint: `https://login.microsoftonline.com/${tenantId}/kerberos`,
     tenant_region_scope: 'NA',
     cloud_instance_name: 'microsoftonline.com',
@@ -71,7 +91,8 @@ describe('EntraTenantDirectory against a loopback stand-in for Entra ID', () => 
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
         res.end(JSON.stringify(body));
       };
-      if (domain === 'contoso.com' || domain === 'contoso.onmicrosoft.com') return json(200, discoveryDocument(CONTOSO));
+      if (domain === 'contoso.com' || domain === 'contoso.onmicrosoft.com')
+        return json(200, discoveryDocument(CONTOSO));
       if (domain === 'consumers-of-outlook.example') return json(200, discoveryDocument(CONSUMER_TENANT_ID));
       if (domain === 'slow.example') return void held.push(res);
       if (domain === 'broken.example') return json(500, { error: 'temporarily_unavailable' });
@@ -80,8 +101,14 @@ describe('EntraTenantDirectory against a loopback stand-in for Entra ID', () => 
         res.writeHead(200, { 'content-type': 'text/html' });
         return void res.end('<html>captive portal</html>');
       }
-      if (domain === 'foreign-issuer.example') return json(200, { ...discoveryDocument(CONTOSO), issuer: 'https://evil.example/not-a-guid/v2.0' });
-      if (domain === 'other-400.example') return json(400, { error: 'invalid_request', error_description: 'AADSTS900023: Specified tenant identifier is neither a valid DNS name, nor a valid external domain.' });
+      if (domain === 'foreign-issuer.example')
+        return json(200, { ...discoveryDocument(CONTOSO), issuer: 'https://evil.example/not-a-guid/v2.0' });
+      if (domain === 'other-400.example')
+        return json(400, {
+          error: 'invalid_request',
+          error_description:
+            'AADSTS900023: Specified tenant identifier is neither a valid DNS name, nor a valid external domain.',
+        });
       return json(400, unknownTenantBody(domain));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -94,7 +121,12 @@ describe('EntraTenantDirectory against a loopback stand-in for Entra ID', () => 
   });
   beforeEach(() => asked.splice(0));
 
-  const clock = { at: new Date('2026-12-02T05:00:00Z'), now() { return this.at; } };
+  const clock = {
+    at: new Date('2026-12-02T05:00:00Z'),
+    now() {
+      return this.at;
+    },
+  };
   const directory = (options: Partial<ConstructorParameters<typeof EntraTenantDirectory>[0]> = {}) =>
     new EntraTenantDirectory({ authority, timeoutMs: 300, clock, ...options });
 
@@ -109,14 +141,22 @@ describe('EntraTenantDirectory against a loopback stand-in for Entra ID', () => 
   it('says "unknown" for the AADSTS90002 answer, and "cannot verify" for other 400s, 5xx, 429, garbage, a foreign issuer and no answer in time', async () => {
     const entra = directory();
     assert.deepEqual(await entra.lookup('nobody-has-this.example'), { kind: 'unknown' });
-    for (const domain of ['other-400.example', 'broken.example', 'throttled.example', 'garbage.example', 'foreign-issuer.example', 'slow.example']) {
+    for (const domain of [
+      'other-400.example',
+      'broken.example',
+      'throttled.example',
+      'garbage.example',
+      'foreign-issuer.example',
+      'slow.example',
+    ]) {
       assert.deepEqual(await entra.lookup(domain), { kind: 'unverifiable' }, domain);
     }
   });
 
   it('recognises personal-account domains without asking, and the consumer tenant when it answers', async () => {
     const entra = directory();
-    for (const domain of ['outlook.com', 'Gmail.com', 'hotmail.co.jp', 'naver.com']) assert.deepEqual(await entra.lookup(domain), { kind: 'consumer' }, domain);
+    for (const domain of ['outlook.com', 'Gmail.com', 'hotmail.co.jp', 'naver.com'])
+      assert.deepEqual(await entra.lookup(domain), { kind: 'consumer' }, domain);
     assert.deepEqual(asked, []);
     assert.deepEqual(await entra.lookup('consumers-of-outlook.example'), { kind: 'consumer' });
   });
@@ -152,7 +192,8 @@ describe('EntraTenantDirectory against a loopback stand-in for Entra ID', () => 
     const closed = new EntraTenantDirectory({ authority: 'http://127.0.0.1:9', timeoutMs: 300, clock });
     assert.deepEqual(await closed.lookup('contoso.com'), { kind: 'unverifiable' });
     const entra = directory();
-    for (const notADomain of ['', 'a/../../common', 'x?y=1', '..', 'no-dot']) assert.deepEqual(await entra.lookup(notADomain), { kind: 'unknown' }, notADomain);
+    for (const notADomain of ['', 'a/../../common', 'x?y=1', '..', 'no-dot'])
+      assert.deepEqual(await entra.lookup(notADomain), { kind: 'unknown' }, notADomain);
     assert.deepEqual(asked, []);
   });
 

@@ -50,14 +50,22 @@ describe('storage/localStack', function () {
     assert.equal(resource?.name, 'Contoso rollout');
     const body = await again.poe.getBlockBlobClient('claim-1/poe-1').downloadToBuffer();
     assert.equal(body.toString(), 'signed SOW');
-    assert.deepEqual(readdirSync(dataDir).filter((f) => f.endsWith('.tmp')), [], 'no temp file is left behind');
+    assert.deepEqual(
+      readdirSync(dataDir).filter((f) => f.endsWith('.tmp')),
+      [],
+      'no temp file is left behind',
+    );
   });
 
   it('creates the schema and a private PoE container on a fresh start', async () => {
     stack = await startLocalStack(options());
     const cosmos = createCosmosClient(stack.cosmos);
     const { resources } = await cosmos.database('cpor').containers.readAll().fetchAll();
-    assert.ok(['claims', 'associations', 'partners', 'conversationReferences', 'botState', 'consentNonces'].every((id) => resources.some((c) => c.id === id)));
+    assert.ok(
+      ['claims', 'associations', 'partners', 'conversationReferences', 'botState', 'consentNonces'].every((id) =>
+        resources.some((c) => c.id === id),
+      ),
+    );
     const properties = await clients(stack).poe.getProperties();
     assert.equal(properties.blobPublicAccess, undefined, 'no anonymous access');
   });
@@ -74,7 +82,10 @@ describe('storage/localStack', function () {
 
     stack = await startLocalStack(options());
     const { resources } = await clients(stack).claims.items.readAll().fetchAll();
-    assert.deepEqual(resources.map((d) => d.id), ['b']);
+    assert.deepEqual(
+      resources.map((d) => d.id),
+      ['b'],
+    );
   });
 
   it('seeds the demo partner organisation of the Agents Playground tenant and user, keeping local edits', async () => {
@@ -100,8 +111,15 @@ describe('storage/localStack', function () {
     await stack.stop();
     stack = await startLocalStack({ ...options(), seed });
     assert.equal(seeded, 2);
-    const { resources } = await createCosmosClient(stack.cosmos).database('cpor').container('partners').items.readAll().fetchAll();
-    assert.deepEqual(resources.map((d) => d.id), ['demo']);
+    const { resources } = await createCosmosClient(stack.cosmos)
+      .database('cpor')
+      .container('partners')
+      .items.readAll()
+      .fetchAll();
+    assert.deepEqual(
+      resources.map((d) => d.id),
+      ['demo'],
+    );
   });
 
   it('refuses to start over a damaged snapshot, naming the file, and leaves it untouched', async () => {

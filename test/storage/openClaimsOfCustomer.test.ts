@@ -22,15 +22,24 @@ describe('CosmosClaimRepository.openClaimsOfCustomer', () => {
     for (const status of CLAIM_STATUSES) {
       for (const partnerId of ['partner-a', 'partner-b']) {
         minute -= 7; // inserted newest first, so the order is the query's doing
-        const claim = buildClaim({ partnerId, status, customerTenantId: CUSTOMER, submittedAt: minutesAfterBase(minute) });
+        const claim = buildClaim({
+          partnerId,
+          status,
+          customerTenantId: CUSTOMER,
+          submittedAt: minutesAfterBase(minute),
+        });
         await repo.create(claim);
-        if (['submitted', 'underReview', 'partnerActionRequired', 'dispute'].includes(status)) expected.unshift(claim.id);
+        if (['submitted', 'underReview', 'partnerActionRequired', 'dispute'].includes(status))
+          expected.unshift(claim.id);
       }
     }
     await repo.create(buildClaim({ partnerId: 'partner-a', status: 'submitted', customerTenantId: OTHER_CUSTOMER }));
 
     const found = await repo.openClaimsOfCustomer(CUSTOMER, 100);
-    assert.deepEqual(found.map((c) => c.id), expected);
+    assert.deepEqual(
+      found.map((c) => c.id),
+      expected,
+    );
     assert.deepEqual(new Set(found.map((c) => c.partnerId)), new Set(['partner-a', 'partner-b']));
   });
 

@@ -7,7 +7,13 @@ import path from 'node:path';
 import { ConcurrencyConflict, DomainError } from '../../claims/errors';
 import type { PartnerOrganisation } from '../../claims/model';
 import { CosmosPartnerDirectory } from '../../storage/partnerDirectory';
-import { DEFAULT_SEED_FILE, SeedFileError, parsePartnerOrganisations, readSeedFile, seedPartners } from '../../storage/seedPartners';
+import {
+  DEFAULT_SEED_FILE,
+  SeedFileError,
+  parsePartnerOrganisations,
+  readSeedFile,
+  seedPartners,
+} from '../../storage/seedPartners';
 import { freshCosmosDatabase } from '../support/cosmosTestDatabase';
 import { standIns } from '../support/rootHooks';
 
@@ -32,7 +38,9 @@ describe('CosmosPartnerDirectory and the partner seed', () => {
   let directory: CosmosPartnerDirectory;
 
   before(async () => {
-    directory = new CosmosPartnerDirectory((await freshCosmosDatabase()).container('partners'), { operatorTenantId: OPERATOR });
+    directory = new CosmosPartnerDirectory((await freshCosmosDatabase()).container('partners'), {
+      operatorTenantId: OPERATOR,
+    });
   });
 
   it('seeds the demo organisations: the Playground user owns and administers Contoso, the operator holds the only reviewer', async () => {
@@ -43,7 +51,10 @@ describe('CosmosPartnerDirectory and the partner seed', () => {
     assert.ok(contoso);
     assert.equal(contoso.name, 'Contoso Partners (demo)');
     assert.equal(contoso.type, 'partner');
-    assert.deepEqual(contoso.locations.map((l) => l.mpnId), ['1234567', '7654321']);
+    assert.deepEqual(
+      contoso.locations.map((l) => l.mpnId),
+      ['1234567', '7654321'],
+    );
     assert.deepEqual(contoso.incentivesAdmins, [PLAYGROUND_USER]);
     assert.deepEqual(contoso.owners, [PLAYGROUND_USER]);
     assert.deepEqual(contoso.reviewers, []);
@@ -58,20 +69,35 @@ describe('CosmosPartnerDirectory and the partner seed', () => {
     assert.equal(await directory.isReviewer('unknown-tenant', PLAYGROUND_USER), false);
     assert.equal(await directory.get('unknown-tenant'), undefined);
     // The import's role changes are in the audit trail, once: the second run changed nothing.
-    assert.deepEqual(contoso.roleLog?.map((c) => [c.by, c.action, c.role, c.whom]), [
-      ['seed', 'grant', 'owner', PLAYGROUND_USER],
-      ['seed', 'grant', 'incentivesAdmin', PLAYGROUND_USER],
-    ]);
+    assert.deepEqual(
+      contoso.roleLog?.map((c) => [c.by, c.action, c.role, c.whom]),
+      [
+        ['seed', 'grant', 'owner', PLAYGROUND_USER],
+        ['seed', 'grant', 'incentivesAdmin', PLAYGROUND_USER],
+      ],
+    );
   });
 
   it('counts reviewers only in the configured operator tenant, and reads an entry without a type as a partner', async () => {
-    const listed = { id: OTHER, name: 'Org', locations: [{ mpnId: '1234567', name: 'HQ' }], incentivesAdmins: [], reviewers: ['r1'] } as unknown as PartnerOrganisation;
+    const listed = {
+      id: OTHER,
+      name: 'Org',
+      locations: [{ mpnId: '1234567', name: 'HQ' }],
+      incentivesAdmins: [],
+      reviewers: ['r1'],
+    } as unknown as PartnerOrganisation;
     await directory.upsert(listed);
     assert.equal((await directory.get(OTHER))?.type, 'partner');
     assert.equal(await directory.isReviewer(OTHER, 'r1'), false, 'a partner entry listing reviewers grants nothing');
     await directory.upsert({ ...listed, type: 'operator' });
-    assert.equal(await directory.isReviewer(OTHER, 'r1'), false, 'an operator entry under another tenant grants nothing');
-    const elsewhere = new CosmosPartnerDirectory((await freshCosmosDatabase()).container('partners'), { operatorTenantId: OTHER });
+    assert.equal(
+      await directory.isReviewer(OTHER, 'r1'),
+      false,
+      'an operator entry under another tenant grants nothing',
+    );
+    const elsewhere = new CosmosPartnerDirectory((await freshCosmosDatabase()).container('partners'), {
+      operatorTenantId: OTHER,
+    });
     await elsewhere.upsert({ ...listed, type: 'operator' });
     assert.equal(await elsewhere.isReviewer(OTHER, 'r1'), true);
     await elsewhere.upsert({ ...listed, type: 'operator', reviewers: [] });
@@ -79,9 +105,20 @@ describe('CosmosPartnerDirectory and the partner seed', () => {
   });
 
   it('replaces an entry only while it has the ETag that was read, and refuses a second entry for a tenant', async () => {
-    const org: PartnerOrganisation = { id: 'bbbbbbbb-9dad-41d1-80b4-00c04fd430c8', type: 'partner', name: 'Org', locations: [], owners: ['o1'], incentivesAdmins: [], reviewers: [] };
+    const org: PartnerOrganisation = {
+      id: 'bbbbbbbb-9dad-41d1-80b4-00c04fd430c8',
+      type: 'partner',
+      name: 'Org',
+      locations: [],
+      owners: ['o1'],
+      incentivesAdmins: [],
+      reviewers: [],
+    };
     const created = await directory.create(org);
-    await assert.rejects(directory.create(org), (e: unknown) => e instanceof DomainError && e.code === 'organisationExists');
+    await assert.rejects(
+      directory.create(org),
+      (e: unknown) => e instanceof DomainError && e.code === 'organisationExists',
+    );
     await directory.replace({ ...org, viewers: ['v1'] }, created.etag);
     await assert.rejects(directory.replace({ ...org, viewers: ['v2'] }, created.etag), ConcurrencyConflict);
     assert.deepEqual((await directory.get(org.id))?.viewers, ['v1']);
@@ -92,7 +129,15 @@ describe('CosmosPartnerDirectory and the partner seed', () => {
     assert.deepEqual(problemsOf({ not: 'an array' }), ['expected a non-empty JSON array of organisations']);
     assert.deepEqual(problemsOf([]), ['expected a non-empty JSON array of organisations']);
     const problems = problemsOf([
-      { id: OTHER, name: 'A', locations: [{ mpnId: '12x', name: 'HQ' }], owners: ['not a person'], incentivesAdmins: [], reviewers: ['r1'], reviewer: [] },
+      {
+        id: OTHER,
+        name: 'A',
+        locations: [{ mpnId: '12x', name: 'HQ' }],
+        owners: ['not a person'],
+        incentivesAdmins: [],
+        reviewers: ['r1'],
+        reviewer: [],
+      },
       { id: OTHER, type: 'customer', name: '', locations: [], incentivesAdmins: [3] },
       'text',
       { id: OPERATOR, type: 'operator', name: 'Op', owners: [PLAYGROUND_USER], reviewers: [OPERATOR_REVIEWER] },
@@ -134,12 +179,32 @@ describe('CosmosPartnerDirectory and the partner seed', () => {
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'seed-')), 'partners.json');
     const operator = 'cccccccc-9dad-41d1-80b4-00c04fd430c8';
     const reviewer = 'dddddddd-9dad-41d1-80b4-00c04fd430c8';
-    await writeFile(file, JSON.stringify([{ id: operator, type: 'operator', name: 'CLI Operator', reviewers: [reviewer], operatorAdmins: [reviewer] }]));
+    await writeFile(
+      file,
+      JSON.stringify([
+        { id: operator, type: 'operator', name: 'CLI Operator', reviewers: [reviewer], operatorAdmins: [reviewer] },
+      ]),
+    );
     const { cosmos } = standIns();
-    const env = { ...process.env, COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, COSMOS_DATABASE: db.databaseId };
+    const env = {
+      ...process.env,
+      COSMOS_ENDPOINT: cosmos.endpoint,
+      COSMOS_KEY: cosmos.key,
+      COSMOS_DATABASE: db.databaseId,
+    };
     // asynchronous on purpose: the stand-in serves from this very process
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join('storage', 'seedPartners.ts'), file], { env });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', path.join('storage', 'seedPartners.ts'), file],
+      { env },
+    );
     assert.match(stdout, /seeded 1 partner organisation/);
-    assert.equal(await new CosmosPartnerDirectory(db.container('partners'), { operatorTenantId: operator }).isReviewer(operator, reviewer), true);
+    assert.equal(
+      await new CosmosPartnerDirectory(db.container('partners'), { operatorTenantId: operator }).isReviewer(
+        operator,
+        reviewer,
+      ),
+      true,
+    );
   });
 });

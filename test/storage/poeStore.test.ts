@@ -18,7 +18,16 @@ import { CosmosClaimRepository } from '../../storage/claimRepository';
 import { BlobEvidenceStore, DEFAULT_POE_MAX_BYTES } from '../../storage/poeStore';
 import { DEMO_ADMIN, DEMO_PARTNER, buildClaim } from '../support/claimFactory';
 import { freshCosmosDatabase } from '../support/cosmosTestDatabase';
-import { CLASS_IDS, PNG_1X1, SHARING_PAGE_HTML, compoundFile, officeOpenXml, pdfLike, streamOf, windowsExecutable } from '../support/evidenceSamples';
+import {
+  CLASS_IDS,
+  PNG_1X1,
+  SHARING_PAGE_HTML,
+  compoundFile,
+  officeOpenXml,
+  pdfLike,
+  streamOf,
+  windowsExecutable,
+} from '../support/evidenceSamples';
 import { standIns } from '../support/rootHooks';
 
 const MAX_BYTES = 2 * 1024 * 1024;
@@ -66,7 +75,10 @@ describe('BlobEvidenceStore', function () {
 
   async function blobsOfClaim(claimId: string): Promise<string[]> {
     const names: string[] = [];
-    for await (const blob of service.getContainerClient(containerName).listBlobsFlat({ prefix: `${DEMO_PARTNER}/${claimId}/` })) names.push(blob.name);
+    for await (const blob of service
+      .getContainerClient(containerName)
+      .listBlobsFlat({ prefix: `${DEMO_PARTNER}/${claimId}/` }))
+      names.push(blob.name);
     return names;
   }
 
@@ -75,7 +87,9 @@ describe('BlobEvidenceStore', function () {
     return { status: response.status, body: Buffer.from(await response.arrayBuffer()), headers: response.headers };
   }
 
-  function storeWith(options: { clock?: Clock; maxBytes?: number; container?: ContainerClient } = {}): BlobEvidenceStore {
+  function storeWith(
+    options: { clock?: Clock; maxBytes?: number; container?: ContainerClient } = {},
+  ): BlobEvidenceStore {
     return options.container
       ? new BlobEvidenceStore({ container: options.container, signer, ...options })
       : new BlobEvidenceStore({ service, containerName, signer, maxBytes: MAX_BYTES, ...options });
@@ -98,7 +112,10 @@ describe('BlobEvidenceStore', function () {
       const publicName = `poe-public-${randomUUID().slice(0, 8)}`;
       await service.getContainerClient(publicName).create({ access: 'blob' });
       const publicStore = new BlobEvidenceStore({ service, containerName: publicName, signer });
-      await assert.rejects(publicStore.ensureContainer(), (e: BlobOptionsError) => e.code === 'blobContainerPublic' && e.option === 'containerName');
+      await assert.rejects(
+        publicStore.ensureContainer(),
+        (e: BlobOptionsError) => e.code === 'blobContainerPublic' && e.option === 'containerName',
+      );
     });
 
     it('does not serve a stored file to an anonymous request', async () => {
@@ -115,8 +132,22 @@ describe('BlobEvidenceStore', function () {
       const upload = uploadOf(streamOf(bytes, 60_000));
       const file = await store.put(upload);
       assert.deepEqual(
-        { kind: file.kind, contentType: file.contentType, sizeBytes: file.sizeBytes, sha256: file.sha256, id: file.id, uploadedBy: file.uploadedBy },
-        { kind: 'pdf', contentType: 'application/pdf', sizeBytes: bytes.length, sha256: sha256(bytes), id: upload.poeId, uploadedBy: DEMO_ADMIN },
+        {
+          kind: file.kind,
+          contentType: file.contentType,
+          sizeBytes: file.sizeBytes,
+          sha256: file.sha256,
+          id: file.id,
+          uploadedBy: file.uploadedBy,
+        },
+        {
+          kind: 'pdf',
+          contentType: 'application/pdf',
+          sizeBytes: bytes.length,
+          sha256: sha256(bytes),
+          id: upload.poeId,
+          uploadedBy: DEMO_ADMIN,
+        },
       );
       assert.equal(file.blobName, `${DEMO_PARTNER}/${upload.claimId}/${upload.poeId}`);
       const fetched = await download(await store.readUrl(file));
@@ -127,8 +158,13 @@ describe('BlobEvidenceStore', function () {
 
     it('stores the verified content type and the hash with the blob, never the user file name', async () => {
       const bytes = await officeOpenXml('docx');
-      const file = await store.put(uploadOf(bytes, { fileName: 'C:\\fakepath\\Signed SOW.docx', declaredType: 'application/octet-stream' }));
-      const properties = await service.getContainerClient(containerName).getBlockBlobClient(file.blobName).getProperties();
+      const file = await store.put(
+        uploadOf(bytes, { fileName: 'C:\\fakepath\\Signed SOW.docx', declaredType: 'application/octet-stream' }),
+      );
+      const properties = await service
+        .getContainerClient(containerName)
+        .getBlockBlobClient(file.blobName)
+        .getProperties();
       assert.equal(properties.contentType, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
       assert.equal(properties.metadata?.sha256, sha256(bytes));
       assert.equal(properties.metadata?.poeid, file.id);
@@ -142,7 +178,10 @@ describe('BlobEvidenceStore', function () {
       const bytes = pdfLike(9 * 1024 * 1024 + 5);
       const file = await roomy.put(uploadOf(bytes));
       assert.equal(file.sha256, sha256(bytes));
-      const stored = await service.getContainerClient(containerName).getBlockBlobClient(file.blobName).downloadToBuffer();
+      const stored = await service
+        .getContainerClient(containerName)
+        .getBlockBlobClient(file.blobName)
+        .downloadToBuffer();
       assert.ok(stored.equals(bytes));
     });
 
@@ -258,7 +297,10 @@ describe('BlobEvidenceStore', function () {
 
     it('refuses ids that could escape their folder, before touching storage', async () => {
       for (const ids of [{ claimId: '../other' }, { poeId: 'a/b' }, { partnerId: '' }]) {
-        await assert.rejects(store.put(uploadOf(pdfLike(100), ids)), (e: DomainError) => e.code === 'invalidEvidenceId');
+        await assert.rejects(
+          store.put(uploadOf(pdfLike(100), ids)),
+          (e: DomainError) => e.code === 'invalidEvidenceId',
+        );
       }
     });
   });
@@ -272,7 +314,10 @@ describe('BlobEvidenceStore', function () {
     it('downloads as an attachment named after the file, with the extension its content has', async () => {
       const fetched = await download(await store.readUrl(file));
       assert.equal(fetched.headers.get('content-type'), 'application/pdf');
-      assert.equal(fetched.headers.get('content-disposition'), `attachment; filename="___ v2.pdf"; filename*=UTF-8''%EA%B3%84%EC%95%BD%EC%84%9C%20v2.pdf`);
+      assert.equal(
+        fetched.headers.get('content-disposition'),
+        `attachment; filename="___ v2.pdf"; filename*=UTF-8''%EA%B3%84%EC%95%BD%EC%84%9C%20v2.pdf`,
+      );
     });
 
     it('is refused once expired', async () => {
@@ -300,8 +345,14 @@ describe('BlobEvidenceStore', function () {
     it('refuses lifetimes outside 1 second to 1 day, and records that do not name our blobs', async () => {
       await assert.rejects(store.readUrl(file, 0), RangeError);
       await assert.rejects(store.readUrl(file, 86_401), RangeError);
-      await assert.rejects(store.readUrl({ ...file, blobName: `${DEMO_PARTNER}/x/../y` }), (e: DomainError) => e.code === 'invalidEvidenceId');
-      await assert.rejects(store.readUrl({ ...file, id: 'another' }), (e: DomainError) => e.code === 'invalidEvidenceId');
+      await assert.rejects(
+        store.readUrl({ ...file, blobName: `${DEMO_PARTNER}/x/../y` }),
+        (e: DomainError) => e.code === 'invalidEvidenceId',
+      );
+      await assert.rejects(
+        store.readUrl({ ...file, id: 'another' }),
+        (e: DomainError) => e.code === 'invalidEvidenceId',
+      );
     });
   });
 
@@ -356,7 +407,7 @@ describe('BlobEvidenceStore', function () {
     });
   });
 
-  describe('removeUnrecorded (the scheduler\'s sweep)', () => {
+  describe("removeUnrecorded (the scheduler's sweep)", () => {
     it('deletes files older than the grace that no claim records, keeps recorded ones, younger ones and generated documents', async () => {
       const ownContainer = `poe-${randomUUID()}`;
       const claims = new CosmosClaimRepository((await freshCosmosDatabase()).container('claims'));
@@ -367,7 +418,9 @@ describe('BlobEvidenceStore', function () {
       await claims.create(buildClaim({ id: claimId, status: 'submitted', poe: [recorded] }));
       const stray = await swept.put(uploadOf(pdfLike(1000), { claimId }));
       const orphan = await swept.put(uploadOf(pdfLike(1000), { claimId: randomUUID() }));
-      const generated = service.getContainerClient(ownContainer).getBlockBlobClient(`generated/${DEMO_PARTNER}/${randomUUID()}/template.docx`);
+      const generated = service
+        .getContainerClient(ownContainer)
+        .getBlockBlobClient(`generated/${DEMO_PARTNER}/${randomUUID()}/template.docx`);
       await generated.upload('docx', 4);
       const names = async () => {
         const found: string[] = [];
@@ -393,10 +446,31 @@ describe('BlobEvidenceStore', function () {
     it('fail fast, naming the option', () => {
       const cases: [() => unknown, string, string][] = [
         [() => new BlobEvidenceStore({ signer }), 'blobContainerMissing', 'container'],
-        [() => new BlobEvidenceStore({ service, containerName: 'Bad_Name', signer }), 'blobContainerInvalid', 'containerName'],
-        [() => new BlobEvidenceStore({ service, containerName, signer, maxBytes: 0 }), 'poeMaxBytesInvalid', 'maxBytes'],
-        [() => new BlobEvidenceStore({ service, containerName, signer, maxBytes: 1.5 }), 'poeMaxBytesInvalid', 'maxBytes'],
-        [() => new BlobEvidenceStore({ service, containerName, signer: { ...signer, accountName: 'elsewhere', readQuery: signer.readQuery } }), 'blobSignerInvalid', 'signer'],
+        [
+          () => new BlobEvidenceStore({ service, containerName: 'Bad_Name', signer }),
+          'blobContainerInvalid',
+          'containerName',
+        ],
+        [
+          () => new BlobEvidenceStore({ service, containerName, signer, maxBytes: 0 }),
+          'poeMaxBytesInvalid',
+          'maxBytes',
+        ],
+        [
+          () => new BlobEvidenceStore({ service, containerName, signer, maxBytes: 1.5 }),
+          'poeMaxBytesInvalid',
+          'maxBytes',
+        ],
+        [
+          () =>
+            new BlobEvidenceStore({
+              service,
+              containerName,
+              signer: { ...signer, accountName: 'elsewhere', readQuery: signer.readQuery },
+            }),
+          'blobSignerInvalid',
+          'signer',
+        ],
         [() => new BlobEvidenceStore({ service, containerName } as never), 'blobSignerInvalid', 'signer'],
       ];
       for (const [build, code, option] of cases) {

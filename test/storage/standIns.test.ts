@@ -6,7 +6,11 @@ import { standIns } from '../support/rootHooks';
 describe('embedded stand-ins', () => {
   it('serve the Cosmos DB NoSQL API to @azure/cosmos', async () => {
     const { cosmos } = standIns();
-    const client = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
+    const client = new CosmosClient({
+      endpoint: cosmos.endpoint,
+      key: cosmos.key,
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
     const { database } = await client.databases.createIfNotExists({ id: 'standin-probe' });
     assert.equal(database.id, 'standin-probe');
   });

@@ -106,11 +106,22 @@ export async function botHarness(options: { clock?: Clock; orgs?: PartnerOrganis
     conversationStorage: new CosmosConversationStateStorage(db.container('botState')),
     idempotencyRecords: new CosmosIdempotencyRecords(db.container('idempotencyRecords')),
   };
-  return { services: composeClaimServices(botServices, { timeZone: TIME_ZONE, clock }), botServices, partners, references, claims, db };
+  return {
+    services: composeClaimServices(botServices, { timeZone: TIME_ZONE, clock }),
+    botServices,
+    partners,
+    references,
+    claims,
+    db,
+  };
 }
 
 /** A Caller as the bot resolves it, for dialog tests that run without the bot. */
-export function callerFor(org: PartnerOrganisation | undefined, aadObjectId: string, locale: Caller['locale'] = 'en-US'): Caller {
+export function callerFor(
+  org: PartnerOrganisation | undefined,
+  aadObjectId: string,
+  locale: Caller['locale'] = 'en-US',
+): Caller {
   const roles = rolesOf(org, { aadObjectId }, OPERATOR.id);
   return {
     tenantId: org?.id ?? '33333333-3333-4333-8333-333333333333',

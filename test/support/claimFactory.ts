@@ -6,7 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { CLAIM_STATUSES, type Actor, type Claim, type ClaimStatus } from '../../claims/model';
 
 export const DEMO_PARTNER = '00000000-0000-0000-0000-0000000000001';
-export const DEMO_ADMIN: Actor = { role: 'partnerAdmin', id: '00000000-0000-0000-0000-0000000000020', name: 'Alex Wilber' };
+export const DEMO_ADMIN: Actor = {
+  role: 'partnerAdmin',
+  id: '00000000-0000-0000-0000-0000000000020',
+  name: 'Alex Wilber',
+};
 
 /** Every status but draft has been through submission, so the claim carries `submittedAt`. */
 const SUBMITTED_STATUSES: readonly ClaimStatus[] = CLAIM_STATUSES.filter((status) => status !== 'draft');

@@ -34,7 +34,8 @@ export const PNG_1X1 = Buffer.from(
 
 /** A JFIF header followed by the end-of-image marker. */
 export const JPEG_HEADER = Buffer.from([
-  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xff, 0xd9,
+  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00,
+  0x00, 0xff, 0xd9,
 ]);
 
 /** The start of a Windows executable: the DOS stub that every PE file carries. */
@@ -73,7 +74,10 @@ const OOXML_PARTS = {
 } as const;
 
 /** A minimal Office Open XML package: content types, the package relationship, the main part. */
-export async function officeOpenXml(kind: keyof typeof OOXML_PARTS, extraEntries: Record<string, string> = {}): Promise<Buffer> {
+export async function officeOpenXml(
+  kind: keyof typeof OOXML_PARTS,
+  extraEntries: Record<string, string> = {},
+): Promise<Buffer> {
   const { folder, main, type } = OOXML_PARTS[kind];
   const zip = new JSZip();
   zip.file(
@@ -149,7 +153,10 @@ export function compoundFile(sample: CompoundFileSample): Buffer {
   header.writeUInt16LE(9, 30);
   header.writeUInt16LE(6, 32);
   header.writeUInt32LE(before, 48);
-  const entries = [directoryEntry('Root Entry', 5, sample.rootClassId), ...sample.names.map((name) => directoryEntry(name, 2))];
+  const entries = [
+    directoryEntry('Root Entry', 5, sample.rootClassId),
+    ...sample.names.map((name) => directoryEntry(name, 2)),
+  ];
   const directory = Buffer.concat(entries);
   const padded = Buffer.concat([directory, Buffer.alloc((512 - (directory.length % 512)) % 512)]);
   return Buffer.concat([header, Buffer.alloc(before * 512, 0x41), padded]);

@@ -145,15 +145,23 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
   };
 
   /** Sends the request on to the stand-in; resolves with its answer, body read in full. */
-  const forward = (req: IncomingMessage, body: Buffer): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> =>
+  const forward = (
+    req: IncomingMessage,
+    body: Buffer,
+  ): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> =>
     new Promise((resolve, reject) => {
       const headers = { ...req.headers, host: upstream.host };
-      const outgoing = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent }, (answer) => {
-        const chunks: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-        answer.once('end', () => resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(chunks) }));
-        answer.once('error', reject);
-      });
+      const outgoing = http.request(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
+        (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+          answer.once('end', () =>
+            resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(chunks) }),
+          );
+          answer.once('error', reject);
+        },
+      );
       outgoing.once('error', reject);
       outgoing.end(body);
     });
@@ -192,9 +200,15 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://proxy');
-    const request: ProxiedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers };
+    const request: ProxiedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+    };
     const fault = choose(request);
-    if (options.log !== false) log.push({ method: request.method, path: request.path, ...(fault ? { fault: fault.kind } : {}) });
+    if (options.log !== false)
+      log.push({ method: request.method, path: request.path, ...(fault ? { fault: fault.kind } : {}) });
     const body = await readBody(req, fault?.kind === 'cut' ? (fault.afterBytes ?? 0) : undefined);
     if (body === 'cut' || fault?.kind === 'hold') return;
     if (fault?.kind === 'status') return errorAnswer(res, fault.status, fault.retryAfterMs);

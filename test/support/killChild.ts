@@ -76,8 +76,17 @@ function engineFor(client: CosmosClient, run: KillRun, clock: Clock): Engine {
   const partners = new CosmosPartnerDirectory(container('partners'), { operatorTenantId: REVIEWER_TENANT });
   const calendar = new BusinessCalendar({ country: 'US', timeZone: 'America/Los_Angeles' });
   const lifecycle = new ClaimLifecycle({ claims, associations, partners, calendar, clock });
-  const ledger = new JournalledLedger(new CosmosDeliveryLedger(new CosmosIdempotencyRecords(container('idempotencyRecords'), { clock })), run.journalFile);
-  const dispatcher = new OutboxDispatcher({ claims, associations, clock, notifier: new FileRecordingNotifier(run.deliveriesFile), delivered: ledger });
+  const ledger = new JournalledLedger(
+    new CosmosDeliveryLedger(new CosmosIdempotencyRecords(container('idempotencyRecords'), { clock })),
+    run.journalFile,
+  );
+  const dispatcher = new OutboxDispatcher({
+    claims,
+    associations,
+    clock,
+    notifier: new FileRecordingNotifier(run.deliveriesFile),
+    delivered: ledger,
+  });
   return { claims, lifecycle, scheduler: new Scheduler({ claims, associations, lifecycle, dispatcher, clock }) };
 }
 
@@ -116,7 +125,8 @@ async function finish(engine: Engine, run: KillRun): Promise<void> {
   const { admin, reviewer, ref } = people(run);
   const status = (await engine.claims.get(ref.partnerId, ref.claimId))?.value.status;
   if (status === 'draft') expectOk('submit', await engine.lifecycle.submit(ref, admin));
-  if (status === 'draft' || status === 'submitted') expectOk('startReview', await engine.lifecycle.startReview(ref, reviewer));
+  if (status === 'draft' || status === 'submitted')
+    expectOk('startReview', await engine.lifecycle.startReview(ref, reviewer));
   if (status !== 'approvedCustomerNotified') expectOk('approve', await engine.lifecycle.approve(ref, reviewer));
   await engine.scheduler.sweepOnce();
 }

@@ -112,8 +112,15 @@ interface ChildExit {
 }
 
 /** Starts a child; `onLine` sees each stdout line; resolves when it exits (killed after `timeoutMs` if still running). */
-function runChild(order: ChildOrder, timeoutMs: number, onLine: (line: string, child: ChildProcess) => void = () => undefined): Promise<ChildExit> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT, JSON.stringify(order)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+function runChild(
+  order: ChildOrder,
+  timeoutMs: number,
+  onLine: (line: string, child: ChildProcess) => void = () => undefined,
+): Promise<ChildExit> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT, JSON.stringify(order)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let stderr = '';
   let pending = '';
@@ -140,7 +147,9 @@ function runChild(order: ChildOrder, timeoutMs: number, onLine: (line: string, c
 async function seedRun(client: CosmosClient, folder: string, index: number): Promise<KillRun> {
   const databaseId = `kill-${index}-${randomUUID()}`;
   const database = await ensureCosmosSchema(client, databaseId);
-  const partners = new CosmosPartnerDirectory(database.container(containerSpec('partners').id), { operatorTenantId: REVIEWER_TENANT });
+  const partners = new CosmosPartnerDirectory(database.container(containerSpec('partners').id), {
+    operatorTenantId: REVIEWER_TENANT,
+  });
   const run: KillRun = {
     databaseId,
     partnerId: randomUUID(),
@@ -149,8 +158,22 @@ async function seedRun(client: CosmosClient, folder: string, index: number): Pro
     deliveriesFile: path.join(folder, `${index}.deliveries`),
     journalFile: path.join(folder, `${index}.journal`),
   };
-  await partners.upsert({ id: run.partnerId, type: 'partner', name: 'Fabrikam', locations: [{ mpnId: '1234567', name: 'Seattle' }], incentivesAdmins: [run.adminId], reviewers: [] });
-  await partners.upsert({ id: REVIEWER_TENANT, type: 'operator', name: 'Program operator', locations: [], incentivesAdmins: [], reviewers: [REVIEWER_ID] });
+  await partners.upsert({
+    id: run.partnerId,
+    type: 'partner',
+    name: 'Fabrikam',
+    locations: [{ mpnId: '1234567', name: 'Seattle' }],
+    incentivesAdmins: [run.adminId],
+    reviewers: [],
+  });
+  await partners.upsert({
+    id: REVIEWER_TENANT,
+    type: 'operator',
+    name: 'Program operator',
+    locations: [],
+    incentivesAdmins: [],
+    reviewers: [REVIEWER_ID],
+  });
   // The bot process checks contacts against the seeded tenant list: the demo customer's tenant (each run has a
   // database of its own, so no keys collide), and a partner address the list cannot tell about (only marked).
   const claim = validM365Claim({
@@ -164,7 +187,8 @@ async function seedRun(client: CosmosClient, folder: string, index: number): Pro
   return run;
 }
 
-const linesOf = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+const linesOf = (file: string): string[] =>
+  existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 
 interface WorkOutcome {
   pid: number | undefined;
@@ -172,13 +196,22 @@ interface WorkOutcome {
 }
 
 /** Everything wrong with one run's state; `final` once the people have carried the claim on. */
-async function check(client: CosmosClient, run: KillRun, work: WorkOutcome, final: boolean): Promise<{ violations: string[]; doubles: number }> {
+async function check(
+  client: CosmosClient,
+  run: KillRun,
+  work: WorkOutcome,
+  final: boolean,
+): Promise<{ violations: string[]; doubles: number }> {
   const database = client.database(run.databaseId);
-  const stored = await new CosmosClaimRepository(database.container(containerSpec('claims').id)).get(run.partnerId, run.claimId);
+  const stored = await new CosmosClaimRepository(database.container(containerSpec('claims').id)).get(
+    run.partnerId,
+    run.claimId,
+  );
   if (!stored) return { violations: ['the claim is gone'], doubles: 0 };
   const claim = stored.value;
   const violations = [...historyProblems(claim), ...(await holdProblems(client, run, claim))];
-  if (final && claim.status !== 'approvedCustomerNotified') violations.push(`finished as ${claim.status}, not approved`);
+  if (final && claim.status !== 'approvedCustomerNotified')
+    violations.push(`finished as ${claim.status}, not approved`);
   if (claim.outbox.length > 0) violations.push(`outbox still holds ${claim.outbox.map((m) => m.id).join(', ')}`);
   const notified = notificationProblems(run, claim, work);
   return { violations: [...violations, ...notified.violations], doubles: notified.doubles };
@@ -189,18 +222,23 @@ function historyProblems(claim: Claim): string[] {
   if (claim.history[0]?.event !== 'created') problems.push('the history does not start with its creation');
   claim.history.forEach((entry, i) => {
     const before = claim.history[i - 1];
-    if (before && entry.from !== before.to) problems.push(`history entry ${i + 1} (${entry.event}) starts from ${entry.from}, not ${before.to}`);
+    if (before && entry.from !== before.to)
+      problems.push(`history entry ${i + 1} (${entry.event}) starts from ${entry.from}, not ${before.to}`);
   });
-  if (claim.history.at(-1)?.to !== claim.status) problems.push(`status ${claim.status} has no history entry leading to it`);
+  if (claim.history.at(-1)?.to !== claim.status)
+    problems.push(`status ${claim.status} has no history entry leading to it`);
   return problems;
 }
 
 async function holdProblems(client: CosmosClient, run: KillRun, claim: Claim): Promise<string[]> {
   const container = client.database(run.databaseId).container(containerSpec('associations').id);
-  const { resources } = await container.items.query<{ id: string; claimId?: string; state: string }>('SELECT * FROM c').fetchAll();
+  const { resources } = await container.items
+    .query<{ id: string; claimId?: string; state: string }>('SELECT * FROM c')
+    .fetchAll();
   const problems: string[] = [];
   for (const hold of resources) {
-    if (hold.claimId !== claim.id || !claim.heldKeys.includes(hold.id)) problems.push(`orphaned hold ${hold.id} (${hold.state})`);
+    if (hold.claimId !== claim.id || !claim.heldKeys.includes(hold.id))
+      problems.push(`orphaned hold ${hold.id} (${hold.state})`);
     else if (hold.state !== 'held') problems.push(`hold ${hold.id} still ${hold.state}`);
   }
   const held = new Set(resources.map((h) => h.id));
@@ -208,8 +246,14 @@ async function holdProblems(client: CosmosClient, run: KillRun, claim: Claim): P
   return problems;
 }
 
-function notificationProblems(run: KillRun, claim: Claim, work: WorkOutcome): { violations: string[]; doubles: number } {
-  const expected = claim.history.flatMap((entry, i) => (NOTIFIED_BY[entry.event] ?? []).map((kind) => `${i + 1}.${kind}`));
+function notificationProblems(
+  run: KillRun,
+  claim: Claim,
+  work: WorkOutcome,
+): { violations: string[]; doubles: number } {
+  const expected = claim.history.flatMap((entry, i) =>
+    (NOTIFIED_BY[entry.event] ?? []).map((kind) => `${i + 1}.${kind}`),
+  );
   const sent = new Map<string, string[]>();
   for (const line of linesOf(run.deliveriesFile)) {
     const [claimId, messageId = '', pid = ''] = line.split(' ');
@@ -238,7 +282,12 @@ export async function runKillLoop(runs: number, seed: number, options: KillLoopO
   const cosmos = options.cosmos ?? { endpoint: ownStandIn!.endpoint, key: ownStandIn!.key };
   const client = createCosmosClient(cosmos);
   const folder = mkdtempSync(path.join(tmpdir(), 'kill-loop-'));
-  const order = (mode: ChildOrder['mode'], list: KillRun[]): ChildOrder => ({ mode, cosmos, clockOffsetMs: mode === 'work' ? 0 : HOUR_MS, runs: list });
+  const order = (mode: ChildOrder['mode'], list: KillRun[]): ChildOrder => ({
+    mode,
+    cosmos,
+    clockOffsetMs: mode === 'work' ? 0 : HOUR_MS,
+    runs: list,
+  });
   const must = async (mode: ChildOrder['mode'], list: KillRun[]): Promise<void> => {
     const exit = await runChild(order(mode, list), timeoutMs * list.length);
     if (exit.code !== 0) throw new Error(`the ${mode} process failed (${exit.signal ?? exit.code}): ${exit.stderr}`);
@@ -298,7 +347,9 @@ export async function runKillLoop(runs: number, seed: number, options: KillLoopO
       workMs,
       killed: reports.filter((r) => r.killed).length,
       doublesInSendWindow: reports.reduce((sum, r) => sum + r.doublesInSendWindow, 0),
-      violations: reports.flatMap((r) => r.violations.map((v) => `run ${r.run} (killed ${r.killed ? `after ${r.reached}` : 'never'}): ${v}`)),
+      violations: reports.flatMap((r) =>
+        r.violations.map((v) => `run ${r.run} (killed ${r.killed ? `after ${r.reached}` : 'never'}): ${v}`),
+      ),
       perRun: reports,
     };
   } finally {

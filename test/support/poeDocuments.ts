@@ -34,15 +34,23 @@ export function textPdf(pages: readonly PdfPage[]): Buffer {
   const catalog = add('');
   const pageTree = add('');
   const toUnicode = add(`<< /Length ${IDENTITY_CMAP.length} >>\nstream\n${IDENTITY_CMAP}\nendstream`);
-  const descriptor = add('<< /Type /FontDescriptor /FontName /SampleSans /Flags 4 /FontBBox [0 -200 1000 800] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >>');
-  const cidFont = add(`<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SampleSans /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor ${descriptor} 0 R /DW 600 >>`);
-  const font = add(`<< /Type /Font /Subtype /Type0 /BaseFont /SampleSans /Encoding /Identity-H /DescendantFonts [${cidFont} 0 R] /ToUnicode ${toUnicode} 0 R >>`);
+  const descriptor = add(
+    '<< /Type /FontDescriptor /FontName /SampleSans /Flags 4 /FontBBox [0 -200 1000 800] /ItalicAngle 0 /Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >>',
+  );
+  const cidFont = add(
+    `<< /Type /Font /Subtype /CIDFontType2 /BaseFont /SampleSans /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor ${descriptor} 0 R /DW 600 >>`,
+  );
+  const font = add(
+    `<< /Type /Font /Subtype /Type0 /BaseFont /SampleSans /Encoding /Identity-H /DescendantFonts [${cidFont} 0 R] /ToUnicode ${toUnicode} 0 R >>`,
+  );
   const kids = pages.map((page) => {
     const shown = page.lines.map((line, i) => `BT /F1 10 Tf 50 ${760 - i * 14} Td <${utf16Hex(line)}> Tj ET`);
     if (page.footer !== undefined) shown.push(`BT /F1 8 Tf 50 30 Td <${utf16Hex(page.footer)}> Tj ET`);
     const content = shown.join('\n');
     const stream = add(`<< /Length ${content.length} >>\nstream\n${content}\nendstream`);
-    return add(`<< /Type /Page /Parent ${pageTree} 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${stream} 0 R >>`);
+    return add(
+      `<< /Type /Page /Parent ${pageTree} 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${stream} 0 R >>`,
+    );
   });
   objects[catalog - 1] = `<< /Type /Catalog /Pages ${pageTree} 0 R >>`;
   objects[pageTree - 1] = `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`;
@@ -69,12 +77,26 @@ export interface WordSample {
 
 /** A Word document as Word writes it (made with the `docx` package). */
 export function wordDocument(sample: WordSample): Promise<Buffer> {
-  const paragraphs = (lines: readonly string[] = []) => lines.map((line) => new Paragraph({ children: [new TextRun(line)] }));
+  const paragraphs = (lines: readonly string[] = []) =>
+    lines.map((line) => new Paragraph({ children: [new TextRun(line)] }));
   const table = sample.table
-    ? [new Table({ rows: sample.table.map((row) => new TableRow({ children: row.map((cell) => new TableCell({ children: [new Paragraph(cell)] })) })) })]
+    ? [
+        new Table({
+          rows: sample.table.map(
+            (row) => new TableRow({ children: row.map((cell) => new TableCell({ children: [new Paragraph(cell)] })) }),
+          ),
+        }),
+      ]
     : [];
   const footers = sample.footer ? { default: new Footer({ children: paragraphs([sample.footer]) }) } : undefined;
-  const document = new Document({ sections: [{ ...(footers ? { footers } : {}), children: [...paragraphs(sample.paragraphs), ...table, ...paragraphs(sample.closing)] }] });
+  const document = new Document({
+    sections: [
+      {
+        ...(footers ? { footers } : {}),
+        children: [...paragraphs(sample.paragraphs), ...table, ...paragraphs(sample.closing)],
+      },
+    ],
+  });
   return Packer.toBuffer(document);
 }
 
@@ -116,7 +138,13 @@ export function encodeIn(charset: string, text: string): Buffer {
 function transferEncode(bytes: Buffer, encoding: MailSample['encoding']): string {
   if (encoding === 'base64') return bytes.toString('base64').replace(/.{76}/g, '$&\r\n');
   if (encoding === 'quoted-printable') {
-    const encoded = [...bytes].map((b) => (b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f && b !== 0x3d) ? String.fromCharCode(b) : `=${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+    const encoded = [...bytes]
+      .map((b) =>
+        b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f && b !== 0x3d)
+          ? String.fromCharCode(b)
+          : `=${b.toString(16).toUpperCase().padStart(2, '0')}`,
+      )
+      .join('');
     return encoded.replace(/[^\r\n]{72}(?=[^\r\n])/g, '$&=\r\n');
   }
   return bytes.toString('latin1');
@@ -135,7 +163,12 @@ export function mailMessage(sample: MailSample, bodyBytes?: Buffer): Buffer {
     'Message-ID: <poe-sample@example.com>',
     'MIME-Version: 1.0',
   ];
-  const part = [`Content-Type: text/plain; charset="${charset}"`, `Content-Transfer-Encoding: ${encoding}`, '', transferEncode(bytes, encoding)];
+  const part = [
+    `Content-Type: text/plain; charset="${charset}"`,
+    `Content-Transfer-Encoding: ${encoding}`,
+    '',
+    transferEncode(bytes, encoding),
+  ];
   if (!sample.html) return Buffer.from([...headers, ...part, ''].join('\r\n'), 'latin1');
   const html = `<html><head><style>p{color:red}</style></head><body><p>${sample.body.replace(/\n/g, '<br>')}</p></body></html>`;
   const boundary = '----=_NextPart_000_0001';

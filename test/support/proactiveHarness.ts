@@ -25,13 +25,31 @@ export interface Proactive {
   sender: ProactiveSender;
   teams: TeamsNotifier;
   /** Stores a reference for a Teams user, reaching `connector`; returns it with its conversation id. */
-  reachable(user: { tenantId: string; aadObjectId: string; email?: string; locale?: Locale }): Promise<StoredConversationReference & { conversationId: string }>;
+  reachable(user: {
+    tenantId: string;
+    aadObjectId: string;
+    email?: string;
+    locale?: Locale;
+  }): Promise<StoredConversationReference & { conversationId: string }>;
 }
 
-export function proactiveOn(engine: Engine, connector: RecordingConnector, options: { allowHttpServiceUrl?: boolean } = {}): Proactive {
-  const adapter = createAdapter({ appId: '', appType: 'SingleTenant', tenantId: '' }, { logger: createLogger('silent'), telemetry: noTelemetry });
+export function proactiveOn(
+  engine: Engine,
+  connector: RecordingConnector,
+  options: { allowHttpServiceUrl?: boolean } = {},
+): Proactive {
+  const adapter = createAdapter(
+    { appId: '', appType: 'SingleTenant', tenantId: '' },
+    { logger: createLogger('silent'), telemetry: noTelemetry },
+  );
   const references = new CosmosConversationReferenceStore(engine.db.container('conversationReferences'));
-  const sender = new ProactiveSender({ adapter, botAppId: '', references, allowHttpServiceUrl: options.allowHttpServiceUrl ?? true, log: engine.log });
+  const sender = new ProactiveSender({
+    adapter,
+    botAppId: '',
+    references,
+    allowHttpServiceUrl: options.allowHttpServiceUrl ?? true,
+    log: engine.log,
+  });
   const teams = new TeamsNotifier({ sender, references, timeZone: TIME_ZONE, log: engine.log });
   return {
     adapter,
@@ -40,7 +58,15 @@ export function proactiveOn(engine: Engine, connector: RecordingConnector, optio
     teams,
     reachable: async ({ tenantId, aadObjectId, email, locale = 'en-US' }) => {
       const reference = personalReference(connector.url, { id: `29:${randomUUID()}`, aadObjectId }, tenantId, locale);
-      const stored: StoredConversationReference = { tenantId, aadObjectId, email, locale, reference, updatedAt: engine.clock.now().toISOString(), dead: false };
+      const stored: StoredConversationReference = {
+        tenantId,
+        aadObjectId,
+        email,
+        locale,
+        reference,
+        updatedAt: engine.clock.now().toISOString(),
+        dead: false,
+      };
       await references.save(stored);
       return { ...stored, conversationId: String((reference.conversation as { id: string }).id) };
     },
@@ -54,7 +80,8 @@ export function cardText(activity: Record<string, unknown> | undefined): string 
     if (Array.isArray(node)) node.forEach(visit);
     else if (typeof node === 'object' && node !== null) {
       const record = node as Record<string, unknown>;
-      if ((record.type === 'TextRun' || record.type === 'TextBlock') && typeof record.text === 'string') texts.push(record.text);
+      if ((record.type === 'TextRun' || record.type === 'TextBlock') && typeof record.text === 'string')
+        texts.push(record.text);
       Object.values(record).forEach(visit);
     }
   };
@@ -63,7 +90,8 @@ export function cardText(activity: Record<string, unknown> | undefined): string 
 }
 
 /** The outbox message ids of a claim's partner notifications, as the connector saw them. */
-export const messageIdOf = (activity: Record<string, unknown>): unknown => (activity.channelData as Record<string, unknown> | undefined)?.cporMessageId;
+export const messageIdOf = (activity: Record<string, unknown>): unknown =>
+  (activity.channelData as Record<string, unknown> | undefined)?.cporMessageId;
 
 export const claimKey = (claim: Claim): string => `${claim.partnerId}/${claim.id}`;
 

@@ -55,7 +55,10 @@ export class RecordingConnector {
 
   /** The next `times` posts to this conversation fail with `failure` (Infinity: until cleared). */
   failNext(conversationId: string, failure: Failure, times = 1): void {
-    this.failures.set(conversationId, Array.from({ length: times === Infinity ? 1000 : times }, () => failure));
+    this.failures.set(
+      conversationId,
+      Array.from({ length: times === Infinity ? 1000 : times }, () => failure),
+    );
   }
 
   clearFailures(conversationId?: string): void {
@@ -77,12 +80,18 @@ export class RecordingConnector {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const match = ROUTE.exec(new URL(req.url ?? '/', 'http://connector.invalid').pathname);
     const body = await readBody(req);
-    if (req.method !== 'POST' || !match) return answer(res, 404, { error: { code: 'NotFound', message: 'no such route' } });
+    if (req.method !== 'POST' || !match)
+      return answer(res, 404, { error: { code: 'NotFound', message: 'no such route' } });
     const conversationId = decodeURIComponent(match[1] ?? '');
     const failure = this.failures.get(conversationId)?.shift();
     if (failure) {
       this.attempts.push({ conversationId, status: failure.status });
-      return answer(res, failure.status, { error: { code: failure.code ?? 'Failed', message: 'refused by the recording connector' } }, failure.headers);
+      return answer(
+        res,
+        failure.status,
+        { error: { code: failure.code ?? 'Failed', message: 'refused by the recording connector' } },
+        failure.headers,
+      );
     }
     let activity: Record<string, unknown>;
     try {
@@ -113,7 +122,12 @@ function answer(res: ServerResponse, status: number, body: unknown, headers: Rec
 }
 
 /** A personal-chat conversation reference as ClaimsBot stores it, pointing at `serviceUrl`. */
-export function personalReference(serviceUrl: string, user: { id: string; aadObjectId: string; name?: string }, tenantId: string, locale = 'en-US'): Record<string, unknown> {
+export function personalReference(
+  serviceUrl: string,
+  user: { id: string; aadObjectId: string; name?: string },
+  tenantId: string,
+  locale = 'en-US',
+): Record<string, unknown> {
   return {
     activityId: randomUUID(),
     user: { id: user.id, aadObjectId: user.aadObjectId, name: user.name ?? user.id },

@@ -30,10 +30,20 @@ export interface User {
   tenantId: string;
 }
 
-export const REVIEWER: User = { id: '29:reviewer', aadObjectId: 'aad-operator-reviewer', name: 'Rae Reviewer', tenantId: OPERATOR.id };
+export const REVIEWER: User = {
+  id: '29:reviewer',
+  aadObjectId: 'aad-operator-reviewer',
+  name: 'Rae Reviewer',
+  tenantId: OPERATOR.id,
+};
 export const ADMIN: User = { id: '29:admin', aadObjectId: 'aad-admin', name: 'Ada Admin', tenantId: ORG.id };
 export const VIEWER: User = { id: '29:viewer', aadObjectId: 'aad-viewer', name: 'Vic Viewer', tenantId: ORG.id };
-export const OTHER_ADMIN: User = { id: '29:other', aadObjectId: 'aad-other-admin', name: 'Oli Other', tenantId: OTHER_ORG.id };
+export const OTHER_ADMIN: User = {
+  id: '29:other',
+  aadObjectId: 'aad-other-admin',
+  name: 'Oli Other',
+  tenantId: OTHER_ORG.id,
+};
 
 export class SettableClock implements Clock {
   constructor(public at: Date = MONDAY) {}
@@ -62,7 +72,9 @@ export interface ReviewWorld {
 }
 
 export function shownText(content: unknown): string[] {
-  return [...objectsOfType(content, 'TextBlock'), ...objectsOfType(content, 'TextRun')].map((node) => String(node.text));
+  return [...objectsOfType(content, 'TextBlock'), ...objectsOfType(content, 'TextRun')].map((node) =>
+    String(node.text),
+  );
 }
 
 export interface ReviewWorldOptions {
@@ -84,7 +96,11 @@ export async function reviewWorld(options: ReviewWorldOptions = {}): Promise<Rev
   });
   const conversations = new Map<string, string>();
 
-  const send = async (user: User, activity: Partial<Activity>, locale: Locale = 'en-US'): Promise<Partial<Activity>[]> => {
+  const send = async (
+    user: User,
+    activity: Partial<Activity>,
+    locale: Locale = 'en-US',
+  ): Promise<Partial<Activity>[]> => {
     const conversationId = conversations.get(user.aadObjectId) ?? `a:${randomUUID()}`;
     conversations.set(user.aadObjectId, conversationId);
     const adapter = new TestAdapter((context) => bot.run(context));
@@ -96,22 +112,46 @@ export async function reviewWorld(options: ReviewWorldOptions = {}): Promise<Rev
       localTimezone: TIME_ZONE,
       from: { id: user.id, aadObjectId: user.aadObjectId, name: user.name },
       recipient: { id: '28:bot', name: 'CPOR Claims' },
-      conversation: { id: conversationId, tenantId: user.tenantId, conversationType: 'personal', isGroup: false, name: '' },
+      conversation: {
+        id: conversationId,
+        tenantId: user.tenantId,
+        conversationType: 'personal',
+        isGroup: false,
+        name: '',
+      },
       ...activity,
     });
     return adapter.activeQueue.splice(0);
   };
 
-  const invoke = async (user: User, verb: string, data: Record<string, unknown>, locale: Locale = 'en-US'): Promise<InvokeAnswer> => {
-    const [response] = await send(user, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data } } }, locale);
+  const invoke = async (
+    user: User,
+    verb: string,
+    data: Record<string, unknown>,
+    locale: Locale = 'en-US',
+  ): Promise<InvokeAnswer> => {
+    const [response] = await send(
+      user,
+      { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data } } },
+      locale,
+    );
     assert.equal(response?.type, 'invokeResponse');
-    const { status, body } = response.value as { status: number; body: { statusCode: number; type: string; value: Record<string, unknown> } };
+    const { status, body } = response.value as {
+      status: number;
+      body: { statusCode: number; type: string; value: Record<string, unknown> };
+    };
     assert.equal(body.type, 'application/vnd.microsoft.card.adaptive', JSON.stringify(body));
     return { status, card: body.value, text: shownText(body.value) };
   };
 
   const seed = async (overrides: Partial<Claim> = {}): Promise<Claim> => {
-    const claim = buildClaim({ partnerId: ORG.id, customerTenantId: randomUUID(), status: 'submitted', submittedAt: MONDAY.toISOString(), ...overrides });
+    const claim = buildClaim({
+      partnerId: ORG.id,
+      customerTenantId: randomUUID(),
+      status: 'submitted',
+      submittedAt: MONDAY.toISOString(),
+      ...overrides,
+    });
     return (await h.claims.create(claim)).value;
   };
 
@@ -142,10 +182,18 @@ export async function withPoe(world: ReviewWorld, claim: Claim): Promise<{ claim
 }
 
 /** The data of the Action.Execute with this verb on a card, as Teams would send it back (inputs merged in). */
-export function actionData(card: Record<string, unknown>, verb: string, inputs: Record<string, unknown> = {}): Record<string, unknown> {
+export function actionData(
+  card: Record<string, unknown>,
+  verb: string,
+  inputs: Record<string, unknown> = {},
+): Record<string, unknown> {
   const action = [...objectsOfType(card, 'Action.Execute')].find((a) => a.verb === verb);
-  assert.ok(action, `the card offers no ${verb}; it offers ${[...objectsOfType(card, 'Action.Execute')].map((a) => String(a.verb)).join(', ')}`);
+  assert.ok(
+    action,
+    `the card offers no ${verb}; it offers ${[...objectsOfType(card, 'Action.Execute')].map((a) => String(a.verb)).join(', ')}`,
+  );
   return { ...(action.data as Record<string, unknown>), ...inputs };
 }
 
-export const verbsOf = (card: Record<string, unknown>): string[] => [...objectsOfType(card, 'Action.Execute')].map((a) => String(a.verb));
+export const verbsOf = (card: Record<string, unknown>): string[] =>
+  [...objectsOfType(card, 'Action.Execute')].map((a) => String(a.verb));

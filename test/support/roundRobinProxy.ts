@@ -30,11 +30,23 @@ export interface RoundRobinOptions {
 }
 
 /** Hop-by-hop headers are the proxy's own business on each side (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+]);
 
-const endToEnd = (headers: IncomingHttpHeaders): IncomingHttpHeaders => Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())));
+const endToEnd = (headers: IncomingHttpHeaders): IncomingHttpHeaders =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())));
 
-export async function startRoundRobinProxy(targets: readonly string[], options: RoundRobinOptions = {}): Promise<RoundRobinProxy> {
+export async function startRoundRobinProxy(
+  targets: readonly string[],
+  options: RoundRobinOptions = {},
+): Promise<RoundRobinProxy> {
   if (targets.length === 0) throw new RangeError('a proxy needs at least one target');
   const upstreams = targets.map((target) => new URL(target));
   const agent = new http.Agent({ keepAlive: true });
@@ -48,11 +60,24 @@ export async function startRoundRobinProxy(targets: readonly string[], options: 
       const target = next;
       next = (next + 1) % upstreams.length;
       const upstream = upstreams[target] as URL;
-      const request: ForwardedRequest = { target, method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) };
+      const request: ForwardedRequest = {
+        target,
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
       forwarded.push(request);
       options.onRequest?.(request);
       const outbound = http.request(
-        { agent, host: upstream.hostname, port: upstream.port, method: request.method, path: request.path, headers: { ...endToEnd(req.headers), host: upstream.host, 'content-length': String(request.body.length) } },
+        {
+          agent,
+          host: upstream.hostname,
+          port: upstream.port,
+          method: request.method,
+          path: request.path,
+          headers: { ...endToEnd(req.headers), host: upstream.host, 'content-length': String(request.body.length) },
+        },
         (answer) => {
           res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
           answer.pipe(res);

@@ -14,7 +14,13 @@ import type { AddressInfo } from 'node:net';
 import type { Activity, AdaptiveCardInvokeResponse } from 'botbuilder';
 import { FILE_DOWNLOAD_INFO } from '../../dialogs/cardPrompt';
 import type { Locale } from '../../locales/i18n';
-import { cardOf, submitActions, type AttachedFileSpec, type Card, type Reply } from '../dialogs/newClaim/newClaimHarness';
+import {
+  cardOf,
+  submitActions,
+  type AttachedFileSpec,
+  type Card,
+  type Reply,
+} from '../dialogs/newClaim/newClaimHarness';
 import type { ClaimChat } from '../dialogs/newClaim/newClaimSteps';
 
 export interface TeamsUser {
@@ -94,9 +100,17 @@ export class TeamsHttpChat implements ClaimChat {
 
   /** One message turn; returns the bot's replies. */
   async send(activity: Partial<Activity> | string): Promise<Reply[]> {
-    const body = (await this.post({ type: 'message', deliveryMode: 'expectReplies', ...(typeof activity === 'string' ? { text: activity } : activity) })) as { activities?: Reply[] } | undefined;
+    const body = (await this.post({
+      type: 'message',
+      deliveryMode: 'expectReplies',
+      ...(typeof activity === 'string' ? { text: activity } : activity),
+    })) as { activities?: Reply[] } | undefined;
     const replies = body?.activities ?? [];
-    this.card = replies.map(cardOf).filter((card): card is Card => card !== undefined).at(-1) ?? this.card;
+    this.card =
+      replies
+        .map(cardOf)
+        .filter((card): card is Card => card !== undefined)
+        .at(-1) ?? this.card;
     return replies;
   }
 
@@ -108,7 +122,12 @@ export class TeamsHttpChat implements ClaimChat {
   /** Presses the Action.Submit with this verb on the latest card, with these inputs filled in. */
   async click(verb: string, inputs: Record<string, string> = {}): Promise<Reply[]> {
     const action = submitActions(this.lastCard()).find((a) => a.data.verb === verb);
-    assert.ok(action, `the card has no ${verb} button; it has ${submitActions(this.lastCard()).map((a) => a.data.verb).join(', ')}`);
+    assert.ok(
+      action,
+      `the card has no ${verb} button; it has ${submitActions(this.lastCard())
+        .map((a) => a.data.verb)
+        .join(', ')}`,
+    );
     return this.send({ value: { ...action.data, ...inputs } });
   }
 
@@ -116,14 +135,27 @@ export class TeamsHttpChat implements ClaimChat {
   async attach(...files: AttachedFileSpec[]): Promise<Reply[]> {
     const attachments = [
       { contentType: 'text/html', content: '<p>attached</p>' },
-      ...files.map((f) => ({ contentType: FILE_DOWNLOAD_INFO, name: f.name, content: { downloadUrl: f.url, uniqueId: randomUUID(), fileType: f.fileType ?? f.name.split('.').pop() ?? '', etag: '1' } })),
+      ...files.map((f) => ({
+        contentType: FILE_DOWNLOAD_INFO,
+        name: f.name,
+        content: {
+          downloadUrl: f.url,
+          uniqueId: randomUUID(),
+          fileType: f.fileType ?? f.name.split('.').pop() ?? '',
+          etag: '1',
+        },
+      })),
     ];
     return this.send({ attachments });
   }
 
   /** Presses an Action.Execute button: the `adaptiveCard/action` invoke, answered in the HTTP response. */
   async execute(verb: string, data: Record<string, unknown>): Promise<AdaptiveCardInvokeResponse> {
-    const body = await this.post({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data } } });
+    const body = await this.post({
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb, data } },
+    });
     assert.ok(typeof body === 'object' && body !== null, 'an invoke is answered with a body');
     return body as AdaptiveCardInvokeResponse;
   }
@@ -141,7 +173,12 @@ export class TeamsHttpChat implements ClaimChat {
         locale,
         from: { id: `29:${user.aadObjectId}`, name: user.name, aadObjectId: user.aadObjectId },
         recipient: { id: '28:cpor-bot', name: 'CPOR Claims' },
-        conversation: { id: this.conversationId, tenantId: user.tenantId, conversationType: 'personal', isGroup: false },
+        conversation: {
+          id: this.conversationId,
+          tenantId: user.tenantId,
+          conversationType: 'personal',
+          isGroup: false,
+        },
         channelData: { tenant: { id: user.tenantId } },
         ...activity,
       }),

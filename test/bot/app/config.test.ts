@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, SETTINGS, loadConfig, parseConfig, parseDotEnv, parseWindow, type Env } from '../../../bot/app/config';
+import {
+  ConfigError,
+  SETTINGS,
+  loadConfig,
+  parseConfig,
+  parseDotEnv,
+  parseWindow,
+  type Env,
+} from '../../../bot/app/config';
 
 const LOCAL_KEY = 'k'.repeat(32);
 const APP_ID = '11111111-2222-3333-4444-555555555555';
@@ -25,7 +33,8 @@ const AZURE: Env = {
 const OWN_STAND_INS: Env = {
   COSMOS_ENDPOINT: 'https://127.0.0.1:41001/',
   COSMOS_KEY: 'c2VjcmV0',
-  STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:41002/devstoreaccount1;',
+  STORAGE_CONNECTION_STRING:
+    'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:41002/devstoreaccount1;',
 };
 
 const local = (env: Env = {}) => parseConfig(env, { cwd: '/srv/app', localSigningKey: () => LOCAL_KEY });
@@ -77,22 +86,58 @@ describe('bot/app/config', () => {
     const config = local(OWN_STAND_INS);
     assert.equal(config.mode, 'local');
     assert.equal(config.bot.appId, '', 'authentication off, as in any local mode');
-    assert.deepEqual([config.cosmos.endpoint, config.cosmos.key], [OWN_STAND_INS.COSMOS_ENDPOINT, OWN_STAND_INS.COSMOS_KEY]);
+    assert.deepEqual(
+      [config.cosmos.endpoint, config.cosmos.key],
+      [OWN_STAND_INS.COSMOS_ENDPOINT, OWN_STAND_INS.COSMOS_KEY],
+    );
     assert.equal(config.blob.connectionString, OWN_STAND_INS.STORAGE_CONNECTION_STRING);
     assert.equal(config.blob.accountUrl, undefined);
     assert.equal(config.consentSigningKey, LOCAL_KEY);
-    for (const endpoint of ['http://localhost:8081', 'http://[::1]:8081/', 'http://127.0.0.2:8081']) assert.equal(local({ ...OWN_STAND_INS, COSMOS_ENDPOINT: endpoint }).mode, 'local', endpoint);
+    for (const endpoint of ['http://localhost:8081', 'http://[::1]:8081/', 'http://127.0.0.2:8081'])
+      assert.equal(local({ ...OWN_STAND_INS, COSMOS_ENDPOINT: endpoint }).mode, 'local', endpoint);
     assert.equal(local({ ...OWN_STAND_INS, STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }).mode, 'local');
   });
 
   const refusals: [string, Env, string[]][] = [
     ['a loopback Cosmos DB stand-in without its key', { ...OWN_STAND_INS, COSMOS_KEY: undefined }, ['COSMOS_KEY']],
-    ['a loopback Cosmos DB stand-in without an Azurite', { ...OWN_STAND_INS, STORAGE_CONNECTION_STRING: undefined }, ['STORAGE_CONNECTION_STRING']],
-    ['a loopback Cosmos DB stand-in with Blob storage elsewhere', { ...OWN_STAND_INS, STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=a2V5;EndpointSuffix=core.windows.net' }, ['STORAGE_CONNECTION_STRING']],
-    ['a Cosmos DB account off this machine as if it were a stand-in', { ...OWN_STAND_INS, COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/' }, ['STORAGE_ACCOUNT_URL', 'PUBLIC_URL', 'MicrosoftAppId', 'CONSENT_SIGNING_KEY', 'OPERATOR_TENANT_ID']],
-    ['a loopback Cosmos DB stand-in next to an Azure Blob account (Azure mode)', { ...OWN_STAND_INS, STORAGE_ACCOUNT_URL: AZURE.STORAGE_ACCOUNT_URL }, ['PUBLIC_URL', 'MicrosoftAppId', 'CONSENT_SIGNING_KEY', 'OPERATOR_TENANT_ID']],
+    [
+      'a loopback Cosmos DB stand-in without an Azurite',
+      { ...OWN_STAND_INS, STORAGE_CONNECTION_STRING: undefined },
+      ['STORAGE_CONNECTION_STRING'],
+    ],
+    [
+      'a loopback Cosmos DB stand-in with Blob storage elsewhere',
+      {
+        ...OWN_STAND_INS,
+        STORAGE_CONNECTION_STRING:
+          'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=a2V5;EndpointSuffix=core.windows.net',
+      },
+      ['STORAGE_CONNECTION_STRING'],
+    ],
+    [
+      'a Cosmos DB account off this machine as if it were a stand-in',
+      { ...OWN_STAND_INS, COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/' },
+      ['STORAGE_ACCOUNT_URL', 'PUBLIC_URL', 'MicrosoftAppId', 'CONSENT_SIGNING_KEY', 'OPERATOR_TENANT_ID'],
+    ],
+    [
+      'a loopback Cosmos DB stand-in next to an Azure Blob account (Azure mode)',
+      { ...OWN_STAND_INS, STORAGE_ACCOUNT_URL: AZURE.STORAGE_ACCOUNT_URL },
+      ['PUBLIC_URL', 'MicrosoftAppId', 'CONSENT_SIGNING_KEY', 'OPERATOR_TENANT_ID'],
+    ],
     ['no MicrosoftAppId outside local mode', { ...AZURE, MicrosoftAppId: undefined }, ['MicrosoftAppId']],
-    ['only one of the two endpoints', { STORAGE_ACCOUNT_URL: AZURE.STORAGE_ACCOUNT_URL, MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT, MicrosoftAppType: 'UserAssignedMSI', CONSENT_SIGNING_KEY: AZURE.CONSENT_SIGNING_KEY, PUBLIC_URL: AZURE.PUBLIC_URL, OPERATOR_TENANT_ID: TENANT }, ['COSMOS_ENDPOINT']],
+    [
+      'only one of the two endpoints',
+      {
+        STORAGE_ACCOUNT_URL: AZURE.STORAGE_ACCOUNT_URL,
+        MicrosoftAppId: APP_ID,
+        MicrosoftAppTenantId: TENANT,
+        MicrosoftAppType: 'UserAssignedMSI',
+        CONSENT_SIGNING_KEY: AZURE.CONSENT_SIGNING_KEY,
+        PUBLIC_URL: AZURE.PUBLIC_URL,
+        OPERATOR_TENANT_ID: TENANT,
+      },
+      ['COSMOS_ENDPOINT'],
+    ],
     ['no operator tenant outside local mode', { ...AZURE, OPERATOR_TENANT_ID: undefined }, ['OPERATOR_TENANT_ID']],
     ['an operator tenant that is not a tenant id', { OPERATOR_TENANT_ID: 'contoso.com' }, ['OPERATOR_TENANT_ID']],
     ['no signing key outside local mode', { ...AZURE, CONSENT_SIGNING_KEY: undefined }, ['CONSENT_SIGNING_KEY']],
@@ -114,10 +159,22 @@ describe('bot/app/config', () => {
     ['a log level pino lacks', { LOG_LEVEL: 'verbose' }, ['LOG_LEVEL']],
     ['an invalid container name', { POE_CONTAINER: 'PoE_Files' }, ['POE_CONTAINER']],
     ['a non-SMTP mail URL', { SMTP_URL: 'http://mail.example.com' }, ['SMTP_URL']],
-    ['a download host list with a URL in it', { POE_DOWNLOAD_HOSTS: '*.sharepoint.com,https://evil.example/x' }, ['POE_DOWNLOAD_HOSTS']],
+    [
+      'a download host list with a URL in it',
+      { POE_DOWNLOAD_HOSTS: '*.sharepoint.com,https://evil.example/x' },
+      ['POE_DOWNLOAD_HOSTS'],
+    ],
     ['a download host list that allows everything', { POE_DOWNLOAD_HOSTS: '*' }, ['POE_DOWNLOAD_HOSTS']],
-    ['an authority host that is a URL', { ENTRA_AUTHORITY_HOST: 'https://login.microsoftonline.com/' }, ['ENTRA_AUTHORITY_HOST']],
-    ['several mistakes at once, all reported', { PORT: 'x', LOG_LEVEL: 'loud', OPT_OUT_WINDOW: '0' }, ['PORT', 'OPT_OUT_WINDOW', 'LOG_LEVEL']],
+    [
+      'an authority host that is a URL',
+      { ENTRA_AUTHORITY_HOST: 'https://login.microsoftonline.com/' },
+      ['ENTRA_AUTHORITY_HOST'],
+    ],
+    [
+      'several mistakes at once, all reported',
+      { PORT: 'x', LOG_LEVEL: 'loud', OPT_OUT_WINDOW: '0' },
+      ['PORT', 'OPT_OUT_WINDOW', 'LOG_LEVEL'],
+    ],
   ];
   for (const [name, env, keys] of refusals) {
     it(`refuses ${name}, naming ${keys.join(', ')}`, () => {
@@ -140,7 +197,9 @@ describe('bot/app/config', () => {
 
   it('parses a .env file: comments, export, quotes', () => {
     assert.deepEqual(
-      parseDotEnv('# comment\nPORT=4001\nexport LOG_LEVEL=debug\nMAIL_FROM="Bot <bot@example.com>"\nX=\'a # b\'\nY=plain # trailing\n\nnot a line'),
+      parseDotEnv(
+        '# comment\nPORT=4001\nexport LOG_LEVEL=debug\nMAIL_FROM="Bot <bot@example.com>"\nX=\'a # b\'\nY=plain # trailing\n\nnot a line',
+      ),
       { PORT: '4001', LOG_LEVEL: 'debug', MAIL_FROM: 'Bot <bot@example.com>', X: 'a # b', Y: 'plain' },
     );
   });
@@ -164,7 +223,15 @@ describe('bot/app/config', () => {
   });
 
   it('marks every secret setting as secret', () => {
-    const secrets = SETTINGS.filter((s) => s.secret).map((s) => s.key).sort();
-    assert.deepEqual(secrets, ['CONSENT_SIGNING_KEY', 'COSMOS_KEY', 'MicrosoftAppPassword', 'SMTP_URL', 'STORAGE_CONNECTION_STRING']);
+    const secrets = SETTINGS.filter((s) => s.secret)
+      .map((s) => s.key)
+      .sort();
+    assert.deepEqual(secrets, [
+      'CONSENT_SIGNING_KEY',
+      'COSMOS_KEY',
+      'MicrosoftAppPassword',
+      'SMTP_URL',
+      'STORAGE_CONNECTION_STRING',
+    ]);
   });
 });

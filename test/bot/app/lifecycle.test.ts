@@ -7,7 +7,8 @@ function lifecycle(stepTimeoutMs = 1000) {
   const lines: { msg: string; step?: string }[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as { msg: string; step?: string });
+      for (const line of chunk.toString().split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as { msg: string; step?: string });
       done();
     },
   });
@@ -34,7 +35,10 @@ describe('bot/app/lifecycle', () => {
     assert.deepEqual(ran, ['last']);
     assert.deepEqual(
       lines.filter((l) => l.step).map((l) => [l.step, l.msg]),
-      [['fails', 'stop step failed'], ['hangs', 'stop step timed out']],
+      [
+        ['fails', 'stop step failed'],
+        ['hangs', 'stop step timed out'],
+      ],
     );
   });
 

@@ -3,14 +3,35 @@ import { ConsentTokens } from '../../../claims/consentToken';
 import { ClaimLifecycle } from '../../../claims/lifecycle';
 import type { Claim } from '../../../claims/model';
 import { EVIDENCE_GRACE_MS, type SchedulerTimer } from '../../../claims/scheduler';
-import { composeNotifications, sweepIntervalMs, type NotificationParts, type NotificationSettings } from '../../../bot/app/composeNotifications';
+import {
+  composeNotifications,
+  sweepIntervalMs,
+  type NotificationParts,
+  type NotificationSettings,
+} from '../../../bot/app/composeNotifications';
 import { ConsentMailNotifier } from '../../../bot/consent/consentMailNotifier';
 import { OutboxKick } from '../../../bot/notifications/outboxKick';
 import { t } from '../../../locales/i18n';
 import { freshCosmosDatabase, type TestDatabase } from '../../support/cosmosTestDatabase';
 import { cardText, messageIdOf, proactiveOn, RecordingMailer, TIME_ZONE } from '../../support/proactiveHarness';
 import { RecordingConnector } from '../../support/recordingConnector';
-import { MINUTE, REVIEWER, START, SettableClock, calendar, claimIn, customerOf, engineOn, newPartner, read, reconnect, refOf, value, type Engine, type Partner } from '../../claims/engineHarness';
+import {
+  MINUTE,
+  REVIEWER,
+  START,
+  SettableClock,
+  calendar,
+  claimIn,
+  customerOf,
+  engineOn,
+  newPartner,
+  read,
+  reconnect,
+  refOf,
+  value,
+  type Engine,
+  type Partner,
+} from '../../claims/engineHarness';
 
 const SETTINGS: NotificationSettings = {
   mode: 'local',
@@ -68,10 +89,26 @@ describe('scheduler and notification wiring (two instances, one Cosmos stand-in,
     const engine = await engineOn(on, { clock, optOutWindow: 'PT2M' });
     const proactive = proactiveOn(engine, connector);
     const kick = new OutboxKick({ clock, log: engine.log });
-    const lifecycle = new ClaimLifecycle({ claims: kick.watching(engine.claims), associations: engine.associations, partners: engine.partners, calendar, clock, optOutWindow: 'PT2M', log: engine.log });
+    const lifecycle = new ClaimLifecycle({
+      claims: kick.watching(engine.claims),
+      associations: engine.associations,
+      partners: engine.partners,
+      calendar,
+      clock,
+      optOutWindow: 'PT2M',
+      log: engine.log,
+    });
     const mailer = new RecordingMailer();
     const tokens = new ConsentTokens('wiring-test-signing-key-0123456789abcdef', clock);
-    const mail = new ConsentMailNotifier({ mailer, tokens, partners: engine.partners, publicUrl: 'http://localhost:3978', timeZone: TIME_ZONE, clock, log: engine.log });
+    const mail = new ConsentMailNotifier({
+      mailer,
+      tokens,
+      partners: engine.partners,
+      publicUrl: 'http://localhost:3978',
+      timeZone: TIME_ZONE,
+      clock,
+      log: engine.log,
+    });
     const timer = new ManualTimer();
     const evidenceSweeps: Date[] = [];
     const parts = composeNotifications(SETTINGS, {
@@ -107,13 +144,20 @@ describe('scheduler and notification wiring (two instances, one Cosmos stand-in,
     one = await instance(db);
     two = await instance(reconnect(db));
     partner = await newPartner(one.engine);
-    adminConversation = (await proactiveOn(one.engine, connector).reachable({ tenantId: partner.org.id, aadObjectId: partner.admin.actor.id, locale: 'ko-KR' })).conversationId;
+    adminConversation = (
+      await proactiveOn(one.engine, connector).reachable({
+        tenantId: partner.org.id,
+        aadObjectId: partner.admin.actor.id,
+        locale: 'ko-KR',
+      })
+    ).conversationId;
   });
   afterEach(async () => {
     await Promise.all([one.parts.stop(), two.parts.stop()]);
   });
 
-  const arrivedKinds = () => connector.activitiesIn(adminConversation).map((a) => String(messageIdOf(a)).split('.').pop());
+  const arrivedKinds = () =>
+    connector.activitiesIn(adminConversation).map((a) => String(messageIdOf(a)).split('.').pop());
 
   /** A claim approved by the reviewer through instance one's lifecycle (as the reviewer card does). */
   async function approved(): Promise<Claim> {
@@ -138,7 +182,9 @@ describe('scheduler and notification wiring (two instances, one Cosmos stand-in,
     await one.kick.idle();
     assert.deepEqual(arrivedKinds(), ['reviewStarted', 'approvedCustomerNotified', 'customerApproved']);
     const text = cardText(connector.activitiesIn(adminConversation).at(-1));
-    assert.ok(text.includes(t('ko-KR', 'notify.customerApproved', { name: claim.name, customer: claim.customerDomain })));
+    assert.ok(
+      text.includes(t('ko-KR', 'notify.customerApproved', { name: claim.name, customer: claim.customerDomain })),
+    );
   });
 
   it('closes the PT2M window two minutes later and the partner hears "association official" exactly once, with two schedulers', async () => {
@@ -157,7 +203,11 @@ describe('scheduler and notification wiring (two instances, one Cosmos stand-in,
     assert.equal(closed.history.filter((h) => h.event === 'windowClosed').length, 1, 'closed once');
     assert.deepEqual(arrivedKinds(), ['reviewStarted', 'approvedCustomerNotified', 'associationOfficial']);
     const official = connector.activitiesIn(adminConversation).at(-1);
-    assert.ok(cardText(official).includes(t('ko-KR', 'notify.associationOfficial', { name: claim.name, customer: claim.customerDomain })));
+    assert.ok(
+      cardText(official).includes(
+        t('ko-KR', 'notify.associationOfficial', { name: claim.name, customer: claim.customerDomain }),
+      ),
+    );
   });
 
   it('many windows closing at once across two instances: each partner message exactly once', async function () {
@@ -166,7 +216,8 @@ describe('scheduler and notification wiring (two instances, one Cosmos stand-in,
     for (let i = 0; i < 8; i += 1) claims.push(await approved());
     await Promise.all([one.kick.idle()]);
     clock.advance(2 * MINUTE);
-    for (let round = 0; round < 3; round += 1) await Promise.all([one.parts.scheduler.sweepOnce(), two.parts.scheduler.sweepOnce()]);
+    for (let round = 0; round < 3; round += 1)
+      await Promise.all([one.parts.scheduler.sweepOnce(), two.parts.scheduler.sweepOnce()]);
     await Promise.all([one.kick.idle(), two.kick.idle()]);
     const ids = connector.activitiesIn(adminConversation).map(messageIdOf);
     assert.equal(new Set(ids).size, ids.length, 'no message twice');
@@ -204,7 +255,10 @@ describe('scheduler and notification wiring (two instances, one Cosmos stand-in,
     const next = value(await two.lifecycle.approve(refOf(underReview), REVIEWER));
     two.kick.dispatchSoon(next);
     await two.kick.idle();
-    assert.ok((await read(two.engine, next.value)).value.outbox.length > 0, 'nothing delivered by the stopped instance');
+    assert.ok(
+      (await read(two.engine, next.value)).value.outbox.length > 0,
+      'nothing delivered by the stopped instance',
+    );
     assert.equal(arrivedKinds().length, before);
     await one.parts.scheduler.sweepOnce();
     assert.deepEqual((await read(two.engine, next.value)).value.outbox, []);
@@ -219,7 +273,14 @@ describe('scheduler and notification wiring (two instances, one Cosmos stand-in,
     const kick = new OutboxKick({ clock, log: one.engine.log });
     kick.attach({ dispatch: async () => Promise.reject(Object.assign(new Error('cosmos down'), { code: 503 })) });
     const claim = await claimIn(one.engine, partner, 'submitted');
-    const lifecycle = new ClaimLifecycle({ claims: kick.watching(one.engine.claims), associations: one.engine.associations, partners: one.engine.partners, calendar, clock, log: one.engine.log });
+    const lifecycle = new ClaimLifecycle({
+      claims: kick.watching(one.engine.claims),
+      associations: one.engine.associations,
+      partners: one.engine.partners,
+      calendar,
+      clock,
+      log: one.engine.log,
+    });
     value(await lifecycle.startReview(refOf(claim), REVIEWER));
     await kick.idle();
     assert.ok(one.engine.logs.some((l) => l.event === 'outbox.kickFailed' && l.facts.error === '503'));

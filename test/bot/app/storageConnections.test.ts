@@ -13,7 +13,13 @@ describe('connectStorage in local mode on stand-ins someone else runs', () => {
     const db = await freshCosmosDatabase();
     const poeContainer = `poe-${randomUUID()}`;
     const config = parseConfig(
-      { COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, STORAGE_CONNECTION_STRING: azurite.connectionString, COSMOS_DATABASE: db.databaseId, POE_CONTAINER: poeContainer },
+      {
+        COSMOS_ENDPOINT: cosmos.endpoint,
+        COSMOS_KEY: cosmos.key,
+        STORAGE_CONNECTION_STRING: azurite.connectionString,
+        COSMOS_DATABASE: db.databaseId,
+        POE_CONTAINER: poeContainer,
+      },
       { localSigningKey: () => 'k'.repeat(32) },
     );
     assert.equal(config.mode, 'local');
@@ -29,6 +35,9 @@ describe('connectStorage in local mode on stand-ins someone else runs', () => {
 
     const { resource } = await db.container('claims').item('written-by-the-app', 'p-1').read<{ id: string }>();
     assert.equal(resource?.id, 'written-by-the-app', 'the same store the test reads, still answering after close');
-    assert.equal(await BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(poeContainer).exists(), true);
+    assert.equal(
+      await BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(poeContainer).exists(),
+      true,
+    );
   });
 });

@@ -31,7 +31,10 @@ describe('consent email', () => {
     assert.equal(mail.to, 'chris@contoso.com');
     assert.equal(mail.subject, 'Fabrikam Consulting asks to be recognised as your Microsoft partner');
     assert.match(mail.text, /^Hello Chris O'Brien,/);
-    assert.match(mail.text, /Fabrikam Consulting has told Microsoft that it helped contoso\.com with these products:\n  • Exchange Online\n  • Microsoft Teams/);
+    assert.match(
+      mail.text,
+      /Fabrikam Consulting has told Microsoft that it helped contoso\.com with these products:\n  • Exchange Online\n  • Microsoft Teams/,
+    );
     assert.match(mail.text, /becomes official on March 9, 2026 at 10:00 AM PDT/);
     assert.match(mail.text, /Review and answer: https:\/\/bot\.example\.com\/consent\/v1\.abc\.def/);
     assert.match(mail.html, /<a href="https:\/\/bot\.example\.com\/consent\/v1\.abc\.def"/);
@@ -54,7 +57,13 @@ describe('consent email', () => {
   });
 
   it('escapes every value in the HTML body and keeps it as typed in the text body', () => {
-    const mail = composeConsentMail({ ...content, partnerName: HOSTILE_PARTNER, contactName: '<b>Chris</b>', customerDomain: 'a"b.com', link: 'https://bot.example.com/consent/x?a=1&b="2"' });
+    const mail = composeConsentMail({
+      ...content,
+      partnerName: HOSTILE_PARTNER,
+      contactName: '<b>Chris</b>',
+      customerDomain: 'a"b.com',
+      link: 'https://bot.example.com/consent/x?a=1&b="2"',
+    });
     assert.doesNotMatch(mail.html, /<script>|<b>Chris|a"b\.com|b="2"/);
     assert.match(mail.html, /Fabrikam &lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; &quot;Co&quot;/);
     assert.match(mail.html, /href="https:\/\/bot\.example\.com\/consent\/x\?a=1&amp;b=&quot;2&quot;"/);
@@ -87,20 +96,39 @@ describe('ConsentMailNotifier', () => {
 
   const tokens = () => new ConsentTokens('consent-mail-test-key-0123456789abcdef', engine.clock);
   const notifierWith = (mailer: Mailer) =>
-    new ConsentMailNotifier({ mailer, tokens: tokens(), partners: engine.partners, publicUrl: 'https://bot.example.com/', timeZone: 'America/Los_Angeles', clock: engine.clock, log: engine.log });
+    new ConsentMailNotifier({
+      mailer,
+      tokens: tokens(),
+      partners: engine.partners,
+      publicUrl: 'https://bot.example.com/',
+      timeZone: 'America/Los_Angeles',
+      clock: engine.clock,
+      log: engine.log,
+    });
   const consentRequestOf = (claim: Claim): OutboxMessage => {
     const message = claim.outbox.find((m) => m.kind === 'customerConsentRequest');
     assert.ok(message, 'the approval put a consent request in the outbox');
     return message;
   };
-  const mails = async () => Promise.all((await readdir(directory).catch(() => [])).map(async (file) => parseEml(await readFile(path.join(directory, file)))));
+  const mails = async () =>
+    Promise.all(
+      (await readdir(directory).catch(() => [])).map(async (file) =>
+        parseEml(await readFile(path.join(directory, file))),
+      ),
+    );
 
-  it('delivers the approval\'s consent request as an .eml to the customer contact, whose link carries a token for this claim and window', async () => {
+  it("delivers the approval's consent request as an .eml to the customer contact, whose link carries a token for this claim and window", async () => {
     await engine.partners.upsert({ ...partner.org, name: HOSTILE_PARTNER });
     const claim = await claimIn(engine, partner, 'approvedCustomerNotified');
     const mailer = new OutboxFolderMailer({ directory, from: 'CPOR <noreply@cpor.example>' });
     const notifier = notifierWith(mailer);
-    const report = await engine.dispatcher({ notifier: { deliver: (c, m) => (m.kind === 'customerConsentRequest' ? notifier.deliver(c, m) : Promise.resolve('sent')) } }).dispatch(await read(engine, claim));
+    const report = await engine
+      .dispatcher({
+        notifier: {
+          deliver: (c, m) => (m.kind === 'customerConsentRequest' ? notifier.deliver(c, m) : Promise.resolve('sent')),
+        },
+      })
+      .dispatch(await read(engine, claim));
     assert.equal(report.dead + report.retried, 0);
     const [mail, ...others] = await mails();
     assert.ok(mail);
@@ -113,8 +141,15 @@ describe('ConsentMailNotifier', () => {
     assert.ok(mail.html.includes(`href="https://bot.example.com/consent/${link}"`));
     const grant = tokens().verify(decodeURIComponent(link));
     assert.ok(grant.ok);
-    assert.deepEqual([grant.value.claimId, grant.value.partnerId, grant.value.contactEmail, grant.value.expiresAt], [claim.id, claim.partnerId, 'chris@contoso.com', claim.windowClosesAt]);
-    assert.equal((await read(engine, claim)).value.outbox.filter((m) => m.kind === 'customerConsentRequest').length, 0, 'the message was settled');
+    assert.deepEqual(
+      [grant.value.claimId, grant.value.partnerId, grant.value.contactEmail, grant.value.expiresAt],
+      [claim.id, claim.partnerId, 'chris@contoso.com', claim.windowClosesAt],
+    );
+    assert.equal(
+      (await read(engine, claim)).value.outbox.filter((m) => m.kind === 'customerConsentRequest').length,
+      0,
+      'the message was settled',
+    );
   });
 
   it('sends the same link when the outbox delivers the same message again', async () => {
@@ -136,15 +171,24 @@ describe('ConsentMailNotifier', () => {
     engine.clock.advance(30 * DAY);
     assert.equal(await notifier.deliver(claim, message), 'dead');
     assert.deepEqual(await mails(), []);
-    assert.ok(engine.logs.some((entry) => entry.event === 'consentMail.notSent' && entry.facts.reason === 'windowClosed'));
+    assert.ok(
+      engine.logs.some((entry) => entry.event === 'consentMail.notSent' && entry.facts.reason === 'windowClosed'),
+    );
   });
 
   it('gives up on an address the server refuses for good, and retries any other failure', async () => {
     const claim = await claimIn(engine, partner, 'approvedCustomerNotified');
     const message = consentRequestOf(claim);
     assert.equal(await notifierWith(new FailingMailer(new MailRejected(550))).deliver(claim, message), 'dead');
-    assert.equal(await notifierWith(new FailingMailer(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNECTION' }))).deliver(claim, message), 'retry');
-    const failures = engine.logs.filter((entry) => entry.event === 'consentMail.failed').map((entry) => entry.facts.error);
+    assert.equal(
+      await notifierWith(
+        new FailingMailer(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNECTION' })),
+      ).deliver(claim, message),
+      'retry',
+    );
+    const failures = engine.logs
+      .filter((entry) => entry.event === 'consentMail.failed')
+      .map((entry) => entry.facts.error);
     assert.deepEqual(failures, ['mailRejected', 'ECONNECTION']);
     assert.ok(!JSON.stringify(engine.logs).includes('chris@contoso.com'), 'no address in the logs');
   });

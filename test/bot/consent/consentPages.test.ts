@@ -15,7 +15,10 @@ describe('consent pages', () => {
   });
 
   it('escape message text and offer the language switch', () => {
-    const html = consentMessagePage({ locale: 'en-US', nonce: 'n0' }, { title: '<i>t</i>', paragraphs: ['a & <b>'], tone: 'bad' });
+    const html = consentMessagePage(
+      { locale: 'en-US', nonce: 'n0' },
+      { title: '<i>t</i>', paragraphs: ['a & <b>'], tone: 'bad' },
+    );
     assert.ok(html.includes('&lt;i&gt;t&lt;/i&gt;') && html.includes('a &amp; &lt;b&gt;'));
     assert.doesNotMatch(html, /<i>|<b>/);
     assert.match(html, /<a href="\?lang=ko-KR" lang="ko"/);
@@ -25,7 +28,10 @@ describe('consent pages', () => {
 
   it('keep a card value from ending the data block or the page (the card JSON is parsed back unchanged)', () => {
     const hostile = '</script><script>alert(1)</script><!--';
-    const html = consentCardPage({ locale: 'en-US', nonce: 'n1' }, { card: { type: 'AdaptiveCard', body: [{ type: 'TextRun', text: hostile }] }, csrf: '"><x' });
+    const html = consentCardPage(
+      { locale: 'en-US', nonce: 'n1' },
+      { card: { type: 'AdaptiveCard', body: [{ type: 'TextRun', text: hostile }] }, csrf: '"><x' },
+    );
     assert.equal((html.match(/<\/script>/g) ?? []).length, 3, 'only our three script elements close');
     const data = /<script type="application\/json" id="consent-card">([^<]*)<\/script>/.exec(html)?.[1] ?? '';
     assert.equal((JSON.parse(data) as { body: { text: string }[] }).body[0]?.text, hostile);
@@ -39,7 +45,9 @@ describe('html helpers', () => {
     fc.assert(
       fc.property(fc.string(), (text) => {
         const escaped = escapeHtml(text);
-        return !/[<>"']/.test(escaped) && escaped.replace(/&(amp|lt|gt|quot|#39);/g, '') === text.replace(/[&<>"']/g, '');
+        return (
+          !/[<>"']/.test(escaped) && escaped.replace(/&(amp|lt|gt|quot|#39);/g, '') === text.replace(/[&<>"']/g, '')
+        );
       }),
     );
   });

@@ -3,7 +3,17 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { ConsentTokens } from '../../../claims/consentToken';
 import type { Claim } from '../../../claims/model';
-import { DAY, claimIn, customerOf, read, refOf, useEngine, value, type Engine, type Partner } from '../../claims/engineHarness';
+import {
+  DAY,
+  claimIn,
+  customerOf,
+  read,
+  refOf,
+  useEngine,
+  value,
+  type Engine,
+  type Partner,
+} from '../../claims/engineHarness';
 import { SIGNING_KEY, startConsentApp, type ConsentApp } from '../../support/consentApp';
 
 interface Page {
@@ -23,7 +33,8 @@ async function fetchPage(url: string, init: RequestInit = {}): Promise<Page> {
   return { status: response.status, html: await response.text(), headers: response.headers };
 }
 
-const customerDecisions = (claim: Claim) => claim.history.filter((h) => h.event === 'customerApprove' || h.event === 'customerOptOut');
+const customerDecisions = (claim: Claim) =>
+  claim.history.filter((h) => h.event === 'customerApprove' || h.event === 'customerOptOut');
 
 describe('consent page routes', () => {
   let engine: Engine;
@@ -79,9 +90,17 @@ describe('consent page routes', () => {
       assert.equal(page.headers.get('x-frame-options'), 'DENY');
       assert.equal(page.headers.get('cache-control'), 'no-store');
       assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
-      assert.match(page.headers.get('set-cookie') ?? '', /^consent_[\w-]{16}=[\w-]+; Path=\/consent; Max-Age=3600; HttpOnly; SameSite=Strict$/);
+      assert.match(
+        page.headers.get('set-cookie') ?? '',
+        /^consent_[\w-]{16}=[\w-]+; Path=\/consent; Max-Age=3600; HttpOnly; SameSite=Strict$/,
+      );
       const scripts = [...page.html.matchAll(/<script([^>]*)>/g)].map((m) => m[1] ?? '');
-      assert.deepEqual(scripts.filter((attrs) => !attrs.includes('application/json')).map((attrs) => attrs.includes(`nonce="${nonce}"`)), [true, true]);
+      assert.deepEqual(
+        scripts
+          .filter((attrs) => !attrs.includes('application/json'))
+          .map((attrs) => attrs.includes(`nonce="${nonce}"`)),
+        [true, true],
+      );
       assert.ok(page.html.includes('src="/static/adaptivecards.js"'));
       assert.doesNotMatch(page.html, /https?:\/\/(?!adaptivecards\.io\/schemas)/, 'nothing loads from elsewhere');
     });
@@ -92,10 +111,13 @@ describe('consent page routes', () => {
       const page = await open(token);
       const json = /<script type="application\/json" id="consent-card">([^<]*)<\/script>/.exec(page.html)?.[1] ?? '';
       const card = JSON.parse(json) as { actions: { type: string; verb: string; data: Record<string, string> }[] };
-      assert.deepEqual(card.actions.map((a) => [a.type, a.verb, a.data.token, a.data.claimId]), [
-        ['Action.Execute', 'customerApprove', token, claim.id],
-        ['Action.Execute', 'customerOptOut', token, claim.id],
-      ]);
+      assert.deepEqual(
+        card.actions.map((a) => [a.type, a.verb, a.data.token, a.data.claimId]),
+        [
+          ['Action.Execute', 'customerApprove', token, claim.id],
+          ['Action.Execute', 'customerOptOut', token, claim.id],
+        ],
+      );
       assert.match(json, /Fabrikam Consulting has asked Microsoft/);
       assert.match(json, /Exchange Online/);
     });
@@ -121,7 +143,7 @@ describe('consent page routes', () => {
       assert.ok(body.equals(readFileSync(require.resolve('adaptivecards/dist/adaptivecards.min.js'))));
     });
 
-    it('speaks the browser\'s language, and the page\'s language switch wins', async () => {
+    it("speaks the browser's language, and the page's language switch wins", async () => {
       const claim = await awaitingCustomer();
       const token = app.tokenFor(claim);
       const korean = await open(token, { 'accept-language': 'fr-FR;q=0.9, ko-KR;q=0.8, en;q=0.5' });
@@ -146,7 +168,10 @@ describe('consent page routes', () => {
       const after = (await read(engine, claim)).value;
       assert.equal(after.status, 'associated');
       const decisions = customerDecisions(after);
-      assert.deepEqual(decisions.map((h) => [h.event, h.actor.role, h.actor.id]), [['customerApprove', 'customer', 'chris@contoso.com']]);
+      assert.deepEqual(
+        decisions.map((h) => [h.event, h.actor.role, h.actor.id]),
+        [['customerApprove', 'customer', 'chris@contoso.com']],
+      );
       const grant = app.tokens.verify(token);
       assert.ok(grant.ok);
       assert.equal((await app.nonces.find(grant.value.nonce))?.decision, 'approve');
@@ -187,7 +212,10 @@ describe('consent page routes', () => {
       assert.match(replay.html, /opted out of this association on .*The answer can&#39;t be changed\./);
       const after = (await read(engine, claim)).value;
       assert.equal(after.status, 'rejected');
-      assert.deepEqual(customerDecisions(after).map((h) => h.event), ['customerOptOut']);
+      assert.deepEqual(
+        customerDecisions(after).map((h) => h.event),
+        ['customerOptOut'],
+      );
     });
 
     it('after the answer, opening the link shows it was used and offers no card', async () => {
@@ -213,7 +241,7 @@ describe('consent page routes', () => {
       assert.equal((await read(engine, claim)).value.status, 'associated');
     });
 
-    it('refuses an answer without the CSRF token, with another page\'s token, or without the cookie (403), recording nothing', async () => {
+    it("refuses an answer without the CSRF token, with another page's token, or without the cookie (403), recording nothing", async () => {
       const claim = await awaitingCustomer();
       const token = app.tokenFor(claim);
       const page = await open(token);
@@ -235,13 +263,17 @@ describe('consent page routes', () => {
       const token = app.tokenFor(claim);
       const page = await open(token);
       assert.equal((await answer(token, { csrf: page.csrf, verb: 'approve' }, page.cookie)).status, 400);
-      const big = await answer(token, { csrf: page.csrf, verb: 'customerOptOut', padding: 'x'.repeat(10_000) }, page.cookie);
+      const big = await answer(
+        token,
+        { csrf: page.csrf, verb: 'customerOptOut', padding: 'x'.repeat(10_000) },
+        page.cookie,
+      );
       assert.equal(big.status, 413);
       assert.match(big.headers.get('content-type') ?? '', /^text\/html/);
       assert.equal((await read(engine, claim)).value.status, 'approvedCustomerNotified');
     });
 
-    it('answers in the page\'s language', async () => {
+    it("answers in the page's language", async () => {
       const claim = await awaitingCustomer();
       const token = app.tokenFor(claim);
       const page = await open(token, { 'accept-language': 'ja' });
@@ -255,19 +287,29 @@ describe('consent page routes', () => {
     it('carry no personal data, and answer like the old links: the server looks up claim, contact and window', async () => {
       const claim = await awaitingCustomer();
       const token = await app.grantTokenFor(claim);
-      const readable = token.split('.').map((part) => Buffer.from(part, 'base64url').toString('latin1')).join(' ');
+      const readable = token
+        .split('.')
+        .map((part) => Buffer.from(part, 'base64url').toString('latin1'))
+        .join(' ');
       for (const secret of [claim.customerContact?.email ?? '@', claim.id, claim.partnerId, claim.customerDomain]) {
         assert.ok(!token.includes(secret) && !readable.includes(secret), `${secret} is not in the link`);
       }
       assert.equal(await app.grantTokenFor(claim), token, 'a re-sent message carries the same link');
       const page = await openAndAnswer(token, 'customerApprove');
       assert.equal(page.status, 200, page.html);
-      assert.deepEqual(customerDecisions((await read(engine, claim)).value).map((h) => h.event), ['customerApprove']);
+      assert.deepEqual(
+        customerDecisions((await read(engine, claim)).value).map((h) => h.event),
+        ['customerApprove'],
+      );
     });
 
     it('keep old (v1) links of open windows working, and refuse a v2 id nobody issued or a forged signature', async () => {
       const claim = await awaitingCustomer();
-      assert.equal((await openAndAnswer(app.tokenFor(claim), 'customerOptOut')).status, 200, 'a link sent before grant ids');
+      assert.equal(
+        (await openAndAnswer(app.tokenFor(claim), 'customerOptOut')).status,
+        200,
+        'a link sent before grant ids',
+      );
       const unissued = app.tokens.grantToken('AAAAAAAAAAAAAAAAAAAAAA');
       assert.equal((await fetchPage(link(unissued))).status, 400);
       const genuine = await app.grantTokenFor(await awaitingCustomer());
@@ -307,7 +349,12 @@ describe('consent page routes', () => {
 
     it('forged with another key: 403', async () => {
       const claim = await awaitingCustomer();
-      const forged = new ConsentTokens(`${SIGNING_KEY}-attacker`, engine.clock).issue({ claimId: claim.id, partnerId: claim.partnerId, contactEmail: 'chris@contoso.com', expiresAt: claim.windowClosesAt ?? '' });
+      const forged = new ConsentTokens(`${SIGNING_KEY}-attacker`, engine.clock).issue({
+        claimId: claim.id,
+        partnerId: claim.partnerId,
+        contactEmail: 'chris@contoso.com',
+        expiresAt: claim.windowClosesAt ?? '',
+      });
       await assertRefused(forged, 403, /This link isn&#39;t valid/, claim);
     });
 
@@ -315,7 +362,9 @@ describe('consent page routes', () => {
       const claim = await awaitingCustomer();
       const [version, payload, signature] = app.tokenFor(claim).split('.');
       const grant = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as Record<string, string>;
-      const altered = Buffer.from(JSON.stringify({ ...grant, expiresAt: '2099-01-01T00:00:00.000Z' })).toString('base64url');
+      const altered = Buffer.from(JSON.stringify({ ...grant, expiresAt: '2099-01-01T00:00:00.000Z' })).toString(
+        'base64url',
+      );
       await assertRefused(`${version}.${altered}.${signature}`, 403, /This link isn&#39;t valid/, claim);
     });
 
@@ -326,12 +375,22 @@ describe('consent page routes', () => {
 
     it('genuine but for another contact than the claim names: 410', async () => {
       const claim = await awaitingCustomer();
-      const token = app.tokens.issue({ claimId: claim.id, partnerId: claim.partnerId, contactEmail: 'someone.else@contoso.com', expiresAt: claim.windowClosesAt ?? '' });
+      const token = app.tokens.issue({
+        claimId: claim.id,
+        partnerId: claim.partnerId,
+        contactEmail: 'someone.else@contoso.com',
+        expiresAt: claim.windowClosesAt ?? '',
+      });
       await assertRefused(token, 410, /no longer valid/, claim);
     });
 
     it('genuine but for a claim that does not exist: 404', async () => {
-      const token = app.tokens.issue({ claimId: 'no-such-claim', partnerId: partner.org.id, contactEmail: 'chris@contoso.com', expiresAt: new Date(engine.clock.now().getTime() + DAY) });
+      const token = app.tokens.issue({
+        claimId: 'no-such-claim',
+        partnerId: partner.org.id,
+        contactEmail: 'chris@contoso.com',
+        expiresAt: new Date(engine.clock.now().getTime() + DAY),
+      });
       await assertRefused(token, 404, /can&#39;t find the request/);
     });
 
@@ -378,7 +437,11 @@ describe('consent page routes when storage fails', () => {
 
   it('answers 503 with a page asking to try again, and no stack trace', async () => {
     const claim = await claimIn(engine, partner, 'approvedCustomerNotified');
-    const app = await startConsentApp(engine, { claims: () => ({ get: () => Promise.reject(Object.assign(new Error('socket hang up at /secret/path'), { code: 'ECONNRESET' })) }) });
+    const app = await startConsentApp(engine, {
+      claims: () => ({
+        get: () => Promise.reject(Object.assign(new Error('socket hang up at /secret/path'), { code: 'ECONNRESET' })),
+      }),
+    });
     try {
       const page = await fetchPage(`${app.url}/consent/${app.tokenFor(claim)}`);
       assert.equal(page.status, 503);

@@ -13,7 +13,20 @@ import { OutboxKick } from '../../../bot/notifications/outboxKick';
 import { formatConsentDeadline } from '../../../cards/consentCard';
 import { t, type Locale } from '../../../locales/i18n';
 import { CosmosConsentNonceStore } from '../../../storage/consentNonceStore';
-import { DAY, START, SettableClock, claimIn, customerOf, engineOn, newPartner, read, refOf, value, type Engine, type Partner } from '../../claims/engineHarness';
+import {
+  DAY,
+  START,
+  SettableClock,
+  claimIn,
+  customerOf,
+  engineOn,
+  newPartner,
+  read,
+  refOf,
+  value,
+  type Engine,
+  type Partner,
+} from '../../claims/engineHarness';
 import { botHarness, type Harness } from '../../support/botHarness';
 import { cardText, proactiveOn, RecordingMailer, TIME_ZONE, type Proactive } from '../../support/proactiveHarness';
 import { RecordingConnector } from '../../support/recordingConnector';
@@ -65,9 +78,24 @@ describe('the customer consent card in Teams', () => {
     nonces = new CosmosConsentNonceStore(h.db.container('consentNonces'), { clock });
     // As composed for the app: links name a grant id, the grant kept in consentNonces.
     grants = new CosmosConsentGrantStore(h.db.container('consentNonces'), clock);
-    const mail = new ConsentMailNotifier({ mailer, tokens, grants, partners: engine.partners, publicUrl: 'https://bot.example.com', timeZone: TIME_ZONE, clock, log: engine.log });
+    const mail = new ConsentMailNotifier({
+      mailer,
+      tokens,
+      grants,
+      partners: engine.partners,
+      publicUrl: 'https://bot.example.com',
+      timeZone: TIME_ZONE,
+      clock,
+      log: engine.log,
+    });
     parts = composeNotifications(
-      { mode: 'local', bot: { appId: '', appType: 'SingleTenant', tenantId: '' }, calendar: { country: 'US', timeZone: TIME_ZONE }, schedulerIntervalSeconds: 30, optOutWindow: { kind: 'businessDays', days: 5, spec: '5' } },
+      {
+        mode: 'local',
+        bot: { appId: '', appType: 'SingleTenant', tenantId: '' },
+        calendar: { country: 'US', timeZone: TIME_ZONE },
+        schedulerIntervalSeconds: 30,
+        optOutWindow: { kind: 'businessDays', days: 5, spec: '5' },
+      },
       {
         claims: engine.claims,
         associations: engine.associations,
@@ -95,11 +123,21 @@ describe('the customer consent card in Teams', () => {
   /** An approved claim whose customer contact uses Teams (with the bot) in the customer's tenant. */
   async function approvedWithCustomerInTeams(locale: Locale = 'en-US', reach = true): Promise<Customer> {
     const email = `chris-${randomUUID()}@contoso.com`;
-    const claim = await claimIn(engine, partner, 'approvedCustomerNotified', { customerContact: { name: 'Chris Customer', title: 'CIO', email } });
+    const claim = await claimIn(engine, partner, 'approvedCustomerNotified', {
+      customerContact: { name: 'Chris Customer', title: 'CIO', email },
+    });
     const user = { id: `29:${randomUUID()}`, aadObjectId: `aad-customer-${randomUUID()}`, name: 'Chris Customer' };
     profileEmails.set(user.aadObjectId, email.toUpperCase());
-    const stored = reach ? await proactive.reachable({ tenantId: claim.customerTenantId, aadObjectId: user.aadObjectId, email, locale }) : undefined;
-    return { claim, email, user, tenantId: claim.customerTenantId, conversationId: stored?.conversationId ?? `a:${randomUUID()}` };
+    const stored = reach
+      ? await proactive.reachable({ tenantId: claim.customerTenantId, aadObjectId: user.aadObjectId, email, locale })
+      : undefined;
+    return {
+      claim,
+      email,
+      user,
+      tenantId: claim.customerTenantId,
+      conversationId: stored?.conversationId ?? `a:${randomUUID()}`,
+    };
   }
 
   const deliver = async (claim: Claim) => parts.dispatcher.dispatch(await read(engine, claim));
@@ -115,14 +153,28 @@ describe('the customer consent card in Teams', () => {
   function receivedCard(customer: Customer): { content: Record<string, unknown>; data: Record<string, unknown> } {
     const arrived = connector.activitiesIn(customer.conversationId);
     assert.equal(arrived.length, 1, 'one consent card');
-    const content = ((arrived[0]?.attachments as { content: Record<string, unknown> }[] | undefined)?.[0]?.content) ?? assert.fail('no card');
+    const content =
+      (arrived[0]?.attachments as { content: Record<string, unknown> }[] | undefined)?.[0]?.content ??
+      assert.fail('no card');
     const actions = content.actions as { type: string; verb: string; data: Record<string, unknown> }[];
-    assert.deepEqual(actions.map((a) => [a.type, a.verb]), [['Action.Execute', 'customerApprove'], ['Action.Execute', 'customerOptOut']]);
+    assert.deepEqual(
+      actions.map((a) => [a.type, a.verb]),
+      [
+        ['Action.Execute', 'customerApprove'],
+        ['Action.Execute', 'customerOptOut'],
+      ],
+    );
     return { content, data: actions[0]?.data ?? {} };
   }
 
   /** Presses a card button as a Teams user, through the composed bot. */
-  async function click(as: Customer['user'], tenantId: string, verb: string, data: Record<string, unknown>, locale: Locale = 'en-US'): Promise<InvokeAnswer> {
+  async function click(
+    as: Customer['user'],
+    tenantId: string,
+    verb: string,
+    data: Record<string, unknown>,
+    locale: Locale = 'en-US',
+  ): Promise<InvokeAnswer> {
     const adapter = new TestAdapter((context) => bot.run(context));
     await adapter.processActivity({
       type: 'invoke',
@@ -149,14 +201,20 @@ describe('the customer consent card in Teams', () => {
     return { ...customer, data: receivedCard(customer).data };
   }
 
-  it('sends the card to a customer the bot can reach, in their language, next to the email and with the email link\'s token', async () => {
+  it("sends the card to a customer the bot can reach, in their language, next to the email and with the email link's token", async () => {
     const customer = await approvedWithCustomerInTeams('ko-KR');
     const report = await deliver(customer.claim);
     assert.equal(report.retried, 0);
     const { content, data } = receivedCard(customer);
     const text = cardText({ attachments: [{ content }] });
     assert.ok(text.includes(t('ko-KR', 'consent.card.title')));
-    assert.ok(text.includes(t('ko-KR', 'consent.card.closes', { date: formatConsentDeadline('ko-KR', customer.claim.windowClosesAt ?? '', TIME_ZONE) })));
+    assert.ok(
+      text.includes(
+        t('ko-KR', 'consent.card.closes', {
+          date: formatConsentDeadline('ko-KR', customer.claim.windowClosesAt ?? '', TIME_ZONE),
+        }),
+      ),
+    );
     assert.equal(data.claimId, customer.claim.id);
     const [mail, ...more] = mailer.sent;
     assert.deepEqual(more, []);
@@ -170,17 +228,28 @@ describe('the customer consent card in Teams', () => {
     assert.equal((await deliver(unknown.claim)).retried, 0);
     assert.equal((await read(engine, unknown.claim)).value.outbox.length, 0, 'the request counted as sent by email');
     const elsewhere = await approvedWithCustomerInTeams('en-US', false);
-    const stranger = await proactive.reachable({ tenantId: `other-${randomUUID()}`, aadObjectId: `aad-${randomUUID()}`, email: elsewhere.email });
+    const stranger = await proactive.reachable({
+      tenantId: `other-${randomUUID()}`,
+      aadObjectId: `aad-${randomUUID()}`,
+      email: elsewhere.email,
+    });
     await deliver(elsewhere.claim);
     assert.deepEqual(connector.activitiesIn(stranger.conversationId), []);
     assert.equal(mailer.sent.length, 2);
-    assert.deepEqual(connector.received.filter((r) => JSON.stringify(r.activity).includes('customerApprove')), []);
+    assert.deepEqual(
+      connector.received.filter((r) => JSON.stringify(r.activity).includes('customerApprove')),
+      [],
+    );
   });
 
   it('reaches the customer contact even when the same address chatted with the bot later from another tenant', async () => {
     const customer = await approvedWithCustomerInTeams('ko-KR');
     clock.advance(60_000);
-    const stranger = await proactive.reachable({ tenantId: `other-${randomUUID()}`, aadObjectId: `aad-${randomUUID()}`, email: customer.email });
+    const stranger = await proactive.reachable({
+      tenantId: `other-${randomUUID()}`,
+      aadObjectId: `aad-${randomUUID()}`,
+      email: customer.email,
+    });
     await deliver(customer.claim);
     receivedCard(customer);
     assert.deepEqual(connector.activitiesIn(stranger.conversationId), []);
@@ -197,15 +266,22 @@ describe('the customer consent card in Teams', () => {
     const claim = (await read(engine, customer.claim)).value;
     assert.equal(claim.status, 'associated');
     const decided = claim.history.at(-1);
-    assert.deepEqual([decided?.event, decided?.actor.role, decided?.actor.id], ['customerApprove', 'customer', customer.email]);
+    assert.deepEqual(
+      [decided?.event, decided?.actor.role, decided?.actor.id],
+      ['customerApprove', 'customer', customer.email],
+    );
     const nonce = await nonceOf(String(customer.data.token));
     assert.equal((await nonces.find(nonce))?.decision, 'approve', 'the email link shows the answer now');
     await deliver(claim);
     const told = connector.activitiesIn(admin.conversationId).map((a) => cardText(a));
-    assert.ok(told.some((text) => text.includes(t('en-US', 'notify.customerApproved', { name: claim.name, customer: claim.customerDomain }))));
+    assert.ok(
+      told.some((text) =>
+        text.includes(t('en-US', 'notify.customerApproved', { name: claim.name, customer: claim.customerDomain })),
+      ),
+    );
   });
 
-  it('Opt out: rejected as customer declined, the holds released, in the clicker\'s language', async () => {
+  it("Opt out: rejected as customer declined, the holds released, in the clicker's language", async () => {
     const customer = await sentCard('ja-JP');
     const held = (await read(engine, customer.claim)).value.heldKeys;
     assert.ok(held.length > 0);
@@ -231,7 +307,7 @@ describe('the customer consent card in Teams', () => {
     assert.equal(await nonces.find(await nonceOf(String(customer.data.token))), undefined, 'the link still works');
   });
 
-  it('refuses the contact\'s address when it signs in from another tenant', async () => {
+  it("refuses the contact's address when it signs in from another tenant", async () => {
     const customer = await sentCard();
     const answer = await click(customer.user, `other-${randomUUID()}`, 'customerApprove', customer.data);
     assert.equal(answer.status, 403);
@@ -270,13 +346,32 @@ describe('the customer consent card in Teams', () => {
   it('refuses forged, altered and damaged tokens without recording anything', async () => {
     const customer = await sentCard();
     const token = String(customer.data.token);
-    const forged = new ConsentTokens('another-signing-key-0123456789abcdefgh', clock).issue({ claimId: customer.claim.id, partnerId: customer.claim.partnerId, contactEmail: customer.email, expiresAt: customer.claim.windowClosesAt ?? '' });
+    const forged = new ConsentTokens('another-signing-key-0123456789abcdefgh', clock).issue({
+      claimId: customer.claim.id,
+      partnerId: customer.claim.partnerId,
+      contactEmail: customer.email,
+      expiresAt: customer.claim.windowClosesAt ?? '',
+    });
     const [version, payload, signature] = token.split('.');
     const altered = `${version}.${payload}.${signature?.startsWith('A') ? 'B' : 'A'}${signature?.slice(1)}`;
-    assert.equal((await click(customer.user, customer.tenantId, 'customerApprove', { ...customer.data, token: forged })).status, 403);
-    assert.equal((await click(customer.user, customer.tenantId, 'customerApprove', { ...customer.data, token: altered })).status, 403);
-    assert.equal((await click(customer.user, customer.tenantId, 'customerApprove', { ...customer.data, token: 'nonsense' })).status, 400);
-    assert.equal((await click(customer.user, customer.tenantId, 'customerApprove', { claimId: customer.claim.id })).status, 400, 'no token at all');
+    assert.equal(
+      (await click(customer.user, customer.tenantId, 'customerApprove', { ...customer.data, token: forged })).status,
+      403,
+    );
+    assert.equal(
+      (await click(customer.user, customer.tenantId, 'customerApprove', { ...customer.data, token: altered })).status,
+      403,
+    );
+    assert.equal(
+      (await click(customer.user, customer.tenantId, 'customerApprove', { ...customer.data, token: 'nonsense' }))
+        .status,
+      400,
+    );
+    assert.equal(
+      (await click(customer.user, customer.tenantId, 'customerApprove', { claimId: customer.claim.id })).status,
+      400,
+      'no token at all',
+    );
     assert.equal((await read(engine, customer.claim)).value.status, 'approvedCustomerNotified');
   });
 
@@ -285,14 +380,23 @@ describe('the customer consent card in Teams', () => {
     clock.advance(30 * DAY);
     const answer = await click(customer.user, customer.tenantId, 'customerOptOut', customer.data, 'ko-KR');
     assert.equal(answer.status, 200);
-    assert.ok(outcomeText(answer).includes(t('ko-KR', 'consent.errors.expired', { date: formatConsentDeadline('ko-KR', customer.claim.windowClosesAt ?? '', TIME_ZONE) })));
+    assert.ok(
+      outcomeText(answer).includes(
+        t('ko-KR', 'consent.errors.expired', {
+          date: formatConsentDeadline('ko-KR', customer.claim.windowClosesAt ?? '', TIME_ZONE),
+        }),
+      ),
+    );
     assert.equal((await read(engine, customer.claim)).value.status, 'approvedCustomerNotified');
   });
 
   it('a card from before a new approval (another window) is superseded', async () => {
     const customer = await sentCard();
     const stored = await read(engine, customer.claim);
-    await engine.claims.replace({ ...stored.value, windowClosesAt: new Date(Date.parse(stored.value.windowClosesAt ?? '') + DAY).toISOString() }, stored.etag);
+    await engine.claims.replace(
+      { ...stored.value, windowClosesAt: new Date(Date.parse(stored.value.windowClosesAt ?? '') + DAY).toISOString() },
+      stored.etag,
+    );
     const answer = await click(customer.user, customer.tenantId, 'customerApprove', customer.data);
     assert.ok(outcomeText(answer).includes(t('en-US', 'consent.errors.superseded')));
     assert.equal((await read(engine, customer.claim)).value.status, 'approvedCustomerNotified');
@@ -318,7 +422,11 @@ describe('CompositeNotifier routing of the consent request', () => {
     for (const card of ['sent', 'dead', 'retry'] as const) {
       const mail = counting('sent');
       const teams = counting(card);
-      const composite = new CompositeNotifier({ consentMail: mail.notifier, consentCard: teams.notifier, partner: counting('sent').notifier });
+      const composite = new CompositeNotifier({
+        consentMail: mail.notifier,
+        consentCard: teams.notifier,
+        partner: counting('sent').notifier,
+      });
       assert.equal(await composite.deliver(claim, message('customerConsentRequest')), 'sent', card);
       assert.deepEqual(teams.calls, ['customerConsentRequest']);
     }
@@ -326,25 +434,60 @@ describe('CompositeNotifier routing of the consent request', () => {
 
   it('email to retry: retry, and no card yet (it goes with the email, once)', async () => {
     const teams = counting('sent');
-    const composite = new CompositeNotifier({ consentMail: counting('retry').notifier, consentCard: teams.notifier, partner: counting('sent').notifier });
+    const composite = new CompositeNotifier({
+      consentMail: counting('retry').notifier,
+      consentCard: teams.notifier,
+      partner: counting('sent').notifier,
+    });
     assert.equal(await composite.deliver(claim, message('customerConsentRequest')), 'retry');
     assert.deepEqual(teams.calls, []);
   });
 
   it('email impossible: the card alone decides (sent, retry, or dead)', async () => {
-    for (const [card, expected] of [['sent', 'sent'], ['retry', 'retry'], ['dead', 'dead']] as const) {
-      const composite = new CompositeNotifier({ consentMail: counting('dead').notifier, consentCard: counting(card).notifier, partner: counting('sent').notifier });
+    for (const [card, expected] of [
+      ['sent', 'sent'],
+      ['retry', 'retry'],
+      ['dead', 'dead'],
+    ] as const) {
+      const composite = new CompositeNotifier({
+        consentMail: counting('dead').notifier,
+        consentCard: counting(card).notifier,
+        partner: counting('sent').notifier,
+      });
       assert.equal(await composite.deliver(claim, message('customerConsentRequest')), expected);
     }
-    const throwing = new CompositeNotifier({ consentMail: counting('sent').notifier, consentCard: counting(() => { throw new Error('store down'); }).notifier, partner: counting('sent').notifier });
-    assert.equal(await throwing.deliver(claim, message('customerConsentRequest')), 'sent', 'a throwing card route does not fail a sent email');
+    const throwing = new CompositeNotifier({
+      consentMail: counting('sent').notifier,
+      consentCard: counting(() => {
+        throw new Error('store down');
+      }).notifier,
+      partner: counting('sent').notifier,
+    });
+    assert.equal(
+      await throwing.deliver(claim, message('customerConsentRequest')),
+      'sent',
+      'a throwing card route does not fail a sent email',
+    );
   });
 
   it('routes every partner kind to the partner notifier, and nothing else', async () => {
     const partner = counting('sent');
     const mail = counting('sent');
-    const composite = new CompositeNotifier({ consentMail: mail.notifier, consentCard: counting('sent').notifier, partner: partner.notifier });
-    for (const kind of ['reviewStarted', 'infoRequested', 'approvedCustomerNotified', 'customerApproved', 'customerOptedOut', 'associationOfficial', 'rejected', 'disputeOutcome']) {
+    const composite = new CompositeNotifier({
+      consentMail: mail.notifier,
+      consentCard: counting('sent').notifier,
+      partner: partner.notifier,
+    });
+    for (const kind of [
+      'reviewStarted',
+      'infoRequested',
+      'approvedCustomerNotified',
+      'customerApproved',
+      'customerOptedOut',
+      'associationOfficial',
+      'rejected',
+      'disputeOutcome',
+    ]) {
       assert.equal(await composite.deliver(claim, message(kind)), 'sent');
     }
     assert.equal(await composite.deliver(claim, message('somethingNew')), 'dead');

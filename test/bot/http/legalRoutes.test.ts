@@ -92,7 +92,19 @@ describe('privacy and terms pages', () => {
 
   it('the privacy page says what is stored, where, who sees it, retention, no sale, and whom to ask', () => {
     const html = legalPageHtml('privacy', 'en-US');
-    for (const words of ['Cosmos DB', 'Blob', 'Proof of execution', 'Conversation references', 'History', 'Reviewers', 'customer contact', 'not sold', 'advertising', 'deletes', 'operator']) {
+    for (const words of [
+      'Cosmos DB',
+      'Blob',
+      'Proof of execution',
+      'Conversation references',
+      'History',
+      'Reviewers',
+      'customer contact',
+      'not sold',
+      'advertising',
+      'deletes',
+      'operator',
+    ]) {
       assert.ok(html.includes(words), words);
     }
   });

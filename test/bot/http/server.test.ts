@@ -24,7 +24,8 @@ const WITH_AUTH: BotIdentity = {
 class LogSink extends Writable {
   readonly lines: Record<string, unknown>[] = [];
   override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) this.lines.push(JSON.parse(line) as Record<string, unknown>);
+    for (const line of chunk.toString().split('\n').filter(Boolean))
+      this.lines.push(JSON.parse(line) as Record<string, unknown>);
     done();
   }
 }
@@ -48,7 +49,9 @@ function activity(overrides: Record<string, unknown> = {}): Record<string, unkno
 function storageProbes(): HealthProbe[] {
   const { cosmos, azurite } = standIns();
   const cosmosClient = createCosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key });
-  const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient('healthz-probe');
+  const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(
+    'healthz-probe',
+  );
   return [
     { name: 'cosmos', check: (abortSignal) => cosmosClient.getDatabaseAccount({ abortSignal }) },
     { name: 'blob', check: (abortSignal) => container.exists({ abortSignal }) },
@@ -61,7 +64,15 @@ interface Running {
   logs: LogSink;
 }
 
-async function start(options: { identity?: BotIdentity; bot?: TurnHandler; health?: HealthProbe[]; publicUrl?: string; maxBodyBytes?: number } = {}): Promise<Running> {
+async function start(
+  options: {
+    identity?: BotIdentity;
+    bot?: TurnHandler;
+    health?: HealthProbe[];
+    publicUrl?: string;
+    maxBodyBytes?: number;
+  } = {},
+): Promise<Running> {
   const logs = new LogSink();
   const logger = createLogger('debug', logs);
   const adapter = createAdapter(options.identity ?? NO_AUTH, { logger, telemetry: noTelemetry });
@@ -79,7 +90,11 @@ async function start(options: { identity?: BotIdentity; bot?: TurnHandler; healt
 }
 
 function postActivity(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return fetch(`${url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 const SPY_REPLY = 'spy bot ran';
@@ -105,7 +120,10 @@ describe('bot/http/server', () => {
     const response = await postActivity(running.url, activity());
     assert.equal(response.status, 200);
     const body = (await response.json()) as { activities: { type: string; text: string }[] };
-    assert.deepEqual(body.activities.map((a) => a.text), [SPY_REPLY]);
+    assert.deepEqual(
+      body.activities.map((a) => a.text),
+      [SPY_REPLY],
+    );
   });
 
   it('logs each turn with a correlation id and ids only, never the message text or names', async () => {
@@ -137,12 +155,17 @@ describe('bot/http/server', () => {
     await stopped.close();
     const deadCosmos = createCosmosClient({ endpoint: stopped.endpoint, key: stopped.key });
     const health = storageProbes().map((probe) =>
-      probe.name === 'cosmos' ? { name: 'cosmos', check: (abortSignal: AbortSignal) => deadCosmos.getDatabaseAccount({ abortSignal }) } : probe,
+      probe.name === 'cosmos'
+        ? { name: 'cosmos', check: (abortSignal: AbortSignal) => deadCosmos.getDatabaseAccount({ abortSignal }) }
+        : probe,
     );
     running = await start({ health });
     const response = await fetch(`${running.url}/healthz`);
     assert.equal(response.status, 503);
-    const report = (await response.json()) as { status: string; checks: Record<string, { ok: boolean; reason?: string }> };
+    const report = (await response.json()) as {
+      status: string;
+      checks: Record<string, { ok: boolean; reason?: string }>;
+    };
     assert.equal(report.status, 'unavailable');
     assert.equal(report.checks.cosmos.ok, false);
     assert.equal(report.checks.blob.ok, true);
@@ -153,7 +176,10 @@ describe('bot/http/server', () => {
     const unauthenticated: [string, Record<string, string>][] = [
       ['no Authorization header', {}],
       ['a malformed bearer token', { authorization: 'Bearer not.a.jwt' }],
-      ['a bearer token from an unknown issuer', { authorization: `Bearer ${unsignedJwt({ iss: 'https://attacker.example', aud: WITH_AUTH.appId })}` }],
+      [
+        'a bearer token from an unknown issuer',
+        { authorization: `Bearer ${unsignedJwt({ iss: 'https://attacker.example', aud: WITH_AUTH.appId })}` },
+      ],
       ['a non-bearer scheme', { authorization: 'Basic dXNlcjpwYXNz' }],
     ];
     it('refuses an unsigned request with 401 for a user-assigned managed identity bot too', async () => {
@@ -182,15 +208,33 @@ describe('bot/http/server', () => {
     running = await start({ bot: { run: async (context) => void seen.push({ ...context.activity }) } });
     const odd = [
       { text: null, value: 5, attachments: 'not a list' },
-      { text: 42, value: null, attachments: [null, 'x', { contentType: 'application/vnd.microsoft.teams.file.download.info', content: {} }, { content: {} }] },
+      {
+        text: 42,
+        value: null,
+        attachments: [
+          null,
+          'x',
+          { contentType: 'application/vnd.microsoft.teams.file.download.info', content: {} },
+          { content: {} },
+        ],
+      },
       { text: { nested: true }, locale: 7, replyToId: [], value: { verb: 'ok' } },
     ];
     for (const fields of odd) assert.equal((await postActivity(running.url, activity(fields))).status, 200);
-    assert.deepEqual(seen.map((a) => [a.text, a.value, a.attachments, a.locale, a.replyToId]), [
-      [undefined, undefined, undefined, 'en-US', undefined],
-      [undefined, undefined, [{ contentType: 'application/vnd.microsoft.teams.file.download.info', content: {} }], 'en-US', undefined],
-      [undefined, { verb: 'ok' }, undefined, undefined, undefined],
-    ]);
+    assert.deepEqual(
+      seen.map((a) => [a.text, a.value, a.attachments, a.locale, a.replyToId]),
+      [
+        [undefined, undefined, undefined, 'en-US', undefined],
+        [
+          undefined,
+          undefined,
+          [{ contentType: 'application/vnd.microsoft.teams.file.download.info', content: {} }],
+          'en-US',
+          undefined,
+        ],
+        [undefined, { verb: 'ok' }, undefined, undefined, undefined],
+      ],
+    );
     for (const broken of [{ conversation: 'c-1' }, { from: null }, { recipient: [] }]) {
       assert.equal((await postActivity(running.url, activity(broken))).status, 400, JSON.stringify(broken));
     }
@@ -208,11 +252,23 @@ describe('bot/http/server', () => {
   it('refuses compressed and non-JSON bodies, invalid JSON and bodies that are not activities', async () => {
     const spy = new SpyBot();
     running = await start({ bot: spy });
-    const gzip = await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: 'x' });
+    const gzip = await fetch(`${running.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: 'x',
+    });
     assert.equal(gzip.status, 415);
-    const text = await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const text = await fetch(`${running.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello',
+    });
     assert.equal(text.status, 415);
-    const broken = await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":' });
+    const broken = await fetch(`${running.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"type":',
+    });
     assert.equal(broken.status, 400);
     const notAnActivity = await postActivity(running.url, { text: 'no type' });
     assert.equal(notAnActivity.status, 400);
@@ -228,7 +284,11 @@ describe('bot/http/server', () => {
       assert.equal(response.headers.get('referrer-policy'), 'no-referrer', path);
       assert.equal(response.headers.get('x-frame-options'), 'DENY', path);
       assert.equal(response.headers.get('cache-control'), 'no-store', path);
-      assert.match(response.headers.get('content-security-policy') ?? '', /default-src 'none'.*frame-ancestors 'none'/, path);
+      assert.match(
+        response.headers.get('content-security-policy') ?? '',
+        /default-src 'none'.*frame-ancestors 'none'/,
+        path,
+      );
       assert.match(response.headers.get('strict-transport-security') ?? '', /max-age=\d+/, path);
     }
     await running.app.close(1000);
@@ -273,7 +333,10 @@ describe('bot/http/server', () => {
     release();
     const response = await inFlight;
     assert.equal(response.status, 200);
-    assert.deepEqual(((await response.json()) as { activities: { text: string }[] }).activities.map((a) => a.text), ['done']);
+    assert.deepEqual(
+      ((await response.json()) as { activities: { text: string }[] }).activities.map((a) => a.text),
+      ['done'],
+    );
     assert.deepEqual(await closing, { unfinishedTurns: 0 });
   });
 });

@@ -45,7 +45,8 @@ const unwritable = (inner: Storage): Storage => ({
 });
 
 /** The apology in `locale`, up to the reference (which is random per turn). */
-const apologyStart = (locale: Locale): string => t(locale, 'errors.generic', { reference: '\u0000' }).split('\u0000')[0] ?? '';
+const apologyStart = (locale: Locale): string =>
+  t(locale, 'errors.generic', { reference: '\u0000' }).split('\u0000')[0] ?? '';
 
 describe('the turn-error apology', () => {
   let h: Harness;
@@ -54,10 +55,14 @@ describe('the turn-error apology', () => {
     h = await botHarness();
   });
 
-  function bot(partners: OrganisationStore = h.partners, mainDialog: Dialog = new Failing(), storage: Storage = h.botServices.conversationStorage): ClaimsBot {
+  function bot(
+    partners: OrganisationStore = h.partners,
+    mainDialog: Dialog = new Failing(),
+    storage: Storage = h.botServices.conversationStorage,
+  ): ClaimsBot {
     const languages = new LanguagePreferences(h.botServices.botStorage);
     return new ClaimsBot({
-      callers: new CallerResolver({ partners, languages, emailOf: async () => undefined, }),
+      callers: new CallerResolver({ partners, languages, emailOf: async () => undefined }),
       language: new LanguageCommand(languages),
       conversationReferences: h.references,
       welcomeRecords: h.botServices.idempotencyRecords,
@@ -70,16 +75,33 @@ describe('the turn-error apology', () => {
   /** One user in one personal chat, with the app's turn-error handler; each call is a turn (through `claimsBot`). */
   function user(teamsLocale: Locale) {
     const from = { id: `29:${randomUUID()}`, aadObjectId: 'aad-admin', name: 'Ada Admin' };
-    const conversation = { id: `a:${randomUUID()}`, tenantId: ORG.id, conversationType: 'personal', isGroup: false, name: '' };
+    const conversation = {
+      id: `a:${randomUUID()}`,
+      tenantId: ORG.id,
+      conversationType: 'personal',
+      isGroup: false,
+      name: '',
+    };
     return async (activity: Partial<Activity>, claimsBot: ClaimsBot = bot()): Promise<Partial<Activity>[]> => {
       const adapter = new TestAdapter((context) => claimsBot.run(context));
       adapter.onTurnError = createTurnErrorHandler({ logger: createLogger('silent'), telemetry: noTelemetry });
-      await adapter.processActivity({ type: 'message', channelId: 'msteams', serviceUrl: 'https://smba.trafficmanager.net/amer/', locale: teamsLocale, from, recipient: { id: '28:bot', name: 'CPOR Claims' }, conversation, ...activity });
+      await adapter.processActivity({
+        type: 'message',
+        channelId: 'msteams',
+        serviceUrl: 'https://smba.trafficmanager.net/amer/',
+        locale: teamsLocale,
+        from,
+        recipient: { id: '28:bot', name: 'CPOR Claims' },
+        conversation,
+        ...activity,
+      });
       return adapter.activeQueue.splice(0);
     };
   }
 
-  const choose = (language: Locale): Partial<Activity> => ({ value: { verb: 'setLanguage', language, claimId: '', nonce: '' } });
+  const choose = (language: Locale): Partial<Activity> => ({
+    value: { verb: 'setLanguage', language, claimId: '', nonce: '' },
+  });
 
   it('speaks the language the user chose, not the Teams locale', async () => {
     const send = user('en-US');
@@ -95,8 +117,14 @@ describe('the turn-error apology', () => {
   });
 
   it('adds no generic apology when the turn apologised already and then its state write failed', async () => {
-    const replies = await user('en-US')({ text: 'new claim' }, bot(h.partners, new ApologisingStep(), unwritable(h.botServices.conversationStorage)));
-    assert.deepEqual(replies.map((r) => r.text), [t('en-US', 'errors.storage')]);
+    const replies = await user('en-US')(
+      { text: 'new claim' },
+      bot(h.partners, new ApologisingStep(), unwritable(h.botServices.conversationStorage)),
+    );
+    assert.deepEqual(
+      replies.map((r) => r.text),
+      [t('en-US', 'errors.storage')],
+    );
   });
 
   it('falls back to the Teams locale when the turn failed before the caller was resolved', async () => {

@@ -6,15 +6,36 @@ import { outcomeOfSendError, ProactiveSender } from '../../../bot/notifications/
 import { cporMessageId, TeamsNotifier } from '../../../bot/notifications/teamsNotifier';
 import { formatConsentDeadline } from '../../../cards/consentCard';
 import { partnerNotificationLines, renderPartnerNotificationCard } from '../../../cards/partnerNotificationCard';
-import { infoRequestReasonText, LOCALES, rejectionReasonText, statusLabel, t, type Locale } from '../../../locales/i18n';
+import {
+  infoRequestReasonText,
+  LOCALES,
+  rejectionReasonText,
+  statusLabel,
+  t,
+  type Locale,
+} from '../../../locales/i18n';
 import { parseFindings } from '../../cards/cardChecks';
-import { DAY, MINUTE, REVIEWER, claimIn, customerOf, newPartner, read, refOf, useEngine, value, type Engine, type Partner } from '../../claims/engineHarness';
+import {
+  DAY,
+  MINUTE,
+  REVIEWER,
+  claimIn,
+  customerOf,
+  newPartner,
+  read,
+  refOf,
+  useEngine,
+  value,
+  type Engine,
+  type Partner,
+} from '../../claims/engineHarness';
 import { cardText, messageIdOf, proactiveOn, TIME_ZONE, type Proactive } from '../../support/proactiveHarness';
 import { RecordingConnector } from '../../support/recordingConnector';
 
 /** Partner kinds to `teams`; the customer's consent request is not these tests' business (answered 'sent'). */
 const partnerRoute = (teams: Notifier): Notifier => ({
-  deliver: async (claim, message): Promise<DeliveryOutcome> => (message.kind === 'customerConsentRequest' ? 'sent' : teams.deliver(claim, message)),
+  deliver: async (claim, message): Promise<DeliveryOutcome> =>
+    message.kind === 'customerConsentRequest' ? 'sent' : teams.deliver(claim, message),
 });
 
 /** A partner contact of its own for each test: the reference store looks emails up across the whole database. */
@@ -50,52 +71,101 @@ describe('TeamsNotifier (proactive messages to the partner, on a recording conne
     return dispatcher().dispatch(await read(engine, claim));
   }
 
-  const reachAdmin = (who: Partner, locale: Locale = 'en-US') => proactive.reachable({ tenantId: who.org.id, aadObjectId: who.admin.actor.id, locale });
+  const reachAdmin = (who: Partner, locale: Locale = 'en-US') =>
+    proactive.reachable({ tenantId: who.org.id, aadObjectId: who.admin.actor.id, locale });
 
   /** Each scenario takes a fresh claim of `who` to the transition that sends `kind`, and says what the card must say. */
-  const scenarios: Record<string, (who: Partner, locale: Locale) => Promise<{ claim: Claim; kinds: string[]; expected: string[] }>> = {
+  const scenarios: Record<
+    string,
+    (who: Partner, locale: Locale) => Promise<{ claim: Claim; kinds: string[]; expected: string[] }>
+  > = {
     reviewStarted: async (who, locale) => {
       const claim = await claimIn(engine, who, 'underReview');
       return { claim, kinds: ['reviewStarted'], expected: [t(locale, 'notify.reviewStarted', { name: claim.name })] };
     },
     infoRequested: async (who, locale) => {
       const reviewed = await claimIn(engine, who, 'underReview');
-      const claim = value(await engine.lifecycle.requestInfo(refOf(reviewed), REVIEWER, ['missingAllPoe', 'missingProducts'], 'Attach the signed SOW')).value;
+      const claim = value(
+        await engine.lifecycle.requestInfo(
+          refOf(reviewed),
+          REVIEWER,
+          ['missingAllPoe', 'missingProducts'],
+          'Attach the signed SOW',
+        ),
+      ).value;
       const date = formatConsentDeadline(locale, claim.infoRequest?.deadlineAt ?? '', TIME_ZONE);
-      const expected = [t(locale, 'notify.infoRequested', { name: claim.name, date }), infoRequestReasonText(locale, 'missingAllPoe'), infoRequestReasonText(locale, 'missingProducts'), 'Attach the signed SOW'];
+      const expected = [
+        t(locale, 'notify.infoRequested', { name: claim.name, date }),
+        infoRequestReasonText(locale, 'missingAllPoe'),
+        infoRequestReasonText(locale, 'missingProducts'),
+        'Attach the signed SOW',
+      ];
       return { claim, kinds: ['reviewStarted', 'infoRequested'], expected };
     },
     approvedCustomerNotified: async (who, locale) => {
       const claim = await claimIn(engine, who, 'approvedCustomerNotified');
       const date = formatConsentDeadline(locale, claim.windowClosesAt ?? '', TIME_ZONE);
-      return { claim, kinds: ['reviewStarted', 'approvedCustomerNotified'], expected: [t(locale, 'notify.approvedCustomerNotified', { name: claim.name, customer: claim.customerDomain, date })] };
+      return {
+        claim,
+        kinds: ['reviewStarted', 'approvedCustomerNotified'],
+        expected: [
+          t(locale, 'notify.approvedCustomerNotified', { name: claim.name, customer: claim.customerDomain, date }),
+        ],
+      };
     },
     customerApproved: async (who, locale) => {
       const claim = await claimIn(engine, who, 'associated');
-      return { claim, kinds: ['reviewStarted', 'approvedCustomerNotified', 'customerApproved'], expected: [t(locale, 'notify.customerApproved', { name: claim.name, customer: claim.customerDomain })] };
+      return {
+        claim,
+        kinds: ['reviewStarted', 'approvedCustomerNotified', 'customerApproved'],
+        expected: [t(locale, 'notify.customerApproved', { name: claim.name, customer: claim.customerDomain })],
+      };
     },
     customerOptedOut: async (who, locale) => {
       const approved = await claimIn(engine, who, 'approvedCustomerNotified');
-      const claim = value(await engine.lifecycle.customerDecision(refOf(approved), customerOf(approved), 'optOut')).value;
-      return { claim, kinds: ['reviewStarted', 'approvedCustomerNotified', 'customerOptedOut'], expected: [t(locale, 'notify.customerOptedOut', { name: claim.name, customer: claim.customerDomain })] };
+      const claim = value(
+        await engine.lifecycle.customerDecision(refOf(approved), customerOf(approved), 'optOut'),
+      ).value;
+      return {
+        claim,
+        kinds: ['reviewStarted', 'approvedCustomerNotified', 'customerOptedOut'],
+        expected: [t(locale, 'notify.customerOptedOut', { name: claim.name, customer: claim.customerDomain })],
+      };
     },
     associationOfficial: async (who, locale) => {
       const approved = await claimIn(engine, who, 'approvedCustomerNotified');
       engine.clock.advance(8 * DAY);
       const claim = value(await engine.lifecycle.closeDue(await read(engine, approved))).value;
-      return { claim, kinds: ['reviewStarted', 'approvedCustomerNotified', 'associationOfficial'], expected: [t(locale, 'notify.associationOfficial', { name: claim.name, customer: claim.customerDomain })] };
+      return {
+        claim,
+        kinds: ['reviewStarted', 'approvedCustomerNotified', 'associationOfficial'],
+        expected: [t(locale, 'notify.associationOfficial', { name: claim.name, customer: claim.customerDomain })],
+      };
     },
     rejected: async (who, locale) => {
       const claim = await claimIn(engine, who, 'rejected');
-      return { claim, kinds: ['reviewStarted', 'rejected'], expected: [t(locale, 'notify.rejected', { name: claim.name, reason: rejectionReasonText(locale, 'insufficientPoe') }), 'unsigned'] };
+      return {
+        claim,
+        kinds: ['reviewStarted', 'rejected'],
+        expected: [
+          t(locale, 'notify.rejected', { name: claim.name, reason: rejectionReasonText(locale, 'insufficientPoe') }),
+          'unsigned',
+        ],
+      };
     },
     disputeOutcome: async (who, locale) => {
       const rejected = await claimIn(engine, who, 'rejected');
       value(await engine.lifecycle.dispute(refOf(rejected), who.admin, 'The SOW is signed on page 3'));
       const claim = value(await engine.lifecycle.approve(refOf(rejected), REVIEWER)).value;
       const status = statusLabel(locale, 'approvedCustomerNotified');
-      const closes = t(locale, 'status.windowCloses', { date: formatConsentDeadline(locale, claim.windowClosesAt ?? '', TIME_ZONE) });
-      return { claim, kinds: ['reviewStarted', 'rejected', 'disputeOutcome'], expected: [t(locale, 'notify.disputeOutcome', { name: claim.name, status }), closes] };
+      const closes = t(locale, 'status.windowCloses', {
+        date: formatConsentDeadline(locale, claim.windowClosesAt ?? '', TIME_ZONE),
+      });
+      return {
+        claim,
+        kinds: ['reviewStarted', 'rejected', 'disputeOutcome'],
+        expected: [t(locale, 'notify.disputeOutcome', { name: claim.name, status }), closes],
+      };
     },
   };
 
@@ -112,8 +182,12 @@ describe('TeamsNotifier (proactive messages to the partner, on a recording conne
         assert.equal(last.locale, locale);
         assert.equal(last.summary, expected[0]);
         const text = cardText(last);
-        for (const sentence of expected) assert.ok(text.includes(sentence), `${locale} ${kind}: "${sentence}" in\n${text}`);
-        assert.ok(JSON.stringify(last.attachments).includes(`"verb":"viewClaim","claimId":"${claim.id}"`), 'the button opens this claim');
+        for (const sentence of expected)
+          assert.ok(text.includes(sentence), `${locale} ${kind}: "${sentence}" in\n${text}`);
+        assert.ok(
+          JSON.stringify(last.attachments).includes(`"verb":"viewClaim","claimId":"${claim.id}"`),
+          'the button opens this claim',
+        );
         assert.deepEqual((last.channelData as Record<string, unknown>).notification, { alert: true });
       }
     });
@@ -123,25 +197,43 @@ describe('TeamsNotifier (proactive messages to the partner, on a recording conne
     const { conversationId } = await reachAdmin(partner);
     const rejected = await claimIn(engine, partner, 'rejected');
     value(await engine.lifecycle.dispute(refOf(rejected), partner.admin, 'The SOW is signed on page 3'));
-    const claim = value(await engine.lifecycle.reject(refOf(rejected), REVIEWER, 'disputeLost', 'Still unsigned')).value;
+    const claim = value(
+      await engine.lifecycle.reject(refOf(rejected), REVIEWER, 'disputeLost', 'Still unsigned'),
+    ).value;
     await deliverAll(claim);
     const text = cardText(connector.activitiesIn(conversationId).at(-1));
-    assert.ok(text.includes(t('en-US', 'notify.disputeOutcome', { name: claim.name, status: statusLabel('en-US', 'rejectedFinal') })), text);
-    assert.ok(text.includes(t('en-US', 'status.rejectedBecause', { reason: rejectionReasonText('en-US', 'disputeLost') })));
+    assert.ok(
+      text.includes(
+        t('en-US', 'notify.disputeOutcome', { name: claim.name, status: statusLabel('en-US', 'rejectedFinal') }),
+      ),
+      text,
+    );
+    assert.ok(
+      text.includes(t('en-US', 'status.rejectedBecause', { reason: rejectionReasonText('en-US', 'disputeLost') })),
+    );
     assert.ok(text.includes('Still unsigned'));
   });
 
   it('reaches the partner contact too, in their own language, when they use the bot in the same organisation', async () => {
     const { email, overrides } = contactClaim();
     const admin = await reachAdmin(partner, 'ja-JP');
-    const contact = await proactive.reachable({ tenantId: partner.org.id, aadObjectId: `aad-${randomUUID()}`, email: email.toUpperCase(), locale: 'ko-KR' });
+    const contact = await proactive.reachable({
+      tenantId: partner.org.id,
+      aadObjectId: `aad-${randomUUID()}`,
+      email: email.toUpperCase(),
+      locale: 'ko-KR',
+    });
     const claim = await claimIn(engine, partner, 'underReview', overrides);
     await deliverAll(claim);
     assert.equal(connector.activitiesIn(admin.conversationId).length, 1);
     const [toContact, ...more] = connector.activitiesIn(contact.conversationId);
     assert.deepEqual(more, []);
     assert.ok(cardText(toContact).includes(t('ko-KR', 'notify.reviewStarted', { name: claim.name })));
-    assert.ok(cardText(connector.activitiesIn(admin.conversationId)[0]).includes(t('ja-JP', 'notify.reviewStarted', { name: claim.name })));
+    assert.ok(
+      cardText(connector.activitiesIn(admin.conversationId)[0]).includes(
+        t('ja-JP', 'notify.reviewStarted', { name: claim.name }),
+      ),
+    );
   });
 
   it('tells a person once when they are the creator, the submitter and the partner contact', async () => {
@@ -156,11 +248,17 @@ describe('TeamsNotifier (proactive messages to the partner, on a recording conne
     const submitterId = `aad-${randomUUID()}`;
     await engine.partners.upsert({ ...partner.org, incentivesAdmins: [...partner.org.incentivesAdmins, submitterId] });
     const creator = await reachAdmin(partner);
-    const submitter = await proactive.reachable({ tenantId: partner.org.id, aadObjectId: submitterId, locale: 'ko-KR' });
+    const submitter = await proactive.reachable({
+      tenantId: partner.org.id,
+      aadObjectId: submitterId,
+      locale: 'ko-KR',
+    });
     const claim = await claimIn(engine, partner, 'submitted');
     // Rewrite the history as if a colleague had submitted it.
     const stored = await read(engine, claim);
-    const history = stored.value.history.map((h) => (h.event === 'submit' ? { ...h, actor: { role: 'partnerAdmin' as const, id: submitterId } } : h));
+    const history = stored.value.history.map((h) =>
+      h.event === 'submit' ? { ...h, actor: { role: 'partnerAdmin' as const, id: submitterId } } : h,
+    );
     await engine.claims.replace({ ...stored.value, history }, stored.etag);
     await deliverAll(value(await engine.lifecycle.startReview(refOf(claim), REVIEWER)).value);
     assert.equal(connector.activitiesIn(creator.conversationId).length, 1);
@@ -169,7 +267,11 @@ describe('TeamsNotifier (proactive messages to the partner, on a recording conne
 
   it('leaves out a partner contact whose email the bot knows only from another organisation', async () => {
     const { email, overrides } = contactClaim();
-    const elsewhere = await proactive.reachable({ tenantId: `other-${randomUUID()}`, aadObjectId: `aad-${randomUUID()}`, email });
+    const elsewhere = await proactive.reachable({
+      tenantId: `other-${randomUUID()}`,
+      aadObjectId: `aad-${randomUUID()}`,
+      email,
+    });
     const admin = await reachAdmin(partner);
     await deliverAll(await claimIn(engine, partner, 'underReview', overrides));
     assert.equal(connector.activitiesIn(admin.conversationId).length, 1);
@@ -180,7 +282,11 @@ describe('TeamsNotifier (proactive messages to the partner, on a recording conne
     const { email, overrides } = contactClaim();
     const contact = await proactive.reachable({ tenantId: partner.org.id, aadObjectId: `aad-${randomUUID()}`, email });
     engine.clock.advance(MINUTE);
-    const elsewhere = await proactive.reachable({ tenantId: `other-${randomUUID()}`, aadObjectId: `aad-${randomUUID()}`, email });
+    const elsewhere = await proactive.reachable({
+      tenantId: `other-${randomUUID()}`,
+      aadObjectId: `aad-${randomUUID()}`,
+      email,
+    });
     await deliverAll(await claimIn(engine, partner, 'underReview', overrides));
     assert.equal(connector.activitiesIn(contact.conversationId).length, 1);
     assert.deepEqual(connector.activitiesIn(elsewhere.conversationId), []);
@@ -191,7 +297,12 @@ describe('TeamsNotifier (proactive messages to the partner, on a recording conne
     const report = await deliverAll(claim);
     assert.equal(report.dead, 1);
     assert.deepEqual(connector.attempts, []);
-    assert.ok(engine.logs.some((l) => l.event === 'teamsNotify.nobodyReachable' && l.facts.claimId === claim.id && l.facts.kind === 'reviewStarted'));
+    assert.ok(
+      engine.logs.some(
+        (l) =>
+          l.event === 'teamsNotify.nobodyReachable' && l.facts.claimId === claim.id && l.facts.kind === 'reviewStarted',
+      ),
+    );
     assert.deepEqual((await read(engine, claim)).value.outbox, [], 'not kept for retries that cannot succeed');
   });
 
@@ -221,7 +332,10 @@ describe('TeamsNotifier (proactive messages to the partner, on a recording conne
     assert.equal((await proactive.references.get(partner.org.id, contact.aadObjectId))?.dead, false);
   });
 
-  for (const [status, code, gone] of [[404, 'ConversationNotFound', true], [400, 'BadArgument', false]] as const) {
+  for (const [status, code, gone] of [
+    [404, 'ConversationNotFound', true],
+    [400, 'BadArgument', false],
+  ] as const) {
     it(`${status} ${code}: dead and not retried; the reference ${gone ? 'is marked dead too (the conversation is gone)' : 'stays alive (only this message was bad)'}`, async () => {
       const admin = await reachAdmin(partner);
       connector.failNext(admin.conversationId, { status, code });
@@ -262,9 +376,16 @@ describe('TeamsNotifier (proactive messages to the partner, on a recording conne
 
   it('a single 503 with Retry-After is absorbed by the connector client: sent at once', async () => {
     const admin = await reachAdmin(partner);
-    connector.failNext(admin.conversationId, { status: 503, code: 'ServiceUnavailable', headers: { 'Retry-After': '0' } });
+    connector.failNext(admin.conversationId, {
+      status: 503,
+      code: 'ServiceUnavailable',
+      headers: { 'Retry-After': '0' },
+    });
     assert.equal((await deliverAll(await claimIn(engine, partner, 'underReview'))).sent, 1);
-    assert.deepEqual(connector.attempts.map((a) => a.status), [503, 201]);
+    assert.deepEqual(
+      connector.attempts.map((a) => a.status),
+      [503, 201],
+    );
   });
 
   it('a re-send of the same outbox message (at-least-once) carries the same id, so the doubles can be told apart', async () => {
@@ -279,7 +400,13 @@ describe('TeamsNotifier (proactive messages to the partner, on a recording conne
 
   it('uses only https serviceUrls outside local mode: a stored http one is not used', async () => {
     const strict = new TeamsNotifier({
-      sender: new ProactiveSender({ adapter: proactive.adapter, botAppId: '', references: proactive.references, allowHttpServiceUrl: false, log: engine.log }),
+      sender: new ProactiveSender({
+        adapter: proactive.adapter,
+        botAppId: '',
+        references: proactive.references,
+        allowHttpServiceUrl: false,
+        log: engine.log,
+      }),
       references: proactive.references,
       timeZone: TIME_ZONE,
       log: engine.log,
@@ -303,10 +430,12 @@ describe('TeamsNotifier (proactive messages to the partner, on a recording conne
 
 describe('outcomeOfSendError', () => {
   it('sorts connector errors into gone, retry and refused', () => {
-    const error = (statusCode?: number) => Object.assign(new Error('x'), statusCode === undefined ? {} : { statusCode });
+    const error = (statusCode?: number) =>
+      Object.assign(new Error('x'), statusCode === undefined ? {} : { statusCode });
     assert.equal(outcomeOfSendError(error(403)), 'gone');
     assert.equal(outcomeOfSendError(error(404)), 'gone');
-    for (const status of [408, 412, 429, 500, 502, 503, 504, 401]) assert.equal(outcomeOfSendError(error(status)), 'retry', String(status));
+    for (const status of [408, 412, 429, 500, 502, 503, 504, 401])
+      assert.equal(outcomeOfSendError(error(status)), 'retry', String(status));
     for (const status of [400, 413]) assert.equal(outcomeOfSendError(error(status)), 'refused', String(status));
     assert.equal(outcomeOfSendError(error()), 'retry', 'a network failure passes');
     assert.equal(outcomeOfSendError({ response: { status: 403 } }), 'gone');
@@ -330,15 +459,23 @@ describe('the partner notification card', () => {
       const card = renderPartnerNotificationCard(model, locale);
       assert.deepEqual(parseFindings(card.content), []);
       const json = JSON.stringify(card.content);
-      assert.ok(json.includes('**Contoso** [win](https://evil.example) ${$root.labels}'), 'the name is data, not template source');
-      const blocks = JSON.stringify((card.content.body as unknown[]).filter((b) => (b as { type: string }).type === 'TextBlock'));
+      assert.ok(
+        json.includes('**Contoso** [win](https://evil.example) ${$root.labels}'),
+        'the name is data, not template source',
+      );
+      const blocks = JSON.stringify(
+        (card.content.body as unknown[]).filter((b) => (b as { type: string }).type === 'TextBlock'),
+      );
       assert.ok(!blocks.includes('Contoso') && !blocks.includes('<b>see</b>'));
     }
   });
 
   it('names the reason and the note, and falls back to "other" for an unknown reason', () => {
     const lines = partnerNotificationLines({ ...model, rejectionReason: undefined }, 'ko-KR');
-    assert.equal(lines[0], t('ko-KR', 'notify.rejected', { name: model.claimName, reason: rejectionReasonText('ko-KR', 'other') }));
+    assert.equal(
+      lines[0],
+      t('ko-KR', 'notify.rejected', { name: model.claimName, reason: rejectionReasonText('ko-KR', 'other') }),
+    );
     assert.equal(lines[1], t('ko-KR', 'status.reviewerNote', { note: '<b>see</b> _notes_' }));
   });
 });

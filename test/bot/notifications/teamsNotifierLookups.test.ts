@@ -29,7 +29,14 @@ const referenceOf = (aadObjectId: string, email: string, dead = false): StoredCo
   dead,
 });
 
-const message: OutboxMessage = { id: '5.associationOfficial', kind: 'associationOfficial', createdAt: '2025-03-10T09:00:00.000Z', attempts: 0, nextAttemptAt: '2025-03-10T09:00:00.000Z', payload: { associatedAt: '2025-03-10T09:00:00.000Z' } };
+const message: OutboxMessage = {
+  id: '5.associationOfficial',
+  kind: 'associationOfficial',
+  createdAt: '2025-03-10T09:00:00.000Z',
+  attempts: 0,
+  nextAttemptAt: '2025-03-10T09:00:00.000Z',
+  payload: { associatedAt: '2025-03-10T09:00:00.000Z' },
+};
 
 function notifierWith(references: CountingReferences) {
   const sentTo: string[] = [];
@@ -51,16 +58,25 @@ describe('TeamsNotifier: who the partner notification reaches, and the lookups i
   it('does not look the partner contact up by email when the filer it found is that contact (Teams profile prefill)', async () => {
     const references = new CountingReferences([referenceOf(DEMO_ADMIN.id, 'alexw@example.com')]);
     const { notifier, sentTo } = notifierWith(references);
-    const claim = buildClaim({ status: 'associated', partnerContact: { name: 'Alex Wilber', email: 'AlexW@Example.com ' } });
+    const claim = buildClaim({
+      status: 'associated',
+      partnerContact: { name: 'Alex Wilber', email: 'AlexW@Example.com ' },
+    });
     assert.equal(await notifier.deliver(claim, message), 'sent');
     assert.deepEqual(sentTo, [DEMO_ADMIN.id]);
     assert.equal(references.emailLookups, 0);
   });
 
   it('still finds a partner contact who is someone else, and tells both once', async () => {
-    const references = new CountingReferences([referenceOf(DEMO_ADMIN.id, 'alexw@example.com'), referenceOf('aad-pat', 'pat@example.com')]);
+    const references = new CountingReferences([
+      referenceOf(DEMO_ADMIN.id, 'alexw@example.com'),
+      referenceOf('aad-pat', 'pat@example.com'),
+    ]);
     const { notifier, sentTo } = notifierWith(references);
-    const claim = buildClaim({ status: 'associated', partnerContact: { name: 'Pat Partner', email: 'pat@example.com' } });
+    const claim = buildClaim({
+      status: 'associated',
+      partnerContact: { name: 'Pat Partner', email: 'pat@example.com' },
+    });
     assert.equal(await notifier.deliver(claim, message), 'sent');
     assert.deepEqual(sentTo.sort(), [DEMO_ADMIN.id, 'aad-pat'].sort());
     assert.equal(references.emailLookups, 1);
@@ -69,7 +85,10 @@ describe('TeamsNotifier: who the partner notification reaches, and the lookups i
   it("looks the contact up when the filer's reference with that address is dead: another live chat may have it", async () => {
     const references = new CountingReferences([referenceOf(DEMO_ADMIN.id, 'alexw@example.com', true)]);
     const { notifier, sentTo } = notifierWith(references);
-    const claim = buildClaim({ status: 'associated', partnerContact: { name: 'Alex Wilber', email: 'alexw@example.com' } });
+    const claim = buildClaim({
+      status: 'associated',
+      partnerContact: { name: 'Alex Wilber', email: 'alexw@example.com' },
+    });
     assert.equal(await notifier.deliver(claim, message), 'dead');
     assert.deepEqual(sentTo, []);
     assert.equal(references.emailLookups, 1);

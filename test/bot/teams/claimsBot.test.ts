@@ -85,7 +85,8 @@ describe('ClaimsBot', () => {
   }
 
   const install = { type: 'installationUpdate', action: 'add' } as const;
-  const cardText = (reply: Partial<Activity> | undefined) => JSON.stringify(reply?.attachments?.[0]?.content ?? assert.fail('expected a card'));
+  const cardText = (reply: Partial<Activity> | undefined) =>
+    JSON.stringify(reply?.attachments?.[0]?.content ?? assert.fail('expected a card'));
 
   describe('welcome', () => {
     for (const locale of LOCALES) {
@@ -94,7 +95,14 @@ describe('ClaimsBot', () => {
         const [welcome, ...rest] = await send(install);
         assert.deepEqual(rest, []);
         const card = cardText(welcome);
-        for (const key of ['welcome.title', 'welcome.intro', 'welcome.newClaim', 'welcome.myClaims', 'welcome.help'] as const) assert.ok(card.includes(t(locale, key)), key);
+        for (const key of [
+          'welcome.title',
+          'welcome.intro',
+          'welcome.newClaim',
+          'welcome.myClaims',
+          'welcome.help',
+        ] as const)
+          assert.ok(card.includes(t(locale, key)), key);
         assert.ok(card.includes(t(locale, 'welcome.greeting', { name: 'Ada Admin' })));
         assert.ok(card.includes('"verb":"newClaim"') && card.includes('"verb":"continueDraft"'));
       });
@@ -102,19 +110,33 @@ describe('ClaimsBot', () => {
 
     it('greets once when Teams announces the install twice (bot added, then installation update)', async () => {
       const send = conversation(bot(new CallerProbe()));
-      assert.equal((await send({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'CPOR Claims' }] })).length, 1);
+      assert.equal(
+        (await send({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'CPOR Claims' }] })).length,
+        1,
+      );
       assert.deepEqual(await send(install), []);
-      assert.deepEqual(await send({ type: 'conversationUpdate', membersAdded: [{ id: '29:someone-else', name: 'Someone' }] }), [], 'only the bot joining is a welcome');
+      assert.deepEqual(
+        await send({ type: 'conversationUpdate', membersAdded: [{ id: '29:someone-else', name: 'Someone' }] }),
+        [],
+        'only the bot joining is a welcome',
+      );
     });
 
     it('greets once when both install activities arrive at the same moment (the Agents Playground)', async () => {
       const send = conversation(bot(new CallerProbe()));
       const other = conversation(bot(new CallerProbe()));
-      const replies = await Promise.all([send({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'CPOR Claims' }] }), send(install)]);
+      const replies = await Promise.all([
+        send({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'CPOR Claims' }] }),
+        send(install),
+      ]);
       assert.equal(replies.flat().length, 1);
       assert.ok(cardText(replies.flat()[0]).includes(t('en-US', 'welcome.title')));
       assert.deepEqual(await send(install), [], 'a later announcement is not welcomed either');
-      const racing = await Promise.all([other(install), other(install), other({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'CPOR Claims' }] })]);
+      const racing = await Promise.all([
+        other(install),
+        other(install),
+        other({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'CPOR Claims' }] }),
+      ]);
       assert.equal(racing.flat().length, 1, 'another conversation has its own welcome');
     });
 
@@ -154,7 +176,12 @@ describe('ClaimsBot', () => {
     });
 
     it('tells a user of an organisation that is not onboarded how to be onboarded', async () => {
-      const [welcome, onboarding] = await conversation(bot(new CallerProbe()), ADMIN, STRANGER_TENANT, 'ko-KR')(install);
+      const [welcome, onboarding] = await conversation(
+        bot(new CallerProbe()),
+        ADMIN,
+        STRANGER_TENANT,
+        'ko-KR',
+      )(install);
       assert.ok(cardText(welcome).includes(t('ko-KR', 'welcome.title')));
       assert.equal(onboarding.text, t('ko-KR', 'access.unknownOrganisation', { tenantId: STRANGER_TENANT }));
     });
@@ -166,12 +193,27 @@ describe('ClaimsBot', () => {
       await conversation(bot(probe), REVIEWER, OPERATOR.id, 'ja-JP')();
       await conversation(bot(probe), ADMIN)();
       // The operator's reviewer listed in a partner's entry too is no reviewer there.
-      await h.partners.upsert({ ...ORG, id: '55555555-5555-4555-8555-555555555555', reviewers: [REVIEWER.aadObjectId], incentivesAdmins: [] });
+      await h.partners.upsert({
+        ...ORG,
+        id: '55555555-5555-4555-8555-555555555555',
+        reviewers: [REVIEWER.aadObjectId],
+        incentivesAdmins: [],
+      });
       await conversation(bot(probe), REVIEWER, '55555555-5555-4555-8555-555555555555')();
       const [reviewer, admin, listedInPartner] = probe.seen;
       assert.deepEqual(
         { ...reviewer, org: reviewer.org?.id },
-        { tenantId: OPERATOR.id, aadObjectId: 'aad-operator-reviewer', name: 'Rae Reviewer', email: 'ada@contoso.com', locale: 'ja-JP', org: OPERATOR.id, roles: ['reviewer'], isIncentivesAdmin: false, isReviewer: true },
+        {
+          tenantId: OPERATOR.id,
+          aadObjectId: 'aad-operator-reviewer',
+          name: 'Rae Reviewer',
+          email: 'ada@contoso.com',
+          locale: 'ja-JP',
+          org: OPERATOR.id,
+          roles: ['reviewer'],
+          isIncentivesAdmin: false,
+          isReviewer: true,
+        },
       );
       assert.equal(admin.isIncentivesAdmin, true);
       assert.equal(admin.isReviewer, false);
@@ -180,7 +222,7 @@ describe('ClaimsBot', () => {
       assert.deepEqual(listedInPartner.roles, []);
     });
 
-    it("takes the tenant from channelData when the conversation does not carry it", async () => {
+    it('takes the tenant from channelData when the conversation does not carry it', async () => {
       const probe = new CallerProbe();
       const send = conversation(bot(probe), { id: '29:other', aadObjectId: 'aad-other-admin', name: 'Oli' }, '');
       await send({ channelData: { tenant: { id: OTHER_ORG.id } } });
@@ -193,17 +235,30 @@ describe('ClaimsBot', () => {
       await h.partners.upsert(org);
       const clock: Clock = { now: () => new Date('2026-03-02T17:00:00Z') };
       const probe = new CallerProbe();
-      const send = conversation(bot(probe, { callers: new CallerResolver({ partners: h.partners, clock }) }), ADMIN, org.id);
+      const send = conversation(
+        bot(probe, { callers: new CallerResolver({ partners: h.partners, clock }) }),
+        ADMIN,
+        org.id,
+      );
       await send();
       await h.partners.upsert({ ...org, incentivesAdmins: [] });
       await send();
       await h.partners.upsert({ ...org, incentivesAdmins: [], viewers: ['aad-admin'] });
       await send();
-      assert.deepEqual(probe.seen.map((c) => c.roles), [['incentivesAdmin'], [], ['viewer']]);
+      assert.deepEqual(
+        probe.seen.map((c) => c.roles),
+        [['incentivesAdmin'], [], ['viewer']],
+      );
     });
 
     it('binds a member named by email to their account the first time they speak, and records nothing else', async () => {
-      const org = { ...ORG, id: '66666666-6666-4666-8666-666666666666', owners: ['ada@contoso.com'], incentivesAdmins: [], viewers: [] };
+      const org = {
+        ...ORG,
+        id: '66666666-6666-4666-8666-666666666666',
+        owners: ['ada@contoso.com'],
+        incentivesAdmins: [],
+        viewers: [],
+      };
       await h.partners.upsert(org);
       const probe = new CallerProbe();
       await conversation(bot(probe), ADMIN, org.id)();
@@ -244,9 +299,16 @@ describe('ClaimsBot', () => {
       assert.equal(saved?.reference.serviceUrl, 'https://smba.trafficmanager.net/amer/');
 
       await send({ text: 'again', serviceUrl: 'https://smba.trafficmanager.net/emea/' });
-      assert.equal((await h.references.get(ORG.id, user.aadObjectId))?.reference.serviceUrl, 'https://smba.trafficmanager.net/emea/');
+      assert.equal(
+        (await h.references.get(ORG.id, user.aadObjectId))?.reference.serviceUrl,
+        'https://smba.trafficmanager.net/emea/',
+      );
 
-      assert.deepEqual(await send({ type: 'installationUpdate', action: 'remove' }), [], 'nothing is sent to a user who removed the app');
+      assert.deepEqual(
+        await send({ type: 'installationUpdate', action: 'remove' }),
+        [],
+        'nothing is sent to a user who removed the app',
+      );
       assert.equal((await h.references.get(ORG.id, user.aadObjectId))?.dead, true);
       await send({ text: 'back' });
       assert.equal((await h.references.get(ORG.id, user.aadObjectId))?.dead, false, 'writing again revives it');
@@ -279,8 +341,16 @@ describe('ClaimsBot', () => {
       const send = conversation(bot(new TwoSteps()));
       assert.equal((await send({ text: 'start' }))[0].text, 'step 1');
       await assert.rejects(send({ text: 'boom' }), /storage went away/);
-      assert.equal((await conversation(bot(new TwoSteps()))({ text: 'unrelated' }))[0].text, 'step 1', 'another conversation has its own state');
-      assert.equal((await send({ text: 'retry' }))[0].text, 'step 2 got retry', 'a new bot instance resumes from storage');
+      assert.equal(
+        (await conversation(bot(new TwoSteps()))({ text: 'unrelated' }))[0].text,
+        'step 1',
+        'another conversation has its own state',
+      );
+      assert.equal(
+        (await send({ text: 'retry' }))[0].text,
+        'step 2 got retry',
+        'a new bot instance resumes from storage',
+      );
     });
   });
 
@@ -289,16 +359,27 @@ describe('ClaimsBot', () => {
     const invoke = (value: unknown): Partial<Activity> => ({ type: 'invoke', name: 'adaptiveCard/action', value });
 
     it('answer an unknown verb with a typed 400', async () => {
-      const [response] = await conversation(bot(new CallerProbe()))(invoke({ action: { type: 'Action.Execute', verb: 'approveClaim', data: {} } }));
+      const [response] = await conversation(bot(new CallerProbe()))(
+        invoke({ action: { type: 'Action.Execute', verb: 'approveClaim', data: {} } }),
+      );
       assert.equal(response.type, 'invokeResponse');
       assert.deepEqual(response.value, {
         status: 400,
-        body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'UnknownVerb', message: 'this card action is not known' } },
+        body: {
+          statusCode: 400,
+          type: 'application/vnd.microsoft.error',
+          value: { code: 'UnknownVerb', message: 'this card action is not known' },
+        },
       });
     });
 
     it('answer a malformed invoke with 400, never a 500', async () => {
-      for (const value of [undefined, {}, { action: { type: 'Action.Submit', verb: 'x' } }, { action: { type: 'Action.Execute', verb: 'constructor' } }]) {
+      for (const value of [
+        undefined,
+        {},
+        { action: { type: 'Action.Submit', verb: 'x' } },
+        { action: { type: 'Action.Execute', verb: 'constructor' } },
+      ]) {
         const [response] = await conversation(bot(new CallerProbe()))(invoke(value));
         assert.equal((response.value as { status: number }).status, 400, JSON.stringify(value));
       }
@@ -306,15 +387,27 @@ describe('ClaimsBot', () => {
 
     it('route a registered verb to its handler with the action data and the caller resolved', async () => {
       const router = new CardActionRouter([
-        ['approveClaim', async (context, data) => ({ statusCode: 200, type: CARD, value: { type: 'AdaptiveCard', approvedBy: callerOf(context).aadObjectId, claimId: data.claimId } })],
+        [
+          'approveClaim',
+          async (context, data) => ({
+            statusCode: 200,
+            type: CARD,
+            value: { type: 'AdaptiveCard', approvedBy: callerOf(context).aadObjectId, claimId: data.claimId },
+          }),
+        ],
       ]);
-      const [response] = await conversation(bot(new CallerProbe(), { cardActions: router }))(invoke({ action: { type: 'Action.Execute', verb: 'approveClaim', data: { claimId: 'c-1' } } }));
-      assert.deepEqual(response.value, { status: 200, body: { statusCode: 200, type: CARD, value: { type: 'AdaptiveCard', approvedBy: 'aad-admin', claimId: 'c-1' } } });
+      const [response] = await conversation(bot(new CallerProbe(), { cardActions: router }))(
+        invoke({ action: { type: 'Action.Execute', verb: 'approveClaim', data: { claimId: 'c-1' } } }),
+      );
+      assert.deepEqual(response.value, {
+        status: 200,
+        body: { statusCode: 200, type: CARD, value: { type: 'AdaptiveCard', approvedBy: 'aad-admin', claimId: 'c-1' } },
+      });
     });
   });
 
   describe('over HTTP, as composed for the app', () => {
-    it('answers an expectReplies install with the welcome card, typed help with the help card, and new claim with the flow\'s first question', async () => {
+    it("answers an expectReplies install with the welcome card, typed help with the help card, and new claim with the flow's first question", async () => {
       const { endpoint, server } = await composedBotOverHttp(h.botServices);
       try {
         const post = async (activity: Record<string, unknown>) => {
@@ -341,7 +434,10 @@ describe('ClaimsBot', () => {
         assert.ok(cardText(help).includes(t('ja-JP', 'help.title')));
         const flow = await post({ type: 'message', text: 'new claim' });
         // One partner location on record: the flow takes it and asks for the customer.
-        assert.ok(flow.some((reply) => reply.attachments && cardText(reply).includes('"verb":"customerEntered"')), 'the new-claim flow has started');
+        assert.ok(
+          flow.some((reply) => reply.attachments && cardText(reply).includes('"verb":"customerEntered"')),
+          'the new-claim flow has started',
+        );
       } finally {
         await server.close(1000);
       }

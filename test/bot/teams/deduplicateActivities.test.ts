@@ -32,7 +32,13 @@ class CountingBot {
 }
 
 function message(text: string, id: string = randomUUID()): Partial<Activity> {
-  return { type: 'message', id, text, channelId: 'msteams', conversation: { id: 'a:personal-chat', isGroup: false, conversationType: 'personal', name: '' } };
+  return {
+    type: 'message',
+    id,
+    text,
+    channelId: 'msteams',
+    conversation: { id: 'a:personal-chat', isGroup: false, conversationType: 'personal', name: '' },
+  };
 }
 
 describe('DeduplicateActivities', () => {
@@ -48,7 +54,9 @@ describe('DeduplicateActivities', () => {
   beforeEach(() => {
     bot = new CountingBot();
     adapter = new TestAdapter((context) => bot.run(context));
-    adapter.use(new DeduplicateActivities({ records: new CosmosIdempotencyRecords(container, { clock: clockPort }), logger }));
+    adapter.use(
+      new DeduplicateActivities({ records: new CosmosIdempotencyRecords(container, { clock: clockPort }), logger }),
+    );
   });
   const repliesFor = async (activity: Partial<Activity>) => {
     await adapter.processActivity({ ...activity });
@@ -67,7 +75,13 @@ describe('DeduplicateActivities', () => {
   it('tells the same activity id apart in another conversation', async () => {
     const id = randomUUID();
     await repliesFor(message('one', id));
-    assert.deepEqual(await repliesFor({ ...message('two', id), conversation: { id: 'a:other-chat', isGroup: false, conversationType: 'personal', name: '' } }), ['echo two']);
+    assert.deepEqual(
+      await repliesFor({
+        ...message('two', id),
+        conversation: { id: 'a:other-chat', isGroup: false, conversationType: 'personal', name: '' },
+      }),
+      ['echo two'],
+    );
   });
 
   it('skips a copy that arrives while the first delivery is still running', async () => {
@@ -80,7 +94,10 @@ describe('DeduplicateActivities', () => {
     release();
     await running;
     assert.deepEqual(bot.seen, ['slow']);
-    assert.deepEqual(adapter.activeQueue.splice(0).map((a) => a.text), ['echo slow']);
+    assert.deepEqual(
+      adapter.activeQueue.splice(0).map((a) => a.text),
+      ['echo slow'],
+    );
     bot.hold = undefined;
   });
 
@@ -101,7 +118,12 @@ describe('DeduplicateActivities', () => {
   it('takes over a turn whose process died mid-way once the lease has run out, not before', async () => {
     const first = message('orphaned');
     // A process that died mid-turn: the mark was made and never completed nor removed.
-    await new CosmosIdempotencyRecords(container, { clock: clockPort }).begin(activityRecordId(first)!, 'activity', 60_000, 86_400);
+    await new CosmosIdempotencyRecords(container, { clock: clockPort }).begin(
+      activityRecordId(first)!,
+      'activity',
+      60_000,
+      86_400,
+    );
     assert.deepEqual(await repliesFor(first), []);
     clock.at = new Date(clock.at.getTime() + 61_000);
     assert.deepEqual(await repliesFor(first), ['echo orphaned']);
@@ -133,7 +155,10 @@ describe('DeduplicateActivities', () => {
     let app: BotServer;
     let url: string;
     before(async () => {
-      const botAdapter = createAdapter({ appId: '', appType: 'SingleTenant', tenantId: '' }, { logger, telemetry: noTelemetry });
+      const botAdapter = createAdapter(
+        { appId: '', appType: 'SingleTenant', tenantId: '' },
+        { logger, telemetry: noTelemetry },
+      );
       botAdapter.use(new DeduplicateActivities({ records: new CosmosIdempotencyRecords(container), logger }));
       const httpBot = new CountingBot();
       app = createServer({ publicUrl: 'http://localhost', logger, adapter: botAdapter, bot: httpBot, health: [] });
@@ -152,7 +177,11 @@ describe('DeduplicateActivities', () => {
         deliveryMode: 'expectReplies',
       };
       const post = async () => {
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(activity),
+        });
         assert.equal(response.status, 200);
         return ((await response.json()) as { activities: { text?: string }[] }).activities.map((a) => a.text);
       };

@@ -63,7 +63,13 @@ describe('language preference', () => {
   /** One user in one personal chat; each call is a turn, answered with the bot's replies. */
   function user(claimsBot: () => ClaimsBot, teamsLocale: Locale = 'en-US', aadObjectId = 'aad-admin') {
     const from = { id: `29:${randomUUID()}`, aadObjectId, name: 'Ada Admin' };
-    const conversation = { id: `a:${randomUUID()}`, tenantId: ORG.id, conversationType: 'personal', isGroup: false, name: '' };
+    const conversation = {
+      id: `a:${randomUUID()}`,
+      tenantId: ORG.id,
+      conversationType: 'personal',
+      isGroup: false,
+      name: '',
+    };
     return async (activity: Partial<Activity>): Promise<Reply[]> => {
       const adapter = new TestAdapter((context) => claimsBot().run(context));
       await adapter.processActivity({
@@ -86,8 +92,15 @@ describe('language preference', () => {
     return attachment.content as Record<string, unknown>;
   };
   const buttonsOf = (card: Record<string, unknown>) =>
-    (card.actions as { title: string; style: string; data: { verb: string; language: string } }[]).map((a) => ({ title: a.title, style: a.style, verb: a.data.verb, language: a.data.language }));
-  const choose = (language: unknown): Partial<Activity> => ({ value: { verb: 'setLanguage', language, claimId: '', nonce: '' } });
+    (card.actions as { title: string; style: string; data: { verb: string; language: string } }[]).map((a) => ({
+      title: a.title,
+      style: a.style,
+      verb: a.data.verb,
+      language: a.data.language,
+    }));
+  const choose = (language: unknown): Partial<Activity> => ({
+    value: { verb: 'setLanguage', language, claimId: '', nonce: '' },
+  });
 
   describe('the command', () => {
     for (const locale of LOCALES) {
@@ -98,20 +111,28 @@ describe('language preference', () => {
           assert.deepEqual(rest, []);
           const card = cardOf(reply);
           assert.ok(JSON.stringify(card).includes(t(locale, 'language.title')));
-          assert.ok(JSON.stringify(card).includes(t(locale, 'language.currentTeams', { language: LANGUAGE_NAMES[locale] })));
+          assert.ok(
+            JSON.stringify(card).includes(t(locale, 'language.currentTeams', { language: LANGUAGE_NAMES[locale] })),
+          );
           assert.deepEqual(buttonsOf(card), [
             { title: 'English', style: 'default', verb: 'setLanguage', language: 'en-US' },
             { title: '한국어', style: 'default', verb: 'setLanguage', language: 'ko-KR' },
             { title: '日本語', style: 'default', verb: 'setLanguage', language: 'ja-JP' },
-            { title: t(locale, 'language.followTeams', { language: LANGUAGE_NAMES[locale] }), style: 'positive', verb: 'setLanguage', language: 'teams' },
+            {
+              title: t(locale, 'language.followTeams', { language: LANGUAGE_NAMES[locale] }),
+              style: 'positive',
+              verb: 'setLanguage',
+              language: 'teams',
+            },
           ]);
           assert.deepEqual(probe.seen, [], 'the dialogs never saw it');
         });
       }
     }
 
-    it('is no other command\'s word, and only whole messages count', () => {
-      for (const locale of LOCALES) for (const word of messageList(locale, 'language.commands')) assert.equal(commandFor(word), undefined, word);
+    it("is no other command's word, and only whole messages count", () => {
+      for (const locale of LOCALES)
+        for (const word of messageList(locale, 'language.commands')) assert.equal(commandFor(word), undefined, word);
       assert.equal(isLanguageCommand(' 言語。'), true);
       assert.equal(isLanguageCommand('language of the contract'), false);
       assert.equal(isLanguageCommand(undefined), false);
@@ -120,7 +141,9 @@ describe('language preference', () => {
     it('opens from the Language button of the welcome and help cards', async () => {
       const send = user(() => bot(new Probe()));
       const [welcome] = await send({ type: 'installationUpdate', action: 'add' });
-      const button = (cardOf(welcome).actions as { data: Record<string, unknown> }[]).find((a) => a.data.verb === 'chooseLanguage');
+      const button = (cardOf(welcome).actions as { data: Record<string, unknown> }[]).find(
+        (a) => a.data.verb === 'chooseLanguage',
+      );
       assert.ok(button, 'the welcome card has a Language button');
       const [reply] = await send({ value: button.data });
       assert.ok(JSON.stringify(cardOf(reply)).includes(t('en-US', 'language.title')));
@@ -181,7 +204,10 @@ describe('language preference', () => {
       const [confirmation] = await send(choose('teams'));
       assert.equal(confirmation.text, t('ja-JP', 'language.followingTeams', { language: '日本語' }));
       await send({ text: 'two' });
-      assert.deepEqual(probe.seen.map((c) => c.locale), ['en-US', 'ja-JP']);
+      assert.deepEqual(
+        probe.seen.map((c) => c.locale),
+        ['en-US', 'ja-JP'],
+      );
     });
 
     it('of a value the card never sends stores nothing and shows the choices again', async () => {
@@ -251,9 +277,15 @@ describe('language preference', () => {
       await user(() => bot(probe), 'ja-JP')({ text: 'ヘルプ' });
       const send = user(() => bot(probe), 'ko-KR');
       const replies = await send({ text: 'help' });
-      assert.deepEqual(replies.map((r) => r.text), ['main ran: help']);
+      assert.deepEqual(
+        replies.map((r) => r.text),
+        ['main ran: help'],
+      );
       await send({ text: 'x' });
-      assert.deepEqual(probe.seen.map((c) => c.locale), ['ja-JP', 'ko-KR', 'ko-KR']);
+      assert.deepEqual(
+        probe.seen.map((c) => c.locale),
+        ['ja-JP', 'ko-KR', 'ko-KR'],
+      );
     });
 
     it('after "follow Teams" was chosen, switches again (there is no stored choice then)', async () => {

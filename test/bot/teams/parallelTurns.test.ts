@@ -32,8 +32,14 @@ describe('two or more turns of one conversation at once', function () {
 
   const claimsOfOrg = async () => (await h.claims.listByPartner(ORG.id, {}, 100)).items;
 
-  it('create one claim from three parallel submits of the claim-name card, keep the winner\'s state and answer the others', async () => {
-    const chat = new TeamsHttpChat({ endpoint, serviceUrl: 'http://127.0.0.1:9/', user: { tenantId: ORG.id, aadObjectId: 'aad-admin', name: 'Ada Admin' }, locale: 'en-US', files });
+  it("create one claim from three parallel submits of the claim-name card, keep the winner's state and answer the others", async () => {
+    const chat = new TeamsHttpChat({
+      endpoint,
+      serviceUrl: 'http://127.0.0.1:9/',
+      user: { tenantId: ORG.id, aadObjectId: 'aad-admin', name: 'Ada Admin' },
+      locale: 'en-US',
+      files,
+    });
     await start(chat);
     await enterCustomer(chat, 'contoso.com', 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee');
     await chooseSolution(chat, 'microsoft365', 'usage');
@@ -55,9 +61,14 @@ describe('two or more turns of one conversation at once', function () {
     assert.equal(others.length, 2, 'each other submit was answered');
 
     // The state kept is the winner's: its products card takes the next answer for that claim.
-    const productsCard = winners.flatMap((replies) => replies.map(cardOf)).filter((c) => c !== undefined).at(-1) ?? assert.fail('the winner showed a card');
+    const productsCard =
+      winners
+        .flatMap((replies) => replies.map(cardOf))
+        .filter((c) => c !== undefined)
+        .at(-1) ?? assert.fail('the winner showed a card');
     assert.ok(cardStrings(productsCard).includes(t('en-US', 'products.title')));
-    const choose = submitActions(productsCard).find((a) => a.data.verb === 'productsChosen') ?? assert.fail('no products button');
+    const choose =
+      submitActions(productsCard).find((a) => a.data.verb === 'productsChosen') ?? assert.fail('no products button');
     assert.equal(choose.data.claimId, created[0]?.id);
     const next = await chat.send({ value: { ...choose.data, productIds: 'exchangeOnline' } });
     assert.ok(!texts(next).some((x) => handledElsewhere.includes(x)), JSON.stringify(texts(next)));

@@ -40,7 +40,13 @@ class StatefulBot {
 }
 
 function message(text: string): Partial<Activity> {
-  return { type: 'message', id: randomUUID(), text, channelId: 'msteams', conversation: { id: `a:chat-${randomUUID()}`, isGroup: false, conversationType: 'personal', name: '' } };
+  return {
+    type: 'message',
+    id: randomUUID(),
+    text,
+    channelId: 'msteams',
+    conversation: { id: `a:chat-${randomUUID()}`, isGroup: false, conversationType: 'personal', name: '' },
+  };
 }
 
 describe('DeduplicateActivities with the processed activities in the conversation state', () => {
@@ -58,7 +64,14 @@ describe('DeduplicateActivities with the processed activities in the conversatio
   beforeEach(() => {
     bot = new StatefulBot(new CosmosConversationStateStorage(db.container('botState')));
     adapter = new TestAdapter((context) => bot.run(context));
-    adapter.use(new DeduplicateActivities({ records: new CosmosIdempotencyRecords(marks, { clock: clockPort }), logger, leaseMs: LEASE_MS, completion: bot.processed }));
+    adapter.use(
+      new DeduplicateActivities({
+        records: new CosmosIdempotencyRecords(marks, { clock: clockPort }),
+        logger,
+        leaseMs: LEASE_MS,
+        completion: bot.processed,
+      }),
+    );
   });
   const repliesFor = async (activity: Partial<Activity>) => {
     await adapter.processActivity({ ...activity });
@@ -88,7 +101,12 @@ describe('DeduplicateActivities with the processed activities in the conversatio
 
   it('runs the copy of a turn that died before saving its state, once the lease ran out', async () => {
     const first = message('orphaned');
-    await new CosmosIdempotencyRecords(marks, { clock: clockPort }).begin(activityRecordId(first) ?? '', 'activity', LEASE_MS, 86_400);
+    await new CosmosIdempotencyRecords(marks, { clock: clockPort }).begin(
+      activityRecordId(first) ?? '',
+      'activity',
+      LEASE_MS,
+      86_400,
+    );
     assert.deepEqual(await repliesFor(first), []);
     afterTheLease();
     assert.deepEqual(await repliesFor(first), ['echo orphaned']);

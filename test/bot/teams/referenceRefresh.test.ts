@@ -6,14 +6,25 @@ const facts = {
   aadObjectId: 'u1',
   email: 'alex@fabrikam.example',
   locale: 'en-US',
-  reference: { activityId: 'a1', serviceUrl: 'https://smba.trafficmanager.net/amer/', conversation: { id: 'c1' }, user: { id: '29:u1' } },
+  reference: {
+    activityId: 'a1',
+    serviceUrl: 'https://smba.trafficmanager.net/amer/',
+    conversation: { id: 'c1' },
+    user: { id: '29:u1' },
+  },
 };
 
 describe('bot/teams/referenceRefresh', () => {
   it('fingerprints what reaching the user depends on, not the activity id that changes every turn', () => {
     const first = referenceFingerprint(facts);
     assert.equal(referenceFingerprint({ ...facts, reference: { ...facts.reference, activityId: 'a2' } }), first);
-    assert.notEqual(referenceFingerprint({ ...facts, reference: { ...facts.reference, serviceUrl: 'https://smba.trafficmanager.net/emea/' } }), first);
+    assert.notEqual(
+      referenceFingerprint({
+        ...facts,
+        reference: { ...facts.reference, serviceUrl: 'https://smba.trafficmanager.net/emea/' },
+      }),
+      first,
+    );
     assert.notEqual(referenceFingerprint({ ...facts, locale: 'ko-KR' }), first);
     assert.notEqual(referenceFingerprint({ ...facts, email: undefined }), first);
   });
@@ -26,7 +37,11 @@ describe('bot/teams/referenceRefresh', () => {
     assert.equal(needsSaving(savedAgo(60_000), fingerprint, now), false);
     assert.equal(needsSaving(savedAgo(60_000), 'another', now), true);
     assert.equal(needsSaving(savedAgo(REFERENCE_REFRESH_MS), fingerprint, now), true);
-    assert.equal(needsSaving(savedAgo(-60_000), fingerprint, now), true, 'a mark from the future (a skewed clock) is not trusted');
+    assert.equal(
+      needsSaving(savedAgo(-60_000), fingerprint, now),
+      true,
+      'a mark from the future (a skewed clock) is not trusted',
+    );
     assert.equal(needsSaving({ fingerprint, at: 'not a date' }, fingerprint, now), true);
   });
 });

@@ -3,7 +3,13 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import { EvidenceRejected } from '../../../claims/errors';
-import { hostAllowed, isPublicAddress, parseHostPatterns, type HostResolver, type ResolvedAddress } from '../../../bot/teams/addressPolicy';
+import {
+  hostAllowed,
+  isPublicAddress,
+  parseHostPatterns,
+  type HostResolver,
+  type ResolvedAddress,
+} from '../../../bot/teams/addressPolicy';
 import { DEFAULT_DOWNLOAD_HOSTS, TeamsFileSource } from '../../../bot/teams/teamsFileSource';
 import { minimalPdf } from '../../support/evidenceSamples';
 import { selfSignedCertificate } from '../../support/loopbackTls';
@@ -31,15 +37,51 @@ function fakeDns(table: Record<string, readonly string[]>): HostResolver & { ask
 
 describe('address policy', () => {
   const internal = [
-    '10.0.0.1', '10.255.255.255', '172.16.0.1', '172.31.255.254', '192.168.1.1', '127.0.0.1', '127.8.9.10', '0.0.0.0',
-    '169.254.169.254', '100.64.0.1', '100.127.255.255', '192.0.0.8', '198.18.0.1', '224.0.0.1', '255.255.255.255',
-    '::1', '::', 'fc00::1', 'fd12:3456::1', 'fe80::1', 'fe80::1%eth0', 'fec0::1', 'ff02::1', '::ffff:10.0.0.1', '::ffff:7f00:1',
-    '::ffff:169.254.169.254', '64:ff9b::a00:1', '2002:a00:1::1', '2001:db8::1', '[::1]', 'not-an-address', '',
+    '10.0.0.1',
+    '10.255.255.255',
+    '172.16.0.1',
+    '172.31.255.254',
+    '192.168.1.1',
+    '127.0.0.1',
+    '127.8.9.10',
+    '0.0.0.0',
+    '169.254.169.254',
+    '100.64.0.1',
+    '100.127.255.255',
+    '192.0.0.8',
+    '198.18.0.1',
+    '224.0.0.1',
+    '255.255.255.255',
+    '::1',
+    '::',
+    'fc00::1',
+    'fd12:3456::1',
+    'fe80::1',
+    'fe80::1%eth0',
+    'fec0::1',
+    'ff02::1',
+    '::ffff:10.0.0.1',
+    '::ffff:7f00:1',
+    '::ffff:169.254.169.254',
+    '64:ff9b::a00:1',
+    '2002:a00:1::1',
+    '2001:db8::1',
+    '[::1]',
+    'not-an-address',
+    '',
   ];
   for (const address of internal) {
     it(`refuses ${address || 'an empty string'}`, () => assert.equal(isPublicAddress(address), false));
   }
-  for (const address of ['13.107.136.10', '52.104.0.1', '172.15.255.255', '172.32.0.1', '100.128.0.1', '2603:1036::1', '::ffff:13.107.136.10']) {
+  for (const address of [
+    '13.107.136.10',
+    '52.104.0.1',
+    '172.15.255.255',
+    '172.32.0.1',
+    '100.128.0.1',
+    '2603:1036::1',
+    '::ffff:13.107.136.10',
+  ]) {
     it(`accepts the public address ${address}`, () => assert.equal(isPublicAddress(address), true));
   }
 
@@ -48,14 +90,25 @@ describe('address policy', () => {
     assert.ok(hostAllowed('contoso-my.sharepoint.com', patterns));
     assert.ok(hostAllowed('CONTOSO.SharePoint.com.', patterns));
     assert.ok(hostAllowed('onedrive.live.com', patterns));
-    for (const host of ['sharepoint.com', 'evilsharepoint.com', 'sharepoint.com.evil.example', 'x.onedrive.live.com', '10.0.0.1', '']) {
+    for (const host of [
+      'sharepoint.com',
+      'evilsharepoint.com',
+      'sharepoint.com.evil.example',
+      'x.onedrive.live.com',
+      '10.0.0.1',
+      '',
+    ]) {
       assert.equal(hostAllowed(host, patterns), false, host);
     }
   });
 
   it('parses the allow-list setting and refuses what is not a host pattern', () => {
-    assert.deepEqual(parseHostPatterns(' *.SharePoint.com , onedrive.live.com '), ['*.sharepoint.com', 'onedrive.live.com']);
-    for (const bad of ['', '*', '*.com', 'http://x.example', 'a..b', '10.0.0.1', 'x.example/path']) assert.equal(parseHostPatterns(bad), undefined, bad);
+    assert.deepEqual(parseHostPatterns(' *.SharePoint.com , onedrive.live.com '), [
+      '*.sharepoint.com',
+      'onedrive.live.com',
+    ]);
+    for (const bad of ['', '*', '*.com', 'http://x.example', 'a..b', '10.0.0.1', 'x.example/path'])
+      assert.equal(parseHostPatterns(bad), undefined, bad);
     assert.ok(parseHostPatterns(DEFAULT_DOWNLOAD_HOSTS.join(',')));
   });
 });
@@ -116,7 +169,19 @@ describe('TeamsFileSource outside local mode', () => {
     assert.deepEqual(requests, []);
   });
 
-  for (const address of ['10.0.0.1', '172.16.9.9', '192.168.0.10', '127.0.0.2', '169.254.169.254', '100.64.1.1', '0.0.0.0', 'fd00::5', 'fe80::1', '::1', '::ffff:10.0.0.1']) {
+  for (const address of [
+    '10.0.0.1',
+    '172.16.9.9',
+    '192.168.0.10',
+    '127.0.0.2',
+    '169.254.169.254',
+    '100.64.1.1',
+    '0.0.0.0',
+    'fd00::5',
+    'fe80::1',
+    '::1',
+    '::ffff:10.0.0.1',
+  ]) {
     it(`refuses evil.sharepoint.com resolving to ${address}, sending nothing`, async () => {
       const dns = fakeDns({ 'evil.sharepoint.com': [address] });
       await assert.rejects(source(dns).open(url('evil.sharepoint.com', '/sow.pdf')), refusedWith('poeSourceRefused'));
@@ -132,25 +197,46 @@ describe('TeamsFileSource outside local mode', () => {
   });
 
   it('checks every redirect again: to an internal address, a foreign host, plain http or loopback by name', async () => {
-    const dns = fakeDns({ 'contoso.sharepoint.com': ['127.0.0.1'], 'evil.sharepoint.com': ['10.0.0.1'], 'localhost': ['127.0.0.1'] });
-    const targets = ['https://evil.sharepoint.com:PORT/sow.pdf', 'https://files.example.com:PORT/sow.pdf', 'http://contoso.sharepoint.com:PORT/sow.pdf', 'https://localhost:PORT/sow.pdf', 'https://127.0.0.1:PORT/sow.pdf'];
+    const dns = fakeDns({
+      'contoso.sharepoint.com': ['127.0.0.1'],
+      'evil.sharepoint.com': ['10.0.0.1'],
+      localhost: ['127.0.0.1'],
+    });
+    const targets = [
+      'https://evil.sharepoint.com:PORT/sow.pdf',
+      'https://files.example.com:PORT/sow.pdf',
+      'http://contoso.sharepoint.com:PORT/sow.pdf',
+      'https://localhost:PORT/sow.pdf',
+      'https://127.0.0.1:PORT/sow.pdf',
+    ];
     for (const target of targets) {
       requests.splice(0);
-      await assert.rejects(source(dns).open(url('contoso.sharepoint.com', `/to/${encodeURIComponent(target)}`)), refusedWith('poeSourceRefused'), target);
+      await assert.rejects(
+        source(dns).open(url('contoso.sharepoint.com', `/to/${encodeURIComponent(target)}`)),
+        refusedWith('poeSourceRefused'),
+        target,
+      );
       assert.equal(requests.length, 1, `only the first hop was sent for ${target}`);
     }
   });
 
   it('follows a redirect to another allowed host at a checked address', async () => {
     const dns = fakeDns({ 'contoso.sharepoint.com': ['127.0.0.1'], 'other.sharepoint.com': ['127.0.0.1'] });
-    const file = await source(dns).open(url('contoso.sharepoint.com', `/to/${encodeURIComponent('https://other.sharepoint.com:PORT/sow.pdf')}`));
+    const file = await source(dns).open(
+      url('contoso.sharepoint.com', `/to/${encodeURIComponent('https://other.sharepoint.com:PORT/sow.pdf')}`),
+    );
     assert.deepEqual(await bytesOf(file.stream), PDF);
     assert.deepEqual(dns.asked, ['contoso.sharepoint.com', 'other.sharepoint.com']);
   });
 
   it('refuses plain http, address literals and credentials before resolving anything', async () => {
     const dns = fakeDns({ 'contoso.sharepoint.com': ['127.0.0.1'] });
-    for (const target of [`http://contoso.sharepoint.com:${port}/sow.pdf`, `https://127.0.0.1:${port}/sow.pdf`, `https://[::1]:${port}/sow.pdf`, `https://u:p@contoso.sharepoint.com:${port}/sow.pdf`]) {
+    for (const target of [
+      `http://contoso.sharepoint.com:${port}/sow.pdf`,
+      `https://127.0.0.1:${port}/sow.pdf`,
+      `https://[::1]:${port}/sow.pdf`,
+      `https://u:p@contoso.sharepoint.com:${port}/sow.pdf`,
+    ]) {
       await assert.rejects(source(dns).open(target), refusedWith('poeSourceRefused'), target);
     }
     assert.deepEqual(dns.asked, []);
@@ -158,12 +244,18 @@ describe('TeamsFileSource outside local mode', () => {
   });
 
   it('turns a name that does not resolve into a failed download, not a refusal', async () => {
-    await assert.rejects(source(fakeDns({})).open(url('gone.sharepoint.com', '/sow.pdf')), refusedWith('poeUploadFailed'));
+    await assert.rejects(
+      source(fakeDns({})).open(url('gone.sharepoint.com', '/sow.pdf')),
+      refusedWith('poeUploadFailed'),
+    );
   });
 
   it('takes its allow-list from the setting', async () => {
     const dns = fakeDns({ 'contoso.sharepoint.com': ['127.0.0.1'] });
-    await assert.rejects(source(dns, ['*.sharepoint.us']).open(url('contoso.sharepoint.com', '/sow.pdf')), refusedWith('poeSourceRefused'));
+    await assert.rejects(
+      source(dns, ['*.sharepoint.us']).open(url('contoso.sharepoint.com', '/sow.pdf')),
+      refusedWith('poeSourceRefused'),
+    );
     const file = await source(dns, ['contoso.sharepoint.com']).open(url('contoso.sharepoint.com', '/sow.pdf'));
     assert.deepEqual(await bytesOf(file.stream), PDF);
   });

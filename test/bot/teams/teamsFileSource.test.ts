@@ -30,7 +30,8 @@ function startFileServer(): Promise<FileServer> {
       res.writeHead(status, headers);
       res.end(body);
     };
-    const send = (type: string, body: Buffer) => answer(200, { 'content-type': type, 'content-length': body.length }, body);
+    const send = (type: string, body: Buffer) =>
+      answer(200, { 'content-type': type, 'content-length': body.length }, body);
     if (path === '/sow.pdf') return send('application/pdf', BIG);
     if (path === '/generic') return send('application/octet-stream', minimalPdf());
     if (path === '/share') return send('text/html; charset=utf-8', SHARING_PAGE_HTML);
@@ -41,7 +42,9 @@ function startFileServer(): Promise<FileServer> {
     answer(404, {});
   });
   return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, server })),
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, server }),
+    ),
   );
 }
 
@@ -57,7 +60,10 @@ describe('TeamsFileSource', () => {
   let files: FileServer;
   const local = new TeamsFileSource({ allowLoopbackHttp: true, maxBytes: 25 * 1024 * 1024 });
   // Every URL these tests give it is refused before any name is resolved.
-  const azure = new TeamsFileSource({ allowLoopbackHttp: false, resolve: () => Promise.reject(new Error('no lookups in this test')) });
+  const azure = new TeamsFileSource({
+    allowLoopbackHttp: false,
+    resolve: () => Promise.reject(new Error('no lookups in this test')),
+  });
 
   before(async () => {
     files = await startFileServer();
@@ -119,12 +125,19 @@ describe('TeamsFileSource', () => {
     const { service, signer } = connectBlobStorage({ connectionString: standIns().azurite.connectionString });
     const store = new BlobEvidenceStore({ service, containerName: `poe-${randomUUID()}`, signer });
     await store.ensureContainer();
-    const upload = { partnerId: 'partner-1', claimId: 'claim-1', uploadedBy: { role: 'partnerAdmin' as const, id: 'aad-1' } };
+    const upload = {
+      partnerId: 'partner-1',
+      claimId: 'claim-1',
+      uploadedBy: { role: 'partnerAdmin' as const, id: 'aad-1' },
+    };
     const file = await local.open(`${files.url}/sow.pdf`, 'pdf');
     const stored = await store.put({ ...upload, poeId: 'poe-1', fileName: 'sow.pdf', ...file, content: file.stream });
     assert.equal(stored.sha256, sha256(BIG));
     assert.equal(stored.sizeBytes, BIG.length);
     const page = await local.open(`${files.url}/share`, 'pdf');
-    await assert.rejects(store.put({ ...upload, poeId: 'poe-2', fileName: 'sow.pdf', ...page, content: page.stream }), refusedWith('poeTypeMismatch'));
+    await assert.rejects(
+      store.put({ ...upload, poeId: 'poe-2', fileName: 'sow.pdf', ...page, content: page.stream }),
+      refusedWith('poeTypeMismatch'),
+    );
   });
 });

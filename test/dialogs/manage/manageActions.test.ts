@@ -2,12 +2,32 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { associationKeys } from '../../../claims/associations';
 import type { Claim } from '../../../claims/model';
-import { formatCountdown, formatDate, formatDateTime, historyEventLabel, LOCALES, problemMessage, t } from '../../../locales/i18n';
+import {
+  formatCountdown,
+  formatDate,
+  formatDateTime,
+  historyEventLabel,
+  LOCALES,
+  problemMessage,
+  t,
+} from '../../../locales/i18n';
 import { evidenceBlobName } from '../../../storage/poeStore';
 import { OTHER_ORG, ORG, callerFor } from '../../support/botHarness';
 import { minimalPdf } from '../../support/evidenceSamples';
 import { cardOf, cardStrings, submitActions, textsOf, type Card } from '../newClaim/newClaimHarness';
-import { ADMIN, ManageChat, VIEWER, adminChat, cardWith, fileServer, manageWorld, reload, storeClaim, verbsOf, type ManageWorld } from './manageHarness';
+import {
+  ADMIN,
+  ManageChat,
+  VIEWER,
+  adminChat,
+  cardWith,
+  fileServer,
+  manageWorld,
+  reload,
+  storeClaim,
+  verbsOf,
+  type ManageWorld,
+} from './manageHarness';
 
 const NOW = new Date('2026-03-02T17:00:00.000Z'); // a Monday, 9:00 in Seattle
 const DAY = 86_400_000;
@@ -40,7 +60,11 @@ describe('after submission: the status card and its actions', () => {
   after(() => server.close());
 
   const rejected = (overrides: Partial<Claim> = {}) =>
-    storeClaim(world, { status: 'rejected', rejection: { reason: 'insufficientPoe', note: 'No signature', at: daysAgo(3) }, ...overrides });
+    storeClaim(world, {
+      status: 'rejected',
+      rejection: { reason: 'insufficientPoe', note: 'No signature', at: daysAgo(3) },
+      ...overrides,
+    });
 
   async function statusCard(chat: ManageChat, claim: Claim): Promise<Card> {
     return cardWith(await chat.press({ verb: 'viewClaim', claimId: claim.id }), 'viewHistory');
@@ -49,7 +73,10 @@ describe('after submission: the status card and its actions', () => {
   describe('the countdown and what the partner must know', () => {
     for (const locale of LOCALES) {
       it(`counts the opt-out window down in business days (${locale})`, async () => {
-        const claim = await storeClaim(world, { status: 'approvedCustomerNotified', windowClosesAt: world.services.calendar.addBusinessDays(NOW, 4).toISOString() });
+        const claim = await storeClaim(world, {
+          status: 'approvedCustomerNotified',
+          windowClosesAt: world.services.calendar.addBusinessDays(NOW, 4).toISOString(),
+        });
         const strings = cardStrings(await statusCard(adminChat(world, locale), claim));
         assert.ok(strings.includes(formatCountdown(locale, 'window', 4)), formatCountdown(locale, 'window', 4));
       });
@@ -57,39 +84,80 @@ describe('after submission: the status card and its actions', () => {
 
     it('shows an information request: its reasons, the reviewer note, the deadline and the business days left', async () => {
       const deadlineAt = world.services.calendar.addBusinessDays(NOW, 1).toISOString();
-      const claim = await storeClaim(world, { status: 'partnerActionRequired', infoRequest: { reasonCodes: ['missingAllPoe', 'missingOrOldDates'], note: 'Dates **2019**', deadlineAt } });
+      const claim = await storeClaim(world, {
+        status: 'partnerActionRequired',
+        infoRequest: { reasonCodes: ['missingAllPoe', 'missingOrOldDates'], note: 'Dates **2019**', deadlineAt },
+      });
       const strings = cardStrings(await statusCard(adminChat(world, 'ja-JP', { timeZone: 'Asia/Tokyo' }), claim));
       assert.ok(strings.includes(`• ${t('ja-JP', 'infoRequestReasons.missingAllPoe')}`));
       assert.ok(strings.includes(`• ${t('ja-JP', 'infoRequestReasons.missingOrOldDates')}`));
       assert.ok(strings.includes(t('ja-JP', 'status.reviewerNote', { note: 'Dates **2019**' })));
-      assert.ok(strings.includes(t('ja-JP', 'status.answerBy', { date: formatDateTime('ja-JP', deadlineAt, 'Asia/Tokyo') })), 'in the user’s own zone');
+      assert.ok(
+        strings.includes(t('ja-JP', 'status.answerBy', { date: formatDateTime('ja-JP', deadlineAt, 'Asia/Tokyo') })),
+        'in the user’s own zone',
+      );
       assert.ok(strings.includes(formatCountdown('ja-JP', 'deadline', 1)));
     });
 
     it('shows the rejection reason and until when it may be disputed', async () => {
       const claim = await rejected();
       const strings = cardStrings(await statusCard(adminChat(world, 'ko-KR'), claim));
-      assert.ok(strings.includes(t('ko-KR', 'status.rejectedBecause', { reason: t('ko-KR', 'rejectionReasons.insufficientPoe') })));
-      assert.ok(strings.includes(t('ko-KR', 'status.disputeUntil', { date: formatDate('ko-KR', new Date(NOW.getTime() + 27 * DAY), 'America/Los_Angeles') })));
+      assert.ok(
+        strings.includes(
+          t('ko-KR', 'status.rejectedBecause', { reason: t('ko-KR', 'rejectionReasons.insufficientPoe') }),
+        ),
+      );
+      assert.ok(
+        strings.includes(
+          t('ko-KR', 'status.disputeUntil', {
+            date: formatDate('ko-KR', new Date(NOW.getTime() + 27 * DAY), 'America/Los_Angeles'),
+          }),
+        ),
+      );
     });
   });
 
   describe('the buttons each role gets', () => {
     const cases: [string, Partial<Claim>, string[]][] = [
       ['submitted', { status: 'submitted' }, ['withdrawClaim']],
-      ['partner action required', { status: 'partnerActionRequired', infoRequest: { reasonCodes: ['missingProducts'], deadlineAt: new Date(NOW.getTime() + 9 * DAY).toISOString() } }, ['respondToRequest', 'addPoe', 'withdrawClaim']],
-      ['rejected 3 days ago', { status: 'rejected', rejection: { reason: 'insufficientPoe', at: daysAgo(3) } }, ['disputeClaim']],
+      [
+        'partner action required',
+        {
+          status: 'partnerActionRequired',
+          infoRequest: {
+            reasonCodes: ['missingProducts'],
+            deadlineAt: new Date(NOW.getTime() + 9 * DAY).toISOString(),
+          },
+        },
+        ['respondToRequest', 'addPoe', 'withdrawClaim'],
+      ],
+      [
+        'rejected 3 days ago',
+        { status: 'rejected', rejection: { reason: 'insufficientPoe', at: daysAgo(3) } },
+        ['disputeClaim'],
+      ],
       ['associated', { status: 'associated' }, ['disassociateClaim']],
-      ['approved, window running', { status: 'approvedCustomerNotified', windowClosesAt: new Date(NOW.getTime() + DAY).toISOString() }, []],
+      [
+        'approved, window running',
+        { status: 'approvedCustomerNotified', windowClosesAt: new Date(NOW.getTime() + DAY).toISOString() },
+        [],
+      ],
     ];
     for (const [name, overrides, expected] of cases) {
       it(`${name}: the admin gets ${expected.join(', ') || 'no action'}, a viewer none; both get history and comments`, async () => {
         const claim = await storeClaim(world, overrides);
         const admin = await statusCard(adminChat(world), claim);
-        assert.deepEqual(allVerbs(admin).filter((v) => WRITES.includes(v)), expected);
+        assert.deepEqual(
+          allVerbs(admin).filter((v) => WRITES.includes(v)),
+          expected,
+        );
         const viewer = await statusCard(new ManageChat(world, callerFor(ORG, VIEWER)), claim);
-        assert.deepEqual(allVerbs(viewer).filter((v) => WRITES.includes(v)), []);
-        for (const card of [admin, viewer]) assert.ok(['viewHistory', 'viewComments', 'myClaims'].every((v) => allVerbs(card).includes(v)));
+        assert.deepEqual(
+          allVerbs(viewer).filter((v) => WRITES.includes(v)),
+          [],
+        );
+        for (const card of [admin, viewer])
+          assert.ok(['viewHistory', 'viewComments', 'myClaims'].every((v) => allVerbs(card).includes(v)));
       });
     }
   });
@@ -99,15 +167,28 @@ describe('after submission: the status card and its actions', () => {
       const claim = await storeClaim(world, { status: 'underReview' });
       const chat = adminChat(world);
       const card = await statusCard(chat, claim);
-      assert.ok(cardStrings(card).includes(t('en-US', 'manage.withdrawConfirm')), 'the confirmation sits with the button');
+      assert.ok(
+        cardStrings(card).includes(t('en-US', 'manage.withdrawConfirm')),
+        'the confirmation sits with the button',
+      );
       const replies = await chat.click('withdrawClaim', {}, card);
       assert.equal(textsOf(replies)[0], t('en-US', 'manage.withdrawn'));
       const after = await reload(world, claim);
       assert.equal(after.status, 'rejected');
       assert.equal(after.rejection?.reason, 'partnerRequest');
-      assert.deepEqual(after.history.at(-1), { ...after.history.at(-1), event: 'withdraw', from: 'underReview', to: 'rejected', actor: { role: 'partnerAdmin', id: ADMIN, name: 'Ada Admin' } });
+      assert.deepEqual(after.history.at(-1), {
+        ...after.history.at(-1),
+        event: 'withdraw',
+        from: 'underReview',
+        to: 'rejected',
+        actor: { role: 'partnerAdmin', id: ADMIN, name: 'Ada Admin' },
+      });
       const fresh = cardOf(replies.at(-1));
-      assert.deepEqual(allVerbs(fresh).filter((v) => WRITES.includes(v)), [], 'your own withdrawal cannot be disputed');
+      assert.deepEqual(
+        allVerbs(fresh).filter((v) => WRITES.includes(v)),
+        [],
+        'your own withdrawal cannot be disputed',
+      );
     });
 
     it('cannot withdraw twice: the second press is told the status does not allow it', async () => {
@@ -116,7 +197,9 @@ describe('after submission: the status card and its actions', () => {
       const card = await statusCard(chat, claim);
       await chat.click('withdrawClaim', {}, card);
       const again = await chat.click('withdrawClaim', {}, card);
-      assert.deepEqual(textsOf(again), [problemMessage('en-US', { code: 'transitionNotAllowed', field: 'status', params: { status: 'rejected' } })]);
+      assert.deepEqual(textsOf(again), [
+        problemMessage('en-US', { code: 'transitionNotAllowed', field: 'status', params: { status: 'rejected' } }),
+      ]);
       assert.equal((await reload(world, claim)).history.filter((h) => h.event === 'withdraw').length, 1);
     });
   });
@@ -143,7 +226,11 @@ describe('after submission: the status card and its actions', () => {
     it('ends the association as rejected (final) with the reason in the history, and gives the keys back', async () => {
       const claim = await associated();
       const chat = adminChat(world, 'ko-KR');
-      const replies = await chat.click('disassociateClaim', { reason: 'Customer moved to another partner' }, await statusCard(chat, claim));
+      const replies = await chat.click(
+        'disassociateClaim',
+        { reason: 'Customer moved to another partner' },
+        await statusCard(chat, claim),
+      );
       assert.equal(textsOf(replies)[0], t('ko-KR', 'status.disassociated'));
       const after = await reload(world, claim);
       assert.equal(after.status, 'rejectedFinal');
@@ -158,7 +245,11 @@ describe('after submission: the status card and its actions', () => {
     it('takes the justification, then new PoE attached in the chat, and files both in one write', async () => {
       const claim = await rejected();
       const chat = adminChat(world);
-      const ask = await chat.click('disputeClaim', { justification: 'The SOW was signed on 3 Feb; see the new file.' }, await statusCard(chat, claim));
+      const ask = await chat.click(
+        'disputeClaim',
+        { justification: 'The SOW was signed on 3 Feb; see the new file.' },
+        await statusCard(chat, claim),
+      );
       assert.ok(cardStrings(cardOf(ask.at(-1))).includes(t('en-US', 'manage.disputePoeIntro')));
       const received = await chat.attach([{ name: 'signed sow.pdf', url: server.url('/sow.pdf') }]);
       assert.match(textsOf(received)[0] ?? '', /^Received signed sow\.pdf/);
@@ -169,13 +260,20 @@ describe('after submission: the status card and its actions', () => {
       const after = await reload(world, claim);
       assert.equal(after.status, 'dispute');
       assert.equal(after.disputed, true);
-      assert.deepEqual(after.poe.map((p) => p.fileName), ['signed sow.pdf']);
+      assert.deepEqual(
+        after.poe.map((p) => p.fileName),
+        ['signed sow.pdf'],
+      );
       assert.ok(await world.services.evidence.exists(after.poe[0]?.blobName ?? ''), 'the file is in Blob storage');
       assert.deepEqual(
         { event: after.history.at(-1)?.event, note: after.history.at(-1)?.note, by: after.history.at(-1)?.actor.id },
         { event: 'dispute', note: 'The SOW was signed on 3 Feb; see the new file.', by: ADMIN },
       );
-      assert.deepEqual(allVerbs(cardOf(filed.at(-1))).filter((v) => WRITES.includes(v)), [], 'no second dispute');
+      assert.deepEqual(
+        allVerbs(cardOf(filed.at(-1))).filter((v) => WRITES.includes(v)),
+        [],
+        'no second dispute',
+      );
     });
 
     it('files without new PoE too, and a second press of the old card is refused', async () => {
@@ -186,7 +284,9 @@ describe('after submission: the status card and its actions', () => {
       await chat.click('disputeFile');
       assert.equal((await reload(world, claim)).status, 'dispute');
       const again = await chat.click('disputeClaim', { justification: 'And again' }, card);
-      assert.deepEqual(textsOf(again), [problemMessage('en-US', { code: 'transitionNotAllowed', field: 'status', params: { status: 'dispute' } })]);
+      assert.deepEqual(textsOf(again), [
+        problemMessage('en-US', { code: 'transitionNotAllowed', field: 'status', params: { status: 'dispute' } }),
+      ]);
     });
 
     it('is not offered, and refused, once a rejection has been disputed already', async () => {
@@ -203,15 +303,24 @@ describe('after submission: the status card and its actions', () => {
       const chat = adminChat(world);
       assert.ok(!allVerbs(await statusCard(chat, claim)).includes('disputeClaim'));
       const replies = await chat.press({ verb: 'disputeClaim', claimId: claim.id, justification: 'Late' });
-      assert.deepEqual(textsOf(replies), [problemMessage('en-US', { code: 'disputeWindowClosed', field: 'status', params: { days: 30 } })]);
+      assert.deepEqual(textsOf(replies), [
+        problemMessage('en-US', { code: 'disputeWindowClosed', field: 'status', params: { days: 30 } }),
+      ]);
       assert.equal((await reload(world, claim)).status, 'rejected');
     });
 
     it('deletes the files it stored when it is cancelled or refused: no blob is left that no claim refers to', async () => {
       const ids: string[] = [];
-      const recording: ManageWorld = { ...world, manage: { ...world.manage, newId: () => ids[ids.push(randomUUID()) - 1] ?? '' } };
+      const recording: ManageWorld = {
+        ...world,
+        manage: { ...world.manage, newId: () => ids[ids.push(randomUUID()) - 1] ?? '' },
+      };
       const storedFor = async (claim: Claim, from: number): Promise<boolean[]> =>
-        Promise.all(ids.slice(from).map((poeId) => world.services.evidence.exists(evidenceBlobName(claim.partnerId, claim.id, poeId))));
+        Promise.all(
+          ids
+            .slice(from)
+            .map((poeId) => world.services.evidence.exists(evidenceBlobName(claim.partnerId, claim.id, poeId))),
+        );
 
       const cancelled = await rejected();
       const chat = adminChat(recording);
@@ -233,7 +342,9 @@ describe('after submission: the status card and its actions', () => {
       await first.click('disputeClaim', { justification: 'Without a file' }, await statusCard(first, refused));
       await first.click('disputeFile');
       const answer = await late.click('disputeFile');
-      assert.deepEqual(textsOf(answer), [problemMessage('en-US', { code: 'transitionNotAllowed', field: 'status', params: { status: 'dispute' } })]);
+      assert.deepEqual(textsOf(answer), [
+        problemMessage('en-US', { code: 'transitionNotAllowed', field: 'status', params: { status: 'dispute' } }),
+      ]);
       assert.deepEqual(await storedFor(refused, from), [false]);
       assert.deepEqual((await reload(world, refused)).poe, []);
     });
@@ -248,13 +359,20 @@ describe('after submission: the status card and its actions', () => {
       const stopped = await chat.send('キャンセル');
       assert.deepEqual(textsOf(stopped), [t('ja-JP', 'manage.disputeStopped')]);
       assert.equal((await reload(world, claim)).status, 'rejected');
-      assert.equal(textsOf(await chat.send('キャンセル'))[0], t('ja-JP', 'cancel.nothingToCancel'), 'the flow has ended');
+      assert.equal(
+        textsOf(await chat.send('キャンセル'))[0],
+        t('ja-JP', 'cancel.nothingToCancel'),
+        'the flow has ended',
+      );
     });
   });
 
   describe('respond to a request for more information', () => {
     it('continues the claim in the new-claim flow for its allowed edits, or only the PoE part', async () => {
-      const claim = await storeClaim(world, { status: 'partnerActionRequired', infoRequest: { reasonCodes: ['missingAllPoe'], deadlineAt: new Date(NOW.getTime() + 5 * DAY).toISOString() } });
+      const claim = await storeClaim(world, {
+        status: 'partnerActionRequired',
+        infoRequest: { reasonCodes: ['missingAllPoe'], deadlineAt: new Date(NOW.getTime() + 5 * DAY).toISOString() },
+      });
       const chat = adminChat(world);
       const card = await statusCard(chat, claim);
       await chat.click('respondToRequest', {}, card);
@@ -297,28 +415,60 @@ describe('after submission: the status card and its actions', () => {
     it("refuses an admin of another organisation pressing this organisation's card", async () => {
       const claim = await storeClaim(world, { status: 'submitted' });
       const stranger = new ManageChat(world, callerFor(OTHER_ORG, 'aad-other-admin'));
-      assert.deepEqual(textsOf(await stranger.press({ verb: 'withdrawClaim', claimId: claim.id })), [t('en-US', 'errors.notFound')]);
+      assert.deepEqual(textsOf(await stranger.press({ verb: 'withdrawClaim', claimId: claim.id })), [
+        t('en-US', 'errors.notFound'),
+      ]);
       assert.equal((await reload(world, claim)).status, 'submitted');
     });
   });
 
   describe('the history timeline', () => {
     it('says who did what, when (in the user’s zone) and why, with localized event names', async () => {
-      const claim = await storeClaim(world, { status: 'submitted', history: [
-        { at: daysAgo(5), actor: { role: 'partnerAdmin', id: ADMIN, name: 'Ada Admin' }, event: 'created', from: null, to: 'draft' },
-        { at: daysAgo(4), actor: { role: 'partnerAdmin', id: ADMIN, name: 'Ada Admin' }, event: 'submit', from: 'draft', to: 'submitted' },
-      ] });
+      const claim = await storeClaim(world, {
+        status: 'submitted',
+        history: [
+          {
+            at: daysAgo(5),
+            actor: { role: 'partnerAdmin', id: ADMIN, name: 'Ada Admin' },
+            event: 'created',
+            from: null,
+            to: 'draft',
+          },
+          {
+            at: daysAgo(4),
+            actor: { role: 'partnerAdmin', id: ADMIN, name: 'Ada Admin' },
+            event: 'submit',
+            from: 'draft',
+            to: 'submitted',
+          },
+        ],
+      });
       const chat = adminChat(world, 'ko-KR', { timeZone: 'Asia/Seoul' });
       await chat.click('withdrawClaim', {}, await statusCard(chat, claim));
       const after = await reload(world, claim);
       const history = cardWith(await chat.press({ verb: 'viewHistory', claimId: claim.id }), 'viewClaim');
       const strings = cardStrings(history);
-      for (const event of ['created', 'submit', 'withdraw']) assert.ok(strings.includes(historyEventLabel('ko-KR', event)), event);
+      for (const event of ['created', 'submit', 'withdraw'])
+        assert.ok(strings.includes(historyEventLabel('ko-KR', event)), event);
       assert.ok(strings.includes(formatDateTime('ko-KR', after.history.at(-1)?.at ?? '', 'Asia/Seoul')));
-      assert.ok(strings.includes(t('ko-KR', 'history.by', { actor: `${t('ko-KR', 'actors.partnerAdmin')} (Ada Admin)` })));
-      assert.ok(strings.includes(t('ko-KR', 'history.reason', { reason: t('ko-KR', 'rejectionReasons.partnerRequest') })));
-      assert.ok(strings.includes(t('ko-KR', 'history.transition', { from: t('ko-KR', 'statuses.submitted'), to: t('ko-KR', 'statuses.rejected') })));
-      assert.ok(submitActions(history).some((a) => a.data.verb === 'viewClaim' && a.data.claimId === claim.id), 'back to the status');
+      assert.ok(
+        strings.includes(t('ko-KR', 'history.by', { actor: `${t('ko-KR', 'actors.partnerAdmin')} (Ada Admin)` })),
+      );
+      assert.ok(
+        strings.includes(t('ko-KR', 'history.reason', { reason: t('ko-KR', 'rejectionReasons.partnerRequest') })),
+      );
+      assert.ok(
+        strings.includes(
+          t('ko-KR', 'history.transition', {
+            from: t('ko-KR', 'statuses.submitted'),
+            to: t('ko-KR', 'statuses.rejected'),
+          }),
+        ),
+      );
+      assert.ok(
+        submitActions(history).some((a) => a.data.verb === 'viewClaim' && a.data.claimId === claim.id),
+        'back to the status',
+      );
     });
   });
 });

@@ -39,11 +39,22 @@ describe('CSV export of the claims list', () => {
   before(async () => {
     world = await manageWorld();
     own = [
-      await storeClaim(world, { name: '=HYPERLINK("https://evil.example","Click")', status: 'rejected', rejection: { reason: 'insufficientPoe', at: minutesAfterBase(5) }, updatedAt: minutesAfterBase(3) }),
-      await storeClaim(world, { name: 'Fabrikam, "phase 2"\nrollout', customerDomain: '@fabrikam.com', status: 'submitted', updatedAt: minutesAfterBase(2) }),
+      await storeClaim(world, {
+        name: '=HYPERLINK("https://evil.example","Click")',
+        status: 'rejected',
+        rejection: { reason: 'insufficientPoe', at: minutesAfterBase(5) },
+        updatedAt: minutesAfterBase(3),
+      }),
+      await storeClaim(world, {
+        name: 'Fabrikam, "phase 2"\nrollout',
+        customerDomain: '@fabrikam.com',
+        status: 'submitted',
+        updatedAt: minutesAfterBase(2),
+      }),
       await storeClaim(world, { name: '+plus -minus', status: 'associated', updatedAt: minutesAfterBase(1) }),
     ];
-    for (let i = 0; i < 110; i += 1) own.push(await storeClaim(world, { name: `Bulk ${i}`, status: 'underReview', updatedAt: minutesAfterBase(-i) }));
+    for (let i = 0; i < 110; i += 1)
+      own.push(await storeClaim(world, { name: `Bulk ${i}`, status: 'underReview', updatedAt: minutesAfterBase(-i) }));
     await storeClaim(world, { partnerId: OTHER_ORG.id, name: 'Secret rival claim' });
   });
 
@@ -55,9 +66,19 @@ describe('CSV export of the claims list', () => {
       const { bytes, rows, response } = await download(exportLink(replies));
       assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 with a byte-order mark');
       assert.match(response.headers.get('content-type') ?? '', /^text\/csv/);
-      assert.match(response.headers.get('content-disposition') ?? '', /^attachment; filename="claims-\d{4}-\d{2}-\d{2}\.csv"$/);
+      assert.match(
+        response.headers.get('content-disposition') ?? '',
+        /^attachment; filename="claims-\d{4}-\d{2}-\d{2}\.csv"$/,
+      );
       assert.equal(rows[0]?.[0], t(locale as Locale, 'csv.id'), 'localized headers');
-      assert.deepEqual(rows.slice(1).map((r) => r[0]).sort(), own.map((c) => c.id).sort(), 'all 113, none of the other organisation');
+      assert.deepEqual(
+        rows
+          .slice(1)
+          .map((r) => r[0])
+          .sort(),
+        own.map((c) => c.id).sort(),
+        'all 113, none of the other organisation',
+      );
       assert.ok(!bytes.toString('utf8').includes('Secret rival'));
     });
   }
@@ -76,18 +97,32 @@ describe('CSV export of the claims list', () => {
   it('exports what the list shows: the filter goes with the Export button', async () => {
     const chat = adminChat(world);
     await chat.send('my claims');
-    const filtered = cardWith(await chat.click('filterClaims', { filterStatus: 'rejected,associated' }), 'exportClaims');
+    const filtered = cardWith(
+      await chat.click('filterClaims', { filterStatus: 'rejected,associated' }),
+      'exportClaims',
+    );
     const { rows } = await download(exportLink(await chat.click('exportClaims', {}, filtered)));
-    assert.deepEqual(rows.slice(1).map((r) => r[0]).sort(), [own[0]?.id, own[2]?.id].sort());
+    assert.deepEqual(
+      rows
+        .slice(1)
+        .map((r) => r[0])
+        .sort(),
+      [own[0]?.id, own[2]?.id].sort(),
+    );
   });
 
   it('says so when there is nothing to export', async () => {
-    const replies = await new ManageChat(world, callerFor({ ...OTHER_ORG, incentivesAdmins: [], viewers: ['aad-nobody'] }, 'aad-nobody', 'ja-JP')).press({ verb: 'exportClaims', filterStatus: 'associated' });
+    const replies = await new ManageChat(
+      world,
+      callerFor({ ...OTHER_ORG, incentivesAdmins: [], viewers: ['aad-nobody'] }, 'aad-nobody', 'ja-JP'),
+    ).press({ verb: 'exportClaims', filterStatus: 'associated' });
     assert.deepEqual(textsOf(replies), [t('ja-JP', 'claimsList.exportEmpty')]);
   });
 
   it('is open to every user of the organisation, not only incentives admins', async () => {
-    const { rows } = await download(exportLink(await new ManageChat(world, callerFor(ORG, 'aad-viewer')).send('export')));
+    const { rows } = await download(
+      exportLink(await new ManageChat(world, callerFor(ORG, 'aad-viewer')).send('export')),
+    );
     assert.equal(rows.length, own.length + 1);
   });
 });
@@ -98,7 +133,10 @@ describe('the export link', () => {
     const world = await manageWorld({ clock: { now: () => madeAt } });
     await storeClaim(world, { name: 'Old export' });
     const link = exportLink(await adminChat(world).send('export'));
-    assert.equal(Date.parse(link.searchParams.get('se') ?? ''), Math.floor(madeAt.getTime() / 1000) * 1000 + EXPORT_LINK_SECONDS * 1000);
+    assert.equal(
+      Date.parse(link.searchParams.get('se') ?? ''),
+      Math.floor(madeAt.getTime() / 1000) * 1000 + EXPORT_LINK_SECONDS * 1000,
+    );
     assert.equal((await fetch(link)).status, 403, 'expired a minute ago');
   });
 });

@@ -33,7 +33,10 @@ export interface ManageWorld extends Harness {
 
 export async function manageWorld(options: { clock?: Clock; orgs?: PartnerOrganisation[] } = {}): Promise<ManageWorld> {
   const harness = await botHarness(options);
-  const notices = new CosmosReassociationNotices(harness.db.container('partners'), options.clock ? { clock: options.clock } : {});
+  const notices = new CosmosReassociationNotices(
+    harness.db.container('partners'),
+    options.clock ? { clock: options.clock } : {},
+  );
   return { ...harness, notices, manage: { ...harness.services, reassociations: notices } };
 }
 
@@ -81,7 +84,14 @@ export class ManageChat {
   async send(activity: Partial<Activity> | string): Promise<Reply[]> {
     const message: Partial<Activity> = typeof activity === 'string' ? { type: 'message', text: activity } : activity;
     const replies: Reply[] = [];
-    for (let reply = (await this.client.sendActivity({ ...message, ...(this.timeZone ? { localTimezone: this.timeZone } : {}) })) as Reply | undefined; reply; reply = this.client.getNextReply() as Reply | undefined) {
+    for (
+      let reply = (await this.client.sendActivity({
+        ...message,
+        ...(this.timeZone ? { localTimezone: this.timeZone } : {}),
+      })) as Reply | undefined;
+      reply;
+      reply = this.client.getNextReply() as Reply | undefined
+    ) {
       replies.push(reply);
     }
     const cards = replies.map(cardOf).filter((card): card is Card => card !== undefined);
@@ -102,7 +112,12 @@ export class ManageChat {
   /** Presses the button with this verb on the latest card, with these inputs typed in. */
   click(verb: string, inputs: Record<string, string> = {}, card: Card = this.lastCard()): Promise<Reply[]> {
     const action = submitActions(card).find((a) => a.data.verb === verb);
-    assert.ok(action, `no ${verb} button; there are ${submitActions(card).map((a) => a.data.verb).join(', ')}`);
+    assert.ok(
+      action,
+      `no ${verb} button; there are ${submitActions(card)
+        .map((a) => a.data.verb)
+        .join(', ')}`,
+    );
     return this.send({ type: 'message', value: { ...action.data, ...inputs } });
   }
 
@@ -110,14 +125,21 @@ export class ManageChat {
   attach(files: { name: string; url: string }[]): Promise<Reply[]> {
     const attachments = [
       { contentType: 'text/html', content: '<p>attached</p>' },
-      ...files.map((file) => ({ contentType: FILE_DOWNLOAD_INFO, name: file.name, content: { downloadUrl: file.url, fileType: file.name.split('.').pop() ?? '', uniqueId: file.name } })),
+      ...files.map((file) => ({
+        contentType: FILE_DOWNLOAD_INFO,
+        name: file.name,
+        content: { downloadUrl: file.url, fileType: file.name.split('.').pop() ?? '', uniqueId: file.name },
+      })),
     ];
     return this.send({ type: 'message', attachments });
   }
 }
 
-export const adminChat = (world: ManageWorld, locale: Caller['locale'] = 'en-US', options?: { pageSize?: number; timeZone?: string }): ManageChat =>
-  new ManageChat(world, callerFor(ORG, ADMIN, locale), options);
+export const adminChat = (
+  world: ManageWorld,
+  locale: Caller['locale'] = 'en-US',
+  options?: { pageSize?: number; timeZone?: string },
+): ManageChat => new ManageChat(world, callerFor(ORG, ADMIN, locale), options);
 
 /** The verbs of a card's Action.Submit buttons, wherever they sit. */
 export const verbsOf = (card: Card | undefined): string[] => submitActions(card).map((a) => String(a.data.verb));
@@ -136,7 +158,9 @@ export function cardWith(replies: readonly Reply[], verb: string): Card {
 }
 
 /** A loopback server handing out files by path, as Teams' pre-authorised download links do. */
-export async function fileServer(files: Record<string, { bytes: Buffer; contentType: string }>): Promise<{ url: (path: string) => string; close: () => Promise<void> }> {
+export async function fileServer(
+  files: Record<string, { bytes: Buffer; contentType: string }>,
+): Promise<{ url: (path: string) => string; close: () => Promise<void> }> {
   const server: Server = createServer((request, response) => {
     const file = files[request.url ?? ''];
     if (!file) {

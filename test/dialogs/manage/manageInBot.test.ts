@@ -19,9 +19,20 @@ describe('manage through the composed bot', () => {
   };
 
   it("opens the claim's comments thread from the status card's Comments button (Action.Execute)", async () => {
-    const claim = await world.seed({ comments: [{ id: 'c1', author: { role: 'reviewer', id: 'r', name: 'Rae Reviewer' }, text: 'Please attach the signed SOW.', at: '2026-03-02T17:00:00.000Z' }] });
+    const claim = await world.seed({
+      comments: [
+        {
+          id: 'c1',
+          author: { role: 'reviewer', id: 'r', name: 'Rae Reviewer' },
+          text: 'Please attach the signed SOW.',
+          at: '2026-03-02T17:00:00.000Z',
+        },
+      ],
+    });
     for (const user of [ADMIN, VIEWER]) {
-      const [comments] = [...objectsOfType(await statusCard(user, claim.id), 'Action.Execute')].filter((a) => a.verb === 'viewComments');
+      const [comments] = [...objectsOfType(await statusCard(user, claim.id), 'Action.Execute')].filter(
+        (a) => a.verb === 'viewComments',
+      );
       assert.ok(comments, 'a Comments button');
       const answer = await world.invoke(user, 'viewComments', comments.data as Record<string, unknown>);
       assert.equal(answer.status, 200);
@@ -35,7 +46,13 @@ describe('manage through the composed bot', () => {
     const replies = await world.send(ADMIN, { value: { verb: 'withdrawClaim', claimId: claim.id, nonce: '' } });
     assert.equal(replies[0]?.text, t('en-US', 'manage.withdrawn'));
     const stored = (await world.read(claim)).value;
-    assert.deepEqual([stored.status, stored.history.at(-1)?.event, stored.history.at(-1)?.actor.id], ['rejected', 'withdraw', ADMIN.aadObjectId]);
-    assert.ok(!shownText(replies.at(-1)?.attachments?.[0]?.content).includes(t('en-US', 'manage.withdrawConfirm')), 'the fresh card offers no second withdrawal');
+    assert.deepEqual(
+      [stored.status, stored.history.at(-1)?.event, stored.history.at(-1)?.actor.id],
+      ['rejected', 'withdraw', ADMIN.aadObjectId],
+    );
+    assert.ok(
+      !shownText(replies.at(-1)?.attachments?.[0]?.content).includes(t('en-US', 'manage.withdrawConfirm')),
+      'the fresh card offers no second withdrawal',
+    );
   });
 });

@@ -5,7 +5,18 @@ import { OTHER_ORG, ORG, callerFor } from '../../support/botHarness';
 import { minutesAfterBase } from '../../support/claimFactory';
 import { parseFindings, walk } from '../../cards/cardChecks';
 import { cardOf, cardStrings, inputOf, submitActions, type Card } from '../newClaim/newClaimHarness';
-import { ADMIN, ManageChat, VIEWER, adminChat, cardWith, manageWorld, rowIds, storeClaim, verbsOf, type ManageWorld } from './manageHarness';
+import {
+  ADMIN,
+  ManageChat,
+  VIEWER,
+  adminChat,
+  cardWith,
+  manageWorld,
+  rowIds,
+  storeClaim,
+  verbsOf,
+  type ManageWorld,
+} from './manageHarness';
 
 const STATUSES: ClaimStatus[] = ['submitted', 'underReview', 'rejected', 'associated', 'approvedCustomerNotified'];
 const TENANT = (i: number): string => `${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`;
@@ -13,7 +24,11 @@ const TENANT = (i: number): string => `${String(i).padStart(8, '0')}-0000-4000-8
 /** Presses Next until there is none; the claim ids of every page, in order. */
 async function allPages(chat: ManageChat, first: Card): Promise<string[][]> {
   const pages = [rowIds(first)];
-  for (let card = first; verbsOf(card).includes('claimsPage') && submitActions(card).some((a) => a.data.verb === 'claimsPage' && a.data.continuationToken !== ''); ) {
+  for (
+    let card = first;
+    verbsOf(card).includes('claimsPage') &&
+    submitActions(card).some((a) => a.data.verb === 'claimsPage' && a.data.continuationToken !== '');
+  ) {
     const next = submitActions(card).find((a) => a.data.verb === 'claimsPage' && a.data.continuationToken !== '');
     card = cardWith(await chat.press(next?.data ?? {}), 'viewClaim');
     pages.push(rowIds(card));
@@ -40,16 +55,25 @@ describe('my claims: filters and paging', () => {
         }),
       );
     }
-    await storeClaim(world, { partnerId: OTHER_ORG.id, name: 'Rival', customerDomain: 'contoso-rival.com', updatedAt: minutesAfterBase(100) });
+    await storeClaim(world, {
+      partnerId: OTHER_ORG.id,
+      name: 'Rival',
+      customerDomain: 'contoso-rival.com',
+      updatedAt: minutesAfterBase(100),
+    });
   });
 
-  const newestFirst = (list: Claim[]): string[] => [...list].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).map((c) => c.id);
+  const newestFirst = (list: Claim[]): string[] =>
+    [...list].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).map((c) => c.id);
 
   it('pages through 25 claims newest first, each seen exactly once, and back to the first page', async () => {
     const chat = adminChat(world);
     const first = cardWith(await chat.send('my claims'), 'viewClaim');
     const pages = await allPages(chat, first);
-    assert.deepEqual(pages.map((p) => p.length), [10, 10, 5]);
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [10, 10, 5],
+    );
     assert.deepEqual(pages.flat(), newestFirst(claims), 'every claim once, newest first, none of another organisation');
     const last = chat.lastCard();
     assert.ok(cardStrings(last).includes(t('en-US', 'claimsList.page', { page: 3 })));
@@ -63,8 +87,15 @@ describe('my claims: filters and paging', () => {
     const filtered = cardWith(await chat.click('filterClaims', { filterStatus: 'rejected,associated' }), 'viewClaim');
     const expected = newestFirst(claims.filter((c) => c.status === 'rejected' || c.status === 'associated'));
     assert.deepEqual((await allPages(chat, filtered)).flat(), expected);
-    assert.ok(cardStrings(filtered).some((s) => s.includes(t('en-US', 'statuses.rejected')) && s.startsWith('Filtered by')), 'says what is filtered');
-    assert.equal(inputOf(filtered, 'filterStatus')?.value, 'rejected,associated', 'the inputs show the filter in force');
+    assert.ok(
+      cardStrings(filtered).some((s) => s.includes(t('en-US', 'statuses.rejected')) && s.startsWith('Filtered by')),
+      'says what is filtered',
+    );
+    assert.equal(
+      inputOf(filtered, 'filterStatus')?.value,
+      'rejected,associated',
+      'the inputs show the filter in force',
+    );
   });
 
   it('filters by solution area and by the start of the customer domain or tenant id, case-insensitively', async () => {
@@ -73,9 +104,19 @@ describe('my claims: filters and paging', () => {
     const byArea = cardWith(await chat.click('filterClaims', { filterArea: 'businessApplications' }), 'viewClaim');
     assert.deepEqual(rowIds(byArea), newestFirst(claims.filter((c) => c.solutionArea === 'businessApplications')));
     const byDomain = cardWith(await chat.click('filterClaims', { filterCustomer: '  CONTOSO1 ' }), 'viewClaim');
-    assert.deepEqual(rowIds(byDomain), newestFirst(claims.filter((c) => /^contoso1/i.test(c.customerDomain))), 'Contoso12, Contoso16; not the other organisation');
-    const byTenant = cardWith(await chat.click('filterClaims', { filterCustomer: '0000002', filterArea: 'microsoft365' }), 'viewClaim');
-    assert.deepEqual(rowIds(byTenant), newestFirst(claims.filter((c) => c.customerTenantId.startsWith('0000002') && c.solutionArea === 'microsoft365')));
+    assert.deepEqual(
+      rowIds(byDomain),
+      newestFirst(claims.filter((c) => /^contoso1/i.test(c.customerDomain))),
+      'Contoso12, Contoso16; not the other organisation',
+    );
+    const byTenant = cardWith(
+      await chat.click('filterClaims', { filterCustomer: '0000002', filterArea: 'microsoft365' }),
+      'viewClaim',
+    );
+    assert.deepEqual(
+      rowIds(byTenant),
+      newestFirst(claims.filter((c) => c.customerTenantId.startsWith('0000002') && c.solutionArea === 'microsoft365')),
+    );
   });
 
   it('says when nothing matches, and clears the filter', async () => {
@@ -102,16 +143,28 @@ describe('my claims: filters and paging', () => {
   it('takes a filter as plain data: unknown values dropped, typed text shown only as text', async () => {
     const chat = adminChat(world);
     const hostile = '${$root.labels.title} [x](https://evil.example)';
-    const replies = await chat.press({ verb: 'filterClaims', filterStatus: 'rejected,everything,draft; DROP', filterArea: 'osa', filterCustomer: hostile, createdBy: ADMIN });
+    const replies = await chat.press({
+      verb: 'filterClaims',
+      filterStatus: 'rejected,everything,draft; DROP',
+      filterArea: 'osa',
+      filterCustomer: hostile,
+      createdBy: ADMIN,
+    });
     const card = cardOf(replies.at(-1));
     assert.equal(inputOf(card, 'filterStatus')?.value, 'rejected');
     assert.equal(inputOf(card, 'filterArea')?.value, '');
     assert.equal(inputOf(card, 'filterCustomer')?.value, hostile);
-    assert.ok(cardStrings(card).some((s) => s.includes(hostile)), 'shown back as typed');
+    assert.ok(
+      cardStrings(card).some((s) => s.includes(hostile)),
+      'shown back as typed',
+    );
     assert.ok(cardStrings(card).includes(t('en-US', 'manage.filterNoMatch')));
     for (const visit of walk(card)) {
       if (typeof visit.value !== 'string' || !visit.value.includes(hostile)) continue;
-      const plain = (visit.owner === 'TextRun' && visit.key === 'text') || (visit.owner === 'Input.Text' && visit.key === 'value') || (visit.owner === 'Action.Submit' && visit.key === 'filterCustomer');
+      const plain =
+        (visit.owner === 'TextRun' && visit.key === 'text') ||
+        (visit.owner === 'Input.Text' && visit.key === 'value') ||
+        (visit.owner === 'Action.Submit' && visit.key === 'filterCustomer');
       assert.ok(plain, `only as plain text or data, not in ${visit.owner}.${visit.key}`);
     }
     assert.deepEqual(parseFindings(card ?? {}), [], 'a valid card');
@@ -151,8 +204,15 @@ describe('my claims: Microsoft 365 customers to re-associate', () => {
     const replies = await chat.send('my claims');
     const notice = noticeOf(replies);
     assert.ok(notice, 'the notice comes with the list');
-    assert.ok(notice.includes(t('en-US', 'legacy.customerLine', { customer: 'contoso.com', products: 'Exchange Online and Microsoft Teams' })));
-    assert.ok(notice.includes(t('en-US', 'legacy.customerLine', { customer: northwind, products: 'Microsoft Intune' })), 'by tenant id when no domain is known');
+    assert.ok(
+      notice.includes(
+        t('en-US', 'legacy.customerLine', { customer: 'contoso.com', products: 'Exchange Online and Microsoft Teams' }),
+      ),
+    );
+    assert.ok(
+      notice.includes(t('en-US', 'legacy.customerLine', { customer: northwind, products: 'Microsoft Intune' })),
+      'by tenant id when no domain is known',
+    );
     assert.ok(replies.some((r) => verbsOf(cardOf(r)).includes('newClaim')));
     assert.ok(rowIds(cardOf(replies.at(-1))).length > 0, 'then the list');
   });
@@ -168,7 +228,9 @@ describe('my claims: Microsoft 365 customers to re-associate', () => {
   it('drops a workload once a CPOR claim of the partner holds it, and the customer once all are', async () => {
     await world.services.associations.acquire(ORG.id, 'reassociated', [`m365|${contoso}|exchangeOnline`]);
     let notice = noticeOf(await adminChat(world).send('my claims'));
-    assert.ok(notice?.includes(t('en-US', 'legacy.customerLine', { customer: 'contoso.com', products: 'Microsoft Teams' })));
+    assert.ok(
+      notice?.includes(t('en-US', 'legacy.customerLine', { customer: 'contoso.com', products: 'Microsoft Teams' })),
+    );
     await world.services.associations.acquire(ORG.id, 'reassociated', [`m365|${contoso}|microsoftTeams`]);
     await world.services.associations.acquire(ORG.id, 'reassociated-2', [`m365|${northwind}|intune`]);
     notice = noticeOf(await adminChat(world).send('my claims'));

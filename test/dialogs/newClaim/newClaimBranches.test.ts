@@ -54,13 +54,29 @@ const SUB_A = 'a1b2c3d4-0000-4000-8000-00000000000a';
 const SUB_B = 'A1B2C3D4-0000-4000-8000-00000000000B';
 
 const BRANCHES: Branch[] = [
-  { name: 'Microsoft 365 (usage)', area: 'microsoft365', activity: 'usage', products: ['exchangeOnline', 'microsoftTeams'], technicalContact: false },
-  { name: 'Business Applications, usage and/or pre-sales', area: 'businessApplications', activity: 'usageOrPresales', products: ['powerBI', 'powerApps'], technicalContact: false },
+  {
+    name: 'Microsoft 365 (usage)',
+    area: 'microsoft365',
+    activity: 'usage',
+    products: ['exchangeOnline', 'microsoftTeams'],
+    technicalContact: false,
+  },
+  {
+    name: 'Business Applications, usage and/or pre-sales',
+    area: 'businessApplications',
+    activity: 'usageOrPresales',
+    products: ['powerBI', 'powerApps'],
+    technicalContact: false,
+  },
   {
     name: 'Business Applications, revenue association',
     area: 'businessApplications',
     activity: 'revenueAssociation',
-    revenue: { solutionSellerName: 'Northwind Sellers', customerName: 'Contoso Ltd', isvSolutionName: 'Contoso Field App' },
+    revenue: {
+      solutionSellerName: 'Northwind Sellers',
+      customerName: 'Contoso Ltd',
+      isvSolutionName: 'Contoso Field App',
+    },
     products: ['powerAutomate'],
     technicalContact: false,
   },
@@ -149,20 +165,39 @@ describe('NewClaimDialog branches', function () {
             activity: branch.activity,
             revenue: branch.revenue,
             productIds: branch.products,
-            subscriptions: (branch.subscriptions ?? []).map((s) => ({ productId: s.productId, multiple: s.multiple, subscriptionIds: (s.ids ?? []).map((id) => id.toLowerCase()) })),
-            customerContact: { name: CONTACTS.customerName, title: CONTACTS.customerTitle, email: CONTACTS.customerEmail },
-            technicalContact: branch.technicalContact ? { name: TECHNICAL.technicalName, title: TECHNICAL.technicalTitle, email: TECHNICAL.technicalEmail } : undefined,
+            subscriptions: (branch.subscriptions ?? []).map((s) => ({
+              productId: s.productId,
+              multiple: s.multiple,
+              subscriptionIds: (s.ids ?? []).map((id) => id.toLowerCase()),
+            })),
+            customerContact: {
+              name: CONTACTS.customerName,
+              title: CONTACTS.customerTitle,
+              email: CONTACTS.customerEmail,
+            },
+            technicalContact: branch.technicalContact
+              ? { name: TECHNICAL.technicalName, title: TECHNICAL.technicalTitle, email: TECHNICAL.technicalEmail }
+              : undefined,
             partnerContact: { name: CONTACTS.partnerName, email: CONTACTS.partnerEmail },
           },
         );
-        assert.deepEqual(claim.history.map((h) => [h.event, h.to]), [['created', 'draft'], ['submit', 'submitted']]);
+        assert.deepEqual(
+          claim.history.map((h) => [h.event, h.to]),
+          [
+            ['created', 'draft'],
+            ['submit', 'submitted'],
+          ],
+        );
         assert.equal(claim.createdBy.id, ADMIN_ID);
 
         // The PoE blob holds exactly the bytes the partner attached.
         assert.equal(claim.poe.length, 1);
         const [poe] = claim.poe;
         assert.ok(poe);
-        assert.deepEqual({ fileName: poe.fileName, kind: poe.kind, sizeBytes: poe.sizeBytes, sha256: poe.sha256 }, { fileName: 'Signed SOW.pdf', kind: 'pdf', sizeBytes: SIGNED_SOW.length, sha256: sha256(SIGNED_SOW) });
+        assert.deepEqual(
+          { fileName: poe.fileName, kind: poe.kind, sizeBytes: poe.sizeBytes, sha256: poe.sha256 },
+          { fileName: 'Signed SOW.pdf', kind: 'pdf', sizeBytes: SIGNED_SOW.length, sha256: sha256(SIGNED_SOW) },
+        );
         assert.equal(sha256(await blobBytes(s.world, poe.blobName)), sha256(SIGNED_SOW));
       });
     }

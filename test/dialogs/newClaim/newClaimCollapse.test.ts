@@ -8,14 +8,25 @@ import assert from 'node:assert/strict';
 import { productName, t } from '../../../locales/i18n';
 import { LOCALES } from '../../../locales/i18n';
 import { objectsOfType } from '../../cards/cardChecks';
-import { Chat, adminCaller, cardOf, newClaimSetting, submitActions, withoutNonce, type Card, type Reply } from './newClaimHarness';
+import {
+  Chat,
+  adminCaller,
+  cardOf,
+  newClaimSetting,
+  submitActions,
+  withoutNonce,
+  type Card,
+  type Reply,
+} from './newClaimHarness';
 import { CUSTOMER_DOMAIN, assertCard, submitAndConfirm, upToProducts, upToReview } from './newClaimSteps';
 
 /** Each card message as it stands now: the last version the bot put there. */
 function cardsAsTheyStand(chat: Chat): Card[] {
   const latest = new Map<string, Reply>();
   for (const update of chat.updates) if (update.id) latest.set(update.id, update);
-  return chat.transcript.map((reply) => cardOf((reply.id && latest.get(reply.id)) || reply)).filter((card): card is Card => card !== undefined);
+  return chat.transcript
+    .map((reply) => cardOf((reply.id && latest.get(reply.id)) || reply))
+    .filter((card): card is Card => card !== undefined);
 }
 
 const offersInput = (card: Card): boolean => submitActions(card).length > 0 || JSON.stringify(card).includes('"Input.');
@@ -36,10 +47,25 @@ describe('NewClaimDialog answered cards and progress', () => {
       await submitAndConfirm(chat);
       const cards = cardsAsTheyStand(chat);
       assert.ok(cards.length >= 8, `${cards.length} cards`);
-      assert.deepEqual(cards.slice(0, -1).filter(offersInput).map((card) => JSON.stringify(card).slice(0, 200)), [], 'every answered card closed');
+      assert.deepEqual(
+        cards
+          .slice(0, -1)
+          .filter(offersInput)
+          .map((card) => JSON.stringify(card).slice(0, 200)),
+        [],
+        'every answered card closed',
+      );
       const lines = cards.map((card) => [...objectsOfType(card, 'TextRun')].map((run) => String(run.text)).join(''));
-      assert.ok(lines.some((line) => line.includes(t(locale, 'customer.title')) && line.includes(CUSTOMER_DOMAIN)), 'the customer step reads as its domain');
-      assert.ok(lines.some((line) => line.includes(t(locale, 'products.title')) && line.includes(productName('exchangeOnline'))), 'the products step reads as its product');
+      assert.ok(
+        lines.some((line) => line.includes(t(locale, 'customer.title')) && line.includes(CUSTOMER_DOMAIN)),
+        'the customer step reads as its domain',
+      );
+      assert.ok(
+        lines.some(
+          (line) => line.includes(t(locale, 'products.title')) && line.includes(productName('exchangeOnline')),
+        ),
+        'the products step reads as its product',
+      );
     });
 
     it(`${locale}: every step card names the claim and the step it is, of how many`, async () => {

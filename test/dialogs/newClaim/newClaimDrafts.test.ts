@@ -9,7 +9,19 @@ import { randomUUID } from 'node:crypto';
 import type { Claim } from '../../../claims/model';
 import { LOCALES, problemMessage, t, type Locale } from '../../../locales/i18n';
 import { buildClaim } from '../../support/claimFactory';
-import { ADMIN_ID, Chat, adminCaller, cardStrings, claimsOf, inputOf, newClaimSetting, newOrganisation, onlyClaimOf, sha256, textsOf } from './newClaimHarness';
+import {
+  ADMIN_ID,
+  Chat,
+  adminCaller,
+  cardStrings,
+  claimsOf,
+  inputOf,
+  newClaimSetting,
+  newOrganisation,
+  onlyClaimOf,
+  sha256,
+  textsOf,
+} from './newClaimHarness';
 import {
   CONTACTS,
   CUSTOMER_DOMAIN,
@@ -54,8 +66,15 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
       infoRequest: { reasonCodes: ['missingProducts'], deadlineAt: '2025-03-21T09:00:00.000Z' },
       poe: [
         {
-          id: randomUUID(), fileName: 'sow.pdf', kind: 'pdf', contentType: 'application/pdf', sizeBytes: SIGNED_SOW.length, sha256: sha256(SIGNED_SOW),
-          blobName: 'x', uploadedAt: '2025-03-01T09:00:00.000Z', uploadedBy: { role: 'partnerAdmin', id: ADMIN_ID },
+          id: randomUUID(),
+          fileName: 'sow.pdf',
+          kind: 'pdf',
+          contentType: 'application/pdf',
+          sizeBytes: SIGNED_SOW.length,
+          sha256: sha256(SIGNED_SOW),
+          blobName: 'x',
+          uploadedAt: '2025-03-01T09:00:00.000Z',
+          uploadedBy: { role: 'partnerAdmin', id: ADMIN_ID },
         },
       ],
     });
@@ -167,11 +186,23 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
       await chat.click('subscriptionsEntered', { multiple_dynamics365CustomerService: 'false' });
       // Dynamics 365 needs the technical contact the claim lacks.
       assertCard(chat, 'contacts.title');
-      assert.equal(inputOf(chat.lastCard(), 'customerEmail')?.value, CONTACTS.customerEmail, 'what was entered before is prefilled');
-      await chat.click('contactsEntered', { ...CONTACTS, technicalName: 'Sam', technicalTitle: 'Admin', technicalEmail: 'sam@contoso.com' });
+      assert.equal(
+        inputOf(chat.lastCard(), 'customerEmail')?.value,
+        CONTACTS.customerEmail,
+        'what was entered before is prefilled',
+      );
+      await chat.click('contactsEntered', {
+        ...CONTACTS,
+        technicalName: 'Sam',
+        technicalTitle: 'Admin',
+        technicalEmail: 'sam@contoso.com',
+      });
       assertCard(chat, 'summary.title');
       const claim = await onlyClaimOf(s.world, s.org);
-      assert.deepEqual([claim.solutionArea, claim.productIds, claim.technicalContact?.email], ['businessApplications', ['dynamics365CustomerService'], 'sam@contoso.com']);
+      assert.deepEqual(
+        [claim.solutionArea, claim.productIds, claim.technicalContact?.email],
+        ['businessApplications', ['dynamics365CustomerService'], 'sam@contoso.com'],
+      );
     });
 
     it(`${locale}: started with { claimId, edit } goes straight to that part, then to the review`, async () => {
@@ -190,7 +221,10 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
       assertCard(chat, 'summary.title');
       const claim = await onlyClaimOf(s.world, s.org);
       assert.equal(claim.name, 'Contoso rollout, phase 2');
-      assert.deepEqual(claim.comments.map((c) => [c.text, c.author.id]), [['Signed by the CIO on 28 February.', ADMIN_ID]]);
+      assert.deepEqual(
+        claim.comments.map((c) => [c.text, c.author.id]),
+        [['Signed by the CIO on 28 February.', ADMIN_ID]],
+      );
     });
 
     it(`${locale}: a claim waiting for the partner's action allows its permitted edits only, then is resubmitted`, async () => {
@@ -200,7 +234,11 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
       await skipComment(chat);
       await chat.clickEdit('customer');
       assertCard(chat, 'summary.title');
-      const locked = problemMessage(locale, { code: 'claimLocked', field: 'customerDomain', params: { status: 'partnerActionRequired' } });
+      const locked = problemMessage(locale, {
+        code: 'claimLocked',
+        field: 'customerDomain',
+        params: { status: 'partnerActionRequired' },
+      });
       assert.ok(cardStrings(chat.lastCard()).includes(locked));
 
       await chat.clickEdit('products');
@@ -210,8 +248,14 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
       assert.deepEqual(textsOf(replies), [t(locale, 'status.resubmitted')]);
       assert.deepEqual(chat.result, { outcome: 'resubmitted', claimId: waiting.id });
       const claim = await onlyClaimOf(s.world, s.org);
-      assert.deepEqual([claim.status, claim.productIds, claim.customerDomain], ['submitted', ['exchangeOnline', 'oneDrive'], waiting.customerDomain]);
-      assert.deepEqual(claim.history.slice(-2).map((h) => h.event), ['edited', 'resubmit']);
+      assert.deepEqual(
+        [claim.status, claim.productIds, claim.customerDomain],
+        ['submitted', ['exchangeOnline', 'oneDrive'], waiting.customerDomain],
+      );
+      assert.deepEqual(
+        claim.history.slice(-2).map((h) => h.event),
+        ['edited', 'resubmit'],
+      );
     });
 
     it(`${locale}: refuses to continue a submitted claim, and one that does not exist`, async () => {

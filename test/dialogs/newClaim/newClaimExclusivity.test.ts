@@ -8,7 +8,16 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { LOCALES, problemMessage, t, type Locale } from '../../../locales/i18n';
 import { Chat, adminCaller, cardOf, cardStrings, inputOf, newClaimSetting, onlyClaimOf } from './newClaimHarness';
-import { answerSubscriptions, assertCard, chooseLocation, chooseProducts, chooseSolution, enterCustomer, enterName, start } from './newClaimSteps';
+import {
+  answerSubscriptions,
+  assertCard,
+  chooseLocation,
+  chooseProducts,
+  chooseSolution,
+  enterCustomer,
+  enterName,
+  start,
+} from './newClaimSteps';
 
 const OTHER_PARTNER = 'other-partner-7f3a';
 const OTHER_CLAIM = 'other-claim-91c2';
@@ -47,7 +56,9 @@ describe('NewClaimDialog exclusivity and co-op programs', function () {
       const chat = await toProducts(locale, 'microsoft365');
       await chooseProducts(chat, ['exchangeOnline', 'microsoftTeams']);
       assertCard(chat, 'products.title');
-      assert.ok(cardStrings(chat.lastCard()).includes(t(locale, 'products.alreadyAssociated', { product: 'Exchange Online' })));
+      assert.ok(
+        cardStrings(chat.lastCard()).includes(t(locale, 'products.alreadyAssociated', { product: 'Exchange Online' })),
+      );
       assert.equal(inputOf(chat.lastCard(), 'productIds')?.value, 'microsoftTeams');
       assert.deepEqual((await onlyClaimOf(s.world, s.org)).productIds, []);
       assertHolderNeverNamed(chat);
@@ -62,14 +73,26 @@ describe('NewClaimDialog exclusivity and co-op programs', function () {
       const chat = await toProducts(locale, 'microsoft365');
       await chooseProducts(chat, ['microsoftTeams']);
       assertCard(chat, 'products.title');
-      const sentence = problemMessage(locale, { code: 'keyHeldByOwnClaim', field: 'productIds', params: { key: `m365|${tenant}|microsoftTeams` } });
+      const sentence = problemMessage(locale, {
+        code: 'keyHeldByOwnClaim',
+        field: 'productIds',
+        params: { key: `m365|${tenant}|microsoftTeams` },
+      });
       assert.ok(cardStrings(chat.lastCard()).includes(sentence));
     });
 
     it(`${locale}: lets the partner's own legacy association and another's expired one give way`, async () => {
       // Both would still count (Power BI and Dynamics 365 legacy holds last until expiry) if not own or expired.
-      await s.world.associations.importLegacy({ key: `sub|${tenant}|powerBI`, partnerId: s.org.id, expiresAt: '2026-12-31T00:00:00.000Z' });
-      await s.world.associations.importLegacy({ key: `sub|${tenant}|dynamics365Sales`, partnerId: OTHER_PARTNER, expiresAt: '2025-01-01T00:00:00.000Z' });
+      await s.world.associations.importLegacy({
+        key: `sub|${tenant}|powerBI`,
+        partnerId: s.org.id,
+        expiresAt: '2026-12-31T00:00:00.000Z',
+      });
+      await s.world.associations.importLegacy({
+        key: `sub|${tenant}|dynamics365Sales`,
+        partnerId: OTHER_PARTNER,
+        expiresAt: '2025-01-01T00:00:00.000Z',
+      });
       const chat = await toProducts(locale, 'businessApplications');
       await chooseProducts(chat, ['powerBI', 'dynamics365Sales']);
       await answerSubscriptions(chat, [{ productId: 'dynamics365Sales', multiple: false }]);
@@ -79,19 +102,29 @@ describe('NewClaimDialog exclusivity and co-op programs', function () {
 
     it(`${locale}: refuses a Dynamics 365 subscription another partner holds, naming the subscription`, async () => {
       const held = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
-      await s.world.associations.importLegacy({ key: `sub|${tenant}|${held}`, partnerId: OTHER_PARTNER, expiresAt: '2026-12-31T00:00:00.000Z' });
+      await s.world.associations.importLegacy({
+        key: `sub|${tenant}|${held}`,
+        partnerId: OTHER_PARTNER,
+        expiresAt: '2026-12-31T00:00:00.000Z',
+      });
       const chat = await toProducts(locale, 'businessApplications');
       await chooseProducts(chat, ['dynamics365Sales']);
       await answerSubscriptions(chat, [{ productId: 'dynamics365Sales', multiple: true, ids: [held.toUpperCase()] }]);
       assertCard(chat, 'subscriptions.title');
-      assert.ok(cardStrings(chat.lastCard()).includes(t(locale, 'products.subscriptionTaken', { subscriptionId: held, product: 'Dynamics 365 Sales' })));
+      assert.ok(
+        cardStrings(chat.lastCard()).includes(
+          t(locale, 'products.subscriptionTaken', { subscriptionId: held, product: 'Dynamics 365 Sales' }),
+        ),
+      );
       assert.deepEqual((await onlyClaimOf(s.world, s.org)).subscriptions, []);
       assertHolderNeverNamed(chat);
 
       const free = '3f2504e0-4f89-41d3-9a0c-0305e82c3302';
       await answerSubscriptions(chat, [{ productId: 'dynamics365Sales', multiple: true, ids: [free] }]);
       assertCard(chat, 'contacts.title');
-      assert.deepEqual((await onlyClaimOf(s.world, s.org)).subscriptions, [{ productId: 'dynamics365Sales', multiple: true, subscriptionIds: [free] }]);
+      assert.deepEqual((await onlyClaimOf(s.world, s.org)).subscriptions, [
+        { productId: 'dynamics365Sales', multiple: true, subscriptionIds: [free] },
+      ]);
     });
 
     it(`${locale}: refuses a product whose only subscription another partner holds`, async () => {
@@ -99,7 +132,11 @@ describe('NewClaimDialog exclusivity and co-op programs', function () {
       const chat = await toProducts(locale, 'businessApplications');
       await chooseProducts(chat, ['dynamics365Finance']);
       assertCard(chat, 'products.title');
-      assert.ok(cardStrings(chat.lastCard()).includes(t(locale, 'products.alreadyAssociated', { product: 'Dynamics 365 Finance' })));
+      assert.ok(
+        cardStrings(chat.lastCard()).includes(
+          t(locale, 'products.alreadyAssociated', { product: 'Dynamics 365 Finance' }),
+        ),
+      );
       assertHolderNeverNamed(chat);
     });
 

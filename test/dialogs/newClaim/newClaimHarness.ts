@@ -88,7 +88,10 @@ export class Faults {
 export class FakeFileSource implements FileSource {
   readonly served = new Map<string, { bytes: Buffer; contentType?: string }>();
   readonly opened: string[] = [];
-  private readonly production = new TeamsFileSource({ allowLoopbackHttp: false, resolve: async () => [{ address: '10.0.0.1', family: 4 }] });
+  private readonly production = new TeamsFileSource({
+    allowLoopbackHttp: false,
+    resolve: async () => [{ address: '10.0.0.1', family: 4 }],
+  });
 
   serve(bytes: Buffer, contentType?: string): string {
     const url = `https://teams.example/download/${randomUUID()}`;
@@ -103,7 +106,9 @@ export class FakeFileSource implements FileSource {
     if (!file && downloadUrl.includes('.sharepoint.com')) return this.production.open(downloadUrl, fileType);
     if (!file) throw new Error('the download link has expired');
     const declaredType = file.contentType ?? fileType;
-    return declaredType ? { stream: Readable.from([file.bytes]), declaredType } : { stream: Readable.from([file.bytes]) };
+    return declaredType
+      ? { stream: Readable.from([file.bytes]), declaredType }
+      : { stream: Readable.from([file.bytes]) };
   }
 }
 
@@ -111,13 +116,20 @@ export class FakeDocuments implements DocumentWriter {
   readonly written: { claimId: string; locale: Locale }[] = [];
   async poeTemplate(claim: Claim, locale: Locale) {
     this.written.push({ claimId: claim.id, locale });
-    return { fileName: 'poe-template.docx', contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', bytes: Buffer.from(`template ${claim.id}`) };
+    return {
+      fileName: 'poe-template.docx',
+      contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      bytes: Buffer.from(`template ${claim.id}`),
+    };
   }
 }
 
 export class FakeLinks implements DownloadLinks {
   readonly published: { partnerId: string; fileName: string; ttlSeconds: number; url: string }[] = [];
-  async publish(document: { partnerId: string; fileName: string; contentType: string; bytes: Buffer }, ttlSeconds: number): Promise<string> {
+  async publish(
+    document: { partnerId: string; fileName: string; contentType: string; bytes: Buffer },
+    ttlSeconds: number,
+  ): Promise<string> {
     const url = `https://downloads.example/${randomUUID()}`;
     this.published.push({ partnerId: document.partnerId, fileName: document.fileName, ttlSeconds, url });
     return url;
@@ -147,7 +159,9 @@ export async function createWorld(): Promise<World> {
   const clock: Clock = { now: () => NOW };
   const claims = new CosmosClaimRepository(db.container('claims'));
   const associations = new CosmosAssociationStore(db.container('associations'), { clock });
-  const partners = new CosmosPartnerDirectory(db.container('partners'), { operatorTenantId: '99999999-9999-4999-8999-999999999999' });
+  const partners = new CosmosPartnerDirectory(db.container('partners'), {
+    operatorTenantId: '99999999-9999-4999-8999-999999999999',
+  });
   const { service: blobs, signer } = connectBlobStorage({ connectionString: standIns().azurite.connectionString });
   const containerName = `poe-${randomUUID()}`;
   const evidence = new BlobEvidenceStore({ service: blobs, containerName, signer, maxBytes: POE_MAX_BYTES, clock });
@@ -163,7 +177,10 @@ export async function createWorld(): Promise<World> {
     associations: faults.wrap(associations, 'associations'),
     evidence: faults.wrap(evidence, 'evidence'),
     // The reader fetches through a read link, which must be valid now, not at the frozen test time.
-    evidenceText: new StoredEvidenceReader({ evidence: new BlobEvidenceStore({ service: blobs, containerName, signer, maxBytes: POE_MAX_BYTES }), maxBytes: POE_MAX_BYTES }),
+    evidenceText: new StoredEvidenceReader({
+      evidence: new BlobEvidenceStore({ service: blobs, containerName, signer, maxBytes: POE_MAX_BYTES }),
+      maxBytes: POE_MAX_BYTES,
+    }),
     partners,
     tenants: faults.wrap(
       {
@@ -187,7 +204,21 @@ export async function createWorld(): Promise<World> {
     evidenceMaxBytes: evidence.maxBytes,
     log: silentLog,
   };
-  return { db, services, claims, associations, partners, evidence, blobs, containerName, directory, files, documents, links, faults };
+  return {
+    db,
+    services,
+    claims,
+    associations,
+    partners,
+    evidence,
+    blobs,
+    containerName,
+    directory,
+    files,
+    documents,
+    links,
+    faults,
+  };
 }
 
 export const LOCATIONS = [
@@ -255,7 +286,8 @@ export function adminCaller(org: PartnerOrganisation, locale: Locale): Caller {
 export type Reply = Partial<Activity>;
 export type Card = Record<string, unknown>;
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Every `text` in a card (TextBlocks, TextRuns, input labels and values), in document order. */
 export function cardStrings(card: unknown): string[] {
@@ -299,7 +331,8 @@ export function submitActions(card: unknown): { title: string; data: Record<stri
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(walk);
     else if (isRecord(node)) {
-      if (node.type === 'Action.Submit' && isRecord(node.data)) out.push({ title: String(node.title ?? ''), data: node.data });
+      if (node.type === 'Action.Submit' && isRecord(node.data))
+        out.push({ title: String(node.title ?? ''), data: node.data });
       Object.values(node).forEach(walk);
     }
   };
@@ -387,13 +420,20 @@ export class Chat {
   /** Presses the button with this verb on the latest card (or on `card`), with these inputs filled in. */
   async click(verb: string, inputs: Record<string, string> = {}, card: Card = this.lastCard()): Promise<Reply[]> {
     const action = submitActions(card).find((a) => a.data.verb === verb);
-    assert.ok(action, `the card has no ${verb} button; it has ${submitActions(card).map((a) => a.data.verb).join(', ')}`);
+    assert.ok(
+      action,
+      `the card has no ${verb} button; it has ${submitActions(card)
+        .map((a) => a.data.verb)
+        .join(', ')}`,
+    );
     return this.send({ type: 'message', value: { ...action.data, ...inputs } });
   }
 
   /** Presses the review card's Edit button of one section. */
   async clickEdit(section: string): Promise<Reply[]> {
-    const action = submitActions(this.lastCard()).find((a) => a.data.verb === 'editSection' && a.data.section === section);
+    const action = submitActions(this.lastCard()).find(
+      (a) => a.data.verb === 'editSection' && a.data.section === section,
+    );
     assert.ok(action, `the card has no Edit button for ${section}`);
     return this.send({ type: 'message', value: action.data });
   }
@@ -405,7 +445,12 @@ export class Chat {
       ...files.map((f) => ({
         contentType: FILE_DOWNLOAD_INFO,
         name: f.name,
-        content: { downloadUrl: f.url, uniqueId: randomUUID(), fileType: f.fileType ?? f.name.split('.').pop() ?? '', etag: '1' },
+        content: {
+          downloadUrl: f.url,
+          uniqueId: randomUUID(),
+          fileType: f.fileType ?? f.name.split('.').pop() ?? '',
+          etag: '1',
+        },
       })),
     ];
     return this.send({ type: 'message', attachments });
@@ -420,7 +465,8 @@ export class Chat {
   }
 }
 
-export const textsOf = (replies: readonly Reply[]): string[] => replies.map((r) => r.text).filter((text): text is string => typeof text === 'string');
+export const textsOf = (replies: readonly Reply[]): string[] =>
+  replies.map((r) => r.text).filter((text): text is string => typeof text === 'string');
 
 /** Every claim of one organisation, as stored. */
 export async function claimsOf(world: World, org: PartnerOrganisation): Promise<Claim[]> {

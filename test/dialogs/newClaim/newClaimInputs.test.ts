@@ -210,7 +210,13 @@ const CASES: BadInput[] = [
     card: 'products.title',
     verb: 'productsChosen',
     inputs: { productIds: 'exchangeOnline,dynamics365Sales' },
-    problems: () => [{ code: 'productNotInArea', field: 'productIds', params: { productId: 'dynamics365Sales', solutionArea: 'microsoft365' } }],
+    problems: () => [
+      {
+        code: 'productNotInArea',
+        field: 'productIds',
+        params: { productId: 'dynamics365Sales', solutionArea: 'microsoft365' },
+      },
+    ],
     kept: {},
     fix: { productIds: 'exchangeOnline' },
     next: 'contacts.title',
@@ -221,12 +227,30 @@ const CASES: BadInput[] = [
     reach: toSubscriptions,
     card: 'subscriptions.title',
     verb: 'subscriptionsEntered',
-    inputs: { multiple_dynamics365Sales: 'true', ids_dynamics365Sales: '', multiple_dynamics365Finance: 'false', ids_dynamics365Finance: 'sub-1' },
+    inputs: {
+      multiple_dynamics365Sales: 'true',
+      ids_dynamics365Sales: '',
+      multiple_dynamics365Finance: 'false',
+      ids_dynamics365Finance: 'sub-1',
+    },
     problems: (): Problem[] => [
-      { code: 'subscriptionIdsRequired', field: 'subscriptions.dynamics365Sales', params: { productId: 'dynamics365Sales' } },
-      { code: 'subscriptionIdInvalid', field: 'subscriptions.dynamics365Finance', params: { productId: 'dynamics365Finance', index: 0 } },
+      {
+        code: 'subscriptionIdsRequired',
+        field: 'subscriptions.dynamics365Sales',
+        params: { productId: 'dynamics365Sales' },
+      },
+      {
+        code: 'subscriptionIdInvalid',
+        field: 'subscriptions.dynamics365Finance',
+        params: { productId: 'dynamics365Finance', index: 0 },
+      },
     ],
-    fix: { multiple_dynamics365Sales: 'true', ids_dynamics365Sales: GUID_1, multiple_dynamics365Finance: 'false', ids_dynamics365Finance: '' },
+    fix: {
+      multiple_dynamics365Sales: 'true',
+      ids_dynamics365Sales: GUID_1,
+      multiple_dynamics365Finance: 'false',
+      ids_dynamics365Finance: '',
+    },
     next: 'contacts.title',
     unchanged: (claim) => assert.deepEqual(claim.subscriptions, []),
   },
@@ -235,9 +259,25 @@ const CASES: BadInput[] = [
     reach: toSubscriptions,
     card: 'subscriptions.title',
     verb: 'subscriptionsEntered',
-    inputs: { multiple_dynamics365Sales: 'true', ids_dynamics365Sales: `${GUID_1}\n${GUID_1.toUpperCase()}`, multiple_dynamics365Finance: 'false', ids_dynamics365Finance: '' },
-    problems: () => [{ code: 'subscriptionIdDuplicate', field: 'subscriptions.dynamics365Sales', params: { productId: 'dynamics365Sales', index: 1 } }],
-    fix: { multiple_dynamics365Sales: 'true', ids_dynamics365Sales: GUID_1, multiple_dynamics365Finance: 'false', ids_dynamics365Finance: '' },
+    inputs: {
+      multiple_dynamics365Sales: 'true',
+      ids_dynamics365Sales: `${GUID_1}\n${GUID_1.toUpperCase()}`,
+      multiple_dynamics365Finance: 'false',
+      ids_dynamics365Finance: '',
+    },
+    problems: () => [
+      {
+        code: 'subscriptionIdDuplicate',
+        field: 'subscriptions.dynamics365Sales',
+        params: { productId: 'dynamics365Sales', index: 1 },
+      },
+    ],
+    fix: {
+      multiple_dynamics365Sales: 'true',
+      ids_dynamics365Sales: GUID_1,
+      multiple_dynamics365Finance: 'false',
+      ids_dynamics365Finance: '',
+    },
     next: 'contacts.title',
   },
   {
@@ -311,7 +351,11 @@ describe('NewClaimDialog bad input', function () {
           assert.equal(inputOf(chat.lastCard(), id)?.value, value, `input ${id} keeps what was typed`);
         }
         const after = await claimsOf(s.world, s.org);
-        assert.deepEqual(after.map((claim) => claim.updatedAt), before.map((claim) => claim.updatedAt), 'nothing was written');
+        assert.deepEqual(
+          after.map((claim) => claim.updatedAt),
+          before.map((claim) => claim.updatedAt),
+          'nothing was written',
+        );
         if (c.unchanged) c.unchanged(await onlyClaimOf(s.world, s.org));
 
         await chat.click(c.verb, c.fix);
@@ -322,13 +366,24 @@ describe('NewClaimDialog bad input', function () {
     it(`${locale}: a domain the directory knows needs no tenant ID: the card shows the tenant found and asks only to confirm`, async () => {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
       await toCustomer(chat);
-      await chat.click('customerEntered', { customerDomain: ` ${CUSTOMER_DOMAIN.toUpperCase()} `, customerTenantId: '' });
+      await chat.click('customerEntered', {
+        customerDomain: ` ${CUSTOMER_DOMAIN.toUpperCase()} `,
+        customerTenantId: '',
+      });
       const shown = cardStrings(chat.lastCard());
-      assert.ok(shown.includes(t(locale, 'customer.found', { domain: CUSTOMER_DOMAIN.toUpperCase(), tenantId: CUSTOMER_TENANT })), shown.join('|'));
+      assert.ok(
+        shown.includes(
+          t(locale, 'customer.found', { domain: CUSTOMER_DOMAIN.toUpperCase(), tenantId: CUSTOMER_TENANT }),
+        ),
+        shown.join('|'),
+      );
       assert.equal(inputOf(chat.lastCard(), 'customerTenantId'), undefined, 'nothing to type');
       // "Change" brings back the domain only: the tenant was the directory's, not typed.
       await chat.click('customerChange');
-      assert.deepEqual([inputOf(chat.lastCard(), 'customerDomain')?.value, inputOf(chat.lastCard(), 'customerTenantId')?.value], [CUSTOMER_DOMAIN.toUpperCase(), '']);
+      assert.deepEqual(
+        [inputOf(chat.lastCard(), 'customerDomain')?.value, inputOf(chat.lastCard(), 'customerTenantId')?.value],
+        [CUSTOMER_DOMAIN.toUpperCase(), ''],
+      );
       await chat.click('customerEntered', { customerDomain: CUSTOMER_DOMAIN, customerTenantId: '' });
       await chat.click('customerConfirmed');
       assertCard(chat, 'solution.title');
@@ -346,8 +401,14 @@ describe('NewClaimDialog bad input', function () {
       assert.ok(cardStrings(chat.lastCard()).includes(t(locale, 'customer.consumerDomain', { domain: 'outlook.com' })));
       await chat.click('customerEntered', { customerDomain: 'northwind-traders.com', customerTenantId: '' });
       assertCard(chat, 'customer.title');
-      assert.ok(cardStrings(chat.lastCard()).includes(t(locale, 'customer.tenantNeeded', { domain: 'northwind-traders.com' })));
-      assert.equal(inputOf(chat.lastCard(), 'customerDomain')?.value, 'northwind-traders.com', 'what was typed is kept');
+      assert.ok(
+        cardStrings(chat.lastCard()).includes(t(locale, 'customer.tenantNeeded', { domain: 'northwind-traders.com' })),
+      );
+      assert.equal(
+        inputOf(chat.lastCard(), 'customerDomain')?.value,
+        'northwind-traders.com',
+        'what was typed is kept',
+      );
       assert.deepEqual(await claimsOf(s.world, s.org), []);
     });
 
@@ -358,9 +419,26 @@ describe('NewClaimDialog bad input', function () {
       await enterContacts(chat, { ...CONTACTS, customerEmail: 'mallory@rival.example' });
       assertCard(chat, 'contacts.title');
       const shown = cardStrings(chat.lastCard());
-      assert.ok(shown.includes(problemMessage(locale, { code: 'contactNotCustomer', field: 'customerContact.email', params: { email: 'mallory@rival.example', domain: CUSTOMER_DOMAIN } })), shown.join('|'));
+      assert.ok(
+        shown.includes(
+          problemMessage(locale, {
+            code: 'contactNotCustomer',
+            field: 'customerContact.email',
+            params: { email: 'mallory@rival.example', domain: CUSTOMER_DOMAIN },
+          }),
+        ),
+        shown.join('|'),
+      );
       await enterContacts(chat, { ...CONTACTS, partnerEmail: 'alex@gmail.com' });
-      assert.ok(cardStrings(chat.lastCard()).includes(problemMessage(locale, { code: 'contactPersonalMailbox', field: 'partnerContact.email', params: { email: 'alex@gmail.com' } })));
+      assert.ok(
+        cardStrings(chat.lastCard()).includes(
+          problemMessage(locale, {
+            code: 'contactPersonalMailbox',
+            field: 'partnerContact.email',
+            params: { email: 'alex@gmail.com' },
+          }),
+        ),
+      );
       assert.equal((await onlyClaimOf(s.world, s.org)).customerContact, undefined, 'nothing refused was stored');
       await enterContacts(chat, { ...CONTACTS, customerEmail: 'dana@unlisted-customer.example' });
       assertCard(chat, 'poe.title');
@@ -375,10 +453,17 @@ describe('NewClaimDialog bad input', function () {
       const typed = { customerDomain: 'northwind-traders.com', customerTenantId: GUID_1 };
       const warned = await chat.click('customerEntered', typed);
       assert.equal(warned.length, 1);
-      assert.ok(cardStrings(chat.lastCard()).includes(t(locale, 'customer.unknownDomain', { domain: typed.customerDomain, tenantId: GUID_1 })));
+      assert.ok(
+        cardStrings(chat.lastCard()).includes(
+          t(locale, 'customer.unknownDomain', { domain: typed.customerDomain, tenantId: GUID_1 }),
+        ),
+      );
       await chat.click('customerChange');
       assertCard(chat, 'customer.title');
-      assert.deepEqual([inputOf(chat.lastCard(), 'customerDomain')?.value, inputOf(chat.lastCard(), 'customerTenantId')?.value], [typed.customerDomain, GUID_1]);
+      assert.deepEqual(
+        [inputOf(chat.lastCard(), 'customerDomain')?.value, inputOf(chat.lastCard(), 'customerTenantId')?.value],
+        [typed.customerDomain, GUID_1],
+      );
       await chat.click('customerEntered', typed);
       await chat.click('customerConfirmed');
       assertCard(chat, 'solution.title');

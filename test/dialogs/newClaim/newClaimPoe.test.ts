@@ -45,19 +45,30 @@ describe('NewClaimDialog proof of execution', function () {
         { name: 'kickoff.png', url: s.world.files.serve(PNG_1X1) },
       );
       const claim = await onlyClaimOf(s.world, s.org);
-      assert.deepEqual(claim.poe.map((f) => [f.fileName, f.kind, f.sha256]), [
-        ['Signed *SOW* 서명.pdf', 'pdf', sha256(SIGNED_SOW)],
-        ['kickoff.png', 'png', sha256(PNG_1X1)],
-      ]);
+      assert.deepEqual(
+        claim.poe.map((f) => [f.fileName, f.kind, f.sha256]),
+        [
+          ['Signed *SOW* 서명.pdf', 'pdf', sha256(SIGNED_SOW)],
+          ['kickoff.png', 'png', sha256(PNG_1X1)],
+        ],
+      );
       // File names are user text: sent as plain text, never as markdown.
       const received = replies.filter((r) => r.text !== undefined);
       assert.deepEqual(
         received.map((r) => [r.text, r.textFormat]),
-        claim.poe.map((f) => [t(locale, 'poe.received', { fileName: f.fileName, size: formatFileSize(locale, f.sizeBytes) }), 'plain']),
+        claim.poe.map((f) => [
+          t(locale, 'poe.received', { fileName: f.fileName, size: formatFileSize(locale, f.sizeBytes) }),
+          'plain',
+        ]),
       );
       assertCard(chat, 'poe.title');
       const shown = cardStrings(chat.lastCard());
-      for (const f of claim.poe) assert.ok(shown.includes(t(locale, 'summary.poeFile', { fileName: f.fileName, size: formatFileSize(locale, f.sizeBytes) })));
+      for (const f of claim.poe)
+        assert.ok(
+          shown.includes(
+            t(locale, 'summary.poeFile', { fileName: f.fileName, size: formatFileSize(locale, f.sizeBytes) }),
+          ),
+        );
       for (const f of claim.poe) assert.equal(sha256(await blobBytes(s.world, f.blobName)), f.sha256);
       assert.equal((await blobsOf(claim.id)).length, 2);
     });
@@ -98,13 +109,19 @@ describe('NewClaimDialog proof of execution', function () {
         t(locale, 'poe.sourceRefused', { fileName: 'metadata.pdf' }),
       ]);
       const claim = await onlyClaimOf(s.world, s.org);
-      assert.deepEqual(claim.poe.map((f) => f.fileName), ['ok.pdf']);
+      assert.deepEqual(
+        claim.poe.map((f) => f.fileName),
+        ['ok.pdf'],
+      );
     });
 
     it(`${locale}: recognises a sharing page delivered instead of the file`, async () => {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToPoe(chat);
-      const replies = await chat.attach({ name: 'SOW.pdf', url: s.world.files.serve(SHARING_PAGE_HTML, 'text/html; charset=utf-8') });
+      const replies = await chat.attach({
+        name: 'SOW.pdf',
+        url: s.world.files.serve(SHARING_PAGE_HTML, 'text/html; charset=utf-8'),
+      });
       assert.deepEqual(textsOf(replies), [t(locale, 'poe.sharePage', { fileName: 'SOW.pdf' })]);
     });
 
@@ -116,7 +133,10 @@ describe('NewClaimDialog proof of execution', function () {
       const claim = await onlyClaimOf(s.world, s.org);
       assert.deepEqual(s.world.documents.written.at(-1), { claimId: claim.id, locale });
       const link = s.world.links.published.at(-1);
-      assert.deepEqual(link && { partnerId: link.partnerId, ttlSeconds: link.ttlSeconds }, { partnerId: s.org.id, ttlSeconds: TEMPLATE_LINK_SECONDS });
+      assert.deepEqual(link && { partnerId: link.partnerId, ttlSeconds: link.ttlSeconds }, {
+        partnerId: s.org.id,
+        ttlSeconds: TEMPLATE_LINK_SECONDS,
+      });
       assert.ok(JSON.stringify(chat.lastCard()).includes(link?.url ?? '?'), 'the card offers the download');
       await attachSignedSow(chat);
       await poeDone(chat);
@@ -127,7 +147,10 @@ describe('NewClaimDialog proof of execution', function () {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToPoe(chat);
       const card = chat.lastCard();
-      const pasted = await chat.send({ type: 'message', attachments: [{ contentType: 'image/png', contentUrl: 'https://smba.example/img' }] });
+      const pasted = await chat.send({
+        type: 'message',
+        attachments: [{ contentType: 'image/png', contentUrl: 'https://smba.example/img' }],
+      });
       assert.deepEqual(textsOf(pasted), [t(locale, 'poe.inlineImage')]);
       assert.deepEqual(chat.lastCard(), card);
       const typed = await chat.send('here it is');
@@ -136,7 +159,10 @@ describe('NewClaimDialog proof of execution', function () {
       assert.deepEqual(withoutNonce(chat.lastCard()), withoutNonce(card));
       assert.deepEqual(submitActions(cardOf(chat.updates.at(-1))), [], 'the card above offers nothing any more');
       // A message with neither a card answer nor a Teams file is not taken as one.
-      const other = await chat.send({ type: 'message', attachments: [{ contentType: FILE_DOWNLOAD_INFO.replace('download', 'upload'), content: {} }] });
+      const other = await chat.send({
+        type: 'message',
+        attachments: [{ contentType: FILE_DOWNLOAD_INFO.replace('download', 'upload'), content: {} }],
+      });
       assert.deepEqual(textsOf(other), [t(locale, 'conversation.expectedFile')]);
     });
 
@@ -147,10 +173,16 @@ describe('NewClaimDialog proof of execution', function () {
       await skipComment(chat);
       assertCard(chat, 'summary.title');
       assert.ok(cardStrings(chat.lastCard()).includes(problemMessage(locale, { code: 'poeRequired', field: 'poe' })));
-      assert.ok(!submitActions(chat.lastCard()).some((a) => a.data.verb === 'submitClaim'), 'no Submit while PoE is missing');
+      assert.ok(
+        !submitActions(chat.lastCard()).some((a) => a.data.verb === 'submitClaim'),
+        'no Submit while PoE is missing',
+      );
 
       // A stale or forged Submit is refused with the reason, and the review comes back.
-      const forged = await chat.send({ type: 'message', value: { ...submitActions(chat.lastCard())[0]?.data, verb: 'submitClaim' } });
+      const forged = await chat.send({
+        type: 'message',
+        value: { ...submitActions(chat.lastCard())[0]?.data, verb: 'submitClaim' },
+      });
       assert.equal(forged[0]?.text, t(locale, 'submit.blocked'));
       assertCard(chat, 'summary.title');
 

@@ -13,9 +13,20 @@ import { assertCard, poeDone, skipComment, upToPoe } from './newClaimSteps';
 /** The harness's today is 2025-03-03: a SOW signed on 2025-02-20 is recent. */
 const COMPLETE = textPdf([
   { lines: ['Statement of Work', 'Fabrikam Seattle deployed Exchange Online for Contoso.'] },
-  { lines: ['Customer acceptance', 'Name: Dana Customer', 'dana@contoso.com', 'Signature: __________  Date: 2025-02-20'] },
+  {
+    lines: [
+      'Customer acceptance',
+      'Name: Dana Customer',
+      'dana@contoso.com',
+      'Signature: __________  Date: 2025-02-20',
+    ],
+  },
 ]);
-const UNSIGNED_OLD_NO_PRODUCT = textPdf([{ lines: ['Statement of Work', 'Fabrikam Seattle deployed SharePoint Online for Contoso.', 'Kick-off: 15 March 2019'] }]);
+const UNSIGNED_OLD_NO_PRODUCT = textPdf([
+  {
+    lines: ['Statement of Work', 'Fabrikam Seattle deployed SharePoint Online for Contoso.', 'Kick-off: 15 March 2019'],
+  },
+]);
 
 const dateOf = (locale: Locale, day: string): string => formatDate(locale, `${day}T12:00:00Z`, 'UTC');
 
@@ -27,10 +38,19 @@ describe('NewClaimDialog PoE check', function () {
     it(`${locale}: a PoE without the customer's signature, with only a 2019 date, naming none of the claimed products gets a checklist saying so`, async () => {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToPoe(chat, ['exchangeOnline']);
-      const replies = await chat.attach({ name: 'draft SOW.pdf', url: s.world.files.serve(UNSIGNED_OLD_NO_PRODUCT), fileType: 'pdf' });
+      const replies = await chat.attach({
+        name: 'draft SOW.pdf',
+        url: s.world.files.serve(UNSIGNED_OLD_NO_PRODUCT),
+        fileType: 'pdf',
+      });
       const claim = await onlyClaimOf(s.world, s.org);
       // The file is acknowledged as before; the checklist is on the card that follows.
-      assert.deepEqual(textsOf(replies), [t(locale, 'poe.received', { fileName: 'draft SOW.pdf', size: formatFileSize(locale, claim.poe[0]?.sizeBytes ?? 0) })]);
+      assert.deepEqual(textsOf(replies), [
+        t(locale, 'poe.received', {
+          fileName: 'draft SOW.pdf',
+          size: formatFileSize(locale, claim.poe[0]?.sizeBytes ?? 0),
+        }),
+      ]);
       assertCard(chat, 'poe.title');
       const shown = cardStrings(chat.lastCard());
       for (const expected of [
@@ -53,9 +73,18 @@ describe('NewClaimDialog PoE check', function () {
     it(`${locale}: a complete PoE passes, and the summary shows the result over all files, an image included`, async () => {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToPoe(chat, ['exchangeOnline']);
-      await chat.attach({ name: 'signed SOW.pdf', url: s.world.files.serve(COMPLETE), fileType: 'pdf' }, { name: 'kickoff.png', url: s.world.files.serve(PNG_1X1) });
+      await chat.attach(
+        { name: 'signed SOW.pdf', url: s.world.files.serve(COMPLETE), fileType: 'pdf' },
+        { name: 'kickoff.png', url: s.world.files.serve(PNG_1X1) },
+      );
       const shown = cardStrings(chat.lastCard());
-      for (const expected of [t(locale, 'poeCheck.acknowledgementFound'), t(locale, 'poeCheck.datesFound', { date: dateOf(locale, '2025-02-20') }), t(locale, 'poeCheck.partnerFound'), t(locale, 'poeCheck.productsFound'), t(locale, 'poeCheck.allFound')]) {
+      for (const expected of [
+        t(locale, 'poeCheck.acknowledgementFound'),
+        t(locale, 'poeCheck.datesFound', { date: dateOf(locale, '2025-02-20') }),
+        t(locale, 'poeCheck.partnerFound'),
+        t(locale, 'poeCheck.productsFound'),
+        t(locale, 'poeCheck.allFound'),
+      ]) {
         assert.ok(shown.includes(expected), `${expected} not in\n${shown.join('\n')}`);
       }
       assert.ok(shown.includes(t(locale, 'poeCheck.unreadableImage', { fileName: 'kickoff.png' })));
@@ -66,7 +95,10 @@ describe('NewClaimDialog PoE check', function () {
       const summary = cardStrings(chat.lastCard());
       assert.ok(summary.includes(t(locale, 'poeCheck.summaryTitle')));
       assert.ok(summary.includes(t(locale, 'poeCheck.acknowledgementFound')));
-      assert.ok(summary.some((line) => line.includes(t(locale, 'poeCheck.fromFile', { fileName: 'signed SOW.pdf' }))), summary.join('\n'));
+      assert.ok(
+        summary.some((line) => line.includes(t(locale, 'poeCheck.fromFile', { fileName: 'signed SOW.pdf' }))),
+        summary.join('\n'),
+      );
       assert.ok(summary.includes(t(locale, 'poeCheck.unreadableImage', { fileName: 'kickoff.png' })));
     });
   }

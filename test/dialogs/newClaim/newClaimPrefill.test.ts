@@ -7,7 +7,16 @@
 import assert from 'node:assert/strict';
 import { formatList, LOCALES, t } from '../../../locales/i18n';
 import { textPdf } from '../../support/poeDocuments';
-import { CUSTOMER_DOMAIN, CUSTOMER_TENANT, Chat, adminCaller, cardStrings, newClaimSetting, onlyClaimOf, textsOf } from './newClaimHarness';
+import {
+  CUSTOMER_DOMAIN,
+  CUSTOMER_TENANT,
+  Chat,
+  adminCaller,
+  cardStrings,
+  newClaimSetting,
+  onlyClaimOf,
+  textsOf,
+} from './newClaimHarness';
 import { assertCard, chooseLocation, chooseSolution, enterName, start } from './newClaimSteps';
 
 const SOW = textPdf([
@@ -61,24 +70,54 @@ describe('NewClaimDialog prefill from a statement of work', function () {
       assert.equal(valueOf(customer, 'customerDomain'), CUSTOMER_DOMAIN);
       assert.equal(valueOf(customer, 'customerTenantId'), CUSTOMER_TENANT);
       const shown = cardStrings(customer);
-      assert.ok(shown.includes(t(locale, 'prefill.customer', { fileName: 'signed SOW.pdf', domain: CUSTOMER_DOMAIN, tenantId: CUSTOMER_TENANT })), shown.join('\n'));
+      assert.ok(
+        shown.includes(
+          t(locale, 'prefill.customer', {
+            fileName: 'signed SOW.pdf',
+            domain: CUSTOMER_DOMAIN,
+            tenantId: CUSTOMER_TENANT,
+          }),
+        ),
+        shown.join('\n'),
+      );
       assert.ok(shown.includes(t(locale, 'prefill.tenantVerified', { domain: CUSTOMER_DOMAIN })));
-      await chat.click('customerEntered', { customerDomain: valueOf(customer, 'customerDomain') ?? '', customerTenantId: valueOf(customer, 'customerTenantId') ?? '' });
+      await chat.click('customerEntered', {
+        customerDomain: valueOf(customer, 'customerDomain') ?? '',
+        customerTenantId: valueOf(customer, 'customerTenantId') ?? '',
+      });
       await chooseSolution(chat, 'microsoft365', 'usage');
       await enterName(chat);
 
       assertCard(chat, 'products.title');
       const products = chat.lastCard();
       assert.equal(valueOf(products, 'productIds'), 'exchangeOnline,microsoftTeams');
-      assert.ok(cardStrings(products).includes(t(locale, 'prefill.products', { fileName: 'signed SOW.pdf', products: formatList(locale, ['Exchange Online', 'Microsoft Teams']) })));
+      assert.ok(
+        cardStrings(products).includes(
+          t(locale, 'prefill.products', {
+            fileName: 'signed SOW.pdf',
+            products: formatList(locale, ['Exchange Online', 'Microsoft Teams']),
+          }),
+        ),
+      );
       let claim = await onlyClaimOf(s.world, s.org);
       assert.deepEqual(claim.productIds, [], 'proposed, not chosen');
       await chat.click('productsChosen', { productIds: 'exchangeOnline' });
 
       assertCard(chat, 'contacts.title');
       const contacts = chat.lastCard();
-      assert.deepEqual([valueOf(contacts, 'customerName'), valueOf(contacts, 'customerTitle'), valueOf(contacts, 'customerEmail')], ['Dana Customer', 'IT director', 'dana@contoso.com']);
-      assert.ok(cardStrings(contacts).includes(t(locale, 'prefill.contact', { fileName: 'signed SOW.pdf', name: 'Dana Customer', email: 'dana@contoso.com' })));
+      assert.deepEqual(
+        [valueOf(contacts, 'customerName'), valueOf(contacts, 'customerTitle'), valueOf(contacts, 'customerEmail')],
+        ['Dana Customer', 'IT director', 'dana@contoso.com'],
+      );
+      assert.ok(
+        cardStrings(contacts).includes(
+          t(locale, 'prefill.contact', {
+            fileName: 'signed SOW.pdf',
+            name: 'Dana Customer',
+            email: 'dana@contoso.com',
+          }),
+        ),
+      );
       await chat.click('contactsEntered', {
         customerName: 'Dana Customer',
         customerTitle: 'IT director',
@@ -90,7 +129,10 @@ describe('NewClaimDialog prefill from a statement of work', function () {
       // The PoE step finds the SOW recorded, read and checked against the confirmed claim.
       assertCard(chat, 'poe.title');
       claim = await onlyClaimOf(s.world, s.org);
-      assert.deepEqual(claim.poe.map((f) => f.fileName), ['signed SOW.pdf']);
+      assert.deepEqual(
+        claim.poe.map((f) => f.fileName),
+        ['signed SOW.pdf'],
+      );
       assert.equal(claim.poe[0]?.check?.status, 'checked');
       const poeCard = cardStrings(chat.lastCard());
       assert.ok(poeCard.includes(t(locale, 'poeCheck.acknowledgementFound')), poeCard.join('\n'));
@@ -101,7 +143,11 @@ describe('NewClaimDialog prefill from a statement of work', function () {
   it('a file with nothing to propose is still kept as PoE, and says so', async () => {
     const chat = new Chat(s.world, adminCaller(s.org, 'en-US'));
     await start(chat);
-    const replies = await chat.attach({ name: 'notes.pdf', url: s.world.files.serve(textPdf([{ lines: ['Meeting notes'] }])), fileType: 'pdf' });
+    const replies = await chat.attach({
+      name: 'notes.pdf',
+      url: s.world.files.serve(textPdf([{ lines: ['Meeting notes'] }])),
+      fileType: 'pdf',
+    });
     assert.ok(textsOf(replies).includes(t('en-US', 'prefill.nothingFound', { fileName: 'notes.pdf' })));
     await chooseLocation(chat);
     assertCard(chat, 'customer.title');

@@ -7,8 +7,39 @@
 import assert from 'node:assert/strict';
 import type { PartnerOrganisation } from '../../../claims/model';
 import { LOCALES, t, type Locale } from '../../../locales/i18n';
-import { Chat, adminCaller, cardOf, cardStrings, claimsOf, inputOf, newClaimSetting, newOrganisation, onlyClaimOf, submitActions, textsOf, withoutNonce, type World } from './newClaimHarness';
-import { CONTACTS, CUSTOMER_DOMAIN, CUSTOMER_TENANT, assertCard, attachSignedSow, chooseLocation, chooseProducts, chooseSolution, enterContacts, enterCustomer, enterName, poeDone, skipComment, start, upToPoe, upToProducts } from './newClaimSteps';
+import {
+  Chat,
+  adminCaller,
+  cardOf,
+  cardStrings,
+  claimsOf,
+  inputOf,
+  newClaimSetting,
+  newOrganisation,
+  onlyClaimOf,
+  submitActions,
+  textsOf,
+  withoutNonce,
+  type World,
+} from './newClaimHarness';
+import {
+  CONTACTS,
+  CUSTOMER_DOMAIN,
+  CUSTOMER_TENANT,
+  assertCard,
+  attachSignedSow,
+  chooseLocation,
+  chooseProducts,
+  chooseSolution,
+  enterContacts,
+  enterCustomer,
+  enterName,
+  poeDone,
+  skipComment,
+  start,
+  upToPoe,
+  upToProducts,
+} from './newClaimSteps';
 
 const HELP_WORDS: Record<Locale, string> = { 'en-US': 'help', 'ko-KR': '도움말', 'ja-JP': 'ヘルプ' };
 
@@ -25,7 +56,10 @@ describe('NewClaimDialog robustness', function () {
       await start(chat);
       await chooseLocation(chat);
       const customer = chat.lastCard();
-      for (const ask of [HELP_WORDS[locale], { type: 'message', value: { verb: 'help', claimId: '', nonce: '' } }] as const) {
+      for (const ask of [
+        HELP_WORDS[locale],
+        { type: 'message', value: { verb: 'help', claimId: '', nonce: '' } },
+      ] as const) {
         const replies = await chat.send(ask);
         assert.equal(replies.length, 2);
         assert.equal(cardStrings(cardOf(replies[0]))[0], t(locale, 'help.title'));
@@ -44,20 +78,29 @@ describe('NewClaimDialog robustness', function () {
 
       // Text with nothing the card asks: "use the card below", and the card again below.
       const typed = await chat.send('please do it');
-      assert.deepEqual([typed[0]?.text, withoutNonce(cardOf(typed[1]))], [t(locale, 'conversation.expectedCard'), withoutNonce(customer)]);
+      assert.deepEqual(
+        [typed[0]?.text, withoutNonce(cardOf(typed[1]))],
+        [t(locale, 'conversation.expectedCard'), withoutNonce(customer)],
+      );
       assert.deepEqual(submitActions(cardOf(chat.updates.at(-1))), [], 'the card above offers nothing any more');
       // A domain and a tenant ID typed in the chat go into the card below.
       const values = await chat.send(`${CUSTOMER_DOMAIN} please, ${CUSTOMER_TENANT}`);
       assert.equal(values[0]?.text, t(locale, 'conversation.typedIntoCard'));
-      assert.deepEqual([inputOf(chat.lastCard(), 'customerDomain')?.value, inputOf(chat.lastCard(), 'customerTenantId')?.value], [CUSTOMER_DOMAIN, CUSTOMER_TENANT]);
+      assert.deepEqual(
+        [inputOf(chat.lastCard(), 'customerDomain')?.value, inputOf(chat.lastCard(), 'customerTenantId')?.value],
+        [CUSTOMER_DOMAIN, CUSTOMER_TENANT],
+      );
       const current = chat.lastCard();
       const stale = await chat.click('mpnChosen', { mpnId: '7654321' }, location);
       assert.deepEqual([stale[0]?.text, cardOf(stale[1])], [t(locale, 'conversation.staleCard'), current]);
       // A cancel pressed on another claim's card is stale too, not a cancel of this one.
-      const otherClaim = await chat.send({ type: 'message', value: { verb: 'cancel', claimId: 'another-claim', nonce: 'x' } });
+      const otherClaim = await chat.send({
+        type: 'message',
+        value: { verb: 'cancel', claimId: 'another-claim', nonce: 'x' },
+      });
       assert.equal(otherClaim[0]?.text, t(locale, 'conversation.staleCard'));
       assert.equal(chat.status, 'waiting');
-      assert.equal((await onlyClaimOrNone(s.world, s.org)), undefined);
+      assert.equal(await onlyClaimOrNone(s.world, s.org), undefined);
     });
 
     it(`${locale}: keeps emoji, right-to-left text, markdown and template syntax as plain data`, async () => {

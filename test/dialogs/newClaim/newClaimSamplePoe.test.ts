@@ -11,7 +11,18 @@ import { LocalSamplePoe, SAMPLE_POE_FILE_NAME, samplePoePdf } from '../../../bot
 import type { Claim } from '../../../claims/model';
 import type { ClaimServices, SamplePoeSource, ServedSample } from '../../../dialogs/services';
 import { formatFileSize, LOCALES, t } from '../../../locales/i18n';
-import { Chat, adminCaller, blobBytes, cardStrings, newClaimSetting, onlyClaimOf, sha256, submitActions, textsOf, type World } from './newClaimHarness';
+import {
+  Chat,
+  adminCaller,
+  blobBytes,
+  cardStrings,
+  newClaimSetting,
+  onlyClaimOf,
+  sha256,
+  submitActions,
+  textsOf,
+  type World,
+} from './newClaimHarness';
 import { assertCard, poeDone, skipComment, submitAndConfirm, upToPoe } from './newClaimSteps';
 
 /** Remembers what it served, to check afterwards that nothing is left listening. */
@@ -31,7 +42,10 @@ describe('NewClaimDialog sample PoE (local demo)', function () {
 
   /** The world with the real Teams file source, as the composition root builds it in the given mode. */
   function worldWith(changes: Partial<ClaimServices>, local = true): World {
-    return { ...s.world, services: { ...s.world.services, files: new TeamsFileSource({ allowLoopbackHttp: local }), ...changes } };
+    return {
+      ...s.world,
+      services: { ...s.world.services, files: new TeamsFileSource({ allowLoopbackHttp: local }), ...changes },
+    };
   }
 
   for (const locale of LOCALES) {
@@ -48,11 +62,15 @@ describe('NewClaimDialog sample PoE (local demo)', function () {
       assert.equal(claim.poe.length, 1);
       const [file] = claim.poe;
       assert.deepEqual([file.fileName, file.kind, file.contentType], [SAMPLE_POE_FILE_NAME, 'pdf', 'application/pdf']);
-      assert.deepEqual(textsOf(replies), [t(locale, 'poe.received', { fileName: SAMPLE_POE_FILE_NAME, size: formatFileSize(locale, file.sizeBytes) })]);
+      assert.deepEqual(textsOf(replies), [
+        t(locale, 'poe.received', { fileName: SAMPLE_POE_FILE_NAME, size: formatFileSize(locale, file.sizeBytes) }),
+      ]);
       const stored = await blobBytes(s.world, file.blobName);
       assert.equal(sha256(stored), file.sha256);
       const text = stored.toString('latin1');
-      assert.ok(text.startsWith('%PDF-') && text.includes('SAMPLE - NOT A PROOF OF EXECUTION') && text.includes(claim.id));
+      assert.ok(
+        text.startsWith('%PDF-') && text.includes('SAMPLE - NOT A PROOF OF EXECUTION') && text.includes(claim.id),
+      );
       assertCard(chat, 'poe.title');
 
       // Served for the turn only: nothing is left listening.
@@ -69,7 +87,10 @@ describe('NewClaimDialog sample PoE (local demo)', function () {
   it('is not offered without a sample source (Azure), and a forged click is a stale card that stores nothing', async () => {
     const chat = new Chat(worldWith({}, false), adminCaller(s.org, 'en-US'));
     await upToPoe(chat);
-    assert.equal(submitActions(chat.lastCard()).some((a) => a.data.verb === 'poeSample'), false);
+    assert.equal(
+      submitActions(chat.lastCard()).some((a) => a.data.verb === 'poeSample'),
+      false,
+    );
     assert.ok(!cardStrings(chat.lastCard()).includes(t('en-US', 'poe.sampleNote')));
     const done = submitActions(chat.lastCard()).find((a) => a.data.verb === 'poeDone');
     assert.ok(done);

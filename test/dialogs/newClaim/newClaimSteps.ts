@@ -7,7 +7,14 @@ import { areaActivityValue, idsInputId, multipleInputId } from '../../../cards/s
 import type { Activity, RevenueAssociationDetails, SolutionArea } from '../../../claims/model';
 import { t, type Locale, type MessageKey } from '../../../locales/i18n';
 import { minimalPdf } from '../../support/evidenceSamples';
-import { CUSTOMER_DOMAIN, CUSTOMER_TENANT, titleOf, type AttachedFileSpec, type Card, type Reply } from './newClaimHarness';
+import {
+  CUSTOMER_DOMAIN,
+  CUSTOMER_TENANT,
+  titleOf,
+  type AttachedFileSpec,
+  type Card,
+  type Reply,
+} from './newClaimHarness';
 
 export { CUSTOMER_DOMAIN, CUSTOMER_TENANT };
 
@@ -49,7 +56,11 @@ export const CONTACTS: ContactAnswers = {
   partnerEmail: 'alexw@fabrikam.example',
 };
 
-export const TECHNICAL = { technicalName: 'Sam Admin', technicalTitle: 'Dynamics administrator', technicalEmail: 'sam@contoso.com' };
+export const TECHNICAL = {
+  technicalName: 'Sam Admin',
+  technicalTitle: 'Dynamics administrator',
+  technicalEmail: 'sam@contoso.com',
+};
 
 export const SIGNED_SOW = minimalPdf();
 
@@ -67,7 +78,11 @@ export async function chooseLocation(chat: ClaimChat, mpnId = '1234567'): Promis
   return chat.click('mpnChosen', { mpnId });
 }
 
-export async function enterCustomer(chat: ClaimChat, domain = CUSTOMER_DOMAIN, tenantId = CUSTOMER_TENANT): Promise<Reply[]> {
+export async function enterCustomer(
+  chat: ClaimChat,
+  domain = CUSTOMER_DOMAIN,
+  tenantId = CUSTOMER_TENANT,
+): Promise<Reply[]> {
   assertCard(chat, 'customer.title');
   return chat.click('customerEntered', { customerDomain: domain, customerTenantId: tenantId });
 }
@@ -104,7 +119,10 @@ export async function answerSubscriptions(chat: ClaimChat, answers: readonly Sub
 
 export async function enterContacts(chat: ClaimChat, contacts: Partial<ContactAnswers> = CONTACTS): Promise<Reply[]> {
   assertCard(chat, 'contacts.title');
-  return chat.click('contactsEntered', Object.fromEntries(Object.entries(contacts).filter((e): e is [string, string] => typeof e[1] === 'string')));
+  return chat.click(
+    'contactsEntered',
+    Object.fromEntries(Object.entries(contacts).filter((e): e is [string, string] => typeof e[1] === 'string')),
+  );
 }
 
 export async function attachSignedSow(chat: ClaimChat, name = 'Signed SOW.pdf'): Promise<Reply[]> {
@@ -129,7 +147,11 @@ export async function submitAndConfirm(chat: ClaimChat): Promise<Reply[]> {
 }
 
 /** From "new claim" to the products card: location, customer, Microsoft 365 usage, name. */
-export async function upToProducts(chat: ClaimChat, area: SolutionArea = 'microsoft365', activity: Activity = area === 'microsoft365' ? 'usage' : 'usageOrPresales'): Promise<void> {
+export async function upToProducts(
+  chat: ClaimChat,
+  area: SolutionArea = 'microsoft365',
+  activity: Activity = area === 'microsoft365' ? 'usage' : 'usageOrPresales',
+): Promise<void> {
   await start(chat);
   await chooseLocation(chat);
   await enterCustomer(chat);

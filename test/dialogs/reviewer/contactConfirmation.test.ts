@@ -26,10 +26,18 @@ describe('confirming a contact address the directory could not verify', () => {
       assert.ok(verbsOf(opened.card).includes('reviewConfirmContact'));
 
       const refused = await w.invoke(REVIEWER, 'reviewApprove', actionData(opened.card, 'reviewApprove'), locale);
-      assert.ok(refused.text.some((line) => line.includes('dana@contoso.com')), refused.text.join('\n'));
+      assert.ok(
+        refused.text.some((line) => line.includes('dana@contoso.com')),
+        refused.text.join('\n'),
+      );
       assert.equal((await w.read(claim)).value.status, 'underReview');
 
-      const confirmed = await w.invoke(REVIEWER, 'reviewConfirmContact', actionData(opened.card, 'reviewConfirmContact'), locale);
+      const confirmed = await w.invoke(
+        REVIEWER,
+        'reviewConfirmContact',
+        actionData(opened.card, 'reviewConfirmContact'),
+        locale,
+      );
       assert.ok(confirmed.text.includes(t(locale, 'reviewer.contactConfirmedDone')));
       assert.ok(confirmed.text.includes(t(locale, 'reviewer.contactConfirmed', { role, email: 'dana@contoso.com' })));
       assert.ok(!verbsOf(confirmed.card).includes('reviewConfirmContact'));

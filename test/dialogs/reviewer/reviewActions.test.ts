@@ -4,9 +4,20 @@ import type { Claim } from '../../../claims/model';
 import { formatDateTime, t } from '../../../locales/i18n';
 import { objectsOfType } from '../../cards/cardChecks';
 import { OTHER_ORG, ORG, TIME_ZONE } from '../../support/botHarness';
-import { ADMIN, actionData, MONDAY, OTHER_ADMIN, REVIEWER, reviewWorld, verbsOf, withPoe, type ReviewWorld } from '../../support/reviewHarness';
+import {
+  ADMIN,
+  actionData,
+  MONDAY,
+  OTHER_ADMIN,
+  REVIEWER,
+  reviewWorld,
+  verbsOf,
+  withPoe,
+  type ReviewWorld,
+} from '../../support/reviewHarness';
 
-const open = (w: ReviewWorld, claim: Claim) => w.invoke(REVIEWER, 'reviewOpen', { claimId: claim.id, partnerId: claim.partnerId });
+const open = (w: ReviewWorld, claim: Claim) =>
+  w.invoke(REVIEWER, 'reviewOpen', { claimId: claim.id, partnerId: claim.partnerId });
 
 /** Opens the claim, then clicks `verb` with these inputs, as a reviewer would. */
 async function click(w: ReviewWorld, claim: Claim, verb: string, inputs: Record<string, unknown> = {}) {
@@ -30,7 +41,9 @@ describe('review card and reviewer actions', () => {
         solutionArea: 'businessApplications',
         activity: 'usageOrPresales',
         productIds: ['dynamics365Sales'],
-        subscriptions: [{ productId: 'dynamics365Sales', multiple: true, subscriptionIds: ['6ba7b810-9dad-41d1-80b4-00c04fd430c8'] }],
+        subscriptions: [
+          { productId: 'dynamics365Sales', multiple: true, subscriptionIds: ['6ba7b810-9dad-41d1-80b4-00c04fd430c8'] },
+        ],
         technicalContact: { name: 'Tess Tech', title: 'IT lead', email: 'tess@contoso.com' },
         submittedAt: '2026-02-26T17:00:00.000Z',
       });
@@ -76,7 +89,11 @@ describe('review card and reviewer actions', () => {
     });
 
     it('answers an id that names no claim with a notice, not an error', async () => {
-      for (const data of [{ claimId: randomUUID(), partnerId: ORG.id }, { claimId: '../etc', partnerId: ORG.id }, { claimId: 'x' }]) {
+      for (const data of [
+        { claimId: randomUUID(), partnerId: ORG.id },
+        { claimId: '../etc', partnerId: ORG.id },
+        { claimId: 'x' },
+      ]) {
         const answer = await w.invoke(REVIEWER, 'reviewOpen', data);
         assert.equal(answer.status, 200);
         assert.deepEqual(answer.text, [t('en-US', 'errors.notFound')], JSON.stringify(data));
@@ -91,22 +108,49 @@ describe('review card and reviewer actions', () => {
       const answer = await click(w, claim, 'reviewStart');
       const stored = (await w.read(claim)).value;
       assert.equal(stored.status, 'underReview');
-      assert.deepEqual(stored.history.at(-1), { at: w.clock.at.toISOString(), actor: { role: 'reviewer', id: REVIEWER.aadObjectId, name: REVIEWER.name }, event: 'startReview', from: 'submitted', to: 'underReview' });
+      assert.deepEqual(stored.history.at(-1), {
+        at: w.clock.at.toISOString(),
+        actor: { role: 'reviewer', id: REVIEWER.aadObjectId, name: REVIEWER.name },
+        event: 'startReview',
+        from: 'submitted',
+        to: 'underReview',
+      });
       assert.ok(answer.text.includes('Review started.') && answer.text.includes('Status: Under review'));
-      assert.deepEqual(verbsOf(answer.card), ['reviewRequestInfo', 'reviewApprove', 'reviewReject', 'addComment', 'reviewQueue']);
+      assert.deepEqual(verbsOf(answer.card), [
+        'reviewRequestInfo',
+        'reviewApprove',
+        'reviewReject',
+        'addComment',
+        'reviewQueue',
+      ]);
     });
 
     it('Request more information with reasons and a note → partner action required, 14 business days to answer', async () => {
       const claim = await w.seed({ status: 'underReview' });
-      const answer = await click(w, claim, 'reviewRequestInfo', { infoReasons: 'missingCustomerAcknowledgement,missingOrOldDates', infoNote: 'Please send the signed page.' });
+      const answer = await click(w, claim, 'reviewRequestInfo', {
+        infoReasons: 'missingCustomerAcknowledgement,missingOrOldDates',
+        infoNote: 'Please send the signed page.',
+      });
       const stored = (await w.read(claim)).value;
       const deadline = w.h.services.calendar.addBusinessDays(MONDAY, 14).toISOString();
       assert.equal(stored.status, 'partnerActionRequired');
-      assert.deepEqual(stored.infoRequest, { reasonCodes: ['missingCustomerAcknowledgement', 'missingOrOldDates'], note: 'Please send the signed page.', deadlineAt: deadline });
+      assert.deepEqual(stored.infoRequest, {
+        reasonCodes: ['missingCustomerAcknowledgement', 'missingOrOldDates'],
+        note: 'Please send the signed page.',
+        deadlineAt: deadline,
+      });
       assert.deepEqual(stored.history.at(-1)?.reasonCodes, ['missingCustomerAcknowledgement', 'missingOrOldDates']);
       assert.equal(stored.history.at(-1)?.event, 'requestInfo');
-      assert.ok(stored.outbox.some((m) => m.kind === 'infoRequested'), 'the partner is told through the outbox');
-      assert.ok(answer.text.includes(t('en-US', 'reviewer.infoRequested', { date: formatDateTime('en-US', deadline, TIME_ZONE) })), answer.text.join('\n'));
+      assert.ok(
+        stored.outbox.some((m) => m.kind === 'infoRequested'),
+        'the partner is told through the outbox',
+      );
+      assert.ok(
+        answer.text.includes(
+          t('en-US', 'reviewer.infoRequested', { date: formatDateTime('en-US', deadline, TIME_ZONE) }),
+        ),
+        answer.text.join('\n'),
+      );
       assert.ok(answer.text.includes(`• ${t('en-US', 'infoRequestReasons.missingOrOldDates')}`));
       assert.deepEqual(verbsOf(answer.card), ['addComment', 'reviewQueue'], 'the ball is in the partner’s court');
     });
@@ -127,22 +171,43 @@ describe('review card and reviewer actions', () => {
       const closes = w.h.services.calendar.addBusinessDays(MONDAY, 5).toISOString();
       assert.equal(stored.status, 'approvedCustomerNotified');
       assert.equal(stored.windowClosesAt, closes);
-      assert.deepEqual(stored.heldKeys, [`m365|${claim.customerTenantId}|exchangeOnline`, `m365|${claim.customerTenantId}|microsoftTeams`]);
-      for (const key of stored.heldKeys) assert.equal((await w.h.botServices.associations.holderOf(key))?.claimId, claim.id);
-      assert.deepEqual([stored.history.at(-1)?.event, stored.history.at(-1)?.note], ['approve', 'PoE signed and dated.']);
+      assert.deepEqual(stored.heldKeys, [
+        `m365|${claim.customerTenantId}|exchangeOnline`,
+        `m365|${claim.customerTenantId}|microsoftTeams`,
+      ]);
+      for (const key of stored.heldKeys)
+        assert.equal((await w.h.botServices.associations.holderOf(key))?.claimId, claim.id);
+      assert.deepEqual(
+        [stored.history.at(-1)?.event, stored.history.at(-1)?.note],
+        ['approve', 'PoE signed and dated.'],
+      );
       assert.ok(stored.outbox.some((m) => m.kind === 'customerConsentRequest'));
-      assert.ok(answer.text.includes(t('en-US', 'reviewer.approved', { date: formatDateTime('en-US', closes, TIME_ZONE) })));
+      assert.ok(
+        answer.text.includes(t('en-US', 'reviewer.approved', { date: formatDateTime('en-US', closes, TIME_ZONE) })),
+      );
     });
 
-    it("Approve is refused while another partner holds a key: the card says why and who, and nothing changes", async () => {
+    it('Approve is refused while another partner holds a key: the card says why and who, and nothing changes', async () => {
       const tenant = randomUUID();
-      const holder = await w.seed({ partnerId: OTHER_ORG.id, customerTenantId: tenant, status: 'associated', productIds: ['exchangeOnline'] });
+      const holder = await w.seed({
+        partnerId: OTHER_ORG.id,
+        customerTenantId: tenant,
+        status: 'associated',
+        productIds: ['exchangeOnline'],
+      });
       await w.h.botServices.associations.acquire(OTHER_ORG.id, holder.id, [`m365|${tenant}|exchangeOnline`]);
       await w.h.botServices.associations.confirm(OTHER_ORG.id, holder.id, [`m365|${tenant}|exchangeOnline`]);
-      const claim = await w.seed({ status: 'underReview', customerTenantId: tenant, productIds: ['exchangeOnline', 'intune'] });
+      const claim = await w.seed({
+        status: 'underReview',
+        customerTenantId: tenant,
+        productIds: ['exchangeOnline', 'intune'],
+      });
       const before = await w.read(claim);
       const answer = await click(w, claim, 'reviewApprove');
-      assert.ok(answer.text.includes('Exchange Online is already associated with another partner for this customer.'), answer.text.join('\n'));
+      assert.ok(
+        answer.text.includes('Exchange Online is already associated with another partner for this customer.'),
+        answer.text.join('\n'),
+      );
       assert.ok(answer.text.includes('Conflict: Exchange Online is already associated with Fabrikam Solutions.'));
       assert.equal((await w.read(claim)).etag, before.etag, 'the claim is unchanged');
       assert.equal(await w.h.botServices.associations.holderOf(`m365|${tenant}|intune`), undefined, 'no key was kept');
@@ -155,13 +220,19 @@ describe('review card and reviewer actions', () => {
       assert.ok(missingNote.text.includes('Note: please give a reason.'), missingNote.text.join('\n'));
       assert.equal((await w.read(claim)).value.status, 'underReview');
 
-      const answer = await click(w, claim, 'reviewReject', { rejectReason: 'insufficientPoe', rejectNote: 'No customer signature.' });
+      const answer = await click(w, claim, 'reviewReject', {
+        rejectReason: 'insufficientPoe',
+        rejectNote: 'No customer signature.',
+      });
       const stored = (await w.read(claim)).value;
       assert.equal(stored.status, 'rejected');
-      assert.deepEqual({ reason: stored.rejection?.reason, note: stored.rejection?.note }, { reason: 'insufficientPoe', note: 'No customer signature.' });
+      assert.deepEqual(
+        { reason: stored.rejection?.reason, note: stored.rejection?.note },
+        { reason: 'insufficientPoe', note: 'No customer signature.' },
+      );
       assert.deepEqual([stored.history.at(-1)?.event, stored.history.at(-1)?.reason], ['reject', 'insufficientPoe']);
       assert.ok(answer.text.includes('The claim was rejected.'));
-      assert.ok(answer.text.includes('Reviewer\'s note: No customer signature.'));
+      assert.ok(answer.text.includes("Reviewer's note: No customer signature."));
     });
 
     it('a forged reason the reviewer may not give is refused', async () => {
@@ -178,7 +249,16 @@ describe('review card and reviewer actions', () => {
         status: 'dispute',
         disputed: true,
         rejection: { reason: 'insufficientPoe', at: '2026-02-25T17:00:00.000Z' },
-        history: [{ at: '2026-02-26T17:00:00.000Z', actor: { role: 'partnerAdmin', id: 'aad-admin' }, event: 'dispute', from: 'rejected', to: 'dispute', note: 'Signature is on page 2.' }],
+        history: [
+          {
+            at: '2026-02-26T17:00:00.000Z',
+            actor: { role: 'partnerAdmin', id: 'aad-admin' },
+            event: 'dispute',
+            from: 'rejected',
+            to: 'dispute',
+            note: 'Signature is on page 2.',
+          },
+        ],
         ...overrides,
       });
 
@@ -186,7 +266,10 @@ describe('review card and reviewer actions', () => {
       const claim = await disputed();
       const [queue] = await w.send(REVIEWER, { text: 'review queue' });
       const opened = await w.invoke(REVIEWER, 'reviewOpen', { claimId: claim.id, partnerId: claim.partnerId });
-      assert.ok(JSON.stringify(queue?.attachments?.[0]?.content).includes(claim.id), 'the disputed claim waits in the queue');
+      assert.ok(
+        JSON.stringify(queue?.attachments?.[0]?.content).includes(claim.id),
+        'the disputed claim waits in the queue',
+      );
       assert.ok(opened.text.includes('The partner disputed the rejection: Signature is on page 2.'));
       const answer = await w.invoke(REVIEWER, 'reviewApprove', actionData(opened.card, 'reviewApprove'));
       assert.equal((await w.read(claim)).value.status, 'approvedCustomerNotified');
@@ -197,7 +280,11 @@ describe('review card and reviewer actions', () => {
       const claim = await disputed();
       const opened = await open(w, claim);
       assert.deepEqual([...objectsOfType(opened.card, 'Input.ChoiceSet')], [], 'no reason to choose');
-      const answer = await w.invoke(REVIEWER, 'reviewReject', actionData(opened.card, 'reviewReject', { rejectNote: '' }));
+      const answer = await w.invoke(
+        REVIEWER,
+        'reviewReject',
+        actionData(opened.card, 'reviewReject', { rejectNote: '' }),
+      );
       const stored = (await w.read(claim)).value;
       assert.equal(stored.status, 'rejectedFinal');
       assert.equal(stored.rejection?.reason, 'disputeLost');
@@ -222,11 +309,18 @@ describe('review card and reviewer actions', () => {
       const claim = await w.seed({ status: 'underReview' });
       const shown = await open(w, claim);
       const data = actionData(shown.card, 'reviewApprove');
-      const answers = await Promise.all([w.invoke(REVIEWER, 'reviewApprove', data), w.invoke(REVIEWER, 'reviewApprove', data)]);
+      const answers = await Promise.all([
+        w.invoke(REVIEWER, 'reviewApprove', data),
+        w.invoke(REVIEWER, 'reviewApprove', data),
+      ]);
       const stored = (await w.read(claim)).value;
       assert.equal(stored.status, 'approvedCustomerNotified');
       assert.equal(stored.history.filter((h) => h.event === 'approve').length, 1);
-      assert.equal(answers.filter((a) => a.text.some((line) => line.startsWith('Approved.'))).length, 1, answers.map((a) => a.text[2]).join(' / '));
+      assert.equal(
+        answers.filter((a) => a.text.some((line) => line.startsWith('Approved.'))).length,
+        1,
+        answers.map((a) => a.text[2]).join(' / '),
+      );
     });
   });
 
@@ -234,7 +328,14 @@ describe('review card and reviewer actions', () => {
     it('refuses every reviewer verb to partner admins, of the claim’s organisation or another, and changes nothing', async () => {
       const claim = await w.seed({ status: 'underReview' });
       const before = await w.read(claim);
-      const data = { claimId: claim.id, partnerId: claim.partnerId, seenStatus: 'underReview', rejectReason: 'insufficientPoe', rejectNote: 'x', infoReasons: 'missingAllPoe' };
+      const data = {
+        claimId: claim.id,
+        partnerId: claim.partnerId,
+        seenStatus: 'underReview',
+        rejectReason: 'insufficientPoe',
+        rejectNote: 'x',
+        infoReasons: 'missingAllPoe',
+      };
       for (const user of [ADMIN, OTHER_ADMIN]) {
         for (const verb of ['reviewOpen', 'reviewStart', 'reviewRequestInfo', 'reviewApprove', 'reviewReject']) {
           const answer = await w.invoke(user, verb, data, 'ja-JP');
@@ -250,7 +351,10 @@ describe('review card and reviewer actions', () => {
       const claim = await w.seed();
       const answer = await w.invoke(REVIEWER, 'reviewOpen', { claimId: claim.id, partnerId: claim.partnerId }, 'ko-KR');
       assert.ok(answer.text.includes(t('ko-KR', 'reviewer.detailTitle')));
-      assert.ok(answer.text.includes(t('ko-KR', 'statuses.submitted')) || answer.text.some((line) => line.includes(t('ko-KR', 'statuses.submitted'))));
+      assert.ok(
+        answer.text.includes(t('ko-KR', 'statuses.submitted')) ||
+          answer.text.some((line) => line.includes(t('ko-KR', 'statuses.submitted'))),
+      );
       assert.ok(verbsOf(answer.card).includes('reviewStart'));
     });
   });

@@ -9,22 +9,41 @@ import type { Command } from '../../../locales/catalogs';
 import { t } from '../../../locales/i18n';
 import { messageList } from '../../../locales/translator';
 import { OPERATOR, ORG } from '../../support/botHarness';
-import { MONDAY, REVIEWER, VIEWER, reviewWorld, shownText, verbsOf, type ReviewWorld, type User } from '../../support/reviewHarness';
+import {
+  MONDAY,
+  REVIEWER,
+  VIEWER,
+  reviewWorld,
+  shownText,
+  verbsOf,
+  type ReviewWorld,
+  type User,
+} from '../../support/reviewHarness';
 
 const OWNER: User = { id: '29:owner', aadObjectId: 'aad-owner', name: 'Owen Owner', tenantId: ORG.id };
 const STRANGER: User = { id: '29:stranger', aadObjectId: 'aad-stranger', name: 'Sam Stranger', tenantId: ORG.id };
-const OPERATOR_ADMIN: User = { id: '29:opadmin', aadObjectId: 'aad-operator-admin', name: 'Olga Operator', tenantId: OPERATOR.id };
+const OPERATOR_ADMIN: User = {
+  id: '29:opadmin',
+  aadObjectId: 'aad-operator-admin',
+  name: 'Olga Operator',
+  tenantId: OPERATOR.id,
+};
 
 type Reply = { text?: string; card?: Record<string, unknown> };
 type Expect = (reply: Reply) => void;
 
-const says = (key: Parameters<typeof t>[1]): Expect => (reply) => assert.equal(reply.text, t('en-US', key));
-const card = (title: Parameters<typeof t>[1], verbs: { with?: string[]; without?: string[] } = {}): Expect => (reply) => {
-  assert.ok(reply.card, `expected a card, got ${reply.text ?? 'nothing'}`);
-  assert.ok(shownText(reply.card).includes(t('en-US', title)), `${title} in ${shownText(reply.card).join(' | ')}`);
-  for (const verb of verbs.with ?? []) assert.ok(verbsOf(reply.card).includes(verb), `offers ${verb}`);
-  for (const verb of verbs.without ?? []) assert.ok(!verbsOf(reply.card).includes(verb), `does not offer ${verb}`);
-};
+const says =
+  (key: Parameters<typeof t>[1]): Expect =>
+  (reply) =>
+    assert.equal(reply.text, t('en-US', key));
+const card =
+  (title: Parameters<typeof t>[1], verbs: { with?: string[]; without?: string[] } = {}): Expect =>
+  (reply) => {
+    assert.ok(reply.card, `expected a card, got ${reply.text ?? 'nothing'}`);
+    assert.ok(shownText(reply.card).includes(t('en-US', title)), `${title} in ${shownText(reply.card).join(' | ')}`);
+    for (const verb of verbs.with ?? []) assert.ok(verbsOf(reply.card).includes(verb), `offers ${verb}`);
+    for (const verb of verbs.without ?? []) assert.ok(!verbsOf(reply.card).includes(verb), `does not offer ${verb}`);
+  };
 const accessOffer: Expect = card('accessRequest.askTitle', { with: ['accessRequest'] });
 const claimsList = card('claimsList.title');
 const whichClaim = says('conversation.whichClaim');
@@ -122,7 +141,11 @@ describe('every role against every typed command', () => {
         }
       }
       const after = await Promise.all([ORG.id, OPERATOR.id].map((id) => w.h.partners.getVersioned(id)));
-      assert.deepEqual(after.map((v) => v?.etag), before.map((v) => v?.etag), 'no directory change');
+      assert.deepEqual(
+        after.map((v) => v?.etag),
+        before.map((v) => v?.etag),
+        'no directory change',
+      );
       assert.equal((await w.h.claims.listByPartner(ORG.id, {}, 100)).items.length, claimsBefore, 'no claim written');
     });
   }

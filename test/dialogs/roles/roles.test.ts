@@ -17,13 +17,38 @@ import { CosmosConversationReferenceStore } from '../../../storage/conversationR
 import { OPERATOR, ORG, OTHER_ORG, TIME_ZONE } from '../../support/botHarness';
 import { objectsOfType } from '../../cards/cardChecks';
 import { personalReference, RecordingConnector } from '../../support/recordingConnector';
-import { ADMIN, actionData, MONDAY, OTHER_ADMIN, REVIEWER, reviewWorld, shownText, verbsOf, VIEWER, type ReviewWorld, type User } from '../../support/reviewHarness';
+import {
+  ADMIN,
+  actionData,
+  MONDAY,
+  OTHER_ADMIN,
+  REVIEWER,
+  reviewWorld,
+  shownText,
+  verbsOf,
+  VIEWER,
+  type ReviewWorld,
+  type User,
+} from '../../support/reviewHarness';
 
-const OPERATOR_ADMIN: User = { id: '29:opadmin', aadObjectId: 'aad-operator-admin', name: 'Olga Operator', tenantId: OPERATOR.id };
+const OPERATOR_ADMIN: User = {
+  id: '29:opadmin',
+  aadObjectId: 'aad-operator-admin',
+  name: 'Olga Operator',
+  tenantId: OPERATOR.id,
+};
 const OWNER: User = { id: '29:owner', aadObjectId: 'aad-owner', name: 'Owen Owner', tenantId: ORG.id };
 const NEWCOMER_TENANT = 'abcdef01-2345-4678-9abc-def012345678';
-const NEWCOMER_OWNER: User = { id: '29:newowner', aadObjectId: 'aad-new-owner', name: 'Nia New', tenantId: NEWCOMER_TENANT };
-const EMAILS: Record<string, string> = { 'aad-new-owner': 'nia@newcomer.example', 'aad-stranger': 'sam@contoso.example' };
+const NEWCOMER_OWNER: User = {
+  id: '29:newowner',
+  aadObjectId: 'aad-new-owner',
+  name: 'Nia New',
+  tenantId: NEWCOMER_TENANT,
+};
+const EMAILS: Record<string, string> = {
+  'aad-new-owner': 'nia@newcomer.example',
+  'aad-stranger': 'sam@contoso.example',
+};
 
 describe('roles managed from Teams, with an audit trail', () => {
   let w: ReviewWorld;
@@ -33,7 +58,10 @@ describe('roles managed from Teams, with an audit trail', () => {
   before(async () => {
     connector = await new RecordingConnector().start();
     // The real proactive path: CloudAdapter without an app id (as locally), references in Cosmos, the recording connector on loopback.
-    const adapter = createAdapter({ appId: '', appType: 'SingleTenant', tenantId: '' }, { logger: createLogger('silent'), telemetry: noTelemetry });
+    const adapter = createAdapter(
+      { appId: '', appType: 'SingleTenant', tenantId: '' },
+      { logger: createLogger('silent'), telemetry: noTelemetry },
+    );
     // The world's reference store exists only once the world does: the notifier reaches it through this holder.
     const refs: { store?: CosmosConversationReferenceStore } = {};
     const store = (): CosmosConversationReferenceStore => refs.store as CosmosConversationReferenceStore;
@@ -43,7 +71,10 @@ describe('roles managed from Teams, with an audit trail', () => {
       markDead: (tenantId: string, id: string) => store().markDead(tenantId, id),
     };
     const sender = new ProactiveSender({ adapter, botAppId: '', references: lazyRefs, allowHttpServiceUrl: true });
-    w = await reviewWorld({ emailOf: (id) => EMAILS[id], roleNotices: new RoleNotifier({ sender, references: lazyRefs, timeZone: TIME_ZONE }) });
+    w = await reviewWorld({
+      emailOf: (id) => EMAILS[id],
+      roleNotices: new RoleNotifier({ sender, references: lazyRefs, timeZone: TIME_ZONE }),
+    });
     refs.store = w.h.references;
     references = w.h.references;
   });
@@ -55,8 +86,20 @@ describe('roles managed from Teams, with an audit trail', () => {
 
   /** Makes `user` reachable proactively at the recording connector; returns the conversation id. */
   async function reachable(user: User, locale: Locale = 'en-US'): Promise<string> {
-    const reference = personalReference(connector.url, { id: user.id, aadObjectId: user.aadObjectId }, user.tenantId, locale);
-    await references.save({ tenantId: user.tenantId, aadObjectId: user.aadObjectId, locale, reference, updatedAt: MONDAY.toISOString(), dead: false });
+    const reference = personalReference(
+      connector.url,
+      { id: user.id, aadObjectId: user.aadObjectId },
+      user.tenantId,
+      locale,
+    );
+    await references.save({
+      tenantId: user.tenantId,
+      aadObjectId: user.aadObjectId,
+      locale,
+      reference,
+      updatedAt: MONDAY.toISOString(),
+      dead: false,
+    });
     return String((reference.conversation as { id: string }).id);
   }
 
@@ -77,40 +120,84 @@ describe('roles managed from Teams, with an audit trail', () => {
       const list = cardOf(await w.send(OPERATOR_ADMIN, { text: 'organisations' }));
       assert.ok(verbsOf(list).includes('orgOnboardForm'));
       const form = await w.invoke(OPERATOR_ADMIN, 'orgOnboardForm', actionData(list, 'orgOnboardForm'), 'ko-KR');
-      const typed = { orgName: 'Newcomer Ltd', orgTenantId: 'not-a-tenant', orgLocations: '12, HQ, USA\nnonsense', orgOwners: 'nobody' };
+      const typed = {
+        orgName: 'Newcomer Ltd',
+        orgTenantId: 'not-a-tenant',
+        orgLocations: '12, HQ, USA\nnonsense',
+        orgOwners: 'nobody',
+      };
       const refused = await w.invoke(OPERATOR_ADMIN, 'orgOnboard', actionData(form.card, 'orgOnboard', typed), 'ko-KR');
-      assert.ok(refused.text.includes(t('ko-KR', 'onboarding.locationLineInvalid', { line: 2 })), refused.text.join('\n'));
+      assert.ok(
+        refused.text.includes(t('ko-KR', 'onboarding.locationLineInvalid', { line: 2 })),
+        refused.text.join('\n'),
+      );
       const inputs = Object.fromEntries([...objectsWithIds(refused.card)].map((i) => [i.id, i.value]));
       assert.deepEqual(inputs, typed, 'nothing typed is lost');
-      const refusedAgain = await w.invoke(OPERATOR_ADMIN, 'orgOnboard', { ...typed, orgLocations: '12, HQ, USA' }, 'ko-KR');
-      for (const line of [t('ko-KR', 'problems.organisationTenantInvalid'), t('ko-KR', 'problems.memberInvalid'), t('ko-KR', 'problems.locationCountryInvalid', { value: 'USA' })]) {
+      const refusedAgain = await w.invoke(
+        OPERATOR_ADMIN,
+        'orgOnboard',
+        { ...typed, orgLocations: '12, HQ, USA' },
+        'ko-KR',
+      );
+      for (const line of [
+        t('ko-KR', 'problems.organisationTenantInvalid'),
+        t('ko-KR', 'problems.memberInvalid'),
+        t('ko-KR', 'problems.locationCountryInvalid', { value: 'USA' }),
+      ]) {
         assert.ok(refusedAgain.text.includes(line), `${line} in ${refusedAgain.text.join('\n')}`);
       }
       assert.equal(await w.h.partners.get(NEWCOMER_TENANT), undefined, 'nothing written');
 
-      const done = await w.invoke(OPERATOR_ADMIN, 'orgOnboard', { orgName: 'Newcomer Ltd', orgTenantId: NEWCOMER_TENANT.toUpperCase(), orgLocations: '1234567, Newcomer Seattle, US\n7654321; Newcomer Tokyo; jp', orgOwners: 'Nia@Newcomer.example' });
-      assert.ok(done.text.includes(t('en-US', 'organisations.onboarded', { organisation: 'Newcomer Ltd' })), done.text.join('\n'));
+      const done = await w.invoke(OPERATOR_ADMIN, 'orgOnboard', {
+        orgName: 'Newcomer Ltd',
+        orgTenantId: NEWCOMER_TENANT.toUpperCase(),
+        orgLocations: '1234567, Newcomer Seattle, US\n7654321; Newcomer Tokyo; jp',
+        orgOwners: 'Nia@Newcomer.example',
+      });
+      assert.ok(
+        done.text.includes(t('en-US', 'organisations.onboarded', { organisation: 'Newcomer Ltd' })),
+        done.text.join('\n'),
+      );
       const org = await stored(NEWCOMER_TENANT);
-      assert.deepEqual(org.locations, [{ mpnId: '1234567', name: 'Newcomer Seattle', country: 'US' }, { mpnId: '7654321', name: 'Newcomer Tokyo', country: 'JP' }]);
-      assert.deepEqual(org.owners, ['nia@newcomer.example']);
-      assert.deepEqual(org.roleLog?.map((c) => [c.by, c.action, c.role, c.whom]), [
-        ['aad-operator-admin', 'onboard', undefined, undefined],
-        ['aad-operator-admin', 'grant', 'owner', 'nia@newcomer.example'],
+      assert.deepEqual(org.locations, [
+        { mpnId: '1234567', name: 'Newcomer Seattle', country: 'US' },
+        { mpnId: '7654321', name: 'Newcomer Tokyo', country: 'JP' },
       ]);
-      const twice = await w.invoke(OPERATOR_ADMIN, 'orgOnboard', { orgName: 'Again', orgTenantId: NEWCOMER_TENANT, orgLocations: '1234567, X', orgOwners: 'a@b.example' });
+      assert.deepEqual(org.owners, ['nia@newcomer.example']);
+      assert.deepEqual(
+        org.roleLog?.map((c) => [c.by, c.action, c.role, c.whom]),
+        [
+          ['aad-operator-admin', 'onboard', undefined, undefined],
+          ['aad-operator-admin', 'grant', 'owner', 'nia@newcomer.example'],
+        ],
+      );
+      const twice = await w.invoke(OPERATOR_ADMIN, 'orgOnboard', {
+        orgName: 'Again',
+        orgTenantId: NEWCOMER_TENANT,
+        orgLocations: '1234567, X',
+        orgOwners: 'a@b.example',
+      });
       assert.ok(twice.text.includes(t('en-US', 'problems.organisationExists')));
 
       // The owner named by email speaks from the new tenant: bound to their account, an owner, with the trail to see.
       const members = cardOf(await w.send(NEWCOMER_OWNER, { text: 'members' }, 'ja-JP'));
       const lines = shownText(members);
       assert.ok(lines.includes('Newcomer Ltd'));
-      assert.ok(lines.some((line) => line.includes('Olga Operator')), 'the trail names who onboarded');
+      assert.ok(
+        lines.some((line) => line.includes('Olga Operator')),
+        'the trail names who onboarded',
+      );
       assert.ok(verbsOf(members).includes('roleGrant'), 'an owner may add members');
       assert.deepEqual((await stored(NEWCOMER_TENANT)).owners, ['aad-new-owner']);
     });
 
     it('is refused to everyone but operator admins, writing nothing', async () => {
-      const data = { orgName: 'Sneaky', orgTenantId: randomUUID(), orgLocations: '1234567, HQ', orgOwners: 'me@sneaky.example' };
+      const data = {
+        orgName: 'Sneaky',
+        orgTenantId: randomUUID(),
+        orgLocations: '1234567, HQ',
+        orgOwners: 'me@sneaky.example',
+      };
       for (const user of [ADMIN, OWNER, REVIEWER, OTHER_ADMIN]) {
         for (const verb of ['orgList', 'orgOnboardForm', 'orgOnboard']) {
           const answer = await w.invoke(user, verb, data, 'ja-JP');
@@ -124,7 +211,7 @@ describe('roles managed from Teams, with an audit trail', () => {
   });
 
   describe('suspension', () => {
-    it("stops every user of the partner on their next turn, until reinstated; only operator admins may, and it is recorded", async () => {
+    it('stops every user of the partner on their next turn, until reinstated; only operator admins may, and it is recorded', async () => {
       const refused = await w.invoke(OWNER, 'orgSuspend', { orgId: ORG.id, suspend: 'true' });
       assert.deepEqual(refused.text, [t('en-US', 'organisations.notAllowed')]);
       assert.equal((await stored(ORG.id)).suspended, undefined);
@@ -137,7 +224,10 @@ describe('roles managed from Teams, with an audit trail', () => {
       await w.invoke(OPERATOR_ADMIN, 'orgSuspend', { orgId: ORG.id, suspend: 'false' });
       const back = await w.send(ADMIN, { text: 'my claims' });
       assert.ok(shownText(cardOf(back)).includes(t('en-US', 'claimsList.title')));
-      assert.deepEqual((await stored(ORG.id)).roleLog?.map((c) => c.action), ['suspend', 'reinstate']);
+      assert.deepEqual(
+        (await stored(ORG.id)).roleLog?.map((c) => c.action),
+        ['suspend', 'reinstate'],
+      );
     });
   });
 
@@ -147,25 +237,46 @@ describe('roles managed from Teams, with an audit trail', () => {
       const card = cardOf(await w.send(OWNER, { text: 'members' }));
       const [before] = await w.send(newcomer, { text: 'new claim' });
       assert.ok(JSON.stringify(before).includes(t('en-US', 'accessRequest.askTitle')), 'no role yet: the access offer');
-      const granted = await w.invoke(OWNER, 'roleGrant', actionData(card, 'roleGrant', { memberToAdd: newcomer.aadObjectId, roleToGrant: 'incentivesAdmin' }));
-      assert.ok(granted.text.includes(t('en-US', 'members.granted', { whom: newcomer.aadObjectId, role: t('en-US', 'roles.incentivesAdmin') })), granted.text.join('\n'));
+      const granted = await w.invoke(
+        OWNER,
+        'roleGrant',
+        actionData(card, 'roleGrant', { memberToAdd: newcomer.aadObjectId, roleToGrant: 'incentivesAdmin' }),
+      );
+      assert.ok(
+        granted.text.includes(
+          t('en-US', 'members.granted', { whom: newcomer.aadObjectId, role: t('en-US', 'roles.incentivesAdmin') }),
+        ),
+        granted.text.join('\n'),
+      );
       const [allowed] = await w.send(newcomer, { text: 'new claim' });
       assert.notEqual(allowed.text, t('en-US', 'access.notAllowed'));
       assert.ok(!JSON.stringify(allowed).includes(t('en-US', 'accessRequest.askTitle')));
 
-      const remove = [...objectsOfType(granted.card, 'Action.Execute')].find((a) => a.verb === 'roleRevoke' && (a.data as { whom?: string }).whom === newcomer.aadObjectId);
+      const remove = [...objectsOfType(granted.card, 'Action.Execute')].find(
+        (a) => a.verb === 'roleRevoke' && (a.data as { whom?: string }).whom === newcomer.aadObjectId,
+      );
       assert.ok(remove, 'a Remove button for the new member');
       const revoked = await w.invoke(OWNER, 'roleRevoke', remove.data as Record<string, unknown>);
-      assert.ok(revoked.text.includes(t('en-US', 'members.revoked', { whom: newcomer.aadObjectId, role: t('en-US', 'roles.incentivesAdmin') })));
+      assert.ok(
+        revoked.text.includes(
+          t('en-US', 'members.revoked', { whom: newcomer.aadObjectId, role: t('en-US', 'roles.incentivesAdmin') }),
+        ),
+      );
       // Mid-flow now, the next turn is a card action: refused, the role is gone.
       const after = await w.invoke(newcomer, 'members', { orgId: ORG.id });
       assert.deepEqual(after.text, [t('en-US', 'members.notAllowed')], 'the role is gone on the next turn');
       const log = (await stored(ORG.id)).roleLog ?? [];
-      assert.deepEqual(log.map((c) => [c.by, c.byName, c.action, c.role, c.whom, c.at]), [
-        ['aad-owner', 'Owen Owner', 'grant', 'incentivesAdmin', newcomer.aadObjectId, MONDAY.toISOString()],
-        ['aad-owner', 'Owen Owner', 'revoke', 'incentivesAdmin', newcomer.aadObjectId, MONDAY.toISOString()],
-      ]);
-      assert.ok(shownText(revoked.card).some((line) => line.includes('Owen Owner') && line.includes(newcomer.aadObjectId)), 'the trail is on the members card');
+      assert.deepEqual(
+        log.map((c) => [c.by, c.byName, c.action, c.role, c.whom, c.at]),
+        [
+          ['aad-owner', 'Owen Owner', 'grant', 'incentivesAdmin', newcomer.aadObjectId, MONDAY.toISOString()],
+          ['aad-owner', 'Owen Owner', 'revoke', 'incentivesAdmin', newcomer.aadObjectId, MONDAY.toISOString()],
+        ],
+      );
+      assert.ok(
+        shownText(revoked.card).some((line) => line.includes('Owen Owner') && line.includes(newcomer.aadObjectId)),
+        'the trail is on the members card',
+      );
     });
 
     it('refuses anyone but an owner of that very organisation, and the last owner, writing nothing', async () => {
@@ -173,9 +284,21 @@ describe('roles managed from Teams, with an audit trail', () => {
       const grant = { orgId: ORG.id, memberToAdd: 'x@contoso.example', roleToGrant: 'owner' };
       for (const user of [ADMIN, VIEWER]) {
         const answer = await w.invoke(user, 'roleGrant', grant, 'ko-KR');
-        assert.ok(answer.text.includes(t('ko-KR', 'problems.roleChangeNotAllowed', { role: t('ko-KR', 'roles.owner') })), `${user.name}: ${answer.text.join('\n')}`);
-        const revoke = await w.invoke(user, 'roleRevoke', { orgId: ORG.id, role: 'incentivesAdmin', whom: 'aad-admin' }, 'ko-KR');
-        assert.ok(revoke.text.includes(t('ko-KR', 'problems.roleChangeNotAllowed', { role: t('ko-KR', 'roles.incentivesAdmin') })));
+        assert.ok(
+          answer.text.includes(t('ko-KR', 'problems.roleChangeNotAllowed', { role: t('ko-KR', 'roles.owner') })),
+          `${user.name}: ${answer.text.join('\n')}`,
+        );
+        const revoke = await w.invoke(
+          user,
+          'roleRevoke',
+          { orgId: ORG.id, role: 'incentivesAdmin', whom: 'aad-admin' },
+          'ko-KR',
+        );
+        assert.ok(
+          revoke.text.includes(
+            t('ko-KR', 'problems.roleChangeNotAllowed', { role: t('ko-KR', 'roles.incentivesAdmin') }),
+          ),
+        );
       }
       // Another organisation's owner naming this one, and the operator's admin: the data's orgId is not theirs.
       for (const user of [OTHER_ADMIN, OPERATOR_ADMIN, { ...OWNER, tenantId: OTHER_ORG.id }]) {
@@ -183,7 +306,12 @@ describe('roles managed from Teams, with an audit trail', () => {
         assert.deepEqual(answer.text, [t('ja-JP', 'members.notAllowed')], user.name);
       }
       const reviewerRole = await w.invoke(OWNER, 'roleGrant', { ...grant, roleToGrant: 'reviewer' }, 'ja-JP');
-      assert.ok(reviewerRole.text.includes(t('ja-JP', 'problems.roleNotInOrganisation', { role: t('ja-JP', 'roles.reviewer') })), 'no reviewers in a partner');
+      assert.ok(
+        reviewerRole.text.includes(
+          t('ja-JP', 'problems.roleNotInOrganisation', { role: t('ja-JP', 'roles.reviewer') }),
+        ),
+        'no reviewers in a partner',
+      );
       const last = await w.invoke(OWNER, 'roleRevoke', { orgId: ORG.id, role: 'owner', whom: 'aad-owner' });
       assert.ok(last.text.includes(t('en-US', 'problems.lastMember', { role: t('en-US', 'roles.owner') })));
       const bad = await w.invoke(OWNER, 'roleGrant', { ...grant, memberToAdd: 'not a person' });
@@ -192,21 +320,49 @@ describe('roles managed from Teams, with an audit trail', () => {
       assert.equal((await w.h.partners.getVersioned(ORG.id))?.etag, before?.etag, 'nothing written');
     });
 
-    it("lets operator admins manage reviewers and operator admins, and a new reviewer reviews on their next turn", async () => {
+    it('lets operator admins manage reviewers and operator admins, and a new reviewer reviews on their next turn', async () => {
       const reviewer: User = { id: '29:r2', aadObjectId: randomUUID(), name: 'Rob Reviewer', tenantId: OPERATOR.id };
       const [before] = await w.send(reviewer, { text: 'review queue' });
       assert.equal(before.text, t('en-US', 'access.notReviewer'));
       const card = cardOf(await w.send(OPERATOR_ADMIN, { text: 'members' }));
-      assert.deepEqual(verbsOf(card).filter((v) => v === 'roleRevoke').length, 2, 'the reviewer and the operator admin');
-      await w.invoke(OPERATOR_ADMIN, 'roleGrant', actionData(card, 'roleGrant', { memberToAdd: reviewer.aadObjectId, roleToGrant: 'reviewer' }));
+      assert.deepEqual(
+        verbsOf(card).filter((v) => v === 'roleRevoke').length,
+        2,
+        'the reviewer and the operator admin',
+      );
+      await w.invoke(
+        OPERATOR_ADMIN,
+        'roleGrant',
+        actionData(card, 'roleGrant', { memberToAdd: reviewer.aadObjectId, roleToGrant: 'reviewer' }),
+      );
       cardOf(await w.send(reviewer, { text: 'review queue' }));
-      assert.ok((await w.invoke(reviewer, 'reviewQueue', { page: 1 })).text.every((line) => line !== t('en-US', 'access.notReviewer')));
+      assert.ok(
+        (await w.invoke(reviewer, 'reviewQueue', { page: 1 })).text.every(
+          (line) => line !== t('en-US', 'access.notReviewer'),
+        ),
+      );
       // A reviewer is no operator admin.
-      const refused = await w.invoke(REVIEWER, 'roleGrant', { orgId: OPERATOR.id, memberToAdd: 'x@op.example', roleToGrant: 'operatorAdmin' });
-      assert.ok(refused.text.includes(t('en-US', 'problems.roleChangeNotAllowed', { role: t('en-US', 'roles.operatorAdmin') })));
-      const lastAdmin = await w.invoke(OPERATOR_ADMIN, 'roleRevoke', { orgId: OPERATOR.id, role: 'operatorAdmin', whom: OPERATOR_ADMIN.aadObjectId });
-      assert.ok(lastAdmin.text.includes(t('en-US', 'problems.lastMember', { role: t('en-US', 'roles.operatorAdmin') })));
-      await w.invoke(OPERATOR_ADMIN, 'roleRevoke', { orgId: OPERATOR.id, role: 'reviewer', whom: reviewer.aadObjectId });
+      const refused = await w.invoke(REVIEWER, 'roleGrant', {
+        orgId: OPERATOR.id,
+        memberToAdd: 'x@op.example',
+        roleToGrant: 'operatorAdmin',
+      });
+      assert.ok(
+        refused.text.includes(t('en-US', 'problems.roleChangeNotAllowed', { role: t('en-US', 'roles.operatorAdmin') })),
+      );
+      const lastAdmin = await w.invoke(OPERATOR_ADMIN, 'roleRevoke', {
+        orgId: OPERATOR.id,
+        role: 'operatorAdmin',
+        whom: OPERATOR_ADMIN.aadObjectId,
+      });
+      assert.ok(
+        lastAdmin.text.includes(t('en-US', 'problems.lastMember', { role: t('en-US', 'roles.operatorAdmin') })),
+      );
+      await w.invoke(OPERATOR_ADMIN, 'roleRevoke', {
+        orgId: OPERATOR.id,
+        role: 'reviewer',
+        whom: reviewer.aadObjectId,
+      });
       assert.deepEqual((await w.invoke(reviewer, 'reviewQueue', { page: 1 })).text, [t('en-US', 'access.notReviewer')]);
     });
 
@@ -228,27 +384,53 @@ describe('roles managed from Teams, with an audit trail', () => {
       assert.ok(shownText(offer).includes(t('ja-JP', 'access.noRole', { organisation: ORG.name })));
       const requesterConversation = await reachable(requester, 'ja-JP');
 
-      const sent = await w.invoke(requester, 'accessRequest', actionData(offer, 'accessRequest', { requestedRole: 'incentivesAdmin' }), 'ja-JP');
+      const sent = await w.invoke(
+        requester,
+        'accessRequest',
+        actionData(offer, 'accessRequest', { requestedRole: 'incentivesAdmin' }),
+        'ja-JP',
+      );
       assert.deepEqual(sent.text, [t('ja-JP', 'accessRequest.sent', { organisation: ORG.name })]);
       const toOwner = connector.received.filter((r) => r.conversationId === ownerConversation).at(-1);
       assert.ok(toOwner, 'the owner got the request');
       const ownerCard = (toOwner.activity.attachments as { content: Record<string, unknown> }[])[0].content;
-      assert.ok(shownText(ownerCard).some((line) => line.includes('Rita Request') && line.includes(t('ko-KR', 'roles.incentivesAdmin'))), 'in the owner’s language');
+      assert.ok(
+        shownText(ownerCard).some(
+          (line) => line.includes('Rita Request') && line.includes(t('ko-KR', 'roles.incentivesAdmin')),
+        ),
+        'in the owner’s language',
+      );
       assert.equal((await stored(ORG.id)).accessRequests?.length, 1);
 
       // Someone else pressing the owner's Grant (the requester themselves) is refused.
       const forged = await w.invoke(requester, 'accessDecide', actionData(ownerCard, 'accessDecide'));
-      assert.ok(forged.text.some((line) => line === t('en-US', 'problems.roleChangeNotAllowed', { role: t('en-US', 'roles.incentivesAdmin') })), forged.text.join('\n'));
+      assert.ok(
+        forged.text.some(
+          (line) => line === t('en-US', 'problems.roleChangeNotAllowed', { role: t('en-US', 'roles.incentivesAdmin') }),
+        ),
+        forged.text.join('\n'),
+      );
       assert.equal((await stored(ORG.id)).incentivesAdmins.includes(requester.aadObjectId), false);
 
       const decided = await w.invoke(OWNER, 'accessDecide', actionData(ownerCard, 'accessDecide'));
-      assert.ok(decided.text.includes(t('en-US', 'members.requestGranted', { whom: 'Rita Request', role: t('en-US', 'roles.incentivesAdmin') })), decided.text.join('\n'));
+      assert.ok(
+        decided.text.includes(
+          t('en-US', 'members.requestGranted', { whom: 'Rita Request', role: t('en-US', 'roles.incentivesAdmin') }),
+        ),
+        decided.text.join('\n'),
+      );
       const told = connector.received.filter((r) => r.conversationId === requesterConversation).at(-1);
-      assert.equal(told?.activity.text, t('ja-JP', 'accessRequest.grantedYou', { organisation: ORG.name, role: t('ja-JP', 'roles.incentivesAdmin') }));
+      assert.equal(
+        told?.activity.text,
+        t('ja-JP', 'accessRequest.grantedYou', { organisation: ORG.name, role: t('ja-JP', 'roles.incentivesAdmin') }),
+      );
       const org = await stored(ORG.id);
       assert.ok(org.incentivesAdmins.includes(requester.aadObjectId));
       assert.deepEqual(org.accessRequests, []);
-      assert.deepEqual(org.roleLog?.map((c) => [c.by, c.action, c.role, c.whom]), [['aad-owner', 'grant', 'incentivesAdmin', requester.aadObjectId]]);
+      assert.deepEqual(
+        org.roleLog?.map((c) => [c.by, c.action, c.role, c.whom]),
+        [['aad-owner', 'grant', 'incentivesAdmin', requester.aadObjectId]],
+      );
       const again = await w.invoke(OWNER, 'accessDecide', actionData(ownerCard, 'accessDecide'));
       assert.ok(again.text.includes(t('en-US', 'problems.accessRequestGone')), 'a second click changes nothing');
       const [filing] = await w.send(requester, { text: 'new claim' });
@@ -260,17 +442,30 @@ describe('roles managed from Teams, with an audit trail', () => {
       const requesterConversation = await reachable(requester);
       await references.markDead(OWNER.tenantId, OWNER.aadObjectId);
       const sent = await w.invoke(requester, 'accessRequest', { orgId: ORG.id, requestedRole: 'owner' });
-      assert.deepEqual(sent.text, [t('en-US', 'accessRequest.sent', { organisation: ORG.name }), t('en-US', 'accessRequest.noOwnerReached', { organisation: ORG.name })]);
+      assert.deepEqual(sent.text, [
+        t('en-US', 'accessRequest.sent', { organisation: ORG.name }),
+        t('en-US', 'accessRequest.noOwnerReached', { organisation: ORG.name }),
+      ]);
       const request = (await stored(ORG.id)).accessRequests?.[0];
       assert.equal(request?.role, 'viewer', 'ownership cannot be asked for: a forged role becomes viewer');
       const members = cardOf(await w.send(OWNER, { text: 'members' }));
       assert.ok(verbsOf(members).includes('accessDecide'));
-      const declined = await w.invoke(OWNER, 'accessDecide', { orgId: ORG.id, requestId: request?.id, decision: 'decline' });
+      const declined = await w.invoke(OWNER, 'accessDecide', {
+        orgId: ORG.id,
+        requestId: request?.id,
+        decision: 'decline',
+      });
       assert.ok(declined.text.includes(t('en-US', 'members.requestDeclined', { whom: 'Dee Decline' })));
-      assert.equal(connector.received.filter((r) => r.conversationId === requesterConversation).at(-1)?.activity.text, t('en-US', 'accessRequest.declinedYou', { organisation: ORG.name }));
+      assert.equal(
+        connector.received.filter((r) => r.conversationId === requesterConversation).at(-1)?.activity.text,
+        t('en-US', 'accessRequest.declinedYou', { organisation: ORG.name }),
+      );
       const org = await stored(ORG.id);
       assert.equal(org.viewers?.includes(requester.aadObjectId), false);
-      assert.deepEqual(org.roleLog?.map((c) => [c.action, c.whom]), [['declineAccess', requester.aadObjectId]]);
+      assert.deepEqual(
+        org.roleLog?.map((c) => [c.action, c.whom]),
+        [['declineAccess', requester.aadObjectId]],
+      );
     });
 
     it('is refused to role holders, other tenants and the operator, writing nothing', async () => {
@@ -294,7 +489,8 @@ function* objectsWithIds(card: Record<string, unknown>): Generator<{ id: string;
     if (Array.isArray(node)) stack.push(...node);
     else if (typeof node === 'object' && node !== null) {
       const record = node as Record<string, unknown>;
-      if (typeof record.type === 'string' && record.type.startsWith('Input.') && typeof record.id === 'string') yield { id: record.id, value: record.value };
+      if (typeof record.type === 'string' && record.type.startsWith('Input.') && typeof record.id === 'string')
+        yield { id: record.id, value: record.value };
       stack.push(...Object.values(record));
     }
   }

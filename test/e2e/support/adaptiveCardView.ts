@@ -136,7 +136,10 @@ function assertAllOffered(name: string, wanted: readonly string[], offered: read
 
 /** Label text as a person reads it: without the required-field asterisk. */
 function normaliseLabel(text: string): string {
-  return text.replace(/\s*\*\s*$/, '').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/\s*\*\s*$/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 async function labelTexts(scope: Locator): Promise<string[]> {

@@ -15,8 +15,13 @@ import type { BotProcess } from './botProcess';
 /** The seeded demo operator (storage/seed/partners.json), OPERATOR_TENANT_ID's local default. */
 export const DEMO_OPERATOR = '00000000-0000-0000-0000-0000000000090';
 
-export function lifecycleOnTheBot(running: BotProcess, optOutWindow?: string): { claims: CosmosClaimRepository; lifecycle: ClaimLifecycle } {
-  const database = createCosmosClient({ endpoint: running.cosmos.endpoint, key: running.cosmos.key }).database(running.cosmos.databaseId);
+export function lifecycleOnTheBot(
+  running: BotProcess,
+  optOutWindow?: string,
+): { claims: CosmosClaimRepository; lifecycle: ClaimLifecycle } {
+  const database = createCosmosClient({ endpoint: running.cosmos.endpoint, key: running.cosmos.key }).database(
+    running.cosmos.databaseId,
+  );
   const container = (name: Parameters<typeof containerSpec>[0]) => database.container(containerSpec(name).id);
   const claims = new CosmosClaimRepository(container('claims'));
   const lifecycle = new ClaimLifecycle({

@@ -30,9 +30,22 @@ export async function startBotProcess(settings: Record<string, string>, startTim
   const [port, cosmosPort, blobPort] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cpor-e2e-process-'));
   // Only what we set: a setting in the test's own environment (an Azure endpoint) must not leak in.
-  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !SETTINGS.some((s) => s.key === key)));
-  Object.assign(env, { LOG_LEVEL: 'warn', ...settings, PORT: String(port), LOCAL_COSMOS_PORT: String(cosmosPort), LOCAL_BLOB_PORT: String(blobPort), DATA_DIR: dataDir });
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env: NodeJS.ProcessEnv = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !SETTINGS.some((s) => s.key === key)),
+  );
+  Object.assign(env, {
+    LOG_LEVEL: 'warn',
+    ...settings,
+    PORT: String(port),
+    LOCAL_COSMOS_PORT: String(cosmosPort),
+    LOCAL_BLOB_PORT: String(blobPort),
+    DATA_DIR: dataDir,
+  });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   let output = '';
@@ -55,16 +68,20 @@ export async function startBotProcess(settings: Record<string, string>, startTim
     rmSync(dataDir, { recursive: true, force: true });
   };
   const url = `http://127.0.0.1:${port}`;
-  const healthy = await waitFor(Date.now() + startTimeoutMs, async () => {
-    if (child.exitCode !== null) return false;
-    try {
-      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      await response.arrayBuffer();
-      return response.ok ? true : undefined;
-    } catch {
-      return undefined;
-    }
-  }, 250);
+  const healthy = await waitFor(
+    Date.now() + startTimeoutMs,
+    async () => {
+      if (child.exitCode !== null) return false;
+      try {
+        const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+        await response.arrayBuffer();
+        return response.ok ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    250,
+  );
   if (!healthy) {
     await stop();
     throw new Error(`the bot did not start:\n${output}`);
@@ -73,7 +90,11 @@ export async function startBotProcess(settings: Record<string, string>, startTim
     url,
     endpoint: `${url}/api/messages`,
     dataDir,
-    cosmos: { endpoint: `http://127.0.0.1:${cosmosPort}`, key: COSMOS_STAND_IN_KEY, databaseId: settings.COSMOS_DATABASE ?? 'cpor' },
+    cosmos: {
+      endpoint: `http://127.0.0.1:${cosmosPort}`,
+      key: COSMOS_STAND_IN_KEY,
+      databaseId: settings.COSMOS_DATABASE ?? 'cpor',
+    },
     output: () => output,
     stop,
   };

@@ -48,5 +48,8 @@ export function isLoopbackUrl(url: string): boolean {
  * requests at once instead of waiting for DNS, and guarantee nothing leaves the machine.
  */
 export async function blockNonLoopbackRequests(context: BrowserContext): Promise<void> {
-  await context.route((url) => !isLoopbackUrl(url.toString()), (route) => route.abort('blockedbyclient'));
+  await context.route(
+    (url) => !isLoopbackUrl(url.toString()),
+    (route) => route.abort('blockedbyclient'),
+  );
 }

@@ -44,12 +44,33 @@ export function echoCard(): Record<string, unknown> {
     body: [
       { type: 'TextBlock', text: 'Echo card', weight: 'Bolder' },
       { type: 'Input.Text', id: 'name', label: 'Your name' },
-      { type: 'Input.ChoiceSet', id: 'colour', label: 'Favourite colour', style: 'compact', value: 'red',
-        choices: [{ title: 'Red', value: 'red' }, { title: 'Green', value: 'green' }, { title: 'Blue', value: 'blue' }] },
+      {
+        type: 'Input.ChoiceSet',
+        id: 'colour',
+        label: 'Favourite colour',
+        style: 'compact',
+        value: 'red',
+        choices: [
+          { title: 'Red', value: 'red' },
+          { title: 'Green', value: 'green' },
+          { title: 'Blue', value: 'blue' },
+        ],
+      },
       { type: 'Input.ChoiceSet', id: 'workload', label: 'Workload', style: 'expanded', choices },
       { type: 'Input.ChoiceSet', id: 'products', label: 'Products', style: 'expanded', isMultiSelect: true, choices },
-      { type: 'Input.ChoiceSet', id: 'regions', label: 'Regions', style: 'compact', isMultiSelect: true, isRequired: true,
-        choices: [{ title: 'Korea', value: 'kr' }, { title: 'Japan', value: 'jp' }, { title: 'Europe', value: 'eu' }] },
+      {
+        type: 'Input.ChoiceSet',
+        id: 'regions',
+        label: 'Regions',
+        style: 'compact',
+        isMultiSelect: true,
+        isRequired: true,
+        choices: [
+          { title: 'Korea', value: 'kr' },
+          { title: 'Japan', value: 'jp' },
+          { title: 'Europe', value: 'eu' },
+        ],
+      },
     ],
     actions: [{ type: 'Action.Submit', title: 'OK', data: { verb: 'ok' } }],
   };

@@ -83,7 +83,9 @@ export class PlaygroundChat implements CardHost {
       return seen.find((text) => matches(text, match));
     });
     if (found === undefined) {
-      throw new Error(`no bot message matching ${String(match)}; bot messages since the last action: ${JSON.stringify(seen)}`);
+      throw new Error(
+        `no bot message matching ${String(match)}; bot messages since the last action: ${JSON.stringify(seen)}`,
+      );
     }
     return found;
   }
@@ -142,7 +144,9 @@ export class PlaygroundChat implements CardHost {
     if (!response?.ok()) throw new Error(`custom activity rejected: HTTP ${response?.status()}`);
     const sent: unknown = request.postDataJSON();
     if (!isDeepStrictEqual(sent, full)) {
-      throw new Error(`the dialog sent a different activity:\n${JSON.stringify(sent)}\ninstead of\n${JSON.stringify(full)}`);
+      throw new Error(
+        `the dialog sent a different activity:\n${JSON.stringify(sent)}\ninstead of\n${JSON.stringify(full)}`,
+      );
     }
     await dialog.waitFor({ state: 'hidden' });
     return full;

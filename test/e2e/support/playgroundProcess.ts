@@ -77,11 +77,16 @@ async function startOnPort(options: PlaygroundOptions, port: number): Promise<St
   const args = [
     CLI,
     '--disable-telemetry',
-    '-c', 'msteams',
-    '-e', options.botEndpoint,
-    '-p', String(port),
-    '--conversation-id', conversationId,
-    '--service-url', serviceUrl,
+    '-c',
+    'msteams',
+    '-e',
+    options.botEndpoint,
+    '-p',
+    String(port),
+    '--conversation-id',
+    conversationId,
+    '--service-url',
+    serviceUrl,
   ];
   const child = spawn(process.execPath, args, {
     cwd: workDir,
@@ -103,7 +108,10 @@ async function startOnPort(options: PlaygroundOptions, port: number): Promise<St
   child.stdout?.on('data', record);
   child.stderr?.on('data', record);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  exited.then(() => running.delete(child), () => undefined);
+  exited.then(
+    () => running.delete(child),
+    () => undefined,
+  );
 
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {

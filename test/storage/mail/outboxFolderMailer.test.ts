@@ -54,7 +54,9 @@ describe('OutboxFolderMailer', () => {
     const files = await readdir(directory);
     assert.equal(files.length, 2);
     assert.ok(files.every((f) => f.endsWith('.eml')));
-    const recipients = await Promise.all(files.map(async (f) => parseEml(await readFile(path.join(directory, f))).headers.get('to')));
+    const recipients = await Promise.all(
+      files.map(async (f) => parseEml(await readFile(path.join(directory, f))).headers.get('to')),
+    );
     assert.deepEqual(recipients.sort(), ['chris@contoso.com', 'dana@contoso.com']);
   });
 
@@ -62,7 +64,10 @@ describe('OutboxFolderMailer', () => {
     const log = new RecordingLog();
     const file = await new OutboxFolderMailer({ directory, from: FROM, log, logLinks: true }).write(message);
     assert.equal(log.entries.length, 1);
-    assert.deepEqual(log.entries[0]?.facts, { file, links: ['http://localhost:3978/consent/v1.abc.def', 'https://example.test/other'] });
+    assert.deepEqual(log.entries[0]?.facts, {
+      file,
+      links: ['http://localhost:3978/consent/v1.abc.def', 'https://example.test/other'],
+    });
     assert.ok(!JSON.stringify(log.entries).includes('chris@'));
     const quiet = new RecordingLog();
     await new OutboxFolderMailer({ directory, from: FROM, log: quiet }).send(message);
@@ -70,14 +75,23 @@ describe('OutboxFolderMailer', () => {
   });
 
   it('does not let a line break in the subject add a header', async () => {
-    const file = await new OutboxFolderMailer({ directory, from: FROM }).write({ ...message, subject: 'Hi\r\nBcc: mallory@evil.example' });
+    const file = await new OutboxFolderMailer({ directory, from: FROM }).write({
+      ...message,
+      subject: 'Hi\r\nBcc: mallory@evil.example',
+    });
     const mail = parseEml(await readFile(file));
     assert.equal(mail.headers.get('bcc'), undefined);
     assert.ok(!(await readFile(file, 'utf8')).includes('\r\nBcc:'));
   });
 
   it('refuses a sender without an address and a relative folder', () => {
-    assert.throws(() => new OutboxFolderMailer({ directory, from: 'nobody' }), (e: unknown) => e instanceof MailerOptionsError && e.code === 'mailSenderInvalid');
-    assert.throws(() => new OutboxFolderMailer({ directory: '.data/outbox', from: FROM }), (e: unknown) => e instanceof MailerOptionsError && e.code === 'outboxDirectoryInvalid');
+    assert.throws(
+      () => new OutboxFolderMailer({ directory, from: 'nobody' }),
+      (e: unknown) => e instanceof MailerOptionsError && e.code === 'mailSenderInvalid',
+    );
+    assert.throws(
+      () => new OutboxFolderMailer({ directory: '.data/outbox', from: FROM }),
+      (e: unknown) => e instanceof MailerOptionsError && e.code === 'outboxDirectoryInvalid',
+    );
   });
 });

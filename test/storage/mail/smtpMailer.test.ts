@@ -42,7 +42,10 @@ describe('SmtpMailer', () => {
   it('reports a recipient the server refuses for good as MailRejected', async () => {
     const mailer = new SmtpMailer({ smtpUrl: sink.url, from: FROM });
     try {
-      await assert.rejects(mailer.send({ ...message, to: 'refuse@contoso.com' }), (e: unknown) => e instanceof MailRejected && e.responseCode === 550);
+      await assert.rejects(
+        mailer.send({ ...message, to: 'refuse@contoso.com' }),
+        (e: unknown) => e instanceof MailRejected && e.responseCode === 550,
+      );
     } finally {
       mailer.close();
     }
