@@ -50,3 +50,15 @@ export function consentLink(publicUrl: string, token: string): string {
 export function partnerDisplayName(org: Pick<PartnerOrganisation, 'name'> | undefined, claim: Claim): string {
   return org?.name.trim() || claim.partnerContact?.name.trim() || claim.mpnId;
 }
+
+/**
+ * Whether a consent request can still be answered: the claim awaits the customer and its window is open.
+ * Email and Teams ask only then, so a late delivery of the outbox message sends nothing.
+ */
+export function stillAskingForConsent(claim: Claim, now: Date): claim is Claim & { windowClosesAt: string } {
+  return (
+    claim.status === 'approvedCustomerNotified' &&
+    claim.windowClosesAt !== undefined &&
+    Date.parse(claim.windowClosesAt) > now.getTime()
+  );
+}

@@ -18,7 +18,7 @@ import {
   type PartnerDirectory,
 } from '../../claims/ports';
 import { MailRejected } from '../../claims/ports';
-import { consentLink, issueConsentToken, partnerDisplayName } from './consentLinks';
+import { consentLink, issueConsentToken, partnerDisplayName, stillAskingForConsent } from './consentLinks';
 import { composeConsentMail } from './consentMail';
 import { consentAddressCleared } from '../../claims/contactCheck';
 
@@ -80,8 +80,7 @@ export class ConsentMailNotifier implements Notifier {
     if (!claim.customerContact?.email?.trim()) return 'noCustomerContact';
     // Only to an address verified against the customer's tenant, or confirmed by a reviewer (approval requires it too).
     if (!consentAddressCleared(claim)) return 'contactUnconfirmed';
-    if (claim.status !== 'approvedCustomerNotified' || !claim.windowClosesAt) return 'notAwaitingConsent';
-    if (Date.parse(claim.windowClosesAt) <= this.clock.now().getTime()) return 'windowClosed';
-    return undefined;
+    if (stillAskingForConsent(claim, this.clock.now())) return undefined;
+    return claim.status === 'approvedCustomerNotified' && claim.windowClosesAt ? 'windowClosed' : 'notAwaitingConsent';
   }
 }

@@ -22,7 +22,7 @@ import {
 } from '../../claims/ports';
 import { renderConsentCard } from '../../cards/consentCard';
 import { resolveLocale, t } from '../../locales/i18n';
-import { issueConsentToken, partnerDisplayName } from './consentLinks';
+import { issueConsentToken, partnerDisplayName, stillAskingForConsent } from './consentLinks';
 import type { ProactiveSender } from '../notifications/proactiveSender';
 import { cporMessageId, proactiveCardActivity } from '../notifications/teamsNotifier';
 
@@ -50,11 +50,7 @@ export class TeamsConsentCardNotifier implements Notifier {
   async deliver(claim: Claim, message: OutboxMessage): Promise<DeliveryOutcome> {
     const facts = { claimId: claim.id, partnerId: claim.partnerId, messageId: message.id };
     const closesAt = claim.windowClosesAt;
-    const stillAsking =
-      message.kind === 'customerConsentRequest' &&
-      claim.status === 'approvedCustomerNotified' &&
-      closesAt !== undefined &&
-      Date.parse(closesAt) > this.clock.now().getTime();
+    const stillAsking = message.kind === 'customerConsentRequest' && stillAskingForConsent(claim, this.clock.now());
     const token = stillAsking
       ? await issueConsentToken(this.options.tokens, claim, message.id, this.options.grants)
       : undefined;
