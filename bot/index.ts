@@ -104,7 +104,7 @@ async function createServices(storage: StorageConnections, logger: Logger): Prom
     partners,
     conversationReferences: new CosmosConversationReferenceStore(container('conversationReferences')),
     evidence,
-    evidenceText: new StoredEvidenceReader({ evidence, maxBytes: config.blob.poeMaxBytes }),
+    evidenceText: new StoredEvidenceReader({ evidence, maxBytes: config.blob.poeMaxBytes, ocr: config.poeOcr }),
     poeMaxAgeMonths: config.poeMaxAgeMonths,
     botStorage: createBotStateStorage({ ...storage.cosmosConnection, databaseId: config.cosmos.databaseId }),
     conversationStorage: new CosmosConversationStateStorage(container('botState')),

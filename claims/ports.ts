@@ -130,9 +130,14 @@ export interface EvidenceStore {
 export type EvidenceText =
   { status: 'read'; text: string; truncated: boolean } | { status: 'unreadable'; why: PoeUnreadable };
 
+/** Who the file is read for: the user's locale picks the OCR languages (theirs, then English). */
+export interface EvidenceReading {
+  locale?: string;
+}
+
 export interface EvidenceReader {
   /** Reads a stored file's text within the reader's time and memory limits; never throws for the file's content. */
-  textOf(file: PoeFile): Promise<EvidenceText>;
+  textOf(file: PoeFile, reading?: EvidenceReading): Promise<EvidenceText>;
 }
 
 export interface PartnerDirectory {

@@ -14,10 +14,19 @@ export async function partnerNamesOf(services: ClaimServices, partnerId: string)
   return org ? [org.name, ...org.locations.map((l) => l.name)] : [];
 }
 
-/** The file's text, or why a machine cannot read it; storage failures count as "damaged" here. */
-export async function readPoe(services: ClaimServices, file: PoeFile): Promise<EvidenceText | undefined> {
+/**
+ * The file's text, or why a machine cannot read it; storage failures count as "damaged"
+ * here. `locale` is the user's: a picture is read in their language and English.
+ */
+export async function readPoe(
+  services: ClaimServices,
+  file: PoeFile,
+  locale?: string,
+): Promise<EvidenceText | undefined> {
   if (!services.evidenceText) return undefined;
-  return services.evidenceText.textOf(file).catch((): EvidenceText => ({ status: 'unreadable', why: 'damaged' }));
+  return services.evidenceText
+    .textOf(file, { locale })
+    .catch((): EvidenceText => ({ status: 'unreadable', why: 'damaged' }));
 }
 
 /** The check of one stored file, or undefined when this deployment reads no files. */
@@ -25,8 +34,9 @@ export async function checkPoe(
   services: ClaimServices,
   claim: Claim,
   file: PoeFile,
+  locale?: string,
 ): Promise<PoeFileCheck | undefined> {
-  const text = await readPoe(services, file);
+  const text = await readPoe(services, file, locale);
   if (!text) return undefined;
   const now = services.clock.now();
   if (text.status === 'unreadable') return { status: 'unreadable', checkedAt: now.toISOString(), why: text.why };

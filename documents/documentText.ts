@@ -1,20 +1,25 @@
 /**
  * The text of one PoE file, by kind, in this thread. Nothing in a document runs: PDF
  * scripts are not evaluated (no eval, no fonts loaded), Word macros are never read
- * (mammoth reads only the document XML), links are text. `evidenceText.ts` runs
- * this in a worker with time and memory limits.
+ * (mammoth reads only the document XML), links are text. Pictures, and PDF pages that
+ * are only pictures, are read by OCR when the limits ask for it. `evidenceText.ts`
+ * runs this in a child process with time and memory limits.
  */
 import MsgReader from '@kenjiuno/msgreader';
 import JSZip from 'jszip';
 import mammoth from 'mammoth';
+import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { EvidenceKind, PoeUnreadable } from '../claims/model';
 import { htmlToText, mailText } from './mailText';
+import { OcrEngine, pgmOf, pictureSize, type DecodedPicture, type OcrSettings } from './ocr';
 
 export interface TextLimits {
   /** Text beyond this many characters is cut (the check needs lines, not books). */
   maxChars: number;
   /** PDF pages read at most. */
   maxPages: number;
+  /** Pictures and scanned pages are read by OCR with these settings; absent, they are left to the reviewer. */
+  ocr?: OcrSettings;
 }
 
 export type DocumentText =
@@ -30,6 +35,71 @@ interface PdfTextItem {
   hasEOL?: boolean;
 }
 
+/** pdf.js's operators that paint a picture: an image object (by name), or one inline in the content. */
+interface PdfOperators {
+  paintImageXObject: number;
+  paintInlineImageXObject: number;
+}
+
+/** A page's pictures at least this wide and tall are read (smaller ones are logos and rules). */
+const MIN_PICTURE_SIDE = 32;
+/** Pictures read on one page at most: a scan is one per page, sometimes a few strips. */
+const MAX_PICTURES_PER_PAGE = 4;
+
+/** The pictures a page paints, decoded by pdf.js (no canvas: their pixels only). */
+async function pagePictures(page: PDFPageProxy, ops: PdfOperators): Promise<DecodedPicture[]> {
+  const list = await page.getOperatorList();
+  const pictures: DecodedPicture[] = [];
+  for (let i = 0; i < list.fnArray.length && pictures.length < MAX_PICTURES_PER_PAGE; i++) {
+    const args = list.argsArray[i] as unknown[];
+    let picture: unknown;
+    if (list.fnArray[i] === ops.paintInlineImageXObject) picture = args[0];
+    else if (list.fnArray[i] === ops.paintImageXObject && typeof args[0] === 'string') {
+      const id = args[0];
+      const objects = id.startsWith('g_') ? page.commonObjs : page.objs;
+      picture = await new Promise((resolve) => objects.get(id, resolve));
+    }
+    const decoded = picture as Partial<DecodedPicture> | undefined;
+    if (decoded?.data && (decoded.width ?? 0) >= MIN_PICTURE_SIDE && (decoded.height ?? 0) >= MIN_PICTURE_SIDE)
+      pictures.push(decoded as DecodedPicture);
+  }
+  return pictures;
+}
+
+/** OCR of the pages without a text layer, up to the settings' page count and time budget. */
+class ScanReader {
+  private engine: Promise<OcrEngine> | undefined;
+  private pagesRead = 0;
+  /** A page without text was left unread (over the page count or the time budget). */
+  skipped = false;
+
+  constructor(
+    private readonly settings: OcrSettings,
+    private readonly ops: PdfOperators,
+    private readonly started = performance.now(),
+  ) {}
+
+  async text(page: PDFPageProxy): Promise<string> {
+    if (this.pagesRead >= this.settings.maxPages || performance.now() - this.started > this.settings.budgetMs) {
+      this.skipped = true;
+      return '';
+    }
+    this.pagesRead++;
+    const texts: string[] = [];
+    for (const picture of await pagePictures(page, this.ops)) {
+      const pgm = pgmOf(picture);
+      if (!pgm) continue;
+      this.engine ??= OcrEngine.open(this.settings.languages);
+      texts.push((await this.engine).text(pgm));
+    }
+    return texts.join('\n');
+  }
+
+  async close(): Promise<void> {
+    if (this.engine) (await this.engine.catch(() => undefined))?.close();
+  }
+}
+
 async function pdfText(bytes: Buffer, limits: TextLimits): Promise<DocumentText> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const task = pdfjs.getDocument({
@@ -39,7 +109,12 @@ async function pdfText(bytes: Buffer, limits: TextLimits): Promise<DocumentText>
     useSystemFonts: false,
     stopAtErrors: false,
     verbosity: 0,
+    // Pictures are decoded only for OCR, to plain pixels, and never larger than it reads.
+    isOffscreenCanvasSupported: false,
+    isImageDecoderSupported: false,
+    maxImageSize: limits.ocr?.maxPixels ?? -1,
   });
+  const scans = limits.ocr && new ScanReader(limits.ocr, pdfjs.OPS);
   try {
     const document = await task.promise;
     const pages: string[] = [];
@@ -48,16 +123,33 @@ async function pdfText(bytes: Buffer, limits: TextLimits): Promise<DocumentText>
     for (let number = 1; number <= last && length <= limits.maxChars; number++) {
       const page = await document.getPage(number);
       const content = await page.getTextContent();
-      const text = (content.items as PdfTextItem[])
-        .map((item) => `${item.str ?? ''}${item.hasEOL ? '\n' : ''}`)
-        .join('');
+      let text = (content.items as PdfTextItem[]).map((item) => `${item.str ?? ''}${item.hasEOL ? '\n' : ''}`).join('');
+      if (scans && text.trim() === '') text = await scans.text(page);
       page.cleanup();
       pages.push(text);
       length += text.length;
     }
-    return read(pages.join('\n\f'), limits, document.numPages > last);
+    return read(pages.join('\n\f'), limits, document.numPages > last || scans?.skipped === true);
   } finally {
+    await scans?.close();
     await task.destroy();
+  }
+}
+
+/**
+ * A photo or scan uploaded as a picture, read by OCR when it is on; without OCR, too
+ * large for it, or showing no text, it is an image the reviewer reads.
+ */
+async function pictureText(bytes: Buffer, limits: TextLimits): Promise<DocumentText> {
+  const size = pictureSize(bytes);
+  if (!limits.ocr || !size || size.width * size.height > limits.ocr.maxPixels)
+    return { status: 'unreadable', why: 'image' };
+  const engine = await OcrEngine.open(limits.ocr.languages);
+  try {
+    const text = read(engine.text(bytes), limits);
+    return text.status === 'read' ? text : { status: 'unreadable', why: 'image' };
+  } finally {
+    engine.close();
   }
 }
 
@@ -124,7 +216,7 @@ async function outlookText(bytes: Buffer, limits: TextLimits): Promise<DocumentT
   return read(lines.join('\n'), limits);
 }
 
-/** Readers by kind; images and the binary Office formats have none (a reviewer reads them). */
+/** Readers by kind; the binary Office formats have none (a reviewer reads them). */
 const READERS: Readonly<
   Record<EvidenceKind, ((bytes: Buffer, limits: TextLimits) => Promise<DocumentText>) | PoeUnreadable>
 > = {
@@ -139,8 +231,8 @@ const READERS: Readonly<
   doc: 'legacyFormat',
   xls: 'legacyFormat',
   ppt: 'legacyFormat',
-  png: 'image',
-  jpeg: 'image',
+  png: pictureText,
+  jpeg: pictureText,
 };
 
 export async function documentText(kind: EvidenceKind, bytes: Buffer, limits: TextLimits): Promise<DocumentText> {

@@ -114,6 +114,13 @@ param entraAuthorityHost string = 'login.microsoftonline.com'
 @description('How old the latest date in a proof of execution may be, in months, before the checklist warns.')
 param poeMaxAgeMonths int = 12
 
+@allowed([
+  'on'
+  'off'
+])
+@description('Whether pictures and scanned PDF pages (the first 3) are read by OCR, in the user\'s language and English.')
+param poeOcr string = 'on'
+
 @minValue(1)
 @description('How often the scheduler looks for closed opt-out windows and passed deadlines.')
 param schedulerIntervalSeconds int = 30
@@ -491,6 +498,7 @@ var appSettings = {
   POE_DOWNLOAD_HOSTS: poeDownloadHosts
   ENTRA_AUTHORITY_HOST: entraAuthorityHost
   POE_MAX_AGE_MONTHS: string(poeMaxAgeMonths)
+  POE_OCR: poeOcr
   CONSENT_SIGNING_KEY: keyVaultReference(keyVault.properties.vaultUri, consentSigningKeySecretName)
   CALENDAR_COUNTRY: calendarCountry
   CALENDAR_TIME_ZONE: calendarTimeZone

@@ -203,6 +203,15 @@ const SETTING_TABLE = [
     localOnly: false,
   },
   {
+    key: 'POE_OCR',
+    description:
+      "Read pictures and scanned PDF pages (the first 3) by OCR, in the user's language and English: on or off",
+    default: 'on',
+    required: 'never',
+    secret: false,
+    localOnly: false,
+  },
+  {
     key: 'INFO_DEADLINE_BUSINESS_DAYS',
     description: 'Business days a partner has to answer a request for more information',
     default: '14',
@@ -321,6 +330,8 @@ export interface Config {
   optOutWindow: WindowSetting;
   infoDeadlineBusinessDays: number;
   poeMaxAgeMonths: number;
+  /** Pictures and scanned pages read by OCR. */
+  poeOcr: boolean;
   mail: { smtpUrl?: string; from: string };
   appInsightsConnectionString?: string;
   logLevel: LogLevel;
@@ -453,6 +464,9 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
   if (!optOutWindow)
     problem('OPT_OUT_WINDOW', 'must be a number of business days (1-60) or an ISO-8601 duration such as PT2M or P3D');
 
+  const poeOcr = text('POE_OCR').toLowerCase();
+  if (poeOcr !== 'on' && poeOcr !== 'off') problem('POE_OCR', `must be on or off, got "${poeOcr}"`);
+
   const smtpUrl = raw('SMTP_URL');
   if (smtpUrl && !/^smtps?:\/\/[^/\s]+/i.test(smtpUrl)) problem('SMTP_URL', 'must be an smtp:// or smtps:// URL');
   const mailFrom = text('MAIL_FROM');
@@ -488,6 +502,7 @@ export function parseConfig(env: Env, options: ParseOptions = {}): Config {
     optOutWindow: optOutWindow ?? { kind: 'businessDays', days: 5, spec: '5' },
     infoDeadlineBusinessDays: integer('INFO_DEADLINE_BUSINESS_DAYS', 1, 365),
     poeMaxAgeMonths: integer('POE_MAX_AGE_MONTHS', 1, 120),
+    poeOcr: poeOcr !== 'off',
     mail: { smtpUrl, from: mailFrom },
     appInsightsConnectionString: raw('APPLICATIONINSIGHTS_CONNECTION_STRING'),
     logLevel: isLogLevel(logLevel) ? logLevel : 'info',

@@ -126,7 +126,7 @@ export class PoeDialog extends SectionDialog {
   }
 
   private async checkOf(turn: Turn, file: PoeFile): Promise<{ check?: PoeFileCheck }> {
-    const check = await checkPoe(turn.services, turn.claim, file);
+    const check = await checkPoe(turn.services, turn.claim, file, turn.locale);
     return check ? { check } : {};
   }
 
@@ -182,7 +182,7 @@ export class PoeDialog extends SectionDialog {
    * means the card shows none: the file itself is safely stored and recorded.
    */
   private async recordCheck(turn: Turn, file: PoeFile): Promise<void> {
-    const check = await checkPoe(turn.services, turn.claim, file);
+    const check = await checkPoe(turn.services, turn.claim, file, turn.locale);
     if (!check) return;
     try {
       const saved = await this.draft.save(turn.context, turn.writer, turn.work, {

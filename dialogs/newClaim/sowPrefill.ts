@@ -57,7 +57,7 @@ export async function prefillFromAttachments(turn: Turn, attachments: readonly A
         }),
       ),
     );
-    const text = await readPoe(turn.services, stored);
+    const text = await readPoe(turn.services, stored, turn.locale);
     const partnerDomains = [...domainOf(turn.writer.caller.email)];
     const proposal = text?.status === 'read' ? proposeFromText(text.text, { partnerDomains }) : undefined;
     if (!proposal || !proposesAnything(proposal)) {

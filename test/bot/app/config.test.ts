@@ -65,6 +65,7 @@ describe('bot/app/config', () => {
     assert.equal(config.consentSigningKey, LOCAL_KEY);
     assert.deepEqual(config.optOutWindow, { kind: 'businessDays', days: 5, spec: '5' });
     assert.equal(config.infoDeadlineBusinessDays, 14);
+    assert.equal(config.poeOcr, true);
     assert.deepEqual(config.calendar, { country: 'US', timeZone: 'America/Los_Angeles' });
     assert.equal(config.dataDir, path.resolve('/srv/app', '.data'));
     assert.equal(config.schedulerIntervalSeconds, 30);
@@ -158,6 +159,7 @@ describe('bot/app/config', () => {
     ['a window in months', { OPT_OUT_WINDOW: 'P1M' }, ['OPT_OUT_WINDOW']],
     ['a log level pino lacks', { LOG_LEVEL: 'verbose' }, ['LOG_LEVEL']],
     ['an invalid container name', { POE_CONTAINER: 'PoE_Files' }, ['POE_CONTAINER']],
+    ['OCR neither on nor off', { POE_OCR: 'yes' }, ['POE_OCR']],
     ['a non-SMTP mail URL', { SMTP_URL: 'http://mail.example.com' }, ['SMTP_URL']],
     [
       'a download host list with a URL in it',
@@ -181,6 +183,12 @@ describe('bot/app/config', () => {
       assert.deepEqual(problemKeys(env).sort(), [...keys].sort());
     });
   }
+
+  it('turns OCR off with POE_OCR=off, in any case', () => {
+    assert.equal(local({ POE_OCR: 'off' }).poeOcr, false);
+    assert.equal(local({ POE_OCR: ' OFF ' }).poeOcr, false);
+    assert.equal(local({ POE_OCR: 'On' }).poeOcr, true);
+  });
 
   it('reads OPT_OUT_WINDOW as business days or an ISO-8601 duration', () => {
     assert.deepEqual(parseWindow('5'), { kind: 'businessDays', days: 5, spec: '5' });
