@@ -124,6 +124,28 @@ describe('locale catalogs', () => {
       assert.ok(text('ja-JP').includes(term), term);
     }
   });
+
+  // Partner Center's ko-KR page says 성과급, 전자 메일 and POE; one word each keeps the bot from reading as two translators.
+  const KOREAN_TERMS: readonly [avoided: RegExp, term: string][] = [
+    [/인센티브/, '성과급'],
+    [/이메일/, '전자 메일'],
+    [/PoE/, 'POE'],
+    [/단추/, '버튼'],
+    [/주석/, '의견'],
+    [/판매 전/, '프리세일즈(사전 영업)'],
+  ];
+
+  it("writes Korean with one term per idea, Partner Center's where it has one", () => {
+    for (const [key, message] of strings('ko-KR'))
+      for (const [avoided, term] of KOREAN_TERMS) assert.doesNotMatch(message, avoided, `ko-KR ${key}: say ${term}`);
+  });
+
+  it('never leaves Korean particles to chance after a value ("{name}이(가)"): a noun or an invariant particle follows', () => {
+    for (const [key, message] of strings('ko-KR')) {
+      assert.doesNotMatch(message, /\((?:이|가|은|는|을|를|과|와|으)\)/u, `ko-KR ${key}: ${message}`);
+      assert.doesNotMatch(message, /\}['’”"]?(?:이|가|은|는|을|를|과|와|으로)(?=[\s.,])/u, `ko-KR ${key}: ${message}`);
+    }
+  });
 });
 
 describe('words for domain codes', () => {

@@ -47,7 +47,7 @@ describe('consent email', () => {
     assert.deepEqual(mailLocalesFor('CONTOSO.JP.'), ['ja-JP', 'en-US']);
     assert.deepEqual(mailLocalesFor('contoso.onmicrosoft.com'), ['en-US']);
     const korean = composeConsentMail({ ...content, customerDomain: 'contoso.co.kr' });
-    assert.equal(korean.subject, 'Fabrikam Consulting이(가) 귀사의 Microsoft 파트너로 인정받기를 요청합니다');
+    assert.equal(korean.subject, 'Fabrikam Consulting에서 귀사의 Microsoft 파트너로 인정받기를 요청했습니다');
     assert.ok(korean.text.indexOf('옵트아웃') < korean.text.indexOf('── English ──'));
     assert.match(korean.text, /── English ──[\s\S]*Review and answer/);
     assert.match(korean.html, /<div lang="ko"[\s\S]*<div lang="en"/);
