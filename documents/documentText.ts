@@ -8,7 +8,7 @@
 import MsgReader from '@kenjiuno/msgreader';
 import JSZip from 'jszip';
 import mammoth from 'mammoth';
-import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { EvidenceKind, PoeUnreadable } from '../claims/model';
 import { htmlToText, mailText } from './mailText';
 import { OcrEngine, pgmOf, pictureSize, type DecodedPicture, type OcrSettings } from './ocr';
@@ -79,16 +79,19 @@ class ScanReader {
     private readonly started = performance.now(),
   ) {}
 
-  async text(page: PDFPageProxy): Promise<string> {
+  async text(page: PDFPageProxy, document: PDFDocumentProxy): Promise<string> {
     if (this.pagesRead >= this.settings.maxPages || performance.now() - this.started > this.settings.budgetMs) {
       this.skipped = true;
       return '';
     }
     this.pagesRead++;
+    const pgms = (await pagePictures(page, this.ops)).flatMap((picture) => pgmOf(picture) ?? []);
+    // pdf.js keeps a document's decoded pictures (three bytes a pixel) cached: let them go
+    // before the next page's are decoded.
+    page.cleanup();
+    await document.cleanup();
     const texts: string[] = [];
-    for (const picture of await pagePictures(page, this.ops)) {
-      const pgm = pgmOf(picture);
-      if (!pgm) continue;
+    for (const pgm of pgms) {
       this.engine ??= OcrEngine.open(this.settings.languages);
       texts.push((await this.engine).text(pgm));
     }
@@ -124,7 +127,7 @@ async function pdfText(bytes: Buffer, limits: TextLimits): Promise<DocumentText>
       const page = await document.getPage(number);
       const content = await page.getTextContent();
       let text = (content.items as PdfTextItem[]).map((item) => `${item.str ?? ''}${item.hasEOL ? '\n' : ''}`).join('');
-      if (scans && text.trim() === '') text = await scans.text(page);
+      if (scans && text.trim() === '') text = await scans.text(page, document);
       page.cleanup();
       pages.push(text);
       length += text.length;

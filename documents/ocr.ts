@@ -131,23 +131,71 @@ export interface DecodedPicture {
   data: Uint8Array | Uint8ClampedArray;
 }
 
-/** The picture as an 8-bit grey PGM, the simplest format Tesseract reads; undefined for a kind it does not know. */
-export function pgmOf(picture: DecodedPicture): Uint8Array | undefined {
-  const { width, height, kind, data } = picture;
-  const header = Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1');
-  const out = Buffer.allocUnsafe(header.length + width * height);
-  header.copy(out);
-  const grey = out.subarray(header.length);
+/**
+ * Scanned pages are read at this size at most (about 200 dpi for a letter page): text
+ * stays legible to Tesseract, and its memory, which grows with the pixels (a 16 MP
+ * page would need some 130 MB more than a 4.5 MP one), stays within the reader's.
+ */
+export const OCR_PAGE_PIXELS = 4_500_000;
+
+/** Grey levels of a decoded picture, one byte a pixel; undefined for a kind it does not know. */
+function greyOf({ width, height, kind, data }: DecodedPicture): Uint8Array | undefined {
+  const grey = new Uint8Array(width * height);
   if (kind === 1) {
     const rowBytes = Math.ceil(width / 8);
     for (let y = 0; y < height; y++)
       for (let x = 0; x < width; x++)
         grey[y * width + x] = (data[y * rowBytes + (x >> 3)] >> (7 - (x & 7))) & 1 ? 255 : 0;
-  } else if (kind === 2 || kind === 3) {
-    const step = kind === 2 ? 3 : 4;
-    for (let i = 0, p = 0; i < width * height; i++, p += step)
-      // ITU-R BT.601 luma, in integers.
-      grey[i] = (data[p] * 77 + data[p + 1] * 150 + data[p + 2] * 29) >> 8;
-  } else return undefined;
-  return out;
+    return grey;
+  }
+  if (kind !== 2 && kind !== 3) return undefined;
+  const step = kind === 2 ? 3 : 4;
+  // ITU-R BT.601 luma, in integers.
+  for (let i = 0, p = 0; i < grey.length; i++, p += step)
+    grey[i] = (data[p] * 77 + data[p + 1] * 150 + data[p + 2] * 29) >> 8;
+  return grey;
+}
+
+/** Shrunk by `scale` (< 1), each pixel the mean of the source pixels it covers. */
+function shrink(grey: Uint8Array, width: number, height: number, scale: number) {
+  const w = Math.max(1, Math.floor(width * scale));
+  const h = Math.max(1, Math.floor(height * scale));
+  const out = new Uint8Array(w * h);
+  const sums = new Uint32Array(w);
+  const counts = new Uint32Array(w);
+  const column = Uint32Array.from({ length: width }, (_, x) => Math.min(w - 1, Math.floor(x * scale)));
+  let row = 0;
+  const flush = (): void => {
+    for (let x = 0; x < w; x++) out[row * w + x] = counts[x] ? Math.round(sums[x] / counts[x]) : 255;
+    sums.fill(0);
+    counts.fill(0);
+  };
+  for (let y = 0; y < height; y++) {
+    const target = Math.min(h - 1, Math.floor(y * scale));
+    if (target !== row) {
+      flush();
+      row = target;
+    }
+    for (let x = 0; x < width; x++) {
+      sums[column[x]] += grey[y * width + x];
+      counts[column[x]]++;
+    }
+  }
+  flush();
+  return { grey: out, width: w, height: h };
+}
+
+/**
+ * The picture as an 8-bit grey PGM, the simplest format Tesseract reads, shrunk to at
+ * most `maxPixels`; undefined for a kind it does not know.
+ */
+export function pgmOf(picture: DecodedPicture, maxPixels = OCR_PAGE_PIXELS): Uint8Array | undefined {
+  const full = greyOf(picture);
+  if (!full) return undefined;
+  const pixels = picture.width * picture.height;
+  const { grey, width, height } =
+    pixels > maxPixels
+      ? shrink(full, picture.width, picture.height, Math.sqrt(maxPixels / pixels))
+      : { grey: full, width: picture.width, height: picture.height };
+  return Buffer.concat([Buffer.from(`P5\n${width} ${height}\n255\n`, 'latin1'), grey]);
 }

@@ -9,9 +9,16 @@ import path from 'node:path';
 import type { EvidenceKind, PoeCheckReason } from '../../claims/model';
 import { checkPoeText } from '../../claims/poeCheck';
 import { DEFAULT_EXTRACTION_LIMITS, extractText, extractTextFromLink } from '../../documents/evidenceText';
-import { languagePackFile, ocrLanguagesFor, ocrSettings, pictureSize, type OcrSettings } from '../../documents/ocr';
+import {
+  languagePackFile,
+  ocrLanguagesFor,
+  ocrSettings,
+  pgmOf,
+  pictureSize,
+  type OcrSettings,
+} from '../../documents/ocr';
 import { org, validClaim } from '../claims/fixtures';
-import { jpegOf, pngOf, scannedPdf, textImage } from '../support/textImage';
+import { fontsFor, jpegOf, pngOf, scannedPdf, textImage } from '../support/textImage';
 
 const NOW = new Date('2026-12-01T09:00:00Z');
 const claim = validClaim({ productIds: ['dynamics365Sales', 'powerBI'] });
@@ -28,8 +35,8 @@ const SOW_LINES = [
 ];
 const sow = () => textImage(SOW_LINES, { width: 1900 });
 
-function findings(text: string): Record<PoeCheckReason, boolean> {
-  const check = checkPoeText(text, claim, context);
+function findings(text: string, checked = claim): Record<PoeCheckReason, boolean> {
+  const check = checkPoeText(text, checked, context);
   assert.equal(check.status, 'checked');
   return Object.fromEntries(
     (check.status === 'checked' ? check.findings : []).map((f) => [f.reason, f.found]),
@@ -67,6 +74,47 @@ describe('PoE OCR: photos and scans read in the reader process', function () {
       if (text.status !== 'read') return;
       assert.match(text.text, /Chris Customer/);
       assert.deepEqual(findings(text.text), ALL, text.text);
+    });
+  }
+
+  // Korean and Japanese scans, read with the user's pack and English (product and company names
+  // are Latin). Korean's model misreads Latin glued to Hangul ("Contoso를") and often reads
+  // "BI" as "Bl": the Korean claim names Dynamics 365 Sales only, which it reads reliably.
+  const cjk: [string, string, string[], 'korean' | 'japanese', string[]][] = [
+    [
+      'a Korean SOW scan (ko-KR)',
+      'ko-KR',
+      [
+        '작업 기술서',
+        'Fabrikam Consulting은 Contoso를 위해 다음 제품을 구축했습니다: Dynamics 365 Sales, Power BI',
+        '고객 승인',
+        '성명: Chris Customer',
+        '서명: __________  일자: 2026년 11월 15일',
+      ],
+      'korean',
+      ['dynamics365Sales'],
+    ],
+    [
+      'a Japanese SOW scan (ja-JP)',
+      'ja-JP',
+      [
+        '作業範囲記述書',
+        'Fabrikam Consulting は Contoso 様に Dynamics 365 Sales と Power BI を導入しました。',
+        '顧客承認',
+        '氏名: Chris Customer',
+        '署名: __________  日付: 2026年11月15日',
+      ],
+      'japanese',
+      ['dynamics365Sales', 'powerBI'],
+    ],
+  ];
+  for (const [name, locale, lines, script, productIds] of cjk) {
+    it(`${name}: read in its language and English, and checked`, async () => {
+      const pdf = scannedPdf([textImage(lines, { width: 2400, fontSize: 50 }, fontsFor(script))]);
+      const text = await extractText('pdf', pdf, { ...DEFAULT_EXTRACTION_LIMITS, ocr: ocrSettings(locale, 20_000) });
+      assert.equal(text.status, 'read', JSON.stringify(text));
+      if (text.status !== 'read') return;
+      assert.deepEqual(findings(text.text, validClaim({ productIds })), ALL, text.text);
     });
   }
 
@@ -130,6 +178,17 @@ describe('PoE OCR: photos and scans read in the reader process', function () {
       );
       assert.ok(existsSync(file), file);
     }
+  });
+
+  it('shrinks a large scanned page to the pixels OCR reads, keeping its grey levels', () => {
+    const [width, height] = [400, 300];
+    const rgb = new Uint8Array(width * height * 3).map((_, i) => (Math.floor(i / 3) % width < 200 ? 0 : 255));
+    const pgm = Buffer.from(pgmOf({ width, height, kind: 2, data: rgb }, 30_000) ?? []);
+    const header = 'P5\n200 150\n255\n';
+    assert.equal(pgm.subarray(0, header.length).toString('latin1'), header);
+    const pixels = pgm.subarray(header.length);
+    assert.equal(pixels.length, 200 * 150);
+    assert.deepEqual([pixels[0], pixels[99], pixels[100], pixels[199]], [0, 0, 255, 255]);
   });
 
   it('knows a picture size from its header, without decoding it', () => {

@@ -3,9 +3,13 @@
  * them over: a page of lines set in a real TrueType font (Liberation Sans, which
  * pdfjs-dist ships), anti-aliased, with a little paper noise, saved as PNG or JPEG,
  * or placed as the only content of a PDF page. Nothing is drawn from system fonts,
- * so the pictures are the same on every machine.
+ * so the pictures are the same on every machine. Korean and Japanese are set in Noto
+ * Sans KR and JP (SIL Open Font License, fonts/OFL-*.txt): the pieces of the
+ * @fontsource packages' fonts that hold the characters the tests write, Latin from
+ * Liberation Sans.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { parse, type Font, type PathCommand } from 'opentype.js';
@@ -33,18 +37,28 @@ export interface PageLayout {
 
 const fontCache = new Map<string, Font>();
 
-/** A font file from a package, parsed once. */
-export function packageFont(modulePath: string): Font {
-  let font = fontCache.get(modulePath);
+/** A font file (TrueType, OpenType or WOFF), parsed once. */
+function fontFile(file: string): Font {
+  let font = fontCache.get(file);
   if (!font) {
-    const bytes = readFileSync(require.resolve(modulePath));
+    const bytes = readFileSync(file);
     font = parse(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
-    fontCache.set(modulePath, font);
+    fontCache.set(file, font);
   }
   return font;
 }
 
-export const LIBERATION_SANS = 'pdfjs-dist/standard_fonts/LiberationSans-Regular.ttf';
+/** Liberation Sans, which pdfjs-dist ships as a standard font. */
+export const latinFont = (): Font => fontFile(require.resolve('pdfjs-dist/standard_fonts/LiberationSans-Regular.ttf'));
+
+const FONT_DIR = path.join(__dirname, 'fonts');
+
+/** Latin, then the pieces of Noto Sans KR or JP kept under fonts/. */
+export function fontsFor(script: 'korean' | 'japanese'): Font[] {
+  const prefix = script === 'korean' ? 'noto-sans-kr-' : 'noto-sans-jp-';
+  const pieces = readdirSync(FONT_DIR).filter((name) => name.startsWith(prefix) && name.endsWith('.woff'));
+  return [latinFont(), ...pieces.sort().map((name) => fontFile(path.join(FONT_DIR, name)))];
+}
 
 interface Edge {
   x0: number;
@@ -144,19 +158,31 @@ function fill(image: GreyImage, edges: readonly Edge[]): void {
 }
 
 /**
- * The first font that has every character of the text (CJK fonts come in pieces);
- * the last one given when none has all.
+ * The outline of a line set in the first of `fonts` that has each character, run by
+ * run, as a browser falls back from a Latin font to a CJK one (which come in pieces).
  */
-function fontFor(text: string, fonts: readonly Font[]): Font {
-  const chars = [...text].filter((ch) => ch.trim() !== '');
-  return fonts.find((font) => chars.every((ch) => font.charToGlyphIndex(ch) > 0)) ?? fonts[fonts.length - 1];
+function lineEdges(text: string, fonts: readonly Font[], x: number, baseline: number, fontSize: number): Edge[] {
+  const runs: { font: Font; text: string }[] = [];
+  for (const ch of text) {
+    const last = runs[runs.length - 1];
+    const font = ch.trim() === '' && last ? last.font : (fonts.find((f) => f.charToGlyphIndex(ch) > 0) ?? fonts[0]);
+    if (last?.font === font) last.text += ch;
+    else runs.push({ font, text: ch });
+  }
+  const edges: Edge[] = [];
+  let at = x;
+  for (const run of runs) {
+    edges.push(...edgesOf(run.font.getPath(run.text, at, baseline, fontSize).commands));
+    at += run.font.getAdvanceWidth(run.text, fontSize);
+  }
+  return edges;
 }
 
 /** Lines of text set on white paper, top to bottom. */
 export function textImage(
   lines: readonly string[],
   layout: PageLayout = {},
-  fonts: readonly Font[] = [packageFont(LIBERATION_SANS)],
+  fonts: readonly Font[] = [latinFont()],
 ): GreyImage {
   const fontSize = layout.fontSize ?? 42;
   const margin = layout.margin ?? Math.round(fontSize * 2);
@@ -170,7 +196,7 @@ export function textImage(
   lines.forEach((text, i) => {
     const baseline = margin + fontSize + i * leading;
     if (baseline > height - margin / 2) return;
-    fill(image, edgesOf(fontFor(text, fonts).getPath(text, margin, baseline, fontSize).commands));
+    fill(image, lineEdges(text, fonts, margin, baseline, fontSize));
   });
   return image;
 }
