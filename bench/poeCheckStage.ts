@@ -7,6 +7,9 @@
  * process: its peak resident set is the reader's cost; the bench process (standing in
  * for the bot) samples its own every few milliseconds. A plain download of the same
  * blob is timed too: the turn that received the file already paid the download once.
+ * A third file is a real scan: one letter page at 300 dpi (2550 × 3300, JPEG) of 40
+ * dense lines and a signature block, read by OCR (POE_OCR's default), which is what a
+ * scanned page costs; the reader reads OCR'd files with OCR on, as the bot does.
  */
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -17,6 +20,7 @@ import { lastReader } from '../documents/evidenceText';
 import { StoredEvidenceReader } from '../documents/evidenceReader';
 import { BlobEvidenceStore } from '../storage/poeStore';
 import { textPdf, type PdfPage } from '../test/support/poeDocuments';
+import { scannedPdf, textImage } from '../test/support/textImage';
 import type { BenchContext } from './context';
 import { pdfOfSize } from './pdf';
 import { round, secondsSince } from './stats';
@@ -39,6 +43,8 @@ export interface CheckRun {
 export interface PoeCheckFigures {
   scanned25MiB: CheckRun;
   sow100Pages: CheckRun;
+  /** A one-page 300-dpi scan read by OCR. */
+  ocrScan1Page: CheckRun;
   /** The machine is shared: other engineers' work makes these slower. */
   loadAverageAtStart: number;
 }
@@ -62,6 +68,22 @@ function sowPage(page: number): PdfPage {
       ? ['Customer acceptance', 'Name: Dana Customer', 'dana@contoso.com', 'Signature: ________ Date: 2026-11-15']
       : [];
   return { lines: [...body, ...closing].slice(0, 48), footer: `Statement of work · page ${page} of ${PAGES}` };
+}
+
+/** A letter page scanned at 300 dpi: a dense body and the customer's signature block, as pixels only. */
+function scannedSowPage(): Buffer {
+  const body = Array.from({ length: 36 }, (_, line) =>
+    line % 6 === 0
+      ? `${line / 6 + 1}. Scope of the engagement`
+      : `Fabrikam Seattle deployed Exchange Online and Microsoft Teams for Contoso, wave ${line} of the roll-out.`,
+  );
+  const closing = [
+    'Customer acceptance',
+    'Name: Dana Customer',
+    'dana@contoso.com',
+    'Signature: ________ Date: 2026-11-15',
+  ];
+  return scannedPdf([textImage([...body, ...closing], { width: 2550, height: 3300, margin: 150, leading: 1.7 })]);
 }
 
 const CLAIM: Claim = {
@@ -107,9 +129,10 @@ export async function poeCheckStage(ctx: BenchContext): Promise<PoeCheckFigures>
   const { service, signer } = connectBlobStorage({ connectionString: ctx.stores.blobConnectionString });
   const container = service.getContainerClient(ctx.stores.poeContainer);
   const store = new BlobEvidenceStore({ container, signer });
-  const reader = new StoredEvidenceReader({ evidence: store, maxBytes: store.maxBytes });
+  const textReader = new StoredEvidenceReader({ evidence: store, maxBytes: store.maxBytes });
+  const ocrReader = new StoredEvidenceReader({ evidence: store, maxBytes: store.maxBytes, ocr: true });
 
-  const run = async (bytes: Buffer, pages: number): Promise<CheckRun> => {
+  const run = async (bytes: Buffer, pages: number, reader = textReader): Promise<CheckRun> => {
     const file = await store.put({
       partnerId: 'bench-partner',
       claimId: randomUUID(),
@@ -124,7 +147,7 @@ export async function poeCheckStage(ctx: BenchContext): Promise<PoeCheckFigures>
     const downloadSeconds = secondsSince(downloadStarted);
     const watch = rssWatch();
     const started = performance.now();
-    const text = await reader.textOf(file);
+    const text = await reader.textOf(file, { locale: 'en-US' });
     const check =
       text.status === 'read'
         ? checkPoeText(text.text, CLAIM, {
@@ -157,5 +180,7 @@ export async function poeCheckStage(ctx: BenchContext): Promise<PoeCheckFigures>
   );
   const scanned25MiB = await run(pdfOfSize(Math.round(ctx.settings.poeMiB * MiB)), 1);
   const sow100Pages = await run(textPdf(Array.from({ length: PAGES }, (_, i) => sowPage(i + 1))), PAGES);
-  return { scanned25MiB, sow100Pages, loadAverageAtStart };
+  ctx.log('PoE check: a one-page 300-dpi scan, read by OCR');
+  const ocrScan1Page = await run(scannedSowPage(), 1, ocrReader);
+  return { scanned25MiB, sow100Pages, ocrScan1Page, loadAverageAtStart };
 }

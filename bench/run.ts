@@ -24,7 +24,7 @@ import { ensureCosmosSchema } from '../storage/cosmosSchema';
 import type { BenchContext, BenchSettings, StartedBot } from './context';
 import { BenchChild } from './ipc';
 import { parkedHeapStage } from './parkedHeapStage';
-import { poeCheckStage } from './poeCheckStage';
+import { poeCheckStage, type PoeCheckFigures } from './poeCheckStage';
 import { poeUploadStage } from './poeUploadStage';
 import {
   HEADLINE_KEYS,
@@ -264,6 +264,8 @@ function headlineOf(raw: Record<string, unknown>): Headline {
     poe_check_reader_peak_rss_mb_25mb: figure(raw, 'poeCheck', 'scanned25MiB', 'readerPeakRssMiB'),
     poe_check_seconds_100_pages: figure(raw, 'poeCheck', 'sow100Pages', 'checkSeconds'),
     poe_check_reader_peak_rss_mb_100_pages: figure(raw, 'poeCheck', 'sow100Pages', 'readerPeakRssMiB'),
+    poe_ocr_seconds_1_page_scan: figure(raw, 'poeCheck', 'ocrScan1Page', 'checkSeconds'),
+    poe_ocr_reader_peak_rss_mb_1_page_scan: figure(raw, 'poeCheck', 'ocrScan1Page', 'readerPeakRssMiB'),
     sweep_due_per_second: figure(raw, 'sweep', 'duePerSecond'),
     sweep_docs_read_per_due: figure(raw, 'sweep', 'documentsReadPerDue'),
     turn_throughput_ratio_vs_peer: figure(raw, 'turnCost', 'throughputRatioVsPeer'),
@@ -344,6 +346,10 @@ function reliabilitySection(
     [
       'PoE check after the upload (read back, text in a child process, check): 25 MB scan · 100-page SOW — seconds (download alone) · reader peak RSS · bot-side RSS growth',
       `${f('poeCheck', 'scanned25MiB', 'checkSeconds')} s (${f('poeCheck', 'scanned25MiB', 'downloadSeconds')} s) · ${f('poeCheck', 'scanned25MiB', 'readerPeakRssMiB')} MB · ${f('poeCheck', 'scanned25MiB', 'rssGrowthMiB')} MB; ${f('poeCheck', 'sow100Pages', 'checkSeconds')} s (${f('poeCheck', 'sow100Pages', 'downloadSeconds')} s) · ${f('poeCheck', 'sow100Pages', 'readerPeakRssMiB')} MB · ${f('poeCheck', 'sow100Pages', 'rssGrowthMiB')} MB`,
+    ],
+    [
+      'PoE OCR of a one-page 300-dpi scan (read back, OCR in the reader process, check) — seconds (download alone) · reader peak RSS · bot-side RSS growth · what the check found',
+      `${f('poeCheck', 'ocrScan1Page', 'checkSeconds')} s (${f('poeCheck', 'ocrScan1Page', 'downloadSeconds')} s) · ${f('poeCheck', 'ocrScan1Page', 'readerPeakRssMiB')} MB · ${f('poeCheck', 'ocrScan1Page', 'rssGrowthMiB')} MB · ${String((raw.poeCheck as PoeCheckFigures | undefined)?.ocrScan1Page.outcome ?? '—')}`,
     ],
     [
       'Scheduler: seconds until all closed and told · CPU per due claim (bot · stand-ins)',
