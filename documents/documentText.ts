@@ -70,6 +70,8 @@ async function pagePictures(page: PDFPageProxy, ops: PdfOperators): Promise<Deco
 class ScanReader {
   private engine: Promise<OcrEngine> | undefined;
   private pagesRead = 0;
+  /** The slowest page so far: the next one is started only if one as slow still fits the budget. */
+  private slowestPageMs = 0;
   /** A page without text was left unread (over the page count or the time budget). */
   skipped = false;
 
@@ -80,7 +82,12 @@ class ScanReader {
   ) {}
 
   async text(page: PDFPageProxy, document: PDFDocumentProxy): Promise<string> {
-    if (this.pagesRead >= this.settings.maxPages || performance.now() - this.started > this.settings.budgetMs) {
+    const pageStarted = performance.now();
+    if (
+      this.pagesRead >= this.settings.maxPages ||
+      // The first page always: the reader's time limit still ends one that never finishes.
+      (this.pagesRead > 0 && pageStarted - this.started + this.slowestPageMs > this.settings.budgetMs)
+    ) {
       this.skipped = true;
       return '';
     }
@@ -95,6 +102,7 @@ class ScanReader {
       this.engine ??= OcrEngine.open(this.settings.languages);
       texts.push((await this.engine).text(pgm));
     }
+    this.slowestPageMs = Math.max(this.slowestPageMs, performance.now() - pageStarted);
     return texts.join('\n');
   }
 

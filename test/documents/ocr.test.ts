@@ -142,6 +142,16 @@ describe('PoE OCR: photos and scans read in the reader process', function () {
     assert.equal(text.truncated, true);
   });
 
+  it('starts no page that would end past its time budget: the first page is read, the rest marked cut', async () => {
+    const pages = [1, 2].map((n) => textImage([`Scanned page number ${n}`], { width: 1000 }));
+    const text = await extractText('pdf', scannedPdf(pages), { ...WITH_OCR, ocr: { ...OCR, budgetMs: 1 } });
+    assert.equal(text.status, 'read', JSON.stringify(text));
+    if (text.status !== 'read') return;
+    assert.match(text.text, /page number 1/);
+    assert.doesNotMatch(text.text, /number 2/);
+    assert.equal(text.truncated, true);
+  });
+
   it('reads a text layer as text and OCRs only the pages without one', async () => {
     // Page 1 has a text layer (as an OCR'd or typed PDF has) over a picture that says otherwise.
     const pdf = scannedPdf([
