@@ -136,6 +136,16 @@ export function labelsFor(locale: Locale, keys: Readonly<Record<string, MessageK
   return labels;
 }
 
+/** "Page 2" over a list, and nothing when everything fits on one page (no "Page 1" of one). */
+export const pagerData = (
+  locale: Locale,
+  page: number,
+  hasNext: boolean,
+): { pageLabel: string; showPager: boolean } => ({
+  pageLabel: t(locale, 'claimsList.page', { page }),
+  showPager: page > 1 || hasNext,
+});
+
 /** Identifies the card a submit came from: the claim and the dialog step's nonce. */
 export interface StepContext {
   /** '' before the claim exists (the first steps) and on cards outside a claim. */

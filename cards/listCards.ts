@@ -6,7 +6,7 @@ import { CLAIM_STATUSES, type Claim, type ClaimStatus } from '../claims/model';
 import { STATUS_TRAITS, type StatusTone } from '../claims/statusTraits';
 import { formatDateTime, statusLabel, t, type Locale } from '../locales/i18n';
 import type { ClaimListFilter } from '../claims/ports';
-import { expandCard, labelsFor, type CardAttachment } from './cardKit';
+import { expandCard, labelsFor, pagerData, type CardAttachment } from './cardKit';
 import { FILTER_LABEL_KEYS, filterCardData } from './claimsFilter';
 
 export type ClaimSummary = Pick<Claim, 'id' | 'name' | 'customerDomain' | 'status' | 'updatedAt'>;
@@ -84,7 +84,7 @@ export function renderClaimsListCard(model: ClaimsListCardModel, locale: Locale)
     nonce: model.nonce ?? '',
     ...filterCardData(model.filter, locale),
     hasClaims: model.claims.length > 0,
-    pageLabel: t(locale, 'claimsList.page', { page: model.page }),
+    ...pagerData(locale, model.page, model.nextToken !== undefined),
     claims: model.claims.map((c) => ({
       id: c.id,
       name: nameOrUntitled(locale, c.name),

@@ -99,7 +99,7 @@ function facts(locale: Locale, model: ReviewDetailCardModel): string[] {
   lines.push(
     ...contactLine(locale, 'fields.customerContact', claim.customerContact),
     ...contactLine(locale, 'fields.technicalContact', claim.technicalContact),
-    ...contactLine(locale, 'fields.partnerContact', claim.partnerContact),
+    ...contactLine(locale, 'reviewer.partnerContact', claim.partnerContact),
   );
   if (claim.revenue) {
     lines.push(
@@ -156,7 +156,7 @@ function timeline(locale: Locale, claim: Claim, timeZone?: string): TimelineEntr
     at: entry.at,
     event: historyEventLabel(locale, entry.event),
     when: formatDateTime(locale, entry.at, timeZone),
-    lines: entryLines(entry, locale),
+    lines: entryLines(entry, locale, claim),
   }));
   const comments = claim.comments.map((comment) => ({
     at: comment.at,

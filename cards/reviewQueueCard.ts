@@ -15,7 +15,7 @@ import {
   type Locale,
   type MessageKey,
 } from '../locales/i18n';
-import { expandCard, labelsFor, type CardAttachment } from './cardKit';
+import { expandCard, labelsFor, pagerData, type CardAttachment } from './cardKit';
 import { STATUS_COLORS } from './listCards';
 
 /**
@@ -110,7 +110,7 @@ export function renderReviewQueueCard(model: ReviewQueueCardModel, locale: Local
       first: 'claimsList.first',
     }),
     hasRows: model.rows.length > 0,
-    pageLabel: t(locale, 'claimsList.page', { page: model.page }),
+    ...pagerData(locale, model.page, model.nextToken !== undefined),
     rows: model.rows.map(({ claim, partnerName, ageBusinessDays, conflicts }) => ({
       claimId: claim.id,
       partnerId: claim.partnerId,

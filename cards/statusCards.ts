@@ -143,8 +143,22 @@ export interface HistoryCardModel extends StepContext {
 
 const DEFAULT_MAX_ENTRIES = 40;
 
+/**
+ * Who acted, by name: a customer answers through a link that names the contact only by
+ * address, so the claim's contacts put a name to it ("Customer (Chris Lee)").
+ */
+function actorName(entry: HistoryEntry, contacts: ClaimContacts | undefined): string | undefined {
+  if (entry.actor.name) return entry.actor.name;
+  if (entry.actor.role !== 'customer' || !contacts) return undefined;
+  const address = entry.actor.id.trim().toLowerCase();
+  return [contacts.customerContact, contacts.technicalContact].find((c) => c?.email.trim().toLowerCase() === address)
+    ?.name;
+}
+
+type ClaimContacts = Pick<Claim, 'customerContact' | 'technicalContact'>;
+
 /** What one history entry says, line by line (also the review card's timeline). */
-export function entryLines(entry: HistoryEntry, locale: Locale): string[] {
+export function entryLines(entry: HistoryEntry, locale: Locale, contacts?: ClaimContacts): string[] {
   const lines: string[] = [];
   if (entry.from === null) lines.push(t(locale, 'history.created', { to: statusLabel(locale, entry.to) }));
   else if (entry.from !== entry.to)
@@ -152,7 +166,8 @@ export function entryLines(entry: HistoryEntry, locale: Locale): string[] {
       t(locale, 'history.transition', { from: statusLabel(locale, entry.from), to: statusLabel(locale, entry.to) }),
     );
   const actor = actorLabel(locale, entry.actor.role);
-  lines.push(t(locale, 'history.by', { actor: entry.actor.name ? `${actor} (${entry.actor.name})` : actor }));
+  const name = actorName(entry, contacts);
+  lines.push(t(locale, 'history.by', { actor: name ? `${actor} (${name})` : actor }));
   const codes = entry.reasonCodes ?? [];
   if (entry.event === 'edited' && codes.length > 0) {
     lines.push(
@@ -189,7 +204,7 @@ export function renderHistoryCard(model: HistoryCardModel, locale: Locale): Card
     entries: entries.map((entry) => ({
       when: formatDateTime(locale, entry.at, model.timeZone),
       event: historyEventLabel(locale, entry.event),
-      lines: entryLines(entry, locale),
+      lines: entryLines(entry, locale, model.claim),
     })),
   });
 }

@@ -26,7 +26,7 @@ import type { Claim } from '../../claims/model';
 import { errorName } from '../../claims/notifications';
 import { decisionOfVerb, formatConsentDeadline, isConsentVerb, renderConsentCard } from '../../cards/consentCard';
 import { t, type Locale } from '../../locales/i18n';
-import { checkConsentLink, recordedAnswer, type ConsentAnswerDeps } from './consentLinkCheck';
+import { checkConsentLink, recordedAnswer, sameContactEmail, type ConsentAnswerDeps } from './consentLinkCheck';
 import { partnerDisplayName } from './consentLinks';
 import {
   ADAPTIVE_CARDS_SCRIPT_PATH,
@@ -114,13 +114,25 @@ export function createConsentRoutes(deps: ConsentRoutesDeps): (server: Server) =
     },
   });
 
+  /** The answer given through an expired link, if it was answered; an unanswered one stays refused. */
+  async function answeredLink(grant: ConsentGrant): Promise<LinkState | undefined> {
+    const stored = await deps.claims.get(grant.partnerId, grant.claimId);
+    if (!stored || !sameContactEmail(stored.value.customerContact?.email, grant.contactEmail)) return undefined;
+    const answer = await recordedAnswer(deps.nonces, grant, stored.value);
+    return answer ? { kind: 'answered', grant, claim: stored.value, ...answer } : undefined;
+  }
+
   /** Verifies the token and reads the claim and what the link was used for; writes nothing. */
   async function inspect(token: string, locale: Locale): Promise<LinkState> {
     const checked = await checkConsentLink(deps, token);
     if (checked.kind === 'refused') {
       switch (checked.reason) {
-        case 'tokenExpired':
+        case 'tokenExpired': {
+          // A link answered before its window closed says so, not "expired": the answer is what the customer looks for.
+          const used = await answeredLink(checked.grant);
+          if (used) return used;
           return { kind: 'refused', refusal: expired(locale, checked.grant), grant: checked.grant };
+        }
         case 'notFound':
           return { kind: 'refused', refusal: refusalOf(locale, 'notFound', 404), grant: checked.grant };
         case 'superseded':

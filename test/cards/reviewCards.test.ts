@@ -234,6 +234,32 @@ describe('review detail card', () => {
     assert.ok(text.some((line) => line.startsWith('Microsoft reviewer (Rae) · ')));
   });
 
+  it("labels the partner's contact as such and names the customer contact who answered (three locales)", () => {
+    const claim = sampleClaim('C', {
+      status: 'rejected',
+      customerContact: { name: 'Chris Lee', title: 'CIO', email: 'Chris.Lee@contoso.com' },
+      partnerContact: { name: 'Alex Wilber', email: 'alexw@fabrikam.com' },
+    });
+    claim.history.push({
+      at: '2025-03-07T09:00:00.000Z',
+      actor: { role: 'customer', id: 'chris.lee@contoso.com' },
+      event: 'customerOptOut',
+      from: 'approvedCustomerNotified',
+      to: 'rejected',
+    });
+    for (const locale of ['en-US', 'ko-KR', 'ja-JP'] as const) {
+      const text = runs(renderReviewDetailCard(model(claim, []), locale));
+      const partner = t(locale, 'summary.contactWithoutTitle', {
+        role: t(locale, 'reviewer.partnerContact'),
+        name: 'Alex Wilber',
+        email: 'alexw@fabrikam.com',
+      });
+      assert.ok(text.includes(partner), `${partner} in ${text.join(' | ')}`);
+      const by = t(locale, 'history.by', { actor: `${t(locale, 'actors.customer')} (Chris Lee)` });
+      assert.ok(text.includes(by), `${by} in ${text.join(' | ')}`);
+    }
+  });
+
   it('uses only the Execute verbs of cards/verbs.ts, and no input that could overwrite the data', () => {
     const card = renderReviewDetailCard(
       model(sampleClaim('C', { status: 'underReview' }), ['requestInfo', 'approve', 'reject']),

@@ -347,6 +347,24 @@ describe('consent page routes', () => {
       await assertRefused(token, 410, /This link has expired/, claim);
     });
 
+    it('answered, then past its window: 409 saying what was answered, not "expired"', async () => {
+      for (const [verb, text] of [
+        ['customerApprove', /already been used.*approved this association/s],
+        ['customerOptOut', /already been used.*opted out of this association/s],
+      ] as const) {
+        const claim = await awaitingCustomer();
+        const token = app.tokenFor(claim);
+        assert.equal((await openAndAnswer(token, verb)).status, 200);
+        engine.clock.advance(30 * DAY);
+        const get = await fetchPage(link(token));
+        assert.equal(get.status, 409, get.html);
+        assert.match(get.html, text);
+        assert.doesNotMatch(get.html, /expired/);
+        const post = await answer(token, { csrf: 'x', verb: 'customerOptOut' });
+        assert.doesNotMatch(post.html, /expired/, 'the POST route too');
+      }
+    });
+
     it('forged with another key: 403', async () => {
       const claim = await awaitingCustomer();
       const forged = new ConsentTokens(`${SIGNING_KEY}-attacker`, engine.clock).issue({

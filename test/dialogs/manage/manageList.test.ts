@@ -131,6 +131,14 @@ describe('my claims: filters and paging', () => {
     assert.ok(!verbsOf(cleared).includes('myClaims'), 'no Clear button without a filter');
   });
 
+  it('says no "Page 1" when every claim fits on one page (all three locales)', async () => {
+    for (const locale of ['en-US', 'ko-KR', 'ja-JP'] as const) {
+      const card = cardWith(await adminChat(world, locale, { pageSize: 50 }).send('my claims'), 'viewClaim');
+      assert.equal(rowIds(card).length, claims.length);
+      assert.ok(!cardStrings(card).includes(t(locale, 'claimsList.page', { page: 1 })), locale);
+    }
+  });
+
   it('starts over on the first page of the same filter when a token does not belong to it', async () => {
     const chat = adminChat(world, 'en-US', { pageSize: 4 });
     const unfiltered = cardWith(await chat.send('my claims'), 'viewClaim');

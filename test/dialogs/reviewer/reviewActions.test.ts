@@ -61,7 +61,7 @@ describe('review card and reviewer actions', () => {
         'Dynamics 365 Sales: 6ba7b810-9dad-41d1-80b4-00c04fd430c8',
         'Customer contact: Dana Customer, IT lead, dana@contoso.com',
         'Customer technical contact: Tess Tech, IT lead, tess@contoso.com',
-        "Your company's contact: Alex Wilber, alexw@example.com",
+        'Partner contact: Alex Wilber, alexw@example.com',
         'Status: Submitted',
         'Waiting for 2 business days',
         'Created',
