@@ -35,6 +35,8 @@ import { createLogger, engineLog, flushLogger, type Logger } from './app/logger'
 import { OutboxKick } from './notifications/outboxKick';
 import { allRoutes, legalRoutes } from './http/legalRoutes';
 import { createServer } from './http/server';
+import { PoeChecks } from '../dialogs/poeChecks';
+import { ProactiveCardUpdater } from './notifications/proactiveCardUpdater';
 import { LocalSamplePoe } from './teams/samplePoe';
 import { TeamsFileSource } from './teams/teamsFileSource';
 import { connectStorage, type StorageConnections } from './app/storageConnections';
@@ -190,7 +192,12 @@ async function startOn(storage: StorageConnections, logger: Logger, lifecycle: L
   });
   // Runs after the HTTP server stopped (turns drained) and before the storage closes.
   lifecycle.onStop('stop scheduler', () => notifications.stop());
+  // PoE checks run after the turn that received the file, then update its card through a proactive turn.
+  const poeChecks = new PoeChecks({ updater: new ProactiveCardUpdater(adapter, config.bot.appId), log });
+  // Runs after the HTTP server stopped: checks already started finish and record their result.
+  lifecycle.onStop('finish PoE checks', () => poeChecks.idle());
   const bot = composeBot(services, {
+    poeChecks,
     timeZone: config.calendar.timeZone,
     logger,
     lifecycle: claimLifecycle,

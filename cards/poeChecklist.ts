@@ -145,17 +145,24 @@ export function fileChecklists(
   return groups.length > 0 ? render(locale, 'poeCheck.title', groups) : [];
 }
 
-/** Over all files, for the summary and the reviewer: a reason found in any file counts. */
+/**
+ * Over all files, for the summary and the reviewer: a reason found in any file counts.
+ * Files whose check is still running (`checkingIds`) are said to be, by name.
+ */
 export function combinedChecklist(
   claim: Claim,
   locale: Locale,
-  options: ChecklistOptions & { title: MessageKey },
+  options: ChecklistOptions & { title: MessageKey; checkingIds?: readonly string[] },
 ): unknown[] {
-  if (!claim.poe.some((file) => file.check)) return [];
+  const checking = claim.poe.filter((file) => !file.check && (options.checkingIds ?? []).includes(file.id));
+  if (!claim.poe.some((file) => file.check) && checking.length === 0) return [];
   const combined = combineChecks(claim.poe, claim.productIds);
-  const notes = combined.unreadable.map((u) => t(locale, UNREADABLE[u.why], { fileName: u.fileName }));
+  const notes = [
+    ...checking.map((file) => t(locale, 'poeCheck.stillChecking', { fileName: file.fileName })),
+    ...combined.unreadable.map((u) => t(locale, UNREADABLE[u.why], { fileName: u.fileName })),
+  ];
   const findings = combined.anyChecked ? combined.findings : [];
-  if (!combined.anyChecked) notes.push(t(locale, 'poeCheck.noneRead'));
+  if (!combined.anyChecked && checking.length === 0) notes.push(t(locale, 'poeCheck.noneRead'));
   return render(locale, options.title, [group(locale, '', findings, notes, options)]);
 }
 

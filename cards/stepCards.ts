@@ -315,9 +315,11 @@ export function renderContactsCard(model: ContactsCardModel, locale: Locale): Ca
 // ---------------------------------------------------------------- proof of execution
 
 export interface PoeCardModel extends StepModel {
-  files: readonly { fileName: string; sizeBytes: number }[];
+  files: readonly { id?: string; fileName: string; sizeBytes: number }[];
+  /** Files whose check is still running: shown as "checking…" until the card is updated with the result. */
+  checkingIds?: readonly string[];
   maxSizeBytes: number;
-  /** A short-lived link to the filled-in PoE template, once the partner asked for it. */
+  /** The signed, short-lived link to the filled-in PoE template, offered from the start. */
   templateUrl?: string;
   /** Local mode only: offer a generated sample PoE (the Agents Playground cannot upload files). */
   offerSample?: boolean;
@@ -325,7 +327,13 @@ export interface PoeCardModel extends StepModel {
   checklist?: readonly unknown[];
 }
 
+/**
+ * At most three actions: Continue (the primary one only once a file is attached),
+ * the template link, Cancel. The local demo's sample sits by its note instead.
+ */
 export function renderPoeCard(model: PoeCardModel, locale: Locale): CardAttachment {
+  const hasFiles = model.files.length > 0;
+  const checking = new Set(model.checkingIds ?? []);
   return withChecklist(
     expandCard('poe', {
       ...stepBase(model, locale),
@@ -336,17 +344,20 @@ export function renderPoeCard(model: PoeCardModel, locale: Locale): CardAttachme
         howToAttach: 'poe.howToAttach',
         filesTitle: 'poe.filesTitle',
         noneYet: 'poe.noneYet',
-        done: 'poe.done',
-        getTemplate: 'poe.getTemplate',
-        templateDownload: 'poe.templateDownload',
+        downloadTemplate: 'poe.downloadTemplate',
         sampleAttach: 'poe.sampleAttach',
         sampleNote: 'poe.sampleNote',
       }),
       accepted: t(locale, 'poe.accepted', { maxSize: formatFileSize(locale, model.maxSizeBytes) }),
       files: model.files.map((f) =>
-        t(locale, 'summary.poeFile', { fileName: f.fileName, size: formatFileSize(locale, f.sizeBytes) }),
+        t(locale, f.id !== undefined && checking.has(f.id) ? 'poe.fileChecking' : 'summary.poeFile', {
+          fileName: f.fileName,
+          size: formatFileSize(locale, f.sizeBytes),
+        }),
       ),
-      hasFiles: model.files.length > 0,
+      hasFiles,
+      continueTitle: t(locale, hasFiles ? 'poe.continue' : 'poe.continueWithout'),
+      continueStyle: hasFiles ? 'positive' : 'default',
       templateUrl: model.templateUrl ?? '',
       hasTemplateUrl: model.templateUrl !== undefined,
       offerSample: model.offerSample === true,

@@ -30,6 +30,8 @@ export interface SummaryCardModel extends StepContext {
   editable?: boolean;
   /** How old a PoE's latest date may be, in months, as the check was configured. */
   poeMaxAgeMonths?: number;
+  /** PoE files whose check is still running: the checklist says so instead of a result. */
+  checkingPoeIds?: readonly string[];
 }
 
 interface SectionData {
@@ -159,6 +161,7 @@ export function renderSummaryCard(model: SummaryCardModel, locale: Locale): Card
   const problems = problemData(model.problems.map((p) => (typeof p === 'string' ? p : problemMessage(locale, p))));
   const checklist = combinedChecklist(model.claim, locale, {
     title: 'poeCheck.summaryTitle',
+    ...(model.checkingPoeIds ? { checkingIds: model.checkingPoeIds } : {}),
     evidence: true,
     fix: editable,
     ...(model.poeMaxAgeMonths ? { maxAgeMonths: model.poeMaxAgeMonths } : {}),

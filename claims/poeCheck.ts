@@ -280,3 +280,14 @@ export function combineChecks(files: readonly PoeFile[], claimedIds: readonly st
 
 /** The products' display names for a list of ids (unknown ids as they are). */
 export const productNames = (ids: readonly string[]): string[] => ids.map((id) => productById(id)?.name ?? id);
+
+/**
+ * The claim with the machine's reading of one of its files recorded, or undefined when
+ * there is nothing to write (the file is gone, or was checked already). Written in any
+ * status: the check may finish after the partner submitted, and the reviewer reads it.
+ */
+export function withPoeCheck(claim: Claim, poeId: string, check: PoeFileCheck): Claim | undefined {
+  const file = claim.poe.find((f) => f.id === poeId);
+  if (!file || file.check) return undefined;
+  return { ...claim, poe: claim.poe.map((f) => (f.id === poeId ? { ...f, check } : f)) };
+}

@@ -10,6 +10,7 @@ import type { RoleAdmin } from '../claims/roleAdmin';
 import type { Claim } from '../claims/model';
 import type { EngineLog } from '../claims/notifications';
 import type { Locale } from '../locales/i18n';
+import type { PoeChecks } from './poeChecks';
 import type {
   DocumentWriter as PortDocumentWriter,
   AssociationStore,
@@ -58,6 +59,8 @@ export interface ClaimServices {
   evidence: EvidenceStore;
   /** Reads stored PoE files for the reviewers' checklist; absent, files are stored unchecked. */
   evidenceText?: EvidenceReader;
+  /** Runs PoE checks after the receiving turn and updates the card in place; absent, files are checked in the turn. */
+  poeChecks?: PoeChecks;
   /** How old the latest date in a PoE may be, in months (default 12). */
   poeMaxAgeMonths?: number;
   /** Partners and the operator; role management writes through it. */

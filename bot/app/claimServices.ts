@@ -10,6 +10,7 @@ import { RoleAdmin } from '../../claims/roleAdmin';
 import { ClaimLifecycle } from '../../claims/lifecycle';
 import { silentLog, type EngineLog } from '../../claims/notifications';
 import type { ClaimServices } from '../../dialogs/services';
+import { PoeChecks } from '../../dialogs/poeChecks';
 import type { WelcomeRecords } from '../teams/welcomeOnce';
 
 export type BotServices = Omit<
@@ -36,6 +37,8 @@ export interface ClaimServicesOptions {
   log?: EngineLog;
   /** Access requests told in Teams (the proactive sender); absent in tests that do not look. */
   roleNotices?: RoleNotices;
+  /** Where PoE checks run after their turn; default: one of its own, which records results without updating cards. */
+  poeChecks?: PoeChecks;
 }
 
 const DEFAULT_POE_MAX_BYTES = 25 * 1024 * 1024;
@@ -58,6 +61,7 @@ export function composeClaimServices(services: BotServices, options: ClaimServic
     lifecycle,
     roles,
     roleNotices: options.roleNotices,
+    poeChecks: options.poeChecks ?? ports.poeChecks ?? new PoeChecks({ log: options.log ?? silentLog }),
     evidenceMaxBytes,
     log: options.log ?? silentLog,
     timeZone: options.timeZone,

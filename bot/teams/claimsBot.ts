@@ -20,6 +20,7 @@ import {
 import { DialogSet, DialogTurnStatus, type Dialog, type DialogState } from 'botbuilder-dialogs';
 import { systemClock, type Clock, type ConversationReferenceStore } from '../../claims/ports';
 import { plainTextMessage, renderWelcomeCard } from '../../cards/render';
+import { runWithAfterTurn } from '../../dialogs/poeChecks';
 import { callerOf, setCaller, type Caller } from '../../dialogs/caller';
 import { cardMessage } from '../../dialogs/cardPrompt';
 import { t } from '../../locales/i18n';
@@ -104,8 +105,11 @@ export class ClaimsBot extends TeamsActivityHandler {
 
   override async run(context: TurnContext): Promise<void> {
     setCaller(context, await this.options.callers.resolve(context));
-    await super.run(context);
-    await this.saveState(context);
+    // Work the turn left for afterwards (a PoE check) starts once its replies and state are out.
+    await runWithAfterTurn(context, async () => {
+      await super.run(context);
+      await this.saveState(context);
+    });
   }
 
   /** The `Action.Execute` verbs this bot answers, as registered in the composition root. */

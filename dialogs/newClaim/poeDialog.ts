@@ -3,27 +3,49 @@
  * opened from its short-lived download URL in the same turn and streamed into
  * private storage, then recorded on the draft. Several files are welcome; none is
  * required yet (a draft may be saved without), since submission checks it.
- * "Get the PoE template" sends a filled-in document behind a short-lived link.
+ * The card is one message, updated in place after each file; the filled-in template
+ * is a signed download link on it from the start. Each file's check runs after the
+ * turn that received it and updates the card again when it is done (poeChecks.ts).
  */
-import type { Attachment } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { Attachment, TurnContext } from 'botbuilder';
+import {
+  Dialog,
+  type DialogContext,
+  type DialogInstance,
+  type DialogReason,
+  type DialogTurnResult,
+} from 'botbuilder-dialogs';
 import { fileChecklists } from '../../cards/poeChecklist';
-import { renderPoeCard } from '../../cards/render';
+import { renderPoeCard, type CardAttachment, type StepContext } from '../../cards/render';
 import { errorName } from '../../claims/notifications';
 import type { Claim, PoeFile, PoeFileCheck } from '../../claims/model';
-import { formatFileSize, problemMessages, t } from '../../locales/i18n';
+import { problemMessages, t } from '../../locales/i18n';
 import { callerOf } from '../caller';
-import { FILE_DOWNLOAD_INFO, type CardSubmission } from '../cardPrompt';
+import { FILE_DOWNLOAD_INFO, cardMessage, type CardSubmission } from '../cardPrompt';
 import { storeAttachment } from './poeUpload';
-import { SectionDialog, type CardAsk, type Next, type SectionOptions, type Turn } from './sectionDialog';
+import { SectionDialog, updatable, type CardAsk, type Next, type SectionOptions, type Turn } from './sectionDialog';
 import type { ClaimServices, SamplePoeSource } from '../services';
 import { checkPoe } from '../poeReading';
+import { conversationKeyOf, referenceOf, type PoeChecks } from '../poeChecks';
 import type { WriteStop } from './claimDraft';
 
 export const POE_DIALOG = 'newClaim.poe';
 
-/** How long the PoE template link works. */
-export const TEMPLATE_LINK_SECONDS = 900;
+/**
+ * How long the PoE template link works: it is on the card from the start, so for a
+ * working session; a card drawn after half of it gets a fresh link.
+ */
+export const TEMPLATE_LINK_SECONDS = 6 * 3600;
+const TEMPLATE_URL = 'templateUrl';
+const TEMPLATE_UNTIL = 'templateFreshUntil';
+
+/**
+ * Where this turn's checks run after it: only where the card can be updated later; a
+ * client collecting the turn's replies (`expectReplies`) gets the card with the result.
+ */
+const checksAfterTurn = (turn: Turn): PoeChecks | undefined =>
+  updatable(turn.context) ? turn.services.poeChecks : undefined;
+
 export class PoeDialog extends SectionDialog {
   constructor(services: ClaimServices) {
     super(POE_DIALOG, services, ['poe'], { step: 'poe', title: 'poe.title' });
@@ -48,32 +70,47 @@ export class PoeDialog extends SectionDialog {
     return super.onContinueDialog(innerDc);
   }
 
+  /** The card is answered or the flow left (cancel, an edit elsewhere): a check finishing later leaves it alone. */
+  protected override async onEndDialog(context: TurnContext, instance: DialogInstance, reason: DialogReason) {
+    this.services.poeChecks?.closed(conversationKeyOf(context));
+    await super.onEndDialog(context, instance, reason);
+  }
+
   protected async ask(turn: Turn, options: SectionOptions): Promise<CardAsk | Next> {
     if (turn.work.claimId === undefined) return { kind: 'restart', work: turn.work };
     if ((turn.work.pendingPoe ?? []).length > 0) return this.recordPending(turn, options);
-    const templateUrl = options.memo?.templateUrl;
+    const checks = checksAfterTurn(turn);
+    // A file recorded without its result and not being checked here lost its check to a restart.
+    for (const file of turn.claim.poe) checks?.startAfterTurn(turn.context, turn.services, turn.claim, file);
+    const templateUrl = await this.templateLink(turn, options);
     const offerSample = turn.services.samplePoe !== undefined;
+    const draw = (step: StepContext, claim: Claim): CardAttachment =>
+      renderPoeCard(
+        {
+          ...step,
+          files: claim.poe,
+          checkingIds: claim.poe.filter((f) => !f.check && checks?.isRunning(f.id)).map((f) => f.id),
+          maxSizeBytes: turn.services.evidenceMaxBytes,
+          ...(templateUrl ? { templateUrl } : {}),
+          offerSample,
+          problems: options.problems ?? [],
+          checklist: fileChecklists(claim, claim.poe, turn.locale, {
+            evidence: true,
+            fix: true,
+            ...(turn.services.poeMaxAgeMonths ? { maxAgeMonths: turn.services.poeMaxAgeMonths } : {}),
+          }),
+        },
+        turn.locale,
+      );
     return {
-      verbs: offerSample ? ['poeDone', 'poeTemplate', 'poeSample'] : ['poeDone', 'poeTemplate'],
+      verbs: offerSample ? ['poeDone', 'poeSample'] : ['poeDone'],
       acceptFiles: true,
       typedNotice: 'conversation.expectedFile',
-      card: (step) =>
-        renderPoeCard(
-          {
-            ...step,
-            files: turn.claim.poe,
-            maxSizeBytes: turn.services.evidenceMaxBytes,
-            ...(templateUrl ? { templateUrl } : {}),
-            offerSample,
-            problems: options.problems ?? [],
-            checklist: fileChecklists(turn.claim, turn.claim.poe, turn.locale, {
-              evidence: true,
-              fix: true,
-              ...(turn.services.poeMaxAgeMonths ? { maxAgeMonths: turn.services.poeMaxAgeMonths } : {}),
-            }),
-          },
-          turn.locale,
-        ),
+      card: (step) => {
+        const card = draw(step, turn.claim);
+        if (checks) this.remember(turn, checks, options.replaceCard, step, (claim) => draw(step, claim));
+        return card;
+      },
     };
   }
 
@@ -83,32 +120,89 @@ export class PoeDialog extends SectionDialog {
     _stage: string | undefined,
     submission: CardSubmission,
   ): Promise<Next> {
-    if (submission.verb === 'poeDone') return this.done(turn);
-    if (submission.verb === 'poeTemplate') {
-      const document = await turn.services.documents.poeTemplate(turn.claim, turn.locale);
-      const { fileName, contentType, bytes } = document;
-      const url = await turn.services.links.publish(
-        { partnerId: turn.claim.partnerId, fileName, contentType, bytes },
-        TEMPLATE_LINK_SECONDS,
-      );
-      await this.say(turn, 'poe.templateReady', { minutes: Math.round(TEMPLATE_LINK_SECONDS / 60) });
-      return this.askAgain(options, undefined, [], { memo: { ...options.memo, templateUrl: url } });
+    if (submission.verb === 'poeDone') {
+      turn.services.poeChecks?.closed(conversationKeyOf(turn.context));
+      return this.done(turn);
     }
+    // The same card is updated in place with the files (and their checks when they are done).
+    const inPlace = submission.cardActivityId ? { replaceCard: submission.cardActivityId } : {};
     if (submission.verb === 'poeSample' && turn.services.samplePoe) {
       const stop = await this.receiveSample(turn, turn.services.samplePoe);
-      return stop ? this.stop(turn, stop) : this.askAgain(options, undefined, []);
+      return stop ? this.stop(turn, stop) : this.askAgain(options, undefined, [], inPlace);
     }
     for (const file of submission.files) {
       const stop = await this.receive(turn, file);
       if (stop) return this.stop(turn, stop);
     }
-    return this.askAgain(options, undefined, []);
+    return this.askAgain(options, undefined, [], inPlace);
+  }
+
+  /**
+   * The signed download link of the filled-in template (a read-only SAS for that one
+   * blob, made for this partner), kept in the section's memo while it is fresh.
+   */
+  private async templateLink(turn: Turn, options: SectionOptions): Promise<string | undefined> {
+    const memo = options.memo ?? {};
+    const now = turn.services.clock.now().getTime();
+    const until = Date.parse(memo[TEMPLATE_UNTIL] ?? '');
+    if (memo[TEMPLATE_URL] && until > now) return memo[TEMPLATE_URL];
+    try {
+      const { fileName, contentType, bytes } = await turn.services.documents.poeTemplate(turn.claim, turn.locale);
+      const url = await turn.services.links.publish(
+        { partnerId: turn.claim.partnerId, fileName, contentType, bytes },
+        TEMPLATE_LINK_SECONDS,
+      );
+      // Kept on the step's options (saved with the dialog state): asking again copies them.
+      options.memo = {
+        ...memo,
+        [TEMPLATE_URL]: url,
+        [TEMPLATE_UNTIL]: new Date(now + (TEMPLATE_LINK_SECONDS * 1000) / 2).toISOString(),
+      };
+      return url;
+    } catch (e) {
+      // The card works without the template; the next drawing tries again.
+      turn.services.log('warn', 'poeTemplateNotPublished', { claimId: turn.claim.id, error: errorName(e) });
+      return undefined;
+    }
+  }
+
+  /**
+   * Tells the checks which message shows the card and how to draw it again: the one it
+   * replaces, or the one this turn posts (its id is known once it is sent).
+   */
+  private remember(
+    turn: Turn,
+    checks: PoeChecks,
+    replaceCard: string | undefined,
+    step: StepContext,
+    render: (claim: Claim) => CardAttachment,
+  ): void {
+    const key = conversationKeyOf(turn.context);
+    const reference = referenceOf(turn.context);
+    const onScreen = (activityId: string) =>
+      checks.showing(key, {
+        claimId: turn.claim.id,
+        activityId,
+        reference,
+        render: (claim) => cardMessage(render(claim)),
+      });
+    if (replaceCard) {
+      onScreen(replaceCard);
+      return;
+    }
+    turn.context.onSendActivities(async (_context, activities, next) => {
+      const responses = await next();
+      const index = activities.findIndex((a) => JSON.stringify(a.attachments ?? []).includes(step.nonce));
+      const id = index >= 0 ? responses[index]?.id : undefined;
+      if (id) onScreen(id);
+      return responses;
+    });
   }
 
   /**
    * Files attached before the draft existed (the SOW the claim was started from) were
-   * stored under its id: now they are recorded on it, checked against the claim as it
-   * stands, and the card is asked again.
+   * stored under its id: now they are recorded on it and checked against the claim as
+   * it stands (after the turn, when the bot runs the checks), and the card is asked again.
    */
   private async recordPending(turn: Turn, options: SectionOptions): Promise<Next> {
     const pending = (turn.work.pendingPoe ?? []).filter(
@@ -116,7 +210,9 @@ export class PoeDialog extends SectionDialog {
     );
     const work = { ...turn.work, pendingPoe: undefined };
     if (pending.length === 0) return { kind: 'ask', options: { ...options, work } };
-    const checked = await Promise.all(pending.map(async (file) => ({ ...file, ...(await this.checkOf(turn, file)) })));
+    const checked = checksAfterTurn(turn)
+      ? pending.map(({ check: _check, ...file }) => file)
+      : await Promise.all(pending.map(async (file) => ({ ...file, ...(await this.checkOf(turn, file)) })));
     const saved = await this.draft.save(turn.context, turn.writer, turn.work, { addPoe: checked });
     if (!saved.ok) {
       if ('stop' in saved) return this.stop(turn, saved.stop);
@@ -165,22 +261,14 @@ export class PoeDialog extends SectionDialog {
       return undefined;
     }
     turn.claim = saved.claim;
-    await this.sayPlain(
-      turn,
-      t(turn.locale, 'poe.received', {
-        fileName: stored.fileName,
-        size: formatFileSize(turn.locale, stored.sizeBytes),
-      }),
-    );
-    await this.recordCheck(turn, stored);
+    // The card updated in place acknowledges the file; its check runs after this turn.
+    const checks = checksAfterTurn(turn);
+    if (checks) checks.startAfterTurn(turn.context, turn.services, turn.claim, stored);
+    else await this.recordCheck(turn, stored);
     return undefined;
   }
 
-  /**
-   * Reads the file after it was acknowledged and records what a reviewer would find;
-   * the card shown next carries the checklist. A check that cannot be recorded only
-   * means the card shows none: the file itself is safely stored and recorded.
-   */
+  /** Without a place to run checks after the turn, the file is read in it and the card drawn next shows the result. */
   private async recordCheck(turn: Turn, file: PoeFile): Promise<void> {
     const check = await checkPoe(turn.services, turn.claim, file, turn.locale);
     if (!check) return;

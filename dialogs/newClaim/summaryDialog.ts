@@ -67,7 +67,7 @@ export class SummaryDialog extends SectionDialog {
     return turn.editing || !turn.work.commentAsked ? COMMENT : SUMMARY;
   }
 
-  protected ask(turn: Turn, options: SectionOptions, stage: string | undefined): CardAsk | Next {
+  protected async ask(turn: Turn, options: SectionOptions, stage: string | undefined): Promise<CardAsk | Next> {
     if (turn.work.claimId === undefined) return { kind: 'restart', work: turn.work };
     const problems = options.problems ?? [];
     if (stage === COMMENT) {
@@ -78,6 +78,9 @@ export class SummaryDialog extends SectionDialog {
     }
     if (stage === CONFIRM)
       return { verbs: ['confirmSubmit', 'backToReview'], card: (step) => renderSubmitConfirmCard(step, turn.locale) };
+    // A PoE result still missing is shown as "being checked", or read now when no check runs (after a restart).
+    const poe = turn.services.poeChecks ? await turn.services.poeChecks.recover(turn.services, turn.claim) : undefined;
+    if (poe) turn.claim = poe.claim;
     const location = turn.writer.org.locations.find((l) => l.mpnId === turn.claim.mpnId);
     const all = uniqueSentences(turn, [...problems, ...validateClaimForSubmission(turn.claim, turn.writer.org)]);
     return {
@@ -90,6 +93,7 @@ export class SummaryDialog extends SectionDialog {
             problems: all,
             ...(location ? { locationName: location.name } : {}),
             ...(turn.services.poeMaxAgeMonths ? { poeMaxAgeMonths: turn.services.poeMaxAgeMonths } : {}),
+            ...(poe && poe.checking.length > 0 ? { checkingPoeIds: poe.checking } : {}),
           },
           turn.locale,
         ),

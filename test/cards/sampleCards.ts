@@ -322,7 +322,7 @@ export function sampleCards(locale: Locale, userText = 'Contoso Ltd'): SampleCar
             { verb: 'customerConfirmed', label: 'customer.continueAnyway', style: 'positive' },
             { verb: 'customerChange', label: 'customer.change' },
           ],
-          links: [{ label: 'poe.templateDownload', url: 'https://example.test/t' }],
+          links: [{ label: 'poe.downloadTemplate', url: 'https://example.test/t' }],
         },
         locale,
       ),

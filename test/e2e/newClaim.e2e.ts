@@ -17,11 +17,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { SAMPLE_POE_FILE_NAME } from '../../bot/teams/samplePoe';
 import { LANGUAGE_NAMES } from '../../cards/render';
 import type { Activity as ClaimActivity, Claim, RevenueAssociationDetails, SolutionArea } from '../../claims/model';
-import { activityLabel, formatFileSize, productName, solutionAreaLabel, t, type Locale } from '../../locales/i18n';
+import { activityLabel, productName, solutionAreaLabel, t, type Locale } from '../../locales/i18n';
 import { messageList } from '../../locales/translator';
 import { containerSpec } from '../../storage/cosmosSchema';
 import { minimalPdf } from '../support/evidenceSamples';
-import { startFileServer, type AdaptiveCardView, type PlaygroundChat } from './support/playground';
+import { startFileServer, type AdaptiveCardView, type PlaygroundChat, type WaitOptions } from './support/playground';
 import { startRealBot, type RealBot } from './support/realBot';
 import { usePlaygroundSession } from './support/session';
 
@@ -137,7 +137,8 @@ async function chooseLanguage(chat: PlaygroundChat, from: Locale, to: Locale): P
 async function fileClaim(chat: PlaygroundChat, bot: RealBot, plan: ClaimPlan): Promise<void> {
   const { locale } = plan;
   const say = (key: Parameters<typeof t>[1], params?: Parameters<typeof t>[2]) => t(locale, key, params);
-  const cardTitled = (key: Parameters<typeof t>[1]) => chat.waitForCardContaining(say(key));
+  const cardTitled = (key: Parameters<typeof t>[1], options?: WaitOptions) =>
+    chat.waitForCardContaining(say(key), options);
   const next = (card: AdaptiveCardView) => card.clickAction(say('common.continue'));
 
   await chat.sendText(messageList(locale, 'commands.newClaim')[0]);
@@ -208,25 +209,24 @@ async function fileClaim(chat: PlaygroundChat, bot: RealBot, plan: ClaimPlan): P
       },
       'http',
     );
-    await chat.waitForBotText(
-      say('poe.received', { fileName: plan.fileName, size: formatFileSize(locale, pdf.length) }),
-    );
+    // One PoE card, updated in place: with the file ("checking…") by the turn that received it,
+    // then with the file's checklist by the check that ran after that turn.
+    await chat.waitForCardContaining(say('poeCheck.fileHeading', { fileName: plan.fileName }), {
+      includeEarlier: true,
+    });
     assert.equal(files.downloads(), 1, 'the bot fetched the file once, in the turn it arrived');
   } finally {
     await files.close();
   }
-  let poe = await cardTitled('poe.title');
+  let poe = await cardTitled('poe.title', { includeEarlier: true });
   assert.match(await poe.text(), new RegExp(escapeRegExp(plan.fileName)));
   if (plan.addSample) {
     await poe.clickAction(say('poe.sampleAttach'));
-    await chat.waitForBotText(
-      new RegExp(
-        `^${escapeRegExp(say('poe.received', { fileName: SAMPLE_POE_FILE_NAME, size: '@' })).replace('@', '.+')}$`,
-      ),
-    );
-    poe = await cardTitled('poe.title');
+    poe = await chat.waitForCardContaining(say('poeCheck.fileHeading', { fileName: SAMPLE_POE_FILE_NAME }), {
+      includeEarlier: true,
+    });
   }
-  await poe.clickAction(say('poe.done'));
+  await poe.clickAction(say('poe.continue'));
 
   const comments = await cardTitled('comments.title');
   await comments.clickAction(say('comments.skip'));

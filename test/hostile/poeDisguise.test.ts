@@ -144,9 +144,10 @@ describe('hostile input: PoE whose name or declared type lies about its content'
 
       const replies = await attachAll(chat);
       const texts = textsOf(replies);
-      assert.deepEqual(texts.slice(0, DISGUISES.length), refusals(locale));
-      assert.equal(texts[DISGUISES.length], received(locale));
+      // The genuine file is acknowledged by the PoE card itself, listing it.
+      assert.deepEqual(texts, refusals(locale));
       assert.ok(chat.isOn('poe.title'), 'the PoE card again');
+      assert.ok(JSON.stringify(replies).includes('Genuine SOW.pdf'));
 
       const after = (await world().read(ref)).value.poe;
       assert.deepEqual(after.slice(0, recorded.length), recorded);

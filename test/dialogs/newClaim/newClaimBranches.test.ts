@@ -14,6 +14,7 @@ import {
   newClaimSetting,
   onlyClaimOf,
   sha256,
+  cardStrings,
   textsOf,
 } from './newClaimHarness';
 import {
@@ -131,7 +132,9 @@ describe('NewClaimDialog branches', function () {
         assert.equal(partnerSection.includes(t(locale, 'contacts.technicalSection')), branch.technicalContact);
         await enterContacts(chat, branch.technicalContact ? { ...CONTACTS, ...TECHNICAL } : CONTACTS);
         const received = await attachSignedSow(chat);
-        assert.ok(textsOf(received).some((text) => text.includes('Signed SOW.pdf')));
+        // The PoE card, updated in place, is the acknowledgement.
+        assert.deepEqual(textsOf(received), []);
+        assert.ok(cardStrings(chat.lastCard()).some((text) => text.includes('Signed SOW.pdf')));
         await poeDone(chat);
         await skipComment(chat);
         const submitted = await submitAndConfirm(chat);

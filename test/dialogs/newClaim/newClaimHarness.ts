@@ -8,15 +8,16 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { Activity, Middleware, TurnContext } from 'botbuilder';
+import type { Activity, ConversationReference, Middleware, TurnContext } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
 import type { BlobServiceClient } from '@azure/storage-blob';
 import { BusinessCalendar } from '../../../claims/calendar';
 import { RoleAdmin } from '../../../claims/roleAdmin';
 import { ClaimLifecycle } from '../../../claims/lifecycle';
 import { silentLog } from '../../../claims/notifications';
-import type { Claim, PartnerOrganisation } from '../../../claims/model';
-import type { Clock, DownloadLinks } from '../../../claims/ports';
+import type { Claim, PartnerOrganisation, PoeFile } from '../../../claims/model';
+import type { Clock, DownloadLinks, EvidenceReader, EvidenceText } from '../../../claims/ports';
+import { afterTurnMiddleware, PoeChecks, type CardUpdater } from '../../../dialogs/poeChecks';
 import { setCaller, type Caller } from '../../../dialogs/caller';
 import { FILE_DOWNLOAD_INFO } from '../../../dialogs/cardPrompt';
 import { NewClaimDialog, type NewClaimOptions } from '../../../dialogs/newClaim/newClaimDialog';
@@ -136,8 +137,45 @@ export class FakeLinks implements DownloadLinks {
   }
 }
 
+/**
+ * The proactive side of the chats: a PoE card a check updates after its turn reaches the
+ * chat that shows it (by message id, which the test adapter makes unique).
+ */
+export class ChatUpdates implements CardUpdater {
+  readonly chats = new Set<Chat>();
+  async update(_reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<void> {
+    const chat = [...this.chats].find((c) => c.transcript.some((reply) => reply.id === activity.id));
+    assert.ok(chat, `no chat shows message ${activity.id}`);
+    chat.updated(activity as Reply);
+  }
+}
+
+/** A reader of PoE text that can be held: the checks it starts wait until released. */
+export class HeldReader implements EvidenceReader {
+  private gate: Promise<void> | undefined;
+  private open: () => void = () => undefined;
+  readonly started: string[] = [];
+  constructor(private readonly reader: EvidenceReader) {}
+  hold(): void {
+    this.gate = new Promise((resolve) => (this.open = resolve));
+  }
+  release(): void {
+    this.gate = undefined;
+    this.open();
+  }
+  async textOf(file: PoeFile): Promise<EvidenceText> {
+    this.started.push(file.id);
+    await this.gate;
+    return this.reader.textOf(file);
+  }
+}
+
 export interface World {
   db: TestDatabase;
+  /** PoE checks after their turn; a chat waits for them after each turn unless told otherwise. */
+  poeChecks: PoeChecks;
+  chatUpdates: ChatUpdates;
+  reader: HeldReader;
   services: ClaimServices;
   claims: CosmosClaimRepository;
   associations: CosmosAssociationStore;
@@ -172,15 +210,21 @@ export async function createWorld(): Promise<World> {
   const links = new FakeLinks();
   const faults = new Faults();
   const calendar = new BusinessCalendar({ country: 'US', timeZone: 'UTC' });
+  const chatUpdates = new ChatUpdates();
+  const poeChecks = new PoeChecks({ updater: chatUpdates });
+  // The reader fetches through a read link, which must be valid now, not at the frozen test time.
+  const reader = new HeldReader(
+    new StoredEvidenceReader({
+      evidence: new BlobEvidenceStore({ service: blobs, containerName, signer, maxBytes: POE_MAX_BYTES }),
+      maxBytes: POE_MAX_BYTES,
+    }),
+  );
   const services: ClaimServices = {
     claims: faults.wrap(claims, 'claims'),
     associations: faults.wrap(associations, 'associations'),
     evidence: faults.wrap(evidence, 'evidence'),
-    // The reader fetches through a read link, which must be valid now, not at the frozen test time.
-    evidenceText: new StoredEvidenceReader({
-      evidence: new BlobEvidenceStore({ service: blobs, containerName, signer, maxBytes: POE_MAX_BYTES }),
-      maxBytes: POE_MAX_BYTES,
-    }),
+    evidenceText: reader,
+    poeChecks,
     partners,
     tenants: faults.wrap(
       {
@@ -206,6 +250,9 @@ export async function createWorld(): Promise<World> {
   };
   return {
     db,
+    poeChecks,
+    chatUpdates,
+    reader,
     services,
     claims,
     associations,
@@ -393,21 +440,36 @@ export class Chat {
         await next();
       },
     };
-    this.client = new DialogTestClient('msteams', new NewClaimDialog(world.services), options, [callerMiddleware]);
+    this.client = new DialogTestClient('msteams', new NewClaimDialog(world.services), options, [
+      afterTurnMiddleware,
+      callerMiddleware,
+    ]);
+    world.chatUpdates.chats.add(this);
+  }
+
+  /** A message replaced outside a turn (the PoE card after its check). */
+  updated(activity: Reply): void {
+    this.updates.push(activity);
+    const card = cardOf(activity);
+    if (card && submitActions(card).length > 0) this.card = card;
   }
 
   get locale(): Locale {
     return this.caller.locale;
   }
 
-  /** Sends one activity and returns everything the bot answered in that turn. */
-  async send(activity: Partial<Activity> | string): Promise<Reply[]> {
+  /**
+   * Sends one activity and returns everything the bot answered in that turn; then waits
+   * for the PoE checks the turn started (and their card updates), unless `settle` is false.
+   */
+  async send(activity: Partial<Activity> | string, settle = true): Promise<Reply[]> {
     const replies: Reply[] = [];
     const first = (await this.client.sendActivity(activity)) as Reply | undefined;
     for (let reply = first; reply; reply = this.client.getNextReply() as Reply | undefined) replies.push(reply);
     this.transcript.push(...replies);
     const cards = replies.map(cardOf).filter((c): c is Card => c !== undefined);
     if (cards.length > 0) this.card = cards[cards.length - 1];
+    if (settle) await this.world.poeChecks.idle();
     return replies;
   }
 
@@ -440,6 +502,15 @@ export class Chat {
 
   /** Attaches files the way Teams does: a file.download.info per file, plus the html body. */
   async attach(...files: AttachedFileSpec[]): Promise<Reply[]> {
+    return this.send(this.attachment(files));
+  }
+
+  /** Attaches files and returns as soon as the turn ends, leaving their checks running. */
+  async attachUnsettled(...files: AttachedFileSpec[]): Promise<Reply[]> {
+    return this.send(this.attachment(files), false);
+  }
+
+  private attachment(files: readonly AttachedFileSpec[]): Partial<Activity> {
     const attachments = [
       { contentType: 'text/html', content: '<p>attached</p>' },
       ...files.map((f) => ({
@@ -453,7 +524,7 @@ export class Chat {
         },
       })),
     ];
-    return this.send({ type: 'message', attachments });
+    return { type: 'message', attachments };
   }
 
   get status(): string {

@@ -1,7 +1,8 @@
 /**
  * Proof of execution in the chat, in every locale: files attached the Teams way are
- * streamed into Azurite and recorded on the draft; refusals are told per file and
- * store nothing; the PoE template comes behind a short-lived link; submission needs
+ * streamed into Azurite and recorded on the draft, on one card updated in place;
+ * refusals are told per file and store nothing; the PoE template is a signed link on
+ * the card from the start; submission needs
  * at least one file, and the review says so.
  */
 import assert from 'node:assert/strict';
@@ -52,15 +53,10 @@ describe('NewClaimDialog proof of execution', function () {
           ['kickoff.png', 'png', sha256(PNG_1X1)],
         ],
       );
-      // File names are user text: sent as plain text, never as markdown.
-      const received = replies.filter((r) => r.text !== undefined);
-      assert.deepEqual(
-        received.map((r) => [r.text, r.textFormat]),
-        claim.poe.map((f) => [
-          t(locale, 'poe.received', { fileName: f.fileName, size: formatFileSize(locale, f.sizeBytes) }),
-          'plain',
-        ]),
-      );
+      // One card, updated in place: nothing is posted for the files, the card lists them.
+      const cardId = chat.transcript.filter((r) => cardOf(r) !== undefined).at(-1)?.id;
+      assert.deepEqual(replies, []);
+      assert.ok(chat.updates.some((u) => u.id === cardId && cardOf(u) === chat.lastCard()));
       assertCard(chat, 'poe.title');
       const shown = cardStrings(chat.lastCard());
       for (const f of claim.poe)
@@ -125,11 +121,9 @@ describe('NewClaimDialog proof of execution', function () {
       assert.deepEqual(textsOf(replies), [t(locale, 'poe.sharePage', { fileName: 'SOW.pdf' })]);
     });
 
-    it(`${locale}: sends the PoE template of this claim behind a 15-minute link, on the card too`, async () => {
+    it(`${locale}: offers the PoE template of this claim as a signed link from the start, and Continue as the primary action only once a file is attached`, async () => {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToPoe(chat);
-      const replies = await chat.click('poeTemplate');
-      assert.deepEqual(textsOf(replies), [t(locale, 'poe.templateReady', { minutes: 15 })]);
       const claim = await onlyClaimOf(s.world, s.org);
       assert.deepEqual(s.world.documents.written.at(-1), { claimId: claim.id, locale });
       const link = s.world.links.published.at(-1);
@@ -137,8 +131,28 @@ describe('NewClaimDialog proof of execution', function () {
         partnerId: s.org.id,
         ttlSeconds: TEMPLATE_LINK_SECONDS,
       });
-      assert.ok(JSON.stringify(chat.lastCard()).includes(link?.url ?? '?'), 'the card offers the download');
+      const actionsOf = (card: Record<string, unknown>) =>
+        (card.actions as { type: string; title: string; style?: string; url?: string }[]).map((a) => ({
+          type: a.type,
+          title: a.title,
+          ...(a.style && a.style !== 'default' ? { style: a.style } : {}),
+          ...(a.url ? { url: a.url } : {}),
+        }));
+      const templateAction = { type: 'Action.OpenUrl', title: t(locale, 'poe.downloadTemplate'), url: link?.url };
+      const cancel = { type: 'Action.Submit', title: t(locale, 'common.cancel') };
+      assert.deepEqual(actionsOf(chat.lastCard()), [
+        { type: 'Action.Submit', title: t(locale, 'poe.continueWithout') },
+        templateAction,
+        cancel,
+      ]);
       await attachSignedSow(chat);
+      assert.deepEqual(actionsOf(chat.lastCard()), [
+        { type: 'Action.Submit', title: t(locale, 'poe.continue'), style: 'positive' },
+        templateAction,
+        cancel,
+      ]);
+      // The same link while it is fresh: the card updated after the file made no new one.
+      assert.equal(s.world.links.published.filter((l) => l.partnerId === s.org.id).length, 1);
       await poeDone(chat);
       assertCard(chat, 'comments.title');
     });

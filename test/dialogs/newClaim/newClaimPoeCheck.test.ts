@@ -1,5 +1,5 @@
 /**
- * The PoE is read as it arrives: right after each file the PoE card lists what a
+ * The PoE is read as it arrives: once each file is checked (after its turn) the PoE card lists what a
  * reviewer would find and what they may ask for, in the partner's language; the
  * summary shows the result over all files; the claim keeps only short phrases.
  */
@@ -44,13 +44,16 @@ describe('NewClaimDialog PoE check', function () {
         fileType: 'pdf',
       });
       const claim = await onlyClaimOf(s.world, s.org);
-      // The file is acknowledged as before; the checklist is on the card that follows.
-      assert.deepEqual(textsOf(replies), [
-        t(locale, 'poe.received', {
-          fileName: 'draft SOW.pdf',
-          size: formatFileSize(locale, claim.poe[0]?.sizeBytes ?? 0),
-        }),
-      ]);
+      // The file is acknowledged on the PoE card itself, updated in place; its checklist follows there.
+      assert.deepEqual(textsOf(replies), []);
+      assert.ok(
+        cardStrings(chat.lastCard()).includes(
+          t(locale, 'summary.poeFile', {
+            fileName: 'draft SOW.pdf',
+            size: formatFileSize(locale, claim.poe[0]?.sizeBytes ?? 0),
+          }),
+        ),
+      );
       assertCard(chat, 'poe.title');
       const shown = cardStrings(chat.lastCard());
       for (const expected of [

@@ -62,9 +62,16 @@ describe('NewClaimDialog sample PoE (local demo)', function () {
       assert.equal(claim.poe.length, 1);
       const [file] = claim.poe;
       assert.deepEqual([file.fileName, file.kind, file.contentType], [SAMPLE_POE_FILE_NAME, 'pdf', 'application/pdf']);
-      assert.deepEqual(textsOf(replies), [
-        t(locale, 'poe.received', { fileName: SAMPLE_POE_FILE_NAME, size: formatFileSize(locale, file.sizeBytes) }),
-      ]);
+      // Acknowledged on the card, updated in place.
+      assert.deepEqual(textsOf(replies), []);
+      assert.ok(
+        cardStrings(chat.lastCard()).includes(
+          t(locale, 'summary.poeFile', {
+            fileName: SAMPLE_POE_FILE_NAME,
+            size: formatFileSize(locale, file.sizeBytes),
+          }),
+        ),
+      );
       const stored = await blobBytes(s.world, file.blobName);
       assert.equal(sha256(stored), file.sha256);
       const text = stored.toString('latin1');
