@@ -132,6 +132,19 @@ describe('PoE OCR: photos and scans read in the reader process', function () {
     });
   });
 
+  it('never decodes a picture larger than OCR reads: a PNG bomb, and a scan whose page is too large', async () => {
+    // A small file whose header promises 60000 × 60000 pixels (3.6 GB decoded): refused from the header.
+    const bomb = pngOf(textImage(['x'], { width: 64, height: 64 }));
+    bomb.writeUInt32BE(60_000, 16);
+    bomb.writeUInt32BE(60_000, 20);
+    assert.deepEqual(await extractText('png', bomb, WITH_OCR), { status: 'unreadable', why: 'image' });
+    // pdf.js drops a page's picture over the limit undecoded: the page then has no text.
+    assert.deepEqual(
+      await extractText('pdf', scannedPdf([sow()]), { ...WITH_OCR, ocr: { ...OCR, maxPixels: 100_000 } }),
+      { status: 'unreadable', why: 'noText' },
+    );
+  });
+
   it('reads only the first pages of a long scan, and says the text was cut', async () => {
     const pages = [1, 2, 3].map((n) => textImage([`Scanned page number ${n}`], { width: 1000 }));
     const text = await extractText('pdf', scannedPdf(pages), { ...WITH_OCR, ocr: { ...OCR, maxPages: 2 } });
