@@ -88,15 +88,18 @@ export class PoeChecks {
     this.cards.delete(conversationKey);
   }
 
-  /** Starts checking a recorded file after the turn; a second start of the same file is a no-op. */
-  startAfterTurn(context: TurnContext, services: ClaimServices, claim: Claim, file: PoeFile): void {
+  /**
+   * Starts checking a recorded file after the turn; a second start of the same file is a no-op.
+   * `locale` is the user's: a photo or scan is read by OCR in their language and English.
+   */
+  startAfterTurn(context: TurnContext, services: ClaimServices, claim: Claim, file: PoeFile, locale?: string): void {
     if (!services.evidenceText || file.check || this.running.has(file.id)) return;
     const conversationKey = conversationKeyOf(context);
     // Marked running now, so the card drawn in this turn says "checking" and no second start slips in.
     let release: () => void = () => undefined;
     const started = new Promise<void>((resolve) => (release = resolve));
     const run = started
-      .then(() => this.checkAndRecord(services, claim, file, conversationKey))
+      .then(() => this.checkAndRecord(services, claim, file, conversationKey, locale))
       .catch((e: unknown) =>
         this.log('warn', 'poeCheckFailed', { claimId: claim.id, poeId: file.id, error: errorName(e) }),
       )
@@ -110,7 +113,7 @@ export class PoeChecks {
    * (a restart lost its check): read now, in this turn. Files still being checked are
    * returned as such, for the card to say so.
    */
-  async recover(services: ClaimServices, claim: Claim): Promise<{ claim: Claim; checking: string[] }> {
+  async recover(services: ClaimServices, claim: Claim, locale?: string): Promise<{ claim: Claim; checking: string[] }> {
     if (!services.evidenceText) return { claim, checking: [] };
     let current = claim;
     const checking: string[] = [];
@@ -120,7 +123,7 @@ export class PoeChecks {
         checking.push(file.id);
         continue;
       }
-      const check = await checkPoe(services, current, file);
+      const check = await checkPoe(services, current, file, locale);
       if (check) current = (await this.record(services, current, file.id, check)) ?? current;
     }
     return { claim: current, checking };
@@ -136,8 +139,9 @@ export class PoeChecks {
     claim: Claim,
     file: PoeFile,
     conversationKey: string,
+    locale: string | undefined,
   ): Promise<void> {
-    const check = await checkPoe(services, claim, file);
+    const check = await checkPoe(services, claim, file, locale);
     if (!check) return;
     const recorded = await this.record(services, claim, file.id, check);
     const card = this.cards.get(conversationKey);

@@ -81,7 +81,8 @@ export class PoeDialog extends SectionDialog {
     if ((turn.work.pendingPoe ?? []).length > 0) return this.recordPending(turn, options);
     const checks = checksAfterTurn(turn);
     // A file recorded without its result and not being checked here lost its check to a restart.
-    for (const file of turn.claim.poe) checks?.startAfterTurn(turn.context, turn.services, turn.claim, file);
+    for (const file of turn.claim.poe)
+      checks?.startAfterTurn(turn.context, turn.services, turn.claim, file, turn.locale);
     const templateUrl = await this.templateLink(turn, options);
     const offerSample = turn.services.samplePoe !== undefined;
     const draw = (step: StepContext, claim: Claim): CardAttachment =>
@@ -263,7 +264,7 @@ export class PoeDialog extends SectionDialog {
     turn.claim = saved.claim;
     // The card updated in place acknowledges the file; its check runs after this turn.
     const checks = checksAfterTurn(turn);
-    if (checks) checks.startAfterTurn(turn.context, turn.services, turn.claim, stored);
+    if (checks) checks.startAfterTurn(turn.context, turn.services, turn.claim, stored, turn.locale);
     else await this.recordCheck(turn, stored);
     return undefined;
   }

@@ -79,7 +79,9 @@ export class SummaryDialog extends SectionDialog {
     if (stage === CONFIRM)
       return { verbs: ['confirmSubmit', 'backToReview'], card: (step) => renderSubmitConfirmCard(step, turn.locale) };
     // A PoE result still missing is shown as "being checked", or read now when no check runs (after a restart).
-    const poe = turn.services.poeChecks ? await turn.services.poeChecks.recover(turn.services, turn.claim) : undefined;
+    const poe = turn.services.poeChecks
+      ? await turn.services.poeChecks.recover(turn.services, turn.claim, turn.locale)
+      : undefined;
     if (poe) turn.claim = poe.claim;
     const location = turn.writer.org.locations.find((l) => l.mpnId === turn.claim.mpnId);
     const all = uniqueSentences(turn, [...problems, ...validateClaimForSubmission(turn.claim, turn.writer.org)]);

@@ -16,7 +16,7 @@ import { RoleAdmin } from '../../../claims/roleAdmin';
 import { ClaimLifecycle } from '../../../claims/lifecycle';
 import { silentLog } from '../../../claims/notifications';
 import type { Claim, PartnerOrganisation, PoeFile } from '../../../claims/model';
-import type { Clock, DownloadLinks, EvidenceReader, EvidenceText } from '../../../claims/ports';
+import type { Clock, DownloadLinks, EvidenceReader, EvidenceReading, EvidenceText } from '../../../claims/ports';
 import { afterTurnMiddleware, PoeChecks, type CardUpdater } from '../../../dialogs/poeChecks';
 import { setCaller, type Caller } from '../../../dialogs/caller';
 import { FILE_DOWNLOAD_INFO } from '../../../dialogs/cardPrompt';
@@ -163,10 +163,13 @@ export class HeldReader implements EvidenceReader {
     this.gate = undefined;
     this.open();
   }
-  async textOf(file: PoeFile): Promise<EvidenceText> {
+  /** The locale each read was asked for, by file id. */
+  readonly locales = new Map<string, string | undefined>();
+  async textOf(file: PoeFile, reading?: EvidenceReading): Promise<EvidenceText> {
     this.started.push(file.id);
+    this.locales.set(file.id, reading?.locale);
     await this.gate;
-    return this.reader.textOf(file);
+    return this.reader.textOf(file, reading);
   }
 }
 
@@ -217,6 +220,8 @@ export async function createWorld(): Promise<World> {
     new StoredEvidenceReader({
       evidence: new BlobEvidenceStore({ service: blobs, containerName, signer, maxBytes: POE_MAX_BYTES }),
       maxBytes: POE_MAX_BYTES,
+      // As deployed (POE_OCR defaults to on): photos and scans are read in the user's language.
+      ocr: true,
     }),
   );
   const services: ClaimServices = {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { formatDate, formatFileSize, formatList, LOCALES, t, type Locale } from '../../../locales/i18n';
 import { PNG_1X1 } from '../../support/evidenceSamples';
 import { textPdf } from '../../support/poeDocuments';
+import { fontsFor, pngOf, textImage } from '../../support/textImage';
 import { Chat, adminCaller, cardStrings, newClaimSetting, onlyClaimOf, textsOf } from './newClaimHarness';
 import { assertCard, poeDone, skipComment, upToPoe } from './newClaimSteps';
 
@@ -105,4 +106,37 @@ describe('NewClaimDialog PoE check', function () {
       assert.ok(summary.includes(t(locale, 'poeCheck.unreadableImage', { fileName: 'kickoff.png' })));
     });
   }
+
+  it('ko-KR: a photographed Korean SOW is read by OCR in Korean and English, and its checklist passes', async () => {
+    const photo = pngOf(
+      textImage(
+        [
+          '작업 기술서',
+          'Fabrikam Seattle은 다음 제품을 구축했습니다: Exchange Online, 고객사 Contoso',
+          '고객 승인',
+          '성명: Dana Customer',
+          '서명: __________  일자: 2025년 2월 20일',
+        ],
+        { width: 2400, fontSize: 50 },
+        fontsFor('korean'),
+      ),
+    );
+    const chat = new Chat(s.world, adminCaller(s.org, 'ko-KR'));
+    await upToPoe(chat, ['exchangeOnline']);
+    await chat.attach({ name: '서명본.png', url: s.world.files.serve(photo), fileType: 'png' });
+    const claim = await onlyClaimOf(s.world, s.org);
+    const poeId = claim.poe[0]?.id ?? '';
+    assert.equal(s.world.reader.locales.get(poeId), 'ko-KR', 'read for the partner, in their language');
+    assert.deepEqual(
+      claim.poe[0]?.check?.status === 'checked' && claim.poe[0].check.findings.map((f) => [f.reason, f.found]),
+      [
+        ['customerAcknowledgement', true],
+        ['dates', true],
+        ['partnerSolution', true],
+        ['products', true],
+      ],
+      JSON.stringify(claim.poe[0]?.check),
+    );
+    assert.ok(cardStrings(chat.lastCard()).includes(t('ko-KR', 'poeCheck.allFound')));
+  });
 });
