@@ -170,3 +170,10 @@ export function combinedChecklist(
 export function withChecklist(card: CardAttachment, elements: readonly unknown[]): CardAttachment {
   return spliceAt(card, CHECKLIST_ANCHOR, elements);
 }
+
+/** A card without a checklist place of its own (a notice) with the checklist after its body. */
+export function withChecklistBelow(card: CardAttachment, elements: readonly unknown[]): CardAttachment {
+  if (elements.length === 0) return card;
+  const body = Array.isArray(card.content.body) ? card.content.body : [];
+  return { ...card, content: { ...card.content, body: [...body, ...elements] } };
+}

@@ -3,7 +3,9 @@
  * card; this flow then takes optional new proof of execution — files attached in the
  * chat, each opened from its short-lived Teams link in the same turn and stored — and
  * files the dispute with them in one lifecycle write (status, history entry with the
- * justification, the new PoE on the claim). "Cancel" stops without filing anything.
+ * justification, the new PoE on the claim). Each new file is checked like the claim's
+ * PoE and its checklist shown on the card; it goes onto the claim with the file, so the
+ * reviewer's detail card shows it too. "Cancel" stops without filing anything.
  * Files stored for a dispute that is cancelled or refused are deleted again: no claim
  * would ever refer to them.
  *
@@ -20,9 +22,10 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { plainTextMessage, renderHelpCard, renderNoticeCard } from '../../cards/render';
+import { fileChecklists, withChecklistBelow } from '../../cards/poeChecklist';
 import { DomainError, EvidenceRejected } from '../../claims/errors';
 import { errorName } from '../../claims/notifications';
-import type { PoeFile } from '../../claims/model';
+import type { Claim, PoeFile } from '../../claims/model';
 import { formatFileSize, t, type Locale, type MessageKey } from '../../locales/i18n';
 import { callerOf, type Caller } from '../caller';
 import { asRecord, CardPrompt, cardMessage, type CardPromptOptions, type CardSubmission } from '../cardPrompt';
@@ -30,6 +33,7 @@ import { writerOf } from '../newClaim/claimDraft';
 import { FlowDialog, flowMemoryOf } from '../flowDialog';
 import { claimInOrganisation, lifecycleCallerOf, sayDone, sayProblems } from './manageReplies';
 import type { ClaimServices } from '../services';
+import { checkPoe } from '../poeReading';
 
 export const DISPUTE_DIALOG = 'manage.dispute';
 const STEPS = 'manage.dispute.steps';
@@ -84,7 +88,16 @@ export class DisputeDialog extends FlowDialog {
     const lines = [t(locale, 'manage.disputePoeIntro')];
     if (count > 0)
       lines.push(count === 1 ? t(locale, 'manage.disputeFilesOne') : t(locale, 'manage.disputeFilesMany', { count }));
-    const card = renderNoticeCard(
+    // The new files' checklist against the claim, as on the PoE card: what a reviewer would still miss.
+    const claim = count > 0 ? await this.claimOf(step.context, options.claimId) : undefined;
+    const checklist = claim
+      ? fileChecklists(claim, options.files, locale, {
+          evidence: true,
+          fix: true,
+          ...(this.services.poeMaxAgeMonths ? { maxAgeMonths: this.services.poeMaxAgeMonths } : {}),
+        })
+      : [];
+    const notice = renderNoticeCard(
       {
         claimId: options.claimId,
         nonce,
@@ -97,6 +110,7 @@ export class DisputeDialog extends FlowDialog {
       },
       locale,
     );
+    const card = withChecklistBelow(notice, checklist);
     const prompt: CardPromptOptions = {
       prompt: cardMessage(card),
       validations: {
@@ -211,7 +225,15 @@ export class DisputeDialog extends FlowDialog {
       return undefined;
     }
     await this.sayFile(context, caller.locale, 'poe.received', stored.fileName, stored.sizeBytes);
-    return stored;
+    // Read in this turn: the file lives in the flow until the dispute is filed, and its card is posted again below.
+    const check = await checkPoe(this.services, claim, stored);
+    return check ? { ...stored, check } : stored;
+  }
+
+  /** The caller's own claim, for the checklist; undefined when it cannot be read. */
+  private async claimOf(context: TurnContext, claimId: string): Promise<Claim | undefined> {
+    const writer = writerOf(callerOf(context));
+    return writer ? claimInOrganisation(this.services, writer.org, claimId).catch(() => undefined) : undefined;
   }
 
   private async sayFile(

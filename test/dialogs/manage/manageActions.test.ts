@@ -14,6 +14,13 @@ import {
 import { evidenceBlobName } from '../../../storage/poeStore';
 import { OTHER_ORG, ORG, callerFor } from '../../support/botHarness';
 import { minimalPdf } from '../../support/evidenceSamples';
+import { textPdf } from '../../support/poeDocuments';
+import { renderReviewDetailCard } from '../../../cards/reviewDetailCard';
+
+/** A signed statement naming the customer, without a date: the check finds the signature and misses the date. */
+const SIGNED_STATEMENT = textPdf([
+  { lines: ['Statement of Work', 'Customer acceptance', 'Signed by Contoso', 'Signature: __________'] },
+]);
 import { cardOf, cardStrings, submitActions, textsOf, type Card } from '../newClaim/newClaimHarness';
 import {
   ADMIN,
@@ -55,7 +62,10 @@ describe('after submission: the status card and its actions', () => {
 
   before(async () => {
     world = await manageWorld({ clock: { now: () => NOW } });
-    server = await fileServer({ '/sow.pdf': { bytes: minimalPdf(), contentType: 'application/pdf' } });
+    server = await fileServer({
+      '/sow.pdf': { bytes: minimalPdf(), contentType: 'application/pdf' },
+      '/signed.pdf': { bytes: SIGNED_STATEMENT, contentType: 'application/pdf' },
+    });
   });
   after(() => server.close());
 
@@ -251,9 +261,17 @@ describe('after submission: the status card and its actions', () => {
         await statusCard(chat, claim),
       );
       assert.ok(cardStrings(cardOf(ask.at(-1))).includes(t('en-US', 'manage.disputePoeIntro')));
-      const received = await chat.attach([{ name: 'signed sow.pdf', url: server.url('/sow.pdf') }]);
+      const received = await chat.attach([{ name: 'signed sow.pdf', url: server.url('/signed.pdf') }]);
       assert.match(textsOf(received)[0] ?? '', /^Received signed sow\.pdf/);
-      assert.ok(cardStrings(cardOf(received.at(-1))).includes(t('en-US', 'manage.disputeFilesOne')));
+      const disputeCard = cardStrings(cardOf(received.at(-1)));
+      assert.ok(disputeCard.includes(t('en-US', 'manage.disputeFilesOne')));
+      // The new file is checked like the claim's PoE, and its checklist is on the dispute card.
+      for (const expected of [
+        t('en-US', 'poeCheck.fileHeading', { fileName: 'signed sow.pdf' }),
+        t('en-US', 'poeCheck.acknowledgementFound'),
+        t('en-US', 'poeCheck.datesNone'),
+      ])
+        assert.ok(disputeCard.includes(expected), `${expected} not in\n${disputeCard.join('\n')}`);
       assert.equal((await reload(world, claim)).status, 'rejected', 'nothing filed before File dispute');
       const filed = await chat.click('disputeFile');
       assert.equal(textsOf(filed)[0], t('en-US', 'status.disputed'));
@@ -265,6 +283,24 @@ describe('after submission: the status card and its actions', () => {
         ['signed sow.pdf'],
       );
       assert.ok(await world.services.evidence.exists(after.poe[0]?.blobName ?? ''), 'the file is in Blob storage');
+      // Recorded with its check, so the reviewer's detail card of the dispute starts from it.
+      assert.equal(after.poe[0]?.check?.status, 'checked');
+      const reviewer = cardStrings(
+        renderReviewDetailCard(
+          {
+            claim: after,
+            partnerName: 'Fabrikam',
+            poe: [],
+            linkMinutes: 15,
+            conflicts: [],
+            allowedEvents: [],
+            commentId: 'c',
+          },
+          'en-US',
+        ),
+      );
+      assert.ok(reviewer.includes(t('en-US', 'poeCheck.reviewerTitle')));
+      assert.ok(reviewer.includes(t('en-US', 'poeCheck.datesNone')), reviewer.join('\n'));
       assert.deepEqual(
         { event: after.history.at(-1)?.event, note: after.history.at(-1)?.note, by: after.history.at(-1)?.actor.id },
         { event: 'dispute', note: 'The SOW was signed on 3 Feb; see the new file.', by: ADMIN },
