@@ -29,12 +29,21 @@ export interface LegacyHoldExpiry {
  * its upload and the claim write (or a dispute in progress) is never touched.
  */
 export interface UnrecordedEvidence {
-  /** Deletes files last written before `olderThan` that no claim records; returns how many. */
-  removeUnrecorded(olderThan: Date): Promise<number>;
+  /**
+   * Deletes files last written before `olderThan` that no claim records, and those whose
+   * claim does not exist at all once older than `claimlessOlderThan`; returns how many.
+   */
+  removeUnrecorded(olderThan: Date, claimlessOlderThan?: Date): Promise<number>;
 }
 
 /** A dispute holds its files unrecorded until it is filed, at most for its window: the grace outlasts it. */
 export const EVIDENCE_GRACE_MS = (DISPUTE_WINDOW_DAYS + 1) * 86_400_000;
+/**
+ * A statement of work attached at the first card is stored under the id its draft will
+ * get; a flow given up on before naming the claim leaves it with no claim at all. No
+ * dispute holds such a file (a dispute's claim exists), so a day is grace enough.
+ */
+export const CLAIMLESS_EVIDENCE_GRACE_MS = 86_400_000;
 /** Listing every file is not for every sweep. */
 export const EVIDENCE_SWEEP_EVERY_MS = 6 * 3_600_000;
 
@@ -197,7 +206,10 @@ export class Scheduler {
       return undefined;
     this.evidenceSweptAt = now.getTime();
     return this.guard('scheduler.evidenceSweepFailed', {}, () =>
-      evidence.removeUnrecorded(new Date(now.getTime() - this.options.evidenceGraceMs)),
+      evidence.removeUnrecorded(
+        new Date(now.getTime() - this.options.evidenceGraceMs),
+        new Date(now.getTime() - Math.min(CLAIMLESS_EVIDENCE_GRACE_MS, this.options.evidenceGraceMs)),
+      ),
     );
   }
 

@@ -305,32 +305,37 @@ export class BlobEvidenceStore implements EvidenceStore {
 
   /**
    * Deletes PoE blobs last written before `olderThan` that no claim records (its claim
-   * write failed after the upload, or its claim is gone); returns how many. A blob
-   * changed since it was listed is left for the next sweep. Generated documents share
-   * the container under their own prefix and are not PoE.
+   * write failed after the upload, or its claim is gone); returns how many. A blob whose
+   * claim does not exist at all goes once older than `claimlessOlderThan` (default the
+   * same): a statement of work attached before its draft existed, in a flow given up on.
+   * A blob changed since it was listed is left for the next sweep. Generated documents
+   * share the container under their own prefix and are not PoE.
    */
-  async removeUnrecorded(olderThan: Date): Promise<number> {
+  async removeUnrecorded(olderThan: Date, claimlessOlderThan: Date = olderThan): Promise<number> {
     const claims = this.claims;
     if (!claims)
       throw new EvidenceRejected(
         'poeLocked',
         'the PoE store cannot tell whether a claim records a file (no claim repository)',
       );
-    const recorded = new Map<string, ReadonlySet<string>>();
+    // Blobs newer than both cut-offs are never looked up.
+    const latest = claimlessOlderThan > olderThan ? claimlessOlderThan : olderThan;
+    const recorded = new Map<string, { exists: boolean; files: ReadonlySet<string> }>();
     let removed = 0;
     for await (const blob of this.container.listBlobsFlat()) {
-      if (blob.name.startsWith(`${GENERATED_PREFIX}/`) || !(blob.properties.lastModified < olderThan)) continue;
+      const written = blob.properties.lastModified;
+      if (blob.name.startsWith(`${GENERATED_PREFIX}/`) || !(written < latest)) continue;
       const [partnerId = '', claimId = '', poeId = '', ...rest] = blob.name.split('/');
       if (rest.length > 0 || !ID_SEGMENT.test(partnerId) || !ID_SEGMENT.test(claimId) || !ID_SEGMENT.test(poeId))
         continue;
       const key = `${partnerId}/${claimId}`;
-      let files = recorded.get(key);
-      if (!files) {
-        const claim = await claims.get(partnerId, claimId);
-        files = new Set(claim?.value.poe.map((file) => file.id) ?? []);
-        recorded.set(key, files);
+      let claim = recorded.get(key);
+      if (!claim) {
+        const found = await claims.get(partnerId, claimId);
+        claim = { exists: found !== undefined, files: new Set(found?.value.poe.map((file) => file.id) ?? []) };
+        recorded.set(key, claim);
       }
-      if (files.has(poeId)) continue;
+      if (claim.files.has(poeId) || !(written < (claim.exists ? olderThan : claimlessOlderThan))) continue;
       try {
         await this.container.getBlockBlobClient(blob.name).delete({ conditions: { ifMatch: blob.properties.etag } });
         removed += 1;

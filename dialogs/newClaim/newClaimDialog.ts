@@ -30,6 +30,7 @@ import { ClaimNameDialog } from './claimNameDialog';
 import { ContactsDialog } from './contactsDialog';
 import { CustomerDialog } from './customerDialog';
 import { FlowDialog, flowMemoryOf, recordFlowOutcome } from '../flowDialog';
+import { discardPendingSow, pendingSowOf } from './sowPrefill';
 import { PartnerLocationDialog } from './partnerLocationDialog';
 import { PoeDialog } from './poeDialog';
 import { ProductsDialog } from './productsDialog';
@@ -71,7 +72,7 @@ const CLAIM_ID_KEY = 'claimId';
 export class NewClaimDialog extends FlowDialog {
   private readonly draft: ClaimDraft;
 
-  constructor(services: ClaimServices) {
+  constructor(private readonly services: ClaimServices) {
     super(NEW_CLAIM_DIALOG);
     this.draft = new ClaimDraft(services);
     const parts: SectionDialog[] = [
@@ -216,6 +217,9 @@ export class NewClaimDialog extends FlowDialog {
     // No draft yet (or it is gone): nothing to keep. A claim past draft keeps what was saved; so
     // does a draft its author may no longer change.
     const kept = claim !== undefined || (claimId !== '' && !writer);
+    // A statement of work attached before the draft existed would stay in storage for no claim.
+    const pending = claimId === '' ? pendingSowOf(innerDc) : undefined;
+    if (pending && caller.tenantId) await discardPendingSow(this.services, caller.tenantId, pending);
     await innerDc.context.sendActivity(
       t(caller.locale, claim ? 'cancel.changesKept' : kept ? 'cancel.kept' : 'cancel.stopped'),
     );

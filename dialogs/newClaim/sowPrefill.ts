@@ -6,6 +6,8 @@
  * check and confirm; nothing is written to the claim from the document itself.
  */
 import type { Attachment } from 'botbuilder';
+import type { DialogContext } from 'botbuilder-dialogs';
+import { errorName } from '../../claims/notifications';
 import type { PoeFile } from '../../claims/model';
 import { proposeFromText, type SowProposal, type WorkProposal } from '../../claims/poePrefill';
 import { normalizeGuid } from '../../claims/validation';
@@ -13,6 +15,7 @@ import { plainTextMessage } from '../../cards/render';
 import { formatFileSize, t } from '../../locales/i18n';
 import { readPoe } from '../poeReading';
 import type { ClaimWork } from './claimDraft';
+import type { ClaimServices } from '../services';
 import { storeAttachment } from './poeUpload';
 import type { Next, SectionOptions, Turn } from './sectionDialog';
 
@@ -83,4 +86,40 @@ export async function askAgainAfterSow(
 ): Promise<Next> {
   const work = await prefillFromAttachments(turn, attachments);
   return { kind: 'ask', options: { ...options, work, problems: [] } };
+}
+
+/**
+ * The files a flow stored before its draft existed, as the work of its innermost part
+ * holds them (each part keeps the work in its waterfall's options); undefined once the
+ * draft exists (then they are, or are about to be, its PoE).
+ */
+export function pendingSowOf(dc: DialogContext): { claimId: string; files: PoeFile[] } | undefined {
+  let found: { claimId: string; files: PoeFile[] } | undefined;
+  for (let at: DialogContext | undefined = dc; at; at = at.child) {
+    for (const instance of at.stack) {
+      const work = (instance.state as { options?: { work?: Partial<ClaimWork> } } | undefined)?.options?.work;
+      if (work && typeof work === 'object' && work.claimId === undefined && work.reservedClaimId && work.pendingPoe)
+        found = { claimId: work.reservedClaimId, files: work.pendingPoe };
+    }
+  }
+  return found;
+}
+
+/**
+ * Deletes the files of a flow given up on before its draft existed: no claim will ever
+ * record them. The store refuses any a claim records; a failure leaves the file to the
+ * scheduler's sweep of claimless files, not worth failing the partner's cancel over.
+ */
+export async function discardPendingSow(
+  services: ClaimServices,
+  partnerId: string,
+  pending: { claimId: string; files: readonly PoeFile[] },
+): Promise<void> {
+  for (const file of pending.files) {
+    try {
+      await services.evidence.discardUnrecorded(partnerId, pending.claimId, file.id);
+    } catch (e) {
+      services.log('warn', 'sow.fileNotDiscarded', { claimId: pending.claimId, poeId: file.id, error: errorName(e) });
+    }
+  }
 }

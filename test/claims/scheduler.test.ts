@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Claim, Versioned } from '../../claims/model';
 import type { OutboxDispatcher } from '../../claims/outboxDispatcher';
 import type { AssociationStore, ClaimRepository } from '../../claims/ports';
-import { EVIDENCE_GRACE_MS, Scheduler, type SchedulerTimer } from '../../claims/scheduler';
+import { CLAIMLESS_EVIDENCE_GRACE_MS, EVIDENCE_GRACE_MS, Scheduler, type SchedulerTimer } from '../../claims/scheduler';
 import { freshCosmosDatabase, type TestDatabase } from '../support/cosmosTestDatabase';
 import {
   DAY,
@@ -418,7 +418,14 @@ describe('claims/scheduler on the Cosmos stand-in', () => {
 
   it('sweeps unrecorded PoE files at once, then only every six hours, with the grace period as the cut-off', async () => {
     const cutOffs: Date[] = [];
-    const evidence = { removeUnrecorded: async (olderThan: Date) => (cutOffs.push(olderThan), 2) };
+    const claimless: (Date | undefined)[] = [];
+    const evidence = {
+      removeUnrecorded: async (olderThan: Date, claimlessOlderThan?: Date) => (
+        cutOffs.push(olderThan),
+        claimless.push(claimlessOlderThan),
+        2
+      ),
+    };
     const scheduler = new Scheduler({
       claims: engine.claims,
       associations: engine.associations,
@@ -434,6 +441,9 @@ describe('claims/scheduler on the Cosmos stand-in', () => {
     assert.equal((await scheduler.sweepOnce(at(6 * 60 * MINUTE))).evidenceRemoved, 2);
     assert.deepEqual(cutOffs, [at(-EVIDENCE_GRACE_MS), at(6 * 60 * MINUTE - EVIDENCE_GRACE_MS)]);
     assert.ok(EVIDENCE_GRACE_MS > 30 * DAY, 'outlasts a dispute window, whose files wait unrecorded until it is filed');
+    // A file whose claim was never created (a statement of work of a flow given up on) goes after a day.
+    assert.deepEqual(claimless, [at(-DAY), at(6 * 60 * MINUTE - DAY)]);
+    assert.equal(CLAIMLESS_EVIDENCE_GRACE_MS, DAY);
   });
 
   it('goes on with the rest of the sweep when the PoE sweep fails', async () => {

@@ -17,6 +17,7 @@ import type { BlobReadSigner } from '../../storage/blobSas';
 import { CosmosClaimRepository } from '../../storage/claimRepository';
 import { BlobEvidenceStore, DEFAULT_POE_MAX_BYTES } from '../../storage/poeStore';
 import { DEMO_ADMIN, DEMO_PARTNER, buildClaim } from '../support/claimFactory';
+import type { Claim } from '../../claims/model';
 import { freshCosmosDatabase } from '../support/cosmosTestDatabase';
 import {
   CLASS_IDS,
@@ -408,25 +409,31 @@ describe('BlobEvidenceStore', function () {
   });
 
   describe("removeUnrecorded (the scheduler's sweep)", () => {
-    it('deletes files older than the grace that no claim records, keeps recorded ones, younger ones and generated documents', async () => {
+    /** A store on a container of its own with one file its claim (in `status`) records, and the container's blob names. */
+    async function sweptWithRecorded(status: Claim['status']) {
       const ownContainer = `poe-${randomUUID()}`;
       const claims = new CosmosClaimRepository((await freshCosmosDatabase()).container('claims'));
       const swept = new BlobEvidenceStore({ service, containerName: ownContainer, signer, claims });
       await swept.ensureContainer();
       const recorded = await swept.put(uploadOf(pdfLike(1000)));
       const [, claimId = ''] = recorded.blobName.split('/');
-      await claims.create(buildClaim({ id: claimId, status: 'submitted', poe: [recorded] }));
+      await claims.create(buildClaim({ id: claimId, status, poe: [recorded] }));
+      const names = async () => {
+        const found: string[] = [];
+        for await (const blob of service.getContainerClient(ownContainer).listBlobsFlat()) found.push(blob.name);
+        return found.sort();
+      };
+      return { ownContainer, swept, recorded, claimId, names };
+    }
+
+    it('deletes files older than the grace that no claim records, keeps recorded ones, younger ones and generated documents', async () => {
+      const { ownContainer, swept, recorded, claimId, names } = await sweptWithRecorded('submitted');
       const stray = await swept.put(uploadOf(pdfLike(1000), { claimId }));
       const orphan = await swept.put(uploadOf(pdfLike(1000), { claimId: randomUUID() }));
       const generated = service
         .getContainerClient(ownContainer)
         .getBlockBlobClient(`generated/${DEMO_PARTNER}/${randomUUID()}/template.docx`);
       await generated.upload('docx', 4);
-      const names = async () => {
-        const found: string[] = [];
-        for await (const blob of service.getContainerClient(ownContainer).listBlobsFlat()) found.push(blob.name);
-        return found.sort();
-      };
       const all = await names();
       // Within the grace period (files newer than the cut-off), nothing goes.
       assert.equal(await swept.removeUnrecorded(new Date(Date.now() - 3_600_000)), 0);
@@ -435,6 +442,19 @@ describe('BlobEvidenceStore', function () {
       assert.deepEqual(await names(), [recorded.blobName, generated.name].sort());
       assert.ok(!(await names()).includes(stray.blobName) && !(await names()).includes(orphan.blobName));
       assert.equal(await swept.removeUnrecorded(new Date(Date.now() + 60_000)), 0, 'again: nothing left to remove');
+    });
+
+    it('deletes a file whose claim does not exist (a statement of work of a flow given up on) after its own, shorter grace', async () => {
+      const { swept, recorded, claimId, names } = await sweptWithRecorded('rejected');
+      // A dispute's file: its claim exists and does not record it yet.
+      const disputed = await swept.put(uploadOf(pdfLike(1000), { claimId }));
+      // Stored under the id a draft would have got, had the partner gone on.
+      const beforeDraft = await swept.put(uploadOf(pdfLike(1000), { claimId: randomUUID() }));
+      const withinGrace = new Date(Date.now() - 3_600_000);
+      const pastClaimlessGrace = new Date(Date.now() + 60_000);
+      assert.equal(await swept.removeUnrecorded(withinGrace, pastClaimlessGrace), 1);
+      assert.deepEqual(await names(), [recorded.blobName, disputed.blobName].sort());
+      assert.ok(!(await names()).includes(beforeDraft.blobName));
     });
 
     it('is refused by a store that cannot read claims', async () => {

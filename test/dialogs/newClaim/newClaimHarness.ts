@@ -205,7 +205,14 @@ export async function createWorld(): Promise<World> {
   });
   const { service: blobs, signer } = connectBlobStorage({ connectionString: standIns().azurite.connectionString });
   const containerName = `poe-${randomUUID()}`;
-  const evidence = new BlobEvidenceStore({ service: blobs, containerName, signer, maxBytes: POE_MAX_BYTES, clock });
+  const evidence = new BlobEvidenceStore({
+    service: blobs,
+    containerName,
+    signer,
+    maxBytes: POE_MAX_BYTES,
+    clock,
+    claims,
+  });
   await evidence.ensureContainer();
   const directory = new Map<string, string>([[CUSTOMER_DOMAIN, CUSTOMER_TENANT]]);
   const files = new FakeFileSource();

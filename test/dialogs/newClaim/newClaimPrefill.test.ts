@@ -140,6 +140,25 @@ describe('NewClaimDialog prefill from a statement of work', function () {
     });
   }
 
+  it('a statement of work attached before the draft exists is deleted when the partner cancels', async () => {
+    const chat = new Chat(s.world, adminCaller(s.org, 'en-US'));
+    const stored = async () => {
+      const names: string[] = [];
+      const container = s.world.blobs.getContainerClient(s.world.containerName);
+      for await (const blob of container.listBlobsFlat({ prefix: `${s.org.id}/` })) names.push(blob.name);
+      return names;
+    };
+    await start(chat);
+    await chat.attach({ name: 'signed SOW.pdf', url: s.world.files.serve(SOW), fileType: 'pdf' });
+    await chooseLocation(chat);
+    assertCard(chat, 'customer.title');
+    assert.equal((await stored()).length, 1, 'stored under the id the draft would get');
+    const replies = await chat.send('cancel');
+    assert.deepEqual(textsOf(replies), [t('en-US', 'cancel.stopped')]);
+    assert.deepEqual(await stored(), [], 'no claim will ever record it');
+    await assert.rejects(onlyClaimOf(s.world, s.org));
+  });
+
   it('a file with nothing to propose is still kept as PoE, and says so', async () => {
     const chat = new Chat(s.world, adminCaller(s.org, 'en-US'));
     await start(chat);
