@@ -175,9 +175,14 @@ export class SimulatedPartner {
     await this.send({ value: { ...data, ...inputs } });
   }
 
-  /** Attaches a file the way Teams does: the message's html body plus a file.download.info. */
-  async attach(downloadUrl: string, name: string): Promise<void> {
+  /**
+   * Attaches a file the way Teams does: the message's html body plus a file.download.info.
+   * `teamsDelivery` sends it as Teams does (not collecting the turn's replies), so the
+   * bot updates the card in place and checks the file after the turn, as in Teams.
+   */
+  async attach(downloadUrl: string, name: string, teamsDelivery = false): Promise<void> {
     await this.send({
+      ...(teamsDelivery ? { deliveryMode: 'normal' } : {}),
       attachments: [
         { contentType: 'text/html', content: '<p>attached</p>' },
         {

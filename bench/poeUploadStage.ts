@@ -12,7 +12,10 @@ import { SimulatedPartner } from './partnerClient';
 import { round, secondsSince } from './stats';
 
 export interface UploadMemory {
+  /** The turn that received the file, from the partner's send to the bot's answer. */
   uploadSeconds: number;
+  /** The same file downloaded alone from Teams' side: the part of the turn no bot can save. */
+  downloadSeconds: number;
   startRssBytes: number;
   peakRssBytes: number;
   rssGrowthMiB: number;
@@ -51,6 +54,16 @@ interface MemoryPeaks {
 const MiB = 1024 * 1024;
 const mib = (bytes: number): number => round(bytes / MiB, 1);
 
+/** A plain download of what Teams serves at `url`, drained and counted. */
+async function downloadTime(url: string, bytes: number): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(url);
+  let received = 0;
+  for await (const chunk of response.body ?? []) received += (chunk as Uint8Array).byteLength;
+  if (received !== bytes) throw new Error(`the download brought ${received} of ${bytes} bytes`);
+  return secondsSince(started);
+}
+
 /** One partner at the PoE card attaching `bytes`, with the bot watching its memory; checks the file was stored whole. */
 async function uploadOnce(ctx: BenchContext, bytes: number, collecting = false): Promise<UploadMemory> {
   const [identity] = await seedPartners(ctx, 1);
@@ -58,9 +71,10 @@ async function uploadOnce(ctx: BenchContext, bytes: number, collecting = false):
   const partner = new SimulatedPartner({ botEndpoint: ctx.bot.endpoint, serviceUrl: ctx.teams.serviceUrl, identity });
   await partner.fileClaim(ctx.teams.serve(minimalPdf()), (verbs) => verbs.includes('poeDone'));
   const url = ctx.teams.serve(pdfOfSize(bytes));
+  const downloadSeconds = await downloadTime(url, bytes);
   await ctx.bot.child.request('rssStart', { collecting });
   const started = performance.now();
-  await partner.attach(url, 'Signed SOW (scanned).pdf');
+  await partner.attach(url, 'Signed SOW (scanned).pdf', true);
   const uploadSeconds = secondsSince(started);
   const watch = await ctx.bot.child.request<{ samples: number; start: MemoryPeaks; peak: MemoryPeaks }>('rssStop');
   ctx.teams.forget(url);
@@ -71,6 +85,7 @@ async function uploadOnce(ctx: BenchContext, bytes: number, collecting = false):
   if (stored !== bytes) throw new Error(`the ${bytes}-byte PoE was not stored (largest stored: ${stored})`);
   return {
     uploadSeconds: round(uploadSeconds, 2),
+    downloadSeconds: round(downloadSeconds, 2),
     startRssBytes: watch.start.rss,
     peakRssBytes: watch.peak.rss,
     rssGrowthMiB: mib(watch.peak.rss - watch.start.rss),
@@ -87,6 +102,9 @@ export async function poeUploadStage(ctx: BenchContext): Promise<PoeUploadFigure
   );
   const uploads: UploadMemory[] = [];
   for (let i = 0; i < UPLOADS; i++) uploads.push(await uploadOnce(ctx, bytes));
+  // The PoE check runs after this turn: the turn is the download, the upload into storage and the card's update.
+  for (const [i, u] of uploads.entries())
+    ctx.log(`PoE: upload ${i + 1}: receiving turn ${u.uploadSeconds} s, download alone ${u.downloadSeconds} s`);
   const liveSet = await uploadOnce(ctx, bytes, true);
   const growth = uploads.map((u) => u.rssGrowthMiB).sort((a, b) => a - b);
   const max = growth.at(-1) ?? NaN;

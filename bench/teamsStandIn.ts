@@ -23,6 +23,8 @@ export class TeamsStandIn {
   /** Proactive messages posted by the bot, and how many distinct ones (by the bot's message id). */
   proactiveMessages = 0;
   readonly distinctProactive = new Set<string>();
+  /** Messages the bot replaced (`updateActivity`), not counted as proactive messages. */
+  cardUpdates = 0;
 
   constructor() {
     this.server = createServer((req, res) => {
@@ -40,6 +42,17 @@ export class TeamsStandIn {
         });
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
         res.end(body);
+        return;
+      }
+      if (req.method === 'PUT' && ACTIVITIES_PATH.test(url)) {
+        // A message replaced in place (the PoE card after a file, and after its check).
+        this.cardUpdates += 1;
+        req.resume();
+        req.on('end', () => {
+          const body = JSON.stringify({ id: url.split('/').pop() ?? '' });
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+          res.end(body);
+        });
         return;
       }
       if (req.method === 'POST' && ACTIVITIES_PATH.test(url)) {
