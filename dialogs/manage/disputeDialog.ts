@@ -226,7 +226,7 @@ export class DisputeDialog extends FlowDialog {
     }
     await this.sayFile(context, caller.locale, 'poe.received', stored.fileName, stored.sizeBytes);
     // Read in this turn: the file lives in the flow until the dispute is filed, and its card is posted again below.
-    const check = await checkPoe(this.services, claim, stored);
+    const check = await checkPoe(this.services, claim, stored, caller.locale);
     return check ? { ...stored, check } : stored;
   }
 
