@@ -31,6 +31,8 @@ export interface PoeCardOnScreen {
 }
 
 const WRITE_ATTEMPTS = 3;
+/** Results kept for files no claim records yet (a dispute's, until it is filed); the oldest go first. */
+const KEPT_RESULTS = 500;
 const AFTER_TURN = Symbol('cpor.afterTurn');
 
 /**
@@ -67,6 +69,7 @@ export const referenceOf = (context: TurnContext): Partial<ConversationReference
 export class PoeChecks {
   private readonly running = new Map<string, Promise<void>>();
   private readonly cards = new Map<string, PoeCardOnScreen>();
+  private readonly results = new Map<string, PoeFileCheck>();
   private readonly log: EngineLog;
 
   constructor(private readonly options: { updater?: CardUpdater; log?: EngineLog } = {}) {
@@ -76,6 +79,36 @@ export class PoeChecks {
   /** Whether this file's check is running in this process now. */
   isRunning(poeId: string): boolean {
     return this.running.has(poeId);
+  }
+
+  /** The result of a file no claim recorded when its check ended (a dispute's), while it is kept. */
+  resultOf(poeId: string): PoeFileCheck | undefined {
+    return this.results.get(poeId);
+  }
+
+  /**
+   * The card this turn shows for `claimId` is the one a check finishing later updates:
+   * the message it replaces, or the one this turn sends carrying `nonce`.
+   */
+  rememberCard(
+    context: TurnContext,
+    card: { claimId: string; nonce: string; replaces?: string; render(claim: Claim): Partial<Activity> },
+  ): void {
+    const key = conversationKeyOf(context);
+    const reference = referenceOf(context);
+    const onScreen = (activityId: string) =>
+      this.showing(key, { claimId: card.claimId, activityId, reference, render: card.render });
+    if (card.replaces) {
+      onScreen(card.replaces);
+      return;
+    }
+    context.onSendActivities(async (_context, activities, next) => {
+      const responses = await next();
+      const index = activities.findIndex((a) => JSON.stringify(a.attachments ?? []).includes(card.nonce));
+      const id = index >= 0 ? responses[index]?.id : undefined;
+      if (id) onScreen(id);
+      return responses;
+    });
   }
 
   /** The PoE card of a conversation was (re)drawn: a check finishing later updates this one. */
@@ -141,9 +174,11 @@ export class PoeChecks {
     conversationKey: string,
     locale: string | undefined,
   ): Promise<void> {
-    const check = await checkPoe(services, claim, file, locale);
+    const check = this.results.get(file.id) ?? (await checkPoe(services, claim, file, locale));
     if (!check) return;
     const recorded = await this.record(services, claim, file.id, check);
+    if (!recorded?.poe.some((f) => f.id === file.id)) this.keep(file.id, check);
+    else this.results.delete(file.id);
     const card = this.cards.get(conversationKey);
     if (!recorded || !card || card.claimId !== claim.id || !this.options.updater) return;
     try {
@@ -151,6 +186,14 @@ export class PoeChecks {
     } catch (e) {
       // The card keeps saying "checking"; the summary shows the result, which is stored.
       this.log('warn', 'poeCardNotUpdated', { claimId: claim.id, poeId: file.id, error: errorName(e) });
+    }
+  }
+
+  private keep(poeId: string, check: PoeFileCheck): void {
+    this.results.set(poeId, check);
+    for (const oldest of this.results.keys()) {
+      if (this.results.size <= KEPT_RESULTS) break;
+      this.results.delete(oldest);
     }
   }
 

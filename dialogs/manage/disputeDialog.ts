@@ -17,23 +17,27 @@ import type { Attachment, TurnContext } from 'botbuilder';
 import {
   DialogTurnStatus,
   WaterfallDialog,
+  type DialogInstance,
+  type DialogReason,
   type DialogContext,
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { plainTextMessage, renderHelpCard, renderNoticeCard } from '../../cards/render';
+import { plainTextMessage, renderHelpCard, renderNoticeCard, type CardAttachment } from '../../cards/render';
 import { fileChecklists, withChecklistBelow } from '../../cards/poeChecklist';
 import { DomainError, EvidenceRejected } from '../../claims/errors';
 import { errorName } from '../../claims/notifications';
-import type { Claim, PoeFile } from '../../claims/model';
+import type { Claim, PoeFile, PoeFileCheck } from '../../claims/model';
 import { formatFileSize, t, type Locale, type MessageKey } from '../../locales/i18n';
 import { callerOf, type Caller } from '../caller';
 import { asRecord, CardPrompt, cardMessage, type CardPromptOptions, type CardSubmission } from '../cardPrompt';
 import { writerOf } from '../newClaim/claimDraft';
+import { updatable } from '../newClaim/sectionDialog';
 import { FlowDialog, flowMemoryOf } from '../flowDialog';
 import { claimInOrganisation, lifecycleCallerOf, sayDone, sayProblems } from './manageReplies';
 import type { ClaimServices } from '../services';
 import { checkPoe } from '../poeReading';
+import { conversationKeyOf } from '../poeChecks';
 
 export const DISPUTE_DIALOG = 'manage.dispute';
 const STEPS = 'manage.dispute.steps';
@@ -67,6 +71,14 @@ function refusalKey(code: string): MessageKey {
   }
 }
 
+/** The file with the result its check kept, when it has none of its own yet. */
+const withResult = (file: PoeFile, check: PoeFileCheck | undefined): PoeFile =>
+  file.check || !check ? file : { ...file, check };
+
+/** Where checks run after the turn: only where the card can be updated later (see PoeDialog). */
+const checksAfterTurn = (context: TurnContext, services: ClaimServices) =>
+  updatable(context) ? services.poeChecks : undefined;
+
 export class DisputeDialog extends FlowDialog {
   constructor(private readonly services: ClaimServices) {
     super(DISPUTE_DIALOG);
@@ -84,14 +96,47 @@ export class DisputeDialog extends FlowDialog {
     }
     const { locale } = callerOf(step.context);
     const nonce = randomUUID();
-    const count = options.files.length;
+    const claim = options.files.length > 0 ? await this.claimOf(step.context, options.claimId) : undefined;
+    const draw = () => this.card(locale, options, nonce, claim);
+    const card = draw();
+    if (claim && checksAfterTurn(step.context, this.services))
+      this.services.poeChecks?.rememberCard(step.context, {
+        claimId: claim.id,
+        nonce,
+        render: () => cardMessage(draw()),
+      });
+    const prompt: CardPromptOptions = {
+      prompt: cardMessage(card),
+      validations: {
+        verbs: ['disputeFile'],
+        nonce,
+        claimId: options.claimId,
+        acceptFiles: true,
+        staleNotice: t(locale, 'conversation.staleCard'),
+        typedNotice: t(locale, 'conversation.expectedFile'),
+      },
+    };
+    return step.prompt(PROMPT, prompt);
+  }
+
+  /**
+   * The dispute's card: the files so far, each file's checklist against the claim as on
+   * the PoE card (what a reviewer would still miss), "checking…" while its check runs.
+   */
+  private card(locale: Locale, options: DisputeOptions, nonce: string, claim: Claim | undefined): CardAttachment {
+    const checks = this.services.poeChecks;
+    const files = options.files.map((file) => withResult(file, checks?.resultOf(file.id)));
+    const count = files.length;
     const lines = [t(locale, 'manage.disputePoeIntro')];
     if (count > 0)
       lines.push(count === 1 ? t(locale, 'manage.disputeFilesOne') : t(locale, 'manage.disputeFilesMany', { count }));
-    // The new files' checklist against the claim, as on the PoE card: what a reviewer would still miss.
-    const claim = count > 0 ? await this.claimOf(step.context, options.claimId) : undefined;
+    for (const file of files)
+      if (!file.check && checks?.isRunning(file.id))
+        lines.push(
+          t(locale, 'poe.fileChecking', { fileName: file.fileName, size: formatFileSize(locale, file.sizeBytes) }),
+        );
     const checklist = claim
-      ? fileChecklists(claim, options.files, locale, {
+      ? fileChecklists(claim, files, locale, {
           evidence: true,
           fix: true,
           ...(this.services.poeMaxAgeMonths ? { maxAgeMonths: this.services.poeMaxAgeMonths } : {}),
@@ -110,19 +155,13 @@ export class DisputeDialog extends FlowDialog {
       },
       locale,
     );
-    const card = withChecklistBelow(notice, checklist);
-    const prompt: CardPromptOptions = {
-      prompt: cardMessage(card),
-      validations: {
-        verbs: ['disputeFile'],
-        nonce,
-        claimId: options.claimId,
-        acceptFiles: true,
-        staleNotice: t(locale, 'conversation.staleCard'),
-        typedNotice: t(locale, 'conversation.expectedFile'),
-      },
-    };
-    return step.prompt(PROMPT, prompt);
+    return withChecklistBelow(notice, checklist);
+  }
+
+  /** The card is answered or the flow left: a check finishing later only keeps its result. */
+  protected override async onEndDialog(context: TurnContext, instance: DialogInstance, reason: DialogReason) {
+    this.services.poeChecks?.closed(conversationKeyOf(context));
+    await super.onEndDialog(context, instance, reason);
   }
 
   private async answerStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -151,14 +190,16 @@ export class DisputeDialog extends FlowDialog {
       return;
     }
     const ref = { partnerId: writer.org.id, claimId: options.claimId };
-    const result = await this.services.lifecycle.dispute(
-      ref,
-      lifecycleCallerOf(writer),
-      options.justification,
-      options.files,
-    );
+    const checks = this.services.poeChecks;
+    const files = options.files.map((file) => withResult(file, checks?.resultOf(file.id)));
+    const result = await this.services.lifecycle.dispute(ref, lifecycleCallerOf(writer), options.justification, files);
     if (result.ok) {
-      await sayDone(context, caller, this.services, 'status.disputed', result.value.value);
+      const filed = result.value.value;
+      // A check still running (or ended as the dispute was filed) records its result on the claim now.
+      for (const file of filed.poe)
+        if (files.some((f) => f.id === file.id && !f.check))
+          checks?.startAfterTurn(context, this.services, filed, file, caller.locale);
+      await sayDone(context, caller, this.services, 'status.disputed', filed);
       return;
     }
     await this.discard(context, options.claimId, fileIds);
@@ -225,7 +266,12 @@ export class DisputeDialog extends FlowDialog {
       return undefined;
     }
     await this.sayFile(context, caller.locale, 'poe.received', stored.fileName, stored.sizeBytes);
-    // Read in this turn: the file lives in the flow until the dispute is filed, and its card is posted again below.
+    // Read after this turn, and the card below updated then; a client collecting the replies gets it read now.
+    const checks = checksAfterTurn(context, this.services);
+    if (checks) {
+      checks.startAfterTurn(context, this.services, claim, stored, caller.locale);
+      return stored;
+    }
     const check = await checkPoe(this.services, claim, stored, caller.locale);
     return check ? { ...stored, check } : stored;
   }

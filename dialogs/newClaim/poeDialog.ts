@@ -26,7 +26,7 @@ import { storeAttachment } from './poeUpload';
 import { SectionDialog, updatable, type CardAsk, type Next, type SectionOptions, type Turn } from './sectionDialog';
 import type { ClaimServices, SamplePoeSource } from '../services';
 import { checkPoe } from '../poeReading';
-import { conversationKeyOf, referenceOf, type PoeChecks } from '../poeChecks';
+import { conversationKeyOf, type PoeChecks } from '../poeChecks';
 import type { WriteStop } from './claimDraft';
 
 export const POE_DIALOG = 'newClaim.poe';
@@ -109,7 +109,12 @@ export class PoeDialog extends SectionDialog {
       typedNotice: 'conversation.expectedFile',
       card: (step) => {
         const card = draw(step, turn.claim);
-        if (checks) this.remember(turn, checks, options.replaceCard, step, (claim) => draw(step, claim));
+        checks?.rememberCard(turn.context, {
+          claimId: turn.claim.id,
+          nonce: step.nonce,
+          ...(options.replaceCard ? { replaces: options.replaceCard } : {}),
+          render: (claim) => cardMessage(draw(step, claim)),
+        });
         return card;
       },
     };
@@ -165,39 +170,6 @@ export class PoeDialog extends SectionDialog {
       turn.services.log('warn', 'poeTemplateNotPublished', { claimId: turn.claim.id, error: errorName(e) });
       return undefined;
     }
-  }
-
-  /**
-   * Tells the checks which message shows the card and how to draw it again: the one it
-   * replaces, or the one this turn posts (its id is known once it is sent).
-   */
-  private remember(
-    turn: Turn,
-    checks: PoeChecks,
-    replaceCard: string | undefined,
-    step: StepContext,
-    render: (claim: Claim) => CardAttachment,
-  ): void {
-    const key = conversationKeyOf(turn.context);
-    const reference = referenceOf(turn.context);
-    const onScreen = (activityId: string) =>
-      checks.showing(key, {
-        claimId: turn.claim.id,
-        activityId,
-        reference,
-        render: (claim) => cardMessage(render(claim)),
-      });
-    if (replaceCard) {
-      onScreen(replaceCard);
-      return;
-    }
-    turn.context.onSendActivities(async (_context, activities, next) => {
-      const responses = await next();
-      const index = activities.findIndex((a) => JSON.stringify(a.attachments ?? []).includes(step.nonce));
-      const id = index >= 0 ? responses[index]?.id : undefined;
-      if (id) onScreen(id);
-      return responses;
-    });
   }
 
   /**

@@ -6,6 +6,7 @@ import {
   formatCountdown,
   formatDate,
   formatDateTime,
+  formatFileSize,
   historyEventLabel,
   LOCALES,
   problemMessage,
@@ -263,7 +264,18 @@ describe('after submission: the status card and its actions', () => {
       assert.ok(cardStrings(cardOf(ask.at(-1))).includes(t('en-US', 'manage.disputePoeIntro')));
       const received = await chat.attach([{ name: 'signed sow.pdf', url: server.url('/signed.pdf') }]);
       assert.match(textsOf(received)[0] ?? '', /^Received signed sow\.pdf/);
-      const disputeCard = cardStrings(cardOf(received.at(-1)));
+      // The turn posts the card with the file being checked; the check, after the turn, updates that card.
+      const posted = received.at(-1);
+      assert.ok(
+        cardStrings(cardOf(posted)).includes(
+          t('en-US', 'poe.fileChecking', {
+            fileName: 'signed sow.pdf',
+            size: formatFileSize('en-US', SIGNED_STATEMENT.length),
+          }),
+        ),
+      );
+      assert.equal(chat.updates.at(-1)?.id, posted?.id, 'updated in place');
+      const disputeCard = cardStrings(chat.lastCard());
       assert.ok(disputeCard.includes(t('en-US', 'manage.disputeFilesOne')));
       // The new file is checked like the claim's PoE, and its checklist is on the dispute card.
       for (const expected of [

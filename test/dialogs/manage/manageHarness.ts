@@ -20,7 +20,8 @@ import type { ClaimServices } from '../../../dialogs/services';
 import { CosmosReassociationNotices } from '../../../storage/reassociationNotices';
 import { botHarness, callerFor, callerMiddleware, ORG, type Harness } from '../../support/botHarness';
 import { buildClaim } from '../../support/claimFactory';
-import { cardOf, submitActions, type Card, type Reply } from '../newClaim/newClaimHarness';
+import { ChatUpdates, cardOf, submitActions, type Card, type Reply } from '../newClaim/newClaimHarness';
+import { afterTurnMiddleware, PoeChecks } from '../../../dialogs/poeChecks';
 
 export const ADMIN = 'aad-admin';
 export const VIEWER = 'aad-viewer';
@@ -29,6 +30,7 @@ export interface ManageWorld extends Harness {
   /** The services with the re-association notices wired in, as the composition root does. */
   manage: ClaimServices;
   notices: CosmosReassociationNotices;
+  chatUpdates: ChatUpdates;
 }
 
 export async function manageWorld(options: { clock?: Clock; orgs?: PartnerOrganisation[] } = {}): Promise<ManageWorld> {
@@ -37,7 +39,15 @@ export async function manageWorld(options: { clock?: Clock; orgs?: PartnerOrgani
     harness.db.container('partners'),
     options.clock ? { clock: options.clock } : {},
   );
-  return { ...harness, notices, manage: { ...harness.services, reassociations: notices } };
+  // PoE checks after their turn, whose card updates reach the chat that shows the card.
+  const chatUpdates = new ChatUpdates();
+  const poeChecks = new PoeChecks({ updater: chatUpdates });
+  return {
+    ...harness,
+    notices,
+    chatUpdates,
+    manage: { ...harness.services, reassociations: notices, poeChecks },
+  };
 }
 
 /** Stores a claim of ORG (unless said otherwise) as a document, the way the lifecycle would have left it. */
@@ -67,6 +77,10 @@ class NewClaimRecorder extends Dialog {
 export class ManageChat {
   readonly newClaim = new NewClaimRecorder();
   readonly client: DialogTestClient;
+  /** Everything the bot sent, and the messages it replaced later. */
+  readonly transcript: Reply[] = [];
+  readonly updates: Reply[] = [];
+  private readonly checks: ClaimServices['poeChecks'];
   private latest: Card | undefined;
   private readonly timeZone: string | undefined;
 
@@ -76,8 +90,20 @@ export class ManageChat {
     options: { pageSize?: number; timeZone?: string } = {},
   ) {
     const dialog = new MainDialog(world.manage, { newClaim: this.newClaim, pageSize: options.pageSize ?? 10 });
-    this.client = new DialogTestClient('msteams', dialog, undefined, [callerMiddleware(() => this.caller)]);
+    this.client = new DialogTestClient('msteams', dialog, undefined, [
+      afterTurnMiddleware,
+      callerMiddleware(() => this.caller),
+    ]);
     this.timeZone = options.timeZone;
+    this.checks = world.manage.poeChecks;
+    world.chatUpdates.chats.add(this);
+  }
+
+  /** A card replaced outside a turn (after a PoE check): it is the latest card when it still asks. */
+  updated(activity: Reply): void {
+    this.updates.push(activity);
+    const card = cardOf(activity);
+    if (card && submitActions(card).length > 0) this.latest = card;
   }
 
   /** Everything the bot answers to one activity. */
@@ -94,8 +120,11 @@ export class ManageChat {
     ) {
       replies.push(reply);
     }
+    this.transcript.push(...replies);
     const cards = replies.map(cardOf).filter((card): card is Card => card !== undefined);
     if (cards.length > 0) this.latest = cards.at(-1);
+    // The PoE checks the turn left running, and the card updates they make.
+    await this.checks?.idle();
     return replies;
   }
 

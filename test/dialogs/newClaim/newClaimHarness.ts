@@ -142,7 +142,7 @@ export class FakeLinks implements DownloadLinks {
  * chat that shows it (by message id, which the test adapter makes unique).
  */
 export class ChatUpdates implements CardUpdater {
-  readonly chats = new Set<Chat>();
+  readonly chats = new Set<{ transcript: readonly Reply[]; updated(activity: Reply): void }>();
   async update(_reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<void> {
     const chat = [...this.chats].find((c) => c.transcript.some((reply) => reply.id === activity.id));
     assert.ok(chat, `no chat shows message ${activity.id}`);
