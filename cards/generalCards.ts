@@ -2,7 +2,8 @@
  * Cards outside the claim steps: welcome, help, the cancel question, and a generic
  * notice (a message with optional buttons and links) for everything else.
  */
-import { coopGuidance, t, type Locale, type MessageKey } from '../locales/i18n';
+import { PROGRAM_OPT_OUT_WINDOW } from '../claims/calendar';
+import { coopGuidance, formatWindowLength, t, type Locale, type MessageKey } from '../locales/i18n';
 import { expandCard, labelsFor, type CardAttachment, type StepContext } from './cardKit';
 import type { CardVerb } from './verbs';
 
@@ -47,6 +48,8 @@ export interface HelpCardModel {
   /** Operator admins also get the organisations command. */
   isOperatorAdmin?: boolean;
   nonce?: string;
+  /** The opt-out window as configured ("5", "PT2M"); the rules say how long it is. Default: the program's 5 business days. */
+  optOutWindow?: string;
 }
 
 const HELP_LINES: readonly {
@@ -93,7 +96,9 @@ export function renderHelpCard(model: HelpCardModel, locale: Locale): CardAttach
         (model.isReviewer === true || !line.reviewersOnly) &&
         (model.isOperatorAdmin === true || !line.operatorAdminsOnly),
     ).map((line) => t(locale, line.key)),
-    ruleLines: RULE_LINES.map((key) => t(locale, key)),
+    ruleLines: RULE_LINES.map((key) =>
+      t(locale, key, { window: formatWindowLength(locale, model.optOutWindow ?? PROGRAM_OPT_OUT_WINDOW) }),
+    ),
   });
 }
 

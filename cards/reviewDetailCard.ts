@@ -18,7 +18,6 @@ import {
   productName,
   rejectionReasonText,
   solutionAreaLabel,
-  statusHelp,
   statusLabel,
   t,
   type Locale,
@@ -30,6 +29,7 @@ import { commentAuthorLine, noticeData, type CardNotice } from './commentsThread
 import { STATUS_COLORS } from './listCards';
 import { ageLine, fieldLine, nameOf } from './reviewQueueCard';
 import { entryLines } from './statusCards';
+import { statusExplanation } from './statusExplanation';
 
 export interface ReviewDetailCardModel {
   claim: Claim;
@@ -46,6 +46,8 @@ export interface ReviewDetailCardModel {
   /** A fresh id for the comment this card may add, so a double click adds it once. */
   commentId: string;
   timeZone?: string;
+  /** The opt-out window as configured ("5", "PT2M"); default the program's 5 business days. */
+  optOutWindow?: string;
   notice?: CardNotice;
   /** How old a PoE's latest date may be, in months, as the check was configured. */
   poeMaxAgeMonths?: number;
@@ -113,7 +115,7 @@ function facts(locale: Locale, model: ReviewDetailCardModel): string[] {
 
 function statusLines(locale: Locale, model: ReviewDetailCardModel): string[] {
   const { claim, timeZone } = model;
-  const lines = [statusHelp(locale, claim.status)];
+  const lines = [statusExplanation(locale, claim, model)];
   if (claim.submittedAt)
     lines.push(t(locale, 'status.submittedOn', { date: formatDate(locale, claim.submittedAt, timeZone) }));
   if (model.ageBusinessDays !== undefined) lines.push(ageLine(locale, model.ageBusinessDays));

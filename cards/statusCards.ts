@@ -22,13 +22,13 @@ import {
   historyEventLabel,
   infoRequestReasonText,
   rejectionReasonText,
-  statusHelp,
   statusLabel,
   t,
   type Locale,
 } from '../locales/i18n';
 import { expandCard, labelsFor, type CardAttachment, type StepContext } from './cardKit';
 import { STATUS_COLORS } from './listCards';
+import { actorName, statusExplanation, type ClaimContacts } from './statusExplanation';
 
 export interface StatusCardModel extends StepContext {
   claim: Claim;
@@ -43,6 +43,8 @@ export interface StatusCardModel extends StepContext {
   disputeUntil?: string;
   /** Whether the Comments button (Action.Execute `viewComments`) opens the claim's thread. */
   canOpenComments?: boolean;
+  /** The opt-out window as configured ("5", "PT2M"); default the program's 5 business days. */
+  optOutWindow?: string;
 }
 
 const isInfoReason = (code: string): code is InfoRequestReason =>
@@ -121,7 +123,7 @@ export function renderStatusCard(model: StatusCardModel, locale: Locale): CardAt
       value: statusLabel(locale, claim.status),
     }),
     statusColor: STATUS_COLORS[claim.status],
-    statusHelp: statusHelp(locale, claim.status),
+    statusHelp: statusExplanation(locale, claim, model),
     details: statusDetails(model, locale),
     canRespond,
     canAddPoe: canRespond && claim.status === 'partnerActionRequired',
@@ -142,20 +144,6 @@ export interface HistoryCardModel extends StepContext {
 }
 
 const DEFAULT_MAX_ENTRIES = 40;
-
-/**
- * Who acted, by name: a customer answers through a link that names the contact only by
- * address, so the claim's contacts put a name to it ("Customer (Chris Lee)").
- */
-function actorName(entry: HistoryEntry, contacts: ClaimContacts | undefined): string | undefined {
-  if (entry.actor.name) return entry.actor.name;
-  if (entry.actor.role !== 'customer' || !contacts) return undefined;
-  const address = entry.actor.id.trim().toLowerCase();
-  return [contacts.customerContact, contacts.technicalContact].find((c) => c?.email.trim().toLowerCase() === address)
-    ?.name;
-}
-
-type ClaimContacts = Pick<Claim, 'customerContact' | 'technicalContact'>;
 
 /** What one history entry says, line by line (also the review card's timeline). */
 export function entryLines(entry: HistoryEntry, locale: Locale, contacts?: ClaimContacts): string[] {

@@ -2,11 +2,13 @@
  * The summary card (the partner's last look before submitting): every section of the claim with an Edit button each, Save draft
  * and (when nothing is missing) Submit; and the "submission is final" confirmation.
  */
+import { PROGRAM_OPT_OUT_WINDOW } from '../claims/calendar';
 import { productById } from '../claims/catalog';
 import type { Claim, Contact } from '../claims/model';
 import {
   activityLabel,
   formatFileSize,
+  formatWindowLength,
   problemMessage,
   productName,
   solutionAreaLabel,
@@ -32,6 +34,8 @@ export interface SummaryCardModel extends StepContext {
   poeMaxAgeMonths?: number;
   /** PoE files whose check is still running: the checklist says so instead of a result. */
   checkingPoeIds?: readonly string[];
+  /** The opt-out window as configured ("5", "PT2M"); default the program's 5 business days. */
+  optOutWindow?: string;
 }
 
 interface SectionData {
@@ -170,17 +174,19 @@ export function renderSummaryCard(model: SummaryCardModel, locale: Locale): Card
     claimId: model.claimId,
     nonce: model.nonce,
     ...headerData(model.header),
-    labels: labelsFor(locale, {
-      title: 'summary.title',
-      intro: 'summary.intro',
-      edit: 'summary.edit',
-      problemsTitle: 'summary.problemsTitle',
-      ready: 'summary.ready',
-      finalWarning: 'summary.finalWarning',
-      submit: 'summary.submit',
-      saveDraft: 'summary.saveDraft',
-      cancel: 'common.cancel',
-    }),
+    labels: {
+      ...labelsFor(locale, {
+        title: 'summary.title',
+        intro: 'summary.intro',
+        edit: 'summary.edit',
+        problemsTitle: 'summary.problemsTitle',
+        ready: 'summary.ready',
+        submit: 'summary.submit',
+        saveDraft: 'summary.saveDraft',
+        cancel: 'common.cancel',
+      }),
+      finalWarning: finalWarning(locale, model.optOutWindow),
+    },
     claimName: model.claim.name.trim() ? model.claim.name : t(locale, 'drafts.untitled'),
     sections,
     ...problems,
@@ -189,14 +195,17 @@ export function renderSummaryCard(model: SummaryCardModel, locale: Locale): Card
   return withChecklist(card, checklist);
 }
 
-/** "Submit this claim? It is final." with Yes, submit / Not yet. */
-export function renderSubmitConfirmCard(context: StepContext, locale: Locale): CardAttachment {
+const finalWarning = (locale: Locale, optOutWindow = PROGRAM_OPT_OUT_WINDOW): string =>
+  t(locale, 'summary.finalWarning', { window: formatWindowLength(locale, optOutWindow) });
+
+/** "Submit this claim? It is final." with Yes, submit / Not yet; `optOutWindow` as configured ("5", "PT2M"). */
+export function renderSubmitConfirmCard(context: StepContext, locale: Locale, optOutWindow?: string): CardAttachment {
   return renderNoticeCard(
     {
       ...context,
       tone: 'warning',
       title: t(locale, 'submit.confirmTitle'),
-      lines: [t(locale, 'submit.confirmText'), t(locale, 'summary.finalWarning')],
+      lines: [t(locale, 'submit.confirmText'), finalWarning(locale, optOutWindow)],
       actions: [
         { verb: 'confirmSubmit', label: 'submit.confirm', style: 'positive' },
         { verb: 'backToReview', label: 'submit.notYet' },

@@ -196,6 +196,9 @@ export class BusinessCalendar {
   }
 }
 
+/** Rule 3's opt-out window as the program states it, in `parseWindow`'s terms: 5 business days. */
+export const PROGRAM_OPT_OUT_WINDOW = '5';
+
 const ISO_DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 /**

@@ -17,7 +17,7 @@
  * Asking about a claim outside one's reach answers `notFound`, so ids reveal nothing.
  */
 import { AssociationConflict, ConcurrencyConflict, fail, ok, type Problem, type Result } from './errors';
-import type { BusinessCalendar } from './calendar';
+import { PROGRAM_OPT_OUT_WINDOW, type BusinessCalendar } from './calendar';
 import { changeClaim, withOutbox } from './claimChange';
 import { addComment, MAX_POE_FILES } from './claimEdits';
 import { checkContacts, consentAddressCleared, isConfirmed, withContactMarks } from './contactCheck';
@@ -87,6 +87,8 @@ const sameEmail = (a: string | undefined, b: string): boolean =>
   a !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
 
 export class ClaimLifecycle {
+  /** The opt-out window as configured ("5", "PT2M"): what the copy says the customer has. */
+  readonly optOutWindow: string;
   private readonly claims: ClaimRepository;
   private readonly associations: AssociationStore;
   private readonly partners: PartnerDirectory;
@@ -104,7 +106,8 @@ export class ClaimLifecycle {
     this.partners = options.partners;
     this.calendar = options.calendar;
     this.clock = options.clock ?? systemClock;
-    this.windowCloses = options.calendar.parseWindow(options.optOutWindow ?? '5');
+    this.optOutWindow = options.optOutWindow ?? PROGRAM_OPT_OUT_WINDOW;
+    this.windowCloses = options.calendar.parseWindow(this.optOutWindow);
     this.infoDeadlineBusinessDays = options.infoDeadlineBusinessDays ?? 14;
     if (!Number.isInteger(this.infoDeadlineBusinessDays) || this.infoDeadlineBusinessDays < 1) {
       throw new RangeError(

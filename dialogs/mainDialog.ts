@@ -22,7 +22,7 @@ import { callerOf, partnerActor, partnerOrgOf, type Caller } from './caller';
 import { ClaimActions } from './manage/claimActions';
 import { ClaimsListing } from './manage/claimsListing';
 import { cardMessage } from './cardPrompt';
-import { claimsListCardOf, historyCardOf, statusCardOf, type ViewContext } from './manage/claimViews';
+import { claimsListCardOf, historyCardOf, statusCardOf, viewContextOf, type ViewContext } from './manage/claimViews';
 import { DisputeDialog } from './manage/disputeDialog';
 import { mainRequestOf, type MainRequest } from './mainRequests';
 import { NEW_CLAIM_DIALOG, type NewClaimOptions } from './newClaim/newClaimDialog';
@@ -119,6 +119,7 @@ export class MainDialog extends ComponentDialog {
                 canCreate: caller.isIncentivesAdmin,
                 isReviewer: caller.isReviewer,
                 isOperatorAdmin: caller.roles.includes('operatorAdmin'),
+                optOutWindow: this.services.lifecycle.optOutWindow,
               },
               caller.locale,
             ),
@@ -320,12 +321,7 @@ export class MainDialog extends ComponentDialog {
   }
 
   private viewOf(context: TurnContext, caller: Caller): ViewContext {
-    return {
-      locale: caller.locale,
-      timeZone: context.activity.localTimezone || this.services.timeZone,
-      now: this.services.clock.now(),
-      calendar: this.services.calendar,
-    };
+    return viewContextOf(context, caller, this.services);
   }
 
   private async say(

@@ -24,7 +24,8 @@ const localizedOr = (locale: Locale, key: string, fallback: string): string =>
   hasMessage(key) ? t(locale, key) : fallback;
 
 export const statusLabel = (locale: Locale, status: ClaimStatus): string => t(locale, `statuses.${status}`);
-export const statusHelp = (locale: Locale, status: ClaimStatus): string => t(locale, `statusHelp.${status}`);
+export const statusHelp = (locale: Locale, status: ClaimStatus, params?: MessageParams): string =>
+  t(locale, `statusHelp.${status}`, params);
 export const infoRequestReasonText = (locale: Locale, reason: InfoRequestReason): string =>
   t(locale, `infoRequestReasons.${reason}`);
 export const rejectionReasonText = (locale: Locale, reason: RejectionReason): string =>

@@ -2,6 +2,7 @@
  * Dates, sizes, lists and countdowns in the user's language, through Intl so the
  * order and punctuation are the locale's own (2025년 3월 5일, 2025年3月5日).
  */
+import { parseIsoDuration } from '../claims/calendar';
 import type { Locale } from './catalogs';
 import { t } from './translator';
 
@@ -123,4 +124,32 @@ export function formatCountdown(locale: Locale, kind: CountdownKind, businessDay
   if (days === 0) return t(locale, 'dates.dueToday');
   if (days === 1) return t(locale, 'dates.dueInOne');
   return t(locale, 'dates.dueInDays', { days });
+}
+
+/** Largest first, so PT2H reads "2 hours", not "120 minutes". */
+const WINDOW_UNITS: readonly (readonly ['day' | 'hour' | 'minute' | 'second', number])[] = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1000],
+];
+
+/**
+ * How long the customer's opt-out window is, from the OPT_OUT_WINDOW setting as written
+ * ("5" business days, or a duration such as "PT2M"): "5 business days", "2 minutes",
+ * "5영업일", "2분", "5 営業日", "2 分". A setting it can't read says the program's 5 days:
+ * configuration refuses such a setting at start-up, so only a test could pass one.
+ */
+export function formatWindowLength(locale: Locale, spec: string): string {
+  const text = spec.trim();
+  const days = /^\d+$/.test(text) ? Number(text) : undefined;
+  const ms = days === undefined ? parseIsoDuration(text) : undefined;
+  if (days === undefined && (ms === undefined || ms <= 0)) return t(locale, 'dates.businessDays', { days: 5 });
+  if (days !== undefined) return t(locale, days === 1 ? 'dates.businessDayOne' : 'dates.businessDays', { days });
+  const milliseconds = ms ?? 0;
+  const [unit, size] = WINDOW_UNITS.find(([, unitMs]) => milliseconds % unitMs === 0) ?? ['second', 1000];
+  return kept(
+    `window|${locale}|${unit}`,
+    () => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long', maximumFractionDigits: 1 }),
+  ).format(milliseconds / size);
 }

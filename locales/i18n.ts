@@ -28,6 +28,7 @@ export {
   formatDateTime,
   formatFileSize,
   formatList,
+  formatWindowLength,
   type CountdownKind,
 } from './formatting';
 export { COMMANDS, commandFor, commandWords, normalizeCommandText, parseCommand, type ParsedCommand } from './commands';

@@ -31,19 +31,22 @@ export interface ViewContext {
   timeZone: string;
   now: Date;
   calendar: BusinessCalendar;
+  /** The opt-out window as configured ("5", "PT2M"), for the copy that says how long the customer has. */
+  optOutWindow?: string;
 }
 
 /** How this turn shows claims: the caller's language, the user's zone when Teams sends it, now. */
 export function viewContextOf(
   context: TurnContext,
   caller: Pick<Caller, 'locale'>,
-  services: Pick<ClaimServices, 'timeZone' | 'clock' | 'calendar'>,
+  services: Pick<ClaimServices, 'timeZone' | 'clock' | 'calendar' | 'lifecycle'>,
 ): ViewContext {
   return {
     locale: caller.locale,
     timeZone: context.activity.localTimezone || services.timeZone,
     now: services.clock.now(),
     calendar: services.calendar,
+    optOutWindow: services.lifecycle.optOutWindow,
   };
 }
 
@@ -64,6 +67,7 @@ export function statusCardOf(claim: Claim, view: ViewContext, role: ActorRole = 
       claimId: claim.id,
       nonce: '',
       timeZone: view.timeZone,
+      ...(view.optOutWindow ? { optOutWindow: view.optOutWindow } : {}),
       businessDaysLeft: businessDaysLeft(claim, view.now, view.calendar),
       allowedEvents: allowed,
       ...(disputeUntil ? { disputeUntil } : {}),

@@ -298,7 +298,14 @@ export class DisputeDialog extends FlowDialog {
     const caller: Caller = callerOf(context);
     await context.sendActivity(
       cardMessage(
-        renderHelpCard({ canCreate: caller.isIncentivesAdmin, isReviewer: caller.isReviewer }, caller.locale),
+        renderHelpCard(
+          {
+            canCreate: caller.isIncentivesAdmin,
+            isReviewer: caller.isReviewer,
+            optOutWindow: this.services.lifecycle.optOutWindow,
+          },
+          caller.locale,
+        ),
       ),
     );
   }

@@ -71,10 +71,12 @@ const CLAIM_ID_KEY = 'claimId';
 
 export class NewClaimDialog extends FlowDialog {
   private readonly draft: ClaimDraft;
+  private readonly optOutWindow: string;
 
   constructor(private readonly services: ClaimServices) {
     super(NEW_CLAIM_DIALOG);
     this.draft = new ClaimDraft(services);
+    this.optOutWindow = services.lifecycle.optOutWindow;
     const parts: SectionDialog[] = [
       new PartnerLocationDialog(services),
       new CustomerDialog(services),
@@ -166,7 +168,10 @@ export class NewClaimDialog extends FlowDialog {
     const caller = callerOf(context);
     await context.sendActivity(
       cardMessage(
-        renderHelpCard({ canCreate: caller.isIncentivesAdmin, isReviewer: caller.isReviewer }, caller.locale),
+        renderHelpCard(
+          { canCreate: caller.isIncentivesAdmin, isReviewer: caller.isReviewer, optOutWindow: this.optOutWindow },
+          caller.locale,
+        ),
       ),
     );
   }

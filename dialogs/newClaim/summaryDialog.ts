@@ -17,7 +17,7 @@ import type { Problem } from '../../claims/errors';
 import type { ClaimLifecycle } from '../../claims/lifecycle';
 import { addComment, editableFields, type ClaimPatch } from '../../claims/statusMachine';
 import { validateClaimForSubmission, validateComment } from '../../claims/validation';
-import { problemMessage } from '../../locales/i18n';
+import { formatWindowLength, problemMessage } from '../../locales/i18n';
 import type { CardSubmission } from '../cardPrompt';
 import type { ClaimWork } from './claimDraft';
 import { SectionDialog, type CardAsk, type Next, type SectionOptions, type Turn } from './sectionDialog';
@@ -77,7 +77,10 @@ export class SummaryDialog extends SectionDialog {
       };
     }
     if (stage === CONFIRM)
-      return { verbs: ['confirmSubmit', 'backToReview'], card: (step) => renderSubmitConfirmCard(step, turn.locale) };
+      return {
+        verbs: ['confirmSubmit', 'backToReview'],
+        card: (step) => renderSubmitConfirmCard(step, turn.locale, this.lifecycle.optOutWindow),
+      };
     // A PoE result still missing is shown as "being checked", or read now when no check runs (after a restart).
     const poe = turn.services.poeChecks
       ? await turn.services.poeChecks.recover(turn.services, turn.claim, turn.locale)
@@ -93,6 +96,7 @@ export class SummaryDialog extends SectionDialog {
             ...step,
             claim: turn.claim,
             problems: all,
+            optOutWindow: this.lifecycle.optOutWindow,
             ...(location ? { locationName: location.name } : {}),
             ...(turn.services.poeMaxAgeMonths ? { poeMaxAgeMonths: turn.services.poeMaxAgeMonths } : {}),
             ...(poe && poe.checking.length > 0 ? { checkingPoeIds: poe.checking } : {}),
@@ -166,7 +170,9 @@ export class SummaryDialog extends SectionDialog {
       if (resubmitting) await this.say(turn, 'status.resubmitted');
       else {
         await this.say(turn, 'submit.submitted');
-        await this.say(turn, 'submit.nextSteps');
+        await this.say(turn, 'submit.nextSteps', {
+          window: formatWindowLength(turn.locale, this.lifecycle.optOutWindow),
+        });
       }
       return { kind: 'stop', result: { outcome: resubmitting ? 'resubmitted' : 'submitted', claimId: turn.claim.id } };
     }

@@ -122,6 +122,7 @@ export async function reviewDetailCard(
       allowedEvents: allowedEvents(claim, 'reviewer', view.now),
       commentId: services.newId(),
       timeZone: view.timeZone,
+      ...(view.optOutWindow ? { optOutWindow: view.optOutWindow } : {}),
       ageBusinessDays: ageOf(claim, view),
       notice,
       ...(services.poeMaxAgeMonths ? { poeMaxAgeMonths: services.poeMaxAgeMonths } : {}),

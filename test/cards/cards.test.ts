@@ -8,6 +8,7 @@ import {
   renderCustomerCard,
   renderProductsCard,
   renderSummaryCard,
+  renderSubmitConfirmCard,
   renderStatusCard,
   renderWelcomeCard,
   renderTenantCheckCard,
@@ -17,7 +18,8 @@ import {
   plainTextMessage,
   type CardAttachment,
 } from '../../cards/render';
-import { LOCALES } from '../../locales/i18n';
+import { allowedEvents } from '../../claims/statusMachine';
+import { LOCALES, formatDateTime, t } from '../../locales/i18n';
 import { objectsOfType, parseFindings, walk } from './cardChecks';
 import { sampleCards, sampleClaim } from './sampleCards';
 
@@ -356,6 +358,76 @@ describe('card behaviour', () => {
       'ko-KR',
     );
     assert.match(JSON.stringify(window.content), /옵트아웃 기간이 3영업일 후에 종료됩니다/);
+  });
+
+  it('summary and confirmation say the window as configured: "2 minutes" with PT2M, never "5 business days"', () => {
+    const step = { claimId: 'c', nonce: 'n' };
+    for (const [locale, window] of [
+      ['en-US', '2 minutes'],
+      ['ko-KR', '2분'],
+      ['ja-JP', '2 分'],
+    ] as const) {
+      const summary = JSON.stringify(
+        renderSummaryCard({ ...step, claim: sampleClaim('C'), problems: [], optOutWindow: 'PT2M' }, locale).content,
+      );
+      const confirm = JSON.stringify(renderSubmitConfirmCard(step, locale, 'PT2M').content);
+      for (const text of [summary, confirm]) {
+        assert.ok(text.includes(t(locale, 'summary.finalWarning', { window })), `${locale}: ${text}`);
+        assert.doesNotMatch(text, /5 business days|5영업일|5 営業日/);
+      }
+    }
+    assert.match(
+      JSON.stringify(renderSubmitConfirmCard(step, 'en-US', '1').content),
+      /opt out within 1 business day\./,
+    );
+  });
+
+  it('status explains this claim: who approved and when, which window closed, and what follows an opt-out', () => {
+    const base = { claimId: 'c', nonce: 'n', allowedEvents: [], canComment: false, timeZone: 'UTC' } as const;
+    const customer = { name: 'Chris Lee', title: 'CIO', email: 'chris@contoso.com' };
+    const approved = sampleClaim('C', { status: 'associated', customerContact: customer });
+    approved.history.push({
+      at: '2025-03-07T09:30:00.000Z',
+      actor: { role: 'customer', id: 'chris@contoso.com' },
+      event: 'customerApprove',
+      from: 'approvedCustomerNotified',
+      to: 'associated',
+    });
+    const lapsed = sampleClaim('C', { status: 'associated', windowClosesAt: '2025-03-12T09:00:00.000Z' });
+    lapsed.history.push({
+      at: '2025-03-12T09:01:00.000Z',
+      actor: { role: 'system', id: 'scheduler' },
+      event: 'windowClosed',
+      from: 'approvedCustomerNotified',
+      to: 'associated',
+    });
+    const optedOut = sampleClaim('C', {
+      status: 'rejected',
+      rejection: { reason: 'customerDeclined', at: '2025-03-07T09:00:00.000Z' },
+    });
+    const now = new Date('2025-03-08T00:00:00.000Z');
+    assert.ok(!allowedEvents(optedOut, 'partnerAdmin', now).includes('dispute'), 'rule 3: the opt-out decides');
+    for (const locale of LOCALES) {
+      const text = (claim: typeof approved) =>
+        JSON.stringify(
+          renderStatusCard({ ...base, claim, allowedEvents: allowedEvents(claim, 'partnerAdmin', now) }, locale)
+            .content,
+        );
+      const approvedText = text(approved);
+      assert.ok(approvedText.includes('Chris Lee'), approvedText);
+      assert.ok(!approvedText.includes(t(locale, 'statusHelp.associated')), 'not "approved or did not opt out"');
+      const lapsedText = text(lapsed);
+      const closedOn = formatDateTime(locale, '2025-03-12T09:00:00.000Z', 'UTC');
+      assert.ok(lapsedText.includes(t(locale, 'statusHelp.associatedNoOptOut', { date: closedOn })), lapsedText);
+      const optedOutText = text(optedOut);
+      assert.ok(optedOutText.includes(t(locale, 'statusHelp.rejectedOptedOut')), optedOutText);
+      assert.ok(!optedOutText.includes(t(locale, 'statusHelp.rejected')), 'no promise of a dispute');
+      assert.ok(!verbs(renderStatusCard({ ...base, claim: optedOut }, locale)).includes('disputeClaim'));
+    }
+    assert.match(
+      JSON.stringify(renderStatusCard({ ...base, claim: approved }, 'en-US').content),
+      /Chris Lee approved it on March 7, 2025 at 9:30/,
+    );
   });
 
   it('a domain–tenant mismatch can only be changed; an unknown domain may go on with a warning', () => {

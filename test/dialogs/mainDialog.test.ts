@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Activity } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
+import { ClaimLifecycle } from '../../claims/lifecycle';
 import type { Claim } from '../../claims/model';
 import type { Caller } from '../../dialogs/caller';
 import { MainDialog } from '../../dialogs/mainDialog';
@@ -122,8 +123,12 @@ describe('MainDialog', () => {
     for (const claim of [mine, colleagues, approved, overdue, foreign]) await h.claims.create(claim);
   });
 
-  function chat(caller: Caller, flow = new FlowStub()): { client: DialogTestClient; flow: FlowStub } {
-    const dialog = new MainDialog(h.services, { newClaim: flow, pageSize: 2 });
+  function chat(
+    caller: Caller,
+    flow = new FlowStub(),
+    services = h.services,
+  ): { client: DialogTestClient; flow: FlowStub } {
+    const dialog = new MainDialog(services, { newClaim: flow, pageSize: 2 });
     return { client: new DialogTestClient('msteams', dialog, undefined, [callerMiddleware(() => caller)]), flow };
   }
 
@@ -279,7 +284,19 @@ describe('MainDialog', () => {
           card.includes(formatCountdown(locale, 'window', 3)),
           `expected "${formatCountdown(locale, 'window', 3)}"`,
         );
-        assert.ok(card.includes(t(locale, 'statusHelp.approvedCustomerNotified')), 'what the status means');
+        const window = { 'en-US': '5 business days', 'ko-KR': '5영업일', 'ja-JP': '5 営業日' }[locale];
+        assert.ok(card.includes(t(locale, 'statusHelp.approvedCustomerNotified', { window })), 'what the status means');
+      });
+
+      it(`says how long the customer has from the configured window, not "5 business days" (${locale})`, async () => {
+        const demo = new ClaimLifecycle({ ...h.services, optOutWindow: 'PT2M' });
+        const { client } = chat(callerFor(ORG, ADMIN, locale), new FlowStub(), { ...h.services, lifecycle: demo });
+        const card = cardJson(await client.sendActivity(press({ verb: 'viewClaim', claimId: approved.id })));
+        const window = { 'en-US': '2 minutes', 'ko-KR': '2분', 'ja-JP': '2 分' }[locale];
+        assert.ok(card.includes(t(locale, 'statusHelp.approvedCustomerNotified', { window })), card);
+        const help = cardJson(await client.sendActivity({ type: 'message', text: 'help' }));
+        assert.ok(help.includes(t(locale, 'help.ruleOptOut', { window })), help);
+        assert.ok(!/5 business days|5영업일|5 営業日/.test(card + help));
       });
     }
 

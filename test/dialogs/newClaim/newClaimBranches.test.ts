@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Activity, RevenueAssociationDetails, SolutionArea } from '../../../claims/model';
-import { LOCALES, t } from '../../../locales/i18n';
+import { LOCALES, formatWindowLength, t } from '../../../locales/i18n';
 import {
   ADMIN_ID,
   Chat,
@@ -138,7 +138,11 @@ describe('NewClaimDialog branches', function () {
         await poeDone(chat);
         await skipComment(chat);
         const submitted = await submitAndConfirm(chat);
-        assert.deepEqual(textsOf(submitted), [t(locale, 'submit.submitted'), t(locale, 'submit.nextSteps')]);
+        const window = formatWindowLength(locale, '5');
+        assert.deepEqual(textsOf(submitted), [
+          t(locale, 'submit.submitted'),
+          t(locale, 'submit.nextSteps', { window }),
+        ]);
         assert.equal(chat.status, 'complete');
         assert.deepEqual(chat.result, { outcome: 'submitted', claimId: draft.id });
 
