@@ -153,7 +153,10 @@ async function pdfText(bytes: Buffer, limits: TextLimits): Promise<DocumentText>
  */
 async function pictureText(bytes: Buffer, limits: TextLimits): Promise<DocumentText> {
   const size = pictureSize(bytes);
-  if (!limits.ocr || !size || size.width * size.height > limits.ocr.maxPixels)
+  // A JPEG may leave its height to a later marker (0 in the frame header): its size is then
+  // unknown before decoding, so it is not decoded at all.
+  const known = size !== undefined && size.width > 0 && size.height > 0;
+  if (!limits.ocr || !known || size.width * size.height > limits.ocr.maxPixels)
     return { status: 'unreadable', why: 'image' };
   const engine = await OcrEngine.open(limits.ocr.languages);
   try {

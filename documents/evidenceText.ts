@@ -8,6 +8,7 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import type { EvidenceKind } from '../claims/model';
 import type { DocumentText, TextLimits } from './documentText';
+import { readerSlots } from './readerSlots';
 
 export type { DocumentText } from './documentText';
 
@@ -61,20 +62,47 @@ export function extractTextFromLink(
   return read({ kind, url, maxBytes, timeoutMs: limits.timeoutMs }, limits);
 }
 
-function read(
-  job: { kind: EvidenceKind } & ({ bytes: Uint8Array } | { url: string; maxBytes: number; timeoutMs: number }),
-  limits: ExtractionLimits,
-): Promise<DocumentText> {
+/**
+ * What the reader process may see of the bot's environment. It parses files a partner
+ * sent (pdf.js, Tesseract, the mail readers), so it gets none of the bot's secrets
+ * (storage keys, the bot's password, SMTP credentials): only what Node and its TLS need.
+ */
+const READER_ENV_KEYS = [
+  'PATH',
+  'TMPDIR',
+  'TZ',
+  'LANG',
+  'NODE_OPTIONS',
+  'NODE_EXTRA_CA_CERTS',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+] as const;
+
+export function readerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const kept: NodeJS.ProcessEnv = {};
+  for (const key of READER_ENV_KEYS) if (env[key] !== undefined) kept[key] = env[key];
+  // glibc raises its mmap threshold after each large free, so a freed 25 MB decoded page
+  // stays resident while OCR's memory grows; fixed at its default, large blocks go back
+  // to the system when freed (~25 MB less at an OCR'd page's peak here). Other C libraries ignore it.
+  return { ...kept, MALLOC_MMAP_THRESHOLD_: '131072' };
+}
+
+type ReaderJob = { kind: EvidenceKind } & (
+  { bytes: Uint8Array } | { url: string; maxBytes: number; timeoutMs: number }
+);
+
+function read(job: ReaderJob, limits: ExtractionLimits): Promise<DocumentText> {
+  return readerSlots.run(() => readInProcess(job, limits));
+}
+
+function readInProcess(job: ReaderJob, limits: ExtractionLimits): Promise<DocumentText> {
   const { timeoutMs, maxHeapMb, ...textLimits } = limits;
   return new Promise<DocumentText>((resolve) => {
     let settled = false;
     const child = fork(READER_FILE, [], {
       execArgv: [...READER_FLAGS, `--max-old-space-size=${maxHeapMb}`],
       serialization: 'advanced',
-      // glibc raises its mmap threshold after each large free, so a freed 25 MB decoded page
-      // stays resident while OCR's memory grows; fixed at its default, large blocks go back
-      // to the system when freed (~25 MB less at an OCR'd page's peak here). Other C libraries ignore it.
-      env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072' },
+      env: readerEnv(process.env),
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
     });
     const settle = (result: DocumentText): void => {

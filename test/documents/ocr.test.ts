@@ -138,6 +138,15 @@ describe('PoE OCR: photos and scans read in the reader process', function () {
     bomb.writeUInt32BE(60_000, 16);
     bomb.writeUInt32BE(60_000, 20);
     assert.deepEqual(await extractText('png', bomb, WITH_OCR), { status: 'unreadable', why: 'image' });
+    // A JPEG whose frame header leaves the height to a later marker (0): its size is unknown
+    // until decoded, so it is not decoded. The same picture with its height is read.
+    const readable = jpegOf(sow());
+    const frame = readable.indexOf(Buffer.from([0xff, 0xc0]));
+    assert.ok(frame > 0, 'the test JPEG has a baseline frame header');
+    const heightLater = Buffer.from(readable);
+    heightLater.writeUInt16BE(0, frame + 5);
+    assert.deepEqual(await extractText('jpeg', heightLater, WITH_OCR), { status: 'unreadable', why: 'image' });
+    assert.equal((await extractText('jpeg', readable, WITH_OCR)).status, 'read');
     // pdf.js drops a page's picture over the limit undecoded: the page then has no text.
     assert.deepEqual(
       await extractText('pdf', scannedPdf([sow()]), { ...WITH_OCR, ocr: { ...OCR, maxPixels: 100_000 } }),
