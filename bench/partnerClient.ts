@@ -129,9 +129,8 @@ const FLOW: readonly (readonly [verb: string, inputs: (mpnIds: string[]) => Reco
     }),
   ],
   ['poeDone', () => ({})],
-  ['commentSkipped', () => ({})],
+  // The summary is the only confirmation: its Submit submits.
   ['submitClaim', () => ({})],
-  ['confirmSubmit', () => ({})],
 ];
 
 /** Pressing the same button more often than this means the bot keeps refusing: a bench bug, not a result. */
@@ -219,7 +218,7 @@ export class SimulatedPartner {
         throw new Error(`the bot keeps asking for ${verb}; last texts: ${this.lastTexts.join(' | ')}`);
       this.presses.set(verb, presses);
       await this.press(verb, inputs(this.mpnIdsOnCard()));
-      if (verb === 'confirmSubmit') return;
+      if (verb === 'submitClaim') return;
     }
   }
 

@@ -32,6 +32,7 @@ import poeChecklist from './poeChecklist.json';
 import proposalNotice from './proposalNotice.json';
 import products from './products.json';
 import summary from './summary.json';
+import receipt from './receipt.json';
 import reviewDetail from './reviewDetail.json';
 import reviewQueue from './reviewQueue.json';
 import revenueDetails from './revenueDetails.json';
@@ -60,6 +61,7 @@ export const CARD_TEMPLATES = {
   proposalNotice,
   comments,
   summary,
+  receipt,
   draftsList,
   claimsList,
   status,

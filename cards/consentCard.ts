@@ -79,6 +79,7 @@ export function renderConsentCard(model: ConsentCardModel, locale: Locale): Card
       date: formatConsentDeadline(locale, model.closesAt, model.timeZone),
     }),
     decided,
-    outcomeColor: model.outcome === 'optOut' ? 'Attention' : 'Good',
+    // A tinted container, not pale coloured text on white (issue 12 point 6).
+    outcomeStyle: model.outcome === 'optOut' ? 'attention' : 'good',
   });
 }

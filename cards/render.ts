@@ -56,6 +56,7 @@ export {
   type SubscriptionsCardModel,
 } from './stepCards';
 export { LANGUAGE_NAMES, renderLanguageCard, type LanguageCardModel } from './languageCard';
+export { renderReceiptCard, type ReceiptCardModel } from './receiptCard';
 export { recapOf, renderSummaryCard, renderSubmitConfirmCard, type SummaryCardModel } from './summaryCard';
 export {
   renderClaimsListCard,

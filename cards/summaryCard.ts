@@ -1,9 +1,11 @@
 /**
- * The summary card (the partner's last look before submitting): every section of the claim with an Edit button each, Save draft
- * and (when nothing is missing) Submit; and the "submission is final" confirmation.
+ * The summary card, the partner's only confirmation before submitting: every section of the claim in compact
+ * label/value rows, one Edit menu, the optional comment, the "submission is final" warning once, Save draft and
+ * (when nothing is missing) Submit. The separate confirmation card stays for the bench's peer flow only.
  */
 import { PROGRAM_OPT_OUT_WINDOW } from '../claims/calendar';
 import { productById } from '../claims/catalog';
+import { COMMENT_MAX } from '../claims/validation';
 import type { Claim, Contact } from '../claims/model';
 import {
   activityLabel,
@@ -36,13 +38,20 @@ export interface SummaryCardModel extends StepContext {
   checkingPoeIds?: readonly string[];
   /** The opt-out window as configured ("5", "PT2M"); default the program's 5 business days. */
   optOutWindow?: string;
+  /** The comment typed in the card's comment box and not yet added, shown again. */
+  comment?: string;
+  /**
+   * Whether the claim itself is ready to submit, when `problems` also holds a problem of the
+   * comment box (which must not hide Submit); default: no problems.
+   */
+  submittable?: boolean;
 }
 
-interface SectionData {
-  id: SummarySection;
-  title: string;
-  lines: string[];
-  editable: boolean;
+/** One label/value row of the summary; a section's first row draws the line above it. */
+interface RowData {
+  label: string;
+  values: string[];
+  first: boolean;
 }
 
 const SECTION_TITLES: Readonly<Record<SummarySection, MessageKey>> = {
@@ -89,16 +98,9 @@ function sectionLines(
         ? t(locale, 'mpn.option', { mpnId: orNone(claim.mpnId), location: locationName })
         : orNone(claim.mpnId),
     ],
-    customer: [
-      field('customer.domainLabel', claim.customerDomain),
-      field('customer.tenantLabel', claim.customerTenantId),
-    ],
+    customer: fieldRows(claim).customer.map(([label, value]) => field(label, value)),
     solution: [solution],
-    revenue: [
-      field('revenue.sellerLabel', claim.revenue?.solutionSellerName),
-      field('revenue.customerNameLabel', claim.revenue?.customerName),
-      field('revenue.isvLabel', claim.revenue?.isvSolutionName),
-    ],
+    revenue: fieldRows(claim).revenue.map(([label, value]) => field(label, value)),
     claimName: [orNone(claim.name)],
     products: listed(claim.productIds.map(productName), 'summary.none'),
     subscriptions: listed(
@@ -135,6 +137,45 @@ function sectionLines(
   };
 }
 
+/**
+ * Sections whose values are label-value pairs get a row per field, the value alone in its
+ * column: a tenant GUID then fits on one line instead of wrapping after "Tenant ID:".
+ */
+type FieldPairs = [MessageKey, string | undefined][];
+
+function fieldRows(claim: Claim): { customer: FieldPairs; revenue: FieldPairs } {
+  return {
+    customer: [
+      ['customer.domainLabel', claim.customerDomain],
+      ['customer.tenantLabel', claim.customerTenantId],
+    ],
+    revenue: [
+      ['revenue.sellerLabel', claim.revenue?.solutionSellerName],
+      ['revenue.customerNameLabel', claim.revenue?.customerName],
+      ['revenue.isvLabel', claim.revenue?.isvSolutionName],
+    ],
+  };
+}
+
+function summaryRows(
+  claim: Claim,
+  locale: Locale,
+  shown: readonly SummarySection[],
+  lines: Record<SummarySection, string[]>,
+): RowData[] {
+  const fields: Partial<Record<SummarySection, FieldPairs>> = fieldRows(claim);
+  return shown.flatMap((id) => {
+    const pairs = fields[id];
+    const rows = pairs
+      ? pairs.map(([label, value]) => ({
+          label: t(locale, label),
+          values: [value?.trim() ? value : t(locale, 'common.notProvided')],
+        }))
+      : [{ label: t(locale, SECTION_TITLES[id]), values: lines[id] }];
+    return rows.map((row, i) => ({ ...row, first: i === 0 }));
+  });
+}
+
 /** Revenue details only for revenue association; subscriptions only once a Dynamics 365 product is chosen. */
 function sectionShown(claim: Claim, section: SummarySection): boolean {
   if (section === 'revenue') return claim.activity === 'revenueAssociation';
@@ -159,9 +200,11 @@ export function recapOf(
 export function renderSummaryCard(model: SummaryCardModel, locale: Locale): CardAttachment {
   const editable = model.editable ?? true;
   const lines = sectionLines(model.claim, locale, model.locationName);
-  const sections: SectionData[] = (Object.keys(SECTION_TITLES) as SummarySection[])
-    .filter((id) => sectionShown(model.claim, id))
-    .map((id) => ({ id, title: t(locale, SECTION_TITLES[id]), lines: lines[id], editable }));
+  const shown = (Object.keys(SECTION_TITLES) as SummarySection[]).filter((id) => sectionShown(model.claim, id));
+  // Comments are added in the card's own comment box, not edited.
+  const editChoices = shown
+    .filter((id) => id !== 'comments')
+    .map((id) => ({ id, title: t(locale, SECTION_TITLES[id]) }));
   const problems = problemData(model.problems.map((p) => (typeof p === 'string' ? p : problemMessage(locale, p))));
   const checklist = combinedChecklist(model.claim, locale, {
     title: 'poeCheck.summaryTitle',
@@ -179,8 +222,10 @@ export function renderSummaryCard(model: SummaryCardModel, locale: Locale): Card
         title: 'summary.title',
         intro: 'summary.intro',
         edit: 'summary.edit',
+        editLabel: 'summary.editLabel',
+        commentLabel: 'summary.commentLabel',
+        commentPlaceholder: 'comments.placeholder',
         problemsTitle: 'summary.problemsTitle',
-        ready: 'summary.ready',
         submit: 'summary.submit',
         saveDraft: 'summary.saveDraft',
         cancel: 'common.cancel',
@@ -188,9 +233,14 @@ export function renderSummaryCard(model: SummaryCardModel, locale: Locale): Card
       finalWarning: finalWarning(locale, model.optOutWindow),
     },
     claimName: model.claim.name.trim() ? model.claim.name : t(locale, 'drafts.untitled'),
-    sections,
+    rows: summaryRows(model.claim, locale, shown, lines),
+    editable,
+    editChoices,
+    firstSection: editChoices[0]?.id ?? '',
+    comment: model.comment ?? '',
+    commentMaxLength: COMMENT_MAX,
     ...problems,
-    canSubmit: editable && !problems.hasProblems,
+    canSubmit: editable && (model.submittable ?? !problems.hasProblems),
   });
   return withChecklist(card, checklist);
 }

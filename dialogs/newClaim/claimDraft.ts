@@ -49,8 +49,8 @@ export interface ClaimWork {
   fields: DraftFields;
   /** A section the partner chose to edit from the summary: it is asked again although it is filled. */
   edit?: SummarySection;
-  /** The optional comment was offered in this flow already. */
-  commentAsked?: boolean;
+  /** Typed in the summary's comment box before the partner chose to edit a section; shown there again. */
+  comment?: string;
   /** The id the draft will get, chosen when files arrive before it exists (a signed SOW attached at the first card). */
   reservedClaimId?: string;
   /** Files stored under `reservedClaimId` before the draft existed; recorded on it at the PoE step. */

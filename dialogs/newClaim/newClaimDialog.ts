@@ -56,7 +56,8 @@ export interface NewClaimOptions {
 interface StepsOptions extends NewClaimOptions {
   /** Restarted from within the flow (after an edit): no "continuing your draft" line. */
   quiet?: boolean;
-  commentAsked?: boolean;
+  /** The summary's comment box, typed and not yet added, across an edit. */
+  comment?: string;
   /** Fields gathered before the draft exists, kept across a restart. */
   fields?: DraftFields;
 }
@@ -126,7 +127,7 @@ export class NewClaimDialog extends FlowDialog {
       if (!options.quiet && !options.edit) await step.context.sendActivity(t(caller.locale, 'drafts.resumed'));
     }
     if (options.edit) work.edit = options.edit;
-    if (options.commentAsked) work.commentAsked = true;
+    if (options.comment) work.comment = options.comment;
     return step.next({ kind: 'done', work } satisfies SectionResult);
   }
 
@@ -141,7 +142,7 @@ export class NewClaimDialog extends FlowDialog {
           claimId: result.work.claimId,
           edit: result.section,
           quiet: true,
-          commentAsked: result.work.commentAsked,
+          ...(result.work.comment ? { comment: result.work.comment } : {}),
         } satisfies StepsOptions);
       case 'restart':
         // Before the draft exists the gathered fields go along; afterwards they are on the claim.

@@ -227,6 +227,14 @@ export function sampleCards(locale: Locale, userText = 'Contoso Ltd'): SampleCar
     ],
     ['submitConfirm', cards.renderSubmitConfirmCard(step, locale)],
     [
+      'receipt',
+      cards.renderReceiptCard({ claim: { ...claim, status: 'submitted' }, resubmitted: false, window: '5' }, locale),
+    ],
+    [
+      'receipt (resubmitted)',
+      cards.renderReceiptCard({ claim: { ...claim, status: 'submitted' }, resubmitted: true, window: '5' }, locale),
+    ],
+    [
       'draftsList',
       cards.renderDraftsListCard(
         { drafts: [claim, buildClaim({ name: '', customerDomain: '' })], timeZone: 'Asia/Seoul' },

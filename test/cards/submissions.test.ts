@@ -140,12 +140,16 @@ describe('reading card submits', () => {
     assert.deepEqual(withoutTech.customerContact, { name: 'Dana', title: 'CIO', email: 'dana@contoso.com' });
   });
 
-  it('summary: the Edit button names its section; forged sections are refused', () => {
+  it('summary: the Edit menu names the section the Edit button submits; forged sections are refused', () => {
     const card = renderSummaryCard({ ...step, claim: sampleClaim('C'), problems: [] }, 'en-US');
     const edit = [...objectsOfType(card.content, 'Action.Submit')]
       .map((a) => a.data as Record<string, unknown>)
-      .find((d) => d.verb === 'editSection' && d.section === 'contacts');
-    assert.equal(readEditSection(edit ?? {}), 'contacts');
+      .find((d) => d.verb === 'editSection');
+    const menu = [...objectsOfType(card.content, 'Input.ChoiceSet')].find((c) => c.id === 'section');
+    assert.ok(edit && menu, 'an Edit button beside its section menu');
+    // Teams merges the chosen section over the button's data.
+    assert.equal(readEditSection({ ...edit, section: 'contacts' }), 'contacts');
+    assert.equal(menu.value, 'location', 'the first section is chosen to begin with');
     assert.equal(readEditSection({ section: '__proto__' }), undefined);
   });
 

@@ -2,8 +2,8 @@
  * A complete claim filed in the Microsoft 365 Agents Playground as a person files it:
  * "new claim" typed in the chat, every card filled and clicked in headless Chromium,
  * the PoE attached as Teams attaches a file (a `file.download.info` whose download URL
- * is a loopback server with a real PDF: the Playground has no upload), then review,
- * Submit and the confirmation. The bot is the real one (composition root, local stack).
+ * is a loopback server with a real PDF: the Playground has no upload), then the summary
+ * (the only confirmation), Submit, the receipt and its View status. The bot is the real one (composition root, local stack).
  * Then the claim document is read from the Cosmos DB stand-in and the PoE blob from
  * Azurite, its SHA-256 compared with the bytes served. One run also presses the PoE
  * card's local-demo sample button, the route a person in the Playground takes.
@@ -17,7 +17,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { SAMPLE_POE_FILE_NAME } from '../../bot/teams/samplePoe';
 import { LANGUAGE_NAMES } from '../../cards/render';
 import type { Activity as ClaimActivity, Claim, RevenueAssociationDetails, SolutionArea } from '../../claims/model';
-import { activityLabel, productName, solutionAreaLabel, t, type Locale } from '../../locales/i18n';
+import { activityLabel, productName, solutionAreaLabel, statusLabel, t, type Locale } from '../../locales/i18n';
 import { messageList } from '../../locales/translator';
 import { containerSpec } from '../../storage/cosmosSchema';
 import { minimalPdf } from '../support/evidenceSamples';
@@ -141,6 +141,7 @@ async function fileClaim(chat: PlaygroundChat, bot: RealBot, plan: ClaimPlan): P
     chat.waitForCardContaining(say(key), options);
   const next = (card: AdaptiveCardView) => card.clickAction(say('common.continue'));
 
+  const flowStart = await chat.cardCount();
   await chat.sendText(messageList(locale, 'commands.newClaim')[0]);
 
   const location = await cardTitled('mpn.title');
@@ -228,9 +229,7 @@ async function fileClaim(chat: PlaygroundChat, bot: RealBot, plan: ClaimPlan): P
   }
   await poe.clickAction(say('poe.continue'));
 
-  const comments = await cardTitled('comments.title');
-  await comments.clickAction(say('comments.skip'));
-
+  // The summary is the only confirmation, with the comment box and the warning once.
   const review = await cardTitled('summary.title');
   const reviewText = await review.text();
   for (const shown of [
@@ -242,13 +241,21 @@ async function fileClaim(chat: PlaygroundChat, bot: RealBot, plan: ClaimPlan): P
   ]) {
     assert.ok(reviewText.includes(shown), `the review shows ${shown}`);
   }
-  assert.ok(reviewText.includes(say('summary.ready')));
+  assert.equal(reviewText.split(say('summary.finalWarning')).length - 1, 1, 'the warning once');
+  assert.ok(reviewText.includes(say('summary.commentLabel')), 'the comment box is on the summary');
   await review.clickAction(say('summary.submit'));
-  const confirm = await cardTitled('submit.confirmTitle');
-  await confirm.clickAction(say('submit.confirm'));
-  await chat.waitForBotText(say('submit.submitted'));
+
+  const receipt = await cardTitled('receipt.title');
+  const receiptText = await receipt.text();
+  for (const shown of [plan.name, say('receipt.status', { status: statusLabel(locale, 'submitted') })])
+    assert.ok(receiptText.includes(shown), `the receipt shows ${shown}`);
+  // No answered card above the receipt still offers an input or a button (issue 12 point 1).
+  assert.deepEqual(await chat.openCardsAbove(flowStart), [], 'every card above the receipt closed');
 
   await assertStored(bot, plan, pdf);
+  await receipt.clickAction(say('receipt.viewStatus'));
+  const status = await chat.waitForCardContaining(say('status.history'));
+  assert.ok((await status.text()).includes(plan.name), 'View status shows this claim');
 }
 
 /** The claim document in the Cosmos DB stand-in and its PoE blob in Azurite. */

@@ -123,12 +123,13 @@ const TARGETS: Target[] = [
     fields: Object.keys(CONTACTS),
   },
   {
-    name: 'comment',
+    // The comment box is on the summary; Edit carries what was typed in it back to the summary.
+    name: "comment (the summary's comment box)",
     claim: 'microsoft365',
     section: 'comments',
-    title: 'comments.title',
-    verb: 'commentEntered',
-    inputs: { comment: 'Signed by the CIO.' },
+    title: 'summary.title',
+    verb: 'editSection',
+    inputs: { comment: 'Signed by the CIO.', section: 'comments' },
     fields: ['comment'],
   },
 ];
@@ -193,7 +194,7 @@ class Chats {
     let entry = this.chats.get(`${target.claim}/${locale}`) ?? (await this.fresh(target.claim, locale));
     for (let attempt = 0; attempt < 3 && !entry.chat.isOn(target.title); attempt++) {
       const { chat } = entry;
-      if (chat.isOn('summary.title')) await chat.click('editSection', {}, { section: target.section });
+      if (chat.isOn('summary.title')) await chat.click('editSection', { section: target.section });
       else if (hasVerb(chat, 'customerChange')) await chat.click('customerChange');
       else entry = await this.fresh(target.claim, locale);
     }

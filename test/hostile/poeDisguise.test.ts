@@ -139,7 +139,7 @@ describe('hostile input: PoE whose name or declared type lies about its content'
       const chat = new HostileChat(world(), { ...ADMIN, id: `${ADMIN.id}-poe-${locale}` }, locale);
       await chat.toReview();
       const ref = { partnerId: HOME.id, id: String(chat.actionData('saveDraft').claimId) };
-      await chat.click('editSection', {}, { section: 'poe' });
+      await chat.click('editSection', { section: 'poe' });
       const [recorded, stored] = [(await world().read(ref)).value.poe, await world().blobsOf(ref)];
 
       const replies = await attachAll(chat);

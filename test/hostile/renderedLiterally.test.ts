@@ -151,20 +151,18 @@ describe('hostile input: user text rendered literally in every card that shows i
         ),
       );
       assertShows(poeCards, [DOCUMENT_LINE, FILE_NAME], 'PoE card with the checklist');
-      await chat.click('poeDone');
+      const review = cardsOf(await chat.click('poeDone'));
       const overComment = `${COMMENT}!`;
       assertShows(
-        cardsOf(await chat.click('commentEntered', { comment: overComment })),
+        cardsOf(await chat.click('submitClaim', { comment: overComment })),
         [overComment],
-        'comment over its limit, re-shown',
+        'comment over its limit, re-shown in the summary',
         'input',
       );
-      const review = cardsOf(await chat.click('commentEntered', { comment: COMMENT }));
       const partnerTexts = [
         NAME,
         ...Object.values(REVENUE),
         ...Object.values(CONTACTS).filter((v) => !v.endsWith('.example') && !v.startsWith('sam@')),
-        COMMENT,
         FILE_NAME,
         DOCUMENT_LINE,
       ];
@@ -188,8 +186,8 @@ describe('hostile input: user text rendered literally in every card that shows i
         [NAME],
         'drafts list',
       );
-      await chat.click('submitClaim');
-      await chat.click('confirmSubmit');
+      // The summary is the only confirmation: Submit adds the comment and submits.
+      await chat.click('submitClaim', { comment: COMMENT });
 
       const claim = { partnerId: ADMIN.tenantId, id: claimId };
       const reviewerData = async () => ({

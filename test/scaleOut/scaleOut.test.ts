@@ -181,8 +181,7 @@ describe('scale-out: two bot processes behind a round-robin proxy on one store',
     await steps.enterContacts(partner);
     await steps.attachSignedSow(partner);
     await steps.poeDone(partner);
-    await steps.skipComment(partner);
-    await steps.submitAndConfirm(partner);
+    await steps.submitFromSummary(partner);
 
     const stored = (await claims.listByPartner(PARTNER.tenantId, {}, 10)).items;
     assert.equal(stored.length, 1, 'one claim, however many processes served the turns');
@@ -198,7 +197,8 @@ describe('scale-out: two bot processes behind a round-robin proxy on one store',
     );
 
     const served = await Promise.all(partner.turns.map(processOf));
-    assert.ok(served.length >= 12, `a whole claim takes a dozen turns, got ${served.length}`);
+    // Ten since the comments and confirm cards left the flow (issue 12 point 3).
+    assert.ok(served.length >= 10, `a whole claim takes ten turns, got ${served.length}`);
     served.forEach(
       (process, i) =>
         i > 0 && assert.notEqual(process, served[i - 1], `turn ${i + 1} landed on the same process as turn ${i}`),

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Activity, RevenueAssociationDetails, SolutionArea } from '../../../claims/model';
-import { LOCALES, formatWindowLength, t } from '../../../locales/i18n';
+import { LOCALES, t } from '../../../locales/i18n';
 import {
   ADMIN_ID,
   Chat,
@@ -34,9 +34,9 @@ import {
   enterName,
   enterRevenue,
   poeDone,
-  skipComment,
   start,
-  submitAndConfirm,
+  submitFromSummary,
+  assertReceipt,
   type SubscriptionAnswer,
 } from './newClaimSteps';
 
@@ -136,13 +136,10 @@ describe('NewClaimDialog branches', function () {
         assert.deepEqual(textsOf(received), []);
         assert.ok(cardStrings(chat.lastCard()).some((text) => text.includes('Signed SOW.pdf')));
         await poeDone(chat);
-        await skipComment(chat);
-        const submitted = await submitAndConfirm(chat);
-        const window = formatWindowLength(locale, '5');
-        assert.deepEqual(textsOf(submitted), [
-          t(locale, 'submit.submitted'),
-          t(locale, 'submit.nextSteps', { window }),
-        ]);
+        const submitted = await submitFromSummary(chat);
+        // A receipt card, no longer two lines of text (issue 12 point 3).
+        assert.deepEqual(textsOf(submitted), []);
+        assertReceipt(locale, submitted, { id: draft.id, name: `${branch.name} claim`, status: 'submitted' });
         assert.equal(chat.status, 'complete');
         assert.deepEqual(chat.result, { outcome: 'submitted', claimId: draft.id });
 

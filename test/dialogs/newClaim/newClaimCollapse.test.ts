@@ -18,7 +18,7 @@ import {
   type Card,
   type Reply,
 } from './newClaimHarness';
-import { CUSTOMER_DOMAIN, assertCard, submitAndConfirm, upToProducts, upToReview } from './newClaimSteps';
+import { CUSTOMER_DOMAIN, assertCard, submitFromSummary, upToProducts, upToReview } from './newClaimSteps';
 
 /** Each card message as it stands now: the last version the bot put there. */
 function cardsAsTheyStand(chat: Chat): Card[] {
@@ -44,7 +44,7 @@ describe('NewClaimDialog answered cards and progress', () => {
     it(`${locale}: after submitting, no card above the newest offers inputs, and each answered step reads as one line`, async () => {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToReview(chat);
-      await submitAndConfirm(chat);
+      await submitFromSummary(chat);
       const cards = cardsAsTheyStand(chat);
       assert.ok(cards.length >= 8, `${cards.length} cards`);
       assert.deepEqual(

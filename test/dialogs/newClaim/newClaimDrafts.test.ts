@@ -35,9 +35,9 @@ import {
   enterContacts,
   enterCustomer,
   poeDone,
-  skipComment,
   start,
-  submitAndConfirm,
+  submitFromSummary,
+  assertReceipt,
   upToPoe,
   upToProducts,
   upToReview,
@@ -153,8 +153,7 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
       await enterContacts(later);
       await attachSignedSow(later);
       await poeDone(later);
-      await skipComment(later);
-      await submitAndConfirm(later);
+      await submitFromSummary(later);
       const claim = await onlyClaimOf(s.world, s.org);
       assert.equal(claim.status, 'submitted');
       assert.deepEqual(claim.productIds, ['intune']);
@@ -216,9 +215,10 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
       assertCard(chat, 'claimName.title');
       assert.equal(inputOf(chat.lastCard(), 'name')?.value, 'Contoso rollout');
       await chat.click('nameEntered', { name: 'Contoso rollout, phase 2' });
-      assertCard(chat, 'comments.title');
-      await chat.click('commentEntered', { comment: 'Signed by the CIO on 28 February.' });
+      // No comments card any more: the summary follows, with its comment box.
       assertCard(chat, 'summary.title');
+      assert.equal(inputOf(chat.lastCard(), 'comment')?.value, '');
+      await chat.click('saveDraft', { comment: 'Signed by the CIO on 28 February.' });
       const claim = await onlyClaimOf(s.world, s.org);
       assert.equal(claim.name, 'Contoso rollout, phase 2');
       assert.deepEqual(
@@ -231,7 +231,6 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
       const waiting = await claimAwaitingAction();
       const chat = new Chat(s.world, adminCaller(s.org, locale), { claimId: waiting.id });
       await chat.send('respond');
-      await skipComment(chat);
       await chat.clickEdit('customer');
       assertCard(chat, 'summary.title');
       const locked = problemMessage(locale, {
@@ -244,8 +243,9 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
       await chat.clickEdit('products');
       await chooseProducts(chat, ['exchangeOnline', 'oneDrive']);
       assertCard(chat, 'summary.title');
-      const replies = await submitAndConfirm(chat);
-      assert.deepEqual(textsOf(replies), [t(locale, 'status.resubmitted')]);
+      const replies = await submitFromSummary(chat);
+      // The receipt card replaces the one line of text (issue 12 point 3).
+      assertReceipt(locale, replies, { id: waiting.id, name: waiting.name, status: 'submitted' }, true);
       assert.deepEqual(chat.result, { outcome: 'resubmitted', claimId: waiting.id });
       const claim = await onlyClaimOf(s.world, s.org);
       assert.deepEqual(

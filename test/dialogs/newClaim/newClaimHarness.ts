@@ -504,12 +504,17 @@ export class Chat {
   }
 
   /** Presses the review card's Edit button of one section. */
-  async clickEdit(section: string): Promise<Reply[]> {
-    const action = submitActions(this.lastCard()).find(
-      (a) => a.data.verb === 'editSection' && a.data.section === section,
+  /** The summary's one Edit menu: the section chosen in its list, then Edit (with the card's other inputs). */
+  async clickEdit(section: string, inputs: Record<string, string> = {}): Promise<Reply[]> {
+    const card = this.lastCard();
+    const action = submitActions(card).find((a) => a.data.verb === 'editSection');
+    assert.ok(action, 'the card has no Edit button');
+    const choices = (inputOf(card, 'section')?.choices ?? []) as { value: string }[];
+    assert.ok(
+      choices.some((c) => c.value === section),
+      `the Edit menu offers no ${section}`,
     );
-    assert.ok(action, `the card has no Edit button for ${section}`);
-    return this.send({ type: 'message', value: action.data });
+    return this.send({ type: 'message', value: { ...action.data, ...inputs, section } });
   }
 
   /** Attaches files the way Teams does: a file.download.info per file, plus the html body. */

@@ -24,7 +24,7 @@ import {
   cardOf,
   withoutNonce,
 } from './newClaimHarness';
-import { SIGNED_SOW, assertCard, attachSignedSow, poeDone, skipComment, upToPoe } from './newClaimSteps';
+import { SIGNED_SOW, assertCard, attachSignedSow, poeDone, upToPoe } from './newClaimSteps';
 
 describe('NewClaimDialog proof of execution', function () {
   this.timeout(60_000);
@@ -154,7 +154,7 @@ describe('NewClaimDialog proof of execution', function () {
       // The same link while it is fresh: the card updated after the file made no new one.
       assert.equal(s.world.links.published.filter((l) => l.partnerId === s.org.id).length, 1);
       await poeDone(chat);
-      assertCard(chat, 'comments.title');
+      assertCard(chat, 'summary.title');
     });
 
     it(`${locale}: says a pasted image is not a file, and typed text is not an answer, showing the card again`, async () => {
@@ -184,7 +184,6 @@ describe('NewClaimDialog proof of execution', function () {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToPoe(chat);
       await poeDone(chat);
-      await skipComment(chat);
       assertCard(chat, 'summary.title');
       assert.ok(cardStrings(chat.lastCard()).includes(problemMessage(locale, { code: 'poeRequired', field: 'poe' })));
       assert.ok(

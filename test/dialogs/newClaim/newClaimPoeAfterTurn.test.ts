@@ -56,7 +56,7 @@ describe('NewClaimDialog PoE check after the turn', function () {
       assert.equal((await onlyClaimOf(s.world, s.org)).poe[0]?.check?.status, 'checked');
       // The updated card still takes its answer.
       await chat.click('poeDone');
-      assertCard(chat, 'comments.title');
+      assertCard(chat, 'summary.title');
     });
 
     it(`${locale}: a partner who moves on first sees "still being checked" on the summary, and the result is recorded after`, async () => {
@@ -66,7 +66,6 @@ describe('NewClaimDialog PoE check after the turn', function () {
       await chat.attachUnsettled({ name: 'SOW.pdf', url: s.world.files.serve(SIGNED_SOW) });
       const updatesBefore = chat.updates.length;
       await clickUnsettled(chat, 'poeDone');
-      await clickUnsettled(chat, 'commentSkipped');
       assertCard(chat, 'summary.title');
       const summary = cardStrings(chat.lastCard());
       assert.ok(summary.includes(t(locale, 'poeCheck.stillChecking', { fileName: 'SOW.pdf' })), summary.join('\n'));
@@ -96,7 +95,6 @@ describe('NewClaimDialog PoE check after the turn', function () {
       await s.world.claims.replace({ ...stored.value, poe: [file] }, stored.etag);
 
       await chat.click('poeDone');
-      await chat.click('commentSkipped');
       assertCard(chat, 'summary.title');
       const summary = cardStrings(chat.lastCard());
       assert.ok(summary.includes(t(locale, 'poeCheck.summaryTitle')), summary.join('\n'));

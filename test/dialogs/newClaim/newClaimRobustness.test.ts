@@ -35,7 +35,6 @@ import {
   enterCustomer,
   enterName,
   poeDone,
-  skipComment,
   start,
   upToPoe,
   upToProducts,
@@ -114,7 +113,6 @@ describe('NewClaimDialog robustness', function () {
       await enterContacts(chat, { ...CONTACTS, customerName: ODD_NAME.slice(0, 60) });
       await attachSignedSow(chat, '${x} **SOW**.pdf');
       await poeDone(chat);
-      await skipComment(chat);
       const claim = await onlyClaimOf(s.world, s.org);
       assert.equal(claim.name, ODD_NAME);
       assert.equal(claim.customerContact?.name, ODD_NAME.slice(0, 60).trim());

@@ -23,7 +23,7 @@ import {
   textsOf,
   type World,
 } from './newClaimHarness';
-import { assertCard, poeDone, skipComment, submitAndConfirm, upToPoe } from './newClaimSteps';
+import { assertCard, poeDone, submitFromSummary, upToPoe } from './newClaimSteps';
 
 /** Remembers what it served, to check afterwards that nothing is left listening. */
 class RecordingSamples implements SamplePoeSource {
@@ -85,8 +85,7 @@ describe('NewClaimDialog sample PoE (local demo)', function () {
       await assert.rejects(fetch(samples.served[0].downloadUrl));
 
       await poeDone(chat);
-      await skipComment(chat);
-      await submitAndConfirm(chat);
+      await submitFromSummary(chat);
       assert.equal((await onlyClaimOf(s.world, s.org)).status, 'submitted');
     });
   }

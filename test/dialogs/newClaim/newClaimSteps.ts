@@ -5,11 +5,15 @@
 import assert from 'node:assert/strict';
 import { areaActivityValue, idsInputId, multipleInputId } from '../../../cards/submissions';
 import type { Activity, RevenueAssociationDetails, SolutionArea } from '../../../claims/model';
-import { t, type Locale, type MessageKey } from '../../../locales/i18n';
+import type { ClaimStatus } from '../../../claims/model';
+import { formatWindowLength, statusLabel, t, type Locale, type MessageKey } from '../../../locales/i18n';
 import { minimalPdf } from '../../support/evidenceSamples';
 import {
   CUSTOMER_DOMAIN,
   CUSTOMER_TENANT,
+  cardOf,
+  cardStrings,
+  submitActions,
   titleOf,
   type AttachedFileSpec,
   type Card,
@@ -135,15 +139,40 @@ export async function poeDone(chat: ClaimChat): Promise<Reply[]> {
   return chat.click('poeDone');
 }
 
-export async function skipComment(chat: ClaimChat): Promise<Reply[]> {
-  assertCard(chat, 'comments.title');
-  return chat.click('commentSkipped');
+/** The summary is the only confirmation: its Submit submits, with the comment typed in its box (if any). */
+export async function submitFromSummary(chat: ClaimChat, comment = ''): Promise<Reply[]> {
+  assertCard(chat, 'summary.title');
+  return chat.click('submitClaim', { comment });
 }
 
-export async function submitAndConfirm(chat: ClaimChat): Promise<Reply[]> {
-  assertCard(chat, 'summary.title');
-  await chat.click('submitClaim');
-  return chat.click('confirmSubmit');
+/**
+ * The receipt that follows a submission: the claim's name and id, its status, what happens
+ * next with the configured window, and one button, View status, for this claim.
+ */
+export function assertReceipt(
+  locale: Locale,
+  replies: readonly Reply[],
+  claim: { id: string; name: string; status: ClaimStatus },
+  resubmitted = false,
+): void {
+  const cards = replies.map(cardOf).filter((card): card is Card => card !== undefined);
+  assert.equal(cards.length, 1, 'one receipt card');
+  const [receipt] = cards;
+  assert.equal(titleOf(receipt), t(locale, resubmitted ? 'receipt.resubmittedTitle' : 'receipt.title'));
+  const strings = cardStrings(receipt);
+  for (const expected of [
+    claim.name,
+    t(locale, 'receipt.claimId', { id: claim.id }),
+    t(locale, 'receipt.status', { status: statusLabel(locale, claim.status) }),
+    t(locale, 'receipt.nextReview'),
+    t(locale, 'receipt.nextConsent', { window: formatWindowLength(locale, '5') }),
+  ])
+    assert.ok(strings.includes(expected), `receipt shows ${expected}`);
+  assert.deepEqual(
+    submitActions(receipt).map((a) => [a.title, a.data.verb, a.data.claimId]),
+    [[t(locale, 'receipt.viewStatus'), 'viewClaim', claim.id]],
+  );
+  assert.equal(JSON.stringify(receipt).includes('"Input.'), false, 'the receipt asks nothing');
 }
 
 /** From "new claim" to the products card: location, customer, Microsoft 365 usage, name. */
@@ -171,6 +200,5 @@ export async function upToReview(chat: ClaimChat): Promise<void> {
   await upToPoe(chat);
   await attachSignedSow(chat);
   await poeDone(chat);
-  await skipComment(chat);
   assertCard(chat, 'summary.title');
 }

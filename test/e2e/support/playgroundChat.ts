@@ -157,6 +157,29 @@ export class PlaygroundChat implements CardHost {
     return this.pushedMessages;
   }
 
+  /** How many cards the bot has in the chat now (to look only at the cards after this point later). */
+  async cardCount(): Promise<number> {
+    return this.page.locator(BOT_CARD).count();
+  }
+
+  /**
+   * The text of every card from index `from` up to (not including) the newest that still
+   * offers something to do: an input, a choice, or an enabled button. Answered cards are
+   * replaced in place by read-only lines, so after a submission this is empty.
+   */
+  async openCardsAbove(from = 0): Promise<string[]> {
+    const cards = this.page.locator(BOT_CARD);
+    const open: string[] = [];
+    const count = await cards.count();
+    for (let i = from; i < count - 1; i++) {
+      const card = cards.nth(i);
+      const inputs = await card.locator('input, textarea, select, [role="combobox"]').count();
+      const buttons = await card.locator('button:not([disabled]):not([aria-disabled="true"])').count();
+      if (inputs + buttons > 0) open.push((await card.innerText()).slice(0, 120));
+    }
+    return open;
+  }
+
   async markAction(): Promise<void> {
     this.botMark = await this.page.locator(BOT_MESSAGE).count();
     this.cardMark = await this.page.locator(BOT_CARD).count();
