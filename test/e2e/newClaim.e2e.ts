@@ -232,6 +232,8 @@ async function fileClaim(chat: PlaygroundChat, bot: RealBot, plan: ClaimPlan): P
   // The summary is the only confirmation, with the comment box and the warning once.
   const review = await cardTitled('summary.title');
   const reviewText = await review.text();
+  // The summary's height as rendered (it was some 960 px with nine Edit buttons).
+  console.log(`${locale}: summary card ${Math.round((await review.root.boundingBox())?.height ?? 0)} px tall`);
   for (const shown of [
     plan.name,
     plan.customer.domain,
