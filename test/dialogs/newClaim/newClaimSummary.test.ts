@@ -79,7 +79,8 @@ describe('NewClaimDialog summary, receipt and old saved conversations', function
       await upToReview(chat);
       const summary = chat.lastCard();
       assert.equal(inputOf(summary, 'comment')?.isMultiline, true, 'the comment box is on the summary');
-      const warnings = JSON.stringify(summary).split(t(locale, 'summary.finalWarning')).length - 1;
+      const warning = t(locale, 'summary.finalWarning', { window: formatWindowLength(locale, '5') });
+      const warnings = JSON.stringify(summary).split(warning).length - 1;
       assert.equal(warnings, 1, 'the warning once');
       assert.ok(JSON.stringify(summary).includes('"style":"warning"'), 'in a tinted container');
       const replies = await submitFromSummary(chat, COMMENT);
