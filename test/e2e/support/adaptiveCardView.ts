@@ -14,6 +14,8 @@ export interface CardHost {
   markAction(): Promise<void>;
   /** The label the bot gave the input with this card id, from the cards it sent. */
   labelOfInputId(inputId: string): string | undefined;
+  /** Counts what a person did on a card (see PlaygroundChat.actionCount). */
+  countActions(count: number): void;
 }
 
 /** Compact choice sets open a Fluent popup in a portal: a listbox, or a menu when multi-select. */
@@ -34,9 +36,13 @@ export class AdaptiveCardView {
   async fillInput(labelOrId: string, value: string): Promise<void> {
     const input = await this.inputFor(labelOrId);
     if ((await input.getAttribute('type')) === 'checkbox') {
-      await input.setChecked(value === 'true');
+      const wanted = value === 'true';
+      if ((await input.isChecked()) !== wanted) this.host.countActions(1);
+      await input.setChecked(wanted);
       return;
     }
+    // A value the bot already put there (prefilled, proposed) is confirmed without touching it.
+    if ((await input.inputValue()) !== value) this.host.countActions(1);
     await input.fill(value);
     const shown = await input.inputValue();
     if (shown !== value) throw new Error(`input "${labelOrId}" shows "${shown}" after typing "${value}"`);
@@ -55,7 +61,9 @@ export class AdaptiveCardView {
     } else if (role === 'radiogroup') {
       if (wanted.length !== 1) throw new Error(`"${labelOrId}" is single-select; got ${wanted.length} titles`);
       assertAllOffered(labelOrId, wanted, await labelTexts(choiceSet));
-      await (await labelledElement(choiceSet, wanted[0], `option of "${labelOrId}"`)).check();
+      const radio = await labelledElement(choiceSet, wanted[0], `option of "${labelOrId}"`);
+      if (!(await radio.isChecked())) this.host.countActions(1);
+      await radio.check();
     } else {
       await this.tickExactly(choiceSet, labelOrId, wanted);
     }
@@ -63,6 +71,7 @@ export class AdaptiveCardView {
 
   async clickAction(title: string): Promise<void> {
     const button = this.root.getByRole('button', { name: title, exact: true });
+    this.host.countActions(1);
     await this.host.markAction();
     await button.click();
   }
@@ -89,6 +98,8 @@ export class AdaptiveCardView {
       return;
     }
     if (wanted.length !== 1) throw new Error(`"${name}" is single-select; got ${wanted.length} titles`);
+    // Opening the list is part of picking from it: one action, none when it already shows the choice.
+    if ((await combobox.inputValue()) !== wanted[0]) this.host.countActions(1);
     const option = popup.getByRole('option', { name: wanted[0], exact: true });
     if ((await option.count()) === 0) {
       const available = await popup.getByRole('option').allInnerTexts();
@@ -113,7 +124,10 @@ export class AdaptiveCardView {
       }
       const item = items.nth(index);
       const ticked = (await item.getAttribute('aria-checked')) === 'true';
-      if (ticked !== wanted.includes(title)) await item.click();
+      if (ticked !== wanted.includes(title)) {
+        this.host.countActions(1);
+        await item.click();
+      }
     }
   }
 
@@ -122,6 +136,7 @@ export class AdaptiveCardView {
     assertAllOffered(name, wanted, titles);
     for (const title of titles) {
       const box = await labelledElement(group, title, `option of "${name}"`);
+      if ((await box.isChecked()) !== wanted.includes(title)) this.host.countActions(1);
       await box.setChecked(wanted.includes(title));
     }
   }

@@ -44,6 +44,7 @@ let failureDir: string | undefined;
 export class PlaygroundChat implements CardHost {
   private botMark = 0;
   private cardMark = 0;
+  private actions = 0;
   /** Messages the Playground pushed to the page over its websocket (what the bot sent). */
   private readonly pushedMessages: BotActivity[] = [];
 
@@ -59,6 +60,7 @@ export class PlaygroundChat implements CardHost {
 
   /** Types text into the compose box and sends it, then waits until it shows in the chat. */
   async sendText(text: string): Promise<void> {
+    this.countActions(1);
     await this.markAction();
     const userMessages = this.page.locator(USER_MESSAGE_BODY);
     const before = await userMessages.count();
@@ -122,6 +124,8 @@ export class PlaygroundChat implements CardHost {
   async injectActivity(activity: BotActivity, via: 'ui' | 'http' = 'ui'): Promise<BotActivity> {
     const template = await this.customActivityTemplate();
     const full: BotActivity = { ...template, type: 'message', ...activity };
+    // Sending a file (or any one message) is one thing a person does.
+    this.countActions(1);
     await this.markAction();
     if (via === 'http') {
       const response = await this.page.request.post(`${this.playground.url}${CUSTOM_ACTIVITY_PATH}`, { data: full });
@@ -150,6 +154,20 @@ export class PlaygroundChat implements CardHost {
     }
     await dialog.waitFor({ state: 'hidden' });
     return full;
+  }
+
+  /**
+   * What a person did in this chat so far, one per action: a message sent, a file sent,
+   * an input typed into (not one the bot had already filled with that value), a choice
+   * ticked or picked (two products are two), a button clicked. Issue 12 measures the
+   * flow's cost in these.
+   */
+  actionCount(): number {
+    return this.actions;
+  }
+
+  countActions(count: number): void {
+    this.actions += count;
   }
 
   /** Everything the bot sent to this chat, as the Playground pushed it to the page. */
