@@ -6,8 +6,7 @@
  * Once answered it shows the outcome instead of the buttons (the card's refresh).
  */
 import type { CustomerDecision } from '../claims/lifecycle';
-import { localDayPeriods } from '../locales/formatting';
-import { productName, t, type Locale } from '../locales/i18n';
+import { formatDateTime, productName, t, type Locale } from '../locales/i18n';
 import { expandCard, labelsFor, type CardAttachment } from './cardKit';
 
 export const CONSENT_VERBS = ['customerApprove', 'customerOptOut'] as const;
@@ -40,24 +39,7 @@ export interface ConsentCardModel {
  * the customer may be anywhere, so the zone is always named.
  */
 export function formatConsentDeadline(locale: Locale, iso: string, timeZone = 'UTC'): string {
-  // Korean and Japanese name the zone in words ("태평양 표준시"), not as an offset ("GMT-8").
-  const zoneName = locale === 'en-US' ? 'short' : 'long';
-  const options: Intl.DateTimeFormatOptions = {
-    year: 'numeric',
-    month: 'long',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZoneName: zoneName,
-  };
-  const date = new Date(iso);
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat(locale, { ...options, timeZone });
-  } catch {
-    format = new Intl.DateTimeFormat(locale, { ...options, timeZone: 'UTC' });
-  }
-  return localDayPeriods(locale, format, date).replace(/(^|\s)미 (태평양|산악|중부|동부)/u, '$1$2');
+  return formatDateTime(locale, iso, timeZone);
 }
 
 export function renderConsentCard(model: ConsentCardModel, locale: Locale): CardAttachment {

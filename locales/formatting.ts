@@ -57,17 +57,27 @@ export function formatDate(locale: Locale, date: DateInput, timeZone?: string): 
   ).format(toDate(date));
 }
 
-/** A date and time in the user's zone. */
+/**
+ * A date and time with its zone named ("March 9, 2026 at 10:00 AM PDT", Korean and
+ * Japanese in words: "태평양 표준시"): partner, reviewer and customer may sit in different
+ * zones, so every time shown says which one it is in, one way everywhere.
+ */
 export function formatDateTime(locale: Locale, date: DateInput, timeZone?: string): string {
   const zone = safeTimeZone(timeZone);
-  return localDayPeriods(
-    locale,
-    kept(
-      `dateTime|${locale}|${zone}`,
-      () => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: zone }),
-    ),
-    toDate(date),
+  const format = kept(
+    `dateTime|${locale}|${zone}`,
+    () =>
+      new Intl.DateTimeFormat(locale, {
+        year: 'numeric',
+        month: 'long',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: '2-digit',
+        timeZoneName: locale === 'en-US' ? 'short' : 'long',
+        timeZone: zone,
+      }),
   );
+  return localDayPeriods(locale, format, toDate(date)).replace(/(^|\s)미 (태평양|산악|중부|동부)/u, '$1$2');
 }
 
 /** Korean says 오전/오후, whatever the ICU data at hand prints for the day period ("AM 1:51"). */

@@ -292,8 +292,8 @@ describe('comments thread card', () => {
   it('shows each comment with author role and time, and lets admins add one as the partner', () => {
     const card = renderCommentsThreadCard({ claim, canComment: true, commentId: 'next-1', timeZone: 'UTC' }, 'en-US');
     const text = runs(card);
-    assert.ok(text.includes('Incentives admin (Ada) · March 4, 2025 at 10:00 AM'), text.join(' | '));
-    assert.ok(text.includes('Microsoft reviewer · March 5, 2025 at 10:00 AM'));
+    assert.ok(text.includes('Incentives admin (Ada) · March 4, 2025 at 10:00 AM UTC'), text.join(' | '));
+    assert.ok(text.includes('Microsoft reviewer · March 5, 2025 at 10:00 AM UTC'));
     assert.deepEqual(
       executes(card).map((a) => [a.verb, a.data]),
       [['addComment', { claimId: 'claim-1', audience: 'partner', commentId: 'next-1' }]],

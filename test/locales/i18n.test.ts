@@ -170,7 +170,9 @@ describe('dates, sizes and countdowns', () => {
     assert.equal(formatDate('en-US', instant, 'America/New_York'), 'March 4, 2025');
     assert.equal(formatDate('ko-KR', instant, 'Asia/Seoul'), '2025년 3월 5일');
     assert.equal(formatDate('ja-JP', instant, 'Asia/Tokyo'), '2025年3月5日');
-    assert.match(formatDateTime('ja-JP', instant, 'Asia/Tokyo'), /^2025年3月5日 8:30$/);
+    assert.equal(formatDateTime('ja-JP', instant, 'Asia/Tokyo'), '2025年3月5日 8:30 日本標準時');
+    assert.equal(formatDateTime('ko-KR', instant, 'America/Los_Angeles'), '2025년 3월 4일 오후 3:30 태평양 표준시');
+    assert.equal(formatDateTime('en-US', instant, 'America/Los_Angeles'), 'March 4, 2025 at 3:30 PM PST');
   });
 
   it('falls back to UTC for a zone Intl does not know, and refuses a non-date', () => {
