@@ -450,7 +450,7 @@ describe('card behaviour', () => {
     ]);
     assert.match(
       JSON.stringify(renderTenantCheckCard({ ...base, kind: 'mismatch' }, 'ja-JP').content),
-      /ディレクトリ \(テナント\) ID t は contoso\.com に属していません/,
+      /ディレクトリ（テナント）ID t は contoso\.com に属していません/,
     );
   });
 

@@ -57,7 +57,7 @@ describe('customer consent card', () => {
       /2026년 3월 9일 .*10:00.*고객 연결이 공식적으로 적용됩니다/,
     );
     const ja = renderConsentCard(model, 'ja-JP').content;
-    assert.match(JSON.stringify(ja), /2026年3月9日.*10:00.*顧客の関連付けが正式なものになります/);
+    assert.match(JSON.stringify(ja), /何も操作されない場合、2026年3月9日.*10:00.*に関連付けが正式なものになります/);
     assert.deepEqual(
       [...objectsOfType(ja, 'Action.Execute')].map((a) => a.title),
       ['承認', 'オプトアウト'],
