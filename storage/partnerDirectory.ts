@@ -10,6 +10,7 @@ import type { PartnerOrganisation, Versioned } from '../claims/model';
 import { hasRole } from '../claims/organisations';
 import type { OrganisationStore } from '../claims/ports';
 import { cosmosErrorCode, fromStored, type CosmosSystemFields } from './cosmosConnection';
+import { sharedInTurn, writtenInTurn } from './turnReads';
 
 export interface PartnerDirectoryOptions {
   /** The program operator's tenant (configuration): only its entry's reviewers review. */
@@ -36,7 +37,12 @@ export class CosmosPartnerDirectory implements OrganisationStore {
     return (await this.getVersioned(partnerId))?.value;
   }
 
-  async getVersioned(id: string): Promise<Versioned<PartnerOrganisation> | undefined> {
+  /** Read once per turn (see turnReads): the turn's first read is fresh, the rest of the turn shares it. */
+  getVersioned(id: string): Promise<Versioned<PartnerOrganisation> | undefined> {
+    return sharedInTurn(this.turnKey(id), () => this.readVersioned(id));
+  }
+
+  private async readVersioned(id: string): Promise<Versioned<PartnerOrganisation> | undefined> {
     const { resource } = await this.container.item(id, id).read<PartnerOrganisation & CosmosSystemFields>();
     // The partition key confines the read; the check keeps a mis-keyed document from answering for another tenant.
     if (!resource || resource.id !== id) return undefined;
@@ -46,6 +52,7 @@ export class CosmosPartnerDirectory implements OrganisationStore {
 
   /** Bulk import (seed): writes the entry as given. */
   async upsert(org: PartnerOrganisation): Promise<void> {
+    writtenInTurn(this.turnKey(org.id), undefined);
     await this.container.items.upsert<PartnerOrganisation>(normalised(org));
   }
 
@@ -53,7 +60,10 @@ export class CosmosPartnerDirectory implements OrganisationStore {
     try {
       const { resource } = await this.container.items.create<PartnerOrganisation>(normalised(org));
       if (!resource) throw new Error(`organisation ${org.id} was not written`);
-      return { value: normalised(fromStored<PartnerOrganisation>(resource).value), etag: resource._etag ?? '' };
+      return this.written({
+        value: normalised(fromStored<PartnerOrganisation>(resource).value),
+        etag: resource._etag ?? '',
+      });
     } catch (e) {
       if (cosmosErrorCode(e) === 409)
         throw new DomainError('organisationExists', `organisation ${org.id} already exists`);
@@ -67,10 +77,17 @@ export class CosmosPartnerDirectory implements OrganisationStore {
         .item(org.id, org.id)
         .replace<PartnerOrganisation>(normalised(org), { accessCondition: { type: 'IfMatch', condition: etag } });
       if (!resource) throw new ConcurrencyConflict(`organisation ${org.id}`);
-      return { value: normalised(fromStored<PartnerOrganisation>(resource).value), etag: resource._etag ?? '' };
+      return this.written({
+        value: normalised(fromStored<PartnerOrganisation>(resource).value),
+        etag: resource._etag ?? '',
+      });
     } catch (e) {
       const code = cosmosErrorCode(e);
-      if (code === 412 || code === 404) throw new ConcurrencyConflict(`organisation ${org.id}`);
+      if (code === 412 || code === 404) {
+        // Someone else changed it: the rest of this turn reads it again rather than trust what it had.
+        writtenInTurn(this.turnKey(org.id), undefined);
+        throw new ConcurrencyConflict(`organisation ${org.id}`);
+      }
       throw e;
     }
   }
@@ -83,6 +100,16 @@ export class CosmosPartnerDirectory implements OrganisationStore {
     return resources
       .map((doc) => normalised(fromStored<PartnerOrganisation>(doc).value))
       .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The container's address with the id: two directories on different databases share nothing. */
+  private turnKey(id: string): string {
+    return `${this.container.url}/${id}`;
+  }
+
+  private written(entry: Versioned<PartnerOrganisation>): Versioned<PartnerOrganisation> {
+    writtenInTurn(this.turnKey(entry.value.id), entry);
+    return entry;
   }
 
   /** Whether this user is a reviewer of the operator organisation, asking from its tenant. */

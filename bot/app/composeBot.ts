@@ -17,6 +17,7 @@ import { LanguageCommand } from '../teams/languageCommand';
 import { LanguagePreferences } from '../teams/languagePreference';
 import type { Logger } from './logger';
 import { teamsEmailLookup } from '../teams/teamsProfile';
+import { withTurnReads } from '../../storage/turnReads';
 
 export interface ComposeBotOptions extends ClaimServicesOptions {
   logger: Logger;
@@ -48,5 +49,6 @@ export function composeBot(services: BotServices, options: ComposeBotOptions): C
     ]),
     logger: options.logger,
     clock: options.clock,
+    withTurnReads,
   });
 }

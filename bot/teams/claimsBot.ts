@@ -48,6 +48,11 @@ export interface ClaimsBotOptions {
   cardActions?: CardActionRouter;
   logger: Logger;
   clock?: Clock;
+  /**
+   * Runs each turn so that reads it repeats are made once (the caller's organisation, read
+   * fresh when the turn starts, then shared by the rest of it); by default every read is made.
+   */
+  withTurnReads?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 export class ClaimsBot extends TeamsActivityHandler {
@@ -104,11 +109,15 @@ export class ClaimsBot extends TeamsActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
-    setCaller(context, await this.options.callers.resolve(context));
-    // Work the turn left for afterwards (a PoE check) starts once its replies and state are out.
-    await runWithAfterTurn(context, async () => {
-      await super.run(context);
-      await this.saveState(context);
+    // The caller's organisation is read afresh here and shared with the rest of the turn (storage/turnReads).
+    const withTurnReads = this.options.withTurnReads ?? ((work) => work());
+    await withTurnReads(async () => {
+      setCaller(context, await this.options.callers.resolve(context));
+      // Work the turn left for afterwards (a PoE check) starts once its replies and state are out.
+      await runWithAfterTurn(context, async () => {
+        await super.run(context);
+        await this.saveState(context);
+      });
     });
   }
 
