@@ -129,8 +129,11 @@ const FLOW: readonly (readonly [verb: string, inputs: (mpnIds: string[]) => Reco
     }),
   ],
   ['poeDone', () => ({})],
-  // The summary is the only confirmation: its Submit submits.
+  // The peer (core-bot style) still asks for a comment and a confirmation after its summary;
+  // the claims bot's summary is the only confirmation, its Submit submits.
+  ['commentSkipped', () => ({})],
   ['submitClaim', () => ({})],
+  ['confirmSubmit', () => ({})],
 ];
 
 /** Pressing the same button more often than this means the bot keeps refusing: a bench bug, not a result. */
@@ -218,7 +221,7 @@ export class SimulatedPartner {
         throw new Error(`the bot keeps asking for ${verb}; last texts: ${this.lastTexts.join(' | ')}`);
       this.presses.set(verb, presses);
       await this.press(verb, inputs(this.mpnIdsOnCard()));
-      if (verb === 'submitClaim') return;
+      if (verb === 'confirmSubmit' || (verb === 'submitClaim' && !this.verbs().includes('confirmSubmit'))) return;
     }
   }
 
