@@ -182,18 +182,28 @@ export class BusinessCalendar {
    * for demos and tests. Throws RangeError naming the bad value.
    */
   parseWindow(spec: string): (from: Date) => Date {
-    const text = spec.trim();
-    if (/^\d+$/.test(text)) {
-      const days = Number(text);
-      if (days < 1 || days > MAX_BUSINESS_DAYS)
-        throw new RangeError(`window must be 1 to ${MAX_BUSINESS_DAYS} business days: "${spec}"`);
-      return (from) => this.addBusinessDays(from, days);
-    }
-    const ms = parseIsoDuration(text);
-    if (ms === undefined || ms <= 0)
-      throw new RangeError(`window is neither business days nor a positive ISO-8601 duration: "${spec}"`);
-    return (from) => new Date(from.getTime() + ms);
+    const length = readWindowLength(spec);
+    if (!length) throw new RangeError(`window is neither business days nor a positive ISO-8601 duration: "${spec}"`);
+    if (length.kind === 'duration') return (from) => new Date(from.getTime() + length.milliseconds);
+    const { days } = length;
+    if (days < 1 || days > MAX_BUSINESS_DAYS)
+      throw new RangeError(`window must be 1 to ${MAX_BUSINESS_DAYS} business days: "${spec}"`);
+    return (from) => this.addBusinessDays(from, days);
   }
+}
+
+/** What a window setting says, before any bound: a whole number of business days, or elapsed time. */
+export type WindowLength = { kind: 'businessDays'; days: number } | { kind: 'duration'; milliseconds: number };
+
+/**
+ * Reads a window setting ("5", "PT2M"): the one reader behind the calendar's deadlines,
+ * the configuration's check and the window's wording. Undefined when it is neither.
+ */
+export function readWindowLength(spec: string): WindowLength | undefined {
+  const text = spec.trim();
+  if (/^\d+$/.test(text)) return { kind: 'businessDays', days: Number(text) };
+  const milliseconds = parseIsoDuration(text);
+  return milliseconds !== undefined && milliseconds > 0 ? { kind: 'duration', milliseconds } : undefined;
 }
 
 /** Rule 3's opt-out window as the program states it, in `parseWindow`'s terms: 5 business days. */

@@ -150,6 +150,12 @@ export function asRecord(value: unknown): Record<string, unknown> | undefined {
 }
 
 /** Builds the message activity that shows a card. */
+/**
+ * Whether this turn's answers can change an earlier message: not when the client
+ * collects the replies of the turn (`expectReplies`), which has nothing to update.
+ */
+export const updatable = (context: TurnContext): boolean => context.activity.deliveryMode !== 'expectReplies';
+
 export function cardMessage(card: Attachment): Partial<Activity> {
   return { type: 'message', attachments: [card] };
 }

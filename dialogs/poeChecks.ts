@@ -14,6 +14,7 @@ import { ConcurrencyConflict } from '../claims/errors';
 import type { Claim, PoeFile, PoeFileCheck } from '../claims/model';
 import { errorName, silentLog, type EngineLog } from '../claims/notifications';
 import { withPoeCheck } from '../claims/poeCheck';
+import { updatable } from './cardPrompt';
 import { checkPoe } from './poeReading';
 import type { ClaimServices } from './services';
 
@@ -65,6 +66,13 @@ export const conversationKeyOf = (context: TurnContext): string =>
 /** The reference a proactive turn needs, as plain JSON (the activity's own objects stay the turn's). */
 export const referenceOf = (context: TurnContext): Partial<ConversationReference> =>
   JSON.parse(JSON.stringify(TurnContext.getConversationReference(context.activity))) as Partial<ConversationReference>;
+
+/**
+ * Where this turn's PoE checks run after it: only where the card can be updated later; a
+ * client collecting the turn's replies (`expectReplies`) gets the file read in the turn.
+ */
+export const checksAfterTurn = (context: TurnContext, services: ClaimServices): PoeChecks | undefined =>
+  updatable(context) ? services.poeChecks : undefined;
 
 export class PoeChecks {
   private readonly running = new Map<string, Promise<void>>();

@@ -3,6 +3,7 @@
  * conversation turns a file into the reviewers' checklist. A failure to read is an
  * answer too ("a reviewer will look at it"), never an error for the partner.
  */
+import type { ChecklistOptions } from '../cards/poeChecklist';
 import type { Claim, PoeFile, PoeFileCheck } from '../claims/model';
 import { checkPoeText } from '../claims/poeCheck';
 import type { EvidenceText } from '../claims/ports';
@@ -47,3 +48,10 @@ export async function checkPoe(
     ...(services.poeMaxAgeMonths ? { maxAgeMonths: services.poeMaxAgeMonths } : {}),
   });
 }
+
+/** The checklist on the partner's own cards (the PoE step, a dispute): with its evidence and how to fix what is missing. */
+export const partnerChecklistOptions = (services: ClaimServices): ChecklistOptions => ({
+  evidence: true,
+  fix: true,
+  ...(services.poeMaxAgeMonths ? { maxAgeMonths: services.poeMaxAgeMonths } : {}),
+});

@@ -2,7 +2,7 @@
  * Dates, sizes, lists and countdowns in the user's language, through Intl so the
  * order and punctuation are the locale's own (2025년 3월 5일, 2025年3月5日).
  */
-import { parseIsoDuration } from '../claims/calendar';
+import { readWindowLength } from '../claims/calendar';
 import type { Locale } from './catalogs';
 import { t } from './translator';
 
@@ -151,12 +151,11 @@ const WINDOW_UNITS: readonly (readonly ['day' | 'hour' | 'minute' | 'second', nu
  * configuration refuses such a setting at start-up, so only a test could pass one.
  */
 export function formatWindowLength(locale: Locale, spec: string): string {
-  const text = spec.trim();
-  const days = /^\d+$/.test(text) ? Number(text) : undefined;
-  const ms = days === undefined ? parseIsoDuration(text) : undefined;
-  if (days === undefined && (ms === undefined || ms <= 0)) return t(locale, 'dates.businessDays', { days: 5 });
-  if (days !== undefined) return t(locale, days === 1 ? 'dates.businessDayOne' : 'dates.businessDays', { days });
-  const milliseconds = ms ?? 0;
+  const length = readWindowLength(spec);
+  if (!length) return t(locale, 'dates.businessDays', { days: 5 });
+  if (length.kind === 'businessDays')
+    return t(locale, length.days === 1 ? 'dates.businessDayOne' : 'dates.businessDays', { days: length.days });
+  const { milliseconds } = length;
   const [unit, size] = WINDOW_UNITS.find(([, unitMs]) => milliseconds % unitMs === 0) ?? ['second', 1000];
   return kept(
     `window|${locale}|${unit}`,

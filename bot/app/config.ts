@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import Holidays from 'date-holidays';
-import { parseIsoDuration } from '../../claims/calendar';
+import { readWindowLength } from '../../claims/calendar';
 import type { BotIdentity } from '../http/adapter';
 
 export type { BotAppType, BotIdentity } from '../http/adapter';
@@ -622,12 +622,9 @@ function isLogLevel(value: string): value is LogLevel {
  */
 export function parseWindow(value: string): WindowSetting | undefined {
   const spec = value.trim().toUpperCase();
-  if (/^\d+$/.test(spec)) {
-    const days = Number(spec);
-    return days >= 1 && days <= 60 ? { kind: 'businessDays', days, spec } : undefined;
-  }
-  const milliseconds = parseIsoDuration(spec);
-  return milliseconds !== undefined && milliseconds > 0 ? { kind: 'duration', milliseconds, spec } : undefined;
+  const length = readWindowLength(spec);
+  if (length?.kind === 'businessDays' && (length.days < 1 || length.days > 60)) return undefined;
+  return length ? { ...length, spec } : undefined;
 }
 
 /**

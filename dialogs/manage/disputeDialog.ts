@@ -32,12 +32,11 @@ import { formatFileSize, t, type Locale, type MessageKey } from '../../locales/i
 import { callerOf, type Caller } from '../caller';
 import { asRecord, CardPrompt, cardMessage, type CardPromptOptions, type CardSubmission } from '../cardPrompt';
 import { writerOf } from '../newClaim/claimDraft';
-import { updatable } from '../newClaim/sectionDialog';
 import { FlowDialog, flowMemoryOf } from '../flowDialog';
 import { claimInOrganisation, lifecycleCallerOf, sayDone, sayProblems } from './manageReplies';
 import type { ClaimServices } from '../services';
-import { checkPoe } from '../poeReading';
-import { conversationKeyOf } from '../poeChecks';
+import { checkPoe, partnerChecklistOptions } from '../poeReading';
+import { checksAfterTurn, conversationKeyOf } from '../poeChecks';
 
 export const DISPUTE_DIALOG = 'manage.dispute';
 const STEPS = 'manage.dispute.steps';
@@ -74,10 +73,6 @@ function refusalKey(code: string): MessageKey {
 /** The file with the result its check kept, when it has none of its own yet. */
 const withResult = (file: PoeFile, check: PoeFileCheck | undefined): PoeFile =>
   file.check || !check ? file : { ...file, check };
-
-/** Where checks run after the turn: only where the card can be updated later (see PoeDialog). */
-const checksAfterTurn = (context: TurnContext, services: ClaimServices) =>
-  updatable(context) ? services.poeChecks : undefined;
 
 export class DisputeDialog extends FlowDialog {
   constructor(private readonly services: ClaimServices) {
@@ -135,13 +130,7 @@ export class DisputeDialog extends FlowDialog {
         lines.push(
           t(locale, 'poe.fileChecking', { fileName: file.fileName, size: formatFileSize(locale, file.sizeBytes) }),
         );
-    const checklist = claim
-      ? fileChecklists(claim, files, locale, {
-          evidence: true,
-          fix: true,
-          ...(this.services.poeMaxAgeMonths ? { maxAgeMonths: this.services.poeMaxAgeMonths } : {}),
-        })
-      : [];
+    const checklist = claim ? fileChecklists(claim, files, locale, partnerChecklistOptions(this.services)) : [];
     const notice = renderNoticeCard(
       {
         claimId: options.claimId,

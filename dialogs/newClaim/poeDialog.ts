@@ -23,10 +23,10 @@ import { problemMessages, t } from '../../locales/i18n';
 import { callerOf } from '../caller';
 import { FILE_DOWNLOAD_INFO, cardMessage, type CardSubmission } from '../cardPrompt';
 import { storeAttachment } from './poeUpload';
-import { SectionDialog, updatable, type CardAsk, type Next, type SectionOptions, type Turn } from './sectionDialog';
+import { SectionDialog, type CardAsk, type Next, type SectionOptions, type Turn } from './sectionDialog';
 import type { ClaimServices, SamplePoeSource } from '../services';
-import { checkPoe } from '../poeReading';
-import { conversationKeyOf, type PoeChecks } from '../poeChecks';
+import { checkPoe, partnerChecklistOptions } from '../poeReading';
+import { checksAfterTurn, conversationKeyOf } from '../poeChecks';
 import type { WriteStop } from './claimDraft';
 
 export const POE_DIALOG = 'newClaim.poe';
@@ -38,13 +38,6 @@ export const POE_DIALOG = 'newClaim.poe';
 export const TEMPLATE_LINK_SECONDS = 6 * 3600;
 const TEMPLATE_URL = 'templateUrl';
 const TEMPLATE_UNTIL = 'templateFreshUntil';
-
-/**
- * Where this turn's checks run after it: only where the card can be updated later; a
- * client collecting the turn's replies (`expectReplies`) gets the card with the result.
- */
-const checksAfterTurn = (turn: Turn): PoeChecks | undefined =>
-  updatable(turn.context) ? turn.services.poeChecks : undefined;
 
 export class PoeDialog extends SectionDialog {
   constructor(services: ClaimServices) {
@@ -79,7 +72,7 @@ export class PoeDialog extends SectionDialog {
   protected async ask(turn: Turn, options: SectionOptions): Promise<CardAsk | Next> {
     if (turn.work.claimId === undefined) return { kind: 'restart', work: turn.work };
     if ((turn.work.pendingPoe ?? []).length > 0) return this.recordPending(turn, options);
-    const checks = checksAfterTurn(turn);
+    const checks = checksAfterTurn(turn.context, turn.services);
     // A file recorded without its result and not being checked here lost its check to a restart.
     for (const file of turn.claim.poe)
       checks?.startAfterTurn(turn.context, turn.services, turn.claim, file, turn.locale);
@@ -95,11 +88,7 @@ export class PoeDialog extends SectionDialog {
           ...(templateUrl ? { templateUrl } : {}),
           offerSample,
           problems: options.problems ?? [],
-          checklist: fileChecklists(claim, claim.poe, turn.locale, {
-            evidence: true,
-            fix: true,
-            ...(turn.services.poeMaxAgeMonths ? { maxAgeMonths: turn.services.poeMaxAgeMonths } : {}),
-          }),
+          checklist: fileChecklists(claim, claim.poe, turn.locale, partnerChecklistOptions(turn.services)),
         },
         turn.locale,
       );
@@ -183,7 +172,7 @@ export class PoeDialog extends SectionDialog {
     );
     const work = { ...turn.work, pendingPoe: undefined };
     if (pending.length === 0) return { kind: 'ask', options: { ...options, work } };
-    const checked = checksAfterTurn(turn)
+    const checked = checksAfterTurn(turn.context, turn.services)
       ? pending.map(({ check: _check, ...file }) => file)
       : await Promise.all(pending.map(async (file) => ({ ...file, ...(await this.checkOf(turn, file)) })));
     const saved = await this.draft.save(turn.context, turn.writer, turn.work, { addPoe: checked });
@@ -235,7 +224,7 @@ export class PoeDialog extends SectionDialog {
     }
     turn.claim = saved.claim;
     // The card updated in place acknowledges the file; its check runs after this turn.
-    const checks = checksAfterTurn(turn);
+    const checks = checksAfterTurn(turn.context, turn.services);
     if (checks) checks.startAfterTurn(turn.context, turn.services, turn.claim, stored, turn.locale);
     else await this.recordCheck(turn, stored);
     return undefined;

@@ -29,7 +29,7 @@ import type { Claim } from '../../claims/model';
 import type { ClaimPatch } from '../../claims/statusMachine';
 import { t, type Locale, type MessageKey } from '../../locales/i18n';
 import { callerOf } from '../caller';
-import { CardPrompt, cardMessage, type CardPromptOptions, type CardSubmission } from '../cardPrompt';
+import { CardPrompt, cardMessage, updatable, type CardPromptOptions, type CardSubmission } from '../cardPrompt';
 import { ClaimDraft, writerOf, type ClaimWork, type Writer, type WriteStop } from './claimDraft';
 import { progressOf, type ProgressStep } from './progress';
 import type { ClaimServices } from '../services';
@@ -125,12 +125,6 @@ export const STOP_MESSAGES: Readonly<Record<WriteStop, MessageKey>> = {
   notEditable: 'errors.notEditable',
   notAllowed: 'access.notAllowed',
 };
-
-/**
- * Whether this turn's answers can change an earlier message: not when the client
- * collects the replies of the turn (`expectReplies`), which has nothing to update.
- */
-export const updatable = (context: TurnContext): boolean => context.activity.deliveryMode !== 'expectReplies';
 
 export abstract class SectionDialog extends ComponentDialog {
   protected readonly draft: ClaimDraft;
