@@ -30,13 +30,28 @@ export function dueAtFor(
   return earliest;
 }
 
+/** The actor as records keep it: who, without the language they happened to use. */
+export function recordedActor(actor: Actor): Actor {
+  const kept: Actor = { role: actor.role, id: actor.id };
+  if (actor.name !== undefined) kept.name = actor.name;
+  return kept;
+}
+
+/** A BCP 47 tag of reasonable shape ("ko-KR", "ja", "zh-Hant-TW"), else nothing: the channel's value is not trusted blindly. */
+const LOCALE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/;
+
+/** The claim's `filedLocale` after `actor` filed it: their locale if they had a sensible one, else what it was. */
+export function filedLocaleBy(actor: Actor): Pick<Claim, 'filedLocale'> {
+  return actor.locale !== undefined && LOCALE_TAG.test(actor.locale) ? { filedLocale: actor.locale } : {};
+}
+
 export type HistoryFacts = Omit<HistoryEntry, 'at' | 'actor'>;
 
 /** Absent facts are left out rather than stored as undefined, so documents stay minimal. */
 export function historyEntry(actor: Actor, at: Date, facts: HistoryFacts): HistoryEntry {
   const entry: HistoryEntry = {
     at: at.toISOString(),
-    actor: { ...actor },
+    actor: recordedActor(actor),
     event: facts.event,
     from: facts.from,
     to: facts.to,

@@ -6,7 +6,7 @@
  * Edits check that what is given is well-formed; completeness is for submission.
  */
 import { randomUUID } from 'node:crypto';
-import { changeClaim, historyEntry } from './claimChange';
+import { changeClaim, filedLocaleBy, historyEntry, recordedActor } from './claimChange';
 import { fail, ok, type Problem, type Result } from './errors';
 import type {
   Activity,
@@ -262,7 +262,8 @@ export function createDraft(
     comments: [],
     status: 'draft',
     history: [],
-    createdBy: { ...actor },
+    ...filedLocaleBy(actor),
+    createdBy: recordedActor(actor),
     createdAt: at,
     updatedAt: at,
     disputed: false,
@@ -304,6 +305,6 @@ export function addComment(
   if (invalid) return fail([invalid]);
   if (claim.comments.length >= MAX_COMMENTS)
     return fail([{ code: 'tooManyComments', field: 'comment', params: { max: MAX_COMMENTS } }]);
-  const comment: ClaimComment = { id, author: { ...actor }, text: text.trim(), at: now.toISOString() };
+  const comment: ClaimComment = { id, author: recordedActor(actor), text: text.trim(), at: now.toISOString() };
   return ok(changeClaim(claim, { comments: [...claim.comments, comment] }, now));
 }

@@ -31,6 +31,12 @@ export interface Actor {
   role: ActorRole;
   id: string;
   name?: string;
+  /**
+   * The language the person was using (a Teams user's locale, a BCP 47 tag), when the
+   * channel says. The claim keeps it as `filedLocale`; history entries, comments and
+   * `createdBy` record who, not in which language (see `recordedActor`).
+   */
+  locale?: string;
 }
 
 /** The three contacts a claim names. */
@@ -205,6 +211,13 @@ export interface Claim {
   comments: ClaimComment[];
   status: ClaimStatus;
   history: HistoryEntry[];
+  /**
+   * The language the claim was filed in: the filer's locale when it was created, then
+   * when it was (re)submitted. The customer's consent request is written in it. Claims
+   * filed before it was recorded have none (the consent mail falls back, see
+   * bot/consent/consentLanguage.ts).
+   */
+  filedLocale?: string;
   createdBy: Actor;
   createdAt: string;
   updatedAt: string;

@@ -9,7 +9,7 @@
  * contact); side effects (mail, proactive messages) are the caller's outbox entries.
  */
 import { associationKeys } from './associations';
-import { changeClaim, historyEntry } from './claimChange';
+import { changeClaim, filedLocaleBy, historyEntry } from './claimChange';
 import { fail, ok, type Problem, type Result } from './errors';
 import {
   INFO_REQUEST_REASONS,
@@ -21,7 +21,13 @@ import {
   type PartnerOrganisation,
   type RejectionReason,
 } from './model';
-import { validateClaimForSubmission, validateComment, validateText, COMMENT_MAX } from './validation';
+import {
+  validateClaimForSubmission,
+  validateComment,
+  validateText,
+  COMMENT_MAX,
+  OPT_OUT_REASON_MAX,
+} from './validation';
 
 export { addComment, applyEdit, createDraft, editableFields } from './claimEdits';
 export type { ClaimPatch, DraftInput } from './claimEdits';
@@ -120,8 +126,8 @@ function stateProblems(claim: Claim, type: ClaimEventType, now?: Date): Problem[
 
 /** Refusals about what the event carries: reasons, notes, deadlines, the claim's completeness. */
 function payloadProblems(claim: Claim, event: ClaimEvent, now: Date): Problem[] {
-  const optionalNote = (note: string | undefined, field = 'note'): Problem[] => {
-    const p = validateText(note, field, { max: COMMENT_MAX, multiline: true, required: false });
+  const optionalNote = (note: string | undefined, max = COMMENT_MAX): Problem[] => {
+    const p = validateText(note, 'note', { max, multiline: true, required: false });
     return p ? [p] : [];
   };
   const requiredText = (text: string | undefined, field: string): Problem[] => {
@@ -158,6 +164,7 @@ function payloadProblems(claim: Claim, event: ClaimEvent, now: Date): Problem[] 
       return problems;
     }
     case 'customerOptOut':
+      return optionalNote(event.note, OPT_OUT_REASON_MAX);
     case 'withdraw':
       return optionalNote(event.note);
     case 'dispute':
@@ -187,13 +194,15 @@ function effect(
   claim: Claim,
   event: ClaimEvent,
   now: Date,
+  actor: Actor,
 ): { to: ClaimStatus; changes: Partial<Claim>; reason?: string; reasonCodes?: string[]; note?: string } {
   const at = now.toISOString();
   switch (event.type) {
+    // Filing is submitting: the language the partner submits in is the claim's (the customer is asked in it).
     case 'submit':
-      return { to: 'submitted', changes: { submittedAt: at } };
+      return { to: 'submitted', changes: { submittedAt: at, ...filedLocaleBy(actor) } };
     case 'resubmit':
-      return { to: 'submitted', changes: { submittedAt: at, infoRequest: undefined } };
+      return { to: 'submitted', changes: { submittedAt: at, infoRequest: undefined, ...filedLocaleBy(actor) } };
     case 'startReview':
       return { to: 'underReview', changes: {} };
     case 'requestInfo': {
@@ -278,7 +287,7 @@ export function applyEvent(claim: Claim, event: ClaimEvent, actor: Actor, now: D
   problems.push(...stateProblems(claim, event.type, now), ...payloadProblems(claim, event, now));
   if (problems.length > 0) return fail(problems);
 
-  const { to, changes, ...facts } = effect(claim, event, now);
+  const { to, changes, ...facts } = effect(claim, event, now, actor);
   const entry = historyEntry(actor, now, { event: event.type, from: claim.status, to, ...facts });
   return ok(changeClaim(claim, { ...changes, status: to }, now, entry));
 }

@@ -23,6 +23,8 @@ export const TITLE_MAX = 100;
 /** Solution seller, customer and ISV solution names (revenue association). */
 export const ORGANISATION_NAME_MAX = 100;
 export const COMMENT_MAX = 2000;
+/** A customer's reason for opting out: a sentence or two, typed on the consent page or card (and small enough for its form). */
+export const OPT_OUT_REASON_MAX = 500;
 export const EMAIL_MAX = 254;
 export const DOMAIN_MAX = 253;
 export const DOMAIN_LABEL_MAX = 63;

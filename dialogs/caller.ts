@@ -50,8 +50,14 @@ export function partnerOrgOf(caller: Caller): PartnerOrganisation | undefined {
     : undefined;
 }
 
+/** With the caller's language: a claim this actor creates or submits records it as the language it was filed in. */
 export function partnerActor(caller: Caller): Actor {
-  return { role: caller.isIncentivesAdmin ? 'partnerAdmin' : 'partnerUser', id: caller.aadObjectId, name: caller.name };
+  return {
+    role: caller.isIncentivesAdmin ? 'partnerAdmin' : 'partnerUser',
+    id: caller.aadObjectId,
+    name: caller.name,
+    locale: caller.locale,
+  };
 }
 
 export function reviewerActor(caller: Caller): Actor {
