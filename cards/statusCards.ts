@@ -172,7 +172,10 @@ export function entryLines(entry: HistoryEntry, locale: Locale, contacts?: Claim
         reason: isRejectionReason(entry.reason) ? rejectionReasonText(locale, entry.reason) : entry.reason,
       }),
     );
-  if (entry.note) lines.push(t(locale, 'history.note', { note: entry.note }));
+  // The customer's opt-out reason is their own words: said to be theirs, shown as plain text like every note.
+  if (entry.note && entry.event === 'customerOptOut')
+    lines.push(t(locale, 'history.customerReason', { reason: entry.note }));
+  else if (entry.note) lines.push(t(locale, 'history.note', { note: entry.note }));
   return lines;
 }
 

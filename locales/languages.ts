@@ -13,7 +13,12 @@ export interface LanguageTraits {
   eastAsianFont: string;
   /** What stands between two sentences; Japanese writes none after "。". */
   sentenceGap: string;
-  /** Top-level domains whose customers get consent mail in this language first. */
+  /**
+   * Countries (ISO 3166, upper case) of a partner location whose customers are asked
+   * for consent in this language when the claim does not say which it was filed in.
+   */
+  countries: readonly string[];
+  /** Top-level domains whose customers get consent mail in this language when nothing else says. */
   mailTlds: readonly string[];
   /**
    * Whether a command word typed in this language switches the bot to it. English
@@ -30,6 +35,7 @@ export const LANGUAGES = {
     nativeName: 'English',
     eastAsianFont: 'Calibri',
     sentenceGap: ' ',
+    countries: ['US', 'GB', 'AU', 'CA', 'IE', 'NZ'],
     mailTlds: [],
     typedCommandSwitches: false,
     manifestFile: null,
@@ -39,6 +45,7 @@ export const LANGUAGES = {
     nativeName: '한국어',
     eastAsianFont: 'Malgun Gothic',
     sentenceGap: ' ',
+    countries: ['KR'],
     mailTlds: ['kr'],
     typedCommandSwitches: true,
     manifestFile: 'ko.json',
@@ -48,6 +55,7 @@ export const LANGUAGES = {
     nativeName: '日本語',
     eastAsianFont: 'Yu Gothic',
     sentenceGap: '',
+    countries: ['JP'],
     mailTlds: ['jp'],
     typedCommandSwitches: true,
     manifestFile: 'ja.json',
@@ -65,6 +73,26 @@ export const languageOf = (locale: Locale): LanguageTraits => LANGUAGES[locale];
 export function localeOfTag(tag: string): Locale | undefined {
   const language = tag.trim().toLowerCase().split(/[-_]/)[0];
   return LOCALES.find((locale) => LANGUAGES[locale].tag === language);
+}
+
+/**
+ * The locale a `lang` parameter names, checked against the table: a tag of sane shape
+ * ("ko-KR", "ja", "en_US") whose language is one of ours, else undefined (never echoed).
+ */
+export function localeOfLangParameter(value: string | undefined): Locale | undefined {
+  return value !== undefined && /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$/.test(value) ? localeOfTag(value) : undefined;
+}
+
+/** The language of a partner location's country ("KR", "jp"), if the table names one. */
+export function localeOfCountry(country: string | undefined): Locale | undefined {
+  const code = country?.trim().toUpperCase();
+  return code ? LOCALES.find((locale) => languageOf(locale).countries.includes(code)) : undefined;
+}
+
+/** The language a customer domain's top-level domain suggests (".kr", ".jp"), if any. */
+export function localeOfDomain(domain: string): Locale | undefined {
+  const tld = domain.trim().toLowerCase().replace(/\.+$/, '').split('.').at(-1) ?? '';
+  return tld ? LOCALES.find((locale) => languageOf(locale).mailTlds.includes(tld)) : undefined;
 }
 
 /** The Teams manifest's localization files, one per language but the default. */

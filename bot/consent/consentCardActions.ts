@@ -1,6 +1,10 @@
 /**
- * Approve / Opt out pressed on the consent card in Teams: the `adaptiveCard/action`
- * invokes with the verbs `customerApprove` and `customerOptOut`.
+ * The consent card's buttons in Teams: the `adaptiveCard/action` invokes with the verbs
+ * of CONSENT_STEPS. Approve records the approval. Opt out records nothing: it updates
+ * the card in place to the confirmation (what opting out means, an optional reason),
+ * whose Confirm opt-out records the opt-out with the reason and whose Back shows the
+ * card as it was. A reason the domain refuses (too long) brings the confirmation back
+ * with the message and the typed text.
  *
  * The card's data is only a claim: the signed token must verify, the claim must still
  * ask the contact the token names for this window, and the person clicking must be
@@ -10,21 +14,25 @@
  * does: decision first (idempotent), then the link's nonce burnt, so the email link
  * shows the same answer afterwards (see storage/consentNonceStore.ts for the order).
  *
- * The clicked card is replaced by the same card showing the outcome; pressing again,
- * either button, shows the recorded outcome and changes nothing.
+ * Every step checks the link and the clicker the same way. The clicked card is replaced
+ * by the same card showing the outcome; pressing again, any button, shows the recorded
+ * outcome and changes nothing.
  */
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import type { ConsentGrant } from '../../claims/consentToken';
-import type { CustomerDecision } from '../../claims/lifecycle';
 import type { Claim } from '../../claims/model';
 import { errorName, silentLog, type EngineLog } from '../../claims/notifications';
 import type { ConversationReferenceStore } from '../../claims/ports';
 import { renderNoticeCard } from '../../cards/generalCards';
 import {
+  CONSENT_STEPS,
   CONSENT_VERBS,
-  decisionOfVerb,
+  OPT_OUT_REASON_FIELD,
   formatConsentDeadline,
+  reasonProblemText,
   renderConsentCard,
+  type ConsentCardModel,
+  type ConsentStep,
   type ConsentVerb,
 } from '../../cards/consentCard';
 import { callerOf, type Caller } from '../../dialogs/caller';
@@ -53,7 +61,7 @@ export function consentCardActions(deps: ConsentCardActionDeps): [ConsentVerb, C
     async (context: TurnContext, data: CardActionData): Promise<AdaptiveCardInvokeResponse> => {
       const caller = callerOf(context);
       try {
-        return await answer(deps, log, caller, decisionOfVerb(verb), data);
+        return await answer(deps, log, caller, CONSENT_STEPS[verb], data);
       } catch (e) {
         log('error', 'consentCard.failed', { verb, error: errorName(e) });
         return cardActionError(503, 'ServiceUnavailable', t(caller.locale, 'consent.errors.busy'));
@@ -72,7 +80,7 @@ async function answer(
   deps: ConsentCardActionDeps,
   log: EngineLog,
   caller: Caller,
-  decision: CustomerDecision,
+  step: ConsentStep,
   data: CardActionData,
 ): Promise<AdaptiveCardInvokeResponse> {
   const locale = caller.locale;
@@ -87,7 +95,8 @@ async function answer(
       ? notice(t(locale, key), locale)
       : cardActionError(status, status === 403 ? 'Forbidden' : 'BadRequest', t(locale, key));
   };
-  const checked = await checkConsentLink(deps, typeof data.token === 'string' ? data.token : '');
+  const token = typeof data.token === 'string' ? data.token : '';
+  const checked = await checkConsentLink(deps, token);
   if (checked.kind === 'refused') {
     switch (checked.reason) {
       case 'tokenExpired':
@@ -108,22 +117,33 @@ async function answer(
     return refuse(403, 'consent.errors.notYourCard', 'notTheContact', grant);
 
   const recorded = await recordedAnswer(deps.nonces, grant, claim);
-  if (recorded) return outcomeCard(deps, locale, grant, claim, recorded.decision);
+  if (recorded) return consentCard(deps, locale, grant, claim, { outcome: recorded.decision });
   if (claim.status !== 'approvedCustomerNotified') return refuse(200, 'consent.errors.closed', 'closed', grant);
+  // The steps before the answer record nothing: the card is shown again, updated in place.
+  if (step.kind === 'confirmOptOut') return consentCard(deps, locale, grant, claim, { token, confirmingOptOut: {} });
+  if (step.kind === 'back') return consentCard(deps, locale, grant, claim, { token });
 
+  const { decision } = step;
+  const reason = decision === 'optOut' ? textOf(data[OPT_OUT_REASON_FIELD]) : undefined;
   const ref = { partnerId: grant.partnerId, claimId: grant.claimId };
   const result = await deps.lifecycle.customerDecision(
     ref,
     { actor: { role: 'customer', id: grant.contactEmail, name: caller.name } },
     decision,
+    reason,
   );
   if (!result.ok) {
     const code = result.error[0]?.code;
+    const reasonRefused = reasonProblemText(locale, result.error[0]);
+    if (reasonRefused !== undefined) {
+      log('info', 'consentCard.reasonRefused', { claimId: grant.claimId, partnerId: grant.partnerId, code });
+      return consentCard(deps, locale, grant, claim, { token, confirmingOptOut: { reason, problem: reasonRefused } });
+    }
     if (code === 'customerAlreadyDecided') {
       // Answered a moment ago elsewhere (the consent page, another device): show that answer.
       const now = await deps.claims.get(grant.partnerId, grant.claimId);
       const other = now ? answerInHistory(now.value) : undefined;
-      if (now && other) return outcomeCard(deps, locale, grant, now.value, other.decision);
+      if (now && other) return consentCard(deps, locale, grant, now.value, { outcome: other.decision });
     }
     if (code === 'optOutWindowClosed') return expiredMessage(deps, locale, grant);
     return refuse(
@@ -144,8 +164,11 @@ async function answer(
     log('warn', 'consentCard.nonceNotBurnt', { claimId: grant.claimId, error: errorName(e) });
   }
   log('info', 'consentCard.recorded', { claimId: grant.claimId, partnerId: grant.partnerId, decision });
-  return outcomeCard(deps, locale, grant, result.value.value, decision);
+  return consentCard(deps, locale, grant, result.value.value, { outcome: decision });
 }
+
+/** A submitted input's text; Teams sends what was typed as a string, anything else is no reason. */
+const textOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /**
  * The clicker is the contact when Teams says their email is the contact's (the profile
@@ -164,24 +187,26 @@ async function isTheContact(
   return sameContactEmail(stored?.email, grant.contactEmail);
 }
 
-async function outcomeCard(
+/** The consent card at one of its steps; an answered one carries no token (it offers no buttons). */
+async function consentCard(
   deps: ConsentCardActionDeps,
   locale: Locale,
   grant: ConsentGrant,
   claim: Claim,
-  outcome: CustomerDecision,
+  step: Pick<ConsentCardModel, 'outcome' | 'confirmingOptOut'> & { token?: string },
 ): Promise<AdaptiveCardInvokeResponse> {
   const org = await deps.partners.get(claim.partnerId).catch(() => undefined);
   const card = renderConsentCard(
     {
       claimId: claim.id,
-      token: '',
+      token: step.token ?? '',
       partnerName: partnerDisplayName(org, claim),
       customerDomain: claim.customerDomain,
       productIds: claim.productIds,
       closesAt: grant.expiresAt,
       timeZone: deps.timeZone,
-      outcome,
+      outcome: step.outcome,
+      confirmingOptOut: step.confirmingOptOut,
     },
     locale,
   );

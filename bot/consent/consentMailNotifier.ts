@@ -20,6 +20,7 @@ import {
 import { MailRejected } from '../../claims/ports';
 import { consentLink, issueConsentToken, partnerDisplayName, stillAskingForConsent } from './consentLinks';
 import { composeConsentMail } from './consentMail';
+import { customerLanguageOf } from './consentLanguage';
 import { consentAddressCleared } from '../../claims/contactCheck';
 
 export interface ConsentMailNotifierOptions {
@@ -55,6 +56,7 @@ export class ConsentMailNotifier implements Notifier {
     const contact = claim.customerContact;
     if (!token || !contact || !claim.windowClosesAt) return 'dead';
     const org = await this.options.partners.get(claim.partnerId);
+    const language = customerLanguageOf(claim, org);
     const mail = composeConsentMail({
       to: contact.email.trim(),
       contactName: contact.name,
@@ -64,6 +66,7 @@ export class ConsentMailNotifier implements Notifier {
       closesAt: claim.windowClosesAt,
       timeZone: this.options.timeZone,
       link: consentLink(this.options.publicUrl, token),
+      locale: language.locale,
     });
     try {
       await this.options.mailer.send(mail);
@@ -71,7 +74,7 @@ export class ConsentMailNotifier implements Notifier {
       this.log('warn', 'consentMail.failed', { ...facts, error: errorName(e) });
       return e instanceof MailRejected ? 'dead' : 'retry';
     }
-    this.log('info', 'consentMail.sent', facts);
+    this.log('info', 'consentMail.sent', { ...facts, locale: language.locale, languageFrom: language.source });
     return 'sent';
   }
 

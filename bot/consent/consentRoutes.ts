@@ -2,8 +2,14 @@
  * The customer's consent page, served by the bot:
  *
  *   GET  /consent/{token}       shows the consent card; changes nothing (mail scanners
- *                               and link previews fetch links before people do)
- *   POST /consent/{token}       records Approve or Opt out (form with the CSRF token)
+ *                               and link previews fetch links before people do).
+ *                               `?lang=` picks the language (checked against the
+ *                               language table; it is outside the signed token);
+ *                               `&step=optOut` shows the opt-out confirmation
+ *   POST /consent/{token}       the form (with the CSRF token): Approve records the
+ *                               approval; Opt out only shows the confirmation, whose
+ *                               Confirm opt-out records the opt-out with the optional
+ *                               reason (refused with the typed text kept when too long)
  *   GET  /static/adaptivecards.js  the official renderer, from our own node_modules
  *
  * A link is refused with a page and a 4xx, never a 5xx and never a recorded decision:
@@ -24,7 +30,14 @@ import type { ConsentGrant } from '../../claims/consentToken';
 import type { CustomerDecision } from '../../claims/lifecycle';
 import type { Claim } from '../../claims/model';
 import { errorName } from '../../claims/notifications';
-import { decisionOfVerb, formatConsentDeadline, isConsentVerb, renderConsentCard } from '../../cards/consentCard';
+import {
+  CONSENT_STEPS,
+  formatConsentDeadline,
+  isConsentVerb,
+  OPT_OUT_REASON_FIELD,
+  reasonProblemText,
+  renderConsentCard,
+} from '../../cards/consentCard';
 import { t, type Locale } from '../../locales/i18n';
 import { checkConsentLink, recordedAnswer, sameContactEmail, type ConsentAnswerDeps } from './consentLinkCheck';
 import { partnerDisplayName } from './consentLinks';
@@ -32,7 +45,9 @@ import {
   ADAPTIVE_CARDS_SCRIPT_PATH,
   consentCardPage,
   consentMessagePage,
+  optOutPage,
   pageLocale,
+  pageQuery,
   type MessagePageView,
 } from './consentPages';
 import { contentSecurityPolicy } from '../http/securityHeaders';
@@ -52,7 +67,11 @@ export interface ConsentRoutesDeps extends ConsentAnswerDeps {
   timeZone: string;
   /** Take the client address from X-Forwarded-For: only behind a proxy that sets it (App Service). */
   trustForwardedFor?: boolean;
-  /** Largest answer form accepted; default 4 KB (the real one is well under 1 KB). */
+  /**
+   * Largest answer form accepted; default 6 KB: the opt-out reason at its longest in
+   * Korean or Japanese is about 4.5 KB form-encoded, and a little over it must still
+   * reach the check that says "too long" and keeps the text.
+   */
   maxFormBytes?: number;
   /** Where the renderer's script is; default the installed `adaptivecards` package. */
   adaptiveCardsScriptFile?: string;
@@ -65,7 +84,9 @@ export interface ConsentRoutesDeps extends ConsentAnswerDeps {
  */
 const CONSENT_ROUTE = '/consent/*';
 const tokenOf = (req: Request): string => String((req.params as Record<string, unknown> | undefined)?.['*'] ?? '');
-const DEFAULT_MAX_FORM_BYTES = 4096;
+/** The server registers no query parser: the URL's query, read ourselves. */
+const queryOf = (req: Request): URLSearchParams => new URL(req.url ?? '/', 'http://consent.invalid').searchParams;
+const DEFAULT_MAX_FORM_BYTES = 6 * 1024;
 const CSRF_COOKIE_SECONDS = 3600;
 
 type Refusal = { status: number; view: MessagePageView; outcome: string };
@@ -168,10 +189,41 @@ export function createConsentRoutes(deps: ConsentRoutesDeps): (server: Server) =
     res.sendRaw(status, html);
   }
 
-  const sendMessage = (res: Response, locale: Locale, status: number, view: MessagePageView) => {
+  const sendPage = (res: Response, locale: Locale, status: number, html: (nonce: string) => string) => {
     const nonce = randomBytes(16).toString('base64');
-    respond(res, locale, status, consentMessagePage({ locale, nonce }, view), nonce);
+    respond(res, locale, status, html(nonce), nonce);
   };
+  const sendMessage = (res: Response, locale: Locale, status: number, view: MessagePageView) =>
+    sendPage(res, locale, status, (nonce) => consentMessagePage({ locale, nonce }, view));
+
+  /** The page saying the answer is recorded (also for the same answer again: a double click). */
+  async function sendRecorded(res: Response, locale: Locale, claim: Claim, decision: CustomerDecision) {
+    const org = await deps.partners.get(claim.partnerId).catch(() => undefined);
+    const partner = partnerDisplayName(org, claim);
+    sendMessage(res, locale, 200, {
+      title: t(locale, decision === 'approve' ? 'consent.page.approvedTitle' : 'consent.page.optedOutTitle'),
+      paragraphs: [
+        t(locale, decision === 'approve' ? 'consent.page.approvedBody' : 'consent.page.optedOutBody', { partner }),
+        t(locale, 'consent.page.closeHint'),
+      ],
+      tone: decision === 'approve' ? 'good' : 'neutral',
+    });
+  }
+
+  /** A fresh page secret in this link's cookie, and the form's CSRF token bound to it. */
+  function issueCsrf(res: Response, grant: ConsentGrant): string {
+    const pageSecret = deps.tokens.newPageSecret();
+    const cookie = [
+      `${deps.tokens.csrfCookieName(grant)}=${pageSecret}`,
+      'Path=/consent',
+      `Max-Age=${CSRF_COOKIE_SECONDS}`,
+      'HttpOnly',
+      'SameSite=Strict',
+      ...(secureCookie ? ['Secure'] : []),
+    ];
+    res.setHeader('Set-Cookie', cookie.join('; '));
+    return deps.tokens.csrfToken(grant, pageSecret);
+  }
 
   function clientFacts(req: Request): Record<string, unknown> {
     const forwarded = deps.trustForwardedFor
@@ -192,9 +244,7 @@ export function createConsentRoutes(deps: ConsentRoutesDeps): (server: Server) =
   const page =
     (handler: (req: Request, res: Response, locale: Locale) => Promise<void>) =>
     async (req: Request, res: Response) => {
-      // The server registers no query parser: read `lang` from the URL ourselves.
-      const lang = new URL(req.url ?? '/', 'http://consent.invalid').searchParams.get('lang') ?? undefined;
-      const locale = pageLocale(lang, req.headers['accept-language']);
+      const locale = pageLocale(queryOf(req).get('lang') ?? undefined, req.headers['accept-language']);
       try {
         await handler(req, res, locale);
       } catch (e) {
@@ -224,11 +274,17 @@ export function createConsentRoutes(deps: ConsentRoutesDeps): (server: Server) =
     }
     const { claim, grant } = state;
     const org = await deps.partners.get(claim.partnerId);
+    const partnerName = partnerDisplayName(org, claim);
+    const csrf = issueCsrf(res, grant);
+    if (queryOf(req).get('step') === 'optOut') {
+      deps.log.info({ ...facts, outcome: 'optOutShown' }, 'consent opt-out confirmation shown');
+      return sendPage(res, locale, 200, (nonce) => optOutPage({ locale, nonce }, { partnerName, csrf }));
+    }
     const card = renderConsentCard(
       {
         claimId: claim.id,
         token,
-        partnerName: partnerDisplayName(org, claim),
+        partnerName,
         customerDomain: claim.customerDomain,
         productIds: claim.productIds,
         closesAt: grant.expiresAt,
@@ -236,25 +292,8 @@ export function createConsentRoutes(deps: ConsentRoutesDeps): (server: Server) =
       },
       locale,
     );
-    const pageSecret = deps.tokens.newPageSecret();
-    const cookie = [
-      `${deps.tokens.csrfCookieName(grant)}=${pageSecret}`,
-      'Path=/consent',
-      `Max-Age=${CSRF_COOKIE_SECONDS}`,
-      'HttpOnly',
-      'SameSite=Strict',
-      ...(secureCookie ? ['Secure'] : []),
-    ];
-    res.setHeader('Set-Cookie', cookie.join('; '));
-    const nonce = randomBytes(16).toString('base64');
     deps.log.info({ ...facts, outcome: 'shown' }, 'consent card shown');
-    respond(
-      res,
-      locale,
-      200,
-      consentCardPage({ locale, nonce }, { card: card.content, csrf: deps.tokens.csrfToken(grant, pageSecret) }),
-      nonce,
-    );
+    sendPage(res, locale, 200, (nonce) => consentCardPage({ locale, nonce }, { card: card.content, csrf }));
   }
 
   async function recordAnswer(req: Request, res: Response, locale: Locale): Promise<void> {
@@ -279,17 +318,49 @@ export function createConsentRoutes(deps: ConsentRoutesDeps): (server: Server) =
     if (!deps.tokens.verifyCsrf(grant, cookieValue(req, deps.tokens.csrfCookieName(grant)), form.csrf))
       return refuse(refusalOf(locale, 'csrf', 403));
     if (!isConsentVerb(form.verb)) return refuse(refusalOf(locale, 'badRequest', 400));
-    const decision = decisionOfVerb(form.verb);
+    const step = CONSENT_STEPS[form.verb];
+    if (step.kind === 'back') {
+      // The card again, by its own GET (a fresh page secret); nothing was recorded.
+      res.setHeader('Location', pageQuery(locale));
+      res.sendRaw(303, '');
+      return;
+    }
+    if (step.kind === 'confirmOptOut') {
+      if (state.kind === 'answered')
+        return state.decision === 'optOut'
+          ? sendRecorded(res, locale, claim, 'optOut')
+          : refuse(answeredPage(locale, state.decision, state.at));
+      const org = await deps.partners.get(claim.partnerId);
+      deps.log.info({ ...facts, outcome: 'optOutShown' }, 'consent opt-out confirmation shown');
+      // The CSRF token just verified is bound to this browser's cookie: the confirmation's form carries it on.
+      return sendPage(res, locale, 200, (nonce) =>
+        optOutPage({ locale, nonce }, { partnerName: partnerDisplayName(org, claim), csrf: form.csrf ?? '' }),
+      );
+    }
+    const { decision } = step;
     if (state.kind === 'answered' && state.decision !== decision)
       return refuse(answeredPage(locale, state.decision, state.at));
 
+    const reason = decision === 'optOut' ? form[OPT_OUT_REASON_FIELD] : undefined;
     const result = await deps.lifecycle.customerDecision(
       { partnerId: grant.partnerId, claimId: grant.claimId },
       { actor: { role: 'customer', id: grant.contactEmail } },
       decision,
+      reason,
     );
     if (!result.ok) {
       const problem = result.error[0];
+      const reasonRefused = reasonProblemText(locale, problem);
+      if (reasonRefused !== undefined) {
+        deps.log.info({ ...facts, outcome: 'reasonRefused', code: problem?.code }, 'consent answer refused');
+        const org = await deps.partners.get(claim.partnerId);
+        return sendPage(res, locale, 400, (nonce) =>
+          optOutPage(
+            { locale, nonce },
+            { partnerName: partnerDisplayName(org, claim), csrf: form.csrf ?? '', reason, problem: reasonRefused },
+          ),
+        );
+      }
       if (problem?.code === 'customerAlreadyDecided') {
         // Answered differently a moment ago (another tab, the Teams card): show that answer.
         const now = await inspect(token, locale);
@@ -305,16 +376,7 @@ export function createConsentRoutes(deps: ConsentRoutesDeps): (server: Server) =
       'Set-Cookie',
       `${deps.tokens.csrfCookieName(grant)}=; Path=/consent; Max-Age=0; HttpOnly; SameSite=Strict${secureCookie ? '; Secure' : ''}`,
     );
-    const org = await deps.partners.get(claim.partnerId).catch(() => undefined);
-    const partner = partnerDisplayName(org, claim);
-    sendMessage(res, locale, 200, {
-      title: t(locale, decision === 'approve' ? 'consent.page.approvedTitle' : 'consent.page.optedOutTitle'),
-      paragraphs: [
-        t(locale, decision === 'approve' ? 'consent.page.approvedBody' : 'consent.page.optedOutBody', { partner }),
-        t(locale, 'consent.page.closeHint'),
-      ],
-      tone: decision === 'approve' ? 'good' : 'neutral',
-    });
+    await sendRecorded(res, locale, claim, decision);
   }
 
   /** Marks the link used. The decision is already recorded, so a failure here only loses the mark, which the claim's history makes up for. */

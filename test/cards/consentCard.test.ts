@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {
+  CONSENT_STEPS,
   CONSENT_VERBS,
-  decisionOfVerb,
   formatConsentDeadline,
   isConsentVerb,
   renderConsentCard,
@@ -80,10 +80,51 @@ describe('customer consent card', () => {
     }
   });
 
-  it('maps its verbs to the lifecycle decisions and knows no others', () => {
-    assert.deepEqual(CONSENT_VERBS.map(decisionOfVerb), ['approve', 'optOut']);
+  it('maps its verbs to steps: Opt out only asks, its confirmation records the opt-out; knows no others', () => {
+    assert.deepEqual(
+      CONSENT_VERBS.map((verb) => [verb, CONSENT_STEPS[verb]]),
+      [
+        ['customerApprove', { kind: 'answer', decision: 'approve' }],
+        ['customerOptOut', { kind: 'confirmOptOut' }],
+        ['customerOptOutConfirm', { kind: 'answer', decision: 'optOut' }],
+        ['customerConsentBack', { kind: 'back' }],
+      ],
+    );
     assert.ok(isConsentVerb('customerOptOut'));
     for (const other of ['approve', 'submitClaim', '', undefined, 1]) assert.ok(!isConsentVerb(other), String(other));
+  });
+
+  it('the opt-out confirmation: what it means, the reason input with its limit, Confirm opt-out and Back, no Approve', () => {
+    const card = renderConsentCard({ ...model, confirmingOptOut: {} }, 'en-US');
+    assert.deepEqual(
+      [...objectsOfType(card.content, 'Action.Execute')].map((a) => [a.title, a.verb, a.data]),
+      [
+        ['Confirm opt-out', 'customerOptOutConfirm', { claimId: 'claim-1', token: 'v1.payload.signature' }],
+        ['Back', 'customerConsentBack', { claimId: 'claim-1', token: 'v1.payload.signature' }],
+      ],
+    );
+    const [input, ...others] = [...objectsOfType(card.content, 'Input.Text')];
+    assert.deepEqual(others, []);
+    assert.deepEqual(
+      [input?.id, input?.maxLength, input?.isMultiline, input?.label],
+      ['reason', 500, true, 'Reason (optional)'],
+    );
+    const text = runs(card.content);
+    assert.ok(text.some((run) => run.startsWith("If you opt out, Fabrikam <b>Consulting</b> won't be recorded")));
+    assert.ok(!JSON.stringify(card.content).includes('becomes official on'));
+    assert.deepEqual(parseFindings(card.content), []);
+  });
+
+  it('brings a refused reason back as typed, as data, with the problem in a tinted container', () => {
+    const typed = '${labels.approve} {{x}} <b>no</b>';
+    const card = renderConsentCard({ ...model, confirmingOptOut: { reason: typed, problem: 'Too long.' } }, 'ko-KR');
+    assert.equal([...objectsOfType(card.content, 'Input.Text')][0]?.value, typed);
+    const tinted = [...objectsOfType(card.content, 'Container')].find((c) => c.style === 'attention');
+    assert.ok(tinted && JSON.stringify(tinted).includes('Too long.'));
+    assert.deepEqual(
+      [...objectsOfType(card.content, 'Action.Execute')].map((a) => a.title),
+      ['옵트아웃 확인', '돌아가기'],
+    );
   });
 
   it('shows the closing time in UTC when the zone is not one Intl knows', () => {

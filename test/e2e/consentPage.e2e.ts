@@ -1,8 +1,10 @@
 /**
  * The customer's consent page in headless Chromium, as the customer meets it: the link
  * from the email opens the consent card (rendered by the adaptivecards script the bot
- * serves), Opt out is clicked, the confirmation shows, the claim is rejected as customer
- * declined in the Cosmos stand-in, and the same link opened again says it was used.
+ * serves), Opt out is clicked and only asks (what opting out means, an optional reason),
+ * Confirm opt-out records it: the claim is rejected as customer declined in the Cosmos
+ * stand-in with the reason on its history, and the same link opened again says it was
+ * used. The confirmation's own language links and Back are followed too.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -69,7 +71,7 @@ describe('consent page in the browser', function () {
     await cosmos?.close();
   });
 
-  it('renders the card, records Opt out, confirms it, and refuses the same link afterwards', async () => {
+  it('renders the card, asks to confirm Opt out, records it with the reason, and refuses the same link afterwards', async () => {
     const claim = await claimIn(engine, partner, 'approvedCustomerNotified');
     const link = app.linkFor(claim);
 
@@ -87,6 +89,20 @@ describe('consent page in the browser', function () {
       page.waitForURL(/\/consent\//, { waitUntil: 'load' }),
       card.getByRole('button', { name: 'Opt out' }).click(),
     ]);
+    await page.getByRole('heading', { name: 'Opt out of this association?' }).waitFor();
+    assert.match(await page.locator('main').innerText(), /If you opt out, Fabrikam Consulting won't be recorded/);
+    assert.equal(
+      (await read(engine, claim)).value.status,
+      'approvedCustomerNotified',
+      'the first click decides nothing',
+    );
+
+    const reason = 'We never worked with <b>them</b>';
+    await page.getByLabel('Reason (optional)').fill(reason);
+    await Promise.all([
+      page.waitForURL(/\/consent\//, { waitUntil: 'load' }),
+      page.getByRole('button', { name: 'Confirm opt-out' }).click(),
+    ]);
     await page.getByRole('heading', { name: 'You opted out' }).waitFor();
     assert.match(
       await page.locator('main').innerText(),
@@ -98,8 +114,8 @@ describe('consent page in the browser', function () {
     assert.equal(stored.rejection?.reason, 'customerDeclined');
     assert.deepEqual(stored.heldKeys, []);
     assert.deepEqual(
-      stored.history.filter((h) => h.event.startsWith('customer')).map((h) => [h.event, h.actor.role]),
-      [['customerOptOut', 'customer']],
+      stored.history.filter((h) => h.event.startsWith('customer')).map((h) => [h.event, h.actor.role, h.note]),
+      [['customerOptOut', 'customer', reason]],
     );
 
     assert.deepEqual(problems, [], 'no CSP violation or script error');
@@ -128,6 +144,37 @@ describe('consent page in the browser', function () {
     ]);
     await page.getByRole('heading', { name: '고객 연결이 승인되었습니다' }).waitFor();
     assert.equal((await read(engine, claim)).value.status, 'associated');
+    assert.deepEqual(problems, [], 'no CSP violation or script error');
+  });
+
+  it("the confirmation's language links keep the step, Back returns to the card, and confirming in Korean records it", async () => {
+    const claim = await claimIn(engine, partner, 'approvedCustomerNotified');
+    await page.goto(app.linkFor(claim));
+    const card = page.locator('#card-host .ac-adaptiveCard');
+    await card.waitFor();
+    await Promise.all([
+      page.waitForURL(/\/consent\//, { waitUntil: 'load' }),
+      card.getByRole('button', { name: 'Opt out' }).click(),
+    ]);
+    await page.getByRole('heading', { name: 'Opt out of this association?' }).waitFor();
+    await Promise.all([page.waitForURL(/lang=ko-KR&step=optOut/), page.getByRole('link', { name: '한국어' }).click()]);
+    await page.getByRole('heading', { name: '이 고객 연결에 대해 옵트아웃하시겠습니까?' }).waitFor();
+    await Promise.all([page.waitForURL(/lang=ko-KR$/), page.getByRole('link', { name: '돌아가기' }).click()]);
+    await card.waitFor();
+    assert.match(await card.innerText(), /고객 연결이 공식적으로 적용됩니다/);
+    await Promise.all([
+      page.waitForURL(/\/consent\//, { waitUntil: 'load' }),
+      card.getByRole('button', { name: '옵트아웃' }).click(),
+    ]);
+    await page.getByLabel('사유(선택 사항)').fill('거래한 적이 없습니다');
+    await Promise.all([
+      page.waitForURL(/\/consent\//, { waitUntil: 'load' }),
+      page.getByRole('button', { name: '옵트아웃 확인' }).click(),
+    ]);
+    await page.getByRole('heading', { name: '옵트아웃 완료' }).waitFor();
+    const stored = (await read(engine, claim)).value;
+    assert.equal(stored.status, 'rejected');
+    assert.equal(stored.history.at(-1)?.note, '거래한 적이 없습니다');
     assert.deepEqual(problems, [], 'no CSP violation or script error');
   });
 });

@@ -79,9 +79,10 @@ describe('hostile input: consent tokens on the Teams consent card', function () 
     assert.deepEqual(byB.body.value, { code: 'Forbidden', message: t('ko-KR', 'consent.errors.notYourCard') });
     assert.equal((await world().read(a.claim)).value.status, 'approvedCustomerNotified', "B's contact cannot answer A");
 
+    // Opt out asks first; its confirmation is what answers.
     const byA = await world().invoke(
       a.contact,
-      'customerOptOut',
+      'customerOptOutConfirm',
       { claimId: b.claim.id, partnerId: b.claim.partnerId, token: a.token },
       'en-US',
     );
@@ -134,7 +135,7 @@ describe('hostile input: consent tokens on the Teams consent card', function () 
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...LOCALES),
-        fc.constantFrom('customerApprove', 'customerOptOut'),
+        fc.constantFrom('customerApprove', 'customerOptOut', 'customerOptOutConfirm', 'customerConsentBack'),
         mangled,
         async (locale, verb, token) => {
           const answer = await world().invoke(a.contact, verb, { claimId: a.claim.id, token }, locale);
@@ -223,7 +224,11 @@ describe('hostile input: consent links on the consent page', function () {
       fc.constant(`${genuine}x`),
       fc.constant(genuine.slice(0, -2)),
     );
-    const field = fc.oneof(hostileString, wrongType, fc.constantFrom('customerApprove', 'customerOptOut'));
+    const field = fc.oneof(
+      hostileString,
+      wrongType,
+      fc.constantFrom('customerApprove', 'customerOptOut', 'customerOptOutConfirm', 'customerConsentBack'),
+    );
     await fc.assert(
       fc.asyncProperty(token, field, field, fc.boolean(), async (link, verb, csrf, asJson) => {
         const answer = asJson

@@ -291,7 +291,7 @@ describe("hostile input: another organisation's claim ids on every command and c
     const token = rivalToken(awaiting);
     assert.ok(token);
     for (const user of [ADMIN, VIEWER] as User[]) {
-      for (const verb of ['customerApprove', 'customerOptOut']) {
+      for (const verb of ['customerApprove', 'customerOptOut', 'customerOptOutConfirm', 'customerConsentBack']) {
         for (const locale of LOCALES) {
           const answer = await world.invoke(user, verb, { claimId: awaiting.id, token }, locale);
           assert.equal(answer.status, 403, `${verb} by ${user.name}`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { consentCardPage, consentMessagePage, pageLocale } from '../../../bot/consent/consentPages';
+import { consentCardPage, consentMessagePage, optOutPage, pageLocale } from '../../../bot/consent/consentPages';
 import { escapeHtml, jsonForScriptElement } from '../../../bot/http/html';
 
 describe('consent pages', () => {
@@ -14,6 +14,13 @@ describe('consent pages', () => {
     assert.equal(pageLocale(undefined, undefined), 'en-US');
   });
 
+  it('take ?lang= only when the language table knows it and it has the shape of a tag', () => {
+    assert.equal(pageLocale('ko-KR', 'ja'), 'ko-KR');
+    assert.equal(pageLocale('JA_jp', 'ko'), 'ja-JP');
+    for (const odd of ['xx-XX', 'ko-KR"><script>', 'ko;', '', 'en-US-x-private-long', '../ko-KR'])
+      assert.equal(pageLocale(odd, 'ja'), 'ja-JP', odd);
+  });
+
   it('escape message text and offer the language switch', () => {
     const html = consentMessagePage(
       { locale: 'en-US', nonce: 'n0' },
@@ -24,6 +31,27 @@ describe('consent pages', () => {
     assert.match(html, /<a href="\?lang=ko-KR" lang="ko"/);
     assert.match(html, /<style nonce="n0">/);
     assert.doesNotMatch(html, /<script/);
+  });
+
+  it('the opt-out confirmation: what it means, an optional reason kept as typed (escaped), Confirm and Back, links to the same step', () => {
+    const typed = '</textarea><script>alert(1)</script> & "why"';
+    const html = optOutPage(
+      { locale: 'en-US', nonce: 'n2' },
+      { partnerName: 'Fabrikam <b>', csrf: 'c"1', reason: typed, problem: 'Too <long>' },
+    );
+    assert.match(html, /<h2>Opt out of this association\?<\/h2>/);
+    assert.match(html, /If you opt out, Fabrikam &lt;b&gt; won&#39;t be recorded/);
+    assert.match(html, /<input type="hidden" name="verb" value="customerOptOutConfirm">/);
+    assert.match(html, /name="csrf" value="c&quot;1"/);
+    assert.match(
+      html,
+      /<textarea id="reason" name="reason" rows="4" maxlength="500" aria-describedby="reason-hint reason-problem">&lt;\/textarea&gt;&lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; &quot;why&quot;<\/textarea>/,
+    );
+    assert.match(html, /role="alert">Too &lt;long&gt;<\/p>/);
+    assert.match(html, /<button type="submit" class="destructive">Confirm opt-out<\/button>/);
+    assert.match(html, /<a href="\?lang=en-US">Back<\/a>/);
+    assert.match(html, /<a href="\?lang=ko-KR&amp;step=optOut" lang="ko"/);
+    assert.doesNotMatch(html, /<script|<b>/);
   });
 
   it('keep a card value from ending the data block or the page (the card JSON is parsed back unchanged)', () => {

@@ -28,6 +28,8 @@ interface Opened extends Page {
   csrf: string;
 }
 
+const csrfOf = (page: Page): string => /name="csrf" value="([^"]+)"/.exec(page.html)?.[1] ?? '';
+
 async function fetchPage(url: string, init: RequestInit = {}): Promise<Page> {
   const response = await fetch(url, { redirect: 'manual', ...init });
   return { status: response.status, html: await response.text(), headers: response.headers };
@@ -58,8 +60,7 @@ describe('consent page routes', () => {
     const page = await fetchPage(link(token), { headers });
     assert.equal(page.status, 200, page.html);
     const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    const csrf = /name="csrf" value="([^"]+)"/.exec(page.html)?.[1] ?? '';
-    return { ...page, cookie, csrf };
+    return { ...page, cookie, csrf: csrfOf(page) };
   }
 
   function answer(token: string, form: Record<string, string>, cookie = '', query = ''): Promise<Page> {
@@ -70,9 +71,13 @@ describe('consent page routes', () => {
     });
   }
 
-  async function openAndAnswer(token: string, verb: string): Promise<Page> {
+  /** Approve, or Opt out through its confirmation (no reason). */
+  async function openAndAnswer(token: string, verb: 'customerApprove' | 'customerOptOut'): Promise<Page> {
     const page = await open(token);
-    return answer(token, { csrf: page.csrf, verb }, page.cookie);
+    if (verb === 'customerApprove') return answer(token, { csrf: page.csrf, verb }, page.cookie);
+    const confirmation = await answer(token, { csrf: page.csrf, verb }, page.cookie);
+    assert.equal(confirmation.status, 200, confirmation.html);
+    return answer(token, { csrf: csrfOf(confirmation), verb: 'customerOptOutConfirm' }, page.cookie);
   }
 
   describe('GET', () => {
@@ -194,8 +199,9 @@ describe('consent page routes', () => {
       const claim = await awaitingCustomer();
       const token = app.tokenFor(claim);
       const page = await open(token);
-      const first = await answer(token, { csrf: page.csrf, verb: 'customerOptOut' }, page.cookie);
-      const second = await answer(token, { csrf: page.csrf, verb: 'customerOptOut' }, page.cookie);
+      const confirm = { csrf: page.csrf, verb: 'customerOptOutConfirm', reason: 'Not our partner' };
+      const first = await answer(token, confirm, page.cookie);
+      const second = await answer(token, confirm, page.cookie);
       assert.deepEqual([first.status, second.status], [200, 200]);
       assert.equal(second.html.replace(/nonce="[^"]+"/g, ''), first.html.replace(/nonce="[^"]+"/g, ''));
       assert.equal(customerDecisions((await read(engine, claim)).value).length, 1);
@@ -205,7 +211,7 @@ describe('consent page routes', () => {
       const claim = await awaitingCustomer();
       const token = app.tokenFor(claim);
       const page = await open(token);
-      assert.equal((await answer(token, { csrf: page.csrf, verb: 'customerOptOut' }, page.cookie)).status, 200);
+      assert.equal((await answer(token, { csrf: page.csrf, verb: 'customerOptOutConfirm' }, page.cookie)).status, 200);
       const replay = await answer(token, { csrf: page.csrf, verb: 'customerApprove' }, page.cookie);
       assert.equal(replay.status, 409);
       assert.match(replay.html, /This link has already been used/);
@@ -235,7 +241,7 @@ describe('consent page routes', () => {
       const token = app.tokenFor(claim);
       const page = await open(token);
       value(await engine.lifecycle.customerDecision(refOf(claim), customerOf(claim), 'approve'));
-      const late = await answer(token, { csrf: page.csrf, verb: 'customerOptOut' }, page.cookie);
+      const late = await answer(token, { csrf: page.csrf, verb: 'customerOptOutConfirm' }, page.cookie);
       assert.equal(late.status, 409);
       assert.match(late.html, /approved this association on/);
       assert.equal((await read(engine, claim)).value.status, 'associated');
@@ -280,6 +286,166 @@ describe('consent page routes', () => {
       const done = await answer(token, { csrf: page.csrf, verb: 'customerApprove' }, page.cookie, '?lang=ja-JP');
       assert.equal(done.status, 200);
       assert.match(done.html, /Fabrikam Consulting との関連付けを承認しました/);
+    });
+  });
+
+  describe('the language (?lang=, outside the signed token)', () => {
+    it('is honoured over the browser, keeps the signature check, and every page links to the others with the same token', async () => {
+      const claim = await awaitingCustomer();
+      const token = await app.grantTokenFor(claim);
+      const korean = await fetchPage(link(token, '?lang=ko-KR'), { headers: { 'accept-language': 'en' } });
+      assert.equal(korean.status, 200, korean.html);
+      assert.equal(korean.headers.get('content-language'), 'ko-KR');
+      assert.match(korean.html, /<form id="consent-form" method="post" action="\?lang=ko-KR">/);
+      // Relative links: the path (the signed token) stays, only the language changes.
+      assert.match(korean.html, /<a href="\?lang=en-US" lang="en" hreflang="en">English<\/a>/);
+      assert.match(korean.html, /<a href="\?lang=ja-JP" lang="ja" hreflang="ja">日本語<\/a>/);
+      const [version, grantId] = token.split('.');
+      const forged = `${version}.${grantId}.${Buffer.alloc(32, 7).toString('base64url')}`;
+      assert.equal((await fetchPage(link(forged, '?lang=ko-KR'))).status, 403, 'a language does not make a link valid');
+    });
+
+    it('is checked against the language table: anything else falls back to the browser and is never echoed', async () => {
+      const claim = await awaitingCustomer();
+      const token = app.tokenFor(claim);
+      for (const lang of ['xx-XX', 'ko-KR%22%3E%3Cscript%3E', 'fr']) {
+        const page = await fetchPage(link(token, `?lang=${lang}`), { headers: { 'accept-language': 'ja' } });
+        assert.equal(page.status, 200, lang);
+        assert.equal(page.headers.get('content-language'), 'ja-JP', lang);
+        assert.doesNotMatch(page.html, /xx-XX|<script>|lang=fr/, lang);
+      }
+    });
+  });
+
+  describe('opting out takes a confirmation', () => {
+    const optOutStep = async (token: string, query = '') => {
+      const page = await open(token);
+      const confirmation = await answer(token, { csrf: page.csrf, verb: 'customerOptOut' }, page.cookie, query);
+      return { page, confirmation };
+    };
+
+    it('the first POST only shows what opting out means, with an optional reason: nothing is recorded', async () => {
+      const claim = await awaitingCustomer();
+      const before = await read(engine, claim);
+      const token = app.tokenFor(claim);
+      const { confirmation } = await optOutStep(token);
+      assert.equal(confirmation.status, 200);
+      assert.match(confirmation.html, /Opt out of this association\?/);
+      assert.match(confirmation.html, /If you opt out, Fabrikam Consulting won&#39;t be recorded/);
+      assert.match(confirmation.html, /<textarea id="reason" name="reason"[^>]*maxlength="500"/);
+      assert.match(confirmation.html, /value="customerOptOutConfirm"/);
+      assert.match(confirmation.html, /<a href="\?lang=ko-KR&amp;step=optOut"/);
+      assert.equal((await read(engine, claim)).etag, before.etag, 'the claim is untouched');
+      const grant = app.tokens.verify(token);
+      assert.ok(grant.ok);
+      assert.equal(await app.nonces.find(grant.value.nonce), undefined, 'the link is not used');
+    });
+
+    it('the confirming POST opts out, with the reason on the history entry, stored as typed', async () => {
+      const claim = await awaitingCustomer();
+      const token = app.tokenFor(claim);
+      const { page, confirmation } = await optOutStep(token);
+      const reason = '  We never worked with <b>them</b> & "Co"  ';
+      const done = await answer(
+        token,
+        { csrf: csrfOf(confirmation), verb: 'customerOptOutConfirm', reason },
+        page.cookie,
+      );
+      assert.equal(done.status, 200, done.html);
+      assert.match(done.html, /You opted out of the association with Fabrikam Consulting/);
+      const after = (await read(engine, claim)).value;
+      assert.equal(after.status, 'rejected');
+      const entry = customerDecisions(after).at(-1);
+      assert.deepEqual([entry?.event, entry?.note], ['customerOptOut', 'We never worked with <b>them</b> & "Co"']);
+    });
+
+    it('without a reason opts out all the same', async () => {
+      const claim = await awaitingCustomer();
+      const done = await openAndAnswer(app.tokenFor(claim), 'customerOptOut');
+      assert.equal(done.status, 200);
+      const entry = customerDecisions((await read(engine, claim)).value).at(-1);
+      assert.equal(entry?.event, 'customerOptOut');
+      assert.equal(entry?.note, undefined);
+    });
+
+    it("refuses a reason over the limit with a message in the page's language, keeping the typed text (escaped)", async () => {
+      const claim = await awaitingCustomer();
+      const before = await read(engine, claim);
+      const token = app.tokenFor(claim);
+      const { page, confirmation } = await optOutStep(token, '?lang=ko-KR');
+      assert.match(confirmation.html, /이 고객 연결에 대해 옵트아웃하시겠습니까\?/);
+      const reason = `<i>거래한 적이 없습니다</i>${'가'.repeat(520)}`;
+      const refused = await answer(
+        token,
+        { csrf: csrfOf(confirmation), verb: 'customerOptOutConfirm', reason },
+        page.cookie,
+        '?lang=ko-KR',
+      );
+      assert.equal(refused.status, 400, refused.html);
+      assert.match(refused.html, /사유가 너무 깁니다\. 현재 538자이며 최대 500자까지 입력할 수 있습니다\./);
+      assert.ok(refused.html.includes(`&lt;i&gt;거래한 적이 없습니다&lt;/i&gt;${'가'.repeat(520)}</textarea>`));
+      assert.doesNotMatch(refused.html, /<i>/);
+      assert.equal((await read(engine, claim)).etag, before.etag, 'nothing recorded');
+      // Shortened, the same form goes through.
+      const shortened = await answer(
+        token,
+        { csrf: csrfOf(refused), verb: 'customerOptOutConfirm', reason: '거래한 적이 없습니다' },
+        page.cookie,
+        '?lang=ko-KR',
+      );
+      assert.equal(shortened.status, 200, shortened.html);
+      assert.equal(customerDecisions((await read(engine, claim)).value).at(-1)?.note, '거래한 적이 없습니다');
+    });
+
+    it('opens by GET at ?step=optOut (the language links) and records nothing; the confirmation still needs the CSRF pair', async () => {
+      const claim = await awaitingCustomer();
+      const before = await read(engine, claim);
+      const token = app.tokenFor(claim);
+      const step = await fetchPage(link(token, '?lang=ja-JP&step=optOut'));
+      assert.equal(step.status, 200);
+      assert.match(step.html, /この関連付けをオプトアウトしますか\?/);
+      assert.match(step.html, /理由 \(任意\)/);
+      assert.equal((await read(engine, claim)).etag, before.etag);
+      const cookie = (step.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+      const withoutCookie = await answer(token, { csrf: csrfOf(step), verb: 'customerOptOutConfirm' });
+      assert.equal(withoutCookie.status, 403);
+      assert.equal((await read(engine, claim)).value.status, 'approvedCustomerNotified');
+      const done = await answer(token, { csrf: csrfOf(step), verb: 'customerOptOutConfirm' }, cookie, '?lang=ja-JP');
+      assert.equal(done.status, 200);
+      assert.match(done.html, /オプトアウトしました/);
+    });
+
+    it('Back returns to the card (303 to its GET), recording nothing', async () => {
+      const claim = await awaitingCustomer();
+      const before = await read(engine, claim);
+      const token = app.tokenFor(claim);
+      const { page, confirmation } = await optOutStep(token);
+      const back = await answer(
+        token,
+        { csrf: csrfOf(confirmation), verb: 'customerConsentBack' },
+        page.cookie,
+        '?lang=en-US',
+      );
+      assert.equal(back.status, 303);
+      assert.equal(back.headers.get('location'), '?lang=en-US');
+      assert.equal((await read(engine, claim)).etag, before.etag);
+    });
+
+    it('once answered, Opt out shows the recorded answer instead of asking again', async () => {
+      const optedOut = await awaitingCustomer();
+      const token = app.tokenFor(optedOut);
+      const { page } = await optOutStep(token);
+      assert.equal((await answer(token, { csrf: page.csrf, verb: 'customerOptOutConfirm' }, page.cookie)).status, 200);
+      const again = await answer(token, { csrf: page.csrf, verb: 'customerOptOut' }, page.cookie);
+      assert.equal(again.status, 200);
+      assert.match(again.html, /You opted out of the association/);
+      const approved = await awaitingCustomer();
+      const approvedToken = app.tokenFor(approved);
+      const opened = await open(approvedToken);
+      await answer(approvedToken, { csrf: opened.csrf, verb: 'customerApprove' }, opened.cookie);
+      const late = await answer(approvedToken, { csrf: opened.csrf, verb: 'customerOptOut' }, opened.cookie);
+      assert.equal(late.status, 409);
+      assert.doesNotMatch(late.html, /<textarea/);
     });
   });
 

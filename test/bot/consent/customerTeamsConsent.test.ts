@@ -27,6 +27,7 @@ import {
   type Engine,
   type Partner,
 } from '../../claims/engineHarness';
+import { objectsOfType } from '../../cards/cardChecks';
 import { botHarness, type Harness } from '../../support/botHarness';
 import { cardText, proactiveOn, RecordingMailer, TIME_ZONE, type Proactive } from '../../support/proactiveHarness';
 import { RecordingConnector } from '../../support/recordingConnector';
@@ -219,7 +220,7 @@ describe('the customer consent card in Teams', () => {
     const [mail, ...more] = mailer.sent;
     assert.deepEqual(more, []);
     assert.equal(mail?.to, customer.email);
-    const link = /\/consent\/(\S+)/.exec(mail?.text ?? '')?.[1] ?? assert.fail('no link');
+    const link = /\/consent\/([^\s?]+)/.exec(mail?.text ?? '')?.[1] ?? assert.fail('no link');
     assert.equal(decodeURIComponent(link), data.token, 'one nonce for the email link and the card');
   });
 
@@ -281,17 +282,103 @@ describe('the customer consent card in Teams', () => {
     );
   });
 
-  it("Opt out: rejected as customer declined, the holds released, in the clicker's language", async () => {
+  type CardJson = {
+    body: unknown[];
+    actions?: { type: string; verb: string; title: string; data: Record<string, unknown> }[];
+  };
+  const cardOf = (answer: InvokeAnswer) => answer.body.value as CardJson;
+  const verbsOf = (answer: InvokeAnswer) => (cardOf(answer).actions ?? []).map((a) => a.verb);
+  /** The reason input of a confirmation card. */
+  const reasonInput = (answer: InvokeAnswer) =>
+    [...objectsOfType(answer.body.value, 'Input.Text')].find((input) => input.id === 'reason') as
+      { maxLength: number; value?: string; label: string } | undefined;
+
+  it('Opt out first updates the card to a confirmation with an optional reason, recording nothing', async () => {
+    const customer = await sentCard('ja-JP');
+    const before = await read(engine, customer.claim);
+    const answer = await click(customer.user, customer.tenantId, 'customerOptOut', customer.data, 'ja-JP');
+    assert.equal(answer.status, 200);
+    assert.equal(answer.body.type, 'application/vnd.microsoft.card.adaptive');
+    assert.deepEqual(verbsOf(answer), ['customerOptOutConfirm', 'customerConsentBack']);
+    assert.deepEqual(
+      cardOf(answer).actions?.map((a) => [a.title, a.data.token]),
+      [
+        ['オプトアウトを確定', customer.data.token],
+        ['戻る', customer.data.token],
+      ],
+    );
+    assert.ok(outcomeText(answer).includes(t('ja-JP', 'consent.optOut.title')));
+    assert.deepEqual(
+      [reasonInput(answer)?.label, reasonInput(answer)?.maxLength],
+      [t('ja-JP', 'consent.optOut.reasonLabel'), 500],
+    );
+    assert.equal((await read(engine, customer.claim)).etag, before.etag, 'nothing recorded');
+    assert.equal(await nonces.find(await nonceOf(String(customer.data.token))), undefined, 'the link is not used');
+  });
+
+  it('Back shows the card as it was, with Approve and Opt out', async () => {
+    const customer = await sentCard();
+    await click(customer.user, customer.tenantId, 'customerOptOut', customer.data);
+    const back = await click(customer.user, customer.tenantId, 'customerConsentBack', customer.data);
+    assert.deepEqual(verbsOf(back), ['customerApprove', 'customerOptOut']);
+    assert.equal(reasonInput(back), undefined);
+    assert.equal((await read(engine, customer.claim)).value.status, 'approvedCustomerNotified');
+  });
+
+  it("Confirm opt-out: rejected as customer declined with the reason on the history, the holds released, in the clicker's language", async () => {
     const customer = await sentCard('ja-JP');
     const held = (await read(engine, customer.claim)).value.heldKeys;
     assert.ok(held.length > 0);
-    const answer = await click(customer.user, customer.tenantId, 'customerOptOut', customer.data, 'ja-JP');
+    await click(customer.user, customer.tenantId, 'customerOptOut', customer.data, 'ja-JP');
+    const reason = 'この会社とは<b>取引がありません</b>';
+    const answer = await click(
+      customer.user,
+      customer.tenantId,
+      'customerOptOutConfirm',
+      { ...customer.data, reason },
+      'ja-JP',
+    );
     assert.ok(outcomeText(answer).includes(t('ja-JP', 'consent.card.optedOut')));
+    assert.deepEqual(verbsOf(answer), [], 'no buttons left');
     const claim = (await read(engine, customer.claim)).value;
     assert.equal(claim.status, 'rejected');
     assert.equal(claim.rejection?.reason, 'customerDeclined');
+    const entry = claim.history.at(-1);
+    assert.deepEqual([entry?.event, entry?.actor.id, entry?.note], ['customerOptOut', customer.email, reason]);
     assert.deepEqual(claim.heldKeys, []);
     for (const key of held) assert.equal(await engine.associations.holderOf(key), undefined, key);
+    const again = await click(customer.user, customer.tenantId, 'customerOptOutConfirm', { ...customer.data, reason });
+    assert.ok(outcomeText(again).includes(t('en-US', 'consent.card.optedOut')), 'a double click: the same outcome');
+    assert.equal((await read(engine, customer.claim)).value.history.length, claim.history.length);
+  });
+
+  it('a reason over the limit brings the confirmation back with the message and the typed text, recording nothing', async () => {
+    const customer = await sentCard('ko-KR');
+    const before = await read(engine, customer.claim);
+    const reason = `\${labels.title} ${'가'.repeat(510)}`;
+    const answer = await click(
+      customer.user,
+      customer.tenantId,
+      'customerOptOutConfirm',
+      { ...customer.data, reason },
+      'ko-KR',
+    );
+    assert.equal(answer.status, 200);
+    assert.deepEqual(verbsOf(answer), ['customerOptOutConfirm', 'customerConsentBack']);
+    assert.equal(reasonInput(answer)?.value, reason, 'kept as typed, as data (not template source)');
+    assert.ok(outcomeText(answer).includes(t('ko-KR', 'consent.optOut.tooLong', { length: 526, max: 500 })));
+    assert.equal((await read(engine, customer.claim)).etag, before.etag);
+  });
+
+  it('every step checks the clicker: a colleague can neither open the confirmation nor confirm', async () => {
+    const customer = await sentCard();
+    const colleague = { id: `29:${randomUUID()}`, aadObjectId: `aad-${randomUUID()}`, name: 'Sam Colleague' };
+    profileEmails.set(colleague.aadObjectId, `sam-${randomUUID()}@contoso.com`);
+    for (const verb of ['customerOptOut', 'customerOptOutConfirm', 'customerConsentBack']) {
+      const answer = await click(colleague, customer.tenantId, verb, { ...customer.data, reason: 'x' });
+      assert.equal(answer.status, 403, verb);
+    }
+    assert.equal((await read(engine, customer.claim)).value.status, 'approvedCustomerNotified');
   });
 
   it('refuses a different Teams user of the customer, and nothing changes', async () => {
