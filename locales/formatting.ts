@@ -58,9 +58,11 @@ export function formatDate(locale: Locale, date: DateInput, timeZone?: string): 
 }
 
 /**
- * A date and time with its zone named ("March 9, 2026 at 10:00 AM PDT", Korean and
- * Japanese in words: "태평양 표준시"): partner, reviewer and customer may sit in different
- * zones, so every time shown says which one it is in, one way everywhere.
+ * A date and time with its zone named ("March 9, 2026 at 10:00 AM PDT", "2026년 3월 9일
+ * 오전 10:00 태평양 표준시", "2026年3月9日 午前10:00 太平洋標準時"): partner, reviewer and
+ * customer may sit in different zones, so every time shown says which one it is in, one
+ * way everywhere. Always a 12-hour clock with the language's own day periods (Japanese
+ * defaults to 24 hours, which reads as a timetable rather than a message).
  */
 export function formatDateTime(locale: Locale, date: DateInput, timeZone?: string): string {
   const zone = safeTimeZone(timeZone);
@@ -73,22 +75,46 @@ export function formatDateTime(locale: Locale, date: DateInput, timeZone?: strin
         day: 'numeric',
         hour: 'numeric',
         minute: '2-digit',
+        // The locale's own 12-hour cycle: Japanese counts 午後0:34, English 12:34 PM.
+        hour12: true,
         timeZoneName: locale === 'en-US' ? 'short' : 'long',
         timeZone: zone,
       }),
   );
-  return localDayPeriods(locale, format, toDate(date)).replace(/(^|\s)미 (태평양|산악|중부|동부)/u, '$1$2');
+  return clockWords(locale, format, toDate(date));
 }
 
-/** Korean says 오전/오후, whatever the ICU data at hand prints for the day period ("AM 1:51"). */
-const DAY_PERIODS: Partial<Record<Locale, Readonly<Record<string, string>>>> = { 'ko-KR': { AM: '오전', PM: '오후' } };
+interface ClockWords {
+  /** The day period as the language writes it, by what ICU may print instead. */
+  dayPeriods: Readonly<Record<string, string>>;
+  /** What to drop from a zone's long name: "미 태평양 표준시", "米国太平洋標準時" read "태평양 표준시", "太平洋標準時". */
+  zoneQualifier?: RegExp;
+}
 
-export function localDayPeriods(locale: Locale, format: Intl.DateTimeFormat, date: Date): string {
-  const periods = DAY_PERIODS[locale];
-  if (!periods) return format.format(date);
+/**
+ * How each language writes the clock, whatever the ICU data at hand prints: Korean
+ * reads 오전/오후 where some ICU data prints "AM 1:51", and both Korean and Japanese
+ * name the US zones the way their speakers say them, without "US".
+ */
+const CLOCK_WORDS: Record<Locale, ClockWords> = {
+  'en-US': { dayPeriods: {} },
+  'ko-KR': { dayPeriods: { AM: '오전', PM: '오후' }, zoneQualifier: /^미 (?=태평양|산악|산지|중부|동부)/u },
+  'ja-JP': {
+    dayPeriods: { AM: '午前', PM: '午後' },
+    zoneQualifier: /^(?:米国|アメリカ)(?=太平洋|山岳|山地|中部|東部)/u,
+  },
+};
+
+function clockWords(locale: Locale, format: Intl.DateTimeFormat, date: Date): string {
+  const { dayPeriods, zoneQualifier } = CLOCK_WORDS[locale];
   return format
     .formatToParts(date)
-    .map((part) => (part.type === 'dayPeriod' ? (periods[part.value] ?? part.value) : part.value))
+    .map((part) => {
+      if (part.type === 'dayPeriod') return dayPeriods[part.value] ?? part.value;
+      if (part.type === 'timeZoneName' && zoneQualifier) return part.value.replace(zoneQualifier, '');
+      // Node's format() prints a plain space before "PM" where formatToParts gives ICU's narrow one (U+202F).
+      return part.type === 'literal' ? part.value.replace(/\u202f/gu, ' ') : part.value;
+    })
     .join('');
 }
 

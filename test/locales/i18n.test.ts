@@ -16,6 +16,7 @@ import {
   parseCommand,
   problemMessage,
   resolveLocale,
+  type Locale,
   t,
   Translator,
 } from '../../locales/i18n';
@@ -45,7 +46,7 @@ describe('t', () => {
   it("fills placeholders, formatting numbers the locale's way", () => {
     assert.equal(t('en-US', 'dates.windowClosesInDays', { days: 3 }), 'The opt-out window closes in 3 business days.');
     assert.equal(t('ko-KR', 'dates.windowClosesInDays', { days: 3 }), '옵트아웃 기간이 3영업일 후에 종료됩니다.');
-    assert.equal(t('ja-JP', 'poe.countMany', { count: 1200 }).startsWith('1,200 個'), true);
+    assert.ok(t('ja-JP', 'manage.exportTruncated', { count: 1200 }).includes('最初の 1,200 件'));
   });
 
   it('inserts parameters as plain text: template syntax, replacement patterns and markdown stay literal', () => {
@@ -170,9 +171,30 @@ describe('dates, sizes and countdowns', () => {
     assert.equal(formatDate('en-US', instant, 'America/New_York'), 'March 4, 2025');
     assert.equal(formatDate('ko-KR', instant, 'Asia/Seoul'), '2025년 3월 5일');
     assert.equal(formatDate('ja-JP', instant, 'Asia/Tokyo'), '2025年3月5日');
-    assert.equal(formatDateTime('ja-JP', instant, 'Asia/Tokyo'), '2025年3月5日 8:30 日本標準時');
+    assert.equal(formatDateTime('ja-JP', instant, 'Asia/Tokyo'), '2025年3月5日 午前8:30 日本標準時');
     assert.equal(formatDateTime('ko-KR', instant, 'America/Los_Angeles'), '2025년 3월 4일 오후 3:30 태평양 표준시');
     assert.equal(formatDateTime('en-US', instant, 'America/Los_Angeles'), 'March 4, 2025 at 3:30 PM PST');
+  });
+
+  it('reads the clock with 午前/午後 and 오전/오후, the US zones named as Japanese and Korean speakers say them', () => {
+    const afternoon = new Date('2026-03-06T21:34:00Z');
+    const summer = new Date('2026-07-06T22:05:00Z');
+    const noon = new Date('2026-01-06T03:05:00Z');
+    const cases: [Locale, Date, string, string][] = [
+      ['ja-JP', afternoon, 'America/Los_Angeles', '2026年3月6日 午後1:34 太平洋標準時'],
+      ['ja-JP', summer, 'America/Los_Angeles', '2026年7月6日 午後3:05 太平洋夏時間'],
+      ['ja-JP', afternoon, 'America/New_York', '2026年3月6日 午後4:34 東部標準時'],
+      // Japanese counts the hour after noon as 午後0時, not 午後12時.
+      ['ja-JP', noon, 'Asia/Tokyo', '2026年1月6日 午後0:05 日本標準時'],
+      ['ko-KR', afternoon, 'America/Los_Angeles', '2026년 3월 6일 오후 1:34 태평양 표준시'],
+      ['ko-KR', summer, 'America/Denver', '2026년 7월 6일 오후 4:05 산지 하계 표준시'],
+      ['ko-KR', noon, 'Asia/Seoul', '2026년 1월 6일 오후 12:05 한국 표준시'],
+      ['en-US', afternoon, 'America/Los_Angeles', 'March 6, 2026 at 1:34 PM PST'],
+    ];
+    for (const [locale, date, zone, expected] of cases) assert.equal(formatDateTime(locale, date, zone), expected);
+    for (const date of [afternoon, summer, noon])
+      for (const locale of ['ko-KR', 'ja-JP'] as const)
+        assert.doesNotMatch(formatDateTime(locale, date, 'America/Chicago'), /AM|PM|米国|미 /u);
   });
 
   it('falls back to UTC for a zone Intl does not know, and refuses a non-date', () => {

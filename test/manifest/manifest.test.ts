@@ -15,6 +15,8 @@ import {
   packageSettingsFromEnv,
   type PackageSettings,
 } from '../../manifest/buildPackage';
+import { LANGUAGES, LOCALES } from '../../locales/languages';
+import { t } from '../../locales/i18n';
 import {
   LOCALIZATION_SCHEMA_URL,
   localizationSchemaErrors,
@@ -186,6 +188,15 @@ describe('Teams app package', () => {
             assert.match(localization[key]!, scripts[file]!, `${file} ${key} is not translated`);
           const titles = commands.map((_, i) => localization[`bots[0].commandLists[0].commands[${i}].title`]);
           assert.equal(new Set(titles).size, titles.length, 'command titles must be distinct to be told apart');
+        });
+
+        it("names proof of execution with the bot's own term, as the cards and messages do", () => {
+          const locale = LOCALES.find((l) => LANGUAGES[l].manifestFile === file);
+          assert.ok(locale, `${file} belongs to no language`);
+          const term = t(locale, 'fields.poe');
+          const mentions = Object.values(localization).filter((text) => /poe/iu.test(text));
+          assert.ok(mentions.length > 0, `${file} no longer mentions PoE: drop this test or the term`);
+          for (const text of mentions) assert.ok(text.includes(term), `${file}: "${text}" should say ${term}`);
         });
       });
     }
