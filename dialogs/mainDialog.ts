@@ -6,6 +6,10 @@
  *
  * Every read goes through the caller's organisation (the claims' partition), so the id
  * of another organisation's claim is simply not found, with nothing said about it.
+ *
+ * "status" and "history" with no claim named answer about the claim in focus (just
+ * filed, shown or acted on: dialogs/claimFocus.ts), else the organisation's only claim,
+ * and ask "Which claim?" only when that leaves a choice.
  */
 import type { TurnContext } from 'botbuilder';
 import {
@@ -19,6 +23,7 @@ import type { Claim, PartnerOrganisation } from '../claims/model';
 import { plainTextMessage, renderDraftsListCard, renderHelpCard } from '../cards/render';
 import { formatDateTime, t, type MessageKey } from '../locales/i18n';
 import { callerOf, partnerActor, partnerOrgOf, type Caller } from './caller';
+import { ClaimFocus, type FocusStore } from './claimFocus';
 import { ClaimActions } from './manage/claimActions';
 import { ClaimsListing } from './manage/claimsListing';
 import { cardMessage } from './cardPrompt';
@@ -37,6 +42,8 @@ export interface MainDialogOptions {
   newClaim?: Dialog;
   /** Claims per page of "my claims"; default 10. */
   pageSize?: number;
+  /** Where the conversation keeps its claim in focus (a conversation-state property); absent, none is kept. */
+  focus?: FocusStore;
 }
 
 const DRAFTS_SHOWN = 20;
@@ -51,6 +58,7 @@ export class MainDialog extends ComponentDialog {
   private readonly pageSize: number;
   private readonly listing: ClaimsListing;
   private readonly actions: ClaimActions;
+  private readonly focus: ClaimFocus;
 
   constructor(
     private readonly services: ClaimServices,
@@ -65,7 +73,14 @@ export class MainDialog extends ComponentDialog {
     this.pageSize = options.pageSize ?? 10;
     this.addDialog(new DisputeDialog(services));
     this.listing = new ClaimsListing(services, this.pageSize);
-    this.actions = new ClaimActions(services);
+    this.focus = new ClaimFocus(options.focus, services.clock);
+    this.actions = new ClaimActions(services, this.focus);
+  }
+
+  /** A flow begun from here (the new claim) has ended: its claim, filed or kept, is the one in focus now. */
+  protected override async endComponent(outerDc: DialogContext, result: unknown): Promise<DialogTurnResult> {
+    await this.focus.rememberFlowEnd(outerDc.context, result);
+    return super.endComponent(outerDc, result);
   }
 
   protected override async onBeginDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
@@ -254,10 +269,12 @@ export class MainDialog extends ComponentDialog {
   ): Promise<void> {
     const view = this.viewOf(context, caller);
     const role = partnerActor(caller).role;
-    const show = (claim: Claim) =>
-      context.sendActivity(
+    const show = async (claim: Claim): Promise<void> => {
+      await context.sendActivity(
         cardMessage(request.kind === 'status' ? statusCardOf(claim, view, role) : historyCardOf(claim, view)),
       );
+      await this.focus.remember(context, claim.id);
+    };
     if (request.claimId !== undefined) {
       const claim = await this.claimOf(org, request.claimId);
       if (claim) await show(claim);
@@ -265,6 +282,8 @@ export class MainDialog extends ComponentDialog {
       return;
     }
     if (request.query === undefined) {
+      const meant = (await this.claimInFocus(context, org)) ?? (await this.onlyClaim(org));
+      if (meant) return show(meant);
       await this.say(context, caller, 'conversation.whichClaim');
       await this.listing.showPage(context, caller, org, { page: 1 });
       return;
@@ -299,6 +318,21 @@ export class MainDialog extends ComponentDialog {
       this.viewOf(context, caller).timeZone,
     );
     return this.say(context, caller, 'conversation.staleSubmitted', { name, when });
+  }
+
+  /** The claim in focus, found again in the caller's organisation; a focus that finds nothing is dropped. */
+  private async claimInFocus(context: TurnContext, org: PartnerOrganisation): Promise<Claim | undefined> {
+    const claimId = await this.focus.recall(context);
+    if (claimId === undefined) return undefined;
+    const claim = await this.claimOf(org, claimId);
+    if (!claim) await this.focus.forget(context);
+    return claim;
+  }
+
+  /** The organisation's claim when it has exactly one: there is nothing to choose. */
+  private async onlyClaim(org: PartnerOrganisation): Promise<Claim | undefined> {
+    const page = await this.services.claims.listByPartner(org.id, {}, 2);
+    return page.items.length === 1 && page.continuationToken === undefined ? page.items[0] : undefined;
   }
 
   /** The claim with this id in the caller's organisation; another organisation's id finds nothing. */

@@ -5,6 +5,8 @@
  * from it so tests can build the very same bot on the stand-ins without loading the
  * process-wide configuration.
  */
+import { ConversationState } from 'botbuilder';
+import type { FocusedClaim } from '../../dialogs/claimFocus';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { NewClaimDialog } from '../../dialogs/newClaim/newClaimDialog';
 import { CardActionRouter, type CardActionHandler } from '../../dialogs/cardActions';
@@ -27,9 +29,14 @@ export interface ComposeBotOptions extends ClaimServicesOptions {
   cardActions?: Iterable<readonly [verb: string, handler: CardActionHandler]>;
 }
 
+/** The conversation-state property of the claim a conversation is about (dialogs/claimFocus.ts). */
+const CLAIM_IN_FOCUS = 'claimInFocus';
+
 export function composeBot(services: BotServices, options: ComposeBotOptions): ClaimsBot {
   const claimServices = composeClaimServices(services, options);
   const languages = new LanguagePreferences(services.botStorage, options.clock);
+  const conversationState = new ConversationState(services.conversationStorage);
+  const focus = conversationState.createProperty<FocusedClaim>(CLAIM_IN_FOCUS);
   return new ClaimsBot({
     callers: new CallerResolver({
       partners: services.partners,
@@ -40,8 +47,9 @@ export function composeBot(services: BotServices, options: ComposeBotOptions): C
     language: new LanguageCommand(languages),
     conversationReferences: services.conversationReferences,
     storage: services.conversationStorage,
+    conversationState,
     welcomeRecords: services.idempotencyRecords,
-    mainDialog: new MainDialog(claimServices, { newClaim: new NewClaimDialog(claimServices) }),
+    mainDialog: new MainDialog(claimServices, { newClaim: new NewClaimDialog(claimServices), focus }),
     cardActions: new CardActionRouter([
       ...reviewCardActions(claimServices),
       ...roleCardActions(claimServices),

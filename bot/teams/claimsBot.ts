@@ -38,6 +38,12 @@ export interface ClaimsBotOptions {
   conversationReferences: ConversationReferenceStore;
   /** Where conversation state (the dialog stack) lives: Cosmos DB, or memory in tests. */
   storage: Storage;
+  /**
+   * The conversation state over `storage`, when dialogs keep properties of their own in it
+   * (the main dialog's claim in focus): one state object per turn, read once and saved once
+   * with the dialog stack. Default: made here.
+   */
+  conversationState?: ConversationState;
   /** Where the welcome is claimed, so two install activities at once welcome once (Cosmos DB). */
   welcomeRecords: WelcomeRecords;
   /** The root dialog, begun for a message when no dialog is running. */
@@ -68,7 +74,7 @@ export class ClaimsBot extends TeamsActivityHandler {
 
   constructor(private readonly options: ClaimsBotOptions) {
     super();
-    this.conversationState = new ConversationState(options.storage);
+    this.conversationState = options.conversationState ?? new ConversationState(options.storage);
     this.processed = new ProcessedActivities(this.conversationState);
     this.welcomed = this.conversationState.createProperty<boolean>('welcomed');
     this.referenceSaved = this.conversationState.createProperty<SavedReferenceMark | undefined>('referenceSaved');

@@ -17,6 +17,7 @@ import type { Claim, PartnerOrganisation } from '../../claims/model';
 import { allowedEvents, applyEvent } from '../../claims/statusMachine';
 import { t, type MessageKey } from '../../locales/i18n';
 import type { Caller } from '../caller';
+import type { ClaimFocus } from '../claimFocus';
 import { writerOf, type Writer } from '../newClaim/claimDraft';
 import { DISPUTE_DIALOG, type DisputeOptions } from './disputeDialog';
 import { claimInOrganisation, lifecycleCallerOf, sayDone, sayProblems } from './manageReplies';
@@ -27,7 +28,11 @@ import type { ClaimServices } from '../services';
 const DONE: DialogTurnResult = { status: DialogTurnStatus.complete };
 
 export class ClaimActions {
-  constructor(private readonly services: ClaimServices) {}
+  constructor(
+    private readonly services: ClaimServices,
+    /** A claim acted on is the one the conversation is about from then on. */
+    private readonly focus: ClaimFocus,
+  ) {}
 
   async handle(
     dc: DialogContext,
@@ -41,6 +46,7 @@ export class ClaimActions {
       await context.sendActivity(plainTextMessage(t(caller.locale, 'errors.notFound')));
       return DONE;
     }
+    await this.focus.remember(context, claim.id);
     const writer = writerOf(caller);
     if (!writer) {
       await context.sendActivity(plainTextMessage(t(caller.locale, 'manage.notAllowed')));

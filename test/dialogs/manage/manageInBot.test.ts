@@ -41,6 +41,15 @@ describe('manage through the composed bot', () => {
     }
   });
 
+  it('answers "status" about the claim just shown, remembered in the conversation state between turns', async () => {
+    const [shown] = [await world.seed(), await world.seed()];
+    await statusCard(ADMIN, shown.id);
+    const replies = await world.send(ADMIN, { text: 'status' });
+    const card = replies.at(-1)?.attachments?.[0]?.content;
+    assert.ok(card, `a status card, not ${JSON.stringify(replies.map((r) => r.text))}`);
+    assert.ok(JSON.stringify(card).includes(`"verb":"viewHistory","claimId":"${shown.id}"`));
+  });
+
   it('withdraws through a card submit in the personal chat, recorded with who and why', async () => {
     const claim = await world.seed({ status: 'underReview' });
     const replies = await world.send(ADMIN, { value: { verb: 'withdrawClaim', claimId: claim.id, nonce: '' } });
