@@ -6,6 +6,7 @@
 import { parseAssociationKey } from '../claims/associations';
 import { coopProgramFor, productById, type ProgramId } from '../claims/catalog';
 import type { Problem } from '../claims/errors';
+import type { PartnerConflict } from '../claims/partnerConflicts';
 import type {
   Activity,
   ActorRole,
@@ -82,6 +83,25 @@ export function associationItem(locale: Locale, key: string): string {
   if (!parsed) return t(locale, 'fields.generic');
   if (parsed.basis === 'workload' || productById(parsed.ref)) return productName(parsed.ref);
   return t(locale, 'fields.subscriptionNamed', { subscriptionId: parsed.ref });
+}
+
+/**
+ * What the partner filing a claim is told about one conflict (claims/partnerConflicts.ts):
+ * another partner's hold without a name; the partner's own claim by its name and id, with
+ * the advice its status allows (one sentence per `conflictAdvice` of the traits table).
+ */
+export function conflictNotice(locale: Locale, conflict: PartnerConflict): string {
+  const item = associationItem(locale, conflict.key);
+  switch (conflict.kind) {
+    case 'anotherPartner':
+      return t(locale, 'problems.keyHeldByAnotherPartner', { item });
+    case 'ownClaim':
+      return t(locale, `conflictAdvice.${conflict.advice}`, {
+        item,
+        name: conflict.claim.name.trim() || t(locale, 'drafts.untitled'),
+        claimId: conflict.claim.id,
+      });
+  }
 }
 
 /** Facts the validators leave implicit but the message needs (limits, readable names). */

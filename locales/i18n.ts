@@ -39,6 +39,7 @@ export {
   associationItem,
   coopGuidance,
   coopProgramName,
+  conflictNotice,
   fieldLabel,
   hasProblemMessage,
   historyEventLabel,
