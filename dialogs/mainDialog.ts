@@ -310,6 +310,8 @@ export class MainDialog extends ComponentDialog {
   ): Promise<void> {
     const claim = claimId === undefined ? undefined : await this.claimOf(org, claimId);
     if (!claim) return this.say(context, caller, 'conversation.staleEnded');
+    // The words say "type status": that claim is the one it will show.
+    await this.focus.remember(context, claim.id);
     const name = claim.name.trim() || t(caller.locale, 'drafts.untitled');
     if (claim.status === 'draft') return this.say(context, caller, 'conversation.staleDraft', { name });
     const when = formatDateTime(

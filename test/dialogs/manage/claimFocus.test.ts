@@ -153,6 +153,15 @@ describe('the claim in focus: "status" and "history" without a claim named', () 
     assert.deepEqual(shown(await send('history')), { card: 'history', claimId: withdrawn.id });
   });
 
+  it('means the claim of an ended flow\'s card just pressed, as its explanation says to type "status"', async () => {
+    const org = await organisation();
+    const [submitted] = [await store(org, { status: 'submitted', submittedAt: START.toISOString() }), await store(org)];
+    const { send } = chat(callerFor(org, ADMIN));
+    const explained = await send({ verb: 'submitClaim', claimId: submitted.id, nonce: 'old' });
+    assert.match(explained.text ?? '', /status/u);
+    assert.deepEqual(shown(await send('status')), { card: 'status', claimId: submitted.id });
+  });
+
   it('still finds what the command names, whatever is in focus', async () => {
     const org = await organisation();
     const [inFocus, named] = [await store(org), await store(org, { customerDomain: 'northwindtraders.com' })];
