@@ -113,10 +113,15 @@ const CUSTOMER = knownCustomer();
 
 /** The flow's buttons in the order a partner meets them, each with what the partner fills in. */
 const FLOW: readonly (readonly [verb: string, inputs: (mpnIds: string[]) => Record<string, string>])[] = [
-  ['mpnChosen', (mpnIds) => ({ mpnId: mpnIds[0] ?? '' })],
-  ['customerEntered', () => CUSTOMER],
-  ['solutionChosen', () => ({ areaActivity: 'microsoft365/usage' })],
-  ['nameEntered', () => ({ name: 'Contoso Exchange rollout' })],
+  [
+    'startEntered',
+    (mpnIds) => ({
+      mpnId: mpnIds[0] ?? '',
+      ...CUSTOMER,
+      areaActivity: 'microsoft365/usage',
+      name: 'Contoso Exchange rollout',
+    }),
+  ],
   ['productsChosen', () => ({ productIds: 'exchangeOnline' })],
   [
     'contactsEntered',

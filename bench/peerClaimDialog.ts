@@ -34,14 +34,11 @@ import {
   readCustomer,
   readMpnChoice,
   readProducts,
-  renderClaimNameCard,
   renderCommentsCard,
   renderContactsCard,
-  renderCustomerCard,
-  renderMpnChoiceCard,
   renderPoeCard,
   renderProductsCard,
-  renderSolutionCard,
+  renderStartCard,
   renderSubmitConfirmCard,
   renderSummaryCard,
   type CardAttachment,
@@ -133,10 +130,7 @@ export class PeerClaimDialog extends ComponentDialog {
     this.addDialog(new AttachmentPrompt(FILE_PROMPT));
     this.addDialog(
       new WaterfallDialog<PeerClaimDetails>(WATERFALL, [
-        this.locationStep.bind(this),
-        this.customerStep.bind(this),
-        this.solutionStep.bind(this),
-        this.nameStep.bind(this),
+        this.startStep.bind(this),
         this.productsStep.bind(this),
         this.contactsStep.bind(this),
         this.poeStep.bind(this),
@@ -162,34 +156,22 @@ export class PeerClaimDialog extends ComponentDialog {
     return super.onContinueDialog(inner);
   }
 
-  private async locationStep(step: WaterfallStepContext<PeerClaimDetails>): Promise<DialogTurnResult> {
+  /** The same start card: location, customer, solution and name, read as sent (no lookup, no checks). */
+  private async startStep(step: WaterfallStepContext<PeerClaimDetails>): Promise<DialogTurnResult> {
     const details = step.options;
     const { resource } = await this.stores.partners
       .item(details.partnerId, details.partnerId)
       .read<PartnerOrganisation>();
     details.locations = (resource?.locations ?? []).map(({ mpnId, name }) => ({ mpnId, name }));
     return step.prompt(CARD_PROMPT, {
-      prompt: card(renderMpnChoiceCard({ claimId: '', nonce: '', locations: details.locations }, LOCALE)),
+      prompt: card(renderStartCard({ claimId: '', nonce: '', locations: details.locations, values: {} }, LOCALE)),
     });
   }
 
-  private async customerStep(step: WaterfallStepContext<PeerClaimDetails>): Promise<DialogTurnResult> {
-    step.options.mpnId = readMpnChoice(submitted(step)).mpnId;
-    return step.prompt(CARD_PROMPT, { prompt: card(renderCustomerCard({ claimId: '', nonce: '' }, LOCALE)) });
-  }
-
-  private async solutionStep(step: WaterfallStepContext<PeerClaimDetails>): Promise<DialogTurnResult> {
-    Object.assign(step.options, readCustomer(submitted(step)));
-    return step.prompt(CARD_PROMPT, { prompt: card(renderSolutionCard({ claimId: '', nonce: '' }, LOCALE)) });
-  }
-
-  private async nameStep(step: WaterfallStepContext<PeerClaimDetails>): Promise<DialogTurnResult> {
-    Object.assign(step.options, readAreaActivity(submitted(step)) ?? {});
-    return step.prompt(CARD_PROMPT, { prompt: card(renderClaimNameCard({ claimId: '', nonce: '' }, LOCALE)) });
-  }
-
   private async productsStep(step: WaterfallStepContext<PeerClaimDetails>): Promise<DialogTurnResult> {
-    step.options.name = readClaimName(submitted(step)).name;
+    const answers = submitted(step);
+    Object.assign(step.options, readMpnChoice(answers), readCustomer(answers), readAreaActivity(answers) ?? {});
+    step.options.name = readClaimName(answers).name;
     const solutionArea = step.options.solutionArea ?? 'microsoft365';
     return step.prompt(CARD_PROMPT, {
       prompt: card(

@@ -14,18 +14,15 @@ import { Template } from 'adaptivecards-templating';
 import { t, type Locale, type MessageKey } from '../locales/i18n';
 import answered from './answered.json';
 import cancelConfirm from './cancelConfirm.json';
-import claimName from './claimName.json';
 import claimsList from './claimsList.json';
 import comments from './comments.json';
 import commentsThread from './commentsThread.json';
 import contacts from './contacts.json';
-import customer from './customer.json';
 import customerConsent from './customerConsent.json';
 import draftsList from './draftsList.json';
 import help from './help.json';
 import history from './history.json';
 import language from './language.json';
-import mpnChoice from './mpnChoice.json';
 import notice from './notice.json';
 import poe from './poe.json';
 import poeChecklist from './poeChecklist.json';
@@ -36,7 +33,7 @@ import receipt from './receipt.json';
 import reviewDetail from './reviewDetail.json';
 import reviewQueue from './reviewQueue.json';
 import revenueDetails from './revenueDetails.json';
-import solution from './solution.json';
+import start from './start.json';
 import status from './status.json';
 import subscriptions from './subscriptions.json';
 import welcome from './welcome.json';
@@ -48,11 +45,8 @@ import accessRequest from './accessRequest.json';
 export const CARD_TEMPLATES = {
   welcome,
   help,
-  mpnChoice,
-  customer,
-  solution,
+  start,
   revenueDetails,
-  claimName,
   products,
   subscriptions,
   contacts,

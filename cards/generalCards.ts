@@ -166,46 +166,26 @@ export function renderNoticeCard(model: NoticeCardModel, locale: Locale): CardAt
 }
 
 export interface TenantCheckCardModel extends StepContext {
-  /**
-   * `mismatch`: the directory says the domain belongs to another tenant; `unknownDomain`:
-   * it does not know; `found`: it names the tenant, for the partner to confirm.
-   */
-  kind: 'mismatch' | 'unknownDomain' | 'found';
   domain: string;
   tenantId: string;
 }
 
 /**
- * The domain–tenant check's outcome. A mismatch only offers to change the values
- * (Partner Center would reject the claim); an unknown domain may go on, with a warning.
+ * The directory does not know the domain: the partner may go on with the tenant ID they
+ * typed, warned that the review will check it, or change the values. (A tenant the
+ * directory names is taken without asking; one it contradicts is a problem on the start card.)
  */
 export function renderTenantCheckCard(model: TenantCheckCardModel, locale: Locale): CardAttachment {
-  const params = { domain: model.domain, tenantId: model.tenantId };
-  const change: NoticeAction = { verb: 'customerChange', label: 'customer.change', style: 'positive' };
-  if (model.kind === 'found') {
-    const confirm: NoticeAction = { verb: 'customerConfirmed', label: 'customer.confirmFound', style: 'positive' };
-    return renderNoticeCard(
-      {
-        ...model,
-        tone: 'good',
-        lines: [t(locale, 'customer.found', params)],
-        actions: [confirm, { ...change, style: 'default' }],
-      },
-      locale,
-    );
-  }
   return renderNoticeCard(
-    model.kind === 'mismatch'
-      ? { ...model, tone: 'attention', lines: [t(locale, 'customer.mismatch', params)], actions: [change] }
-      : {
-          ...model,
-          tone: 'warning',
-          lines: [t(locale, 'customer.unknownDomain', params)],
-          actions: [
-            { verb: 'customerConfirmed', label: 'customer.continueAnyway' },
-            { ...change, style: 'default' },
-          ],
-        },
+    {
+      ...model,
+      tone: 'warning',
+      lines: [t(locale, 'customer.unknownDomain', { domain: model.domain, tenantId: model.tenantId })],
+      actions: [
+        { verb: 'customerConfirmed', label: 'customer.continueAnyway' },
+        { verb: 'customerChange', label: 'customer.change' },
+      ],
+    },
     locale,
   );
 }

@@ -162,7 +162,10 @@ export function combinedChecklist(
     ...combined.unreadable.map((u) => t(locale, UNREADABLE[u.why], { fileName: u.fileName })),
   ];
   const findings = combined.anyChecked ? combined.findings : [];
-  if (!combined.anyChecked && checking.length === 0) notes.push(t(locale, 'poeCheck.noneRead'));
+  // "None could be read" only says more than the lines above when a file has no line of its own.
+  const explained = new Set(combined.unreadable.map((u) => u.fileName));
+  const unexplained = claim.poe.some((file) => !explained.has(file.fileName));
+  if (!combined.anyChecked && checking.length === 0 && unexplained) notes.push(t(locale, 'poeCheck.noneRead'));
   return render(locale, options.title, [group(locale, '', findings, notes, options)]);
 }
 

@@ -5,7 +5,7 @@
  */
 import { ACTIVITIES_BY_AREA, productById, productsFor, SOLUTION_AREAS } from '../claims/catalog';
 import type { Problem } from '../claims/errors';
-import type { Activity, Claim, Contact, RevenueAssociationDetails, SolutionArea } from '../claims/model';
+import type { Claim, Contact, RevenueAssociationDetails, SolutionArea } from '../claims/model';
 import { CLAIM_NAME_MAX, COMMENT_MAX, ORGANISATION_NAME_MAX, PERSON_NAME_MAX } from '../claims/validation';
 import {
   activityHelp,
@@ -24,6 +24,10 @@ import { withProposal } from './proposalNotice';
 /** Problems from the validators (localized here) or sentences the dialog already localized. */
 export type CardProblems = readonly (Problem | string)[];
 
+/** A problem as the partner reads it. */
+export const problemText = (locale: Locale, problem: Problem | string): string =>
+  typeof problem === 'string' ? problem : problemMessage(locale, problem);
+
 export interface StepModel extends StepContext {
   problems?: CardProblems;
 }
@@ -32,83 +36,46 @@ const stepBase = (model: StepModel, locale: Locale) => ({
   claimId: model.claimId,
   nonce: model.nonce,
   ...headerData(model.header),
-  ...problemData((model.problems ?? []).map((p) => (typeof p === 'string' ? p : problemMessage(locale, p)))),
+  ...problemData((model.problems ?? []).map((p) => problemText(locale, p))),
 });
 
 const STEP_LABELS = { continue: 'common.continue', cancel: 'common.cancel' } as const;
 
-// ---------------------------------------------------------------- MPN location
+// ---------------------------------------------------------------- the start card
 
-export interface MpnChoiceCardModel extends StepModel {
+/** The inputs of the start card that a problem can be shown under. */
+export type StartField = 'mpnId' | 'customerDomain' | 'customerTenantId' | 'areaActivity' | 'name';
+
+const START_FIELDS: readonly StartField[] = ['mpnId', 'customerDomain', 'customerTenantId', 'areaActivity', 'name'];
+
+/** Where a validator's field path is shown on the start card (the area and the activity are one choice). */
+const START_FIELD_OF: Readonly<Record<string, StartField>> = {
+  mpnId: 'mpnId',
+  customerDomain: 'customerDomain',
+  customerTenantId: 'customerTenantId',
+  solutionArea: 'areaActivity',
+  activity: 'areaActivity',
+  areaActivity: 'areaActivity',
+  name: 'name',
+};
+
+export interface StartCardModel extends StepModel {
+  /** The organisation's locations; with one there is nothing to choose and the card says which. */
   locations: readonly { mpnId: string; name: string }[];
-  selected?: string;
+  /** What the card shows in its inputs: the claim, what was typed last, or what a SOW proposed. */
+  values: Partial<Record<StartField, string>>;
+  /** What a statement of work proposed for the customer (`proposalLines`), for the partner to confirm. */
+  proposal?: readonly string[];
+  /** The name an empty name input gives the claim, when the solution is known; otherwise a generic hint. */
+  proposedName?: string;
 }
 
 /** Radio buttons for a few locations, a drop-down beyond that. */
 const EXPANDED_CHOICES_MAX = 6;
 
-export function renderMpnChoiceCard(model: MpnChoiceCardModel, locale: Locale): CardAttachment {
-  return expandCard('mpnChoice', {
-    ...stepBase(model, locale),
-    labels: labelsFor(locale, {
-      ...STEP_LABELS,
-      title: 'mpn.title',
-      prompt: 'mpn.prompt',
-      label: 'mpn.label',
-      placeholder: 'mpn.placeholder',
-      error: 'mpn.error',
-    }),
-    choiceStyle: model.locations.length <= EXPANDED_CHOICES_MAX ? 'expanded' : 'compact',
-    selected: model.selected ?? '',
-    locations: model.locations.map((l) => ({
-      mpnId: l.mpnId,
-      title: t(locale, 'mpn.option', { mpnId: l.mpnId, location: l.name }),
-    })),
-  });
-}
-
-// ---------------------------------------------------------------- customer
-
-export interface CustomerCardModel extends StepModel {
-  /** What a statement of work proposed for this card (`proposalLines`), for the partner to confirm. */
-  proposal?: readonly string[];
-  domain?: string;
-  tenantId?: string;
-}
-
-export function renderCustomerCard(model: CustomerCardModel, locale: Locale): CardAttachment {
-  return withProposal(
-    expandCard('customer', {
-      ...stepBase(model, locale),
-      labels: labelsFor(locale, {
-        ...STEP_LABELS,
-        title: 'customer.title',
-        prompt: 'customer.prompt',
-        domainLabel: 'customer.domainLabel',
-        domainPlaceholder: 'customer.domainPlaceholder',
-        domainError: 'customer.domainError',
-        tenantLabel: 'customer.tenantLabel',
-        tenantPlaceholder: 'customer.tenantPlaceholder',
-        tenantError: 'customer.tenantError',
-        tenantHint: 'customer.tenantHint',
-        whereToFind: 'customer.whereToFind',
-      }),
-      domain: model.domain ?? '',
-      tenantId: model.tenantId ?? '',
-    }),
-    locale,
-    model.proposal ?? [],
-  );
-}
-
-// ---------------------------------------------------------------- solution area and activity
-
-export interface SolutionCardModel extends StepModel {
-  selected?: { solutionArea: SolutionArea; activity: Activity };
-}
-
-export function renderSolutionCard(model: SolutionCardModel, locale: Locale): CardAttachment {
-  const options = SOLUTION_AREAS.flatMap((area) =>
+/** Solution area and activity as one choice, "Microsoft 365: Usage". */
+export const solutionChoices = (locale: Locale): { value: string; title: string; help: string }[] =>
+  SOLUTION_AREAS.flatMap((area) =>
     ACTIVITIES_BY_AREA[area].map((activity) => ({
       value: areaActivityValue(area, activity),
       title: t(locale, 'solution.option', {
@@ -118,20 +85,89 @@ export function renderSolutionCard(model: SolutionCardModel, locale: Locale): Ca
       help: `${activityLabel(locale, activity)}: ${activityHelp(locale, activity)}`,
     })),
   );
-  return expandCard('solution', {
-    ...stepBase(model, locale),
-    labels: labelsFor(locale, {
-      ...STEP_LABELS,
-      title: 'solution.title',
-      prompt: 'solution.prompt',
-      label: 'solution.label',
-      error: 'solution.error',
-      revenueNote: 'solution.revenueNote',
+
+/**
+ * Partner location, customer, solution area and activity, and the claim's name on one
+ * card, as Partner Center has them on one page. A problem is shown under the input it
+ * is about, so a partner fixing one field keeps everything else they typed in view.
+ */
+export function renderStartCard(model: StartCardModel, locale: Locale): CardAttachment {
+  const general: string[] = [];
+  const byField: Record<StartField, string[]> = {
+    mpnId: [],
+    customerDomain: [],
+    customerTenantId: [],
+    areaActivity: [],
+    name: [],
+  };
+  for (const problem of model.problems ?? []) {
+    const field = typeof problem === 'string' ? undefined : START_FIELD_OF[problem.field];
+    const text = problemText(locale, problem);
+    if (field) byField[field].push(text);
+    else general.push(text);
+  }
+  const [only] = model.locations;
+  const chooseLocation = model.locations.length !== 1 || only === undefined;
+  return withProposal(
+    expandCard('start', {
+      claimId: model.claimId,
+      nonce: model.nonce,
+      ...headerData(model.header),
+      ...problemData(general),
+      fieldProblems: byField,
+      ...Object.fromEntries(
+        START_FIELDS.map((field) => [`has${FLAG_NAMES[field]}Problems`, byField[field].length > 0]),
+      ),
+      labels: labelsFor(locale, {
+        ...STEP_LABELS,
+        title: 'start.title',
+        prompt: 'start.prompt',
+        locationLabel: 'mpn.title',
+        locationPlaceholder: 'mpn.placeholder',
+        locationError: 'mpn.error',
+        customerSection: 'customer.title',
+        domainLabel: 'customer.domainLabel',
+        domainPlaceholder: 'customer.domainPlaceholder',
+        domainError: 'customer.domainError',
+        tenantLabel: 'customer.tenantLabel',
+        tenantPlaceholder: 'customer.tenantPlaceholder',
+        tenantError: 'customer.tenantError',
+        tenantHint: 'customer.tenantHint',
+        solutionLabel: 'solution.label',
+        solutionError: 'solution.error',
+        nameLabel: 'claimName.label',
+      }),
+      chooseLocation,
+      choiceStyle: model.locations.length <= EXPANDED_CHOICES_MAX ? 'expanded' : 'compact',
+      selectedLocation: model.values.mpnId ?? '',
+      locations: model.locations.map((l) => ({
+        mpnId: l.mpnId,
+        title: t(locale, 'mpn.option', { mpnId: l.mpnId, location: l.name }),
+      })),
+      // A separate run after the bold label: the location's name is the directory's text.
+      onlyLocationLine: only ? ` ${t(locale, 'mpn.option', { mpnId: only.mpnId, location: only.name })}` : '',
+      domain: model.values.customerDomain ?? '',
+      tenantId: model.values.customerTenantId ?? '',
+      solutions: solutionChoices(locale),
+      selectedSolution: model.values.areaActivity ?? '',
+      name: model.values.name ?? '',
+      nameMaxLength: CLAIM_NAME_MAX,
+      namePlaceholder: model.proposedName
+        ? t(locale, 'start.namePlaceholder', { name: model.proposedName })
+        : t(locale, 'start.namePlaceholderGeneric'),
     }),
-    options,
-    selected: model.selected ? areaActivityValue(model.selected.solutionArea, model.selected.activity) : '',
-  });
+    locale,
+    model.proposal ?? [],
+  );
 }
+
+const FLAG_NAMES: Readonly<Record<StartField, string>> = {
+  mpnId: 'Mpn',
+  customerDomain: 'Domain',
+  customerTenantId: 'Tenant',
+  areaActivity: 'Solution',
+  name: 'Name',
+};
 
 // ---------------------------------------------------------------- revenue association
 
@@ -157,28 +193,6 @@ export function renderRevenueDetailsCard(model: RevenueDetailsCardModel, locale:
     solutionSellerName: model.revenue?.solutionSellerName ?? '',
     customerName: model.revenue?.customerName ?? '',
     isvSolutionName: model.revenue?.isvSolutionName ?? '',
-  });
-}
-
-// ---------------------------------------------------------------- claim name
-
-export interface ClaimNameCardModel extends StepModel {
-  name?: string;
-}
-
-export function renderClaimNameCard(model: ClaimNameCardModel, locale: Locale): CardAttachment {
-  return expandCard('claimName', {
-    ...stepBase(model, locale),
-    labels: labelsFor(locale, {
-      ...STEP_LABELS,
-      title: 'claimName.title',
-      prompt: 'claimName.prompt',
-      label: 'claimName.label',
-      placeholder: 'claimName.placeholder',
-      error: 'claimName.error',
-    }),
-    maxLength: CLAIM_NAME_MAX,
-    name: model.name ?? '',
   });
 }
 

@@ -11,7 +11,6 @@ import {
   activityLabel,
   formatFileSize,
   formatWindowLength,
-  problemMessage,
   productName,
   solutionAreaLabel,
   t,
@@ -21,7 +20,7 @@ import {
 import { expandCard, headerData, labelsFor, problemData, type CardAttachment, type StepContext } from './cardKit';
 import { renderNoticeCard } from './generalCards';
 import { combinedChecklist, withChecklist } from './poeChecklist';
-import type { CardProblems } from './stepCards';
+import { problemText, type CardProblems } from './stepCards';
 import type { SummarySection } from './verbs';
 
 export interface SummaryCardModel extends StepContext {
@@ -138,8 +137,8 @@ function sectionLines(
 }
 
 /**
- * Sections whose values are label-value pairs get a row per field, the value alone in its
- * column: a tenant GUID then fits on one line instead of wrapping after "Tenant ID:".
+ * The sections whose values are label-value pairs: a line each in an answered card's
+ * recap; on the summary, revenue details get a row per field, the value alone in its column.
  */
 type FieldPairs = [MessageKey, string | undefined][];
 
@@ -163,18 +162,29 @@ function summaryRows(
   shown: readonly SummarySection[],
   lines: Record<SummarySection, string[]>,
 ): RowData[] {
-  const fields: Partial<Record<SummarySection, FieldPairs>> = fieldRows(claim);
-  return shown.flatMap((id) => {
-    const pairs = fields[id];
-    const rows = pairs
-      ? pairs.map(([label, value]) => ({
-          label: t(locale, label),
-          values: [value?.trim() ? value : t(locale, 'common.notProvided')],
-        }))
-      : [{ label: t(locale, SECTION_TITLES[id]), values: lines[id] }];
-    return rows.map((row, i) => ({ ...row, first: i === 0 }));
-  });
+  const orNone = (value: string | undefined): string => (value?.trim() ? value : t(locale, 'common.notProvided'));
+  return shown
+    .filter((id) => rowShown(claim, id))
+    .flatMap((id) => {
+      const rows =
+        id === 'revenue'
+          ? fieldRows(claim).revenue.map(([label, value]) => ({ label: t(locale, label), values: [orNone(value)] }))
+          : id === 'customer'
+            ? // The domain and the tenant under one label: the GUID fits on its line beside it.
+              [
+                {
+                  label: t(locale, SECTION_TITLES.customer),
+                  values: [claim.customerDomain, claim.customerTenantId].map(orNone),
+                },
+              ]
+            : [{ label: t(locale, SECTION_TITLES[id]), values: lines[id] }];
+      return rows.map((row, i) => ({ ...row, first: i === 0 }));
+    });
 }
+
+/** The name is the card's subtitle, and no comments need no row: the comment box is just below. */
+const rowShown = (claim: Claim, id: SummarySection): boolean =>
+  id !== 'claimName' && (id !== 'comments' || claim.comments.length > 0);
 
 /** Revenue details only for revenue association; subscriptions only once a Dynamics 365 product is chosen. */
 function sectionShown(claim: Claim, section: SummarySection): boolean {
@@ -205,11 +215,12 @@ export function renderSummaryCard(model: SummaryCardModel, locale: Locale): Card
   const editChoices = shown
     .filter((id) => id !== 'comments')
     .map((id) => ({ id, title: t(locale, SECTION_TITLES[id]) }));
-  const problems = problemData(model.problems.map((p) => (typeof p === 'string' ? p : problemMessage(locale, p))));
+  const problems = problemData(model.problems.map((p) => problemText(locale, p)));
   const checklist = combinedChecklist(model.claim, locale, {
     title: 'poeCheck.summaryTitle',
     ...(model.checkingPoeIds ? { checkingIds: model.checkingPoeIds } : {}),
-    evidence: true,
+    // The phrases found were quoted on the PoE card; here the verdicts are enough.
+    evidence: false,
     fix: editable,
     ...(model.poeMaxAgeMonths ? { maxAgeMonths: model.poeMaxAgeMonths } : {}),
   });

@@ -16,7 +16,8 @@ export const CARD_VERBS = [
   // the language chooser (outside any flow)
   'chooseLanguage',
   'setLanguage',
-  // the new-claim steps
+  // the new-claim steps (the four before 'startEntered' are those of the cards it replaced, still in chats)
+  'startEntered',
   'mpnChosen',
   'customerEntered',
   'customerConfirmed',

@@ -1,6 +1,6 @@
 /**
- * The new-claim conversation (partner location, customer, solution, name, products,
- * subscriptions, contacts, PoE, summary): a waterfall of parts, each skipping what is
+ * The new-claim conversation (the start card: partner location, customer, solution and
+ * name; then products, subscriptions, contacts, PoE, summary): a waterfall of parts, each skipping what is
  * already filled, so the same dialog starts a claim, resumes a draft at its first
  * missing field (`{ claimId }`), and re-runs one section from the
  * summary (`{ claimId, edit }`). A claim waiting for the partner's action
@@ -25,19 +25,17 @@ import { editableFields } from '../../claims/statusMachine';
 import { commandFor, t } from '../../locales/i18n';
 import { callerOf } from '../caller';
 import { CardPrompt, asRecord, cardMessage, type CardPromptOptions, type CardSubmission } from '../cardPrompt';
-import { ClaimDraft, writerOf, type ClaimWork, type DraftFields, type WriteStop } from './claimDraft';
-import { ClaimNameDialog } from './claimNameDialog';
+import { ClaimDraft, writerOf, type ClaimWork, type WriteStop } from './claimDraft';
 import { ContactsDialog } from './contactsDialog';
-import { CustomerDialog } from './customerDialog';
 import { FlowDialog, flowMemoryOf, recordFlowOutcome } from '../flowDialog';
 import { discardPendingSow, pendingSowOf } from './sowPrefill';
-import { PartnerLocationDialog } from './partnerLocationDialog';
 import { PoeDialog } from './poeDialog';
 import { ProductsDialog } from './productsDialog';
 import { SummaryDialog } from './summaryDialog';
 import { STOP_MESSAGES, type NewClaimResult, type SectionDialog, type SectionResult } from './sectionDialog';
 import type { ClaimServices } from '../services';
-import { SolutionDialog } from './solutionDialog';
+import { StartDialog } from './startDialog';
+import { RETIRED_SECTION_IDS, RetiredSectionDialog } from './retiredSections';
 import { SubscriptionsDialog } from './subscriptionsDialog';
 import { apologise } from '../apology';
 
@@ -58,17 +56,31 @@ interface StepsOptions extends NewClaimOptions {
   quiet?: boolean;
   /** The summary's comment box, typed and not yet added, across an edit. */
   comment?: string;
-  /** Fields gathered before the draft exists, kept across a restart. */
-  fields?: DraftFields;
+  /** What was gathered before the draft exists (fields, a SOW's files), kept across a restart. */
+  work?: ClaimWork;
 }
 
 /** The help and welcome cards' buttons that start a flow of their own. */
 const MAIN_MENU_VERBS: ReadonlySet<string> = new Set(['newClaim', 'continueDraft', 'myClaims']);
 
-const STEPS = 'newClaim.steps';
+const STEPS = 'newClaim.flow';
+/**
+ * The waterfall as it was before the start card, with its old parts in their places:
+ * a conversation saved mid-flow then resumes at the step index it saved, which must
+ * still mean the same part (see retiredSections.ts).
+ */
+const LEGACY_STEPS = 'newClaim.steps';
 const CANCEL_CONFIRM = 'newClaim.cancelConfirm';
 const CANCEL_PROMPT = 'newClaim.cancelPrompt';
 const CLAIM_ID_KEY = 'claimId';
+
+/** What a restart before the draft keeps: the fields, and a SOW's stored files and proposal. */
+const pendingOf = ({ fields, reservedClaimId, pendingPoe, proposal }: ClaimWork): ClaimWork => ({
+  fields,
+  ...(reservedClaimId ? { reservedClaimId } : {}),
+  ...(pendingPoe ? { pendingPoe } : {}),
+  ...(proposal ? { proposal } : {}),
+});
 
 export class NewClaimDialog extends FlowDialog {
   private readonly draft: ClaimDraft;
@@ -79,10 +91,7 @@ export class NewClaimDialog extends FlowDialog {
     this.draft = new ClaimDraft(services);
     this.optOutWindow = services.lifecycle.optOutWindow;
     const parts: SectionDialog[] = [
-      new PartnerLocationDialog(services),
-      new CustomerDialog(services),
-      new SolutionDialog(services),
-      new ClaimNameDialog(services),
+      new StartDialog(services),
       new ProductsDialog(services),
       new SubscriptionsDialog(services),
       new ContactsDialog(services),
@@ -90,13 +99,19 @@ export class NewClaimDialog extends FlowDialog {
       new SummaryDialog(services),
     ];
     for (const part of parts) this.addDialog(part);
-    this.addDialog(
-      new WaterfallDialog(STEPS, [
-        (step) => this.startStep(step),
-        ...parts.map((part) => (step: WaterfallStepContext) => this.partStep(step, part.id)),
-        (step) => this.partStep(step, undefined),
-      ]),
-    );
+    for (const id of RETIRED_SECTION_IDS) this.addDialog(new RetiredSectionDialog(id));
+    const [, ...afterStart] = parts.map((part) => part.id);
+    for (const [id, ids] of [
+      [STEPS, parts.map((part) => part.id)],
+      [LEGACY_STEPS, [...RETIRED_SECTION_IDS, ...afterStart]],
+    ] as const)
+      this.addDialog(
+        new WaterfallDialog(id, [
+          (step) => this.startStep(step),
+          ...ids.map((part) => (step: WaterfallStepContext) => this.partStep(step, part)),
+          (step) => this.partStep(step, undefined),
+        ]),
+      );
     this.addDialog(new CardPrompt(CANCEL_PROMPT));
     this.addDialog(
       new WaterfallDialog(CANCEL_CONFIRM, [(step) => this.askCancelStep(step), (step) => this.cancelAnswerStep(step)]),
@@ -118,7 +133,7 @@ export class NewClaimDialog extends FlowDialog {
       } satisfies NewClaimResult);
     };
     if (!writer) return end('notAllowed');
-    const work: ClaimWork = { fields: options.fields ?? {} };
+    const work: ClaimWork = options.work ?? { fields: {} };
     if (options.claimId !== undefined) {
       const claim = await this.draft.load(step.context, writer, options.claimId);
       if (!claim) return end('notFound');
@@ -145,9 +160,9 @@ export class NewClaimDialog extends FlowDialog {
           ...(result.work.comment ? { comment: result.work.comment } : {}),
         } satisfies StepsOptions);
       case 'restart':
-        // Before the draft exists the gathered fields go along; afterwards they are on the claim.
+        // Before the draft exists what was gathered goes along; afterwards it is on the claim.
         if (result.work.claimId === undefined)
-          return step.replaceDialog(STEPS, { quiet: true, fields: result.work.fields } satisfies StepsOptions);
+          return step.replaceDialog(STEPS, { quiet: true, work: pendingOf(result.work) } satisfies StepsOptions);
         return step.replaceDialog(STEPS, { claimId: result.work.claimId, quiet: true } satisfies StepsOptions);
       case 'done': {
         this.remember(step, result.work);

@@ -273,7 +273,7 @@ export abstract class SectionDialog extends ComponentDialog {
     (step.values as Record<string, unknown>).typedNotice = asked.typedNotice ?? 'conversation.expectedCard';
     const nonce = randomUUID();
     const claimId = turn.work.claimId ?? '';
-    const progress = progressOf(this.look.step, turn.claim, turn.writer.org);
+    const progress = progressOf(this.look.step, turn.claim);
     const header = {
       claimName: turn.claim.name.trim() || t(turn.locale, 'progress.newClaim'),
       progress: t(turn.locale, 'progress.step', progress),

@@ -5,8 +5,8 @@ import {
   RESERVED_INPUT_IDS,
   SUMMARY_SECTIONS,
   renderClaimsListCard,
-  renderCustomerCard,
   renderProductsCard,
+  renderStartCard,
   renderSummaryCard,
   renderSubmitConfirmCard,
   renderStatusCard,
@@ -17,9 +17,11 @@ import {
   renderCoopGuidanceCard,
   plainTextMessage,
   type CardAttachment,
+  type CardProblems,
+  type StartCardModel,
 } from '../../cards/render';
 import { allowedEvents } from '../../claims/statusMachine';
-import { LOCALES, formatDateTime, t } from '../../locales/i18n';
+import { LOCALES, formatDateTime, t, type Locale } from '../../locales/i18n';
 import { objectsOfType, parseFindings, walk } from './cardChecks';
 import { sampleCards, sampleClaim } from './sampleCards';
 
@@ -167,6 +169,9 @@ describe('user text is data', () => {
           const plain =
             (visit.owner === 'TextRun' && visit.key === 'text') ||
             (visit.owner.startsWith('Input.') && ['value', 'title'].includes(visit.key)) ||
+            // The start card's name placeholder names the name it proposes, made of the typed domain.
+            // Teams renders markdown only in TextBlocks and facts: a placeholder is plain text.
+            (visit.owner === 'Input.Text' && visit.key === 'placeholder') ||
             // `whom` names the member a Remove button takes the role from: sent back, never shown.
             (visit.owner.startsWith('Action.') && ['title', 'continuationToken', 'whom'].includes(visit.key));
           assert.ok(plain, `${name}: ${text} in ${visit.owner}.${visit.key}`);
@@ -192,11 +197,11 @@ describe('user text is data', () => {
     );
     const runs = [...objectsOfType(card.content, 'TextRun')].map((run) => String(run.text));
     assert.ok(runs.includes('${$root.labels.title}'));
-    // The summary shows label and value in columns of their own (the value alone, so a GUID does not wrap after its label).
-    assert.ok(runs.includes('Customer domain name'));
+    // The customer row holds the domain and the tenant, each a value of its own under one label.
+    assert.ok(runs.includes('Customer'));
     assert.ok(
       runs.filter((run) => run === '${$root.labels.title}').length >= 3,
-      'claim name, domain and tenant as typed',
+      'claim name (the subtitle), domain and tenant as typed',
     );
     assert.ok(!runs.includes('Review your claim'), 'the data was not evaluated against $root');
   });
@@ -206,6 +211,18 @@ describe('card behaviour', () => {
   const submits = (card: CardAttachment) =>
     [...objectsOfType(card.content, 'Action.Submit')].map((a) => a.data as Record<string, unknown>);
   const verbs = (card: CardAttachment) => submits(card).map((d) => d.verb);
+  const ONE_LOCATION = [{ mpnId: '1234567', name: 'Seattle' }];
+  /** The problems in the attention container right after the start card's input (or, for one location, its line). */
+  const problemsUnder = (card: CardAttachment, field: string): string[] => {
+    const body = card.content.body as Record<string, unknown>[];
+    const at = body.findIndex((e) => e.id === field || (field === 'mpnId' && isLocationLine(e)));
+    assert.ok(at >= 0, `no ${field} input`);
+    const next = body[at + 1];
+    if (next?.type !== 'Container' || next.style !== 'attention') return [];
+    return [...objectsOfType(next, 'TextRun')].map((run) => String(run.text));
+  };
+  const isLocationLine = (e: Record<string, unknown>): boolean =>
+    e.type === 'RichTextBlock' && JSON.stringify(e).includes(t('en-US', 'mpn.title'));
 
   it('offers new claim and continue draft only to incentives admins', () => {
     assert.deepEqual(verbs(renderWelcomeCard({ canCreate: true }, 'en-US')), [
@@ -218,32 +235,195 @@ describe('card behaviour', () => {
     assert.deepEqual(verbs(renderWelcomeCard({ canCreate: false }, 'en-US')), ['myClaims', 'help', 'chooseLanguage']);
   });
 
-  it('prefills the customer card and puts the step nonce in both buttons', () => {
-    const card = renderCustomerCard({ claimId: '', nonce: 'step-7', domain: 'contoso.com', tenantId: 'x' }, 'ja-JP');
+  it('prefills the start card and puts the step nonce in both buttons', () => {
+    const card = renderStartCard(
+      {
+        claimId: '',
+        nonce: 'step-7',
+        locations: ONE_LOCATION,
+        values: { customerDomain: 'contoso.com', customerTenantId: 'x', name: 'Contoso rollout' },
+      },
+      'ja-JP',
+    );
     const inputs = [...objectsOfType(card.content, 'Input.Text')];
-    // The tenant ID is optional: the directory finds it from the domain.
+    // The tenant ID is optional: the directory finds it from the domain. So is the name: one is proposed.
     assert.deepEqual(
       inputs.map((i) => [i.id, i.value, i.isRequired]),
       [
         ['customerDomain', 'contoso.com', true],
         ['customerTenantId', 'x', false],
+        ['name', 'Contoso rollout', false],
       ],
     );
     assert.ok(
-      inputs.every(
-        (i) => typeof i.regex === 'string' && typeof i.errorMessage === 'string' && typeof i.label === 'string',
-      ),
+      inputs
+        .filter((i) => i.id !== 'name')
+        .every((i) => typeof i.regex === 'string' && typeof i.errorMessage === 'string' && typeof i.label === 'string'),
     );
     assert.deepEqual(
-      submits(card).map((d) => d.nonce),
-      ['step-7', 'step-7'],
+      submits(card).map((d) => [d.verb, d.nonce]),
+      [
+        ['startEntered', 'step-7'],
+        ['cancel', 'step-7'],
+      ],
     );
+  });
+
+  describe('the start card', () => {
+    const TWO_LOCATIONS = [
+      { mpnId: '1234567', name: 'Seattle' },
+      { mpnId: '7654321', name: 'Seoul' },
+    ];
+    const start = (model: Partial<StartCardModel>, locale: Locale = 'en-US') =>
+      renderStartCard({ claimId: 'c', nonce: 'n', locations: ONE_LOCATION, values: {}, ...model }, locale);
+    const choiceSet = (card: CardAttachment, id: string) =>
+      [...objectsOfType(card.content, 'Input.ChoiceSet')].find((c) => c.id === id);
+
+    it('shows the one location as text, with nothing to choose', () => {
+      for (const locale of LOCALES) {
+        const card = start({ values: { mpnId: '' } }, locale);
+        assert.equal(choiceSet(card, 'mpnId'), undefined, locale);
+        const line = t(locale, 'mpn.option', { mpnId: '1234567', location: 'Seattle' });
+        const runs = [...objectsOfType(card.content, 'TextRun')].map((r) => String(r.text).trim());
+        assert.ok(runs.includes(line), `${locale}: ${line}`);
+        assert.ok(choiceSet(card, 'areaActivity'), 'the solution is still chosen');
+      }
+    });
+
+    it('offers several locations as a choice, preselected with the value given', () => {
+      const card = start({ locations: TWO_LOCATIONS, values: { mpnId: '7654321' } }, 'ko-KR');
+      const mpn = choiceSet(card, 'mpnId') ?? assert.fail('no location choice');
+      assert.equal(mpn.value, '7654321');
+      assert.equal(mpn.isRequired, true);
+      assert.equal(mpn.style, 'expanded');
+      assert.deepEqual(mpn.choices, [
+        { title: t('ko-KR', 'mpn.option', { mpnId: '1234567', location: 'Seattle' }), value: '1234567' },
+        { title: t('ko-KR', 'mpn.option', { mpnId: '7654321', location: 'Seoul' }), value: '7654321' },
+      ]);
+      const many = Array.from({ length: 8 }, (_, i) => ({ mpnId: `100000${i}`, name: `L${i}` }));
+      assert.equal(choiceSet(start({ locations: many }), 'mpnId')?.style, 'compact', 'a drop-down beyond six');
+      assert.equal(choiceSet(start({ locations: TWO_LOCATIONS }), 'mpnId')?.value, '', 'nothing preselected');
+    });
+
+    it('preselects the solution and keeps every value typed', () => {
+      const values = {
+        mpnId: '1234567',
+        customerDomain: 'contoso.com',
+        customerTenantId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+        areaActivity: 'businessApplications/revenueAssociation',
+        name: 'Contoso CRM',
+      };
+      const card = start({ locations: TWO_LOCATIONS, values });
+      assert.equal(choiceSet(card, 'areaActivity')?.value, 'businessApplications/revenueAssociation');
+      assert.deepEqual(
+        (choiceSet(card, 'areaActivity')?.choices as { value: string }[]).map((c) => c.value),
+        ['microsoft365/usage', 'businessApplications/usageOrPresales', 'businessApplications/revenueAssociation'],
+      );
+      const shown = Object.fromEntries(
+        ['Input.Text', 'Input.ChoiceSet'].flatMap((type) =>
+          [...objectsOfType(card.content, type)].map((i) => [String(i.id), i.value]),
+        ),
+      );
+      assert.deepEqual(shown, values);
+    });
+
+    it('shows a problem with the tenant ID in the container right under the tenant input, and nowhere else', () => {
+      const problem = { code: 'customerTenantNeeded', field: 'customerTenantId', params: { domain: 'contoso.com' } };
+      const card = start({ locations: TWO_LOCATIONS, problems: [problem] });
+      const text = t('en-US', 'problems.customerTenantNeeded', { domain: 'contoso.com' });
+      assert.deepEqual(problemsUnder(card, 'customerTenantId'), [text]);
+      for (const field of ['mpnId', 'customerDomain', 'areaActivity', 'name'])
+        assert.deepEqual(problemsUnder(card, field), [], field);
+      const everywhere = [...walk(card.content)].filter((v) => typeof v.value === 'string' && v.value.includes(text));
+      assert.equal(everywhere.length, 1, 'shown once');
+      assert.equal(
+        [...objectsOfType(card.content, 'Container')].filter((c) => c.style === 'attention').length,
+        1,
+        'no general problem box',
+      );
+    });
+
+    it('shows each problem under its own input (the area and the activity under the one choice), sentences above', () => {
+      const problems: CardProblems = [
+        { code: 'mpnIdUnknown', field: 'mpnId' },
+        { code: 'customerConsumerDomain', field: 'customerDomain', params: { domain: 'outlook.com' } },
+        { code: 'required', field: 'solutionArea' },
+        { code: 'tooLong', field: 'name', params: { length: 120, max: 100 } },
+        'A sentence the dialog localized.',
+      ];
+      for (const locations of [ONE_LOCATION, TWO_LOCATIONS]) {
+        const card = start({ locations, problems });
+        assert.deepEqual(
+          ['mpnId', 'customerDomain', 'customerTenantId', 'areaActivity', 'name'].map(
+            (field) => problemsUnder(card, field).length,
+          ),
+          [1, 1, 0, 1, 1],
+          `${locations.length} location(s)`,
+        );
+        assert.match(problemsUnder(card, 'customerDomain')[0] ?? '', /outlook\.com/);
+        const [general] = [...objectsOfType(card.content, 'Container')].filter((c) => c.style === 'attention');
+        assert.deepEqual(
+          [...objectsOfType(general, 'TextRun')].map((r) => r.text),
+          ['A sentence the dialog localized.'],
+        );
+      }
+    });
+
+    it('names the proposed name in the name placeholder when there is one, and says how one is made otherwise', () => {
+      const placeholder = (card: CardAttachment) =>
+        [...objectsOfType(card.content, 'Input.Text')].find((i) => i.id === 'name')?.placeholder;
+      for (const locale of LOCALES) {
+        const proposedName = 'contoso.com – Microsoft 365: Usage';
+        assert.equal(
+          placeholder(start({ proposedName }, locale)),
+          t(locale, 'start.namePlaceholder', { name: proposedName }),
+        );
+        assert.equal(placeholder(start({}, locale)), t(locale, 'start.namePlaceholderGeneric'));
+        assert.notEqual(t(locale, 'start.namePlaceholder', { name: 'x' }), t(locale, 'start.namePlaceholderGeneric'));
+      }
+    });
+
+    it('puts location names and the domain only where Teams shows plain text', () => {
+      const hostile = '**b** [x](https://evil.example) ${$root.labels.title}';
+      for (const locations of [
+        [{ mpnId: '1234567', name: hostile }],
+        [{ mpnId: '1234567', name: hostile }, ...TWO_LOCATIONS],
+      ]) {
+        const card = start({
+          locations,
+          values: { customerDomain: hostile, customerTenantId: hostile, name: hostile },
+          problems: [{ code: 'customerConsumerDomain', field: 'customerDomain', params: { domain: hostile } }],
+          proposedName: `${hostile} – Microsoft 365: Usage`,
+        });
+        const places = [...walk(card.content)]
+          .filter((v) => typeof v.value === 'string' && v.value.includes(hostile))
+          .map((v) => `${v.owner}.${v.key}`);
+        assert.ok(places.length >= 5, places.join());
+        for (const place of places)
+          assert.ok(
+            ['TextRun.text', 'Input.Text.value', 'Input.ChoiceSet.title', 'Input.Text.placeholder'].includes(place),
+            place,
+          );
+        // The placeholder names the proposed name, made of the domain (plain text, like the value).
+        for (const input of objectsOfType(card.content, 'Input.Text'))
+          if (String(input.placeholder).includes(hostile)) assert.equal(input.id, 'name');
+        for (const run of objectsOfType(card.content, 'TextRun'))
+          if (String(run.text).includes(hostile))
+            assert.notEqual(run.weight, 'Bolder', 'user text is never in the bold label run');
+        assert.deepEqual(parseFindings(card.content), []);
+      }
+    });
   });
 
   it('client-side regexes accept what the validators accept, full-width digits included', () => {
     const [domain, tenant] = [
-      ...objectsOfType(renderCustomerCard({ claimId: '', nonce: '' }, 'en-US').content, 'Input.Text'),
-    ].map((i) => new RegExp(String(i.regex)));
+      ...objectsOfType(
+        renderStartCard({ claimId: '', nonce: '', locations: ONE_LOCATION, values: {} }, 'en-US').content,
+        'Input.Text',
+      ),
+    ]
+      .filter((i) => i.regex !== undefined)
+      .map((i) => new RegExp(String(i.regex)));
     for (const ok of ['contoso.onmicrosoft.com', ' contoso.co.kr ', 'bücher.de', '例え.jp'])
       assert.ok(domain?.test(ok), ok);
     for (const bad of ['contoso', 'https://contoso.com', 'a@contoso.com']) assert.ok(!domain?.test(bad), bad);
@@ -441,17 +621,23 @@ describe('card behaviour', () => {
     );
   });
 
-  it('a domain–tenant mismatch can only be changed; an unknown domain may go on with a warning', () => {
+  it('an unknown domain may go on with a warning or be changed; a mismatch is a problem under the tenant input', () => {
     const base = { claimId: '', nonce: 'n', domain: 'contoso.com', tenantId: 't' };
-    assert.deepEqual(verbs(renderTenantCheckCard({ ...base, kind: 'mismatch' }, 'en-US')), ['customerChange']);
-    assert.deepEqual(verbs(renderTenantCheckCard({ ...base, kind: 'unknownDomain' }, 'en-US')), [
-      'customerConfirmed',
-      'customerChange',
-    ]);
+    assert.deepEqual(verbs(renderTenantCheckCard(base, 'en-US')), ['customerConfirmed', 'customerChange']);
     assert.match(
-      JSON.stringify(renderTenantCheckCard({ ...base, kind: 'mismatch' }, 'ja-JP').content),
-      /ディレクトリ（テナント）ID t は contoso\.com に属していません/,
+      JSON.stringify(renderTenantCheckCard(base, 'ja-JP').content),
+      /contoso\.com がテナント t に属しているかどうかを確認できません/,
     );
+    const mismatch = {
+      code: 'customerTenantMismatch',
+      field: 'customerTenantId',
+      params: { domain: 'contoso.com', tenantId: 't' },
+    };
+    const card = renderStartCard({ ...base, locations: ONE_LOCATION, values: {}, problems: [mismatch] }, 'ja-JP');
+    assert.deepEqual(verbs(card), ['startEntered', 'cancel'], 'changed on the start card, not a card of its own');
+    const [shown, ...more] = problemsUnder(card, 'customerTenantId');
+    assert.match(shown ?? '', /ディレクトリ（テナント）ID t は contoso\.com に属していません/);
+    assert.deepEqual(more, []);
   });
 
   it('co-op guidance only for programs outside CPOR', () => {

@@ -28,6 +28,15 @@ export interface SampleCard {
 
 const step = { claimId: 'claim-1', nonce: 'nonce-1' };
 
+/** Every input of the start card, each shown with a problem of its own in the sample. */
+const START_FIELDS: readonly cards.StartField[] = [
+  'mpnId',
+  'customerDomain',
+  'customerTenantId',
+  'areaActivity',
+  'name',
+];
+
 export function sampleClaim(userText: string, overrides: Partial<Claim> = {}): Claim {
   const actor = { role: 'reviewer' as const, id: 'reviewer-1', name: userText };
   return buildClaim({
@@ -119,38 +128,45 @@ export function sampleCards(locale: Locale, userText = 'Contoso Ltd'): SampleCar
     ['answered', cards.renderAnsweredCard({ section: 'Customer', value: userText, note: 'continued below' }, locale)],
     ['answered (superseded)', cards.renderAnsweredCard({ section: 'Customer', superseded: true }, locale)],
     [
-      'mpnChoice',
-      cards.renderMpnChoiceCard(
+      'start',
+      cards.renderStartCard(
         {
           ...step,
           locations: [
             { mpnId: '1234567', name: userText },
             { mpnId: '7654321', name: 'Seoul' },
           ],
-          selected: '1234567',
-          problems,
+          values: {
+            mpnId: '1234567',
+            customerDomain: userText,
+            customerTenantId: userText,
+            areaActivity: 'businessApplications/revenueAssociation',
+            name: userText,
+          },
+          problems: [...problems, ...START_FIELDS.map((field) => ({ code: 'required', field }))],
+          // The dialog makes it of the typed domain.
+          proposedName: userText,
         },
         locale,
       ),
     ],
     [
-      'mpnChoice (many)',
-      cards.renderMpnChoiceCard(
-        { ...step, locations: Array.from({ length: 8 }, (_, i) => ({ mpnId: `10000${i}`, name: `L${i}` })) },
-        locale,
-      ),
+      'start (one location)',
+      cards.renderStartCard({ ...step, locations: [{ mpnId: '1234567', name: userText }], values: {} }, locale),
     ],
-    ['customer', cards.renderCustomerCard({ ...step, domain: userText, tenantId: userText, problems }, locale)],
-    ['customer (empty)', cards.renderCustomerCard({ claimId: '', nonce: 'n0' }, locale)],
     [
-      'solution',
-      cards.renderSolutionCard(
-        { ...step, selected: { solutionArea: 'businessApplications', activity: 'revenueAssociation' } },
+      'start (many locations)',
+      cards.renderStartCard(
+        {
+          claimId: '',
+          nonce: 'n0',
+          locations: Array.from({ length: 8 }, (_, i) => ({ mpnId: `10000${i}`, name: `L${i}` })),
+          values: {},
+        },
         locale,
       ),
     ],
     ['revenueDetails', cards.renderRevenueDetailsCard({ ...step, revenue: claim.revenue, problems }, locale)],
-    ['claimName', cards.renderClaimNameCard({ ...step, name: userText }, locale)],
     [
       'products',
       cards.renderProductsCard(
@@ -335,14 +351,7 @@ export function sampleCards(locale: Locale, userText = 'Contoso Ltd'): SampleCar
         locale,
       ),
     ],
-    [
-      'notice (tenant mismatch)',
-      cards.renderTenantCheckCard({ ...step, kind: 'mismatch', domain: userText, tenantId: userText }, locale),
-    ],
-    [
-      'notice (unknown domain)',
-      cards.renderTenantCheckCard({ ...step, kind: 'unknownDomain', domain: userText, tenantId: userText }, locale),
-    ],
+    ['notice (unknown domain)', cards.renderTenantCheckCard({ ...step, domain: userText, tenantId: userText }, locale)],
     ['notice (co-op)', cards.renderCoopGuidanceCard('CSP', locale) ?? cards.renderNoticeCard({ lines: [] }, locale)],
     ['notice (plain)', cards.renderNoticeCard({ lines: ['x'] }, locale)],
     ['language', cards.renderLanguageCard({ chosen: 'ko-KR', teamsLocale: 'en-US' }, locale)],
@@ -451,9 +460,14 @@ function checklistSamples(locale: Locale, userText: string): [string, cards.Card
     ],
     ['poeChecklist (on the summary)', cards.renderSummaryCard({ ...step, claim, problems: [] }, locale)],
     [
-      'proposalNotice (on the customer card)',
-      cards.renderCustomerCard(
-        { ...step, domain: userText, tenantId: userText, proposal: proposalLines(locale, proposal, 'customer') },
+      'proposalNotice (on the start card)',
+      cards.renderStartCard(
+        {
+          ...step,
+          locations: [{ mpnId: '1234567', name: userText }],
+          values: { customerDomain: userText, customerTenantId: userText },
+          proposal: proposalLines(locale, proposal, 'customer'),
+        },
         locale,
       ),
     ],

@@ -7,16 +7,16 @@ import {
   readContacts,
   readCustomer,
   readEditSection,
+  readMpnChoice,
   readProducts,
   readReason,
   readRevenue,
   readSubscriptions,
   renderClaimsListCard,
   renderContactsCard,
-  renderCustomerCard,
   renderProductsCard,
+  renderStartCard,
   renderSummaryCard,
-  renderSolutionCard,
   renderSubscriptionsCard,
   type CardAttachment,
 } from '../../cards/render';
@@ -50,18 +50,37 @@ function submit(card: CardAttachment, verb: string, inputs: Record<string, strin
 const step = { claimId: 'c', nonce: 'n' };
 
 describe('reading card submits', () => {
-  it('customer: the two inputs, as typed', () => {
-    const card = renderCustomerCard(step, 'en-US');
-    const values = submit(card, 'customerEntered', { customerDomain: ' Contoso.com ', customerTenantId: '{ABC}' });
+  const locations = [
+    { mpnId: '1234567', name: 'Seattle' },
+    { mpnId: '7654321', name: 'Seoul' },
+  ];
+
+  it('start: location, customer and name as typed, from the inputs of one card', () => {
+    const card = renderStartCard({ ...step, locations, values: {} }, 'en-US');
+    const values = submit(card, 'startEntered', {
+      mpnId: '7654321',
+      customerDomain: ' Contoso.com ',
+      customerTenantId: '{ABC}',
+      areaActivity: 'microsoft365/usage',
+      name: ' Contoso rollout ',
+    });
+    assert.deepEqual(readMpnChoice(values), { mpnId: '7654321' });
     assert.deepEqual(readCustomer(values), { customerDomain: ' Contoso.com ', customerTenantId: '{ABC}' });
+    assert.deepEqual(readClaimName(values), { name: ' Contoso rollout ' });
   });
 
-  it('solution: area and activity from one choice, refusing combinations the catalog does not allow', () => {
-    const card = renderSolutionCard(step, 'en-US');
-    const [choices] = [...objectsOfType(card.content, 'Input.ChoiceSet')];
+  it('start with one location: the card has no location input, and the submit reads as no MPN ID', () => {
+    const card = renderStartCard({ ...step, locations: locations.slice(0, 1), values: {} }, 'en-US');
+    assert.throws(() => submit(card, 'startEntered', { mpnId: '1234567' }), /the card has no input mpnId/);
+    assert.deepEqual(readMpnChoice(submit(card, 'startEntered', { customerDomain: 'contoso.com' })), { mpnId: '' });
+  });
+
+  it('start: area and activity from one choice, refusing combinations the catalog does not allow', () => {
+    const card = renderStartCard({ ...step, locations, values: {} }, 'en-US');
+    const choices = [...objectsOfType(card.content, 'Input.ChoiceSet')].find((c) => c.id === 'areaActivity');
     const values = (choices?.choices as { value: string }[]).map((c) => c.value);
     assert.deepEqual(
-      values.map((value) => readAreaActivity(submit(card, 'solutionChosen', { areaActivity: value }))),
+      values.map((value) => readAreaActivity(submit(card, 'startEntered', { areaActivity: value }))),
       [
         { solutionArea: 'microsoft365', activity: 'usage' },
         { solutionArea: 'businessApplications', activity: 'usageOrPresales' },

@@ -20,12 +20,9 @@ import {
   CONTACTS,
   assertCard,
   attachSignedSow,
-  chooseLocation,
   chooseProducts,
-  chooseSolution,
   enterContacts,
-  enterCustomer,
-  enterName,
+  fillStart,
   poeDone,
   start,
   submitFromSummary,
@@ -59,15 +56,12 @@ describe('Cosmos DB faults under the new-claim conversation', function () {
   it('absorbs throttling (429 with a retry-after) on the draft creation: the partner sees nothing of it', async () => {
     const c = chat();
     await start(c);
-    await chooseLocation(c);
-    await enterCustomer(c);
-    await chooseSolution(c, 'microsoft365', 'usage');
     const throttled = proxied.proxy.inject({
       ...claimCreate,
       fault: { kind: 'status', status: 429, retryAfterMs: 25 },
       times: 3,
     });
-    const replies = await enterName(c, 'Throttled rollout');
+    const replies = await fillStart(c, { name: 'Throttled rollout' });
     assert.equal(throttled.struck, 3);
     assert.equal(apologised(replies), false);
     assertCard(c, 'products.title');
@@ -116,14 +110,11 @@ describe('Cosmos DB faults under the new-claim conversation', function () {
     it(`leaves exactly one claim when the draft creation's answer is lost to ${how} and the partner presses again`, async () => {
       const c = chat();
       await start(c);
-      await chooseLocation(c);
-      await enterCustomer(c);
-      await chooseSolution(c, 'microsoft365', 'usage');
       proxied.proxy.inject({ ...claimCreate, fault });
-      assert.deepEqual(textsOf(await enterName(c, 'Lost answer')), [apology], 'an apology, not a hang');
+      assert.deepEqual(textsOf(await fillStart(c, { name: 'Lost answer' })), [apology], 'an apology, not a hang');
       assert.equal(inputOf(c.lastCard(), 'name')?.value, 'Lost answer');
       assert.equal((await claimsOf(s.world, s.org)).length, 1, 'the first attempt did create it');
-      await enterName(c, 'Lost answer');
+      await fillStart(c, { name: 'Lost answer' });
       assertCard(c, 'products.title');
       assert.equal((await onlyClaimOf(s.world, s.org)).name, 'Lost answer');
     });
@@ -169,10 +160,7 @@ describe('Cosmos DB faults under the new-claim conversation', function () {
       assert.fail('the step never went through');
     };
     await persist(() => start(c));
-    await persist(() => chooseLocation(c));
-    await persist(() => enterCustomer(c));
-    await persist(() => chooseSolution(c, 'microsoft365', 'usage'));
-    await persist(() => enterName(c, 'Chaos rollout'));
+    await persist(() => fillStart(c, { name: 'Chaos rollout' }));
     await persist(() => chooseProducts(c, ['exchangeOnline', 'microsoftTeams']));
     await persist(() => enterContacts(c));
     await persist(() => attachSignedSow(c));

@@ -109,28 +109,24 @@ export class HostileChat {
     assert.ok(this.isOn(title), `expected the ${title} card, got "${this.card ? titleOf(this.card) : 'none'}"`);
   }
 
-  /** "new claim" → location → customer → solution (→ revenue) → name → products (→ subscriptions) → contacts → a signed SOW → no comment → review. */
+  /** "new claim" → the start card (→ revenue) → products (→ subscriptions) → contacts → a signed SOW → no comment → review. */
   async toReview(kind: 'microsoft365' | 'revenue' = 'microsoft365'): Promise<void> {
-    await this.expectCard('mpn.title', () => this.say(t(this.locale, 'welcome.newClaim')));
-    await this.expectCard('customer.title', () => this.click('mpnChosen', { mpnId: '1234567' }));
+    await this.expectCard('start.title', () => this.say(t(this.locale, 'welcome.newClaim')));
+    const customer = { mpnId: '1234567', customerDomain: CUSTOMER_DOMAIN, customerTenantId: CUSTOMER_TENANT };
     if (kind === 'microsoft365') {
-      await this.expectCard('solution.title', () =>
-        this.click('customerEntered', { customerDomain: CUSTOMER_DOMAIN, customerTenantId: CUSTOMER_TENANT }),
+      await this.expectCard('products.title', () =>
+        this.click('startEntered', { ...customer, areaActivity: 'microsoft365/usage', name: 'Contoso rollout' }),
       );
-      await this.expectCard('claimName.title', () =>
-        this.click('solutionChosen', { areaActivity: 'microsoft365/usage' }),
-      );
-      await this.expectCard('products.title', () => this.click('nameEntered', { name: 'Contoso rollout' }));
       await this.expectCard('contacts.title', () => this.click('productsChosen', { productIds: 'exchangeOnline' }));
     } else {
-      await this.expectCard('solution.title', () =>
-        this.click('customerEntered', { customerDomain: CUSTOMER_DOMAIN, customerTenantId: CUSTOMER_TENANT }),
-      );
       await this.expectCard('revenue.title', () =>
-        this.click('solutionChosen', { areaActivity: 'businessApplications/revenueAssociation' }),
+        this.click('startEntered', {
+          ...customer,
+          areaActivity: 'businessApplications/revenueAssociation',
+          name: 'Contoso CRM revenue',
+        }),
       );
-      await this.expectCard('claimName.title', () => this.click('revenueEntered', REVENUE));
-      await this.expectCard('products.title', () => this.click('nameEntered', { name: 'Contoso CRM revenue' }));
+      await this.expectCard('products.title', () => this.click('revenueEntered', REVENUE));
       await this.expectCard('subscriptions.title', () =>
         this.click('productsChosen', { productIds: 'dynamics365Sales' }),
       );

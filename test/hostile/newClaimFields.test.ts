@@ -42,39 +42,44 @@ interface Target {
   valid?: Record<string, string[]>;
 }
 
+/** Valid values for every input of the start card. */
+const START_INPUTS = {
+  mpnId: '1234567',
+  customerDomain: 'contoso.onmicrosoft.com',
+  customerTenantId: CUSTOMER_TENANT,
+  areaActivity: 'microsoft365/usage',
+  name: 'Contoso rollout',
+};
+
+/**
+ * The start card, reached from the review with the Edit menu's `section`: one target per
+ * group of its inputs, so each gets as many hostile runs as it had when it was a card of its own.
+ */
+const startTarget = (
+  name: string,
+  section: SummarySection,
+  fields: (keyof typeof START_INPUTS)[],
+  valid?: Record<string, string[]>,
+): Target => ({
+  name: `start card, ${name}`,
+  claim: 'microsoft365',
+  section,
+  title: 'start.title',
+  verb: 'startEntered',
+  inputs: START_INPUTS,
+  fields,
+  ...(valid ? { valid } : {}),
+});
+
 const TARGETS: Target[] = [
-  {
-    name: 'partner location',
-    claim: 'microsoft365',
-    section: 'location',
-    title: 'mpn.title',
-    verb: 'mpnChosen',
-    inputs: { mpnId: '1234567' },
-    fields: ['mpnId'],
-    valid: { mpnId: ['7654321', '１２３４５６７', '5550001'] },
-  },
-  {
-    name: 'customer domain and tenant id',
-    claim: 'microsoft365',
-    section: 'customer',
-    title: 'customer.title',
-    verb: 'customerEntered',
-    inputs: { customerDomain: 'contoso.onmicrosoft.com', customerTenantId: CUSTOMER_TENANT },
-    fields: ['customerDomain', 'customerTenantId'],
-    valid: {
-      customerDomain: ['contoso.com', 'unknown-customer.example', 'fabrikam.com'],
-      customerTenantId: [`{${CUSTOMER_TENANT.toUpperCase()}}`],
-    },
-  },
-  {
-    name: 'solution area and activity',
-    claim: 'microsoft365',
-    section: 'solution',
-    title: 'solution.title',
-    verb: 'solutionChosen',
-    inputs: { areaActivity: 'microsoft365/usage' },
-    fields: ['areaActivity'],
-  },
+  startTarget('partner location', 'location', ['mpnId'], { mpnId: ['7654321', '１２３４５６７', '5550001', ''] }),
+  startTarget('customer domain and tenant id', 'customer', ['customerDomain', 'customerTenantId'], {
+    customerDomain: ['contoso.com', 'unknown-customer.example', 'fabrikam.com', 'outlook.com'],
+    customerTenantId: [`{${CUSTOMER_TENANT.toUpperCase()}}`, ''],
+  }),
+  startTarget('solution area and activity', 'solution', ['areaActivity']),
+  startTarget('claim name', 'claimName', ['name'], { name: ['', 'Contoso rollout, phase 2'] }),
+  startTarget('every input at once', 'customer', Object.keys(START_INPUTS) as (keyof typeof START_INPUTS)[]),
   {
     name: 'revenue association details',
     claim: 'revenue',
@@ -83,15 +88,6 @@ const TARGETS: Target[] = [
     verb: 'revenueEntered',
     inputs: REVENUE,
     fields: Object.keys(REVENUE),
-  },
-  {
-    name: 'claim name',
-    claim: 'microsoft365',
-    section: 'claimName',
-    title: 'claimName.title',
-    verb: 'nameEntered',
-    inputs: { name: 'Contoso rollout' },
-    fields: ['name'],
   },
   {
     name: 'products',

@@ -1,10 +1,10 @@
 /**
  * Text a user enters is shown as entered, in every card that shows it, end to end
  * through the composed bot: template expressions, markdown links, HTML, and text at
- * (or over) its length limit, typed by the partner (claim name, revenue details,
- * contacts, comment, the PoE's file name, their Teams display name) and by the reviewer
- * (the information request's note, the rejection note, a comment). Every card that shows
- * one of them carries it exactly in a RichTextBlock text run, which Teams does not
+ * (or over) its length limit, typed by the partner (claim name, a customer domain that
+ * is none, revenue details, contacts, comment, the PoE's file name, their Teams display
+ * name) and by the reviewer (the information request's note, the rejection note, a
+ * comment). Every card that shows one of them carries it exactly in a RichTextBlock text run, which Teams does not
  * render as markdown, and never in a TextBlock or a FactSet; an expression that would
  * give a tell-tale value if evaluated never does; and every card parses with the
  * official renderer without a warning. Text over its limit is refused and comes back
@@ -24,6 +24,8 @@ const EVALUATED = 'EVALUATED';
 const expr = "${concat('EVAL','UATED')}";
 
 const NAME = `${expr} [click](https://evil.example) **b** \${$root.labels.title}`;
+/** Typed where the customer's domain goes: refused, and shown again as typed. */
+const DOMAIN = `${expr}.[evil](https://evil.example) **b**`;
 const REVENUE = {
   solutionSellerName: `[Seller](https://evil.example) ${expr}`,
   customerName: '<script>alert(1)</script> @{x} {name}',
@@ -69,6 +71,9 @@ function shownLiterally(card: Card, text: string, where: string, as: 'run' | 'in
     const plain =
       (visit.owner === 'TextRun' && visit.key === 'text') ||
       (visit.owner.startsWith('Input.') && ['value', 'title'].includes(visit.key)) ||
+      // The start card's name placeholder names the proposed name, made of the typed domain:
+      // Teams renders markdown only in TextBlocks and facts, a placeholder is plain text.
+      (visit.owner === 'Input.Text' && visit.key === 'placeholder') ||
       visit.owner.startsWith('Action.');
     assert.ok(plain, `${where}: user text in ${visit.owners.join(' > ')}.${visit.key}`);
   }
@@ -114,9 +119,27 @@ describe('hostile input: user text rendered literally in every card that shows i
       assertShows(welcome, [DISPLAY_NAME], 'welcome');
 
       await chat.say(t(locale, 'welcome.newClaim'));
-      await chat.click('mpnChosen', { mpnId: '1234567' });
-      await chat.click('customerEntered', { customerDomain: CUSTOMER_DOMAIN, customerTenantId: CUSTOMER_TENANT });
-      await chat.click('solutionChosen', { areaActivity: 'businessApplications/revenueAssociation' });
+      const startInputs = {
+        mpnId: '1234567',
+        customerDomain: CUSTOMER_DOMAIN,
+        customerTenantId: CUSTOMER_TENANT,
+        areaActivity: 'businessApplications/revenueAssociation',
+      };
+      // A domain that is no domain comes back in its input (and in the proposed name's placeholder, plain text too).
+      assertShows(
+        cardsOf(await chat.click('startEntered', { ...startInputs, customerDomain: DOMAIN, name: NAME })),
+        [DOMAIN],
+        'domain refused, re-shown',
+        'input',
+      );
+      const tooLong = `${NAME}${'z'.repeat(100)}`;
+      assertShows(
+        cardsOf(await chat.click('startEntered', { ...startInputs, name: tooLong })),
+        [tooLong],
+        'name over its limit, re-shown',
+        'input',
+      );
+      await chat.click('startEntered', { ...startInputs, name: NAME });
       assertShows(
         cardsOf(
           await chat.click('revenueEntered', { ...REVENUE, customerName: `${REVENUE.customerName}${'y'.repeat(100)}` }),
@@ -126,14 +149,6 @@ describe('hostile input: user text rendered literally in every card that shows i
         'input',
       );
       await chat.click('revenueEntered', REVENUE);
-      const tooLong = `${NAME}${'z'.repeat(100)}`;
-      assertShows(
-        cardsOf(await chat.click('nameEntered', { name: tooLong })),
-        [tooLong],
-        'name over its limit, re-shown',
-        'input',
-      );
-      await chat.click('nameEntered', { name: NAME });
       await chat.click('productsChosen', { productIds: 'dynamics365Sales' });
       await chat.click('subscriptionsEntered', { multiple_dynamics365Sales: 'false', ids_dynamics365Sales: '' });
       const prefilled = chat.lastCard();
@@ -164,8 +179,8 @@ describe('hostile input: user text rendered literally in every card that shows i
         ...Object.values(REVENUE),
         ...Object.values(CONTACTS).filter((v) => !v.endsWith('.example') && !v.startsWith('sam@')),
         FILE_NAME,
-        DOCUMENT_LINE,
       ];
+      // The document's own words were quoted on the PoE card (above); the summary gives verdicts only.
       assertShows(review, partnerTexts, 'review card');
       assertShows(
         cardsOf(await chat.say(messageList(locale, 'commands.cancel')[0] ?? 'cancel')),
@@ -198,7 +213,8 @@ describe('hostile input: user text rendered literally in every card that shows i
       assertShows([await invokeCard(world(), REVIEWER, 'reviewQueue', {}, locale)], [NAME], 'review queue');
       assertShows(
         [await invokeCard(world(), REVIEWER, 'reviewOpen', await reviewerData(), locale)],
-        partnerTexts,
+        // The reviewer sees the document's words quoted as evidence.
+        [...partnerTexts, DOCUMENT_LINE],
         'reviewer card',
       );
       await invokeCard(world(), REVIEWER, 'reviewStart', await reviewerData(), locale);

@@ -264,6 +264,8 @@ describe('problem codes', () => {
       'item',
       'email',
       'domain',
+      // the start card's domain-tenant mismatch: the tenant ID as the partner typed it
+      'tenantId',
       'role',
       'value',
     ]);

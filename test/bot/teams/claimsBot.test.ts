@@ -433,11 +433,11 @@ describe('ClaimsBot', () => {
         const [help] = await post({ type: 'message', text: 'ヘルプ' });
         assert.ok(cardText(help).includes(t('ja-JP', 'help.title')));
         const flow = await post({ type: 'message', text: 'new claim' });
-        // One partner location on record: the flow takes it and asks for the customer.
-        assert.ok(
-          flow.some((reply) => reply.attachments && cardText(reply).includes('"verb":"customerEntered"')),
-          'the new-claim flow has started',
-        );
+        // The flow's first question is the start card; one partner location on record is shown, not asked.
+        const startCard = flow.find((reply) => reply.attachments && cardText(reply).includes('"verb":"startEntered"'));
+        assert.ok(startCard, 'the new-claim flow has started');
+        assert.ok(!cardText(startCard).includes('"id":"mpnId"'), 'no location to choose');
+        assert.ok(cardText(startCard).includes(ORG.locations[0]?.name ?? assert.fail('ORG has a location')));
       } finally {
         await server.close(1000);
       }

@@ -1,6 +1,6 @@
 /**
  * Turns of one conversation racing, over HTTP through the composed bot and the real
- * BotState path on the Cosmos stand-in: the claim-name card submitted three times at
+ * BotState path on the Cosmos stand-in: the start card submitted three times at
  * once creates one claim, the conversation's state is the winner's (it names that
  * claim and goes on), and every other submit is answered, never lost in silence.
  */
@@ -11,7 +11,7 @@ import { t } from '../../../locales/i18n';
 import { botHarness, composedBotOverHttp, ORG, type Harness } from '../../support/botHarness';
 import { LoopbackFiles, TeamsHttpChat } from '../../support/teamsHttpChat';
 import { cardOf, cardStrings, submitActions, type Reply } from '../../dialogs/newClaim/newClaimHarness';
-import { chooseSolution, enterCustomer, start } from '../../dialogs/newClaim/newClaimSteps';
+import { assertCard, start } from '../../dialogs/newClaim/newClaimSteps';
 
 describe('two or more turns of one conversation at once', function () {
   this.timeout(60_000);
@@ -32,7 +32,7 @@ describe('two or more turns of one conversation at once', function () {
 
   const claimsOfOrg = async () => (await h.claims.listByPartner(ORG.id, {}, 100)).items;
 
-  it("create one claim from three parallel submits of the claim-name card, keep the winner's state and answer the others", async () => {
+  it("create one claim from three parallel submits of the start card, keep the winner's state and answer the others", async () => {
     const chat = new TeamsHttpChat({
       endpoint,
       serviceUrl: 'http://127.0.0.1:9/',
@@ -41,13 +41,20 @@ describe('two or more turns of one conversation at once', function () {
       files,
     });
     await start(chat);
-    await enterCustomer(chat, 'contoso.com', 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee');
-    await chooseSolution(chat, 'microsoft365', 'usage');
+    assertCard(chat, 'start.title');
     const before = (await claimsOfOrg()).length;
     const name = `Parallel ${randomUUID().slice(0, 8)}`;
-    const nameCard = chat.lastCard();
-    const action = submitActions(nameCard).find((a) => a.data.verb === 'nameEntered') ?? assert.fail('no name button');
-    const answers = await Promise.all([1, 2, 3].map(() => chat.send({ value: { ...action.data, name } })));
+    const action =
+      submitActions(chat.lastCard()).find((a) => a.data.verb === 'startEntered') ?? assert.fail('no start button');
+    // One location: the card shows it and sends no MPN ID.
+    const inputs = {
+      mpnId: '',
+      customerDomain: 'contoso.com',
+      customerTenantId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
+      areaActivity: 'microsoft365/usage',
+      name,
+    };
+    const answers = await Promise.all([1, 2, 3].map(() => chat.send({ value: { ...action.data, ...inputs } })));
 
     const created = (await claimsOfOrg()).filter((c) => c.name === name);
     assert.equal(created.length, 1, 'one claim, no orphans');

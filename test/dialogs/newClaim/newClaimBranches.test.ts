@@ -26,14 +26,11 @@ import {
   answerSubscriptions,
   assertCard,
   attachSignedSow,
-  chooseLocation,
   chooseProducts,
-  chooseSolution,
   enterContacts,
-  enterCustomer,
-  enterName,
   enterRevenue,
   poeDone,
+  fillStart,
   start,
   submitFromSummary,
   assertReceipt,
@@ -111,11 +108,14 @@ describe('NewClaimDialog branches', function () {
       it(`${locale}: files a ${branch.name} claim and submits it`, async () => {
         const chat = new Chat(s.world, adminCaller(s.org, locale));
         await start(chat);
-        await chooseLocation(chat, '7654321');
-        await enterCustomer(chat);
-        await chooseSolution(chat, branch.area, branch.activity);
-        if (branch.revenue) await enterRevenue(chat, branch.revenue);
-        const created = await enterName(chat, `${branch.name} claim`);
+        const answers = {
+          mpnId: '7654321',
+          area: branch.area,
+          activity: branch.activity,
+          name: `${branch.name} claim`,
+        };
+        const started = await fillStart(chat, answers);
+        const created = branch.revenue ? await enterRevenue(chat, branch.revenue) : started;
         assert.ok(textsOf(created).includes(t(locale, 'claimName.created')));
 
         // The draft exists from here on, with what the first steps gathered.

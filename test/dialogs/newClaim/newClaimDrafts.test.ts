@@ -29,12 +29,10 @@ import {
   SIGNED_SOW,
   assertCard,
   attachSignedSow,
-  chooseLocation,
   chooseProducts,
-  chooseSolution,
   enterContacts,
-  enterCustomer,
   poeDone,
+  fillStart,
   start,
   submitFromSummary,
   assertReceipt,
@@ -98,7 +96,6 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
     it(`${locale}: cancel before the draft exists stops with nothing saved`, async () => {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
       await start(chat);
-      await chooseLocation(chat);
       const replies = await chat.send(CANCEL_WORDS[locale]);
       assert.deepEqual(textsOf(replies), [t(locale, 'cancel.stopped')]);
       assert.deepEqual(chat.result, { outcome: 'stopped' });
@@ -163,10 +160,10 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToReview(chat);
       await chat.clickEdit('customer');
-      assertCard(chat, 'customer.title');
+      assertCard(chat, 'start.title');
       assert.equal(inputOf(chat.lastCard(), 'customerDomain')?.value, CUSTOMER_DOMAIN);
       assert.equal(inputOf(chat.lastCard(), 'customerTenantId')?.value, CUSTOMER_TENANT);
-      await enterCustomer(chat, OTHER_DOMAIN, OTHER_TENANT);
+      await fillStart(chat, { domain: OTHER_DOMAIN, tenantId: OTHER_TENANT });
       assertCard(chat, 'summary.title');
       assert.ok(JSON.stringify(chat.lastCard()).includes(OTHER_DOMAIN));
       const claim = await onlyClaimOf(s.world, s.org);
@@ -178,7 +175,7 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToReview(chat);
       await chat.clickEdit('solution');
-      await chooseSolution(chat, 'businessApplications', 'usageOrPresales');
+      await fillStart(chat, { area: 'businessApplications', activity: 'usageOrPresales' });
       // Exchange Online is no Business Applications product: the products part asks again.
       assertCard(chat, 'products.title');
       await chooseProducts(chat, ['dynamics365CustomerService']);
@@ -212,9 +209,9 @@ describe('NewClaimDialog drafts, edits and cancel', function () {
 
       const chat = new Chat(s.world, adminCaller(s.org, locale), { claimId: id, edit: 'claimName' });
       await chat.send('edit');
-      assertCard(chat, 'claimName.title');
+      assertCard(chat, 'start.title');
       assert.equal(inputOf(chat.lastCard(), 'name')?.value, 'Contoso rollout');
-      await chat.click('nameEntered', { name: 'Contoso rollout, phase 2' });
+      await fillStart(chat, { name: 'Contoso rollout, phase 2' });
       // No comments card any more: the summary follows, with its comment box.
       assertCard(chat, 'summary.title');
       assert.equal(inputOf(chat.lastCard(), 'comment')?.value, '');

@@ -8,16 +8,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { LOCALES, problemMessage, t, type Locale } from '../../../locales/i18n';
 import { Chat, adminCaller, cardOf, cardStrings, inputOf, newClaimSetting, onlyClaimOf } from './newClaimHarness';
-import {
-  answerSubscriptions,
-  assertCard,
-  chooseLocation,
-  chooseProducts,
-  chooseSolution,
-  enterCustomer,
-  enterName,
-  start,
-} from './newClaimSteps';
+import { answerSubscriptions, assertCard, chooseProducts, fillStart, start } from './newClaimSteps';
 
 const OTHER_PARTNER = 'other-partner-7f3a';
 const OTHER_CLAIM = 'other-claim-91c2';
@@ -37,10 +28,7 @@ describe('NewClaimDialog exclusivity and co-op programs', function () {
   async function toProducts(locale: Locale, area: 'microsoft365' | 'businessApplications'): Promise<Chat> {
     const chat = new Chat(s.world, adminCaller(s.org, locale));
     await start(chat);
-    await chooseLocation(chat);
-    await enterCustomer(chat, domain, tenant);
-    await chooseSolution(chat, area, area === 'microsoft365' ? 'usage' : 'usageOrPresales');
-    await enterName(chat);
+    await fillStart(chat, { domain, tenantId: tenant, area });
     return chat;
   }
 

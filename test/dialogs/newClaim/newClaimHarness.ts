@@ -553,6 +553,30 @@ export class Chat {
   }
 }
 
+/**
+ * Rewrites the conversation state the chat's DialogTestClient saved (in its MemoryStorage)
+ * as an older bot would have left it: `visit` sees every object in it and may change it.
+ */
+export function rewriteSavedState(chat: Chat, visit: (node: Record<string, unknown>) => void): void {
+  const memory = Reflect.get(Reflect.get(chat.client.conversationState, 'storage') as object, 'memory') as Record<
+    string,
+    string | undefined
+  >;
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      visit(node as Record<string, unknown>);
+      Object.values(node).forEach(walk);
+    }
+  };
+  for (const [key, json] of Object.entries(memory)) {
+    if (json === undefined) continue;
+    const state = JSON.parse(json) as unknown;
+    walk(state);
+    memory[key] = JSON.stringify(state);
+  }
+}
+
 export const textsOf = (replies: readonly Reply[]): string[] =>
   replies.map((r) => r.text).filter((text): text is string => typeof text === 'string');
 

@@ -7,7 +7,17 @@ import assert from 'node:assert/strict';
 import type { Problem } from '../../../claims/errors';
 import type { Claim } from '../../../claims/model';
 import { LOCALES, problemMessage, t, type Locale, type MessageKey } from '../../../locales/i18n';
-import { Chat, adminCaller, cardStrings, claimsOf, inputOf, newClaimSetting, onlyClaimOf } from './newClaimHarness';
+import {
+  Chat,
+  adminCaller,
+  cardStrings,
+  claimsOf,
+  inputOf,
+  newClaimSetting,
+  onlyClaimOf,
+  textsOf,
+  type Card,
+} from './newClaimHarness';
 import {
   CONTACTS,
   enterContacts,
@@ -15,11 +25,8 @@ import {
   CUSTOMER_TENANT,
   TECHNICAL,
   assertCard,
-  chooseLocation,
   chooseProducts,
-  chooseSolution,
-  enterCustomer,
-  enterName,
+  fillStart,
   start,
   upToProducts,
 } from './newClaimSteps';
@@ -44,27 +51,25 @@ interface BadInput {
   unchanged?: (claim: Claim) => void;
 }
 
-const toLocation = async (chat: Chat) => {
+/** The start card as a partner fills it for a Microsoft 365 usage claim. */
+const START: Record<string, string> = {
+  mpnId: '1234567',
+  customerDomain: CUSTOMER_DOMAIN,
+  customerTenantId: CUSTOMER_TENANT,
+  areaActivity: 'microsoft365/usage',
+  name: 'Contoso rollout',
+};
+const startWith = (changes: Record<string, string>): Record<string, string> => ({ ...START, ...changes });
+
+const toStart = async (chat: Chat) => {
   await start(chat);
-};
-const toCustomer = async (chat: Chat) => {
-  await start(chat);
-  await chooseLocation(chat);
-};
-const toSolution = async (chat: Chat) => {
-  await toCustomer(chat);
-  await enterCustomer(chat);
-};
-const toName = async (chat: Chat) => {
-  await toSolution(chat);
-  await chooseSolution(chat, 'microsoft365', 'usage');
 };
 const toRevenue = async (chat: Chat) => {
-  await toSolution(chat);
-  await chooseSolution(chat, 'businessApplications', 'revenueAssociation');
+  await start(chat);
+  await fillStart(chat, { area: 'businessApplications', activity: 'revenueAssociation' });
 };
 const toSubscriptions = async (chat: Chat) => {
-  await upToProducts(chat, 'businessApplications');
+  await upToProducts(chat, { area: 'businessApplications' });
   await chooseProducts(chat, ['dynamics365Sales', 'dynamics365Finance']);
 };
 const toContacts = async (chat: Chat) => {
@@ -72,92 +77,126 @@ const toContacts = async (chat: Chat) => {
   await chooseProducts(chat, ['exchangeOnline']);
 };
 const toDynamicsContacts = async (chat: Chat) => {
-  await upToProducts(chat, 'businessApplications');
+  await upToProducts(chat, { area: 'businessApplications' });
   await chooseProducts(chat, ['powerBI', 'dynamics365Sales']);
   await chat.click('subscriptionsEntered', { multiple_dynamics365Sales: 'false', ids_dynamics365Sales: '' });
 };
 
 const HUGE = 'x'.repeat(10_000);
 
+/** The start card's input a validator's field is shown under. */
+const startInputOf = (problem: Problem): string | undefined =>
+  ({ solutionArea: 'areaActivity', activity: 'areaActivity' })[problem.field] ??
+  (['mpnId', 'customerDomain', 'customerTenantId', 'name'].includes(problem.field) ? problem.field : undefined);
+
+/** The sentences of the notice right under the input `id` (the start card's per-input problems). */
+function problemsUnder(card: Card, id: string): string[] {
+  const body = (card.body ?? []) as Card[];
+  const at = body.findIndex((element) => element.id === id);
+  const next = body[at + 1];
+  return at >= 0 && next?.style === 'attention' ? cardStrings(next) : [];
+}
+
 const CASES: BadInput[] = [
   {
     what: 'an MPN ID that is not digits',
-    reach: toLocation,
-    card: 'mpn.title',
-    verb: 'mpnChosen',
-    inputs: { mpnId: '12ab' },
+    reach: toStart,
+    card: 'start.title',
+    verb: 'startEntered',
+    inputs: startWith({ mpnId: '12ab' }),
     problems: () => [{ code: 'mpnIdInvalid', field: 'mpnId' }],
-    fix: { mpnId: '1234567' },
-    next: 'customer.title',
+    fix: START,
+    next: 'products.title',
   },
   {
     what: "an MPN ID that is not one of the organisation's locations",
-    reach: toLocation,
-    card: 'mpn.title',
-    verb: 'mpnChosen',
-    inputs: { mpnId: '9999999' },
+    reach: toStart,
+    card: 'start.title',
+    verb: 'startEntered',
+    inputs: startWith({ mpnId: '9999999' }),
     problems: () => [{ code: 'mpnIdUnknown', field: 'mpnId' }],
-    fix: { mpnId: '7654321' },
-    next: 'customer.title',
+    fix: startWith({ mpnId: '7654321' }),
+    next: 'products.title',
   },
   {
     what: 'a URL for a domain and a tenant ID that is not a GUID',
-    reach: toCustomer,
-    card: 'customer.title',
-    verb: 'customerEntered',
-    inputs: { customerDomain: 'https://contoso.com/admin', customerTenantId: 'contoso-tenant' },
+    reach: toStart,
+    card: 'start.title',
+    verb: 'startEntered',
+    inputs: startWith({ customerDomain: 'https://contoso.com/admin', customerTenantId: 'contoso-tenant' }),
     problems: () => [
       { code: 'domainInvalid', field: 'customerDomain', params: { hint: 'url' } },
       { code: 'tenantIdInvalid', field: 'customerTenantId' },
     ],
-    fix: { customerDomain: CUSTOMER_DOMAIN, customerTenantId: CUSTOMER_TENANT },
-    next: 'solution.title',
+    fix: START,
+    next: 'products.title',
   },
   {
-    what: 'an empty customer card',
-    reach: toCustomer,
-    card: 'customer.title',
-    verb: 'customerEntered',
-    inputs: { customerDomain: '  ', customerTenantId: '' },
+    what: 'an empty customer domain',
+    reach: toStart,
+    card: 'start.title',
+    verb: 'startEntered',
+    inputs: startWith({ customerDomain: '  ', customerTenantId: '' }),
     // The tenant ID may stay empty: the directory finds it from the domain.
     problems: () => [{ code: 'required', field: 'customerDomain' }],
-    kept: {},
-    fix: { customerDomain: CUSTOMER_DOMAIN.toUpperCase(), customerTenantId: `{${CUSTOMER_TENANT.toUpperCase()}}` },
-    next: 'solution.title',
+    fix: startWith({
+      customerDomain: CUSTOMER_DOMAIN.toUpperCase(),
+      customerTenantId: `{${CUSTOMER_TENANT.toUpperCase()}}`,
+    }),
+    next: 'products.title',
   },
   {
     what: 'a bare host name, an email address for a domain and the all-zero tenant',
-    reach: toCustomer,
-    card: 'customer.title',
-    verb: 'customerEntered',
-    inputs: { customerDomain: 'contoso', customerTenantId: '00000000-0000-0000-0000-000000000000' },
+    reach: toStart,
+    card: 'start.title',
+    verb: 'startEntered',
+    inputs: startWith({ customerDomain: 'contoso', customerTenantId: '00000000-0000-0000-0000-000000000000' }),
     problems: () => [
       { code: 'domainNotQualified', field: 'customerDomain' },
       { code: 'tenantIdInvalid', field: 'customerTenantId' },
     ],
-    fix: { customerDomain: CUSTOMER_DOMAIN, customerTenantId: CUSTOMER_TENANT },
-    next: 'solution.title',
+    fix: START,
+    next: 'products.title',
   },
   {
     what: 'a tenant ID the directory gives to another tenant than the domain (mismatch)',
-    reach: toCustomer,
-    card: 'customer.title',
-    verb: 'customerEntered',
-    inputs: { customerDomain: ` ${CUSTOMER_DOMAIN} `, customerTenantId: GUID_1 },
-    problems: (locale) => [t(locale, 'customer.mismatch', { domain: CUSTOMER_DOMAIN, tenantId: GUID_1 })],
-    fix: { customerDomain: CUSTOMER_DOMAIN, customerTenantId: CUSTOMER_TENANT },
-    next: 'solution.title',
+    reach: toStart,
+    card: 'start.title',
+    verb: 'startEntered',
+    inputs: startWith({ customerDomain: ` ${CUSTOMER_DOMAIN} `, customerTenantId: GUID_1 }),
+    problems: () => [
+      {
+        code: 'customerTenantMismatch',
+        field: 'customerTenantId',
+        params: { domain: CUSTOMER_DOMAIN, tenantId: GUID_1 },
+      },
+    ],
+    fix: START,
+    next: 'products.title',
   },
   {
-    what: 'an activity the area does not offer',
-    reach: toSolution,
-    card: 'solution.title',
-    verb: 'solutionChosen',
-    inputs: { areaActivity: 'microsoft365/revenueAssociation' },
-    problems: (locale) => [t(locale, 'solution.error')],
-    kept: {},
-    fix: { areaActivity: 'microsoft365/usage' },
-    next: 'claimName.title',
+    what: 'an activity the area does not offer (a forged card)',
+    reach: toStart,
+    card: 'start.title',
+    verb: 'startEntered',
+    inputs: startWith({ areaActivity: 'microsoft365/revenueAssociation' }),
+    problems: () => [{ code: 'required', field: 'solutionArea' }],
+    fix: START,
+    next: 'products.title',
+  },
+  {
+    what: 'several problems at once: each under its own input, everything typed kept',
+    reach: toStart,
+    card: 'start.title',
+    verb: 'startEntered',
+    inputs: startWith({ mpnId: '12ab', customerTenantId: 'contoso-tenant', name: 'x'.repeat(101) }),
+    problems: () => [
+      { code: 'mpnIdInvalid', field: 'mpnId' },
+      { code: 'tenantIdInvalid', field: 'customerTenantId' },
+      { code: 'tooLong', field: 'name', params: { max: 100, length: 101 } },
+    ],
+    fix: START,
+    next: 'products.title',
   },
   {
     what: 'revenue details left empty or far too long',
@@ -170,26 +209,26 @@ const CASES: BadInput[] = [
       { code: 'tooLong', field: 'revenue.customerName', params: { max: 100, length: 10_000 } },
     ],
     fix: { solutionSellerName: 'Northwind', customerName: 'Contoso', isvSolutionName: 'Contoso Field App' },
-    next: 'claimName.title',
+    next: 'products.title',
   },
   {
     what: 'a 10,000-character claim name',
-    reach: toName,
-    card: 'claimName.title',
-    verb: 'nameEntered',
-    inputs: { name: HUGE },
+    reach: toStart,
+    card: 'start.title',
+    verb: 'startEntered',
+    inputs: startWith({ name: HUGE }),
     problems: () => [{ code: 'tooLong', field: 'name', params: { max: 100, length: 10_000 } }],
-    fix: { name: 'Contoso rollout' },
+    fix: START,
     next: 'products.title',
   },
   {
     what: 'a claim name with a right-to-left override and a line break',
-    reach: toName,
-    card: 'claimName.title',
-    verb: 'nameEntered',
-    inputs: { name: 'Contoso \u202Etxt.exe\nrollout' },
+    reach: toStart,
+    card: 'start.title',
+    verb: 'startEntered',
+    inputs: startWith({ name: 'Contoso \u202Etxt.exe\nrollout' }),
     problems: () => [{ code: 'invalidCharacters', field: 'name' }],
-    fix: { name: 'Contoso rollout' },
+    fix: START,
     next: 'products.title',
   },
   {
@@ -346,6 +385,9 @@ describe('NewClaimDialog bad input', function () {
         for (const problem of c.problems(locale)) {
           const sentence = typeof problem === 'string' ? problem : problemMessage(locale, problem);
           assert.ok(shown.includes(sentence), `the card should say: ${sentence}`);
+          // On the start card a problem stands right under the input it is about.
+          const input = c.card === 'start.title' && typeof problem !== 'string' ? startInputOf(problem) : undefined;
+          if (input) assert.ok(problemsUnder(chat.lastCard(), input).includes(sentence), `${sentence} under ${input}`);
         }
         for (const [id, value] of Object.entries(c.kept ?? c.inputs)) {
           assert.equal(inputOf(chat.lastCard(), id)?.value, value, `input ${id} keeps what was typed`);
@@ -363,50 +405,40 @@ describe('NewClaimDialog bad input', function () {
       });
     }
 
-    it(`${locale}: a domain the directory knows needs no tenant ID: the card shows the tenant found and asks only to confirm`, async () => {
+    it(`${locale}: a domain the directory knows needs no tenant ID: the tenant found is taken, with no card to confirm it`, async () => {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
-      await toCustomer(chat);
-      await chat.click('customerEntered', {
-        customerDomain: ` ${CUSTOMER_DOMAIN.toUpperCase()} `,
-        customerTenantId: '',
-      });
-      const shown = cardStrings(chat.lastCard());
-      assert.ok(
-        shown.includes(
-          t(locale, 'customer.found', { domain: CUSTOMER_DOMAIN.toUpperCase(), tenantId: CUSTOMER_TENANT }),
-        ),
-        shown.join('|'),
-      );
-      assert.equal(inputOf(chat.lastCard(), 'customerTenantId'), undefined, 'nothing to type');
-      // "Change" brings back the domain only: the tenant was the directory's, not typed.
-      await chat.click('customerChange');
-      assert.deepEqual(
-        [inputOf(chat.lastCard(), 'customerDomain')?.value, inputOf(chat.lastCard(), 'customerTenantId')?.value],
-        [CUSTOMER_DOMAIN.toUpperCase(), ''],
-      );
-      await chat.click('customerEntered', { customerDomain: CUSTOMER_DOMAIN, customerTenantId: '' });
-      await chat.click('customerConfirmed');
-      assertCard(chat, 'solution.title');
-      await chooseSolution(chat, 'microsoft365', 'usage');
-      await enterName(chat);
+      await start(chat);
+      const replies = await fillStart(chat, { domain: ` ${CUSTOMER_DOMAIN.toUpperCase()} `, tenantId: '' });
+      assert.deepEqual(textsOf(replies), [t(locale, 'claimName.created')]);
+      assertCard(chat, 'products.title');
       const claim = await onlyClaimOf(s.world, s.org);
       assert.deepEqual([claim.customerDomain, claim.customerTenantId], [CUSTOMER_DOMAIN, CUSTOMER_TENANT]);
+      // The answered card says which tenant was taken.
+      assert.ok(cardStrings(chat.updates.at(-1)).some((line) => line.includes(CUSTOMER_TENANT)));
     });
 
     it(`${locale}: a personal-mail domain is no customer, and a domain the directory cannot find needs the tenant ID typed`, async () => {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
-      await toCustomer(chat);
-      await chat.click('customerEntered', { customerDomain: 'outlook.com', customerTenantId: '' });
-      assertCard(chat, 'customer.title');
-      assert.ok(cardStrings(chat.lastCard()).includes(t(locale, 'customer.consumerDomain', { domain: 'outlook.com' })));
-      await chat.click('customerEntered', { customerDomain: 'northwind-traders.com', customerTenantId: '' });
-      assertCard(chat, 'customer.title');
-      assert.ok(
-        cardStrings(chat.lastCard()).includes(t(locale, 'customer.tenantNeeded', { domain: 'northwind-traders.com' })),
-      );
-      assert.equal(
-        inputOf(chat.lastCard(), 'customerDomain')?.value,
-        'northwind-traders.com',
+      await start(chat);
+      await fillStart(chat, { domain: 'outlook.com', tenantId: '' });
+      assertCard(chat, 'start.title');
+      const consumer = problemMessage(locale, {
+        code: 'customerConsumerDomain',
+        field: 'customerDomain',
+        params: { domain: 'outlook.com' },
+      });
+      assert.deepEqual(problemsUnder(chat.lastCard(), 'customerDomain'), [consumer]);
+      await fillStart(chat, { domain: 'northwind-traders.com', tenantId: '', name: 'Northwind' });
+      assertCard(chat, 'start.title');
+      const needed = problemMessage(locale, {
+        code: 'customerTenantNeeded',
+        field: 'customerTenantId',
+        params: { domain: 'northwind-traders.com' },
+      });
+      assert.deepEqual(problemsUnder(chat.lastCard(), 'customerTenantId'), [needed]);
+      assert.deepEqual(
+        [inputOf(chat.lastCard(), 'customerDomain')?.value, inputOf(chat.lastCard(), 'name')?.value],
+        ['northwind-traders.com', 'Northwind'],
         'what was typed is kept',
       );
       assert.deepEqual(await claimsOf(s.world, s.org), []);
@@ -447,30 +479,33 @@ describe('NewClaimDialog bad input', function () {
       assert.deepEqual(claim.unverifiedContacts, ['customerContact', 'partnerContact']);
     });
 
-    it(`${locale}: an unknown domain may go on after a warning; "change" brings back the card with the values`, async () => {
+    it(`${locale}: an unknown domain may go on after a warning; "change" brings back the start card with everything typed`, async () => {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
-      await toCustomer(chat);
-      const typed = { customerDomain: 'northwind-traders.com', customerTenantId: GUID_1 };
-      const warned = await chat.click('customerEntered', typed);
+      await start(chat);
+      const typed = { domain: 'northwind-traders.com', tenantId: GUID_1, name: 'Northwind rollout' };
+      const warned = await fillStart(chat, typed);
       assert.equal(warned.length, 1);
       assert.ok(
         cardStrings(chat.lastCard()).includes(
-          t(locale, 'customer.unknownDomain', { domain: typed.customerDomain, tenantId: GUID_1 }),
+          t(locale, 'customer.unknownDomain', { domain: typed.domain, tenantId: GUID_1 }),
         ),
       );
       await chat.click('customerChange');
-      assertCard(chat, 'customer.title');
+      assertCard(chat, 'start.title');
       assert.deepEqual(
-        [inputOf(chat.lastCard(), 'customerDomain')?.value, inputOf(chat.lastCard(), 'customerTenantId')?.value],
-        [typed.customerDomain, GUID_1],
+        ['mpnId', 'customerDomain', 'customerTenantId', 'areaActivity', 'name'].map(
+          (id) => inputOf(chat.lastCard(), id)?.value,
+        ),
+        ['1234567', typed.domain, GUID_1, 'microsoft365/usage', typed.name],
       );
-      await chat.click('customerEntered', typed);
+      await fillStart(chat, typed);
       await chat.click('customerConfirmed');
-      assertCard(chat, 'solution.title');
-      await chooseSolution(chat, 'microsoft365', 'usage');
-      await enterName(chat);
+      assertCard(chat, 'products.title');
       const claim = await onlyClaimOf(s.world, s.org);
-      assert.deepEqual([claim.customerDomain, claim.customerTenantId], ['northwind-traders.com', GUID_1]);
+      assert.deepEqual(
+        [claim.customerDomain, claim.customerTenantId, claim.name],
+        ['northwind-traders.com', GUID_1, typed.name],
+      );
     });
   }
 });

@@ -17,7 +17,7 @@ import {
   onlyClaimOf,
   textsOf,
 } from './newClaimHarness';
-import { assertCard, chooseLocation, chooseSolution, enterName, start } from './newClaimSteps';
+import { assertCard, fillStart, start } from './newClaimSteps';
 
 const SOW = textPdf([
   {
@@ -56,16 +56,15 @@ describe('NewClaimDialog prefill from a statement of work', function () {
     it(`${locale}: proposes the customer, tenant (checked), products and contact for confirmation, and records the file as PoE`, async () => {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
       await start(chat);
-      assertCard(chat, 'mpn.title');
+      assertCard(chat, 'start.title');
       const replies = await chat.attach({ name: 'signed SOW.pdf', url: s.world.files.serve(SOW), fileType: 'pdf' });
       const texts = textsOf(replies);
       assert.ok(texts.includes(t(locale, 'prefill.found', { fileName: 'signed SOW.pdf' })), texts.join('\n'));
-      assertCard(chat, 'mpn.title');
+      // The start card again, with the customer the document names.
+      assertCard(chat, 'start.title');
       // Nothing is written from the document: no claim exists yet.
       await assert.rejects(onlyClaimOf(s.world, s.org));
 
-      await chooseLocation(chat);
-      assertCard(chat, 'customer.title');
       const customer = chat.lastCard();
       assert.equal(valueOf(customer, 'customerDomain'), CUSTOMER_DOMAIN);
       assert.equal(valueOf(customer, 'customerTenantId'), CUSTOMER_TENANT);
@@ -81,12 +80,10 @@ describe('NewClaimDialog prefill from a statement of work', function () {
         shown.join('\n'),
       );
       assert.ok(shown.includes(t(locale, 'prefill.tenantVerified', { domain: CUSTOMER_DOMAIN })));
-      await chat.click('customerEntered', {
-        customerDomain: valueOf(customer, 'customerDomain') ?? '',
-        customerTenantId: valueOf(customer, 'customerTenantId') ?? '',
+      await fillStart(chat, {
+        domain: valueOf(customer, 'customerDomain') ?? '',
+        tenantId: valueOf(customer, 'customerTenantId') ?? '',
       });
-      await chooseSolution(chat, 'microsoft365', 'usage');
-      await enterName(chat);
 
       assertCard(chat, 'products.title');
       const products = chat.lastCard();
@@ -150,8 +147,7 @@ describe('NewClaimDialog prefill from a statement of work', function () {
     };
     await start(chat);
     await chat.attach({ name: 'signed SOW.pdf', url: s.world.files.serve(SOW), fileType: 'pdf' });
-    await chooseLocation(chat);
-    assertCard(chat, 'customer.title');
+    assertCard(chat, 'start.title');
     assert.equal((await stored()).length, 1, 'stored under the id the draft would get');
     const replies = await chat.send('cancel');
     assert.deepEqual(textsOf(replies), [t('en-US', 'cancel.stopped')]);
@@ -168,8 +164,7 @@ describe('NewClaimDialog prefill from a statement of work', function () {
       fileType: 'pdf',
     });
     assert.ok(textsOf(replies).includes(t('en-US', 'prefill.nothingFound', { fileName: 'notes.pdf' })));
-    await chooseLocation(chat);
-    assertCard(chat, 'customer.title');
+    assertCard(chat, 'start.title');
     assert.equal(valueOf(chat.lastCard(), 'customerDomain') ?? '', '');
   });
 });

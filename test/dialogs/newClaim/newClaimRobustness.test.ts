@@ -5,7 +5,6 @@
  * and a concurrent change re-applied rather than lost.
  */
 import assert from 'node:assert/strict';
-import type { PartnerOrganisation } from '../../../claims/model';
 import { LOCALES, t, type Locale } from '../../../locales/i18n';
 import {
   Chat,
@@ -28,16 +27,13 @@ import {
   CUSTOMER_TENANT,
   assertCard,
   attachSignedSow,
-  chooseLocation,
   chooseProducts,
-  chooseSolution,
   enterContacts,
-  enterCustomer,
-  enterName,
   poeDone,
   start,
   upToPoe,
   upToProducts,
+  fillStart,
 } from './newClaimSteps';
 
 const HELP_WORDS: Record<Locale, string> = { 'en-US': 'help', 'ko-KR': '도움말', 'ja-JP': 'ヘルプ' };
@@ -53,8 +49,7 @@ describe('NewClaimDialog robustness', function () {
     it(`${locale}: help, typed or pressed, shows help and then the current step again`, async () => {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
       await start(chat);
-      await chooseLocation(chat);
-      const customer = chat.lastCard();
+      const startCard = chat.lastCard();
       for (const ask of [
         HELP_WORDS[locale],
         { type: 'message', value: { verb: 'help', claimId: '', nonce: '' } },
@@ -62,35 +57,34 @@ describe('NewClaimDialog robustness', function () {
         const replies = await chat.send(ask);
         assert.equal(replies.length, 2);
         assert.equal(cardStrings(cardOf(replies[0]))[0], t(locale, 'help.title'));
-        assert.deepEqual(cardOf(replies[1]), customer, 'the same card, still answerable');
+        assert.deepEqual(cardOf(replies[1]), startCard, 'the same card, still answerable');
       }
-      await enterCustomer(chat);
-      assertCard(chat, 'solution.title');
+      await fillStart(chat);
+      assertCard(chat, 'products.title');
     });
 
     it(`${locale}: typed text gets "use the card", and a stale card "out of date", each with the current card`, async () => {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
       await start(chat);
-      const location = chat.lastCard();
-      await chooseLocation(chat);
-      const customer = chat.lastCard();
+      const startCard = chat.lastCard();
 
       // Text with nothing the card asks: "use the card below", and the card again below.
       const typed = await chat.send('please do it');
       assert.deepEqual(
         [typed[0]?.text, withoutNonce(cardOf(typed[1]))],
-        [t(locale, 'conversation.expectedCard'), withoutNonce(customer)],
+        [t(locale, 'conversation.expectedCard'), withoutNonce(startCard)],
       );
       assert.deepEqual(submitActions(cardOf(chat.updates.at(-1))), [], 'the card above offers nothing any more');
-      // A domain and a tenant ID typed in the chat go into the card below.
-      const values = await chat.send(`${CUSTOMER_DOMAIN} please, ${CUSTOMER_TENANT}`);
+      // A domain, a tenant ID and an MPN ID typed in the chat go into the card below.
+      const values = await chat.send(`${CUSTOMER_DOMAIN} please, ${CUSTOMER_TENANT} for 7654321`);
       assert.equal(values[0]?.text, t(locale, 'conversation.typedIntoCard'));
       assert.deepEqual(
-        [inputOf(chat.lastCard(), 'customerDomain')?.value, inputOf(chat.lastCard(), 'customerTenantId')?.value],
-        [CUSTOMER_DOMAIN, CUSTOMER_TENANT],
+        ['customerDomain', 'customerTenantId', 'mpnId'].map((id) => inputOf(chat.lastCard(), id)?.value),
+        [CUSTOMER_DOMAIN, CUSTOMER_TENANT, '7654321'],
       );
+      await fillStart(chat);
       const current = chat.lastCard();
-      const stale = await chat.click('mpnChosen', { mpnId: '7654321' }, location);
+      const stale = await chat.click('startEntered', { mpnId: '7654321' }, startCard);
       assert.deepEqual([stale[0]?.text, cardOf(stale[1])], [t(locale, 'conversation.staleCard'), current]);
       // A cancel pressed on another claim's card is stale too, not a cancel of this one.
       const otherClaim = await chat.send({
@@ -99,16 +93,13 @@ describe('NewClaimDialog robustness', function () {
       });
       assert.equal(otherClaim[0]?.text, t(locale, 'conversation.staleCard'));
       assert.equal(chat.status, 'waiting');
-      assert.equal(await onlyClaimOrNone(s.world, s.org), undefined);
+      assert.equal((await onlyClaimOf(s.world, s.org)).mpnId, '1234567', 'the stale card changed nothing');
     });
 
     it(`${locale}: keeps emoji, right-to-left text, markdown and template syntax as plain data`, async () => {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
       await start(chat);
-      await chooseLocation(chat);
-      await enterCustomer(chat);
-      await chooseSolution(chat, 'microsoft365', 'usage');
-      await enterName(chat, ODD_NAME);
+      await fillStart(chat, { name: ODD_NAME });
       await chooseProducts(chat, ['exchangeOnline']);
       await enterContacts(chat, { ...CONTACTS, customerName: ODD_NAME.slice(0, 60) });
       await attachSignedSow(chat, '${x} **SOW**.pdf');
@@ -123,18 +114,16 @@ describe('NewClaimDialog robustness', function () {
       assert.ok(cardStrings(chat.lastCard()).includes(ODD_NAME), 'the cancel question names the draft as typed');
     });
 
-    it(`${locale}: takes the only partner location with a note, and stops when there is none`, async () => {
+    it(`${locale}: shows the only partner location instead of a choice and takes it, and stops when there is none`, async () => {
       const single = await newOrganisation(s.world, [{ mpnId: '5550001', name: 'Fabrikam **Busan**' }]);
       const chat = new Chat(s.world, adminCaller(single, locale));
       const replies = await start(chat);
-      assert.deepEqual(
-        replies.filter((r) => r.text !== undefined).map((r) => [r.text, r.textFormat]),
-        [[t(locale, 'mpn.autoPicked', { mpnId: '5550001', location: 'Fabrikam **Busan**' }), 'plain']],
-      );
-      assertCard(chat, 'customer.title');
-      await enterCustomer(chat);
-      await chooseSolution(chat, 'microsoft365', 'usage');
-      await enterName(chat);
+      assert.deepEqual(textsOf(replies), [], 'the card says it; no message beside it');
+      assertCard(chat, 'start.title');
+      assert.equal(inputOf(chat.lastCard(), 'mpnId'), undefined, 'nothing to choose');
+      const location = t(locale, 'mpn.option', { mpnId: '5550001', location: 'Fabrikam **Busan**' });
+      assert.ok(cardStrings(chat.lastCard()).includes(` ${location}`), 'named as the directory has it');
+      await fillStart(chat, { mpnId: '' });
       assert.equal((await onlyClaimOf(s.world, single)).mpnId, '5550001');
 
       const none = await newOrganisation(s.world, []);
@@ -188,13 +177,11 @@ describe('NewClaimDialog robustness', function () {
       it(`${locale}: a draft creation failing ${how} loses nothing and the retry leaves exactly one claim`, async () => {
         const chat = new Chat(s.world, adminCaller(s.org, locale));
         await start(chat);
-        await chooseLocation(chat);
-        await enterCustomer(chat);
-        await chooseSolution(chat, 'microsoft365', 'usage');
         arm(s.world);
-        assert.deepEqual(textsOf(await enterName(chat, 'Contoso Teams')), [t(locale, 'errors.storage')]);
+        assert.deepEqual(textsOf(await fillStart(chat, { name: 'Contoso Teams' })), [t(locale, 'errors.storage')]);
         assert.equal(inputOf(chat.lastCard(), 'name')?.value, 'Contoso Teams');
-        await enterName(chat, 'Contoso Teams');
+        assert.equal(inputOf(chat.lastCard(), 'customerDomain')?.value, CUSTOMER_DOMAIN);
+        await fillStart(chat, { name: 'Contoso Teams' });
         assertCard(chat, 'products.title');
         assert.equal((await onlyClaimOf(s.world, s.org)).name, 'Contoso Teams');
       });
@@ -203,13 +190,10 @@ describe('NewClaimDialog robustness', function () {
     it(`${locale}: a failed tenant lookup or PoE upload apologises and the retry works`, async () => {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
       await start(chat);
-      await chooseLocation(chat);
       s.world.faults.failOnce('tenants.lookup');
-      assert.deepEqual(textsOf(await enterCustomer(chat)), [t(locale, 'errors.storage')]);
+      assert.deepEqual(textsOf(await fillStart(chat)), [t(locale, 'errors.storage')]);
       assert.equal(inputOf(chat.lastCard(), 'customerDomain')?.value, CUSTOMER_DOMAIN);
-      await enterCustomer(chat);
-      await chooseSolution(chat, 'microsoft365', 'usage');
-      await enterName(chat);
+      await fillStart(chat);
       await chooseProducts(chat, ['oneDrive']);
       await enterContacts(chat);
 
@@ -267,9 +251,3 @@ describe('NewClaimDialog robustness', function () {
     });
   }
 });
-
-async function onlyClaimOrNone(world: World, org: PartnerOrganisation) {
-  const all = await claimsOf(world, org);
-  assert.ok(all.length <= 1);
-  return all[0];
-}

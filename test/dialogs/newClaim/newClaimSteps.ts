@@ -77,33 +77,33 @@ export async function start(chat: ClaimChat): Promise<Reply[]> {
   return chat.send(t(chat.locale, 'welcome.newClaim'));
 }
 
-export async function chooseLocation(chat: ClaimChat, mpnId = '1234567'): Promise<Reply[]> {
-  assertCard(chat, 'mpn.title');
-  return chat.click('mpnChosen', { mpnId });
+/** What the partner puts on the start card; left out, the defaults of a Microsoft 365 usage claim. */
+export interface StartAnswers {
+  mpnId?: string;
+  domain?: string;
+  tenantId?: string;
+  area?: SolutionArea;
+  activity?: Activity;
+  name?: string;
 }
 
-export async function enterCustomer(
-  chat: ClaimChat,
-  domain = CUSTOMER_DOMAIN,
-  tenantId = CUSTOMER_TENANT,
-): Promise<Reply[]> {
-  assertCard(chat, 'customer.title');
-  return chat.click('customerEntered', { customerDomain: domain, customerTenantId: tenantId });
-}
-
-export async function chooseSolution(chat: ClaimChat, area: SolutionArea, activity: Activity): Promise<Reply[]> {
-  assertCard(chat, 'solution.title');
-  return chat.click('solutionChosen', { areaActivity: areaActivityValue(area, activity) });
+/** The start card: location, customer, solution area and activity, and the claim's name, in one submit. */
+export async function fillStart(chat: ClaimChat, answers: StartAnswers = {}): Promise<Reply[]> {
+  assertCard(chat, 'start.title');
+  const area = answers.area ?? 'microsoft365';
+  const activity = answers.activity ?? (area === 'microsoft365' ? 'usage' : 'usageOrPresales');
+  return chat.click('startEntered', {
+    mpnId: answers.mpnId ?? '1234567',
+    customerDomain: answers.domain ?? CUSTOMER_DOMAIN,
+    customerTenantId: answers.tenantId ?? CUSTOMER_TENANT,
+    areaActivity: areaActivityValue(area, activity),
+    name: answers.name ?? 'Contoso rollout',
+  });
 }
 
 export async function enterRevenue(chat: ClaimChat, revenue: RevenueAssociationDetails): Promise<Reply[]> {
   assertCard(chat, 'revenue.title');
   return chat.click('revenueEntered', { ...revenue });
-}
-
-export async function enterName(chat: ClaimChat, name = 'Contoso rollout'): Promise<Reply[]> {
-  assertCard(chat, 'claimName.title');
-  return chat.click('nameEntered', { name });
 }
 
 export async function chooseProducts(chat: ClaimChat, productIds: readonly string[]): Promise<Reply[]> {
@@ -175,17 +175,10 @@ export function assertReceipt(
   assert.equal(JSON.stringify(receipt).includes('"Input.'), false, 'the receipt asks nothing');
 }
 
-/** From "new claim" to the products card: location, customer, Microsoft 365 usage, name. */
-export async function upToProducts(
-  chat: ClaimChat,
-  area: SolutionArea = 'microsoft365',
-  activity: Activity = area === 'microsoft365' ? 'usage' : 'usageOrPresales',
-): Promise<void> {
+/** From "new claim" to the products card: the start card with a Microsoft 365 usage claim (or `answers`). */
+export async function upToProducts(chat: ClaimChat, answers: StartAnswers = {}): Promise<void> {
   await start(chat);
-  await chooseLocation(chat);
-  await enterCustomer(chat);
-  await chooseSolution(chat, area, activity);
-  await enterName(chat);
+  await fillStart(chat, answers);
 }
 
 /** A Microsoft 365 claim up to the PoE card. */

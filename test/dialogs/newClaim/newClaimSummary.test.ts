@@ -21,10 +21,11 @@ import {
   newClaimSetting,
   onlyClaimOf,
   submitActions,
+  rewriteSavedState,
   textsOf,
   type Card,
 } from './newClaimHarness';
-import { assertCard, assertReceipt, submitFromSummary, upToReview } from './newClaimSteps';
+import { assertCard, assertReceipt, fillStart, submitFromSummary, upToReview } from './newClaimSteps';
 
 const COMMENT = 'Signed by the CIO on 28 February.';
 
@@ -34,32 +35,17 @@ const COMMENT = 'Signed by the CIO on 28 February.';
  */
 function asIfWaitingOn(chat: Chat, stage: 'comment' | 'confirm'): void {
   const verbs = stage === 'comment' ? ['commentEntered', 'commentSkipped'] : ['confirmSubmit', 'backToReview'];
-  const memory = Reflect.get(Reflect.get(chat.client.conversationState, 'storage') as object, 'memory') as Record<
-    string,
-    string | undefined
-  >;
   let rewritten = 0;
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const record = node as Record<string, unknown>;
-      const values = record.values as Record<string, unknown> | undefined;
-      if (values && 'typedNotice' in values && (values.stage === undefined || values.stage === 'review')) {
-        values.stage = stage;
-        rewritten++;
-      }
-      const validations = record.validations as Record<string, unknown> | undefined;
-      if (validations && Array.isArray(validations.verbs) && validations.verbs.includes('submitClaim'))
-        validations.verbs = verbs;
-      Object.values(record).forEach(walk);
+  rewriteSavedState(chat, (record) => {
+    const values = record.values as Record<string, unknown> | undefined;
+    if (values && 'typedNotice' in values && (values.stage === undefined || values.stage === 'review')) {
+      values.stage = stage;
+      rewritten++;
     }
-  };
-  for (const [key, json] of Object.entries(memory)) {
-    if (json === undefined) continue;
-    const state = JSON.parse(json) as unknown;
-    walk(state);
-    memory[key] = JSON.stringify(state);
-  }
+    const validations = record.validations as Record<string, unknown> | undefined;
+    if (validations && Array.isArray(validations.verbs) && validations.verbs.includes('submitClaim'))
+      validations.verbs = verbs;
+  });
   assert.equal(rewritten, 1, 'the summary step waiting on its card');
 }
 
@@ -129,7 +115,7 @@ describe('NewClaimDialog summary, receipt and old saved conversations', function
       const chat = new Chat(s.world, adminCaller(s.org, locale));
       await upToReview(chat);
       await chat.clickEdit('claimName', { comment: COMMENT });
-      await chat.click('nameEntered', { name: 'Contoso rollout, phase 2' });
+      await fillStart(chat, { name: 'Contoso rollout, phase 2' });
       assertCard(chat, 'summary.title');
       assert.equal(inputOf(chat.lastCard(), 'comment')?.value, COMMENT);
       assert.equal((await onlyClaimOf(s.world, s.org)).comments.length, 0, 'not added before the partner says so');
