@@ -25,7 +25,7 @@ import { BlobEvidenceStore } from '../storage/poeStore';
 import type { TenantDirectory } from '../claims/ports';
 import { tenantDirectoryFor } from './app/tenantLookup';
 import { createAdapter } from './http/adapter';
-import { DeduplicateActivities, type CompletionInState } from './teams/deduplicateActivities';
+import { DeduplicateActivities } from './teams/deduplicateActivities';
 import { composeBot } from './app/composeBot';
 import { composeConsent, type ConsentParts } from './app/composeConsent';
 import { composeNotifications, type NotificationParts } from './app/composeNotifications';
@@ -172,14 +172,6 @@ async function startOn(storage: StorageConnections, logger: Logger, lifecycle: L
   lifecycle.onStop('close mailer', () => consent.close());
 
   const adapter = createAdapter(config.bot, { logger, telemetry });
-  // A channel redelivers an activity whose answer was late: each runs once. Done turns
-  // are recorded by the bot's own state write (the bot is composed below, before any turn).
-  const completion: CompletionInState = {
-    recorded: (context, id) => bot.processed.recorded(context, id),
-    record: (context, id) => bot.processed.record(context, id),
-    persisted: (context, id) => bot.processed.persisted(context, id),
-  };
-  adapter.use(new DeduplicateActivities({ records: services.idempotencyRecords, logger, completion }));
   const notifications = composeNotifications(config, {
     ...services,
     lifecycle: claimLifecycle,
@@ -206,6 +198,9 @@ async function startOn(storage: StorageConnections, logger: Logger, lifecycle: L
     cardActions: notifications.cardActions,
     roleNotices: notifications.roleNotices,
   });
+  // A channel redelivers an activity whose answer was late: each runs once, told by the
+  // bot's own conversation state (see deduplicateActivities.ts).
+  adapter.use(new DeduplicateActivities({ records: services.idempotencyRecords, logger, completion: bot.processed }));
   const app = createServer({
     publicUrl: config.publicUrl,
     logger,

@@ -13,7 +13,7 @@
  */
 import type { Container } from '@azure/cosmos';
 import type { Storage, StoreItems } from 'botbuilder';
-import { cosmosErrorCode } from './cosmosConnection';
+import { cosmosErrorCode, unlessStatus } from './cosmosConnection';
 
 /** The eTag the state was read with, or `null` when there was none to read. */
 const READ_ETAG = Symbol('cpor.stateReadETag');
@@ -97,6 +97,54 @@ export class CosmosConversationStateStorage implements Storage {
             if (cosmosErrorCode(e) !== 404) throw e;
           });
       }),
+    );
+  }
+
+  /**
+   * Sets one field of the stored state to `value` as the turn read it, the rest untouched
+   * (the turn's own changes are not written): a patch with If-Match on the eTag `item`
+   * was read with, or the document's creation when the turn found none. `item` then
+   * carries the new eTag, so the turn's own write at its end still succeeds, and still
+   * fails if another turn wrote in between. The de-duplication's lease on a slow turn.
+   */
+  async setAsRead(key: string, item: object, field: string, value: unknown): Promise<void> {
+    const id = escapeStateKey(key);
+    const read = readETagOf(item);
+    if (read === undefined) throw new Error(`the state under ${key} was not read in this turn`);
+    try {
+      const { resource } =
+        read === null
+          ? await this.container.items.create<StateDocument>({ id, realId: key, document: { [field]: value } })
+          : await this.container.item(id, id).patch<StateDocument>([{ op: 'set', path: `/document/${field}`, value }], {
+              accessCondition: { type: 'IfMatch', condition: read },
+            });
+      tagged(item, resource?._etag ?? null);
+    } catch (e) {
+      const code = cosmosErrorCode(e);
+      if (code === 412 || code === 409 || code === 404) throw new StateConflict(key);
+      throw e;
+    }
+  }
+
+  /**
+   * Appends `value` to the list in one field of the stored state, whatever else another
+   * turn saved there (unconditional, one patch). False when there is no stored state.
+   */
+  async appendStored(key: string, field: string, value: unknown): Promise<boolean> {
+    const id = escapeStateKey(key);
+    const item = this.container.item(id, id);
+    try {
+      await item.patch([{ op: 'add', path: `/document/${field}/-`, value }]);
+      return true;
+    } catch (e) {
+      const code = cosmosErrorCode(e);
+      if (code === 404) return false;
+      if (code !== 400) throw e;
+    }
+    // 400: the stored state has no such list yet.
+    return (
+      (await unlessStatus([404], () => item.patch([{ op: 'set', path: `/document/${field}`, value: [value] }]))) !==
+      undefined
     );
   }
 

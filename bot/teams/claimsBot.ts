@@ -75,7 +75,7 @@ export class ClaimsBot extends TeamsActivityHandler {
   constructor(private readonly options: ClaimsBotOptions) {
     super();
     this.conversationState = options.conversationState ?? new ConversationState(options.storage);
-    this.processed = new ProcessedActivities(this.conversationState);
+    this.processed = new ProcessedActivities(this.conversationState, options.storage);
     this.welcomed = this.conversationState.createProperty<boolean>('welcomed');
     this.referenceSaved = this.conversationState.createProperty<SavedReferenceMark | undefined>('referenceSaved');
     this.dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('dialogState'));
@@ -215,6 +215,8 @@ export class ClaimsBot extends TeamsActivityHandler {
    */
   private async saveState(context: TurnContext): Promise<void> {
     try {
+      // A lease the de-duplication is writing (a slow turn) is out before the state's own write.
+      await this.processed.settle(context);
       await this.conversationState.saveChanges(context, false);
       this.processed.saved(context);
     } catch (e) {

@@ -3,9 +3,10 @@
  * conversation) when our answer did not reach it in time; running the turn again would
  * send every reply twice and repeat its writes.
  *
- * Each activity is marked in Cosmos DB when its turn STARTS, as in progress with a short
- * lease, because the usual redelivery arrives while the first delivery is still running
- * (it is slow, which is why the channel gave up on it). Then:
+ * Without `completion` (below), each activity is marked in Cosmos DB when its turn
+ * STARTS, as in progress with a short lease, because the usual redelivery arrives while
+ * the first delivery is still running (it is slow, which is why the channel gave up on
+ * it). Then:
  *   - the turn succeeds → the mark says done; later copies are skipped for a day;
  *   - the turn fails → the mark is deleted, so a redelivery gets a fresh try (the failed
  *     turn saved no dialog state, so the retry starts from where the user was);
@@ -22,33 +23,53 @@
  * When the marks cannot be read or written, the turn runs anyway: losing the guard
  * against a rare double is better than refusing the user during a storage blip.
  *
- * Cost: two Cosmos operations per turn (create the mark, then mark it done), or one
- * when the bot records the turn as done in its own conversation state (`completion`):
- * the state write that ends every turn then carries the fact, atomically with the dialog
- * stack it belongs to, and the mark only guards the turn while it runs. A copy arriving
- * after its lease ran out takes the mark over as before, and is then skipped when the
- * state says the activity was processed; a turn that died saved no state, so its copy
- * runs. When the state could not be saved with the id (another turn saved first), the
- * mark is completed as without `completion`.
+ * Cost: two Cosmos operations per turn (create the mark, then mark it done) without
+ * `completion`. With it (the claims bot), none on an ordinary turn: the conversation
+ * state, which every turn reads and writes anyway, holds both facts (see
+ * processedActivities.ts). Done: the state write that ends the turn carries the
+ * activity's digest, atomically with the dialog stack it belongs to; a turn that died
+ * saved no state, so its copy runs. Running: a copy can arrive mid-turn only because
+ * the channel gave up waiting (15 s), so only a turn still running after a few seconds
+ * leases its activity in the stored state (one patch), which the copy reads with the
+ * state it reads anyway: skipped while the lease lasts, run once it ran out (the process
+ * died). A failed turn takes its lease back. When the state could not be saved with the
+ * id (another turn saved first), the id is appended to what is stored.
+ *
+ * What this gives up against a mark per turn: nothing a channel does. A copy arriving
+ * within the first seconds of a still running turn (a proxy retrying a dropped
+ * connection at once) would run again; the channel's own retries come after its timeout.
  */
 import type { Activity, Middleware, TurnContext } from 'botbuilder';
-import { recordId, type IdempotencyRecords } from '../../claims/ports';
+import { recordId, systemClock, type Clock, type IdempotencyRecords } from '../../claims/ports';
 import { turnLogger, type Logger } from '../http/turnLog';
 
-/** A bot that keeps the processed activities in the conversation state it saves at the end of each turn. */
+/** What the conversation state says of an activity: processed, being processed (a live lease), or neither. */
+export type Seen = 'done' | 'running' | undefined;
+
+/** A bot that keeps the processed and running activities in the conversation state it saves at the end of each turn. */
 export interface CompletionInState {
-  /** Whether the conversation state says this activity was processed. */
-  recorded(context: TurnContext, id: string): Promise<boolean>;
+  /** What the conversation state (which the turn reads anyway) says of this activity. */
+  seen(context: TurnContext, id: string, now: Date): Promise<Seen>;
   /** Notes the activity in the state the turn will save. */
   record(context: TurnContext, id: string): Promise<void>;
+  /** Leases the activity in the stored state if the turn runs long. */
+  guard(context: TurnContext, id: string, leaseMs: number, now: () => Date): Promise<void>;
+  /** Stops the guard (the bot calls it before its state write too). */
+  settle(context: TurnContext): Promise<boolean>;
+  /** The turn failed: its lease, if written, is taken back. */
+  release(context: TurnContext): Promise<void>;
   /** Whether the turn's state was saved with the activity noted. */
   persisted(context: TurnContext, id: string): Promise<boolean>;
+  /** Notes the activity in the stored state after the turn's own write was refused; false if it could not. */
+  recordLate(context: TurnContext, id: string): Promise<boolean>;
 }
 
 export interface DeduplicateActivitiesOptions {
   records: Pick<IdempotencyRecords, 'begin' | 'complete' | 'abandon'>;
-  /** Record a processed activity in the conversation state instead of completing its mark. */
+  /** Keep processed and running activities in the conversation state instead of marks (see above). */
   completion?: CompletionInState;
+  /** The lease's clock (only with `completion`; the marks have their own). */
+  clock?: Clock;
   logger: Logger;
   /** How long a turn may run before a redelivery may take it over. Default 60 s (past Teams' 15 s timeout, within its retries). */
   leaseMs?: number;
@@ -85,6 +106,53 @@ export class DeduplicateActivities implements Middleware {
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const id = activityRecordId(context.activity);
     if (!id) return next();
+    const { completion } = this.options;
+    return completion ? this.inState(context, id, completion, next) : this.withMarks(context, id, next);
+  }
+
+  private async inState(
+    context: TurnContext,
+    id: string,
+    completion: CompletionInState,
+    next: () => Promise<void>,
+  ): Promise<void> {
+    const log = turnLogger(context, this.options.logger);
+    const clock = this.options.clock ?? systemClock;
+    let seen: Seen;
+    try {
+      seen = await completion.seen(context, id, clock.now());
+    } catch (e) {
+      // The turn reads this state first thing; it will fail there and say so.
+      log.warn({ err: e }, 'could not check whether the activity was processed before; processing it');
+      return next();
+    }
+    if (seen) {
+      log.info({ activityType: context.activity.type, state: seen }, 'redelivered activity skipped');
+      return;
+    }
+    try {
+      await completion.record(context, id);
+      await completion.guard(context, id, this.leaseMs, () => clock.now());
+      await next();
+    } catch (e) {
+      await completion
+        .release(context)
+        .catch((releaseError: unknown) =>
+          log.warn({ err: releaseError }, 'could not release the lease of a failed turn'),
+        );
+      throw e;
+    }
+    await completion.settle(context);
+    if (await completion.persisted(context, id)) return;
+    try {
+      if (!(await completion.recordLate(context, id))) log.warn('could not note the activity as processed');
+    } catch (e) {
+      // A copy arriving after the lease would run again.
+      log.warn({ err: e }, 'could not note the activity as processed');
+    }
+  }
+
+  private async withMarks(context: TurnContext, id: string, next: () => Promise<void>): Promise<void> {
     const log = turnLogger(context, this.options.logger);
     const { records } = this.options;
     let outcome;
@@ -98,15 +166,8 @@ export class DeduplicateActivities implements Middleware {
       log.info({ activityType: context.activity.type, state: outcome }, 'redelivered activity skipped');
       return;
     }
-    const { completion } = this.options;
-    let skipped = false;
     try {
-      // The turn reads this state anyway (and keeps what it read): asking here costs no operation.
-      if (completion && (await completion.recorded(context, id))) skipped = true;
-      else {
-        await completion?.record(context, id);
-        await next();
-      }
+      await next();
     } catch (e) {
       await records
         .abandon(id)
@@ -115,16 +176,7 @@ export class DeduplicateActivities implements Middleware {
         );
       throw e;
     }
-    if (skipped) {
-      // A copy of a turn that was done, after its mark's lease ran out: the mark says so from now on.
-      log.info({ activityType: context.activity.type, state: 'done' }, 'redelivered activity skipped');
-      await records
-        .complete(id, 'activity', this.keepSeconds)
-        .catch((e: unknown) => log.warn({ err: e }, 'could not mark the activity processed'));
-      return;
-    }
     try {
-      if (completion && (await completion.persisted(context, id))) return;
       await records.complete(id, 'activity', this.keepSeconds);
     } catch (e) {
       // The lease still guards the next minute; a later copy would run again.
