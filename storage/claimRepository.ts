@@ -2,6 +2,12 @@
  * Claims in Cosmos DB: one document per claim in the `claims` container, partitioned
  * by the partner organisation, so a status change, its history entry and its outbox
  * messages are one ETag-guarded write, and a partner's reads never leave its partition.
+ *
+ * A point read is shared by the rest of its turn (storage/turnReads): the new-claim
+ * flow, the lifecycle and the PoE check ask for the same claim in one turn. The turn's
+ * first read is fresh; what the turn writes is what the rest of it reads; a write that
+ * failed in any way (a lost race, a timeout that may or may not have written) makes the
+ * next read go to Cosmos DB again. Outside a turn every read is fresh.
  */
 import { createHash } from 'node:crypto';
 import type { Container, FeedOptions, SqlParameter, SqlQuerySpec } from '@azure/cosmos';
@@ -10,6 +16,7 @@ import type { ClaimListFilter, ClaimRepository, Page } from '../claims/ports';
 import { ConcurrencyConflict, DomainError } from '../claims/errors';
 import { OPEN_STATUSES, REVIEW_STATUSES } from '../claims/statusTraits';
 import { cosmosErrorCode, fromStored, type CosmosSystemFields, type OperationHook } from './cosmosConnection';
+import { sharedInTurn, writtenInTurn } from './turnReads';
 
 export interface CosmosClaimRepositoryOptions {
   onOperation?: OperationHook;
@@ -33,15 +40,21 @@ export class CosmosClaimRepository implements ClaimRepository {
     this.onOperation('claims.create');
     try {
       const { resource } = await this.container.items.create<ClaimDocument>(claim);
-      return this.versioned(resource);
+      return this.written(claim.partnerId, this.versioned(resource));
     } catch (e) {
+      writtenInTurn(this.turnKey(claim.partnerId, claim.id), undefined);
       if (cosmosErrorCode(e) === 409)
         throw new DomainError('claimExists', `claim ${claim.id} already exists`, { claimId: claim.id });
       throw e;
     }
   }
 
-  async get(partnerId: string, claimId: string): Promise<Versioned<Claim> | undefined> {
+  /** Read once per turn (see above); outside a turn, always read. */
+  get(partnerId: string, claimId: string): Promise<Versioned<Claim> | undefined> {
+    return sharedInTurn(this.turnKey(partnerId, claimId), () => this.read(partnerId, claimId));
+  }
+
+  private async read(partnerId: string, claimId: string): Promise<Versioned<Claim> | undefined> {
     this.onOperation('claims.read');
     const { resource } = await this.container.item(claimId, partnerId).read<ClaimDocument>();
     // The partition key already confines the read; the check guards against a
@@ -56,8 +69,9 @@ export class CosmosClaimRepository implements ClaimRepository {
       const { resource } = await this.container
         .item(claim.id, claim.partnerId)
         .replace<ClaimDocument>(claim, { accessCondition: { type: 'IfMatch', condition: etag } });
-      return this.versioned(resource);
+      return this.written(claim.partnerId, this.versioned(resource));
     } catch (e) {
+      writtenInTurn(this.turnKey(claim.partnerId, claim.id), undefined);
       // 404: deleted since it was read, which is also "no longer has this etag".
       const code = cosmosErrorCode(e);
       if (code === 412 || code === 404) throw new ConcurrencyConflict(`claim ${claim.id}`);
@@ -67,6 +81,7 @@ export class CosmosClaimRepository implements ClaimRepository {
 
   async delete(partnerId: string, claimId: string, etag: string): Promise<void> {
     this.onOperation('claims.delete');
+    writtenInTurn(this.turnKey(partnerId, claimId), undefined);
     try {
       await this.container.item(claimId, partnerId).delete({ accessCondition: { type: 'IfMatch', condition: etag } });
     } catch (e) {
@@ -203,6 +218,17 @@ export class CosmosClaimRepository implements ClaimRepository {
       cosmosToken = response.continuationToken;
     } while (cosmosToken && items.length < pageSize);
     return cosmosToken ? { items, continuationToken: wrapToken(cosmosToken, fingerprint) } : { items };
+  }
+
+  /** The container's address with the claim's: two repositories on different databases share nothing. */
+  private turnKey(partnerId: string, claimId: string): string {
+    return `${this.container.url}/${partnerId}/${claimId}`;
+  }
+
+  /** What the rest of the turn reads for this claim. */
+  private written(partnerId: string, entry: Versioned<Claim>): Versioned<Claim> {
+    writtenInTurn(this.turnKey(partnerId, entry.value.id), entry);
+    return entry;
   }
 
   private versioned(resource: ClaimDocument | undefined): Versioned<Claim> {

@@ -115,16 +115,17 @@ export class ClaimsBot extends TeamsActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
-    // The caller's organisation is read afresh here and shared with the rest of the turn (storage/turnReads).
+    // The caller's organisation and claims are read afresh here and shared with the rest of the turn (storage/turnReads).
     const withTurnReads = this.options.withTurnReads ?? ((work) => work());
-    await withTurnReads(async () => {
-      setCaller(context, await this.options.callers.resolve(context));
-      // Work the turn left for afterwards (a PoE check) starts once its replies and state are out.
-      await runWithAfterTurn(context, async () => {
+    // Work the turn left for afterwards (a PoE check) starts once its replies and state are
+    // out, and outside the turn's shared reads: it records its result seconds later, on fresh reads.
+    await runWithAfterTurn(context, () =>
+      withTurnReads(async () => {
+        setCaller(context, await this.options.callers.resolve(context));
         await super.run(context);
         await this.saveState(context);
-      });
-    });
+      }),
+    );
   }
 
   /** The `Action.Execute` verbs this bot answers, as registered in the composition root. */
