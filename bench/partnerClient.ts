@@ -83,6 +83,12 @@ export interface PartnerOptions {
   identity: PartnerIdentity;
   /** Called with every turn's round trip. */
   onTurn?: (answer: TurnAnswer) => void;
+  /**
+   * Teams' side (bench/teamsStandIn.ts): with it, the PoE file is attached as Teams sends
+   * it (its replies and the card's update go to Teams, the check runs after the turn),
+   * and the partner reads the card on screen there.
+   */
+  teams?: { lastCard(conversationId: string): Json | undefined };
 }
 
 const CARD_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -218,7 +224,7 @@ export class SimulatedPartner {
       const [verb, inputs] = step;
       if (verb === 'poeDone' && !this.attached) {
         this.attached = true;
-        await this.attach(poeUrl, 'Signed SOW.pdf');
+        await this.attach(poeUrl, 'Signed SOW.pdf', this.options.teams !== undefined);
         continue;
       }
       const presses = (this.presses.get(verb) ?? 0) + 1;
@@ -272,7 +278,9 @@ export class SimulatedPartner {
     const cards = answer.activities
       .flatMap((a) => (Array.isArray(a.attachments) ? a.attachments.filter(isRecord) : []))
       .filter((a) => a.contentType === CARD_TYPE);
-    const last = cards.at(-1)?.content;
+    // Sent as Teams does: the replies went to Teams, where the card on screen is.
+    const last =
+      activity.deliveryMode === 'normal' ? this.options.teams?.lastCard(this.conversationId) : cards.at(-1)?.content;
     if (isRecord(last)) this.card = last;
   }
 }

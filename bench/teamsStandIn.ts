@@ -11,7 +11,8 @@ import type { AddressInfo } from 'node:net';
 
 const MEMBER_PATH = /^\/v3\/conversations\/[^/]+\/members\/([^/?]+)/;
 /** Send to conversation, or reply to an activity (what continueConversation's sendActivity does). */
-const ACTIVITIES_PATH = /^\/v3\/conversations\/[^/]+\/activities(\/[^/?]+)?\/?$/;
+const ACTIVITIES_PATH = /^\/v3\/conversations\/([^/]+)\/activities(\/[^/?]+)?\/?$/;
+const CARD_TYPE = 'application/vnd.microsoft.card.adaptive';
 const FILE_PATH = /^\/files\/([0-9a-f-]+)$/;
 
 export class TeamsStandIn {
@@ -25,6 +26,8 @@ export class TeamsStandIn {
   readonly distinctProactive = new Set<string>();
   /** Messages the bot replaced (`updateActivity`), not counted as proactive messages. */
   cardUpdates = 0;
+  /** The last Adaptive Card the bot sent or put in place, by conversation: what a partner sees after a turn sent as Teams does. */
+  private readonly cards = new Map<string, Record<string, unknown>>();
 
   constructor() {
     this.server = createServer((req, res) => {
@@ -44,19 +47,22 @@ export class TeamsStandIn {
         res.end(body);
         return;
       }
-      if (req.method === 'PUT' && ACTIVITIES_PATH.test(url)) {
+      const activities = ACTIVITIES_PATH.exec(url);
+      if (req.method === 'PUT' && activities) {
         // A message replaced in place (the PoE card after a file, and after its check).
         this.cardUpdates += 1;
-        req.resume();
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
         req.on('end', () => {
+          this.keepCard(activities[1] ?? '', chunks);
           const body = JSON.stringify({ id: url.split('/').pop() ?? '' });
           res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
           res.end(body);
         });
         return;
       }
-      if (req.method === 'POST' && ACTIVITIES_PATH.test(url)) {
-        this.receiveProactive(req, res);
+      if (req.method === 'POST' && activities) {
+        this.receiveProactive(req, res, activities[1] ?? '');
         return;
       }
       const file = FILE_PATH.exec(url);
@@ -73,11 +79,12 @@ export class TeamsStandIn {
   }
 
   /** The connector's "send to conversation": counted, with the bot's own message id told apart. */
-  private receiveProactive(req: IncomingMessage, res: ServerResponse): void {
+  private receiveProactive(req: IncomingMessage, res: ServerResponse, conversation: string): void {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       this.proactiveMessages += 1;
+      this.keepCard(conversation, chunks);
       try {
         const activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
           channelData?: { cporMessageId?: unknown };
@@ -91,6 +98,25 @@ export class TeamsStandIn {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
     });
+  }
+
+  private keepCard(conversation: string, chunks: Buffer[]): void {
+    try {
+      const activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { attachments?: unknown };
+      const cards = (Array.isArray(activity.attachments) ? activity.attachments : []).filter(
+        (a): a is { content: Record<string, unknown> } =>
+          typeof a === 'object' && a !== null && Reflect.get(a, 'contentType') === CARD_TYPE,
+      );
+      const last = cards.at(-1)?.content;
+      if (last) this.cards.set(decodeURIComponent(conversation), last);
+    } catch {
+      // Not JSON: no card to keep.
+    }
+  }
+
+  /** The last card the bot showed in this conversation, sent or updated in place. */
+  lastCard(conversationId: string): Record<string, unknown> | undefined {
+    return this.cards.get(conversationId);
   }
 
   async start(): Promise<this> {

@@ -82,6 +82,8 @@ export async function fileClaims(
           serviceUrl: ctx.teams.serviceUrl,
           identity,
           onTurn,
+          // The PoE is attached as Teams sends it: the check runs after the turn, not in it.
+          teams: ctx.teams,
         });
         partners.push(partner);
         await partner.fileClaim(poeUrl);
