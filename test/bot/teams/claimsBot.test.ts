@@ -10,6 +10,10 @@ import { createLogger } from '../../../bot/app/logger';
 import { callerOf, type Caller } from '../../../dialogs/caller';
 import { MainDialog } from '../../../dialogs/mainDialog';
 import { LOCALES, t, type Locale } from '../../../locales/i18n';
+import { afterTurn } from '../../../dialogs/poeChecks';
+import { CosmosClaimRepository } from '../../../storage/claimRepository';
+import { withTurnReads } from '../../../storage/turnReads';
+import { buildClaim } from '../../support/claimFactory';
 import { botHarness, composedBotOverHttp, OPERATOR, OTHER_ORG, ORG, type Harness } from '../../support/botHarness';
 
 /** A main dialog that records the caller of each turn it runs in. */
@@ -351,6 +355,46 @@ describe('ClaimsBot', () => {
         'step 2 got retry',
         'a new bot instance resumes from storage',
       );
+    });
+  });
+
+  describe('shared reads', () => {
+    /** Reads one claim twice in its turn, and once more in work it leaves for after the turn, once `gate` opens. */
+    class ClaimReader extends Dialog {
+      readonly names: (string | undefined)[] = [];
+      afterTurnRead: Promise<string | undefined> | undefined;
+      constructor(
+        private readonly claims: CosmosClaimRepository,
+        private readonly claimId: string,
+        private readonly gate: Promise<void>,
+      ) {
+        super('main');
+      }
+      override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
+        const read = async () => (await this.claims.get(ORG.id, this.claimId))?.value.name;
+        this.names.push(await read(), await read());
+        afterTurn(dc.context, () => void (this.afterTurnRead = this.gate.then(read)));
+        await dc.context.sendActivity('read');
+        return dc.endDialog();
+      }
+    }
+
+    it('reads a claim once in the turn, and afresh in the work the turn leaves for afterwards', async () => {
+      const claim = await h.claims.create(buildClaim({ partnerId: ORG.id, name: 'Read in the turn' }));
+      let reads = 0;
+      const counting = new CosmosClaimRepository(h.db.container('claims'), {
+        onOperation: (name) => void (name === 'claims.read' && (reads += 1)),
+      });
+      let open = (): void => undefined;
+      const probe = new ClaimReader(counting, claim.value.id, new Promise<void>((resolve) => (open = resolve)));
+      await conversation(bot(probe, { withTurnReads }))();
+      assert.deepEqual(probe.names, ['Read in the turn', 'Read in the turn']);
+      assert.equal(reads, 1);
+      // The claim changes after the turn (the partner's next turn, another instance), before the PoE check records its result.
+      await h.claims.replace({ ...claim.value, name: 'Renamed since' }, claim.etag);
+      open();
+      assert.equal(await probe.afterTurnRead, 'Renamed since');
+      assert.equal(reads, 2);
     });
   });
 
