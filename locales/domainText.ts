@@ -92,9 +92,16 @@ export function associationItem(locale: Locale, key: string): string {
  */
 export function conflictNotice(locale: Locale, conflict: PartnerConflict): string {
   const item = associationItem(locale, conflict.key);
+  const product = productName(conflict.productId);
   switch (conflict.kind) {
-    case 'anotherPartner':
-      return t(locale, 'problems.keyHeldByAnotherPartner', { item });
+    case 'anotherPartner': {
+      const parsed = parseAssociationKey(conflict.key);
+      return parsed?.basis === 'subscription' && parsed.ref !== conflict.productId
+        ? t(locale, 'products.subscriptionTaken', { subscriptionId: parsed.ref, product })
+        : t(locale, 'products.alreadyAssociated', { product });
+    }
+    case 'ownHold':
+      return t(locale, 'problems.keyHeldByOwnClaim', { item });
     case 'ownClaim':
       return t(locale, `conflictAdvice.${conflict.advice}`, {
         item,

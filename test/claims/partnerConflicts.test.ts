@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { ClaimStatus } from '../../claims/model';
-import { partnerConflictsOf, type PartnerConflict } from '../../claims/partnerConflicts';
+import { heldConflictsOf, partnerConflictsOf, type PartnerConflict } from '../../claims/partnerConflicts';
 import type { ConflictAdvice } from '../../claims/statusTraits';
-import { conflictNotice, LOCALES } from '../../locales/i18n';
+import { conflictNotice, LOCALES, t } from '../../locales/i18n';
 import { claimIn, draft, newPartner, useEngine, type Engine, type Partner } from './engineHarness';
-import { SUBSCRIPTION_A } from './fixtures';
+import { SUBSCRIPTION_A, validClaim } from './fixtures';
 
 describe('partner conflicts: what the partner filing a claim is told stands in its way', () => {
   let engine: Engine;
@@ -45,6 +45,7 @@ describe('partner conflicts: what the partner filing a claim is told stands in i
               {
                 kind: 'ownClaim',
                 key: `m365|${tenant}|microsoftTeams`,
+                productId: 'microsoftTeams',
                 claim: { id: existing.id, name, status },
                 advice,
               },
@@ -62,7 +63,13 @@ describe('partner conflicts: what the partner filing a claim is told stands in i
   it('never advises withdrawing what cannot be withdrawn, and says what can be done instead', () => {
     const claim = { id: 'c-1', name: 'Contoso Teams', status: 'associated' as const };
     const notice = (advice: ConflictAdvice) =>
-      conflictNotice('en-US', { kind: 'ownClaim', key: 'm365|t|microsoftTeams', claim, advice });
+      conflictNotice('en-US', {
+        kind: 'ownClaim',
+        key: 'm365|t|microsoftTeams',
+        productId: 'microsoftTeams',
+        claim,
+        advice,
+      });
     assert.match(notice('official'), /can't be withdrawn.*End association/u);
     assert.match(notice('waitForWindow'), /can't be withdrawn/u);
     assert.match(notice('waitForDispute'), /can't be withdrawn/u);
@@ -76,7 +83,9 @@ describe('partner conflicts: what the partner filing a claim is told stands in i
     const theirs = await claimIn(engine, rival, 'associated', { ...teamsFor(tenant), name: 'Rival secret claim' });
     const fresh = await draft(engine, partner, teamsFor(tenant));
     const conflicts = await conflictsOf(fresh);
-    assert.deepEqual(conflicts, [{ kind: 'anotherPartner', key: `m365|${tenant}|microsoftTeams` }]);
+    assert.deepEqual(conflicts, [
+      { kind: 'anotherPartner', key: `m365|${tenant}|microsoftTeams`, productId: 'microsoftTeams' },
+    ]);
     for (const locale of LOCALES) {
       const notice = conflictNotice(locale, conflicts[0]!);
       for (const secret of [theirs.name, theirs.id, rival.org.name, rival.org.id])
@@ -107,6 +116,44 @@ describe('partner conflicts: what the partner filing a claim is told stands in i
     assert.deepEqual(
       (await conflictsOf(both, ['microsoftTeams'])).map((c) => c.kind === 'ownClaim' && c.claim.id),
       [approved.id],
+    );
+  });
+
+  it("names another partner's subscription by its id, and the product for a workload", async () => {
+    const rival = await newPartner(engine);
+    const tenant = randomUUID();
+    const { solutionArea, activity, technicalContact, productIds, subscriptions } = validClaim();
+    const dynamics = { customerTenantId: tenant, solutionArea, activity, technicalContact, productIds, subscriptions };
+    await claimIn(engine, rival, 'associated', dynamics);
+    const [conflict] = await conflictsOf(await draft(engine, partner, dynamics));
+    assert.ok(conflict);
+    assert.equal(
+      conflictNotice('en-US', conflict),
+      t('en-US', 'products.subscriptionTaken', { subscriptionId: SUBSCRIPTION_A, product: 'Dynamics 365 Sales' }),
+    );
+  });
+
+  it('tells only the holds apart from the claims that merely want a key (heldConflictsOf)', async () => {
+    const tenant = randomUUID();
+    const official = await claimIn(engine, partner, 'associated', teamsFor(tenant));
+    await draft(engine, partner, { ...teamsFor(tenant), status: 'submitted' });
+    const fresh = await draft(engine, partner, teamsFor(tenant));
+    const held = await heldConflictsOf(fresh, engine, engine.clock.now());
+    assert.deepEqual(
+      held.map((c) => (c.kind === 'ownClaim' ? c.claim.id : c.kind)),
+      [official.id],
+    );
+  });
+
+  it('still reports a hold of its own whose claim cannot be read, without a name', async () => {
+    const tenant = randomUUID();
+    const key = `m365|${tenant}|microsoftTeams`;
+    await engine.associations.acquire(partner.org.id, `gone-${randomUUID()}`, [key]);
+    const conflicts = await conflictsOf(await draft(engine, partner, teamsFor(tenant)));
+    assert.deepEqual(conflicts, [{ kind: 'ownHold', key, productId: 'microsoftTeams' }]);
+    assert.equal(
+      conflictNotice('ja-JP', conflicts[0]!),
+      t('ja-JP', 'problems.keyHeldByOwnClaim', { item: 'Microsoft Teams' }),
     );
   });
 
