@@ -21,7 +21,7 @@ export class ProductsDialog extends SectionDialog {
 
   protected async isComplete(turn: Turn): Promise<boolean> {
     if (validateSection(turn.claim, 'products').length > 0) return false;
-    return (await heldKeysOf(turn.services.associations, turn.claim, turn.services.clock.now())).length === 0;
+    return (await heldKeysOf(turn.services, turn.claim, turn.services.clock.now())).length === 0;
   }
 
   protected ask(turn: Turn, options: SectionOptions): CardAsk | Next {
@@ -77,7 +77,7 @@ export class ProductsDialog extends SectionDialog {
     const problems = validateSection(candidate, 'products');
     if (problems.length > 0) return this.askAgain(options, submission, problems);
 
-    const held = await heldKeysOf(turn.services.associations, candidate, turn.services.clock.now());
+    const held = await heldKeysOf(turn.services, candidate, turn.services.clock.now());
     if (held.length > 0) {
       const refused = new Set(held.map((h) => h.productId));
       const kept = productIds.filter((id) => !refused.has(id));

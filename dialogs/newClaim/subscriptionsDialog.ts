@@ -33,7 +33,7 @@ export class SubscriptionsDialog extends SectionDialog {
     const answered = asked.every((p) => turn.claim.subscriptions.some((s) => s.productId === p.id));
     if (!answered || validateSection(turn.claim, 'subscriptions').length > 0) return false;
     const dynamics = asked.map((p) => p.id);
-    return (await heldKeysOf(turn.services.associations, turn.claim, turn.services.clock.now(), dynamics)).length === 0;
+    return (await heldKeysOf(turn.services, turn.claim, turn.services.clock.now(), dynamics)).length === 0;
   }
 
   protected ask(turn: Turn, options: SectionOptions): CardAsk | Next {
@@ -68,7 +68,7 @@ export class SubscriptionsDialog extends SectionDialog {
     const problems = validateSection(candidate, 'subscriptions');
     if (problems.length > 0) return this.askAgain(options, submission, problems);
 
-    const held = await heldKeysOf(turn.services.associations, candidate, turn.services.clock.now(), asked);
+    const held = await heldKeysOf(turn.services, candidate, turn.services.clock.now(), asked);
     if (held.length > 0)
       return this.askAgain(
         options,

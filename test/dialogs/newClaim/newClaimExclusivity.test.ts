@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { LOCALES, problemMessage, t, type Locale } from '../../../locales/i18n';
+import { buildClaim } from '../../support/claimFactory';
 import { Chat, adminCaller, cardOf, cardStrings, inputOf, newClaimSetting, onlyClaimOf } from './newClaimHarness';
 import { answerSubscriptions, assertCard, chooseProducts, fillStart, start } from './newClaimSteps';
 
@@ -67,6 +68,31 @@ describe('NewClaimDialog exclusivity and co-op programs', function () {
         params: { key: `m365|${tenant}|microsoftTeams` },
       });
       assert.ok(cardStrings(chat.lastCard()).includes(sentence));
+    });
+
+    it(`${locale}: names the partner's own official claim holding the workload, and says it can't be withdrawn`, async () => {
+      const official = (
+        await s.world.claims.create(
+          buildClaim({
+            partnerId: s.org.id,
+            name: 'Teams rollout 2025',
+            status: 'associated',
+            customerTenantId: tenant,
+            productIds: ['microsoftTeams'],
+          }),
+        )
+      ).value;
+      const key = `m365|${tenant}|microsoftTeams`;
+      await s.world.associations.acquire(s.org.id, official.id, [key]);
+      const chat = await toProducts(locale, 'microsoft365');
+      await chooseProducts(chat, ['microsoftTeams']);
+      assertCard(chat, 'products.title');
+      const sentence = t(locale, 'conflictAdvice.official', {
+        item: 'Microsoft Teams',
+        name: official.name,
+        claimId: official.id,
+      });
+      assert.ok(cardStrings(chat.lastCard()).includes(sentence), cardStrings(chat.lastCard()).join('\n'));
     });
 
     it(`${locale}: lets the partner's own legacy association and another's expired one give way`, async () => {
