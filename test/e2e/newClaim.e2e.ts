@@ -270,7 +270,7 @@ async function fileClaim(chat: PlaygroundChat, bot: RealBot, plan: ClaimPlan): P
   for (const shown of [plan.name, say('receipt.status', { status: statusLabel(locale, 'submitted') })])
     assert.ok(receiptText.includes(shown), `the receipt shows ${shown}`);
   // No answered card above the receipt still offers an input or a button (issue 12 point 1).
-  assert.deepEqual(await chat.openCardsAbove(flowStart), [], 'every card above the receipt closed');
+  assert.deepEqual(await chat.openCardsAboveSettled(flowStart), [], 'every card above the receipt closed');
 
   await assertStored(bot, plan, pdf);
   await receipt.clickAction(say('receipt.viewStatus'));

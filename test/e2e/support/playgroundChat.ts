@@ -198,6 +198,20 @@ export class PlaygroundChat implements CardHost {
     return open;
   }
 
+  /**
+   * openCardsAbove once the chat has settled: an answered card is replaced in place by a
+   * message that can reach the page after the next card (the receipt is sent in the turn
+   * that then collapses the summary), so an open card is looked at again for a while.
+   */
+  async openCardsAboveSettled(from = 0, patienceMs = 5_000): Promise<string[]> {
+    const until = Date.now() + patienceMs;
+    for (;;) {
+      const open = await this.openCardsAbove(from);
+      if (open.length === 0 || Date.now() > until) return open;
+      await this.page.waitForTimeout(100);
+    }
+  }
+
   async markAction(): Promise<void> {
     this.botMark = await this.page.locator(BOT_MESSAGE).count();
     this.cardMark = await this.page.locator(BOT_CARD).count();
