@@ -403,8 +403,8 @@ describe('consent page routes', () => {
       const token = app.tokenFor(claim);
       const step = await fetchPage(link(token, '?lang=ja-JP&step=optOut'));
       assert.equal(step.status, 200);
-      assert.match(step.html, /この関連付けをオプトアウトしますか\?/);
-      assert.match(step.html, /理由 \(任意\)/);
+      assert.match(step.html, /この関連付けをオプトアウトしますか？/);
+      assert.match(step.html, /理由（任意）/);
       assert.equal((await read(engine, claim)).etag, before.etag);
       const cookie = (step.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
       const withoutCookie = await answer(token, { csrf: csrfOf(step), verb: 'customerOptOutConfirm' });
