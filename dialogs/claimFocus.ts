@@ -11,12 +11,18 @@
  */
 import type { TurnContext } from 'botbuilder';
 import type { Clock } from '../claims/ports';
+import { callerOf } from './caller';
 import type { NewClaimOutcome, NewClaimResult } from './newClaim/newClaimDialog';
 
 export interface FocusedClaim {
   claimId: string;
   /** When the claim came into focus (ISO 8601). */
   at: string;
+  /**
+   * Whose focus it is (the Entra object id): in a chat of several people, one person's
+   * "status" neither uses nor drops another's claim. Older states have none: anyone's.
+   */
+  by?: string;
 }
 
 /** Where the focus is kept: a conversation-state property (botbuilder's StatePropertyAccessor fits). */
@@ -62,20 +68,26 @@ export class ClaimFocus {
   ) {}
 
   async remember(context: TurnContext, claimId: string): Promise<void> {
-    await this.store?.set(context, { claimId, at: this.clock.now().toISOString() });
+    const by = callerOf(context).aadObjectId;
+    await this.store?.set(context, { claimId, at: this.clock.now().toISOString(), ...(by ? { by } : {}) });
   }
 
   /** The claim in focus, if one came into focus recently enough; only an id, to be looked up again. */
   async recall(context: TurnContext): Promise<string | undefined> {
     const focus = await this.store?.get(context);
-    if (!focus) return undefined;
+    if (!focus || !this.isTheCallers(context, focus)) return undefined;
     const age = this.clock.now().getTime() - Date.parse(focus.at);
     return age >= 0 && age <= FOCUS_KEPT_MS ? focus.claimId : undefined;
   }
 
   /** The focus pointed at a claim the caller can no longer find: nothing to keep. */
   async forget(context: TurnContext): Promise<void> {
-    await this.store?.delete(context);
+    const focus = await this.store?.get(context);
+    if (focus && this.isTheCallers(context, focus)) await this.store?.delete(context);
+  }
+
+  private isTheCallers(context: TurnContext, focus: FocusedClaim): boolean {
+    return focus.by === undefined || focus.by === callerOf(context).aadObjectId;
   }
 
   /** After the new-claim flow ended: its claim, when the partner has one to follow now. */

@@ -198,6 +198,20 @@ describe('the claim in focus: "status" and "history" without a claim named', () 
     assert.ok(!JSON.stringify(reply).includes(secret.id), 'nothing of the claim is shown without a role');
   });
 
+  it("in a chat of several people, one person's 'status' neither uses nor drops another's focus", async () => {
+    const org = await organisation();
+    const [mine] = [await store(org), await store(org)];
+    const elsewhere = await organisation();
+    await store(elsewhere);
+    await store(elsewhere);
+    const { send, becomes } = chat(callerFor(org, ADMIN));
+    await send({ verb: 'viewClaim', claimId: mine.id });
+    becomes(callerFor(elsewhere, 'aad-owner'));
+    assert.equal(shown(await send('status')), t('en-US', 'conversation.whichClaim'));
+    becomes(callerFor(org, ADMIN));
+    assert.deepEqual(shown(await send('status')), { card: 'status', claimId: mine.id }, 'still in focus for its owner');
+  });
+
   it('lets a focus lapse after a sitting: the next day, "status" asks again', async () => {
     const org = await organisation();
     const [first] = [await store(org), await store(org)];
