@@ -87,6 +87,12 @@ function validateGuid(value: string | undefined, field: string, invalidCode: str
   return normalizeGuid(value) ? undefined : problem(invalidCode, field);
 }
 
+/** Whether a typed tenant ID names this tenant (a stored id, not always a well-formed GUID, as in the demo seed). */
+export const sameTenant = (typed: string, tenantId: string): boolean => {
+  const guid = normalizeGuid(typed);
+  return guid !== undefined && guid === (normalizeGuid(tenantId) ?? tenantId.trim().toLowerCase());
+};
+
 export const validateTenantId = (value: string | undefined, field = 'customerTenantId'): Problem | undefined =>
   validateGuid(value, field, 'tenantIdInvalid');
 
@@ -219,6 +225,9 @@ function validateCustomerSection(claim: Claim, org?: PartnerOrganisation): Probl
   if (org && mpnWellFormed && !org.locations.some((l) => l.mpnId === normalizeMpnId(claim.mpnId))) {
     problems.push(problem('mpnIdUnknown', 'mpnId'));
   }
+  // A partner is never its own customer: its own people would then approve the consent (RULES.md, rule 8).
+  if (org && sameTenant(claim.customerTenantId, org.id))
+    problems.push(problem('customerIsPartner', 'customerTenantId'));
   return problems;
 }
 

@@ -182,6 +182,8 @@ async function isTheContact(
   claim: Claim,
 ): Promise<boolean> {
   if (!caller.tenantId || caller.tenantId !== claim.customerTenantId || !caller.aadObjectId) return false;
+  // A claim naming the partner's own tenant as its customer (refused since, RULES.md rule 8) gets no consent from the partner's people.
+  if (caller.tenantId === claim.partnerId) return false;
   if (sameContactEmail(caller.email, grant.contactEmail)) return true;
   const stored = await deps.references.get(caller.tenantId, caller.aadObjectId);
   return sameContactEmail(stored?.email, grant.contactEmail);

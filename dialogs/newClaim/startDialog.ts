@@ -34,6 +34,7 @@ import {
   normalizeDomain,
   normalizeGuid,
   normalizeMpnId,
+  sameTenant,
   validateClaimName,
   validateDomain,
   validateMpnId,
@@ -268,9 +269,10 @@ export class StartDialog extends SectionDialog {
     turn: Turn,
     answers: StartAnswers,
   ): Promise<{ kind: 'tenant'; tenantId: string } | { kind: 'problem'; problem: Problem } | { kind: 'unknown' }> {
-    const shownDomain = answers.customerDomain.trim();
+    const typedDomain = answers.customerDomain.trim();
     const typedTenant = answers.customerTenantId.trim();
-    const domain = normalizeDomain(shownDomain) ?? shownDomain;
+    // Problems name the domain as it is stored ("contoso.com", not "CONTOSO.com.").
+    const domain = normalizeDomain(typedDomain) ?? typedDomain;
     const tenantId = typedTenant === '' ? undefined : (normalizeGuid(typedTenant) ?? typedTenant);
     const { claim } = turn;
     if (turn.work.claimId !== undefined && tenantId !== undefined)
@@ -278,19 +280,32 @@ export class StartDialog extends SectionDialog {
         return { kind: 'tenant', tenantId: typedTenant };
     const found = await turn.services.tenants.lookup(domain);
     if (found.kind === 'consumer')
-      return { kind: 'problem', problem: customerProblem('customerConsumerDomain', 'customerDomain', shownDomain) };
+      return { kind: 'problem', problem: customerProblem('customerConsumerDomain', 'customerDomain', domain) };
+    const resolved =
+      found.kind === 'tenant' ? (normalizeGuid(found.tenantId) ?? found.tenantId.toLowerCase()) : tenantId;
+    const notACustomer = resolved === undefined ? undefined : this.notACustomer(turn, resolved);
+    if (notACustomer) return { kind: 'problem', problem: customerProblem(notACustomer, 'customerTenantId', domain) };
     if (found.kind === 'tenant') {
-      const directoryTenant = normalizeGuid(found.tenantId) ?? found.tenantId.toLowerCase();
-      if (tenantId === undefined || tenantId === directoryTenant) return { kind: 'tenant', tenantId: directoryTenant };
+      if (tenantId === undefined || tenantId === resolved) return { kind: 'tenant', tenantId: resolved ?? '' };
       return {
         kind: 'problem',
-        problem: customerProblem('customerTenantMismatch', 'customerTenantId', shownDomain, typedTenant),
+        problem: customerProblem('customerTenantMismatch', 'customerTenantId', domain, typedTenant),
       };
     }
     // The directory cannot tell: the partner's own tenant ID, after a warning.
     if (tenantId === undefined)
-      return { kind: 'problem', problem: customerProblem('customerTenantNeeded', 'customerTenantId', shownDomain) };
+      return { kind: 'problem', problem: customerProblem('customerTenantNeeded', 'customerTenantId', domain) };
     return { kind: 'unknown' };
+  }
+
+  /**
+   * The partner's own tenant and the program operator's are no customer (RULES.md, rule 8):
+   * their people would approve the consent. The domain rule refuses the first again at every write.
+   */
+  private notACustomer(turn: Turn, tenantId: string): 'customerIsPartner' | 'customerIsOperator' | undefined {
+    if (sameTenant(tenantId, turn.writer.org.id)) return 'customerIsPartner';
+    const operator = turn.services.roles.operatorTenantId;
+    return operator !== '' && sameTenant(tenantId, operator) ? 'customerIsOperator' : undefined;
   }
 
   /** Revenue association asks its details next; any other activity is done. */

@@ -257,6 +257,22 @@ describe('claims/validation', () => {
       ]);
     });
 
+    it("refuses the partner's own tenant as the customer, in any case or brace form, and at submission (rule 8)", () => {
+      const own = '0f8fad5b-d9cb-469f-a165-70867728950e';
+      const partnerOrg = { ...org, id: own };
+      for (const typed of [own, own.toUpperCase(), `{${own}}`]) {
+        const claim = validClaim({ customerTenantId: typed });
+        assert.deepEqual(brief(validateSection(claim, 'customer', partnerOrg)), ['customerIsPartner@customerTenantId']);
+        assert.ok(brief(validateClaimForSubmission(claim, partnerOrg)).includes('customerIsPartner@customerTenantId'));
+      }
+      assert.deepEqual(validateSection(validClaim(), 'customer', partnerOrg), [], 'another tenant is a customer');
+      // The demo seed's organisation ids are not GUIDs: an invalid tenant is invalid, not "the partner's".
+      const seeded = { ...org, id: '00000000-0000-0000-0000-0000000000001' };
+      assert.deepEqual(brief(validateSection(validClaim({ customerTenantId: 'x' }), 'customer', seeded)), [
+        'tenantIdInvalid@customerTenantId',
+      ]);
+    });
+
     it('validates one section at a time', () => {
       const claim = validClaim({ customerTenantId: 'x', poe: [], technicalContact: undefined });
       assert.deepEqual(brief(validateSection(claim, 'customer')), ['tenantIdInvalid@customerTenantId']);

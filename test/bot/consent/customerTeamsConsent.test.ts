@@ -394,6 +394,36 @@ describe('the customer consent card in Teams', () => {
     assert.equal(await nonces.find(await nonceOf(String(customer.data.token))), undefined, 'the link still works');
   });
 
+  it("refuses the partner's own people even on an older claim that names the partner's tenant as its customer", async () => {
+    const email = `pat-${randomUUID()}@fabrikam.example`;
+    const approved = await claimIn(engine, partner, 'approvedCustomerNotified', {
+      customerContact: { name: 'Pat Partner', title: 'Sales lead', email },
+    });
+    // Written before rule 8 existed: the validators refuse such a claim now.
+    const stored = (await engine.claims.get(approved.partnerId, approved.id)) ?? assert.fail('stored');
+    const claim = (await engine.claims.replace({ ...stored.value, customerTenantId: approved.partnerId }, stored.etag))
+      .value;
+    const user = { id: `29:${randomUUID()}`, aadObjectId: `aad-${randomUUID()}`, name: 'Pat Partner' };
+    profileEmails.set(user.aadObjectId, email);
+    const reference = await proactive.reachable({
+      tenantId: claim.partnerId,
+      aadObjectId: user.aadObjectId,
+      email,
+      locale: 'en-US',
+    });
+    await deliver(claim);
+    const { data } = receivedCard({
+      claim,
+      email,
+      user,
+      tenantId: claim.partnerId,
+      conversationId: reference.conversationId,
+    });
+    const answer = await click(user, claim.partnerId, 'customerApprove', data);
+    assert.equal(answer.status, 403);
+    assert.equal((await read(engine, claim)).value.status, 'approvedCustomerNotified');
+  });
+
   it("refuses the contact's address when it signs in from another tenant", async () => {
     const customer = await sentCard();
     const answer = await click(customer.user, `other-${randomUUID()}`, 'customerApprove', customer.data);

@@ -1,14 +1,17 @@
 /**
  * The start card: what it proposes so the partner types less (the last location used,
- * a claim name from the customer and the solution), and conversations saved on the four
+ * a claim name from the customer and the solution), what it refuses as a customer (the
+ * partner's own tenant, the operator's), and conversations saved on the four
  * cards it replaced, which must go on after the deployment instead of failing.
  */
 import assert from 'node:assert/strict';
-import { LOCALES, t } from '../../../locales/i18n';
+import { LOCALES, problemMessage, t } from '../../../locales/i18n';
 import { proposedClaimName } from '../../../dialogs/newClaim/startDialog';
 import {
   Chat,
   adminCaller,
+  cardStrings,
+  claimsOf,
   inputOf,
   newClaimSetting,
   onlyClaimOf,
@@ -73,6 +76,42 @@ describe('NewClaimDialog start card', function () {
       await fillStart(chat, { name: '', area: 'businessApplications' });
       assertCard(chat, 'products.title');
       assert.equal((await onlyClaimOf(s.world, s.org)).name, proposed);
+    });
+
+    it(`${locale}: the partner's own tenant and the program operator's are no customer, found or typed (rule 8)`, async () => {
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
+      await start(chat);
+      // The partner's own domain: the directory names the partner's tenant.
+      s.world.directory.set('fabrikam-own.example', s.org.id);
+      await fillStart(chat, { domain: 'fabrikam-own.example', tenantId: '' });
+      assertCard(chat, 'start.title');
+      const own = problemMessage(locale, {
+        code: 'customerIsPartner',
+        field: 'customerTenantId',
+        params: { domain: 'fabrikam-own.example' },
+      });
+      assert.ok(cardStrings(chat.lastCard()).includes(own));
+      // A domain the directory does not know, with the operator's tenant typed: no warning to click through.
+      await fillStart(chat, { domain: 'nowhere-known.example', tenantId: s.world.services.roles.operatorTenantId });
+      assertCard(chat, 'start.title');
+      const operator = problemMessage(locale, {
+        code: 'customerIsOperator',
+        field: 'customerTenantId',
+        params: { domain: 'nowhere-known.example' },
+      });
+      assert.ok(cardStrings(chat.lastCard()).includes(operator));
+      // The same with the partner's own tenant typed.
+      await fillStart(chat, { domain: 'nowhere-known.example', tenantId: s.org.id });
+      assert.ok(
+        cardStrings(chat.lastCard()).includes(
+          problemMessage(locale, {
+            code: 'customerIsPartner',
+            field: 'customerTenantId',
+            params: { domain: 'nowhere-known.example' },
+          }),
+        ),
+      );
+      assert.deepEqual(await claimsOf(s.world, s.org), [], 'no draft');
     });
 
     it(`${locale}: a conversation saved on the old customer card goes on with the start card, keeping what was gathered`, async () => {
