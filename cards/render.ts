@@ -40,6 +40,7 @@ export {
   problemText,
   renderStartCard,
   solutionChoices,
+  startFieldOf,
   type StartCardModel,
   type StartField,
   renderSubscriptionsCard,

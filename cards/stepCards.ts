@@ -49,7 +49,7 @@ export type StartField = 'mpnId' | 'customerDomain' | 'customerTenantId' | 'area
 const START_FIELDS: readonly StartField[] = ['mpnId', 'customerDomain', 'customerTenantId', 'areaActivity', 'name'];
 
 /** Where a validator's field path is shown on the start card (the area and the activity are one choice). */
-const START_FIELD_OF: Readonly<Record<string, StartField>> = {
+const START_FIELD_OF: Readonly<Partial<Record<string, StartField>>> = {
   mpnId: 'mpnId',
   customerDomain: 'customerDomain',
   customerTenantId: 'customerTenantId',
@@ -58,6 +58,10 @@ const START_FIELD_OF: Readonly<Record<string, StartField>> = {
   areaActivity: 'areaActivity',
   name: 'name',
 };
+
+/** The start card's input a validator's field path belongs to; undefined for the other cards' fields. */
+export const startFieldOf = (field: string): StartField | undefined =>
+  Object.hasOwn(START_FIELD_OF, field) ? START_FIELD_OF[field] : undefined;
 
 export interface StartCardModel extends StepModel {
   /** The organisation's locations; with one there is nothing to choose and the card says which. */
@@ -101,7 +105,7 @@ export function renderStartCard(model: StartCardModel, locale: Locale): CardAtta
     name: [],
   };
   for (const problem of model.problems ?? []) {
-    const field = typeof problem === 'string' ? undefined : START_FIELD_OF[problem.field];
+    const field = typeof problem === 'string' ? undefined : startFieldOf(problem.field);
     const text = problemText(locale, problem);
     if (field) byField[field].push(text);
     else general.push(text);

@@ -22,6 +22,7 @@ import {
   renderRevenueDetailsCard,
   renderStartCard,
   renderTenantCheckCard,
+  startFieldOf,
   type StartField,
 } from '../../cards/render';
 import { proposalLines } from '../../cards/proposalNotice';
@@ -66,10 +67,23 @@ const answersOf = (values: Readonly<Record<string, unknown>>): StartAnswers => (
   name: readClaimName(values).name,
 });
 
-const startComplete = (turn: Turn): boolean =>
-  (['customer', 'areaActivity', 'details'] as const).every(
-    (section) => validateSection(turn.claim, section, turn.writer.org).length === 0,
+/** What the claim still lacks of what the start card and its revenue card ask. */
+const startProblems = (turn: Turn): Problem[] =>
+  (['customer', 'areaActivity', 'details'] as const).flatMap((section) =>
+    validateSection(turn.claim, section, turn.writer.org),
   );
+
+const isRevenueProblem = (problem: Problem): boolean => problem.field.startsWith('revenue');
+
+/** What a statement of work proposed fills only what the partner has not answered yet. */
+const proposalOf = (turn: Turn): Turn['work']['proposal'] =>
+  turn.claim.customerDomain === '' ? turn.work.proposal : undefined;
+
+/** The location the card names: the one on record when there is one (the card then sends none), else as chosen. */
+function locationOf(org: Turn['writer']['org'], chosen: string): string {
+  const [only] = org.locations;
+  return chosen === '' && org.locations.length === 1 && only ? only.mpnId : normalizeMpnId(chosen);
+}
 
 /** The name an empty name input gives the claim: the customer and the solution, within the length allowed. */
 export function proposedClaimName(
@@ -94,18 +108,14 @@ export class StartDialog extends SectionDialog {
   }
 
   protected isComplete(turn: Turn): boolean {
-    return turn.work.claimId !== undefined && startComplete(turn);
+    return turn.work.claimId !== undefined && startProblems(turn).length === 0;
   }
 
   /** Straight to revenue association's details when they are all that is missing, or what the partner edits. */
   protected override initialStage(turn: Turn): string | undefined {
     if (turn.claim.activity !== 'revenueAssociation' || turn.work.claimId === undefined) return undefined;
     if (turn.editing) return turn.work.edit === 'revenue' ? REVENUE : undefined;
-    const startValid =
-      validateSection(turn.claim, 'customer', turn.writer.org).length === 0 &&
-      validateSection(turn.claim, 'areaActivity').length === 0 &&
-      validateClaimName(turn.claim.name) === undefined;
-    return startValid ? REVENUE : undefined;
+    return startProblems(turn).every(isRevenueProblem) ? REVENUE : undefined;
   }
 
   /** A domain, a tenant ID or one of the organisation's MPN IDs typed in the chat goes into the card. */
@@ -153,8 +163,6 @@ export class StartDialog extends SectionDialog {
     const values = options.form ?? (await this.valuesOf(turn));
     const chosen = readAreaActivity(values);
     const domain = values.customerDomain?.trim() ?? '';
-    // What a statement of work proposed fills only what the partner has not answered yet.
-    const proposal = turn.claim.customerDomain === '' ? turn.work.proposal : undefined;
     return {
       verbs: ['startEntered'],
       // A signed SOW attached here starts the claim from the document.
@@ -166,7 +174,7 @@ export class StartDialog extends SectionDialog {
             locations,
             values,
             problems: options.problems ?? [],
-            proposal: proposalLines(turn.locale, proposal, 'customer'),
+            proposal: proposalLines(turn.locale, proposalOf(turn), 'customer'),
             // Only a valid domain names the claim: what fails its check is not proposed back.
             ...(chosen && validateDomain(domain) === undefined
               ? { proposedName: proposedClaimName(turn.locale, domain, chosen) }
@@ -215,7 +223,7 @@ export class StartDialog extends SectionDialog {
   /** The card's values from the claim, a statement of work's proposal, or the last location used. */
   private async valuesOf(turn: Turn): Promise<StartAnswers> {
     const stored = answersOfClaim(turn.claim);
-    const proposal = turn.claim.customerDomain === '' ? turn.work.proposal : undefined;
+    const proposal = proposalOf(turn);
     return {
       ...stored,
       mpnId: stored.mpnId || ((await this.lastLocation(turn)) ?? ''),
@@ -245,14 +253,10 @@ export class StartDialog extends SectionDialog {
   /** What the card can tell without asking anyone; an empty tenant ID and name are not problems here. */
   private problemsOf(turn: Turn, answers: StartAnswers): Problem[] {
     const { org } = turn.writer;
-    const mpn =
-      validateMpnId(answers.mpnId) ??
-      (org.locations.some((l) => l.mpnId === normalizeMpnId(answers.mpnId))
-        ? undefined
-        : { code: 'mpnIdUnknown', field: 'mpnId' });
+    const mpnId = locationOf(org, answers.mpnId);
     return [
-      // With one location there is nothing to choose: the card shows it and sends no MPN ID.
-      org.locations.length === 1 && answers.mpnId === '' ? undefined : mpn,
+      validateMpnId(mpnId) ??
+        (org.locations.some((l) => l.mpnId === mpnId) ? undefined : { code: 'mpnIdUnknown', field: 'mpnId' }),
       validateDomain(answers.customerDomain),
       answers.customerTenantId.trim() === '' ? undefined : validateTenantId(answers.customerTenantId),
       readAreaActivity(answers) ? undefined : { code: 'required', field: 'solutionArea' },
@@ -275,9 +279,11 @@ export class StartDialog extends SectionDialog {
     const domain = normalizeDomain(typedDomain) ?? typedDomain;
     const tenantId = typedTenant === '' ? undefined : (normalizeGuid(typedTenant) ?? typedTenant);
     const { claim } = turn;
-    if (turn.work.claimId !== undefined && tenantId !== undefined)
-      if (normalizeDomain(claim.customerDomain) === domain && claim.customerTenantId === tenantId)
-        return { kind: 'tenant', tenantId: typedTenant };
+    const heldAlready =
+      turn.work.claimId !== undefined &&
+      normalizeDomain(claim.customerDomain) === domain &&
+      claim.customerTenantId === tenantId;
+    if (heldAlready) return { kind: 'tenant', tenantId: typedTenant };
     const found = await turn.services.tenants.lookup(domain);
     if (found.kind === 'consumer')
       return { kind: 'problem', problem: customerProblem('customerConsumerDomain', 'customerDomain', domain) };
@@ -334,9 +340,7 @@ export class StartDialog extends SectionDialog {
     const chosen = readAreaActivity(answers);
     if (!chosen) return this.backToStart(options, answers, [{ code: 'required', field: 'solutionArea' }]);
     const { org } = turn.writer;
-    const [only] = org.locations;
-    const mpnId =
-      answers.mpnId === '' && org.locations.length === 1 && only ? only.mpnId : normalizeMpnId(answers.mpnId);
+    const mpnId = locationOf(org, answers.mpnId);
     const name =
       answers.name.trim() === '' ? proposedClaimName(turn.locale, answers.customerDomain, chosen) : answers.name;
     const fields: DraftFields = {
@@ -369,7 +373,7 @@ export class StartDialog extends SectionDialog {
       return this.done(turn, { ...work, claimId, fields: {} });
     }
     if (created.error.some((p) => p.code === 'roleNotAllowed')) return this.stop(turn, 'notAllowed');
-    if (created.error.some((p) => p.field in FIELD_OF_CLAIM))
+    if (created.error.some((p) => startFieldOf(p.field) !== undefined))
       return this.backToCard(options, answers, created.error, revenue);
     // An earlier answer no longer holds: say what, and let the flow ask again from the start.
     for (const line of problemMessages(turn.locale, created.error)) await this.sayPlain(turn, line);
@@ -396,7 +400,7 @@ export class StartDialog extends SectionDialog {
     problems: Problem[],
     revenue: RevenueAssociationDetails | undefined,
   ): Next {
-    if (revenue && problems.every((p) => p.field.startsWith('revenue'))) {
+    if (revenue && problems.every(isRevenueProblem)) {
       const memo = { ...options.memo, ...answers };
       return { kind: 'ask', options: { ...options, stage: REVENUE, problems, form: { ...revenue }, memo } };
     }
@@ -407,16 +411,6 @@ export class StartDialog extends SectionDialog {
     return { kind: 'ask', options: { ...options, stage: undefined, problems, form: { ...answers } } };
   }
 }
-
-/** The claim's fields a write can refuse on the start card (the rest are other cards'). */
-const FIELD_OF_CLAIM: Readonly<Record<string, true>> = {
-  mpnId: true,
-  customerDomain: true,
-  customerTenantId: true,
-  solutionArea: true,
-  activity: true,
-  name: true,
-};
 
 const customerProblem = (code: string, field: StartField, domain: string, tenantId?: string): Problem => ({
   code,
