@@ -34,6 +34,8 @@ import { Lifecycle } from './app/lifecycle';
 import { createLogger, engineLog, flushLogger, type Logger } from './app/logger';
 import { OutboxKick } from './notifications/outboxKick';
 import { allRoutes, legalRoutes } from './http/legalRoutes';
+import { SignedTemplateLinks, templateDownloadRoutes } from './http/templateDownloads';
+import { TemplateLinkTokens } from '../claims/templateLinkToken';
 import { createServer } from './http/server';
 import { PoeChecks } from '../dialogs/poeChecks';
 import { ProactiveCardUpdater } from './notifications/proactiveCardUpdater';
@@ -68,9 +70,12 @@ export interface Services {
   files: TeamsFileSource;
   /** Local mode only: the PoE card's sample for the Agents Playground, which cannot upload files. */
   samplePoe?: LocalSamplePoe;
-  /** Generated documents (the PoE template) behind short-lived links, in the PoE container. */
+  /** Generated exports (CSV) behind short-lived links, in the PoE container. */
   links: BlobDownloadLinks;
+  /** The PoE template, made when its signed link is opened (bot/http/templateDownloads.ts). */
   documents: WordPoeTemplate;
+  templateTokens: TemplateLinkTokens;
+  templateLinks: SignedTemplateLinks;
   /** Legacy Microsoft 365 customers each partner must re-associate (npm run import-legacy). */
   reassociations: CosmosReassociationNotices;
 }
@@ -94,6 +99,7 @@ async function createServices(storage: StorageConnections, logger: Logger): Prom
   const container = (name: Parameters<typeof containerSpec>[0]) => storage.database.container(containerSpec(name).id);
   const partners = new CosmosPartnerDirectory(container('partners'), { operatorTenantId: config.operatorTenantId });
   const claims = new CosmosClaimRepository(container('claims'));
+  const templateTokens = new TemplateLinkTokens(config.consentSigningKey);
   const evidence = new BlobEvidenceStore({
     container: storage.poeContainer,
     signer: storage.blobSigner,
@@ -123,6 +129,8 @@ async function createServices(storage: StorageConnections, logger: Logger): Prom
     ...(config.mode === 'local' ? { samplePoe: new LocalSamplePoe() } : {}),
     links: new BlobDownloadLinks({ container: storage.poeContainer, signer: storage.blobSigner }),
     documents: new WordPoeTemplate({ partners, timeZone: config.calendar.timeZone }),
+    templateTokens,
+    templateLinks: new SignedTemplateLinks(config.publicUrl, templateTokens),
     reassociations: new CosmosReassociationNotices(container('partners')),
   };
 }
@@ -207,7 +215,16 @@ async function startOn(storage: StorageConnections, logger: Logger, lifecycle: L
     adapter,
     bot,
     health: storage.probes,
-    routes: allRoutes(consent.routes, legalRoutes),
+    routes: allRoutes(
+      consent.routes,
+      legalRoutes,
+      templateDownloadRoutes({
+        tokens: services.templateTokens,
+        claims: services.claims,
+        documents: services.documents,
+        log: logger,
+      }),
+    ),
   });
   // Without an app id nobody is authenticated: then only this machine may talk to the bot.
   const host = config.bot.appId ? undefined : '127.0.0.1';

@@ -29,9 +29,10 @@
  * Every key is derived from the one configured secret with HKDF, one per use, so a
  * value signed for one purpose can never pass as another.
  */
-import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { fail, ok, type Result } from './errors';
 import { systemClock, type Clock } from './ports';
+import { fromCanonicalBase64url, macOf, sameSecretText, signedFieldsOf, toBase64url } from './signedText';
 
 export const CONSENT_PURPOSE = 'customerConsent';
 export const CONSENT_TOKEN_VERSION = 'v1';
@@ -72,24 +73,7 @@ export interface ConsentGrantInput {
 /** Longest token we look at: a grant is well under 1 KB; anything larger is not ours. */
 export const MAX_TOKEN_LENGTH = 2048;
 const MIN_SECRET_LENGTH = 32;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const GRANT_FIELDS = ['claimId', 'partnerId', 'contactEmail', 'purpose', 'expiresAt', 'nonce'] as const;
-
-const toBase64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url');
-
-/** Bytes of a canonical base64url string, or undefined for anything else. */
-function fromCanonicalBase64url(text: string): Buffer | undefined {
-  if (!BASE64URL.test(text)) return undefined;
-  const bytes = Buffer.from(text, 'base64url');
-  return bytes.toString('base64url') === text ? bytes : undefined;
-}
-
-/** Equal strings, compared in time independent of where they differ. */
-function sameSecretText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
 
 export class ConsentTokens {
   private readonly tokenKey: Buffer;
@@ -212,24 +196,11 @@ export class ConsentTokens {
   }
 
   private mac(key: Buffer, text: string): string {
-    return createHmac('sha256', key).update(text).digest('base64url');
+    return macOf(key, text);
   }
 }
 
 /** The signed payload as a grant, or undefined when a field is missing or not a non-empty string. */
 function parseGrant(bytes: Buffer): (Omit<ConsentGrant, 'purpose'> & { purpose: string }) | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  const record = parsed as Record<string, unknown>;
-  const complete = GRANT_FIELDS.every((field) => typeof record[field] === 'string' && record[field] !== '');
-  if (!complete || Number.isNaN(Date.parse(String(record.expiresAt)))) return undefined;
-  // Every field was just checked to be a string; only the known ones are kept.
-  return Object.fromEntries(GRANT_FIELDS.map((field) => [field, record[field]])) as Omit<ConsentGrant, 'purpose'> & {
-    purpose: string;
-  };
+  return signedFieldsOf(bytes, GRANT_FIELDS);
 }

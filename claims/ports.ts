@@ -210,6 +210,15 @@ export interface DownloadLinks {
   ): Promise<string>;
 }
 
+/**
+ * Links to documents made when they are opened (the PoE template): the turn that shows
+ * the link only signs it, and the document is made from the claim as it is then.
+ */
+export interface TemplateLinks {
+  /** A link to `claim`'s filled-in PoE template in `locale`, good for a few hours. */
+  poeTemplate(claim: Pick<Claim, 'id' | 'partnerId'>, locale: string): string;
+}
+
 /** A generated file handed back to the user (a PoE template, an export). */
 export interface GeneratedDocument {
   fileName: string;

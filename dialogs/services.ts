@@ -9,10 +9,8 @@ import type { ClaimLifecycle } from '../claims/lifecycle';
 import type { RoleAdmin } from '../claims/roleAdmin';
 import type { Claim } from '../claims/model';
 import type { EngineLog } from '../claims/notifications';
-import type { Locale } from '../locales/i18n';
 import type { PoeChecks } from './poeChecks';
 import type {
-  DocumentWriter as PortDocumentWriter,
   AssociationStore,
   ClaimRepository,
   Clock,
@@ -21,6 +19,7 @@ import type {
   EvidenceStore,
   OrganisationStore,
   RoleNotices,
+  TemplateLinks,
   TenantDirectory,
 } from '../claims/ports';
 
@@ -49,8 +48,6 @@ export interface SamplePoeSource {
   serve(claim: Claim): Promise<ServedSample>;
 }
 
-/** The documents port, in this layer's locales. */
-export type DocumentWriter = PortDocumentWriter<Locale>;
 export type { GeneratedDocument } from '../claims/ports';
 
 export interface ClaimServices {
@@ -70,7 +67,8 @@ export interface ClaimServices {
   /** Local mode only; absent elsewhere, and then the PoE card offers no sample. */
   samplePoe?: SamplePoeSource;
   links: DownloadLinks;
-  documents: DocumentWriter;
+  /** The PoE card's template link, signed in the turn; the template is made when it is opened. */
+  templateLinks: TemplateLinks;
   clock: Clock;
   calendar: BusinessCalendar;
   /** Legacy Microsoft 365 customers to re-associate (npm run import-legacy); absent: no notice in "my claims". */

@@ -165,7 +165,8 @@ const SETTING_TABLE = [
   },
   {
     key: 'CONSENT_SIGNING_KEY',
-    description: 'Key that signs customer consent links (at least 32 characters); generated under DATA_DIR locally',
+    description:
+      'Key that signs customer consent links and PoE template links (at least 32 characters); generated under DATA_DIR locally',
     required: 'azure',
     secret: true,
     localOnly: false,

@@ -31,14 +31,6 @@ import type { WriteStop } from './claimDraft';
 
 export const POE_DIALOG = 'newClaim.poe';
 
-/**
- * How long the PoE template link works: it is on the card from the start, so for a
- * working session; a card drawn after half of it gets a fresh link.
- */
-export const TEMPLATE_LINK_SECONDS = 6 * 3600;
-const TEMPLATE_URL = 'templateUrl';
-const TEMPLATE_UNTIL = 'templateFreshUntil';
-
 export class PoeDialog extends SectionDialog {
   constructor(services: ClaimServices) {
     super(POE_DIALOG, services, ['poe'], { step: 'poe', title: 'poe.title' });
@@ -76,7 +68,8 @@ export class PoeDialog extends SectionDialog {
     // A file recorded without its result and not being checked here lost its check to a restart.
     for (const file of turn.claim.poe)
       checks?.startAfterTurn(turn.context, turn.services, turn.claim, file, turn.locale);
-    const templateUrl = await this.templateLink(turn, options);
+    // Only signed here: the template is made when the link is opened (bot/http/templateDownloads.ts).
+    const templateUrl = turn.services.templateLinks.poeTemplate(turn.claim, turn.locale);
     const offerSample = turn.services.samplePoe !== undefined;
     const draw = (step: StepContext, claim: Claim): CardAttachment =>
       renderPoeCard(
@@ -85,7 +78,7 @@ export class PoeDialog extends SectionDialog {
           files: claim.poe,
           checkingIds: claim.poe.filter((f) => !f.check && checks?.isRunning(f.id)).map((f) => f.id),
           maxSizeBytes: turn.services.evidenceMaxBytes,
-          ...(templateUrl ? { templateUrl } : {}),
+          templateUrl,
           offerSample,
           problems: options.problems ?? [],
           checklist: fileChecklists(claim, claim.poe, turn.locale, partnerChecklistOptions(turn.services)),
@@ -130,35 +123,6 @@ export class PoeDialog extends SectionDialog {
       if (stop) return this.stop(turn, stop);
     }
     return this.askAgain(options, undefined, [], inPlace);
-  }
-
-  /**
-   * The signed download link of the filled-in template (a read-only SAS for that one
-   * blob, made for this partner), kept in the section's memo while it is fresh.
-   */
-  private async templateLink(turn: Turn, options: SectionOptions): Promise<string | undefined> {
-    const memo = options.memo ?? {};
-    const now = turn.services.clock.now().getTime();
-    const until = Date.parse(memo[TEMPLATE_UNTIL] ?? '');
-    if (memo[TEMPLATE_URL] && until > now) return memo[TEMPLATE_URL];
-    try {
-      const { fileName, contentType, bytes } = await turn.services.documents.poeTemplate(turn.claim, turn.locale);
-      const url = await turn.services.links.publish(
-        { partnerId: turn.claim.partnerId, fileName, contentType, bytes },
-        TEMPLATE_LINK_SECONDS,
-      );
-      // Kept on the step's options (saved with the dialog state): asking again copies them.
-      options.memo = {
-        ...memo,
-        [TEMPLATE_URL]: url,
-        [TEMPLATE_UNTIL]: new Date(now + (TEMPLATE_LINK_SECONDS * 1000) / 2).toISOString(),
-      };
-      return url;
-    } catch (e) {
-      // The card works without the template; the next drawing tries again.
-      turn.services.log('warn', 'poeTemplateNotPublished', { claimId: turn.claim.id, error: errorName(e) });
-      return undefined;
-    }
   }
 
   /**

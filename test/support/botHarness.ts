@@ -15,6 +15,8 @@ import { TeamsFileSource } from '../../bot/teams/teamsFileSource';
 import { setCaller, type Caller } from '../../dialogs/caller';
 import type { ClaimServices } from '../../dialogs/services';
 import { WordPoeTemplate } from '../../documents/poeTemplate';
+import { TemplateLinkTokens } from '../../claims/templateLinkToken';
+import { SignedTemplateLinks } from '../../bot/http/templateDownloads';
 import { CosmosAssociationStore } from '../../storage/associationStore';
 import { connectBlobStorage } from '../../storage/blobConnection';
 import { createBotStateStorage } from '../../storage/botState';
@@ -76,7 +78,12 @@ export interface Harness {
   references: CosmosConversationReferenceStore;
   claims: CosmosClaimRepository;
   db: TestDatabase;
+  /** What the PoE card's template links are signed with, and what the template route makes. */
+  templateTokens: TemplateLinkTokens;
+  documents: WordPoeTemplate;
 }
+
+const TEMPLATE_SIGNING_KEY = 'the template link key of the bot tests, 32 chars+';
 
 export async function botHarness(options: { clock?: Clock; orgs?: PartnerOrganisation[] } = {}): Promise<Harness> {
   const db = await freshCosmosDatabase();
@@ -90,6 +97,7 @@ export async function botHarness(options: { clock?: Clock; orgs?: PartnerOrganis
   const partners = new CosmosPartnerDirectory(db.container('partners'), { operatorTenantId: OPERATOR.id });
   for (const org of options.orgs ?? [ORG, OTHER_ORG, OPERATOR]) await partners.upsert(org);
   const references = new CosmosConversationReferenceStore(db.container('conversationReferences'));
+  const templateTokens = new TemplateLinkTokens(TEMPLATE_SIGNING_KEY, clock);
   const botServices: BotServices = {
     claims,
     associations: new CosmosAssociationStore(db.container('associations')),
@@ -99,7 +107,7 @@ export async function botHarness(options: { clock?: Clock; orgs?: PartnerOrganis
     tenants: await loadSeededTenantDirectory(),
     files: new TeamsFileSource({ allowLoopbackHttp: true }),
     links: new BlobDownloadLinks({ container: poeContainer, signer, clock }),
-    documents: new WordPoeTemplate({ partners, timeZone: TIME_ZONE, clock }),
+    templateLinks: new SignedTemplateLinks('http://localhost', templateTokens),
     calendar: new BusinessCalendar({ country: 'US', timeZone: TIME_ZONE }),
     conversationReferences: references,
     botStorage: createBotStateStorage({ endpoint: cosmos.endpoint, key: cosmos.key, databaseId: db.databaseId }),
@@ -113,6 +121,8 @@ export async function botHarness(options: { clock?: Clock; orgs?: PartnerOrganis
     references,
     claims,
     db,
+    templateTokens,
+    documents: new WordPoeTemplate({ partners, timeZone: TIME_ZONE, clock }),
   };
 }
 

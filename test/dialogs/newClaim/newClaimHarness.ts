@@ -21,7 +21,9 @@ import { afterTurnMiddleware, PoeChecks, type CardUpdater } from '../../../dialo
 import { setCaller, type Caller } from '../../../dialogs/caller';
 import { FILE_DOWNLOAD_INFO } from '../../../dialogs/cardPrompt';
 import { NewClaimDialog, type NewClaimOptions } from '../../../dialogs/newClaim/newClaimDialog';
-import type { AttachedFile, ClaimServices, DocumentWriter, FileSource } from '../../../dialogs/services';
+import type { AttachedFile, ClaimServices, FileSource } from '../../../dialogs/services';
+import { TemplateLinkTokens } from '../../../claims/templateLinkToken';
+import { SignedTemplateLinks } from '../../../bot/http/templateDownloads';
 import { TeamsFileSource } from '../../../bot/teams/teamsFileSource';
 import type { Locale } from '../../../locales/i18n';
 import { connectBlobStorage } from '../../../storage/blobConnection';
@@ -113,18 +115,6 @@ export class FakeFileSource implements FileSource {
   }
 }
 
-export class FakeDocuments implements DocumentWriter {
-  readonly written: { claimId: string; locale: Locale }[] = [];
-  async poeTemplate(claim: Claim, locale: Locale) {
-    this.written.push({ claimId: claim.id, locale });
-    return {
-      fileName: 'poe-template.docx',
-      contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-      bytes: Buffer.from(`template ${claim.id}`),
-    };
-  }
-}
-
 export class FakeLinks implements DownloadLinks {
   readonly published: { partnerId: string; fileName: string; ttlSeconds: number; url: string }[] = [];
   async publish(
@@ -189,7 +179,8 @@ export interface World {
   /** Verified domains → tenant, as the directory knows them. */
   directory: Map<string, string>;
   files: FakeFileSource;
-  documents: FakeDocuments;
+  /** What the PoE card's template links are signed with. */
+  templateTokens: TemplateLinkTokens;
   links: FakeLinks;
   faults: Faults;
 }
@@ -216,7 +207,8 @@ export async function createWorld(): Promise<World> {
   await evidence.ensureContainer();
   const directory = new Map<string, string>([[CUSTOMER_DOMAIN, CUSTOMER_TENANT]]);
   const files = new FakeFileSource();
-  const documents = new FakeDocuments();
+  // The clock of the links' signer is the test's frozen time, as the dialogs'.
+  const templateTokens = new TemplateLinkTokens('a template signing key for the dialog tests, 32+', clock);
   const links = new FakeLinks();
   const faults = new Faults();
   const calendar = new BusinessCalendar({ country: 'US', timeZone: 'UTC' });
@@ -250,7 +242,7 @@ export async function createWorld(): Promise<World> {
     ),
     files,
     links,
-    documents,
+    templateLinks: new SignedTemplateLinks('https://bot.example', templateTokens),
     clock,
     calendar,
     timeZone: 'UTC',
@@ -274,7 +266,7 @@ export async function createWorld(): Promise<World> {
     containerName,
     directory,
     files,
-    documents,
+    templateTokens,
     links,
     faults,
   };

@@ -7,11 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { FILE_DOWNLOAD_INFO } from '../../../dialogs/cardPrompt';
-import { TEMPLATE_LINK_SECONDS } from '../../../dialogs/newClaim/poeDialog';
+import { TEMPLATE_LINK_SECONDS, TEMPLATE_PATH } from '../../../bot/http/templateDownloads';
 import { formatFileSize, LOCALES, problemMessage, t } from '../../../locales/i18n';
 import { PNG_1X1, SHARING_PAGE_HTML, pdfLike, windowsExecutable } from '../../support/evidenceSamples';
 import {
   Chat,
+  NOW,
   POE_MAX_BYTES,
   adminCaller,
   blobBytes,
@@ -121,16 +122,11 @@ describe('NewClaimDialog proof of execution', function () {
       assert.deepEqual(textsOf(replies), [t(locale, 'poe.sharePage', { fileName: 'SOW.pdf' })]);
     });
 
-    it(`${locale}: offers the PoE template of this claim as a signed link from the start, and Continue as the primary action only once a file is attached`, async () => {
+    it(`${locale}: offers the PoE template of this claim as a signed link from the start, made only when opened, and Continue as the primary action only once a file is attached`, async () => {
       const chat = new Chat(s.world, adminCaller(s.org, locale));
+      const published = s.world.links.published.length;
       await upToPoe(chat);
       const claim = await onlyClaimOf(s.world, s.org);
-      assert.deepEqual(s.world.documents.written.at(-1), { claimId: claim.id, locale });
-      const link = s.world.links.published.at(-1);
-      assert.deepEqual(link && { partnerId: link.partnerId, ttlSeconds: link.ttlSeconds }, {
-        partnerId: s.org.id,
-        ttlSeconds: TEMPLATE_LINK_SECONDS,
-      });
       const actionsOf = (card: Record<string, unknown>) =>
         (card.actions as { type: string; title: string; style?: string; url?: string }[]).map((a) => ({
           type: a.type,
@@ -138,7 +134,21 @@ describe('NewClaimDialog proof of execution', function () {
           ...(a.style && a.style !== 'default' ? { style: a.style } : {}),
           ...(a.url ? { url: a.url } : {}),
         }));
-      const templateAction = { type: 'Action.OpenUrl', title: t(locale, 'poe.downloadTemplate'), url: link?.url };
+      const linkOf = (card: Record<string, unknown>) => actionsOf(card).find((a) => a.type === 'Action.OpenUrl')?.url;
+      const link = linkOf(chat.lastCard()) ?? '';
+      const prefix = `https://bot.example${TEMPLATE_PATH}?link=`;
+      assert.ok(link.startsWith(prefix), link);
+      // The link opens this claim's template, in the partner's language, for the link's lifetime.
+      const grant = s.world.templateTokens.verify(link.slice(prefix.length));
+      assert.deepEqual(grant.ok && grant.value, {
+        partnerId: s.org.id,
+        claimId: claim.id,
+        locale,
+        expiresAt: new Date(NOW.getTime() + TEMPLATE_LINK_SECONDS * 1000).toISOString(),
+      });
+      // Nothing was made or uploaded to show it.
+      assert.equal(s.world.links.published.length, published);
+      const templateAction = { type: 'Action.OpenUrl', title: t(locale, 'poe.downloadTemplate'), url: link };
       const cancel = { type: 'Action.Submit', title: t(locale, 'common.cancel') };
       assert.deepEqual(actionsOf(chat.lastCard()), [
         { type: 'Action.Submit', title: t(locale, 'poe.continueWithout') },
@@ -151,8 +161,6 @@ describe('NewClaimDialog proof of execution', function () {
         templateAction,
         cancel,
       ]);
-      // The same link while it is fresh: the card updated after the file made no new one.
-      assert.equal(s.world.links.published.filter((l) => l.partnerId === s.org.id).length, 1);
       await poeDone(chat);
       assertCard(chat, 'summary.title');
     });
