@@ -3,6 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RunningApp } from '../../bot/index';
+import { DOCX_CONTENT_TYPE } from '../../documents/poeTemplate';
+import { buildClaim } from '../support/claimFactory';
 
 /**
  * The composition root as `npm start` runs it, in local mode: the configuration is
@@ -33,7 +35,7 @@ describe('bot/index (local mode)', function () {
     }
   });
 
-  it('serves healthy storage and answers turns, and keeps a claim and the demo partner across a restart', async () => {
+  it('serves healthy storage and answers turns, and keeps a claim, the demo partner and the link signing key across a restart', async () => {
     app = await startApp();
     assert.equal(app.config.mode, 'local');
     assert.match(app.url, /^http:\/\/127\.0\.0\.1:\d+$/, 'unauthenticated, so loopback only');
@@ -57,11 +59,18 @@ describe('bot/index (local mode)', function () {
 
     const draft = { id: 'claim-restart', partnerId: '00000000-0000-0000-0000-0000000000001', name: 'kept' };
     await app.storage.database.container('claims').items.create(draft);
+    // The PoE card's template link, signed before the restart, opens the template after it (the local key is kept).
+    const filed = buildClaim({ partnerId: draft.partnerId });
+    await app.services.claims.create(filed);
+    const link = new URL(app.services.templateLinks.poeTemplate(filed, 'ja-JP'));
     assert.equal(await app.lifecycle.stop('restart'), true);
 
     app = await startApp();
     const kept = await app.services.claims.get(draft.partnerId, draft.id);
     assert.equal(kept?.value.name, 'kept');
     assert.ok(await app.services.partners.get('00000000-0000-0000-0000-0000000000001'), 'the demo partner is seeded');
+    const template = await fetch(`${app.url}${link.pathname}${link.search}`);
+    assert.equal(template.status, 200);
+    assert.equal(template.headers.get('content-type'), DOCX_CONTENT_TYPE);
   });
 });
