@@ -25,8 +25,7 @@ import { BlobEvidenceStore } from '../storage/poeStore';
 import type { TenantDirectory } from '../claims/ports';
 import { tenantDirectoryFor } from './app/tenantLookup';
 import { createAdapter } from './http/adapter';
-import { DeduplicateActivities } from './teams/deduplicateActivities';
-import { composeBot } from './app/composeBot';
+import { composeBot, turnMiddleware } from './app/composeBot';
 import { composeConsent, type ConsentParts } from './app/composeConsent';
 import { composeNotifications, type NotificationParts } from './app/composeNotifications';
 import type { Config } from './app/config';
@@ -206,9 +205,8 @@ async function startOn(storage: StorageConnections, logger: Logger, lifecycle: L
     cardActions: notifications.cardActions,
     roleNotices: notifications.roleNotices,
   });
-  // A channel redelivers an activity whose answer was late: each runs once, told by the
-  // bot's own conversation state (see deduplicateActivities.ts).
-  adapter.use(new DeduplicateActivities({ records: services.idempotencyRecords, logger, completion: bot.processed }));
+  // The read-ahead, then the de-duplication of redelivered activities (see turnMiddleware).
+  adapter.use(...turnMiddleware(bot, { records: services.idempotencyRecords, logger }));
   const app = createServer({
     publicUrl: config.publicUrl,
     logger,

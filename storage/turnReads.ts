@@ -9,9 +9,22 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 const turn = new AsyncLocalStorage<Map<string, Promise<unknown>>>();
 
+/** Runs work in one turn's reads; every call of the same one shares them. */
+export type TurnReads = <T>(work: () => Promise<T>) => Promise<T>;
+
+/**
+ * A new turn's reads, to run more than one piece of work in: a read started before the
+ * turn's own work (while the de-duplication reads the conversation state) is then the
+ * one the work finds, instead of a second read after the first wait.
+ */
+export function newTurnReads(): TurnReads {
+  const reads = new Map<string, Promise<unknown>>();
+  return (work) => turn.run(reads, work);
+}
+
 /** Runs `work` as one turn: reads made through `sharedInTurn` inside it are made once. */
 export function withTurnReads<T>(work: () => Promise<T>): Promise<T> {
-  return turn.run(new Map(), work);
+  return newTurnReads()(work);
 }
 
 /** `read()` once per turn and key (a failed read is not kept); outside a turn, always `read()`. */

@@ -5,7 +5,7 @@
  * from it so tests can build the very same bot on the stand-ins without loading the
  * process-wide configuration.
  */
-import { ConversationState } from 'botbuilder';
+import { ConversationState, type Middleware } from 'botbuilder';
 import type { FocusedClaim } from '../../dialogs/claimFocus';
 import { MainDialog } from '../../dialogs/mainDialog';
 import { NewClaimDialog } from '../../dialogs/newClaim/newClaimDialog';
@@ -13,13 +13,14 @@ import { CardActionRouter, type CardActionHandler } from '../../dialogs/cardActi
 import { CallerResolver, type EmailLookup } from '../teams/callerResolver';
 import { composeClaimServices, type BotServices, type ClaimServicesOptions } from './claimServices';
 import { ClaimsBot } from '../teams/claimsBot';
+import { DeduplicateActivities, type DeduplicateActivitiesOptions } from '../teams/deduplicateActivities';
 import { reviewCardActions } from '../../dialogs/reviewer/commentActions';
 import { roleCardActions } from '../../dialogs/roles/roleActions';
 import { LanguageCommand } from '../teams/languageCommand';
 import { LanguagePreferences } from '../teams/languagePreference';
 import type { Logger } from './logger';
 import { teamsEmailLookup } from '../teams/teamsProfile';
-import { withTurnReads } from '../../storage/turnReads';
+import { newTurnReads } from '../../storage/turnReads';
 
 export interface ComposeBotOptions extends ClaimServicesOptions {
   logger: Logger;
@@ -57,6 +58,20 @@ export function composeBot(services: BotServices, options: ComposeBotOptions): C
     ]),
     logger: options.logger,
     clock: options.clock,
-    withTurnReads,
+    turnReads: newTurnReads,
   });
+}
+
+/**
+ * The adapter's middleware for the bot's turns, in this order. First the read-ahead: it
+ * opens a message turn's shared reads and starts the caller's directory read, which then
+ * runs while the de-duplication reads the conversation state (bot/teams/readAhead.ts).
+ * Then the de-duplication: a channel redelivers an activity whose answer was late, and
+ * each runs once, told by the bot's own conversation state (see deduplicateActivities.ts).
+ */
+export function turnMiddleware(
+  bot: ClaimsBot,
+  options: Pick<DeduplicateActivitiesOptions, 'records' | 'logger'>,
+): Middleware[] {
+  return [bot.readAhead, new DeduplicateActivities({ ...options, completion: bot.processed })];
 }

@@ -96,6 +96,19 @@ export class CallerResolver {
     this.emails = new ExpiringMap(options.emailTtlMs ?? 600_000, maxEntries, clock);
   }
 
+  /**
+   * Starts the read `resolve` waits for longest (the caller's organisation) without waiting
+   * for it, for a turn that waits on something else first (readAhead.ts); within the turn's
+   * shared reads `resolve` then gets this same read. Only the read: the member binding (a
+   * write) and the profile lookup wait for `resolve`, so a redelivered copy the
+   * de-duplication skips costs this read and nothing else.
+   */
+  readAhead(context: TurnContext): void {
+    const tenantId = tenantOf(context.activity);
+    // Its failure is reported by `resolve`, which shares the failed read or makes it again.
+    if (tenantId) void this.options.partners.getVersioned(tenantId).catch(() => undefined);
+  }
+
   async resolve(context: TurnContext): Promise<Caller> {
     const activity = context.activity;
     const tenantId = tenantOf(activity);

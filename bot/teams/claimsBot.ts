@@ -31,6 +31,7 @@ import { needsSaving, referenceFingerprint, type SavedReferenceMark } from './re
 import type { LanguageTurns } from './languageCommand';
 import { turnLogger, type Logger } from '../http/turnLog';
 import { ProcessedActivities } from './processedActivities';
+import { ReadAhead, type TurnReads } from './readAhead';
 import { WelcomeOnce, type WelcomeRecords } from './welcomeOnce';
 
 export interface ClaimsBotOptions {
@@ -55,10 +56,11 @@ export interface ClaimsBotOptions {
   logger: Logger;
   clock?: Clock;
   /**
-   * Runs each turn so that reads it repeats are made once (the caller's organisation, read
-   * fresh when the turn starts, then shared by the rest of it); by default every read is made.
+   * Opens one turn's shared reads, so that reads it repeats are made once (the caller's
+   * organisation, read fresh when the turn starts, then shared by the rest of it); by
+   * default every read is made.
    */
-  withTurnReads?: <T>(work: () => Promise<T>) => Promise<T>;
+  turnReads?: () => TurnReads;
 }
 
 export class ClaimsBot extends TeamsActivityHandler {
@@ -71,11 +73,14 @@ export class ClaimsBot extends TeamsActivityHandler {
   private readonly welcomes: WelcomeOnce;
   /** Processed activities in the conversation state, for the de-duplication middleware. */
   readonly processed: ProcessedActivities;
+  /** The middleware before the de-duplication: a message turn's caller is read while it reads the state (readAhead.ts). */
+  readonly readAhead: ReadAhead;
 
   constructor(private readonly options: ClaimsBotOptions) {
     super();
     this.conversationState = options.conversationState ?? new ConversationState(options.storage);
     this.processed = new ProcessedActivities(this.conversationState, options.storage);
+    this.readAhead = new ReadAhead({ open: options.turnReads, start: (context) => options.callers.readAhead(context) });
     this.welcomed = this.conversationState.createProperty<boolean>('welcomed');
     this.referenceSaved = this.conversationState.createProperty<SavedReferenceMark | undefined>('referenceSaved');
     this.dialogs = new DialogSet(this.conversationState.createProperty<DialogState>('dialogState'));
@@ -115,12 +120,13 @@ export class ClaimsBot extends TeamsActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
-    // The caller's organisation and claims are read afresh here and shared with the rest of the turn (storage/turnReads).
-    const withTurnReads = this.options.withTurnReads ?? ((work) => work());
+    // The caller's organisation and claims are read afresh in this turn and shared with the
+    // rest of it (storage/turnReads); for a message, in the reads the middleware opened, where
+    // the caller's organisation is being read already (readAhead.ts).
     // Work the turn left for afterwards (a PoE check) starts once its replies and state are
     // out, and outside the turn's shared reads: it records its result seconds later, on fresh reads.
     await runWithAfterTurn(context, () =>
-      withTurnReads(async () => {
+      this.readAhead.run(context, async () => {
         setCaller(context, await this.options.callers.resolve(context));
         await super.run(context);
         await this.saveState(context);

@@ -5,7 +5,7 @@
  * Also the people the bot tests talk as.
  */
 import { randomUUID } from 'node:crypto';
-import type { TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 import { BusinessCalendar } from '../../claims/calendar';
 import type { PartnerOrganisation } from '../../claims/model';
 import { rolesOf } from '../../claims/organisations';
@@ -166,3 +166,19 @@ export async function composedBotOverHttp(botServices: BotServices): Promise<{ e
   const { port } = await server.listen(0, '127.0.0.1');
   return { endpoint: `http://127.0.0.1:${port}/api/messages`, server };
 }
+
+/** An activity of a user in their personal chat with the bot in Teams (a message unless `activity` says otherwise). */
+export const personalChat = (
+  from: { id: string; aadObjectId: string; name: string },
+  conversation: { id: string; tenantId: string },
+  activity: Partial<Activity> = {},
+): Partial<Activity> => ({
+  type: 'message',
+  channelId: 'msteams',
+  serviceUrl: 'https://smba.trafficmanager.net/amer/',
+  locale: 'en-US',
+  from,
+  recipient: { id: '28:bot', name: 'CPOR Claims' },
+  conversation: { ...conversation, conversationType: 'personal', isGroup: false, name: '' },
+  ...activity,
+});

@@ -30,7 +30,9 @@ export type Fault =
   /** Reaches the stand-in, which acts; the connection is cut instead of the answer. */
   | { kind: 'cutAfter' }
   /** Reaches the stand-in after `ms` milliseconds and gets its answer: a network round trip's latency. */
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** Reaches the stand-in once `released` settles, and gets its answer: held until the test lets it go. */
+  | { kind: 'until'; released: Promise<unknown> };
 
 export interface ProxiedRequest {
   method: string;
@@ -213,6 +215,7 @@ export async function startFaultProxy(target: string, options: FaultProxyOptions
     if (body === 'cut' || fault?.kind === 'hold') return;
     if (fault?.kind === 'status') return errorAnswer(res, fault.status, fault.retryAfterMs);
     if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    if (fault?.kind === 'until') await fault.released.catch(() => undefined);
     const answer = await forward(req, body);
     if (fault?.kind === 'holdAfter') return;
     if (fault?.kind === 'cutAfter') {

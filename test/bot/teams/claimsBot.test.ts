@@ -12,9 +12,17 @@ import { MainDialog } from '../../../dialogs/mainDialog';
 import { LOCALES, t, type Locale } from '../../../locales/i18n';
 import { afterTurn } from '../../../dialogs/poeChecks';
 import { CosmosClaimRepository } from '../../../storage/claimRepository';
-import { withTurnReads } from '../../../storage/turnReads';
+import { newTurnReads } from '../../../storage/turnReads';
 import { buildClaim } from '../../support/claimFactory';
-import { botHarness, composedBotOverHttp, OPERATOR, OTHER_ORG, ORG, type Harness } from '../../support/botHarness';
+import {
+  botHarness,
+  composedBotOverHttp,
+  OPERATOR,
+  OTHER_ORG,
+  ORG,
+  personalChat,
+  type Harness,
+} from '../../support/botHarness';
 
 /** A main dialog that records the caller of each turn it runs in. */
 class CallerProbe extends Dialog {
@@ -74,16 +82,7 @@ describe('ClaimsBot', () => {
     const id = `a:${randomUUID()}`;
     return async (overrides: Partial<Activity> = {}): Promise<Partial<Activity>[]> => {
       const adapter = new TestAdapter((context) => claimsBot.run(context));
-      await adapter.processActivity({
-        type: 'message',
-        channelId: 'msteams',
-        serviceUrl: 'https://smba.trafficmanager.net/amer/',
-        locale,
-        from: user,
-        recipient: { id: '28:bot', name: 'CPOR Claims' },
-        conversation: { id, tenantId, conversationType: 'personal', isGroup: false, name: '' },
-        ...overrides,
-      });
+      await adapter.processActivity(personalChat(user, { id, tenantId }, { locale, ...overrides }));
       return adapter.activeQueue.splice(0);
     };
   }
@@ -156,16 +155,8 @@ describe('ClaimsBot', () => {
         },
       });
       const conversationId = `a:${randomUUID()}`;
-      const activity = (type: string): Partial<Activity> => ({
-        type,
-        action: 'add',
-        channelId: 'msteams',
-        serviceUrl: 'https://smba.trafficmanager.net/amer/',
-        locale: 'en-US',
-        from: ADMIN,
-        recipient: { id: '28:bot', name: 'CPOR Claims' },
-        conversation: { id: conversationId, tenantId: ORG.id, conversationType: 'personal', isGroup: false, name: '' },
-      });
+      const activity = (type: string): Partial<Activity> =>
+        personalChat(ADMIN, { id: conversationId, tenantId: ORG.id }, { type, action: 'add' });
       await assert.rejects(failing.processActivity(activity('installationUpdate')), /connector unreachable/);
       const working = new TestAdapter((context) => claimsBot.run(context));
       await working.processActivity(activity('installationUpdate'));
@@ -387,7 +378,7 @@ describe('ClaimsBot', () => {
       });
       let open = (): void => undefined;
       const probe = new ClaimReader(counting, claim.value.id, new Promise<void>((resolve) => (open = resolve)));
-      await conversation(bot(probe, { withTurnReads }))();
+      await conversation(bot(probe, { turnReads: newTurnReads }))();
       assert.deepEqual(probe.names, ['Read in the turn', 'Read in the turn']);
       assert.equal(reads, 1);
       // The claim changes after the turn (the partner's next turn, another instance), before the PoE check records its result.
