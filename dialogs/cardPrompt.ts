@@ -11,8 +11,13 @@
  *
  * The id of the message that carried the card is kept, so the dialog can replace an
  * answered card in place (Teams and the Agents Playground support `updateActivity`).
+ *
+ * A prompt made with a `redraw` keeps no copy of the card once it is shown: the dialog
+ * that asked draws it again (same nonce) when it has to come again, from the few
+ * options it left in `redrawWith`. The rendered card was most of the conversation
+ * state (about 2.3 of 3.9 KB), read, hashed and written back on every turn.
  */
-import type { Activity, Attachment, TurnContext } from 'botbuilder';
+import { InputHints, type Activity, type Attachment, type TurnContext } from 'botbuilder';
 import { Prompt, type PromptOptions, type PromptRecognizerResult } from 'botbuilder-dialogs';
 
 export const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
@@ -46,7 +51,15 @@ export interface CardPromptExpectation {
   /** Pre-localized notices, so this prompt needs no locale of its own. */
   staleNotice: string;
   typedNotice: string;
+  /** What the prompt's `redraw` draws the card from; with it, the card itself is not kept. */
+  redrawWith?: Record<string, unknown>;
 }
+
+/** The card and what it becomes when shown again below, drawn again instead of kept (see above). */
+export type CardRedraw = (
+  context: TurnContext,
+  expectation: CardPromptExpectation,
+) => Promise<{ prompt: Partial<Activity>; supersededCard?: Partial<Activity> } | undefined>;
 
 export interface CardPromptOptions extends PromptOptions {
   validations: CardPromptExpectation;
@@ -57,7 +70,10 @@ const MISS = 'cardPrompt.miss';
 const CARD_ID = 'cardPrompt.cardActivityId';
 
 export class CardPrompt extends Prompt<CardSubmission> {
-  constructor(dialogId: string) {
+  constructor(
+    dialogId: string,
+    private readonly redraw?: CardRedraw,
+  ) {
     super(dialogId);
   }
 
@@ -72,9 +88,11 @@ export class CardPrompt extends Prompt<CardSubmission> {
       const miss = state[MISS] as Miss | undefined;
       await context.sendActivity(miss === 'stale' ? expectation.staleNotice : expectation.typedNotice);
     }
-    if (!options.prompt) return;
     const previous = typeof state[CARD_ID] === 'string' ? state[CARD_ID] : undefined;
-    const prompt = typeof options.prompt === 'string' ? { type: 'message', text: options.prompt } : options.prompt;
+    const drawn = await this.cardOf(context, options as CardPromptOptions);
+    if (!drawn?.prompt) return;
+    const prompt = typeof drawn.prompt === 'string' ? { type: 'message', text: drawn.prompt } : { ...drawn.prompt };
+    prompt.inputHint ??= InputHints.ExpectingInput;
     const replace = previous === undefined ? expectation.replaceActivityId : undefined;
     if (replace && (await updated(context, { ...prompt, id: replace }))) {
       state[CARD_ID] = replace;
@@ -82,9 +100,25 @@ export class CardPrompt extends Prompt<CardSubmission> {
     }
     // The same card again below (after a miss, help, a word in between): the one above
     // closes, so only one of them takes answers.
-    if (previous && expectation.supersededCard) await updated(context, { ...expectation.supersededCard, id: previous });
+    if (previous && drawn.supersededCard) await updated(context, { ...drawn.supersededCard, id: previous });
     const sent = await context.sendActivity(prompt);
     if (sent?.id) state[CARD_ID] = sent.id;
+  }
+
+  /**
+   * The card to show and what it becomes when shown again below: the copy in the options
+   * when they have one, else drawn again. With a `redraw`, the copy is dropped once read.
+   */
+  private async cardOf(
+    context: TurnContext,
+    options: CardPromptOptions,
+  ): Promise<{ prompt?: string | Partial<Activity>; supersededCard?: Partial<Activity> } | undefined> {
+    const expectation = options.validations;
+    const copy = { prompt: options.prompt, supersededCard: expectation.supersededCard };
+    if (!this.redraw || expectation.redrawWith === undefined) return copy;
+    delete options.prompt;
+    delete expectation.supersededCard;
+    return copy.prompt ? copy : this.redraw(context, expectation);
   }
 
   protected async onRecognize(

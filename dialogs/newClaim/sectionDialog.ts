@@ -13,7 +13,7 @@
  * continues in the card below: no card above the newest offers inputs any more.
  */
 import { randomUUID } from 'node:crypto';
-import type { TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import {
   plainTextMessage,
@@ -29,7 +29,14 @@ import type { Claim } from '../../claims/model';
 import type { ClaimPatch } from '../../claims/statusMachine';
 import { t, type Locale, type MessageKey } from '../../locales/i18n';
 import { callerOf } from '../caller';
-import { CardPrompt, cardMessage, updatable, type CardPromptOptions, type CardSubmission } from '../cardPrompt';
+import {
+  CardPrompt,
+  cardMessage,
+  updatable,
+  type CardPromptExpectation,
+  type CardPromptOptions,
+  type CardSubmission,
+} from '../cardPrompt';
 import { ClaimDraft, writerOf, type ClaimWork, type Writer, type WriteStop } from './claimDraft';
 import { progressOf, type ProgressStep } from './progress';
 import type { ClaimServices } from '../services';
@@ -138,7 +145,7 @@ export abstract class SectionDialog extends ComponentDialog {
   ) {
     super(id);
     this.draft = new ClaimDraft(services);
-    this.addDialog(new CardPrompt(PROMPT));
+    this.addDialog(new CardPrompt(PROMPT, (context, expectation) => this.redrawCard(context, expectation)));
     this.addDialog(new WaterfallDialog(STEPS, [(step) => this.askStep(step), (step) => this.answerStep(step)]));
     this.initialDialogId = STEPS;
   }
@@ -272,30 +279,62 @@ export abstract class SectionDialog extends ComponentDialog {
     (step.values as Record<string, unknown>).stage = stage;
     (step.values as Record<string, unknown>).typedNotice = asked.typedNotice ?? 'conversation.expectedCard';
     const nonce = randomUUID();
-    const claimId = turn.work.claimId ?? '';
+    const canUpdate = updatable(step.context);
+    const drawn = this.drawn(turn, asked, nonce);
+    const prompt: CardPromptOptions = {
+      prompt: drawn.prompt,
+      validations: {
+        verbs: asked.verbs,
+        nonce,
+        claimId: turn.work.claimId ?? '',
+        acceptFiles: asked.acceptFiles === true,
+        acceptTyped: true,
+        staleNotice: t(turn.locale, 'conversation.staleCard'),
+        typedNotice: t(turn.locale, asked.typedNotice ?? 'conversation.expectedCard'),
+        ...(drawn.supersededCard ? { supersededCard: drawn.supersededCard } : {}),
+        ...(canUpdate && options.replaceCard ? { replaceActivityId: options.replaceCard } : {}),
+        // What draws this card again (redrawCard); the card itself is not kept.
+        redrawWith: { ...options, stage } satisfies SectionOptions,
+      },
+    };
+    return step.prompt(PROMPT, prompt);
+  }
+
+  /** The card a stage shows (header, claim id, nonce) and what it becomes when shown again below. */
+  private drawn(
+    turn: Turn,
+    asked: CardAsk,
+    nonce: string,
+  ): { prompt: Partial<Activity>; supersededCard?: Partial<Activity> } {
     const progress = progressOf(this.look.step, turn.claim);
     const header = {
       claimName: turn.claim.name.trim() || t(turn.locale, 'progress.newClaim'),
       progress: t(turn.locale, 'progress.step', progress),
     };
-    const canUpdate = updatable(step.context);
-    const prompt: CardPromptOptions = {
-      prompt: cardMessage(asked.card({ claimId, nonce, header })),
-      validations: {
-        verbs: asked.verbs,
-        nonce,
-        claimId,
-        acceptFiles: asked.acceptFiles === true,
-        acceptTyped: true,
-        staleNotice: t(turn.locale, 'conversation.staleCard'),
-        typedNotice: t(turn.locale, asked.typedNotice ?? 'conversation.expectedCard'),
-        ...(canUpdate
-          ? { supersededCard: cardMessage(this.answeredCard(turn, '', 'conversation.answeredBelow')) }
-          : {}),
-        ...(canUpdate && options.replaceCard ? { replaceActivityId: options.replaceCard } : {}),
-      },
+    return {
+      prompt: cardMessage(asked.card({ claimId: turn.work.claimId ?? '', nonce, header })),
+      ...(updatable(turn.context)
+        ? { supersededCard: cardMessage(this.answeredCard(turn, '', 'conversation.answeredBelow')) }
+        : {}),
     };
-    return step.prompt(PROMPT, prompt);
+  }
+
+  /**
+   * The waiting card drawn again, with its nonce, when it has to come again (a stale
+   * click, help, a word in between): from the claim as it is now and the options the
+   * card was asked with. Nothing, when the claim can no longer be drawn (the next answer
+   * finds out why); the prompt keeps no copy (see cardPrompt.ts).
+   */
+  private async redrawCard(
+    context: TurnContext,
+    expectation: CardPromptExpectation,
+  ): Promise<{ prompt: Partial<Activity>; supersededCard?: Partial<Activity> } | undefined> {
+    const options = expectation.redrawWith as SectionOptions | undefined;
+    if (!options?.work) return undefined;
+    const turn = await this.turnOf(context, options.work);
+    if ('kind' in turn) return undefined;
+    const asked = await this.ask(turn, options, options.stage ?? this.initialStage(turn));
+    return 'kind' in asked ? undefined : this.drawn(turn, asked, expectation.nonce);
   }
 
   private async answerStep(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -545,15 +545,25 @@ export class Chat {
   }
 }
 
+/** The chat's saved states as its DialogTestClient's MemoryStorage holds them: JSON by key. */
+function savedStates(chat: Chat): Record<string, string | undefined> {
+  return Reflect.get(Reflect.get(chat.client.conversationState, 'storage') as object, 'memory') as Record<
+    string,
+    string | undefined
+  >;
+}
+
+/** Everything the chat's conversation state holds, as stored. */
+export function savedStateText(chat: Chat): string {
+  return Object.values(savedStates(chat)).join('\n');
+}
+
 /**
  * Rewrites the conversation state the chat's DialogTestClient saved (in its MemoryStorage)
  * as an older bot would have left it: `visit` sees every object in it and may change it.
  */
 export function rewriteSavedState(chat: Chat, visit: (node: Record<string, unknown>) => void): void {
-  const memory = Reflect.get(Reflect.get(chat.client.conversationState, 'storage') as object, 'memory') as Record<
-    string,
-    string | undefined
-  >;
+  const memory = savedStates(chat);
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(walk);
     else if (node && typeof node === 'object') {

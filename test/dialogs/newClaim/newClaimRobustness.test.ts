@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { LOCALES, t, type Locale } from '../../../locales/i18n';
 import {
+  rewriteSavedState,
+  savedStateText,
   Chat,
   adminCaller,
   cardOf,
@@ -61,6 +63,25 @@ describe('NewClaimDialog robustness', function () {
       }
       await fillStart(chat);
       assertCard(chat, 'products.title');
+    });
+
+    it(`${locale}: keeps no copy of the waiting card in the conversation state, and a state saved with one still shows it`, async () => {
+      const chat = new Chat(s.world, adminCaller(s.org, locale));
+      await start(chat);
+      assert.ok(!savedStateText(chat).includes('"attachments"'), 'the card is drawn again when needed, not stored');
+      // As a bot before this one saved it: the card kept in the prompt, nothing to draw it from.
+      const kept = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'kept card' }] };
+      rewriteSavedState(chat, (node) => {
+        const validations = node.validations as Record<string, unknown> | undefined;
+        if (!validations?.nonce) return;
+        delete validations.redrawWith;
+        node.prompt = {
+          type: 'message',
+          attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: kept }],
+        };
+      });
+      const replies = await chat.send(HELP_WORDS[locale]);
+      assert.deepEqual(cardOf(replies[1]), kept);
     });
 
     it(`${locale}: typed text gets "use the card", and a stale card "out of date", each with the current card`, async () => {
