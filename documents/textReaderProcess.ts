@@ -4,6 +4,7 @@
  * fetched here, from a short-lived read link, not through the bot. Answers once, with
  * the text (or why not) and the process's peak resident set, then exits.
  */
+import { readFileSync } from 'node:fs';
 import type { EvidenceKind } from '../claims/model';
 import { documentText, type DocumentText, type TextLimits } from './documentText';
 
@@ -39,8 +40,23 @@ async function run(job: Job): Promise<DocumentText> {
   return documentText(job.kind, bytes, job.limits);
 }
 
+/**
+ * This process's own peak resident set, in KB. Linux carries `ru_maxrss` over from the
+ * process that forked this one (the bot, or the bench at some hundreds of MB), so it can
+ * report the parent's size; VmHWM belongs to this program's memory alone.
+ */
+function peakRssKb(): number {
+  try {
+    const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) return Number(hwm[1]);
+  } catch {
+    // Not Linux: the resource usage is this process's own there.
+  }
+  return process.resourceUsage().maxRSS;
+}
+
 process.once('message', (job: Job) => {
   void run(job).then((result) => {
-    process.send?.({ result, peakRssKb: process.resourceUsage().maxRSS }, () => process.exit(0));
+    process.send?.({ result, peakRssKb: peakRssKb() }, () => process.exit(0));
   });
 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import type { EvidenceKind, PoeCheckReason } from '../../claims/model';
 import { checkPoeText } from '../../claims/poeCheck';
-import { DEFAULT_EXTRACTION_LIMITS, extractText } from '../../documents/evidenceText';
+import { DEFAULT_EXTRACTION_LIMITS, extractText, lastReader } from '../../documents/evidenceText';
 import { org, validClaim } from '../claims/fixtures';
 import { compoundFile, CLASS_IDS, minimalPdf, officeOpenXml, PNG_1X1 } from '../support/evidenceSamples';
 import { mailMessage, textPdf, wordDocument } from '../support/poeDocuments';
@@ -303,6 +303,18 @@ describe('PoE text: what cannot be read, and the limits', function () {
     assert.deepEqual(
       await extractText('pdf', textPdf([{ lines: ['x'] }]), { ...DEFAULT_EXTRACTION_LIMITS, timeoutMs: 1 }),
       { status: 'unreadable', why: 'timeout' },
+    );
+  });
+
+  it("reports the reader process's own peak memory, not the size of the process that started it", async function () {
+    if (process.platform !== 'linux') this.skip();
+    // Linux hands a forked child its parent's peak as its own maxRSS; the reader must not report that.
+    const ballast = Buffer.alloc(400 * 1024 * 1024, 1);
+    const parentKb = process.memoryUsage().rss / 1024;
+    await extractText('pdf', textPdf([{ lines: ['a small SOW'] }]));
+    assert.ok(
+      ballast[0] === 1 && lastReader.peakRssKb > 0 && lastReader.peakRssKb < parentKb - 200 * 1024,
+      `${lastReader.peakRssKb} KB vs ${parentKb} KB`,
     );
   });
 });
